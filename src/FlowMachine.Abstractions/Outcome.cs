@@ -1,0 +1,117 @@
+using System.Text.Json.Nodes;
+
+namespace FlowMachine;
+
+/// <summary>
+/// What a task tells its flow to do next. Create one with the static factories:
+/// <see cref="Result"/>, <see cref="Wait"/>, <see cref="SpawnTask"/>, <see cref="SpawnRoutine"/>,
+/// <see cref="Kill"/>, <see cref="Done"/> and <see cref="Fail"/>.
+/// </summary>
+public abstract record Outcome
+{
+    private protected Outcome()
+    {
+    }
+
+    /// <summary>Values to set in the flow data when this outcome is committed (top-level keys).</summary>
+    public IReadOnlyDictionary<string, JsonNode?>? DataChanges { get; init; }
+
+    /// <summary>Param values to merge into later steps, by step key, when this outcome is committed.</summary>
+    public IReadOnlyDictionary<string, JsonObject>? ParamChanges { get; init; }
+
+    /// <summary>The step completed with <paramref name="value"/>, stored as JSON; its successors become runnable.</summary>
+    public static ResultOutcome Result(object? value = null) => new(OutcomeJson.ToNode(value), null);
+
+    /// <summary>
+    /// The step completed and only the named successors run; the other successors are skipped
+    /// (used by <c>switch</c>).
+    /// </summary>
+    public static ResultOutcome Choose(object? value, params string[] successors) => new(OutcomeJson.ToNode(value), successors);
+
+    /// <summary>The step waits: for a push, a successful check on resubmit, the named event, or the given time.</summary>
+    public static WaitOutcome Wait(string reason, string? eventName = null, DateTimeOffset? until = null) => new(reason, eventName, until);
+
+    /// <summary>The step runs <paramref name="taskType"/> detached, outside the flow; its result becomes the step's result.</summary>
+    public static SpawnOutcome SpawnTask(string taskType, object? args = null) =>
+        new([new SpawnRequest { TaskType = taskType, Args = OutcomeJson.ToNode(args) as JsonObject ?? [] }], Collect: false);
+
+    /// <summary>The step starts a child flow of a stored routine and waits for it; the child's result becomes the step's result.</summary>
+    public static SpawnOutcome SpawnRoutine(string routine, object? input = null, int? version = null) =>
+        new([new SpawnRequest { Routine = routine, Version = version, Input = OutcomeJson.ToNode(input) }], Collect: false);
+
+    /// <summary>The step starts a child flow from an inline spec (JSON in the spec format) and waits for it.</summary>
+    public static SpawnOutcome SpawnSpec(JsonNode spec, object? input = null) =>
+        new([new SpawnRequest { Spec = spec.DeepClone(), Input = OutcomeJson.ToNode(input) }], Collect: false);
+
+    /// <summary>The step starts several children and completes with the array of their results, in order.</summary>
+    public static SpawnOutcome SpawnAll(IEnumerable<SpawnRequest> children) => new([.. children], Collect: true);
+
+    /// <summary>The task ran fine but the flow must end: the flow goes KILLED with this reason.</summary>
+    public static KillOutcome Kill(string reason) => new(reason);
+
+    /// <summary>Early completion: the flow goes COMPLETED with <paramref name="value"/>; the remaining steps are skipped.</summary>
+    public static DoneOutcome Done(object? value = null) => new(OutcomeJson.ToNode(value));
+
+    /// <summary>The step failed; it is retried per its retry policy, then fails the flow (or its branch).</summary>
+    public static FailOutcome Fail(string error) => new(error, null);
+
+    /// <summary>Returns a copy that also sets <paramref name="key"/> in the flow data.</summary>
+    public Outcome WithData(string key, object? value)
+    {
+        var changes = DataChanges is null ? new Dictionary<string, JsonNode?>() : new Dictionary<string, JsonNode?>(DataChanges);
+        changes[key] = OutcomeJson.ToNode(value);
+        return this with { DataChanges = changes };
+    }
+
+    /// <summary>A plain value returned by a task is its result.</summary>
+    public static implicit operator Outcome(JsonNode? value) => Result(value);
+}
+
+/// <summary>The step completed with a value.</summary>
+/// <param name="Value">The result, as JSON.</param>
+/// <param name="ChosenSuccessors">When set, only these successors run; the others are skipped.</param>
+public sealed record ResultOutcome(JsonNode? Value, IReadOnlyList<string>? ChosenSuccessors) : Outcome;
+
+/// <summary>The step waits.</summary>
+/// <param name="Reason">Why it waits, shown to people.</param>
+/// <param name="EventName">A named event that resumes it, with the event's value as the result.</param>
+/// <param name="Until">A time at which it resumes by itself (a durable timer).</param>
+public sealed record WaitOutcome(string Reason, string? EventName, DateTimeOffset? Until) : Outcome;
+
+/// <summary>The step hands work to children and waits for them.</summary>
+/// <param name="Children">What to start.</param>
+/// <param name="Collect">True: the result is the array of the children's results; false: the single child's result.</param>
+public sealed record SpawnOutcome(IReadOnlyList<SpawnRequest> Children, bool Collect) : Outcome;
+
+/// <summary>The flow must end KILLED.</summary>
+public sealed record KillOutcome(string Reason) : Outcome;
+
+/// <summary>The flow completes early.</summary>
+public sealed record DoneOutcome(JsonNode? Value) : Outcome;
+
+/// <summary>The step failed.</summary>
+/// <param name="Error">The message.</param>
+/// <param name="Detail">More detail, such as a stack trace.</param>
+public sealed record FailOutcome(string Error, string? Detail) : Outcome;
+
+/// <summary>One piece of spawned work: a detached task, a stored routine, or an inline spec.</summary>
+public sealed record SpawnRequest
+{
+    /// <summary>A task type to run detached, with <see cref="Args"/> as its params.</summary>
+    public string? TaskType { get; init; }
+
+    /// <summary>Params for <see cref="TaskType"/>.</summary>
+    public JsonObject? Args { get; init; }
+
+    /// <summary>A stored routine to run as a child flow.</summary>
+    public string? Routine { get; init; }
+
+    /// <summary>The routine version; the newest when null.</summary>
+    public int? Version { get; init; }
+
+    /// <summary>An inline spec to run as a child flow.</summary>
+    public JsonNode? Spec { get; init; }
+
+    /// <summary>The child flow's input.</summary>
+    public JsonNode? Input { get; init; }
+}

@@ -1,0 +1,35 @@
+namespace FlowMachine;
+
+/// <summary>Registers a class implementing <see cref="IFlowTask"/> under a dotted task type name.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class TaskTypeAttribute(string name) : Attribute
+{
+    /// <summary>The name specs use in <c>task_type</c>, such as <c>example.VeryLong</c>.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>A one-line description shown in the task catalogue.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Default number of attempts (1 = no retry) unless the step says otherwise.</summary>
+    public int MaxAttempts { get; init; }
+
+    /// <summary>Default timeout in seconds for one attempt (0 = none) unless the step says otherwise.</summary>
+    public double TimeoutSeconds { get; init; }
+}
+
+/// <summary>Describes one parameter of a task type for the catalogue.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class TaskParamAttribute(string name, string description) : Attribute
+{
+    /// <summary>The key in <c>task_params</c>.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>What the parameter means.</summary>
+    public string Description { get; } = description;
+
+    /// <summary>Whether a step must give it.</summary>
+    public bool Required { get; init; }
+
+    /// <summary>Whether the value is a secret that must never reach logs or history.</summary>
+    public bool Secret { get; init; }
+}

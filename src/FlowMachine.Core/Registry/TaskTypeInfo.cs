@@ -1,0 +1,35 @@
+namespace FlowMachine.Registry;
+
+/// <summary>A registered task type: its name, how to create it, and what the catalogue shows.</summary>
+public sealed record TaskTypeInfo
+{
+    /// <summary>The dotted name specs use.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>One line on what it does.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Its params, for the catalogue.</summary>
+    public IReadOnlyList<TaskParamInfo> Params { get; init; } = [];
+
+    /// <summary>Default attempts (0 = engine default).</summary>
+    public int MaxAttempts { get; init; }
+
+    /// <summary>Default timeout per attempt in seconds (0 = none).</summary>
+    public double TimeoutSeconds { get; init; }
+
+    /// <summary>The implementing class, when registered from a type.</summary>
+    public Type? ClrType { get; init; }
+
+    /// <summary>Where it came from: an assembly name or a plugin file.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>Creates a fresh instance for one execution.</summary>
+    public required Func<IServiceProvider?, IFlowTask> Factory { get; init; }
+
+    /// <summary>Whether the type implements a check for resubmits.</summary>
+    public bool HasCheck => ClrType is not null && typeof(ICheckableTask).IsAssignableFrom(ClrType);
+}
+
+/// <summary>One param of a task type.</summary>
+public sealed record TaskParamInfo(string Name, string Description, bool Required, bool Secret);

@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+
+namespace FlowMachine.Storage;
+
+/// <summary>One flow as stored. Stores hand out copies; changing one changes nothing stored.</summary>
+public sealed class FlowRecord
+{
+    public required string Id { get; set; }
+    public string? Key { get; set; }
+    public string? Label { get; set; }
+    public string? Owner { get; set; }
+
+    /// <summary>The stored routine the flow runs, or null for an inline spec.</summary>
+    public string? Routine { get; set; }
+
+    /// <summary>The routine version the flow is pinned to.</summary>
+    public int? RoutineVersion { get; set; }
+
+    /// <summary>The validated spec as canonical JSON; the flow always runs this, whatever the routine becomes.</summary>
+    public required string SpecJson { get; set; }
+
+    public FlowState State { get; set; }
+
+    /// <summary>Linear view: the index of the first step not yet finished (the step count when all are).</summary>
+    public int Position { get; set; }
+
+    public JsonNode? Input { get; set; }
+    public JsonObject Data { get; set; } = [];
+    public string? WaitReason { get; set; }
+
+    /// <summary>The flow's result once COMPLETED: a Done value, the single last step's result, or an object of the last steps' results.</summary>
+    public JsonNode? Result { get; set; }
+
+    /// <summary>Why the flow failed, was killed or cancelled (every error, one per line).</summary>
+    public string? Error { get; set; }
+
+    public string? ParentFlowId { get; set; }
+    public string? ParentStepKey { get; set; }
+
+    /// <summary>The child's place among its parent step's children.</summary>
+    public int ParentChildIndex { get; set; }
+
+    /// <summary>How many times the flow was reset; part of the idempotency key after a reset.</summary>
+    public int Generation { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>When a worker should next pick the flow up; null when it waits for the outside or has ended.</summary>
+    public DateTimeOffset? NextRunAt { get; set; }
+
+    public string? LeaseOwner { get; set; }
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
+
+    public FlowRecord Clone()
+    {
+        var copy = (FlowRecord)MemberwiseClone();
+        copy.Input = Input?.DeepClone();
+        copy.Data = (JsonObject)Data.DeepClone();
+        copy.Result = Result?.DeepClone();
+        return copy;
+    }
+}
