@@ -1,0 +1,824 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using FlowMachine.Interpolation;
+using FlowMachine.Registry;
+using FlowMachine.Specs;
+using FlowMachine.Storage;
+
+namespace FlowMachine.Engine;
+
+/// <summary>
+/// Starts flows, takes commands from outside, and runs leased flows step by step against a store.
+/// One engine serves a process: workers, the API and the CLI share it.
+/// </summary>
+public sealed class FlowEngine : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> held = new(StringComparer.Ordinal);
+    private readonly ITimer heartbeat;
+    private int beating;
+
+    /// <summary>Creates an engine over a store and the task types it may run.</summary>
+    public FlowEngine(IFlowStore store, ITaskCatalog catalog, FlowEngineOptions? options = null)
+    {
+        Store = store;
+        Catalog = catalog;
+        Options = options ?? new FlowEngineOptions();
+        Options.Validate();
+        var period = Options.LeaseDuration / 3;
+        heartbeat = Options.Time.CreateTimer(_ => _ = RenewLeasesAsync(), null, period, period);
+    }
+
+    /// <summary>The store the engine runs on.</summary>
+    public IFlowStore Store { get; }
+
+    /// <summary>The task types the engine can run.</summary>
+    public ITaskCatalog Catalog { get; }
+
+    /// <summary>The engine's settings.</summary>
+    public FlowEngineOptions Options { get; }
+
+    /// <summary>Fires when work appears in this process.</summary>
+    public FlowSignal Signal { get; } = new();
+
+    /// <summary>Raised after every committed transition (for progress displays and live streams). Handlers must be quick.</summary>
+    public event Action<FlowTransition>? Committed;
+
+    /// <summary>Raised when running a flow failed unexpectedly (a store error); the flow is retried after its lease expires.</summary>
+    public event Action<string, Exception>? Faulted;
+
+    private DateTimeOffset Now => Options.Time.GetUtcNow();
+
+    private string Owner => Options.WorkerId;
+
+    // Starting ---------------------------------------------------------------------------------
+
+    /// <summary>Validates the spec and stores a new PENDING flow; a start with an existing key returns that flow.</summary>
+    /// <exception cref="SpecException">The spec is invalid or the routine does not exist; nothing is stored.</exception>
+    public async Task<StartFlowResult> StartAsync(StartFlowRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (spec, routine, version) = await ResolveSpecAsync(request, cancellationToken).ConfigureAwait(false);
+        var key = request.Key ?? spec.Key;
+        if (key is not null)
+        {
+            // A repeated start is answered without validating or writing anything.
+            var existing = await Store.GetFlowByKeyAsync(key, cancellationToken).ConfigureAwait(false);
+            if (existing is not null)
+            {
+                return new StartFlowResult(existing, false);
+            }
+        }
+
+        var flow = BuildFlow(spec, routine, version, request.Input, key, request.Label ?? spec.Label, request.Owner, parent: null, Now);
+        var created = await Store.CreateFlowAsync(flow, cancellationToken).ConfigureAwait(false);
+        if (created.Created)
+        {
+            Signal.Notify();
+        }
+
+        return new StartFlowResult(created.Flow, created.Created);
+    }
+
+    private async Task<(FlowSpec Spec, string? Routine, int? Version)> ResolveSpecAsync(StartFlowRequest request, CancellationToken cancellationToken)
+    {
+        var given = (request.Routine is null ? 0 : 1) + (request.SpecText is null ? 0 : 1) + (request.SpecNode is null ? 0 : 1) + (request.Spec is null ? 0 : 1);
+        if (given != 1)
+        {
+            throw new SpecException([new SpecError("$", "give exactly one of a routine name or an inline spec")]);
+        }
+
+        if (request.Spec is not null)
+        {
+            CheckTaskTypes(request.Spec);
+            return (request.Spec, null, null);
+        }
+
+        if (request.SpecText is not null)
+        {
+            return (SpecCompiler.Compile(request.SpecText, Catalog).GetOrThrow(), null, null);
+        }
+
+        if (request.SpecNode is not null)
+        {
+            return (SpecCompiler.Compile(request.SpecNode, Catalog).GetOrThrow(), null, null);
+        }
+
+        var stored = await Store.GetRoutineAsync(request.Routine!, request.Version, cancellationToken).ConfigureAwait(false)
+            ?? throw new SpecException([new SpecError("routine", request.Version is { } v
+                ? $"routine '{request.Routine}' has no version {v}"
+                : $"routine '{request.Routine}' does not exist; add it first (flowmachine routines add)")]);
+        var spec = SpecJson.Deserialize(stored.SpecJson);
+        CheckTaskTypes(spec);
+        return (spec, stored.Name, stored.Version);
+    }
+
+    /// <summary>A stored spec may name task types this host lacks; refuse it before anything runs.</summary>
+    private void CheckTaskTypes(FlowSpec spec)
+    {
+        var errors = spec.Tasks
+            .Select((t, i) => (t, i))
+            .Where(x => !Catalog.TryGet(x.t.TaskType, out _))
+            .Select(x => new SpecError($"tasks[{x.i}].task_type", $"task type '{x.t.TaskType}' is not registered in this host (see `flowmachine tasks`)"))
+            .ToList();
+        if (errors.Count > 0)
+        {
+            throw new SpecException(errors);
+        }
+    }
+
+    private NewFlow BuildFlow(FlowSpec spec, string? routine, int? version, JsonNode? input, string? key, string? label, string? owner, (string FlowId, string StepKey, int Index)? parent, DateTimeOffset now)
+    {
+        var specJson = SpecJson.Serialize(spec);
+        var plan = FlowPlan.For(spec, specJson);
+        var flow = new FlowRecord
+        {
+            Id = Options.NewId(),
+            Key = key,
+            Label = label,
+            Owner = owner,
+            Routine = routine,
+            RoutineVersion = version,
+            SpecJson = specJson,
+            State = FlowState.Pending,
+            Input = input?.DeepClone(),
+            Data = (JsonObject)spec.Data.DeepClone(),
+            ParentFlowId = parent?.FlowId,
+            ParentStepKey = parent?.StepKey,
+            ParentChildIndex = parent?.Index ?? 0,
+            CreatedAt = now,
+            UpdatedAt = now,
+            NextRunAt = now,
+        };
+        var steps = new StepRecord[plan.Steps.Length];
+        for (var i = 0; i < steps.Length; i++)
+        {
+            steps[i] = new StepRecord { FlowId = flow.Id, Index = i, Key = plan.Steps[i].Key, TaskType = plan.Steps[i].TaskType };
+        }
+
+        var detail = new JsonObject { ["routine"] = routine, ["version"] = version, ["key"] = key, ["parent"] = parent?.FlowId };
+        return new NewFlow(flow, steps, [new HistoryEvent(flow.Id, 1, now, HistoryKinds.FlowCreated, null, detail)]);
+    }
+
+    // Reading ----------------------------------------------------------------------------------
+
+    /// <summary>The flow with its steps, or null.</summary>
+    public async Task<FlowView?> GetAsync(string flowId, CancellationToken cancellationToken = default)
+    {
+        var flow = await Store.GetFlowAsync(flowId, cancellationToken).ConfigureAwait(false);
+        if (flow is null)
+        {
+            return null;
+        }
+
+        var steps = await Store.GetStepsAsync(flowId, cancellationToken).ConfigureAwait(false);
+        return new FlowView(flow, steps);
+    }
+
+    // Commands from outside --------------------------------------------------------------------
+
+    /// <summary>Force-step: <paramref name="value"/> becomes the waiting step's result and the flow goes on.</summary>
+    public async Task<CommandResult> PushAsync(string flowId, JsonNode? value, string? stepKey = null, string? actor = null, CancellationToken cancellationToken = default)
+    {
+        var check = await RequireWaitingAsync(flowId, stepKey, "pushed", cancellationToken).ConfigureAwait(false);
+        return check.Status != CommandStatus.Accepted
+            ? check
+            : await EnqueueAsync(flowId, FlowCommand.Push, stepKey, new JsonObject { ["value"] = value?.DeepClone() }, actor, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Resubmit: the waiting step's check runs with <paramref name="args"/>; a ready check completes it.</summary>
+    public async Task<CommandResult> SubmitAsync(string flowId, JsonNode? args = null, string? stepKey = null, string? actor = null, CancellationToken cancellationToken = default)
+    {
+        var check = await RequireWaitingAsync(flowId, stepKey, "resubmitted", cancellationToken).ConfigureAwait(false);
+        return check.Status != CommandStatus.Accepted
+            ? check
+            : await EnqueueAsync(flowId, FlowCommand.Submit, stepKey, new JsonObject { ["args"] = args?.DeepClone() }, actor, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Raises a named event; it is kept until a step waits for it, so an early event is never lost.</summary>
+    public async Task<CommandResult> RaiseEventAsync(string flowId, string name, JsonNode? value = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var flow = await Store.GetFlowAsync(flowId, cancellationToken).ConfigureAwait(false);
+        if (flow is null)
+        {
+            return new CommandResult(CommandStatus.NotFound, $"flow {flowId} does not exist");
+        }
+
+        if (flow.State.IsTerminal())
+        {
+            return new CommandResult(CommandStatus.Conflict, $"flow {flowId} is {flow.State.ToName()}; it takes no more events");
+        }
+
+        if (!await Store.AddEventAsync(flowId, name, value?.DeepClone(), Now, cancellationToken).ConfigureAwait(false))
+        {
+            return new CommandResult(CommandStatus.NotFound, $"flow {flowId} does not exist");
+        }
+
+        Signal.Notify();
+        return CommandResult.Accepted;
+    }
+
+    /// <summary>Cancels the flow: running steps are cancelled, the rest skipped, the flow goes CANCELLED.</summary>
+    public async Task<CommandResult> CancelAsync(string flowId, string? reason = null, string? actor = null, CancellationToken cancellationToken = default)
+    {
+        var flow = await Store.GetFlowAsync(flowId, cancellationToken).ConfigureAwait(false);
+        if (flow is null)
+        {
+            return new CommandResult(CommandStatus.NotFound, $"flow {flowId} does not exist");
+        }
+
+        if (flow.State.IsTerminal())
+        {
+            return new CommandResult(CommandStatus.Conflict, $"flow {flowId} has already ended {flow.State.ToName()}");
+        }
+
+        var payload = new JsonObject { ["reason"] = reason ?? (actor is null ? "cancelled" : $"cancelled by {actor}") };
+        if (flow.LeaseOwner is not null && held.TryGetValue(flowId, out _))
+        {
+            // This process runs the flow: wake it so the cancel is applied at once.
+            Signal.Notify();
+        }
+
+        return await EnqueueAsync(flowId, FlowCommand.Cancel, null, payload, actor, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Restarts the flow from its first step with results cleared; the history is kept.</summary>
+    public async Task<CommandResult> ResetAsync(string flowId, string? actor = null, CancellationToken cancellationToken = default)
+    {
+        var flow = await Store.GetFlowAsync(flowId, cancellationToken).ConfigureAwait(false);
+        return flow is null
+            ? new CommandResult(CommandStatus.NotFound, $"flow {flowId} does not exist")
+            : await EnqueueAsync(flowId, FlowCommand.Reset, null, null, actor, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves the flow's position: the step at <paramref name="position"/> runs next; earlier unfinished steps are skipped.</summary>
+    public async Task<CommandResult> SetPositionAsync(string flowId, int position, string? actor = null, CancellationToken cancellationToken = default)
+    {
+        var flow = await Store.GetFlowAsync(flowId, cancellationToken).ConfigureAwait(false);
+        if (flow is null)
+        {
+            return new CommandResult(CommandStatus.NotFound, $"flow {flowId} does not exist");
+        }
+
+        var count = FlowPlan.For(flow.SpecJson).Steps.Length;
+        if (position < 0 || position >= count)
+        {
+            return new CommandResult(CommandStatus.Conflict, $"position must be between 0 and {count - 1} for flow {flowId} (was {position})");
+        }
+
+        return await EnqueueAsync(flowId, FlowCommand.Position, null, new JsonObject { ["position"] = position }, actor, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<CommandResult> RequireWaitingAsync(string flowId, string? stepKey, string verb, CancellationToken cancellationToken)
+    {
+        var view = await GetAsync(flowId, cancellationToken).ConfigureAwait(false);
+        if (view is null)
+        {
+            return new CommandResult(CommandStatus.NotFound, $"flow {flowId} does not exist");
+        }
+
+        var waiting = view.Steps.Where(s => s.State == StepState.Waiting && (stepKey is null || s.Key == stepKey)).ToList();
+        if (waiting.Count == 0)
+        {
+            return new CommandResult(CommandStatus.Conflict, stepKey is null
+                ? $"flow {flowId} is {view.Flow.State.ToName()} and no step waits; only a waiting step can be {verb}"
+                : $"step '{stepKey}' of flow {flowId} is not waiting; only a waiting step can be {verb}");
+        }
+
+        return CommandResult.Accepted;
+    }
+
+    private async Task<CommandResult> EnqueueAsync(string flowId, string kind, string? stepKey, JsonNode? payload, string? actor, CancellationToken cancellationToken)
+    {
+        if (!await Store.EnqueueCommandAsync(flowId, kind, stepKey, payload, actor, Now, cancellationToken).ConfigureAwait(false))
+        {
+            return new CommandResult(CommandStatus.NotFound, $"flow {flowId} does not exist");
+        }
+
+        Signal.Notify();
+        return CommandResult.Accepted;
+    }
+
+    // Running ----------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Advances the flow by one round in this process: applies waiting commands, events and timers, runs
+    /// the steps runnable now (in parallel), and commits. Steps that become runnable wait for the next tick.
+    /// </summary>
+    public async Task<FlowView> TickAsync(string flowId, CancellationToken cancellationToken = default)
+    {
+        var claimed = await Store.ClaimFlowAsync(flowId, Owner, Now, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        if (claimed is not null)
+        {
+            await RunClaimedAsync(claimed, tick: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await GetAsync(flowId, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"Flow {flowId} does not exist.");
+    }
+
+    /// <summary>
+    /// Runs the flow in this process until it ends or pauses, running its child flows too. With
+    /// <paramref name="waitForTimers"/> it also sleeps until due timers and retries; otherwise it returns
+    /// when nothing is due now.
+    /// </summary>
+    public async Task<FlowView> RunAsync(string flowId, bool waitForTimers = false, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var wake = Signal.NextAsync();
+            var claimed = await Store.ClaimFlowAsync(flowId, Owner, Now, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+            if (claimed is not null)
+            {
+                await RunClaimedAsync(claimed, tick: false, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var flow = await Store.GetFlowAsync(flowId, cancellationToken).ConfigureAwait(false)
+                ?? throw new KeyNotFoundException($"Flow {flowId} does not exist.");
+            if (flow.State.IsTerminal())
+            {
+                break;
+            }
+
+            // Children (and anything else due) run here too, so a spawning flow can finish in one call.
+            var others = await Store.ClaimDueAsync(Owner, 16, Now, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+            if (others.Count > 0)
+            {
+                await Task.WhenAll(others.Select(o => RunClaimedAsync(o, tick: false, cancellationToken))).ConfigureAwait(false);
+                continue;
+            }
+
+            if (!waitForTimers)
+            {
+                break;
+            }
+
+            var due = await Store.GetNextDueAsync(cancellationToken).ConfigureAwait(false);
+            if (due is null && flow.LeaseOwner is null)
+            {
+                break; // nothing will happen without outside input
+            }
+
+            var delay = (due ?? Now + TimeSpan.FromMilliseconds(200)) - Now;
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.WhenAny(Task.Delay(delay, Options.Time, cancellationToken), wake).ConfigureAwait(false);
+            }
+        }
+
+        return await GetAsync(flowId, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"Flow {flowId} does not exist.");
+    }
+
+    private sealed record RunningStep(Task<StepExecution> Task, CancellationTokenSource Cancel);
+
+    /// <summary>
+    /// Runs a leased flow: applies its inputs, then starts runnable steps and goes straight on with the
+    /// next ones as each finishes, committing every transition before anything else happens. Returns
+    /// when the flow ends or pauses (the lease is released) or, with <paramref name="tick"/>, after one round.
+    /// </summary>
+    internal async Task RunClaimedAsync(ClaimedFlow claimed, bool tick, CancellationToken stop)
+    {
+        var flowId = claimed.Flow.Id;
+        using var lost = new CancellationTokenSource();
+        held[flowId] = lost;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, lost.Token);
+        var running = new Dictionary<int, RunningStep>();
+        try
+        {
+            var run = new FlowRun(claimed, FlowPlan.For(claimed.Flow.SpecJson), Catalog);
+            var now = Now;
+            run.Begin(now);
+            await ApplyCommandsAsync(run, claimed.Commands, linked.Token).ConfigureAwait(false);
+            run.ApplyEvents(now);
+            run.ApplyTimers(now);
+            var firstRound = true;
+            while (true)
+            {
+                now = Now;
+                var starts = !tick || firstRound ? run.TakeReady(now) : [];
+                firstRound = false;
+                var release = !run.IsActive || (running.Count == 0 && starts.Count == 0);
+                var transition = run.Flush(Owner, now, release);
+                var cancels = run.TakeCancelRequests();
+                var committed = await Store.CommitAsync(transition, CancellationToken.None).ConfigureAwait(false);
+                OnCommitted(transition);
+                foreach (var i in cancels)
+                {
+                    if (running.Remove(i, out var r))
+                    {
+                        await r.Cancel.CancelAsync().ConfigureAwait(false);
+                    }
+                }
+
+                if (release)
+                {
+                    if (committed.HasCommands && run.IsActive)
+                    {
+                        Signal.Notify(); // a command came in as we let go: pick the flow up again
+                    }
+
+                    return;
+                }
+
+                foreach (var (index, attempt) in starts)
+                {
+                    running[index] = Launch(run, index, attempt, linked.Token);
+                }
+
+                if (committed.HasCommands)
+                {
+                    var commands = await Store.GetCommandsAsync(flowId, linked.Token).ConfigureAwait(false);
+                    await ApplyCommandsAsync(run, commands, linked.Token).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (running.Count == 0)
+                {
+                    continue;
+                }
+
+                if (running.Count == 1)
+                {
+                    await running.Values.First().Task.ConfigureAwait(false);
+                }
+                else
+                {
+                    await Task.WhenAny(running.Values.Select(r => r.Task)).ConfigureAwait(false);
+                }
+
+                now = Now;
+                foreach (var (index, step) in running.Where(r => r.Value.Task.IsCompleted).ToList())
+                {
+                    running.Remove(index);
+                    step.Cancel.Dispose();
+                    var execution = await step.Task.ConfigureAwait(false);
+                    if (execution.Abandoned)
+                    {
+                        throw new OperationCanceledException(linked.Token);
+                    }
+
+                    await ApplyExecutionAsync(run, execution, linked.Token).ConfigureAwait(false);
+                }
+
+                run.ApplyEvents(now);
+                run.ApplyTimers(now);
+            }
+        }
+        catch (LeaseLostException)
+        {
+            // Another worker owns the flow now; it re-runs whatever was in flight here.
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            // Stopping or lease lost: steps in flight stay RUNNING and re-run after the lease expires.
+        }
+        catch (Exception ex)
+        {
+            Faulted?.Invoke(flowId, ex);
+        }
+        finally
+        {
+            foreach (var r in running.Values)
+            {
+                await r.Cancel.CancelAsync().ConfigureAwait(false);
+            }
+
+            held.TryRemove(new KeyValuePair<string, CancellationTokenSource>(flowId, lost));
+        }
+    }
+
+    private void OnCommitted(FlowTransition transition)
+    {
+        if (transition.NewFlows.Count > 0 || transition.Commands.Count > 0)
+        {
+            Signal.Notify();
+        }
+
+        Committed?.Invoke(transition);
+    }
+
+    private RunningStep Launch(FlowRun run, int index, int attempt, CancellationToken stop)
+    {
+        var spec = run.Plan.Steps[index];
+        var step = run.Steps[index];
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        if (!Catalog.TryGet(spec.TaskType, out var info))
+        {
+            return new RunningStep(Task.FromResult(new StepExecution(index, attempt, Outcome.Fail($"task type '{spec.TaskType}' is not registered in this host"), true, false)), cancel);
+        }
+
+        TaskContext context;
+        try
+        {
+            context = CreateContext(run, index, attempt, info, args: null);
+        }
+        catch (InterpolationException ex)
+        {
+            return new RunningStep(Task.FromResult(new StepExecution(index, attempt, Outcome.Fail(ex.Message), true, false)), cancel);
+        }
+
+        var timeout = run.TimeoutOf(index, info);
+        _ = step;
+        return new RunningStep(ExecuteAsync(info, context, index, attempt, timeout, cancel, stop), cancel);
+    }
+
+    private TaskContext CreateContext(FlowRun run, int index, int attempt, TaskTypeInfo info, JsonNode? args)
+    {
+        var spec = run.Plan.Steps[index];
+        var step = run.Steps[index];
+        var flow = run.Flow;
+        var raw = spec.TaskParams;
+        if (step.ParamOverrides is { Count: > 0 } overrides)
+        {
+            raw = (JsonObject)raw.DeepClone();
+            foreach (var (name, value) in overrides)
+            {
+                raw[name] = value?.DeepClone();
+            }
+        }
+
+        var parameters = Interpolator.Resolve(raw, new InterpolationScope(flow.Input, flow.Data, run.Results));
+        var idempotencyKey = flow.Generation == 0 ? $"{flow.Id}/{spec.Key}/{attempt}" : $"{flow.Id}/{spec.Key}/{attempt}/r{flow.Generation}";
+        return new TaskContext
+        {
+            FlowId = flow.Id,
+            StepKey = spec.Key,
+            TaskType = info.Name,
+            Attempt = attempt,
+            IdempotencyKey = idempotencyKey,
+            Input = flow.Input,
+            Data = flow.Data,
+            Results = run.Results,
+            Params = parameters,
+            Args = args,
+            Owner = flow.Owner,
+            Log = Options.TaskLog,
+            Time = Options.Time,
+            Services = Options.Services,
+        };
+    }
+
+    private async Task<StepExecution> ExecuteAsync(TaskTypeInfo info, TaskContext context, int index, int attempt, TimeSpan? timeout, CancellationTokenSource cancel, CancellationToken stop)
+    {
+        using var timer = timeout is { } t ? new CancellationTokenSource(t, Options.Time) : null;
+        using var both = timer is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, timer.Token);
+        var token = both?.Token ?? cancel.Token;
+        try
+        {
+            var task = info.Factory(Options.Services);
+            var outcome = await task.PerformAsync(context, token).ConfigureAwait(false);
+            return new StepExecution(index, attempt, outcome ?? Outcome.Result(null), false, false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return new StepExecution(index, attempt, Outcome.Fail("the worker stopped"), false, true);
+        }
+        catch (OperationCanceledException) when (timer?.IsCancellationRequested == true)
+        {
+            return new StepExecution(index, attempt, Outcome.Fail($"timed out after {timeout!.Value.TotalSeconds:0.###} s"), false, false);
+        }
+        catch (TaskParamException ex)
+        {
+            return new StepExecution(index, attempt, Outcome.Fail(ex.Message), true, false);
+        }
+        catch (Exception ex)
+        {
+            return new StepExecution(index, attempt, new FailOutcome($"{ex.GetType().Name}: {ex.Message}", ex.ToString()), false, false);
+        }
+    }
+
+    private async Task ApplyExecutionAsync(FlowRun run, StepExecution execution, CancellationToken cancellationToken)
+    {
+        if (!run.Accepts(execution))
+        {
+            return; // cancelled, skipped or reset while it ran
+        }
+
+        var now = Now;
+        var index = execution.Index;
+        switch (execution.Outcome)
+        {
+            case ResultOutcome result:
+                run.ApplyResult(index, result, now);
+                break;
+            case WaitOutcome wait:
+                run.ApplyWait(index, wait, now);
+                break;
+            case SpawnOutcome spawn:
+                IReadOnlyList<NewFlow> children;
+                try
+                {
+                    children = await BuildChildrenAsync(run, index, spawn, now, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SpecException ex)
+                {
+                    run.ApplyFailure(index, $"cannot spawn: {ex.Message}", null, permanent: true, now);
+                    break;
+                }
+
+                if (children.Count == 0)
+                {
+                    run.ApplyEmptySpawn(index, spawn, now);
+                }
+                else
+                {
+                    run.ApplySpawn(index, spawn, children, now);
+                }
+
+                break;
+            case KillOutcome kill:
+                run.ApplyKill(index, kill, now);
+                break;
+            case DoneOutcome done:
+                run.ApplyDone(index, done, now);
+                break;
+            case FailOutcome fail:
+                run.ApplyFailure(index, fail.Error, fail.Detail, execution.Permanent, now);
+                break;
+            default:
+                run.ApplyFailure(index, $"the task returned an unknown outcome {execution.Outcome.GetType().Name}", null, permanent: true, now);
+                break;
+        }
+    }
+
+    private async Task<IReadOnlyList<NewFlow>> BuildChildrenAsync(FlowRun run, int index, SpawnOutcome spawn, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var children = new List<NewFlow>(spawn.Children.Count);
+        var stepKey = run.Steps[index].Key;
+        for (var k = 0; k < spawn.Children.Count; k++)
+        {
+            var request = spawn.Children[k];
+            FlowSpec spec;
+            string? routine = null;
+            int? version = null;
+            if (request.TaskType is { } taskType)
+            {
+                if (!Catalog.TryGet(taskType, out _))
+                {
+                    throw new SpecException([new SpecError("task_type", $"task type '{taskType}' is not registered in this host")]);
+                }
+
+                spec = new FlowSpec
+                {
+                    Label = $"{taskType} spawned by {run.Flow.Id}/{stepKey}",
+                    Tasks = [new StepSpec { Key = taskType, TaskType = taskType, TaskParams = (JsonObject?)request.Args?.DeepClone() ?? [] }],
+                };
+            }
+            else if (request.Routine is { } name)
+            {
+                var stored = await Store.GetRoutineAsync(name, request.Version, cancellationToken).ConfigureAwait(false)
+                    ?? throw new SpecException([new SpecError("routine", $"routine '{name}' does not exist")]);
+                spec = SpecJson.Deserialize(stored.SpecJson);
+                CheckTaskTypes(spec);
+                routine = stored.Name;
+                version = stored.Version;
+            }
+            else if (request.Spec is { } inline)
+            {
+                spec = SpecCompiler.Compile(inline, Catalog).GetOrThrow();
+            }
+            else
+            {
+                throw new SpecException([new SpecError("$", "a spawn must name a task type, a routine or a spec")]);
+            }
+
+            var label = spec.Label ?? $"child {k} of {run.Flow.Id}/{stepKey}";
+            children.Add(BuildFlow(spec with { Key = null }, routine, version, request.Input, key: null, label, run.Flow.Owner, (run.Flow.Id, stepKey, k), now));
+        }
+
+        return children;
+    }
+
+    private async Task ApplyCommandsAsync(FlowRun run, IReadOnlyList<FlowCommand> commands, CancellationToken cancellationToken)
+    {
+        foreach (var command in commands)
+        {
+            var now = Now;
+            run.Consume(command);
+            switch (command.Kind)
+            {
+                case FlowCommand.Push when run.IsActive:
+                    if (run.FindWaiting(command.StepKey) is { } pushed)
+                    {
+                        run.Push(pushed, command.Payload?["value"], command.Actor, now);
+                    }
+                    else
+                    {
+                        run.Ignore(command, now, "no step waits");
+                    }
+
+                    break;
+                case FlowCommand.Submit when run.IsActive:
+                    await SubmitAsync(run, command, cancellationToken).ConfigureAwait(false);
+                    break;
+                case FlowCommand.Cancel when run.IsActive:
+                    run.Cancel(command.Payload?["reason"]?.GetValue<string>(), now);
+                    break;
+                case FlowCommand.Reset:
+                    run.Reset(command.Actor, now);
+                    break;
+                case FlowCommand.Position:
+                    var position = command.Payload?["position"]?.GetValue<int>() ?? -1;
+                    if (position >= 0 && position < run.Steps.Length)
+                    {
+                        run.MovePosition(position, command.Actor, now);
+                    }
+                    else
+                    {
+                        run.Ignore(command, now, $"position {position} is out of range");
+                    }
+
+                    break;
+                case FlowCommand.ChildFinished when run.IsActive:
+                    run.ChildFinished(command, now);
+                    break;
+                default:
+                    run.Ignore(command, now, run.IsActive ? "unknown command" : $"the flow has ended {run.Flow.State.ToName()}");
+                    break;
+            }
+        }
+    }
+
+    private async Task SubmitAsync(FlowRun run, FlowCommand command, CancellationToken cancellationToken)
+    {
+        var args = command.Payload?["args"];
+        var targets = command.StepKey is not null
+            ? run.FindWaiting(command.StepKey) is { } one ? [one] : Array.Empty<int>()
+            : [.. Enumerable.Range(0, run.Steps.Length).Where(i => run.Steps[i].State == StepState.Waiting && run.Steps[i].Spawn is null)];
+        if (targets.Length == 0)
+        {
+            run.Ignore(command, Now, "no step waits for a check");
+            return;
+        }
+
+        foreach (var index in targets)
+        {
+            var spec = run.Plan.Steps[index];
+            if (!Catalog.TryGet(spec.TaskType, out var info))
+            {
+                run.CheckNotReady(index, $"task type '{spec.TaskType}' is not registered in this host", Now);
+                continue;
+            }
+
+            var task = info.Factory(Options.Services);
+            if (task is not ICheckableTask checkable)
+            {
+                run.CheckNotReady(index, $"task type '{spec.TaskType}' has no check; push a value instead", Now);
+                continue;
+            }
+
+            try
+            {
+                var context = CreateContext(run, index, run.Steps[index].Attempts, info, args);
+                var result = await checkable.CheckAsync(context, cancellationToken).ConfigureAwait(false);
+                if (result.IsReady)
+                {
+                    run.CheckPassed(index, result.Value, Now);
+                }
+                else
+                {
+                    run.CheckNotReady(index, result.Reason, Now);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                run.CheckNotReady(index, $"the check threw {ex.GetType().Name}: {ex.Message}", Now);
+            }
+        }
+    }
+
+    private async Task RenewLeasesAsync()
+    {
+        if (held.IsEmpty || Interlocked.Exchange(ref beating, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            var lost = await Store.RenewLeasesAsync(Owner, [.. held.Keys], Now + Options.LeaseDuration, CancellationToken.None).ConfigureAwait(false);
+            foreach (var id in lost)
+            {
+                if (held.TryGetValue(id, out var cts))
+                {
+                    await cts.CancelAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            Faulted?.Invoke(string.Empty, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref beating, 0);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        return heartbeat.DisposeAsync();
+    }
+}

@@ -1,0 +1,114 @@
+namespace FlowMachine.Engine;
+
+/// <summary>
+/// Claims due flows from the store and runs them, up to <see cref="FlowWorkerOptions.Concurrency"/> at
+/// once. It wakes at once on work started in this process, at the next timer, and otherwise polls.
+/// </summary>
+public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = null)
+{
+    private readonly FlowWorkerOptions options = Validated(options ?? new FlowWorkerOptions());
+    private int active;
+
+    /// <summary>The number of flows running now.</summary>
+    public int Active => Volatile.Read(ref active);
+
+    private static FlowWorkerOptions Validated(FlowWorkerOptions options)
+    {
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>
+    /// Runs until <paramref name="stoppingToken"/> is cancelled; then claims nothing more, lets running
+    /// steps finish within the grace period, and cancels what remains (it runs again elsewhere).
+    /// </summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var time = engine.Options.Time;
+        var store = engine.Store;
+        using var hardStop = new CancellationTokenSource();
+        var runs = new HashSet<Task>();
+        var finished = new FlowSignal();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var wake = engine.Signal.NextAsync();
+                var slotFreed = finished.NextAsync();
+                lock (runs)
+                {
+                    runs.RemoveWhere(t => t.IsCompleted);
+                }
+
+                var free = options.Concurrency - Active;
+                var claimedAll = false;
+                if (free > 0)
+                {
+                    var claimed = await store.ClaimDueAsync(engine.Options.WorkerId, free, time.GetUtcNow(), engine.Options.LeaseDuration, stoppingToken).ConfigureAwait(false);
+                    foreach (var flow in claimed)
+                    {
+                        Interlocked.Increment(ref active);
+                        var run = RunOneAsync(flow, hardStop.Token, finished);
+                        lock (runs)
+                        {
+                            runs.Add(run);
+                        }
+                    }
+
+                    claimedAll = claimed.Count == free;
+                    if (claimed.Count > 0 && !claimedAll)
+                    {
+                        continue; // look once more: more may have become due while these were claimed
+                    }
+                }
+
+                if (claimedAll || free <= 0)
+                {
+                    await Task.WhenAny(slotFreed, Task.Delay(options.PollInterval, time, stoppingToken)).ConfigureAwait(false);
+                    continue;
+                }
+
+                var delay = options.PollInterval;
+                var due = await store.GetNextDueAsync(stoppingToken).ConfigureAwait(false);
+                if (due is { } at)
+                {
+                    var until = at - time.GetUtcNow();
+                    delay = until < TimeSpan.Zero ? TimeSpan.FromMilliseconds(5) : until < delay ? until : delay;
+                }
+
+                await Task.WhenAny(wake, Task.Delay(delay, time, stoppingToken)).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        Task[] remaining;
+        lock (runs)
+        {
+            remaining = [.. runs];
+        }
+
+        if (remaining.Length > 0)
+        {
+            var all = Task.WhenAll(remaining);
+            await Task.WhenAny(all, Task.Delay(options.ShutdownGrace, time, CancellationToken.None)).ConfigureAwait(false);
+            await hardStop.CancelAsync().ConfigureAwait(false);
+            await all.ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunOneAsync(Storage.ClaimedFlow flow, CancellationToken stop, FlowSignal finished)
+    {
+        try
+        {
+            await Task.Yield();
+            await engine.RunClaimedAsync(flow, tick: false, stop).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref active);
+            finished.Notify();
+        }
+    }
+}
