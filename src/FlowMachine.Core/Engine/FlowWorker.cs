@@ -48,7 +48,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
                     foreach (var flow in claimed)
                     {
                         Interlocked.Increment(ref active);
-                        var run = RunOneAsync(flow, hardStop.Token, finished);
+                        var run = RunOneAsync(flow, finished, hardStop.Token);
                         lock (runs)
                         {
                             runs.Add(run);
@@ -98,7 +98,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
         }
     }
 
-    private async Task RunOneAsync(Storage.ClaimedFlow flow, CancellationToken stop, FlowSignal finished)
+    private async Task RunOneAsync(Storage.ClaimedFlow flow, FlowSignal finished, CancellationToken stop)
     {
         try
         {
