@@ -10,19 +10,12 @@ public sealed class VeryLong : IFlowTask
     /// <inheritdoc/>
     public async ValueTask<Outcome> PerformAsync(TaskContext context, CancellationToken cancellationToken)
     {
-        double seconds;
-        try
-        {
-            seconds = context.Param<double?>("seconds") ?? 8;
-        }
-        catch (TaskParamException ex)
-        {
-            return Outcome.Fail(ex.Message);
-        }
-
+        // Strict: the web serializer options would quietly read "8" as 8.
+        var node = context.Params["seconds"];
+        var seconds = node is null ? 8 : node.GetValueKind() == JsonValueKind.Number ? node.Deserialize<double>() : double.NaN;
         if (!double.IsFinite(seconds) || seconds < 0 || seconds > TimeSpan.MaxValue.TotalSeconds / 2)
         {
-            return Outcome.Fail($"task_params.seconds of step '{context.StepKey}' must be 0 or more, got {JsonSerializer.Serialize(seconds)}");
+            return Outcome.Fail($"task_params.seconds of step '{context.StepKey}' must be a number of seconds, 0 or more, got {node?.ToJsonString() ?? "null"}");
         }
 
         context.Log.Info($"    Perform very long task, seconds: {seconds}");
