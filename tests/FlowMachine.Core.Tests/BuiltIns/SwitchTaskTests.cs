@@ -43,6 +43,13 @@ public class SwitchTaskTests
     }
 
     [Fact]
+    public async Task Switch_compares_numbers_by_value()
+    {
+        var outcome = await new SwitchTask().PerformAsync(For("""{ "value": 1.0, "cases": [{ "when": 1, "goto": "one" }] }"""), default);
+        Assert.Equal(["one"], Assert.IsType<ResultOutcome>(outcome).ChosenSuccessors);
+    }
+
+    [Fact]
     public async Task Switch_with_no_match_takes_the_default()
     {
         var outcome = Assert.IsType<ResultOutcome>(await Run("\"medium\"", fallback: "other"));

@@ -38,8 +38,6 @@ internal static class TestContexts
         };
     }
 
-    public static JsonNode? Json(string json) => JsonNode.Parse(json);
-
     public static void AssertJson(string expected, JsonNode? actual) =>
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), actual), $"expected {expected}, got {actual?.ToJsonString() ?? "null"}");
 
