@@ -1,0 +1,114 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace FlowMachine.Specs;
+
+/// <summary>
+/// The canonical stored form of a validated spec: the spec format's own snake_case JSON with every
+/// precursor list explicit, so a stored spec reloads to the same steps without re-resolving defaults
+/// and without a task catalog.
+/// </summary>
+public static class SpecJson
+{
+    /// <summary>Writes <paramref name="spec"/> as compact canonical JSON: fixed field order, explicit precursors, nulls left out.</summary>
+    public static string Serialize(FlowSpec spec) => Serialize(spec, indented: false);
+
+    /// <summary>Writes <paramref name="spec"/> as canonical JSON, optionally indented for people.</summary>
+    public static string Serialize(FlowSpec spec, bool indented)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
+        {
+            writer.WriteStartObject();
+            if (spec.Label is not null)
+            {
+                writer.WriteString("label", spec.Label);
+            }
+
+            if (spec.Key is not null)
+            {
+                writer.WriteString("key", spec.Key);
+            }
+
+            writer.WriteStartObject("cfg");
+            writer.WriteBoolean("fail_fast", spec.Cfg.FailFast);
+            WriteRetry(writer, spec.Cfg.Retry);
+            WriteTimeout(writer, spec.Cfg.TimeoutSeconds);
+            writer.WriteEndObject();
+
+            writer.WritePropertyName("data");
+            spec.Data.WriteTo(writer);
+
+            writer.WriteStartArray("tasks");
+            foreach (var step in spec.Tasks)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("key", step.Key);
+                writer.WriteString("task_type", step.TaskType);
+                writer.WritePropertyName("task_params");
+                step.TaskParams.WriteTo(writer);
+
+                // Always explicit: [] is ROOT, so the default "follow the previous task" never applies on reload.
+                writer.WriteStartArray("precursors");
+                foreach (var precursor in step.Precursors)
+                {
+                    writer.WriteStringValue(precursor);
+                }
+
+                writer.WriteEndArray();
+                WriteRetry(writer, step.Retry);
+                WriteTimeout(writer, step.TimeoutSeconds);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Reads a spec written by <see cref="Serialize(FlowSpec)"/>. Task types are not checked against a catalog.</summary>
+    /// <exception cref="SpecException">The JSON is malformed or not a valid spec; the message names the path.</exception>
+    public static FlowSpec Deserialize(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = SpecCompiler.MaxDepth });
+        }
+        catch (JsonException ex)
+        {
+            throw new SpecException("The stored spec is not valid JSON: " + ex.Message, ex);
+        }
+
+        return SpecCompiler.CompileTrusted(node).GetOrThrow();
+    }
+
+    private static void WriteRetry(Utf8JsonWriter writer, RetrySpec? retry)
+    {
+        if (retry is null)
+        {
+            return;
+        }
+
+        writer.WriteStartObject("retry");
+        writer.WriteNumber("attempts", retry.MaxAttempts);
+        writer.WriteNumber("delay", retry.DelaySeconds);
+        writer.WriteNumber("factor", retry.Factor);
+        writer.WriteNumber("max_delay", retry.MaxDelaySeconds);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteTimeout(Utf8JsonWriter writer, double? seconds)
+    {
+        if (seconds is { } value)
+        {
+            writer.WriteNumber("timeout", value);
+        }
+    }
+}
