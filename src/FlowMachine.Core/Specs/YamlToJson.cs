@@ -227,14 +227,15 @@ internal sealed partial class YamlToJson
 
         if (IntPattern().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
         {
-            return JsonValue.Create(l);
+            // Element-backed numbers read as any numeric type (GetValue<int>() works), like parsed JSON.
+            return JsonNode.Parse(l.ToString(CultureInfo.InvariantCulture));
         }
 
         if ((IntPattern().IsMatch(text) || FloatPattern().IsMatch(text))
             && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
             && double.IsFinite(d))
         {
-            return JsonValue.Create(d);
+            return JsonNode.Parse(d.ToString("R", CultureInfo.InvariantCulture));
         }
 
         return JsonValue.Create(text);

@@ -1,0 +1,216 @@
+using System.Text.Json.Nodes;
+using FlowMachine.Engine;
+using FlowMachine.Storage;
+using FlowMachine.Tests.Support;
+
+namespace FlowMachine.Tests.Engine;
+
+/// <summary>Spawn, kill, done, failures and retries, as the architecture defines them.</summary>
+public sealed class OutcomeTests
+{
+    [Fact]
+    public async Task Spawning_a_task_pauses_the_flow_spawned_and_the_detached_result_becomes_the_steps_result()
+    {
+        await using var h = new EngineHarness();
+        var id = await h.StartAsync("""
+            tasks:
+              - { key: hand_off, task_type: t.spawn, task_params: { task: test.Two, args: { colour: red } } }
+              - { key: after, task_type: t.count }
+            """);
+
+        var view = await h.Engine.TickAsync(id);
+        Assert.Equal(FlowState.Spawned, view.State);
+        Assert.Equal(StepState.Waiting, view.Step("hand_off").State);
+        Assert.Equal(0, Executions.Of(id, "after"));
+
+        view = await h.RunAsync(id);
+        Assert.Equal(FlowState.Completed, view.State);
+        var result = view.Step("hand_off").Result!;
+        Assert.Equal("test.Two", result["task"]!.GetValue<string>());
+        Assert.Equal("red", result["params"]!["colour"]!.GetValue<string>());
+        Assert.Empty(result["seen"]!.AsArray()); // detached: outside the parent's context
+        Assert.Equal(1, Executions.Of(id, "after"));
+    }
+
+    [Fact]
+    public async Task A_failing_spawned_task_is_the_steps_failure()
+    {
+        await using var h = new EngineHarness();
+        var view = await h.StartAndRunAsync("""
+            tasks:
+              - { key: hand_off, task_type: t.spawn, task_params: { task: fail, args: { error: "disk on fire" } } }
+              - { key: after, task_type: t.count }
+            """);
+
+        Assert.Equal(FlowState.Failed, view.State);
+        Assert.Equal(StepState.Failed, view.Step("hand_off").State);
+        Assert.Contains("disk on fire", view.Step("hand_off").Error);
+        Assert.Contains("hand_off", view.Flow.Error);
+        Assert.Equal(0, Executions.Of(view.Flow.Id, "after"));
+    }
+
+    [Fact]
+    public async Task Spawning_a_routine_waits_for_the_child_flow_and_takes_its_result()
+    {
+        await using var h = new EngineHarness();
+        await h.Store.SaveRoutineAsync("child", """{"tasks":[{"key":"one","task_type":"test.One","task_params":{},"precursors":[]}]}""", null, h.Time.GetUtcNow(), default);
+        var view = await h.StartAndRunAsync("""
+            tasks:
+              - { key: call, task_type: t.spawn, task_params: { routine: child, input: { n: 7 } } }
+              - { key: after, task_type: test.Two }
+            """);
+
+        Assert.Equal(FlowState.Completed, view.State);
+        Assert.Equal(7, view.Step("call").Result!["input"]!["n"]!.GetValue<int>());
+        var children = await h.Store.ListFlowsAsync(new FlowQuery { ParentFlowId = view.Flow.Id }, default);
+        var child = Assert.Single(children.Items);
+        Assert.Equal(FlowState.Completed, child.State);
+        Assert.Equal("child", child.Routine);
+    }
+
+    [Fact]
+    public async Task A_child_flows_failure_fails_the_spawning_step()
+    {
+        await using var h = new EngineHarness();
+        await h.Store.SaveRoutineAsync("broken", """{"tasks":[{"key":"x","task_type":"fail","task_params":{"error":"child broke"},"precursors":[]}]}""", null, h.Time.GetUtcNow(), default);
+        var view = await h.StartAndRunAsync("tasks: [{ key: call, task_type: t.spawn, task_params: { routine: broken } }]");
+
+        Assert.Equal(FlowState.Failed, view.State);
+        Assert.Contains("child broke", view.Step("call").Error);
+    }
+
+    [Fact]
+    public async Task Spawning_a_routine_that_does_not_exist_fails_the_step_clearly()
+    {
+        await using var h = new EngineHarness();
+        var view = await h.StartAndRunAsync("tasks: [{ key: call, task_type: t.spawn, task_params: { routine: missing } }]");
+
+        Assert.Equal(FlowState.Failed, view.State);
+        Assert.Contains("routine 'missing' does not exist", view.Step("call").Error);
+    }
+
+    [Fact]
+    public async Task Kill_ends_the_flow_killed_with_its_reason_and_later_steps_never_run()
+    {
+        await using var h = new EngineHarness();
+        var view = await h.StartAndRunAsync("""
+            tasks:
+              - { key: first, task_type: t.count }
+              - { key: stop, task_type: kill, task_params: { reason: "Smoke signals preferred." } }
+              - { key: later, task_type: t.count }
+            """);
+
+        Assert.Equal(FlowState.Killed, view.State);
+        Assert.Equal("Smoke signals preferred.", view.Flow.Error);
+        Assert.Equal(StepState.Completed, view.Step("stop").State);
+        Assert.Equal(StepState.Skipped, view.Step("later").State);
+        Assert.Equal(0, Executions.Of(view.Flow.Id, "later"));
+    }
+
+    [Fact]
+    public async Task Done_completes_the_flow_early_with_its_value_and_skips_the_rest()
+    {
+        await using var h = new EngineHarness();
+        var view = await h.StartAndRunAsync("""
+            tasks:
+              - { key: first, task_type: t.count }
+              - { key: finish, task_type: done, task_params: { value: { answer: 42 } } }
+              - { key: later, task_type: t.count }
+              - { key: last, task_type: t.count }
+            """);
+
+        Assert.Equal(FlowState.Completed, view.State);
+        Assert.Equal(42, view.Flow.Result!["answer"]!.GetValue<int>());
+        Assert.Equal(StepState.Skipped, view.Step("later").State);
+        Assert.Equal(StepState.Skipped, view.Step("last").State);
+        Assert.Equal(0, Executions.Of(view.Flow.Id, "later"));
+    }
+
+    [Fact]
+    public async Task Exceptions_are_retried_with_backoff_then_succeed()
+    {
+        await using var h = new EngineHarness();
+        var id = await h.StartAsync("""
+            tasks:
+              - { key: flaky, task_type: t.flaky, task_params: { succeed_on: 3 }, retry: { attempts: 3, delay: 10, factor: 2 } }
+              - { key: after, task_type: t.count }
+            """);
+
+        var view = await h.RunAsync(id);
+        Assert.Equal(FlowState.Running, view.State);
+        Assert.Equal(1, view.Step("flaky").Attempts);
+        Assert.Equal(h.Time.GetUtcNow().AddSeconds(10), view.Flow.NextRunAt);
+        Assert.Contains("boom on attempt 1", view.Step("flaky").Error);
+
+        h.Time.Advance(TimeSpan.FromSeconds(9));
+        view = await h.RunAsync(id);
+        Assert.Equal(1, view.Step("flaky").Attempts); // not due yet
+
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        view = await h.RunAsync(id);
+        Assert.Equal(2, view.Step("flaky").Attempts);
+        Assert.Equal(h.Time.GetUtcNow().AddSeconds(20), view.Flow.NextRunAt);
+
+        h.Time.Advance(TimeSpan.FromSeconds(20));
+        view = await h.RunAsync(id);
+        Assert.Equal(FlowState.Completed, view.State);
+        Assert.Equal(3, view.Step("flaky").Attempts);
+        Assert.Equal(3, view.Step("flaky").Result!.GetValue<int>());
+        Assert.Equal(2, (await h.HistoryAsync(id)).Count(e => e.Kind == HistoryKinds.StepRetry));
+    }
+
+    [Fact]
+    public async Task A_step_that_keeps_failing_fails_the_flow_with_key_message_and_attempts()
+    {
+        await using var h = new EngineHarness();
+        var id = await h.StartAsync("""
+            cfg: { retry: { attempts: 2, delay: 1 } }
+            tasks:
+              - { key: broken, task_type: t.flaky }
+              - { key: after, task_type: t.count }
+            """);
+        await h.RunAsync(id);
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        var view = await h.RunAsync(id);
+
+        Assert.Equal(FlowState.Failed, view.State);
+        var step = view.Step("broken");
+        Assert.Equal(StepState.Failed, step.State);
+        Assert.Equal(2, step.Attempts);
+        Assert.Contains("InvalidOperationException: boom on attempt 2", step.Error);
+        Assert.Contains("at ", step.ErrorDetail); // stack trace kept
+        Assert.Contains("step 'broken' (t.flaky) failed after 2 attempt(s)", view.Flow.Error);
+        Assert.Equal(StepState.Skipped, view.Step("after").State);
+        Assert.Equal(0, Executions.Of(id, "after"));
+    }
+
+    [Fact]
+    public async Task A_step_that_hangs_is_cancelled_by_its_timeout_and_fails()
+    {
+        await using var h = new EngineHarness();
+        var id = await h.StartAsync("tasks: [{ key: hang, task_type: t.slow, timeout: 5 }]");
+        var running = h.RunAsync(id);
+        while (Executions.Of(id, "hang") == 0)
+        {
+            await Task.Delay(5);
+        }
+
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+        var view = await running.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(FlowState.Failed, view.State);
+        Assert.Contains("timed out after 5 s", view.Step("hang").Error);
+    }
+
+    [Fact]
+    public async Task A_missing_interpolation_path_is_a_clear_step_error_not_null()
+    {
+        await using var h = new EngineHarness();
+        var view = await h.StartAndRunAsync("tasks: [{ key: show, task_type: print, task_params: { msg: $input.nothing.here } }]", new JsonObject());
+
+        Assert.Equal(FlowState.Failed, view.State);
+        Assert.Equal(1, view.Step("show").Attempts);
+        Assert.Contains("task_params.msg", view.Step("show").Error);
+        Assert.Contains("$input.nothing.here", view.Step("show").Error);
+    }
+}
