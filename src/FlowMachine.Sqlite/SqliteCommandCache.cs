@@ -1,0 +1,48 @@
+using Microsoft.Data.Sqlite;
+
+namespace FlowMachine.Sqlite;
+
+/// <summary>
+/// One connection and its commands, one per SQL text, kept for reuse: Microsoft.Data.Sqlite keeps a
+/// command's prepared statement between executions, so the hot statements are compiled once.
+/// Not thread-safe; the owner uses it from one thread at a time.
+/// </summary>
+internal sealed class SqliteCommandCache(SqliteConnection connection) : IDisposable
+{
+    private readonly Dictionary<string, SqliteCommand> commands = new(StringComparer.Ordinal);
+
+    public SqliteConnection Connection { get; } = connection;
+
+    /// <summary>The cached command for <paramref name="sql"/>, with its parameters cleared.</summary>
+    public SqliteCommand Get(string sql)
+    {
+        if (!commands.TryGetValue(sql, out var command))
+        {
+            command = Connection.CreateCommand();
+            command.CommandText = sql;
+            commands.Add(sql, command);
+        }
+
+        command.Parameters.Clear();
+        return command;
+    }
+
+    /// <summary>Runs a statement that is not worth caching (schema, pragmas).</summary>
+    public void Execute(string sql)
+    {
+        using var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in commands.Values)
+        {
+            command.Dispose();
+        }
+
+        commands.Clear();
+        Connection.Dispose();
+    }
+}

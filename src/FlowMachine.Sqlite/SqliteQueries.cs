@@ -1,0 +1,394 @@
+using System.Text.Json.Nodes;
+using FlowMachine.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace FlowMachine.Sqlite;
+
+/// <summary>
+/// The hand-written SQL and the mapping between rows and records. Every method runs on the connection
+/// of the given cache, so the same code serves the writer (inside its transaction) and the readers.
+/// </summary>
+internal static class SqliteQueries
+{
+    public const string FlowColumns =
+        "id, key, label, owner, routine, routine_version, spec_json, state, position, input, data, wait_reason, result, error, " +
+        "parent_flow_id, parent_step_key, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at";
+
+    private const string StepColumns =
+        "flow_id, idx, key, task_type, state, result, error, error_detail, attempts, started_at, finished_at, not_before, " +
+        "wait_reason, wait_event, wait_until, resume_token, param_overrides, spawn";
+
+    private const string InsertFlowSql =
+        "INSERT INTO flows (" + FlowColumns + ") VALUES (@id, @key, @label, @owner, @routine, @routine_version, @spec_json, @state, @position, " +
+        "@input, @data, @wait_reason, @result, @error, @parent_flow_id, @parent_step_key, @parent_child_index, @generation, @created_at, " +
+        "@updated_at, @next_run_at, @lease_owner, @lease_expires_at) ON CONFLICT (key) DO NOTHING";
+
+    private const string UpsertStepSql =
+        "INSERT INTO steps (" + StepColumns + ") VALUES (@flow_id, @idx, @key, @task_type, @state, @result, @error, @error_detail, @attempts, " +
+        "@started_at, @finished_at, @not_before, @wait_reason, @wait_event, @wait_until, @resume_token, @param_overrides, @spawn) " +
+        "ON CONFLICT (flow_id, key) DO UPDATE SET idx = excluded.idx, task_type = excluded.task_type, state = excluded.state, " +
+        "result = excluded.result, error = excluded.error, error_detail = excluded.error_detail, attempts = excluded.attempts, " +
+        "started_at = excluded.started_at, finished_at = excluded.finished_at, not_before = excluded.not_before, " +
+        "wait_reason = excluded.wait_reason, wait_event = excluded.wait_event, wait_until = excluded.wait_until, " +
+        "resume_token = excluded.resume_token, param_overrides = excluded.param_overrides, spawn = excluded.spawn";
+
+    // Identity columns (id, key, created_at) stay as created; data and the lease only when asked.
+    private const string UpdateFlowSql =
+        "UPDATE flows SET label = @label, owner = @owner, routine = @routine, routine_version = @routine_version, spec_json = @spec_json, " +
+        "state = @state, position = @position, input = @input, data = CASE WHEN @data_changed THEN @data ELSE data END, " +
+        "wait_reason = @wait_reason, result = @result, error = @error, parent_flow_id = @parent_flow_id, parent_step_key = @parent_step_key, " +
+        "parent_child_index = @parent_child_index, generation = @generation, updated_at = @updated_at, next_run_at = @next_run_at, " +
+        "lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END, " +
+        "lease_expires_at = CASE WHEN @release THEN NULL ELSE lease_expires_at END " +
+        "WHERE id = @id AND lease_owner = @lease_owner";
+
+    // --- Flows -------------------------------------------------------------------------------
+
+    /// <summary>Inserts a flow with its steps and history; false (and nothing written) when its key is taken.</summary>
+    public static bool InsertFlow(SqliteCommandCache db, NewFlow flow)
+    {
+        var f = flow.Flow;
+        var cmd = db.Get(InsertFlowSql);
+        Add(cmd, "@id", f.Id);
+        Add(cmd, "@key", f.Key);
+        BindFlowColumns(cmd, f);
+        Add(cmd, "@data", Json(f.Data));
+        Add(cmd, "@created_at", Ms(f.CreatedAt));
+        Add(cmd, "@lease_owner", f.LeaseOwner);
+        Add(cmd, "@lease_expires_at", Ms(f.LeaseExpiresAt));
+        if (cmd.ExecuteNonQuery() == 0)
+        {
+            return false;
+        }
+
+        foreach (var step in flow.Steps)
+        {
+            UpsertStep(db, f.Id, step);
+        }
+
+        foreach (var e in flow.History)
+        {
+            InsertHistory(db, f.Id, e);
+        }
+
+        return true;
+    }
+
+    /// <summary>Writes the flow row of a transition; false when <paramref name="leaseOwner"/> does not hold the flow.</summary>
+    public static bool UpdateFlow(SqliteCommandCache db, FlowRecord f, string leaseOwner, bool dataChanged, bool release)
+    {
+        var cmd = db.Get(UpdateFlowSql);
+        Add(cmd, "@id", f.Id);
+        BindFlowColumns(cmd, f);
+        Add(cmd, "@data_changed", dataChanged);
+        Add(cmd, "@data", dataChanged ? Json(f.Data) : null);
+        Add(cmd, "@release", release);
+        Add(cmd, "@lease_owner", leaseOwner);
+        return cmd.ExecuteNonQuery() == 1;
+    }
+
+    private static void BindFlowColumns(SqliteCommand cmd, FlowRecord f)
+    {
+        Add(cmd, "@label", f.Label);
+        Add(cmd, "@owner", f.Owner);
+        Add(cmd, "@routine", f.Routine);
+        Add(cmd, "@routine_version", f.RoutineVersion);
+        Add(cmd, "@spec_json", f.SpecJson);
+        Add(cmd, "@state", f.State.ToName());
+        Add(cmd, "@position", f.Position);
+        Add(cmd, "@input", Json(f.Input));
+        Add(cmd, "@wait_reason", f.WaitReason);
+        Add(cmd, "@result", Json(f.Result));
+        Add(cmd, "@error", f.Error);
+        Add(cmd, "@parent_flow_id", f.ParentFlowId);
+        Add(cmd, "@parent_step_key", f.ParentStepKey);
+        Add(cmd, "@parent_child_index", f.ParentChildIndex);
+        Add(cmd, "@generation", f.Generation);
+        Add(cmd, "@updated_at", Ms(f.UpdatedAt));
+        Add(cmd, "@next_run_at", Ms(f.NextRunAt));
+    }
+
+    public static FlowRecord? LoadFlow(SqliteCommandCache db, string id)
+    {
+        var cmd = db.Get("SELECT " + FlowColumns + " FROM flows WHERE id = @id");
+        Add(cmd, "@id", id);
+        return ReadFlows(cmd).FirstOrDefault();
+    }
+
+    public static FlowRecord? LoadFlowByKey(SqliteCommandCache db, string key)
+    {
+        var cmd = db.Get("SELECT " + FlowColumns + " FROM flows WHERE key = @key");
+        Add(cmd, "@key", key);
+        return ReadFlows(cmd).FirstOrDefault();
+    }
+
+    public static List<FlowRecord> ReadFlows(SqliteCommand cmd)
+    {
+        var list = new List<FlowRecord>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(ReadFlow(r));
+        }
+
+        return list;
+    }
+
+    private static FlowRecord ReadFlow(SqliteDataReader r)
+    {
+        if (!StateNames.TryParseFlowState(r.GetString(7), out var state))
+        {
+            throw new InvalidDataException($"Flow '{r.GetString(0)}' has an unknown state '{r.GetString(7)}' in the database.");
+        }
+
+        return new FlowRecord
+        {
+            Id = r.GetString(0),
+            Key = Str(r, 1),
+            Label = Str(r, 2),
+            Owner = Str(r, 3),
+            Routine = Str(r, 4),
+            RoutineVersion = r.IsDBNull(5) ? null : r.GetInt32(5),
+            SpecJson = r.GetString(6),
+            State = state,
+            Position = r.GetInt32(8),
+            Input = ParseJson(r, 9),
+            Data = ParseJson(r, 10) as JsonObject ?? [],
+            WaitReason = Str(r, 11),
+            Result = ParseJson(r, 12),
+            Error = Str(r, 13),
+            ParentFlowId = Str(r, 14),
+            ParentStepKey = Str(r, 15),
+            ParentChildIndex = r.GetInt32(16),
+            Generation = r.GetInt32(17),
+            CreatedAt = Time(r.GetInt64(18)),
+            UpdatedAt = Time(r.GetInt64(19)),
+            NextRunAt = Time(r, 20),
+            LeaseOwner = Str(r, 21),
+            LeaseExpiresAt = Time(r, 22),
+        };
+    }
+
+    /// <summary>Points the flow's next run at <paramref name="at"/> unless it is due earlier; false when the flow does not exist.</summary>
+    public static bool MakeDue(SqliteCommandCache db, string flowId, DateTimeOffset at)
+    {
+        var cmd = db.Get("UPDATE flows SET next_run_at = CASE WHEN next_run_at IS NULL OR next_run_at > @at THEN @at ELSE next_run_at END WHERE id = @id");
+        Add(cmd, "@id", flowId);
+        Add(cmd, "@at", Ms(at));
+        return cmd.ExecuteNonQuery() == 1;
+    }
+
+    /// <summary>A claimed flow: the leased row plus steps, commands, events and the last history seq.</summary>
+    public static ClaimedFlow LoadClaim(SqliteCommandCache db, FlowRecord flow)
+    {
+        var seq = db.Get("SELECT COALESCE(MAX(seq), 0) FROM history WHERE flow_id = @id");
+        Add(seq, "@id", flow.Id);
+        var lastSeq = (long)seq.ExecuteScalar()!;
+        return new ClaimedFlow(flow, LoadSteps(db, flow.Id), LoadCommands(db, flow.Id), LoadEvents(db, flow.Id), lastSeq);
+    }
+
+    // --- Steps -------------------------------------------------------------------------------
+
+    public static void UpsertStep(SqliteCommandCache db, string flowId, StepRecord s)
+    {
+        if (!string.Equals(s.FlowId, flowId, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Step '{s.Key}' belongs to flow '{s.FlowId}', not to flow '{flowId}' being written.");
+        }
+
+        var cmd = db.Get(UpsertStepSql);
+        Add(cmd, "@flow_id", flowId);
+        Add(cmd, "@idx", s.Index);
+        Add(cmd, "@key", s.Key);
+        Add(cmd, "@task_type", s.TaskType);
+        Add(cmd, "@state", s.State.ToName());
+        Add(cmd, "@result", Json(s.Result));
+        Add(cmd, "@error", s.Error);
+        Add(cmd, "@error_detail", s.ErrorDetail);
+        Add(cmd, "@attempts", s.Attempts);
+        Add(cmd, "@started_at", Ms(s.StartedAt));
+        Add(cmd, "@finished_at", Ms(s.FinishedAt));
+        Add(cmd, "@not_before", Ms(s.NotBefore));
+        Add(cmd, "@wait_reason", s.WaitReason);
+        Add(cmd, "@wait_event", s.WaitEvent);
+        Add(cmd, "@wait_until", Ms(s.WaitUntil));
+        Add(cmd, "@resume_token", s.ResumeToken);
+        Add(cmd, "@param_overrides", Json(s.ParamOverrides));
+        Add(cmd, "@spawn", Json(s.Spawn));
+        cmd.ExecuteNonQuery();
+    }
+
+    public static List<StepRecord> LoadSteps(SqliteCommandCache db, string flowId)
+    {
+        var cmd = db.Get("SELECT " + StepColumns + " FROM steps WHERE flow_id = @id ORDER BY idx, key");
+        Add(cmd, "@id", flowId);
+        var list = new List<StepRecord>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(new StepRecord
+            {
+                FlowId = r.GetString(0),
+                Index = r.GetInt32(1),
+                Key = r.GetString(2),
+                TaskType = r.GetString(3),
+                State = StateNames.ParseStepState(r.GetString(4)),
+                Result = ParseJson(r, 5),
+                Error = Str(r, 6),
+                ErrorDetail = Str(r, 7),
+                Attempts = r.GetInt32(8),
+                StartedAt = Time(r, 9),
+                FinishedAt = Time(r, 10),
+                NotBefore = Time(r, 11),
+                WaitReason = Str(r, 12),
+                WaitEvent = Str(r, 13),
+                WaitUntil = Time(r, 14),
+                ResumeToken = Str(r, 15),
+                ParamOverrides = ParseJson(r, 16) as JsonObject,
+                Spawn = ParseJson(r, 17) as JsonObject,
+            });
+        }
+
+        return list;
+    }
+
+    // --- History, commands, events -----------------------------------------------------------
+
+    public static void InsertHistory(SqliteCommandCache db, string flowId, HistoryEvent e)
+    {
+        if (!string.Equals(e.FlowId, flowId, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"History event {e.Seq} belongs to flow '{e.FlowId}', not to flow '{flowId}' being written.");
+        }
+
+        var cmd = db.Get("INSERT INTO history (flow_id, seq, at, kind, step_key, detail) VALUES (@flow_id, @seq, @at, @kind, @step_key, @detail)");
+        Add(cmd, "@flow_id", flowId);
+        Add(cmd, "@seq", e.Seq);
+        Add(cmd, "@at", Ms(e.At));
+        Add(cmd, "@kind", e.Kind);
+        Add(cmd, "@step_key", e.StepKey);
+        Add(cmd, "@detail", Json(e.Detail));
+        cmd.ExecuteNonQuery();
+    }
+
+    public static List<HistoryEvent> LoadHistory(SqliteCommandCache db, string flowId, long afterSeq, int limit)
+    {
+        var cmd = db.Get("SELECT flow_id, seq, at, kind, step_key, detail FROM history WHERE flow_id = @id AND seq > @after ORDER BY seq LIMIT @limit");
+        Add(cmd, "@id", flowId);
+        Add(cmd, "@after", afterSeq);
+        Add(cmd, "@limit", limit);
+        var list = new List<HistoryEvent>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(new HistoryEvent(r.GetString(0), r.GetInt64(1), Time(r.GetInt64(2)), r.GetString(3), Str(r, 4), ParseJson(r, 5)));
+        }
+
+        return list;
+    }
+
+    public static void InsertCommand(SqliteCommandCache db, string flowId, string kind, string? stepKey, JsonNode? payload, string? actor, DateTimeOffset at)
+    {
+        var cmd = db.Get("INSERT INTO commands (flow_id, kind, step_key, payload, actor, at) VALUES (@flow_id, @kind, @step_key, @payload, @actor, @at)");
+        Add(cmd, "@flow_id", flowId);
+        Add(cmd, "@kind", kind);
+        Add(cmd, "@step_key", stepKey);
+        Add(cmd, "@payload", Json(payload));
+        Add(cmd, "@actor", actor);
+        Add(cmd, "@at", Ms(at));
+        cmd.ExecuteNonQuery();
+    }
+
+    public static List<FlowCommand> LoadCommands(SqliteCommandCache db, string flowId)
+    {
+        var cmd = db.Get("SELECT id, flow_id, kind, step_key, payload, actor, at FROM commands WHERE flow_id = @id ORDER BY id");
+        Add(cmd, "@id", flowId);
+        var list = new List<FlowCommand>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(new FlowCommand(r.GetInt64(0), r.GetString(1), r.GetString(2), Str(r, 3), ParseJson(r, 4), Str(r, 5), Time(r.GetInt64(6))));
+        }
+
+        return list;
+    }
+
+    public static bool HasCommands(SqliteCommandCache db, string flowId)
+    {
+        var cmd = db.Get("SELECT EXISTS (SELECT 1 FROM commands WHERE flow_id = @id)");
+        Add(cmd, "@id", flowId);
+        return (long)cmd.ExecuteScalar()! != 0;
+    }
+
+    public static void DeleteCommand(SqliteCommandCache db, string flowId, long id)
+    {
+        var cmd = db.Get("DELETE FROM commands WHERE id = @id AND flow_id = @flow_id");
+        Add(cmd, "@id", id);
+        Add(cmd, "@flow_id", flowId);
+        cmd.ExecuteNonQuery();
+    }
+
+    public static void InsertEvent(SqliteCommandCache db, string flowId, string name, JsonNode? value, DateTimeOffset at)
+    {
+        var cmd = db.Get("INSERT INTO events (flow_id, name, value, at) VALUES (@flow_id, @name, @value, @at)");
+        Add(cmd, "@flow_id", flowId);
+        Add(cmd, "@name", name);
+        Add(cmd, "@value", Json(value));
+        Add(cmd, "@at", Ms(at));
+        cmd.ExecuteNonQuery();
+    }
+
+    public static List<FlowEvent> LoadEvents(SqliteCommandCache db, string flowId)
+    {
+        var cmd = db.Get("SELECT id, flow_id, name, value, at FROM events WHERE flow_id = @id ORDER BY id");
+        Add(cmd, "@id", flowId);
+        var list = new List<FlowEvent>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(new FlowEvent(r.GetInt64(0), r.GetString(1), r.GetString(2), ParseJson(r, 3), Time(r.GetInt64(4))));
+        }
+
+        return list;
+    }
+
+    public static void DeleteEvent(SqliteCommandCache db, string flowId, long id)
+    {
+        var cmd = db.Get("DELETE FROM events WHERE id = @id AND flow_id = @flow_id");
+        Add(cmd, "@id", id);
+        Add(cmd, "@flow_id", flowId);
+        cmd.ExecuteNonQuery();
+    }
+
+    // --- Routines ----------------------------------------------------------------------------
+
+    public static List<RoutineRecord> ReadRoutines(SqliteCommand cmd)
+    {
+        var list = new List<RoutineRecord>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(new RoutineRecord(r.GetString(0), r.GetInt32(1), r.GetString(2), Str(r, 3), Time(r.GetInt64(4))));
+        }
+
+        return list;
+    }
+
+    // --- Values ------------------------------------------------------------------------------
+
+    public static void Add(SqliteCommand cmd, string name, object? value) => cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+
+    public static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
+
+    public static long? Ms(DateTimeOffset? time) => time?.ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    private static DateTimeOffset? Time(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : Time(r.GetInt64(i));
+
+    private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static string? Json(JsonNode? node) => node?.ToJsonString();
+
+    private static JsonNode? ParseJson(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : JsonNode.Parse(r.GetString(i));
+}

@@ -1,0 +1,149 @@
+namespace FlowMachine.Sqlite;
+
+/// <summary>
+/// The schema as an ordered list of migrations. Version N is the state after the first N migrations;
+/// a new schema change is a new entry at the end, never an edit of an old one.
+/// </summary>
+internal static class SqliteSchema
+{
+    public static readonly IReadOnlyList<string> Migrations =
+    [
+        // 1: the first schema. Times are unix milliseconds, JSON is text, states are capital names.
+        """
+        CREATE TABLE routines (
+            name        TEXT    NOT NULL,
+            version     INTEGER NOT NULL,
+            spec_json   TEXT    NOT NULL,
+            owner       TEXT,
+            created_at  INTEGER NOT NULL,
+            PRIMARY KEY (name, version)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE flows (
+            id                 TEXT    NOT NULL PRIMARY KEY,
+            key                TEXT    UNIQUE,
+            label              TEXT,
+            owner              TEXT,
+            routine            TEXT,
+            routine_version    INTEGER,
+            spec_json          TEXT    NOT NULL,
+            state              TEXT    NOT NULL,
+            position           INTEGER NOT NULL,
+            input              TEXT,
+            data               TEXT    NOT NULL,
+            wait_reason        TEXT,
+            result             TEXT,
+            error              TEXT,
+            parent_flow_id     TEXT,
+            parent_step_key    TEXT,
+            parent_child_index INTEGER NOT NULL,
+            generation         INTEGER NOT NULL,
+            created_at         INTEGER NOT NULL,
+            updated_at         INTEGER NOT NULL,
+            next_run_at        INTEGER,
+            lease_owner        TEXT,
+            lease_expires_at   INTEGER
+        );
+        CREATE INDEX flows_next_run ON flows (next_run_at) WHERE next_run_at IS NOT NULL;
+        CREATE INDEX flows_created ON flows (created_at, id);
+        CREATE INDEX flows_state ON flows (state, created_at, id);
+        CREATE INDEX flows_routine ON flows (routine, created_at, id);
+        CREATE INDEX flows_owner ON flows (owner, created_at, id);
+        CREATE INDEX flows_parent ON flows (parent_flow_id, created_at, id);
+
+        CREATE TABLE steps (
+            flow_id          TEXT    NOT NULL REFERENCES flows (id),
+            key              TEXT    NOT NULL,
+            idx              INTEGER NOT NULL,
+            task_type        TEXT    NOT NULL,
+            state            TEXT    NOT NULL,
+            result           TEXT,
+            error            TEXT,
+            error_detail     TEXT,
+            attempts         INTEGER NOT NULL,
+            started_at       INTEGER,
+            finished_at      INTEGER,
+            not_before       INTEGER,
+            wait_reason      TEXT,
+            wait_event       TEXT,
+            wait_until       INTEGER,
+            resume_token     TEXT,
+            param_overrides  TEXT,
+            spawn            TEXT,
+            PRIMARY KEY (flow_id, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX steps_resume_token ON steps (resume_token) WHERE resume_token IS NOT NULL;
+
+        CREATE TABLE history (
+            flow_id   TEXT    NOT NULL REFERENCES flows (id),
+            seq       INTEGER NOT NULL,
+            at        INTEGER NOT NULL,
+            kind      TEXT    NOT NULL,
+            step_key  TEXT,
+            detail    TEXT,
+            PRIMARY KEY (flow_id, seq)
+        ) WITHOUT ROWID;
+
+        -- AUTOINCREMENT: ids must never be reused after consumed rows are deleted.
+        CREATE TABLE commands (
+            id        INTEGER PRIMARY KEY AUTOINCREMENT,
+            flow_id   TEXT    NOT NULL REFERENCES flows (id),
+            kind      TEXT    NOT NULL,
+            step_key  TEXT,
+            payload   TEXT,
+            actor     TEXT,
+            at        INTEGER NOT NULL
+        );
+        CREATE INDEX commands_flow ON commands (flow_id, id);
+
+        CREATE TABLE events (
+            id        INTEGER PRIMARY KEY AUTOINCREMENT,
+            flow_id   TEXT    NOT NULL REFERENCES flows (id),
+            name      TEXT    NOT NULL,
+            value     TEXT,
+            at        INTEGER NOT NULL
+        );
+        CREATE INDEX events_flow ON events (flow_id, id);
+        """,
+    ];
+
+    /// <summary>The schema version this code writes.</summary>
+    public static int Latest => Migrations.Count;
+
+    /// <summary>Brings the database to <see cref="Latest"/> in one transaction, or refuses a newer one.</summary>
+    public static void Migrate(SqliteCommandCache db, string path)
+    {
+        db.Execute("BEGIN IMMEDIATE");
+        try
+        {
+            db.Execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+            using var read = db.Connection.CreateCommand();
+            read.CommandText = "SELECT MAX(version) FROM schema_version";
+            var current = read.ExecuteScalar() is long v ? (int)v : 0;
+            if (current > Latest)
+            {
+                throw new InvalidOperationException(
+                    $"The SQLite database '{path}' has schema version {current}, but this version of FlowMachine knows schema versions up to {Latest}. " +
+                    "Run a newer FlowMachine against it, or use another database file.");
+            }
+
+            for (var version = current + 1; version <= Latest; version++)
+            {
+                db.Execute(Migrations[version - 1]);
+            }
+
+            if (current < Latest)
+            {
+                db.Execute("DELETE FROM schema_version");
+                db.Execute($"INSERT INTO schema_version (version) VALUES ({Latest})");
+            }
+
+            db.Execute("COMMIT");
+        }
+        catch
+        {
+            db.Execute("ROLLBACK");
+            throw;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace FlowMachine.Sqlite;
+
+/// <summary>Settings of <see cref="SqliteFlowStore"/>.</summary>
+public sealed class SqliteStoreOptions
+{
+    /// <summary>The database file. Its folder is created when missing.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>
+    /// True: <c>synchronous=FULL</c>, every commit survives a power cut. False (default): <c>synchronous=NORMAL</c>,
+    /// which in WAL mode survives a process crash and may lose the last commits on power loss.
+    /// </summary>
+    public bool SynchronousFull { get; init; }
+
+    /// <summary>The most write requests applied in one transaction by the group commit.</summary>
+    public int MaxBatch { get; init; } = 256;
+
+    /// <summary>How many read connections may be open at once.</summary>
+    public int MaxReaders { get; init; } = 4;
+
+    /// <summary>How long a statement waits for a lock held by another process before it fails.</summary>
+    public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}
