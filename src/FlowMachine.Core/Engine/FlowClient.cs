@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using FlowMachine.Storage;
+
+namespace FlowMachine.Engine;
+
+/// <summary>The <see cref="IFlowClient"/> of a process that holds an engine.</summary>
+public sealed class FlowClient(FlowEngine engine) : IFlowClient
+{
+    public Task<StartFlowResult> StartAsync(StartFlowRequest request, CancellationToken cancellationToken = default) =>
+        engine.StartAsync(request, cancellationToken);
+
+    public Task<FlowView?> GetAsync(string flowId, CancellationToken cancellationToken = default) =>
+        engine.GetAsync(flowId, cancellationToken);
+
+    public async Task<FlowPage> ListAsync(FlowQuery query, CancellationToken cancellationToken = default) =>
+        await engine.Store.ListFlowsAsync(query, cancellationToken).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<HistoryEvent>> HistoryAsync(string flowId, long afterSeq = 0, int limit = 1000, CancellationToken cancellationToken = default) =>
+        await engine.Store.GetHistoryAsync(flowId, afterSeq, limit, cancellationToken).ConfigureAwait(false);
+
+    public Task<CommandResult> SubmitAsync(string flowId, JsonNode? args = null, string? stepKey = null, string? actor = null, CancellationToken cancellationToken = default) =>
+        engine.SubmitAsync(flowId, args, stepKey, actor, cancellationToken);
+
+    public Task<CommandResult> PushAsync(string flowId, JsonNode? value, string? stepKey = null, string? actor = null, CancellationToken cancellationToken = default) =>
+        engine.PushAsync(flowId, value, stepKey, actor, cancellationToken);
+
+    public Task<CommandResult> RaiseEventAsync(string flowId, string name, JsonNode? value = null, CancellationToken cancellationToken = default) =>
+        engine.RaiseEventAsync(flowId, name, value, cancellationToken);
+
+    public Task<CommandResult> CancelAsync(string flowId, string? reason = null, string? actor = null, CancellationToken cancellationToken = default) =>
+        engine.CancelAsync(flowId, reason, actor, cancellationToken);
+
+    public Task<CommandResult> ResetAsync(string flowId, string? actor = null, CancellationToken cancellationToken = default) =>
+        engine.ResetAsync(flowId, actor, cancellationToken);
+
+    public Task<CommandResult> SetPositionAsync(string flowId, int position, string? actor = null, CancellationToken cancellationToken = default) =>
+        engine.SetPositionAsync(flowId, position, actor, cancellationToken);
+}
