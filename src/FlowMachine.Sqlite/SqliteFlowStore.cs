@@ -52,6 +52,9 @@ public sealed class SqliteFlowStore : IFlowStore, IAsyncDisposable
     /// <summary>Write requests the writer has applied.</summary>
     internal long WriteRequests => writer?.Requests ?? 0;
 
+    /// <summary>The writer, so tests can hold it up and make a batch form deterministically.</summary>
+    internal SqliteWriter WriterForTests => Writer;
+
     /// <inheritdoc/>
     public async ValueTask InitializeAsync(CancellationToken cancellationToken)
     {

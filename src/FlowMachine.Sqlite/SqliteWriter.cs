@@ -50,9 +50,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Let queued requests finish, then stop.
+        // Let queued requests finish, then stop and close the connection.
         queue.Writer.TryComplete();
         await loop.ConfigureAwait(false);
+        db.Dispose();
     }
 
     private void Run()
@@ -73,7 +74,16 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
             if (batch.Count > 0)
             {
-                ApplyBatch(batch);
+                try
+                {
+                    ApplyBatch(batch);
+                }
+                catch (Exception error)
+                {
+                    // Never let the loop die: every later write would wait forever.
+                    FailAll(batch, error);
+                }
+
                 batch.Clear();
             }
         }

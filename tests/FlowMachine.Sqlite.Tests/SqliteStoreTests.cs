@@ -1,0 +1,254 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using FlowMachine.Storage;
+using Microsoft.Data.Sqlite;
+using Xunit.Abstractions;
+
+namespace FlowMachine.Sqlite.Tests;
+
+/// <summary>What only the SQLite store has: durability, group commit, savepoints, migrations, errors.</summary>
+public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+    private readonly TempDatabase temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    private async Task<SqliteFlowStore> OpenAsync(string? path = null, int maxBatch = 256)
+    {
+        var store = new SqliteFlowStore(new SqliteStoreOptions { Path = path ?? temp.PathOf(), MaxBatch = maxBatch });
+        await store.InitializeAsync(CancellationToken.None);
+        return store;
+    }
+
+    private static NewFlow Flow(string id, string? key = null, DateTimeOffset? nextRunAt = null) => new(
+        new FlowRecord { Id = id, Key = key, SpecJson = "{}", CreatedAt = T0, UpdatedAt = T0, NextRunAt = nextRunAt, Data = new JsonObject { ["n"] = 0 } },
+        [new StepRecord { FlowId = id, Index = 0, Key = "s0", TaskType = "noop" }],
+        [new HistoryEvent(id, 1, T0, "created", null, null)]);
+
+    private static FlowTransition Step(ClaimedFlow claimed, string owner, int n, bool release = false)
+    {
+        var row = claimed.Flow.Clone();
+        row.State = FlowState.Running;
+        row.Position = n;
+        row.UpdatedAt = T0.AddMilliseconds(n);
+        var step = claimed.Steps[0].Clone();
+        step.Attempts = n;
+        return new FlowTransition
+        {
+            LeaseOwner = owner,
+            Flow = row,
+            Release = release,
+            Steps = [step],
+            History = [new HistoryEvent(row.Id, claimed.LastSeq + n, row.UpdatedAt, "step", "s0", JsonValue.Create(n))],
+        };
+    }
+
+    [Fact]
+    public async Task Data_survives_reopening_the_file()
+    {
+        await using (var store = await OpenAsync())
+        {
+            await store.CreateFlowAsync(Flow("f1", key: "k1", nextRunAt: T0), CancellationToken.None);
+            await store.SaveRoutineAsync("r", """{"tasks":["a"]}""", "alice", T0, CancellationToken.None);
+            await store.EnqueueCommandAsync("f1", FlowCommand.Push, "s0", JsonValue.Create("v"), "bob", T0, CancellationToken.None);
+            var claimed = (await store.ClaimFlowAsync("f1", "w1", T0, Lease, CancellationToken.None))!;
+            await store.CommitAsync(Step(claimed, "w1", 1, release: true), CancellationToken.None);
+        }
+
+        await using (var again = await OpenAsync())
+        {
+            var flow = (await again.GetFlowByKeyAsync("k1", CancellationToken.None))!;
+            Assert.Equal(FlowState.Running, flow.State);
+            Assert.Equal(1, flow.Position);
+            Assert.Null(flow.LeaseOwner);
+            Assert.Equal(1, (await again.GetStepsAsync("f1", CancellationToken.None))[0].Attempts);
+            Assert.Equal(2, (await again.GetHistoryAsync("f1", 0, 10, CancellationToken.None)).Count);
+            Assert.Equal("bob", Assert.Single(await again.GetCommandsAsync("f1", CancellationToken.None)).Actor);
+            Assert.Equal(1, (await again.GetRoutineAsync("r", null, CancellationToken.None))!.Version);
+        }
+    }
+
+    [Fact]
+    public async Task Group_commit_puts_many_requests_in_few_transactions()
+    {
+        await using var store = await OpenAsync();
+        const int flows = 500;
+        await Task.WhenAll(Enumerable.Range(0, flows).Select(i => store.CreateFlowAsync(Flow($"f{i:D3}", nextRunAt: T0), CancellationToken.None).AsTask()));
+        var claimed = await store.ClaimDueAsync("w1", flows, T0, Lease, CancellationToken.None);
+        Assert.Equal(flows, claimed.Count);
+
+        var transactionsBefore = store.WriteTransactions;
+        var requestsBefore = store.WriteRequests;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(claimed.Select(c => store.CommitAsync(Step(c, "w1", 1), CancellationToken.None).AsTask()));
+        clock.Stop();
+        var transactions = store.WriteTransactions - transactionsBefore;
+        var requests = store.WriteRequests - requestsBefore;
+
+        output.WriteLine($"{requests} concurrent commits in {transactions} transactions, {clock.Elapsed.TotalMilliseconds:F0} ms ({requests / clock.Elapsed.TotalSeconds:F0} commits/s)");
+        Assert.Equal(flows, requests);
+        Assert.True(transactions <= flows / 10, $"{transactions} transactions for {requests} requests: the writer does not batch.");
+        Assert.All(await Task.WhenAll(claimed.Select(c => store.GetFlowAsync(c.Flow.Id, CancellationToken.None).AsTask())), f => Assert.Equal(FlowState.Running, f!.State));
+    }
+
+    [Fact]
+    public async Task Sequential_commits_are_committed_at_once()
+    {
+        await using var store = await OpenAsync();
+        await store.CreateFlowAsync(Flow("f1", nextRunAt: T0), CancellationToken.None);
+        var claimed = (await store.ClaimFlowAsync("f1", "w1", T0, Lease, CancellationToken.None))!;
+
+        // One caller, one commit at a time: each is its own transaction, with no timer delay.
+        const int commits = 300;
+        var clock = Stopwatch.StartNew();
+        for (var n = 1; n <= commits; n++)
+        {
+            await store.CommitAsync(Step(claimed, "w1", n), CancellationToken.None);
+        }
+
+        clock.Stop();
+        output.WriteLine($"{commits} sequential commits in {clock.Elapsed.TotalMilliseconds:F0} ms ({commits / clock.Elapsed.TotalSeconds:F0} commits/s)");
+        Assert.Equal(commits + 1, (await store.GetHistoryAsync("f1", 0, 1000, CancellationToken.None)).Count);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task A_failing_request_in_a_batch_does_not_roll_back_its_neighbours()
+    {
+        await using var store = await OpenAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            await store.CreateFlowAsync(Flow($"f{i}", nextRunAt: T0), CancellationToken.None);
+        }
+
+        var claimed = await store.ClaimDueAsync("w1", 10, T0, Lease, CancellationToken.None);
+        var transactionsBefore = store.WriteTransactions;
+
+        // Hold the writer so that everything below queues up and lands in one batch.
+        using var started = new ManualResetEventSlim();
+        using var gate = new ManualResetEventSlim();
+        var blocker = store.WriterForTests.WriteAsync(
+            _ =>
+            {
+                started.Set();
+                return gate.Wait(TimeSpan.FromSeconds(30));
+            },
+            CancellationToken.None);
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)));
+
+        var good0 = store.CommitAsync(Step(claimed[0], "w1", 1), CancellationToken.None).AsTask();
+        var leaseLost = store.CommitAsync(Step(claimed[1], "intruder", 1), CancellationToken.None).AsTask();
+        var duplicate = store.CreateFlowAsync(Flow("f0"), CancellationToken.None).AsTask();
+
+        // Fails halfway: the flow row is written before the history insert hits the taken seq 1.
+        var halfway = Step(claimed[2], "w1", 1) with { History = [new HistoryEvent("f2", 1, T0, "again", null, null)] };
+        var broken = store.CommitAsync(halfway, CancellationToken.None).AsTask();
+        var good3 = store.CommitAsync(Step(claimed[3], "w1", 1), CancellationToken.None).AsTask();
+        var created = store.CreateFlowAsync(Flow("new"), CancellationToken.None).AsTask();
+        gate.Set();
+
+        Assert.True(await blocker);
+        await good0;
+        await good3;
+        Assert.True((await created).Created);
+        await Assert.ThrowsAsync<LeaseLostException>(() => leaseLost);
+        await Assert.ThrowsAsync<SqliteException>(() => duplicate);
+        await Assert.ThrowsAsync<SqliteException>(() => broken);
+
+        // The blocker's transaction and one for the whole batch.
+        Assert.Equal(2, store.WriteTransactions - transactionsBefore);
+        Assert.Equal(FlowState.Running, (await store.GetFlowAsync("f0", CancellationToken.None))!.State);
+        Assert.Equal(FlowState.Running, (await store.GetFlowAsync("f3", CancellationToken.None))!.State);
+        Assert.Equal(FlowState.Pending, (await store.GetFlowAsync("f1", CancellationToken.None))!.State);
+        Assert.Equal(FlowState.Pending, (await store.GetFlowAsync("f2", CancellationToken.None))!.State);
+        Assert.Equal(0, (await store.GetStepsAsync("f2", CancellationToken.None))[0].Attempts);
+        Assert.NotNull(await store.GetFlowAsync("new", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Initialize_records_the_schema_version_and_refuses_a_newer_one()
+    {
+        var path = temp.PathOf();
+        await (await OpenAsync(path)).DisposeAsync();
+        Assert.Equal(SqliteSchema.Latest, ReadSchemaVersion(path));
+
+        // Opening again migrates nothing and keeps the data.
+        await (await OpenAsync(path)).DisposeAsync();
+        Assert.Equal(SqliteSchema.Latest, ReadSchemaVersion(path));
+
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE schema_version SET version = 99";
+            command.ExecuteNonQuery();
+        }
+
+        await using var store = new SqliteFlowStore(new SqliteStoreOptions { Path = path });
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.InitializeAsync(CancellationToken.None));
+        Assert.Contains("schema version 99", error.Message, StringComparison.Ordinal);
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("newer FlowMachine", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unusable_path_is_reported_with_the_path_and_what_to_do()
+    {
+        // A regular file where a folder should be: the database cannot be created under it.
+        var file = temp.PathOf("not-a-folder");
+        await File.WriteAllTextAsync(file, "x");
+        var path = Path.Combine(file, "sub", "flows.db");
+
+        await using var store = new SqliteFlowStore(new SqliteStoreOptions { Path = path });
+        var error = await Assert.ThrowsAsync<IOException>(async () => await store.InitializeAsync(CancellationToken.None));
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("Choose a path", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_a_database_is_reported()
+    {
+        var path = temp.PathOf("junk.db");
+        await File.WriteAllTextAsync(path, new string('x', 4096));
+
+        await using var store = new SqliteFlowStore(new SqliteStoreOptions { Path = path });
+        var error = await Assert.ThrowsAsync<IOException>(async () => await store.InitializeAsync(CancellationToken.None));
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("not a SQLite database", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Use_before_initialize_and_after_dispose_fail_clearly()
+    {
+        var store = new SqliteFlowStore(new SqliteStoreOptions { Path = temp.PathOf() });
+        var early = await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.GetFlowAsync("x", CancellationToken.None));
+        Assert.Contains("InitializeAsync", early.Message, StringComparison.Ordinal);
+
+        await store.InitializeAsync(CancellationToken.None);
+        await store.DisposeAsync();
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await store.CreateFlowAsync(Flow("f1"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_database_is_in_wal_mode()
+    {
+        var path = temp.PathOf();
+        await using var store = await OpenAsync(path);
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", (string)command.ExecuteScalar()!);
+    }
+
+    private static long ReadSchemaVersion(string path)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version FROM schema_version";
+        return (long)command.ExecuteScalar()!;
+    }
+}
