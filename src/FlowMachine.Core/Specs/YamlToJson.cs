@@ -40,6 +40,12 @@ internal sealed partial class YamlToJson
             error = new SpecError(SpecPath.Root, "The YAML is not valid: " + StripMarks(ex.Message), LineOf(ex.Start));
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // The YAML scanner gives up on some broken input without a position.
+            error = new SpecError(SpecPath.Root, "The YAML is not valid: the scanner could not read it (check brackets, quotes and indentation).", null);
+            return null;
+        }
     }
 
     private JsonNode? Run(string text, out SpecError? error)
