@@ -410,9 +410,14 @@ internal sealed class SpecReader
         {
             // Name the cycle at the earliest task in it, in spec order.
             var first = nodes.First(d => cycle.Contains(d.Key!));
+
+            // Start the description at that task too: a -> b -> c -> a reads better than b -> c -> a -> b.
+            var open = cycle.GetRange(0, cycle.Count - 1);
+            var at = open.IndexOf(first.Key!);
+            var rotated = open.Skip(at).Concat(open.Take(at)).Append(first.Key!);
             Error(
                 SpecPath.Child(first.Path, "precursors"),
-                $"The precursors form a cycle: {string.Join(" -> ", cycle)}. Each task waits for the one before it, so none can start.",
+                $"The precursors form a cycle: {string.Join(" -> ", rotated)}. Each task waits for the one before it, so none can start.",
                 first.Node);
         }
     }
