@@ -33,6 +33,11 @@ public static class SpecCompiler
             return Fail("The spec is empty: expected an object with 'tasks' or a list of task names.");
         }
 
+        if (FindBrokenSurrogate(text) is { } brokenLine)
+        {
+            return Fail("The text is not valid Unicode: it has a lone surrogate character (a broken emoji or encoding).", brokenLine);
+        }
+
         JsonNode? node;
         IReadOnlyDictionary<JsonNode, int>? lines = null;
         if (LooksLikeJson(text))
@@ -86,6 +91,30 @@ public static class SpecCompiler
             // that validates untrusted input; tests assert this message never appears.
             return Fail($"Internal error while reading the spec ({ex.GetType().Name}): {ex.Message}");
         }
+    }
+
+    /// <summary>The 1-based line of the first unpaired UTF-16 surrogate, which neither parser can encode.</summary>
+    private static int? FindBrokenSurrogate(string text)
+    {
+        var line = 1;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\n')
+            {
+                line++;
+            }
+            else if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return line;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

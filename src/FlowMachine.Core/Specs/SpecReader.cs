@@ -47,9 +47,9 @@ internal sealed class SpecReader
             return null;
         }
 
-        if (NodeReader.FindTooDeep(root, SpecPath.Root, 1, SpecCompiler.MaxDepth) is { } deep)
+        if (NodeReader.FindProblem(root, SpecPath.Root, 1, SpecCompiler.MaxDepth) is { } problem)
         {
-            Error(deep, $"The spec is nested deeper than {SpecCompiler.MaxDepth} levels.", null);
+            Error(problem.Path, problem.Problem, null);
             return null;
         }
 
