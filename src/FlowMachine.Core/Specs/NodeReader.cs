@@ -21,7 +21,7 @@ internal static class NodeReader
         {
             return node.GetValueKind();
         }
-        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or JsonException or ArgumentException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             return JsonValueKind.Undefined;
         }

@@ -225,7 +225,7 @@ internal sealed class SpecReader
         {
             Key = d.Key!,
             TaskType = d.TaskType!,
-            TaskParams = (JsonObject)d.Params.DeepClone(),
+            TaskParams = d.Params, // already a detached copy
             Precursors = d.Resolved,
             Retry = d.Retry,
             TimeoutSeconds = d.Timeout,
@@ -268,7 +268,7 @@ internal sealed class SpecReader
                     draft.KeyNode = value ?? obj;
                     if (!NodeReader.TryGetString(value, out var key))
                     {
-                        Error(childPath, $"'key' must be a string, not {NodeReader.Describe(value)}.", value, obj);
+                        Error(childPath, $"'key' must be a string, not {NodeReader.Describe(value)}.{QuoteHint(value)}", value, obj);
                     }
                     else if (CheckKey(key, childPath, value!))
                     {
@@ -280,7 +280,7 @@ internal sealed class SpecReader
                     sawType = true;
                     if (!NodeReader.TryGetString(value, out var type))
                     {
-                        Error(childPath, $"'task_type' must be a string naming a registered task type, not {NodeReader.Describe(value)}.", value, obj);
+                        Error(childPath, $"'task_type' must be a string naming a registered task type, not {NodeReader.Describe(value)}.{QuoteHint(value)}", value, obj);
                     }
                     else if (type.Length == 0)
                     {
@@ -347,7 +347,7 @@ internal sealed class SpecReader
             }
             else
             {
-                Error(itemPath, $"A precursor must be a task key (a string), not {NodeReader.Describe(array[i])}.", array[i], array);
+                Error(itemPath, $"A precursor must be a task key (a string), not {NodeReader.Describe(array[i])}.{QuoteHint(array[i])}", array[i], array);
             }
         }
 
@@ -521,7 +521,7 @@ internal sealed class SpecReader
             return value;
         }
 
-        Error(path, $"'{path}' must be a string, not {NodeReader.Describe(node)}.", node);
+        Error(path, $"'{path}' must be a string, not {NodeReader.Describe(node)}.{QuoteHint(node)}", node);
         return null;
     }
 
@@ -588,6 +588,12 @@ internal sealed class SpecReader
 
     private static string Show(JsonNode? node) =>
         NodeReader.Kind(node) is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False ? node!.ToJsonString() : NodeReader.Describe(node);
+
+    /// <summary>YAML reads a plain <c>1</c> or <c>yes</c>-like word as a number or boolean; say how to make it text.</summary>
+    private static string QuoteHint(JsonNode? node) =>
+        NodeReader.Kind(node) is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False
+            ? $" Quote it to make it text: \"{node!.ToJsonString()}\"."
+            : "";
 
     private static string Clip(string text) => text.Length <= 60 ? text : text[..60] + "...";
 }

@@ -21,7 +21,7 @@ internal static class Suggestions
             }
 
             var distance = Distance(typed, candidate);
-            if (distance <= limit && distance < bestDistance)
+            if (distance <= limit && distance <= typed.Length / 2 && distance < bestDistance)
             {
                 best = candidate;
                 bestDistance = distance;

@@ -304,4 +304,27 @@ public class SpecCompilerValidationTests
             """);
         Assert.Equal("eu", spec.Data["copy"]!["region"]!.GetValue<string>());
     }
+
+    [Fact]
+    public void Yaml_numbers_where_text_is_expected_get_a_quoting_hint()
+    {
+        HasError(Invalid("tasks:\n  - { key: 1, task_type: noop }\n"), "tasks[0].key", "not a number", "Quote it", "\"1\"");
+    }
+
+    [Fact]
+    public void Lone_surrogates_are_refused_with_a_line()
+    {
+        var error = HasError(Invalid("tasks:\n  - noop\n  - \ud800x\n"), "$", "not valid Unicode");
+        Assert.Equal(3, error.Line);
+        HasError(Invalid("{ \"tasks\": [\"\udc00\"] }"), "$", "not valid Unicode");
+    }
+
+    [Fact]
+    public void Odd_field_names_are_quoted_in_error_paths()
+    {
+        var errors = Invalid("""{ "": 1, "a b": 2, "tasks": [ { "key": "k", "task_type": "noop", "x.y": 3 } ] }""");
+        HasError(errors, "$[\"\"]", "Unknown field");
+        HasError(errors, "$[\"a b\"]", "Unknown field 'a b'");
+        HasError(errors, "tasks[0][\"x.y\"]", "Unknown field 'x.y'");
+    }
 }
