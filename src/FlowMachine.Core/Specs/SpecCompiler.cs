@@ -25,9 +25,11 @@ public static class SpecCompiler
     /// <summary>Compiles spec text: JSON when it starts with <c>{</c> (or a JSON comment), otherwise YAML (which also covers JSON lists).</summary>
     /// <param name="text">The spec text.</param>
     /// <param name="catalog">The task types the spec may use.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="catalog"/> is null (bad input text never throws).</exception>
     public static SpecResult Compile(string text, ITaskCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        text = (text ?? "").TrimStart('\uFEFF'); // null reads as empty; a byte-order mark left by an editor is not content
         if (string.IsNullOrWhiteSpace(text))
         {
             return Fail("The spec is empty: expected an object with 'tasks' or a list of task names.");

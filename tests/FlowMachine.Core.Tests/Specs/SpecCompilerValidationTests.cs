@@ -248,6 +248,12 @@ public class SpecCompilerValidationTests
     }
 
     [Fact]
+    public void Null_text_is_refused_as_empty()
+    {
+        HasError(SpecCompiler.Compile((string)null!, TestCatalog.Create()).Errors, "$", "empty");
+    }
+
+    [Fact]
     public void Null_document_is_refused()
     {
         var result = SpecCompiler.Compile((JsonNode?)null, TestCatalog.Create());
