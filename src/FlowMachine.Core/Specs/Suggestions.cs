@@ -13,7 +13,9 @@ internal static class Suggestions
         string? best = null;
         var bestDistance = int.MaxValue;
         var limit = Math.Max(2, typed.Length / 3);
-        foreach (var candidate in candidates)
+
+        // Bounded so a hostile spec with thousands of bad references stays fast.
+        foreach (var candidate in candidates.Take(500))
         {
             if (Math.Abs(candidate.Length - typed.Length) > limit || candidate.Length > 200)
             {
