@@ -21,7 +21,7 @@ internal static class NodeReader
         {
             return node.GetValueKind();
         }
-        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or JsonException or ArgumentException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             return JsonValueKind.Undefined;
         }
@@ -123,24 +123,23 @@ internal static class NodeReader
     }
 
     /// <summary>
-    /// Finds the first place deeper than <paramref name="maxDepth"/> (the root is depth 1).
-    /// Recursion is bounded by the cap itself, so hostile nesting cannot exhaust the stack.
+    /// Finds the first place that cannot be stored as JSON: nesting deeper than <paramref name="maxDepth"/>
+    /// (the root is depth 1), or a value built in code that has no JSON form (NaN, infinity, an opaque object).
+    /// Recursion is bounded by the depth cap itself, so hostile nesting cannot exhaust the stack.
     /// </summary>
-    public static string? FindTooDeep(JsonNode? node, string path, int depth, int maxDepth)
+    /// <returns>The path and what is wrong there, or null when the document is fine.</returns>
+    public static (string Path, string Problem)? FindProblem(JsonNode? node, string path, int depth, int maxDepth)
     {
-        if (node is JsonObject or JsonArray && depth > maxDepth)
-        {
-            return path;
-        }
-
         switch (node)
         {
+            case JsonObject or JsonArray when depth > maxDepth:
+                return (path, $"The spec is nested deeper than {maxDepth} levels.");
             case JsonObject obj:
                 foreach (var (name, child) in obj)
                 {
-                    if (FindTooDeep(child, SpecPath.Child(path, name), depth + 1, maxDepth) is { } deep)
+                    if (FindProblem(child, SpecPath.Child(path, name), depth + 1, maxDepth) is { } problem)
                     {
-                        return deep;
+                        return problem;
                     }
                 }
 
@@ -148,10 +147,20 @@ internal static class NodeReader
             case JsonArray arr:
                 for (var i = 0; i < arr.Count; i++)
                 {
-                    if (FindTooDeep(arr[i], SpecPath.Index(path, i), depth + 1, maxDepth) is { } deep)
+                    if (FindProblem(arr[i], SpecPath.Index(path, i), depth + 1, maxDepth) is { } problem)
                     {
-                        return deep;
+                        return problem;
                     }
+                }
+
+                break;
+            case JsonValue value:
+                var kind = Kind(value);
+                if (kind == JsonValueKind.Undefined
+                    || (kind == JsonValueKind.Number
+                        && ((value.TryGetValue(out double d) && !double.IsFinite(d)) || (value.TryGetValue(out float f) && !float.IsFinite(f)))))
+                {
+                    return (path, "This value has no JSON form (such as NaN, infinity or an object that cannot be written as JSON).");
                 }
 
                 break;

@@ -25,12 +25,19 @@ public static class SpecCompiler
     /// <summary>Compiles spec text: JSON when it starts with <c>{</c> (or a JSON comment), otherwise YAML (which also covers JSON lists).</summary>
     /// <param name="text">The spec text.</param>
     /// <param name="catalog">The task types the spec may use.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="catalog"/> is null (bad input text never throws).</exception>
     public static SpecResult Compile(string text, ITaskCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        text = (text ?? "").TrimStart('\uFEFF'); // null reads as empty; a byte-order mark left by an editor is not content
         if (string.IsNullOrWhiteSpace(text))
         {
             return Fail("The spec is empty: expected an object with 'tasks' or a list of task names.");
+        }
+
+        if (FindBrokenSurrogate(text) is { } brokenLine)
+        {
+            return Fail("The text is not valid Unicode: it has a lone surrogate character (a broken emoji or encoding).", brokenLine);
         }
 
         JsonNode? node;
@@ -86,6 +93,30 @@ public static class SpecCompiler
             // that validates untrusted input; tests assert this message never appears.
             return Fail($"Internal error while reading the spec ({ex.GetType().Name}): {ex.Message}");
         }
+    }
+
+    /// <summary>The 1-based line of the first unpaired UTF-16 surrogate, which neither parser can encode.</summary>
+    private static int? FindBrokenSurrogate(string text)
+    {
+        var line = 1;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\n')
+            {
+                line++;
+            }
+            else if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return line;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -47,9 +47,9 @@ internal sealed class SpecReader
             return null;
         }
 
-        if (NodeReader.FindTooDeep(root, SpecPath.Root, 1, SpecCompiler.MaxDepth) is { } deep)
+        if (NodeReader.FindProblem(root, SpecPath.Root, 1, SpecCompiler.MaxDepth) is { } problem)
         {
-            Error(deep, $"The spec is nested deeper than {SpecCompiler.MaxDepth} levels.", null);
+            Error(problem.Path, problem.Problem, null);
             return null;
         }
 
@@ -225,7 +225,7 @@ internal sealed class SpecReader
         {
             Key = d.Key!,
             TaskType = d.TaskType!,
-            TaskParams = (JsonObject)d.Params.DeepClone(),
+            TaskParams = d.Params, // already a detached copy
             Precursors = d.Resolved,
             Retry = d.Retry,
             TimeoutSeconds = d.Timeout,
@@ -268,7 +268,7 @@ internal sealed class SpecReader
                     draft.KeyNode = value ?? obj;
                     if (!NodeReader.TryGetString(value, out var key))
                     {
-                        Error(childPath, $"'key' must be a string, not {NodeReader.Describe(value)}.", value, obj);
+                        Error(childPath, $"'key' must be a string, not {NodeReader.Describe(value)}.{QuoteHint(value)}", value, obj);
                     }
                     else if (CheckKey(key, childPath, value!))
                     {
@@ -280,7 +280,7 @@ internal sealed class SpecReader
                     sawType = true;
                     if (!NodeReader.TryGetString(value, out var type))
                     {
-                        Error(childPath, $"'task_type' must be a string naming a registered task type, not {NodeReader.Describe(value)}.", value, obj);
+                        Error(childPath, $"'task_type' must be a string naming a registered task type, not {NodeReader.Describe(value)}.{QuoteHint(value)}", value, obj);
                     }
                     else if (type.Length == 0)
                     {
@@ -347,7 +347,7 @@ internal sealed class SpecReader
             }
             else
             {
-                Error(itemPath, $"A precursor must be a task key (a string), not {NodeReader.Describe(array[i])}.", array[i], array);
+                Error(itemPath, $"A precursor must be a task key (a string), not {NodeReader.Describe(array[i])}.{QuoteHint(array[i])}", array[i], array);
             }
         }
 
@@ -410,9 +410,14 @@ internal sealed class SpecReader
         {
             // Name the cycle at the earliest task in it, in spec order.
             var first = nodes.First(d => cycle.Contains(d.Key!));
+
+            // Start the description at that task too: a -> b -> c -> a reads better than b -> c -> a -> b.
+            var open = cycle.GetRange(0, cycle.Count - 1);
+            var at = open.IndexOf(first.Key!);
+            var rotated = open.Skip(at).Concat(open.Take(at)).Append(first.Key!);
             Error(
                 SpecPath.Child(first.Path, "precursors"),
-                $"The precursors form a cycle: {string.Join(" -> ", cycle)}. Each task waits for the one before it, so none can start.",
+                $"The precursors form a cycle: {string.Join(" -> ", rotated)}. Each task waits for the one before it, so none can start.",
                 first.Node);
         }
     }
@@ -516,7 +521,7 @@ internal sealed class SpecReader
             return value;
         }
 
-        Error(path, $"'{path}' must be a string, not {NodeReader.Describe(node)}.", node);
+        Error(path, $"'{path}' must be a string, not {NodeReader.Describe(node)}.{QuoteHint(node)}", node);
         return null;
     }
 
@@ -583,6 +588,12 @@ internal sealed class SpecReader
 
     private static string Show(JsonNode? node) =>
         NodeReader.Kind(node) is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False ? node!.ToJsonString() : NodeReader.Describe(node);
+
+    /// <summary>YAML reads a plain <c>1</c> or <c>yes</c>-like word as a number or boolean; say how to make it text.</summary>
+    private static string QuoteHint(JsonNode? node) =>
+        NodeReader.Kind(node) is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False
+            ? $" Quote it to make it text: \"{node!.ToJsonString()}\"."
+            : "";
 
     private static string Clip(string text) => text.Length <= 60 ? text : text[..60] + "...";
 }

@@ -13,7 +13,9 @@ internal static class Suggestions
         string? best = null;
         var bestDistance = int.MaxValue;
         var limit = Math.Max(2, typed.Length / 3);
-        foreach (var candidate in candidates)
+
+        // Bounded so a hostile spec with thousands of bad references stays fast.
+        foreach (var candidate in candidates.Take(500))
         {
             if (Math.Abs(candidate.Length - typed.Length) > limit || candidate.Length > 200)
             {
@@ -21,7 +23,7 @@ internal static class Suggestions
             }
 
             var distance = Distance(typed, candidate);
-            if (distance <= limit && distance < bestDistance)
+            if (distance <= limit && distance <= typed.Length / 2 && distance < bestDistance)
             {
                 best = candidate;
                 bestDistance = distance;

@@ -21,6 +21,7 @@ internal sealed partial class YamlToJson
     private readonly Dictionary<string, (JsonNode? Node, int Size)> anchors = new(StringComparer.Ordinal);
     private readonly Stack<Frame> stack = new();
     private int nodeCount;
+    private int lastLine = 1;
 
     private YamlToJson()
     {
@@ -40,10 +41,11 @@ internal sealed partial class YamlToJson
             error = new SpecError(SpecPath.Root, "The YAML is not valid: " + StripMarks(ex.Message), LineOf(ex.Start));
             return null;
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or IndexOutOfRangeException)
         {
-            // The YAML scanner gives up on some broken input without a position.
-            error = new SpecError(SpecPath.Root, "The YAML is not valid: the scanner could not read it (check brackets, quotes and indentation).", null);
+            // YamlDotNet throws these for some malformed input instead of a YamlException; the last
+            // good event is the best position there is.
+            error = new SpecError(SpecPath.Root, $"The YAML is not valid: the parser stopped after line {converter.lastLine} ({ex.Message}).", converter.lastLine);
             return null;
         }
     }
@@ -58,6 +60,7 @@ internal sealed partial class YamlToJson
         {
             var current = parser.Current!;
             var line = LineOf(current.Start);
+            lastLine = line;
             switch (current)
             {
                 case DocumentStart:

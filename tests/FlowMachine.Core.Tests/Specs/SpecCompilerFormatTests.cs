@@ -78,6 +78,14 @@ public class SpecCompilerFormatTests
         Assert.Equal(["task_1"], spec.Tasks[1].Precursors);
     }
 
+    [Theory]
+    [InlineData("\uFEFF{ \"tasks\": [\"noop\"] // bom\n }")]
+    [InlineData("\uFEFFtasks: [noop]")]
+    public void A_leading_byte_order_mark_is_ignored(string text)
+    {
+        Assert.Equal("noop", SpecAssert.Valid(text).Tasks[0].Key);
+    }
+
     [Fact]
     public void Bare_name_list_is_a_linear_routine()
     {
