@@ -519,7 +519,13 @@ public sealed class SqliteFlowStore : IFlowStore, IAsyncDisposable
                 }
             }
 
-            return new CommitResult(HasCommands(db, flowId));
+            var hasCommands = HasCommands(db, flowId);
+            if (t.Release && (hasCommands || HasEventsAfter(db, flowId, t.KnownEventId)))
+            {
+                MakeDue(db, flowId, at);
+            }
+
+            return new CommitResult(hasCommands);
         }, cancellationToken);
     }
 

@@ -320,6 +320,14 @@ internal static class SqliteQueries
         return (long)cmd.ExecuteScalar()! != 0;
     }
 
+    public static bool HasEventsAfter(SqliteCommandCache db, string flowId, long knownEventId)
+    {
+        var cmd = db.Get("SELECT EXISTS (SELECT 1 FROM events WHERE flow_id = @id AND id > @known)");
+        Add(cmd, "@id", flowId);
+        Add(cmd, "@known", knownEventId);
+        return (long)cmd.ExecuteScalar()! != 0;
+    }
+
     public static void DeleteCommand(SqliteCommandCache db, string flowId, long id)
     {
         var cmd = db.Get("DELETE FROM commands WHERE id = @id AND flow_id = @flow_id");

@@ -30,6 +30,7 @@ internal sealed class FlowRun
     private int finishedCount;
     private bool dataChanged;
     private long seq;
+    private long knownEventId;
 
     public FlowRun(ClaimedFlow claimed, FlowPlan plan, ITaskCatalog catalog)
     {
@@ -51,6 +52,7 @@ internal sealed class FlowRun
         }
 
         inbox = [.. claimed.Events];
+        knownEventId = inbox.Count == 0 ? 0 : inbox.Max(e => e.Id);
         seq = claimed.LastSeq;
         stateAtLoad = Flow.State;
         Results = new ResultsView(plan, Steps);
@@ -743,6 +745,8 @@ internal sealed class FlowRun
             {
                 inbox.Add(e);
             }
+
+            knownEventId = Math.Max(knownEventId, e.Id);
         }
     }
 
@@ -892,6 +896,7 @@ internal sealed class FlowRun
             ConsumedEvents = [.. consumedEvents],
             NewFlows = [.. newFlows],
             Commands = [.. outgoing],
+            KnownEventId = knownEventId,
         };
         dirty.Clear();
         history.Clear();

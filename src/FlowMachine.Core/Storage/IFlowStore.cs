@@ -138,6 +138,13 @@ public sealed record FlowTransition
     public IReadOnlyList<NewFlow> NewFlows { get; init; } = [];
     public IReadOnlyList<OutgoingCommand> Commands { get; init; } = [];
 
+    /// <summary>
+    /// The highest event id the engine has seen for this flow. On a releasing commit the store makes the
+    /// flow due again when commands remain or newer events came in, so input that arrives while a worker
+    /// lets go is never stranded.
+    /// </summary>
+    public long KnownEventId { get; init; }
+
     /// <summary>True when nothing but the flow row changes.</summary>
     public bool IsEmpty => Steps.Count == 0 && History.Count == 0 && ConsumedCommands.Count == 0 && ConsumedEvents.Count == 0 && NewFlows.Count == 0 && Commands.Count == 0;
 }

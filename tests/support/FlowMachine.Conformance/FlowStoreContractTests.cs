@@ -469,6 +469,40 @@ public abstract class FlowStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Input_that_arrives_while_a_worker_lets_go_leaves_the_flow_due()
+    {
+        var store = await NewStoreAsync();
+        await store.CreateFlowAsync(MakeFlow("f1", nextRunAt: T0), None);
+        await store.CreateFlowAsync(MakeFlow("f2", nextRunAt: T0), None);
+        var one = await ClaimOneAsync(store, "f1", "w1");
+        var two = await ClaimOneAsync(store, "f2", "w1");
+        await store.EnqueueCommandAsync("f1", FlowCommand.Push, null, null, "ops", T0, None);
+        await store.AddEventAsync("f2", "approved", null, T0, None);
+
+        // Each worker releases as if waiting for outside input (no next run), unaware of the new input.
+        foreach (var claimed in new[] { one, two })
+        {
+            var row = claimed.Flow.Clone();
+            row.State = FlowState.Waiting;
+            row.NextRunAt = null;
+            row.UpdatedAt = T0.AddSeconds(1);
+            var result = await store.CommitAsync(new FlowTransition { LeaseOwner = "w1", Flow = row, Release = true }, None);
+            Assert.Equal(claimed.Flow.Id == "f1", result.HasCommands);
+        }
+
+        var due = await store.ClaimDueAsync("w2", 10, T0.AddSeconds(1), Lease, None);
+        Assert.Equal(["f1", "f2"], due.Select(c => c.Flow.Id).Order());
+
+        // Events the worker has already seen do not make the flow due again.
+        var seen = due.Single(c => c.Flow.Id == "f2");
+        var again = seen.Flow.Clone();
+        again.NextRunAt = null;
+        again.UpdatedAt = T0.AddSeconds(2);
+        await store.CommitAsync(new FlowTransition { LeaseOwner = "w2", Flow = again, Release = true, KnownEventId = seen.Events.Max(e => e.Id) }, None);
+        Assert.DoesNotContain(await store.ClaimDueAsync("w3", 10, T0.AddSeconds(5), Lease, None), c => c.Flow.Id == "f2");
+    }
+
+    [Fact]
     public async Task Commands_make_a_flow_due_and_are_consumed_by_commit()
     {
         var store = await NewStoreAsync();

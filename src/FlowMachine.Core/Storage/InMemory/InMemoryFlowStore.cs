@@ -491,6 +491,11 @@ public sealed class InMemoryFlowStore : IFlowStore
                 }
             }
 
+            if (t.Release && (entry.Commands.Count > 0 || entry.Events.Exists(e => e.Id > t.KnownEventId)))
+            {
+                MakeDueAndReindex(entry, at);
+            }
+
             return ValueTask.FromResult(new CommitResult(entry.Commands.Count > 0));
         }
     }

@@ -43,5 +43,12 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public async Task<IReadOnlyList<HistoryEvent>> HistoryAsync(string flowId) => await Store.GetHistoryAsync(flowId, 0, 10_000, default);
 
-    public async ValueTask DisposeAsync() => await Engine.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Engine.DisposeAsync();
+        if (Store is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+    }
 }

@@ -3,10 +3,10 @@ using FlowMachine.Engine;
 using FlowMachine.Storage;
 using FlowMachine.Tests.Support;
 
-namespace FlowMachine.Tests.Engine;
+namespace FlowMachine.Conformance.Scenarios;
 
 /// <summary>Seed 004's format, joins, fail_fast, and the built-in control types inside flows.</summary>
-public sealed class DagTests
+public abstract class DagScenarios : ScenarioBase
 {
     private static string Example(string name) =>
         File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "specs", name));
@@ -14,13 +14,13 @@ public sealed class DagTests
     [Fact]
     public async Task Seed_004_example_spec_runs_unchanged_and_prints_in_order()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var view = await h.StartAndRunAsync(Example("seed004.yaml"));
 
         Assert.Equal(FlowState.Completed, view.State);
         Assert.Equal(["I am task_1.", "I am task_2."], h.Log.Lines.ToArray());
 
-        await using var j = new EngineHarness();
+        await using var j = await NewHarnessAsync();
         var fromJson = await j.StartAndRunAsync(Example("seed004.json"));
         Assert.Equal(FlowState.Completed, fromJson.State);
         Assert.Equal(h.Log.Lines.ToArray(), j.Log.Lines.ToArray());
@@ -29,7 +29,7 @@ public sealed class DagTests
     [Fact]
     public async Task A_join_runs_only_when_both_branches_completed()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var id = await h.StartAsync("""
             tasks:
               - { key: a, task_type: t.count }
@@ -53,7 +53,7 @@ public sealed class DagTests
     [Fact]
     public async Task The_dag_example_joins_both_branch_results()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var view = await h.StartAndRunAsync(Example("dag.yaml"));
 
         Assert.Equal(FlowState.Completed, view.State);
@@ -65,7 +65,7 @@ public sealed class DagTests
     [Fact]
     public async Task Without_fail_fast_other_branches_finish_and_the_flow_fails_listing_every_error()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var view = await h.StartAndRunAsync("""
             cfg: { fail_fast: false }
             tasks:
@@ -88,7 +88,7 @@ public sealed class DagTests
     [Fact]
     public async Task With_fail_fast_the_first_failure_fails_the_flow_and_cancels_running_siblings()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var view = await h.StartAndRunAsync("""
             tasks:
               - { key: root, task_type: noop }
@@ -113,7 +113,7 @@ public sealed class DagTests
     [Fact]
     public async Task Wire_sets_flow_data_and_a_later_steps_params_and_interpolation_reads_results()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var view = await h.StartAndRunAsync("""
             data: { greeting: hello }
             tasks:
@@ -137,7 +137,7 @@ public sealed class DagTests
     [InlineData("other", "fallback")]
     public async Task Switch_runs_the_first_matching_branch_or_the_default_and_skips_the_others(string kind, string taken)
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var view = await h.StartAndRunAsync($$"""
             data: { kind: {{kind}} }
             tasks:
@@ -165,7 +165,7 @@ public sealed class DagTests
     [Fact]
     public async Task Switch_with_no_match_and_no_default_fails_clearly()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var view = await h.StartAndRunAsync("""
             tasks:
               - { key: route, task_type: switch, task_params: { value: 3, cases: [ { when: 1, goto: one } ] } }
@@ -180,7 +180,7 @@ public sealed class DagTests
     [Fact]
     public async Task Spread_fans_out_and_collects_results_in_item_order()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var view = await h.StartAndRunAsync(Example("spread.yaml"));
 
         Assert.Equal(FlowState.Completed, view.State);
@@ -193,7 +193,7 @@ public sealed class DagTests
     [Fact]
     public async Task Every_outcome_example_runs_wire_delay_switch_and_done_from_a_spec_alone()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var id = await h.StartAsync(Example("every-outcome.yaml"));
         var view = await h.RunAsync(id);
         Assert.Equal(FlowState.Waiting, view.State); // the durable 1 s delay
@@ -210,7 +210,7 @@ public sealed class DagTests
     [Fact]
     public async Task An_event_raised_before_the_flow_waits_for_it_is_consumed_when_it_does()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var id = await h.StartAsync("""
             tasks:
               - { key: first, task_type: test.Wait }
@@ -232,7 +232,7 @@ public sealed class DagTests
     [Fact]
     public async Task A_wait_until_a_time_resumes_by_itself()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var id = await h.StartAsync("tasks: [{ key: nap, task_type: delay, task_params: { seconds: 3600 } }, { key: after, task_type: t.count }]");
         var view = await h.RunAsync(id);
         Assert.Equal(FlowState.Waiting, view.State);

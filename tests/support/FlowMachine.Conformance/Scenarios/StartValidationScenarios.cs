@@ -3,10 +3,10 @@ using FlowMachine.Specs;
 using FlowMachine.Storage;
 using FlowMachine.Tests.Support;
 
-namespace FlowMachine.Tests.Engine;
+namespace FlowMachine.Conformance.Scenarios;
 
 /// <summary>Invalid specs never reach the store; a step's cost does not grow with the flow's length.</summary>
-public sealed class StartValidationTests
+public abstract class StartValidationScenarios : ScenarioBase
 {
     [Theory]
     [InlineData("tasks: [test.One, no.such.Task]", "tasks[1]")]
@@ -17,7 +17,7 @@ public sealed class StartValidationTests
     [InlineData("{ \"tasks\": [ ", "$")]
     public async Task An_invalid_spec_is_refused_naming_the_path_and_nothing_is_stored(string spec, string named)
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
 
         var error = await Assert.ThrowsAsync<SpecException>(() => h.Engine.StartAsync(new StartFlowRequest { SpecText = spec }));
 
@@ -28,7 +28,7 @@ public sealed class StartValidationTests
     [Fact]
     public async Task Starting_an_unknown_routine_is_refused_clearly()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var error = await Assert.ThrowsAsync<SpecException>(() => h.Engine.StartAsync(new StartFlowRequest { Routine = "nope" }));
         Assert.Contains("routine 'nope' does not exist", error.Message);
     }
@@ -36,7 +36,7 @@ public sealed class StartValidationTests
     [Fact]
     public async Task A_flow_stays_pinned_to_the_routine_version_it_started_on()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var now = h.Time.GetUtcNow();
         await h.Store.SaveRoutineAsync("r", """{"tasks":[{"key":"a","task_type":"test.Wait","task_params":{},"precursors":[]},{"key":"b","task_type":"test.One","task_params":{},"precursors":["a"]}]}""", null, now, default);
         var id = (await h.Engine.StartAsync(new StartFlowRequest { Routine = "r" })).Flow.Id;
@@ -55,7 +55,7 @@ public sealed class StartValidationTests
     [Fact]
     public async Task Each_step_commits_a_constant_number_of_rows_however_long_the_flow()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var tasks = string.Join(", ", Enumerable.Repeat("noop", 1000));
         var view = await h.StartAndRunAsync($"tasks: [{tasks}]");
 

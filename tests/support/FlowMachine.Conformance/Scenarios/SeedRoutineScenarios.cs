@@ -3,17 +3,17 @@ using FlowMachine.Engine;
 using FlowMachine.Storage;
 using FlowMachine.Tests.Support;
 
-namespace FlowMachine.Tests.Engine;
+namespace FlowMachine.Conformance.Scenarios;
 
 /// <summary>Seed 000's routine and the ways a waiting flow is pushed on.</summary>
-public sealed class SeedRoutineTests
+public abstract class SeedRoutineScenarios : ScenarioBase
 {
     private const string Seed000 = "tasks: [test.One, test.Two, test.Wait, test.Three]";
 
     [Fact]
     public async Task Seed_routine_waits_then_a_failing_check_keeps_it_waiting_and_a_passing_check_completes_it()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var id = await h.StartAsync(Seed000, new JsonObject { ["foo"] = "bar" });
 
         var view = await h.RunAsync(id);
@@ -47,7 +47,7 @@ public sealed class SeedRoutineTests
     [Fact]
     public async Task Push_stores_the_value_as_the_waiting_steps_result_and_runs_the_next_step()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var id = await h.StartAsync(Seed000);
         await h.RunAsync(id);
 
@@ -65,7 +65,7 @@ public sealed class SeedRoutineTests
     [Fact]
     public async Task Push_when_nothing_waits_is_refused_as_a_conflict()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var view = await h.StartAndRunAsync("tasks: [test.One]");
         Assert.Equal(FlowState.Completed, view.State);
 
@@ -78,7 +78,7 @@ public sealed class SeedRoutineTests
     [Fact]
     public async Task Flow_input_reaches_every_task_and_each_task_sees_earlier_results_by_key()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var view = await h.StartAndRunAsync("tasks: [test.One, test.Two, test.Three]", new JsonObject { ["who"] = "ada" });
 
         Assert.Equal(FlowState.Completed, view.State);
@@ -96,7 +96,7 @@ public sealed class SeedRoutineTests
     [Fact]
     public async Task A_wait_at_the_last_step_can_be_resumed()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var id = await h.StartAsync("tasks: [test.One, test.Wait]");
         var view = await h.RunAsync(id);
         Assert.Equal(FlowState.Waiting, view.State);
@@ -111,7 +111,7 @@ public sealed class SeedRoutineTests
     [Fact]
     public async Task The_same_task_twice_in_a_routine_runs_twice()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var view = await h.StartAndRunAsync("tasks: [t.count, test.One, t.count]");
 
         Assert.Equal(FlowState.Completed, view.State);
@@ -124,7 +124,7 @@ public sealed class SeedRoutineTests
     [Fact]
     public async Task Reset_restarts_from_the_first_step_with_results_cleared_and_history_kept()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var id = await h.StartAsync("tasks: [t.count, test.Wait, t.count]");
         var view = await h.RunAsync(id);
         Assert.Equal(FlowState.Waiting, view.State);
@@ -150,7 +150,7 @@ public sealed class SeedRoutineTests
     [Fact]
     public async Task Moving_the_position_past_a_waiting_step_runs_the_next_one()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var id = await h.StartAsync("tasks: [test.One, test.Wait, t.count]");
         await h.RunAsync(id);
 
@@ -166,7 +166,7 @@ public sealed class SeedRoutineTests
     [Fact]
     public async Task Starting_with_an_existing_key_returns_the_existing_flow()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var first = await h.Engine.StartAsync(new StartFlowRequest { SpecText = "tasks: [test.One]", Key = "order-42" });
         var second = await h.Engine.StartAsync(new StartFlowRequest { SpecText = "tasks: [test.Two]", Key = "order-42" });
 
@@ -180,7 +180,7 @@ public sealed class SeedRoutineTests
     [Fact]
     public async Task The_spec_key_makes_a_start_idempotent_too()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         const string spec = "key: some-unique-key-12345\ntasks: [test.One]";
         var a = await h.StartAsync(spec);
         var b = await h.StartAsync(spec);
@@ -190,7 +190,7 @@ public sealed class SeedRoutineTests
     [Fact]
     public async Task Cancel_ends_a_waiting_flow_cancelled_and_skips_the_rest()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var id = await h.StartAsync("tasks: [test.Wait, t.count]");
         await h.RunAsync(id);
 

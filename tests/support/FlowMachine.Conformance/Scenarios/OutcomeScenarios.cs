@@ -3,15 +3,15 @@ using FlowMachine.Engine;
 using FlowMachine.Storage;
 using FlowMachine.Tests.Support;
 
-namespace FlowMachine.Tests.Engine;
+namespace FlowMachine.Conformance.Scenarios;
 
 /// <summary>Spawn, kill, done, failures and retries, as the architecture defines them.</summary>
-public sealed class OutcomeTests
+public abstract class OutcomeScenarios : ScenarioBase
 {
     [Fact]
     public async Task Spawning_a_task_pauses_the_flow_spawned_and_the_detached_result_becomes_the_steps_result()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var id = await h.StartAsync("""
             tasks:
               - { key: hand_off, task_type: t.spawn, task_params: { task: test.Two, args: { colour: red } } }
@@ -35,7 +35,7 @@ public sealed class OutcomeTests
     [Fact]
     public async Task A_failing_spawned_task_is_the_steps_failure()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var view = await h.StartAndRunAsync("""
             tasks:
               - { key: hand_off, task_type: t.spawn, task_params: { task: fail, args: { error: "disk on fire" } } }
@@ -52,7 +52,7 @@ public sealed class OutcomeTests
     [Fact]
     public async Task Spawning_a_routine_waits_for_the_child_flow_and_takes_its_result()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         await h.Store.SaveRoutineAsync("child", """{"tasks":[{"key":"one","task_type":"test.One","task_params":{},"precursors":[]}]}""", null, h.Time.GetUtcNow(), default);
         var view = await h.StartAndRunAsync("""
             tasks:
@@ -71,7 +71,7 @@ public sealed class OutcomeTests
     [Fact]
     public async Task A_child_flows_failure_fails_the_spawning_step()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         await h.Store.SaveRoutineAsync("broken", """{"tasks":[{"key":"x","task_type":"fail","task_params":{"error":"child broke"},"precursors":[]}]}""", null, h.Time.GetUtcNow(), default);
         var view = await h.StartAndRunAsync("tasks: [{ key: call, task_type: t.spawn, task_params: { routine: broken } }]");
 
@@ -82,7 +82,7 @@ public sealed class OutcomeTests
     [Fact]
     public async Task Spawning_a_routine_that_does_not_exist_fails_the_step_clearly()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var view = await h.StartAndRunAsync("tasks: [{ key: call, task_type: t.spawn, task_params: { routine: missing } }]");
 
         Assert.Equal(FlowState.Failed, view.State);
@@ -92,7 +92,7 @@ public sealed class OutcomeTests
     [Fact]
     public async Task Kill_ends_the_flow_killed_with_its_reason_and_later_steps_never_run()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var view = await h.StartAndRunAsync("""
             tasks:
               - { key: first, task_type: t.count }
@@ -110,7 +110,7 @@ public sealed class OutcomeTests
     [Fact]
     public async Task Done_completes_the_flow_early_with_its_value_and_skips_the_rest()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var view = await h.StartAndRunAsync("""
             tasks:
               - { key: first, task_type: t.count }
@@ -129,7 +129,7 @@ public sealed class OutcomeTests
     [Fact]
     public async Task Exceptions_are_retried_with_backoff_then_succeed()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var id = await h.StartAsync("""
             tasks:
               - { key: flaky, task_type: t.flaky, task_params: { succeed_on: 3 }, retry: { attempts: 3, delay: 10, factor: 2 } }
@@ -162,7 +162,7 @@ public sealed class OutcomeTests
     [Fact]
     public async Task A_step_that_keeps_failing_fails_the_flow_with_key_message_and_attempts()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var id = await h.StartAsync("""
             cfg: { retry: { attempts: 2, delay: 1 } }
             tasks:
@@ -187,7 +187,7 @@ public sealed class OutcomeTests
     [Fact]
     public async Task A_step_that_hangs_is_cancelled_by_its_timeout_and_fails()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var id = await h.StartAsync("tasks: [{ key: hang, task_type: t.slow, timeout: 5 }]");
         var running = h.RunAsync(id);
         while (Executions.Of(id, "hang") == 0)
@@ -205,7 +205,7 @@ public sealed class OutcomeTests
     [Fact]
     public async Task A_missing_interpolation_path_is_a_clear_step_error_not_null()
     {
-        await using var h = new EngineHarness();
+        await using var h = await NewHarnessAsync();
         var view = await h.StartAndRunAsync("tasks: [{ key: show, task_type: print, task_params: { msg: $input.nothing.here } }]", new JsonObject());
 
         Assert.Equal(FlowState.Failed, view.State);
