@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using System.Diagnostics;
+using FlowMachine.Diagnostics;
 using FlowMachine.Interpolation;
 using FlowMachine.Registry;
 using FlowMachine.Specs;
@@ -73,6 +75,7 @@ public sealed class FlowEngine : IAsyncDisposable
         var created = await Store.CreateFlowAsync(flow, cancellationToken).ConfigureAwait(false);
         if (created.Created)
         {
+            FlowMachineDiagnostics.FlowsStarted.Add(1);
             Signal.Notify();
         }
 
@@ -384,9 +387,10 @@ public sealed class FlowEngine : IAsyncDisposable
         held[flowId] = lost;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, lost.Token);
         var running = new Dictionary<int, RunningStep>();
+        FlowRun? run = null;
         try
         {
-            var run = new FlowRun(claimed, FlowPlan.For(claimed.Flow.SpecJson), Catalog);
+            run = new FlowRun(claimed, FlowPlan.For(claimed.Flow.SpecJson), Catalog);
             var now = Now;
             run.Begin(now);
             await ApplyCommandsAsync(run, claimed.Commands, linked.Token).ConfigureAwait(false);
@@ -469,9 +473,27 @@ public sealed class FlowEngine : IAsyncDisposable
         {
             // Another worker owns the flow now; it re-runs whatever was in flight here.
         }
-        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        catch (OperationCanceledException) when (lost.IsCancellationRequested)
         {
-            // Stopping or lease lost: steps in flight stay RUNNING and re-run after the lease expires.
+            // The lease was lost: another worker re-runs what was in flight here.
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping: commit what finished, leave the steps in flight RUNNING and let go of the lease,
+            // so another worker re-runs them (with the next attempt) at once.
+            if (run is not null)
+            {
+                try
+                {
+                    var transition = run.Flush(Owner, Now, release: true);
+                    await Store.CommitAsync(transition, CancellationToken.None).ConfigureAwait(false);
+                    OnCommitted(transition);
+                }
+                catch (Exception ex)
+                {
+                    Faulted?.Invoke(flowId, ex);
+                }
+            }
         }
         catch (Exception ex)
         {
@@ -490,6 +512,7 @@ public sealed class FlowEngine : IAsyncDisposable
 
     private void OnCommitted(FlowTransition transition)
     {
+        FlowMachineDiagnostics.Commits.Add(1);
         if (transition.NewFlows.Count > 0 || transition.Commands.Count > 0)
         {
             Signal.Notify();
@@ -564,27 +587,48 @@ public sealed class FlowEngine : IAsyncDisposable
         using var timer = timeout is { } t ? new CancellationTokenSource(t, Options.Time) : null;
         using var both = timer is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, timer.Token);
         var token = both?.Token ?? cancel.Token;
-        try
+        using var activity = FlowMachineDiagnostics.Source.StartActivity(info.Name);
+        activity?.SetTag("flowmachine.flow_id", context.FlowId);
+        activity?.SetTag("flowmachine.step", context.StepKey);
+        activity?.SetTag("flowmachine.attempt", attempt);
+        var started = Stopwatch.GetTimestamp();
+        var execution = await RunTaskAsync().ConfigureAwait(false);
+        var outcomeName = execution.Abandoned ? "abandoned" : FlowMachineDiagnostics.OutcomeName(execution.Outcome);
+        activity?.SetTag("flowmachine.outcome", outcomeName);
+        if (execution.Outcome is FailOutcome failed)
         {
-            var task = info.Factory(Options.Services);
-            var outcome = await task.PerformAsync(context, token).ConfigureAwait(false);
-            return new StepExecution(index, attempt, outcome ?? Outcome.Result(null), false, false);
+            activity?.SetStatus(ActivityStatusCode.Error, failed.Error);
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+
+        var tags = new TagList { { "task_type", info.Name }, { "outcome", outcomeName } };
+        FlowMachineDiagnostics.Steps.Add(1, tags);
+        FlowMachineDiagnostics.StepDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tags);
+        return execution;
+
+        async Task<StepExecution> RunTaskAsync()
         {
-            return new StepExecution(index, attempt, Outcome.Fail("the worker stopped"), false, true);
-        }
-        catch (OperationCanceledException) when (timer?.IsCancellationRequested == true)
-        {
-            return new StepExecution(index, attempt, Outcome.Fail($"timed out after {timeout!.Value.TotalSeconds:0.###} s"), false, false);
-        }
-        catch (TaskParamException ex)
-        {
-            return new StepExecution(index, attempt, Outcome.Fail(ex.Message), true, false);
-        }
-        catch (Exception ex)
-        {
-            return new StepExecution(index, attempt, new FailOutcome($"{ex.GetType().Name}: {ex.Message}", ex.ToString()), false, false);
+            try
+            {
+                var task = info.Factory(Options.Services);
+                var outcome = await task.PerformAsync(context, token).ConfigureAwait(false);
+                return new StepExecution(index, attempt, outcome ?? Outcome.Result(null), false, false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return new StepExecution(index, attempt, Outcome.Fail("the worker stopped"), false, true);
+            }
+            catch (OperationCanceledException) when (timer?.IsCancellationRequested == true)
+            {
+                return new StepExecution(index, attempt, Outcome.Fail($"timed out after {timeout!.Value.TotalSeconds:0.###} s"), false, false);
+            }
+            catch (TaskParamException ex)
+            {
+                return new StepExecution(index, attempt, Outcome.Fail(ex.Message), true, false);
+            }
+            catch (Exception ex)
+            {
+                return new StepExecution(index, attempt, new FailOutcome($"{ex.GetType().Name}: {ex.Message}", ex.ToString()), false, false);
+            }
         }
     }
 
@@ -798,6 +842,7 @@ public sealed class FlowEngine : IAsyncDisposable
         try
         {
             var lost = await Store.RenewLeasesAsync(Owner, [.. held.Keys], Now + Options.LeaseDuration, CancellationToken.None).ConfigureAwait(false);
+            FlowMachineDiagnostics.LeasesLost.Add(lost.Count);
             foreach (var id in lost)
             {
                 if (held.TryGetValue(id, out var cts))

@@ -1,0 +1,84 @@
+using FlowMachine.BuiltIns;
+using FlowMachine.Engine;
+using FlowMachine.Registry;
+using FlowMachine.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FlowMachine.Hosting;
+
+/// <summary>Adds FlowMachine to a host.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the engine, the <see cref="IFlowClient"/>, the task registry and (unless turned off) the worker.
+    /// Choose a store on the returned builder (<c>.UseSqlite(path)</c>); the default keeps flows in memory.
+    /// </summary>
+    public static FlowMachineBuilder AddFlowMachine(this IServiceCollection services, Action<FlowMachineOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = new FlowMachineBuilder(services);
+        var options = services.AddOptions<FlowMachineOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddSingleton<IValidateOptions<FlowMachineOptions>, FlowMachineOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IFlowStore>(_ => new Storage.InMemory.InMemoryFlowStore());
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<FlowMachineOptions>>().Value;
+            var registry = new TaskRegistry();
+            if (o.BuiltIns)
+            {
+                registry.AddBuiltIns();
+            }
+
+            foreach (var setup in builder.TaskSetup)
+            {
+                setup(registry);
+            }
+
+            foreach (var folder in o.TaskFolders)
+            {
+                registry.LoadFolder(folder);
+            }
+
+            return registry;
+        });
+        services.TryAddSingleton<ITaskCatalog>(sp => sp.GetRequiredService<TaskRegistry>());
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<FlowMachineOptions>>().Value;
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("FlowMachine.Tasks");
+            var engineOptions = new FlowEngineOptions
+            {
+                Time = sp.GetRequiredService<TimeProvider>(),
+                TaskLog = new LoggerTaskLog(logger),
+                Services = sp,
+                LeaseDuration = o.LeaseDuration,
+            };
+            if (o.WorkerId is { Length: > 0 } id)
+            {
+                engineOptions.WorkerId = id;
+            }
+
+            var engine = new FlowEngine(sp.GetRequiredService<IFlowStore>(), sp.GetRequiredService<ITaskCatalog>(), engineOptions);
+            var engineLogger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("FlowMachine.Engine");
+            engine.Faulted += (flowId, ex) => LogMessages.FlowFaulted(engineLogger, flowId, ex);
+            return engine;
+        });
+        services.TryAddSingleton<IFlowClient>(sp => new FlowClient(sp.GetRequiredService<FlowEngine>()));
+
+        // Registered first so the store is ready before the worker or any other hosted service uses it.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StoreInitializer>());
+        services.AddHostedService<FlowWorkerService>();
+        return builder;
+    }
+}
