@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using FlowMachine.BuiltIns;
+using FlowMachine.Engine;
+using FlowMachine.Registry;
+using FlowMachine.Sqlite;
+using FlowMachine.Storage;
+using FlowMachine.TestHost;
+
+namespace FlowMachine.Hosting.Tests;
+
+/// <summary>A worker process killed with SIGKILL in the middle of many flows.</summary>
+public sealed class CrashTests : IDisposable
+{
+    private const int Flows = 100;
+    private const int StepsPerFlow = 5;
+    private const int Concurrency = 8;
+    private readonly TempFolder temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public async Task A_worker_killed_mid_run_loses_nothing_and_only_interrupted_steps_rerun_with_attempt_2()
+    {
+        var db = temp.File("flows.db");
+        var record = temp.File("executions.log");
+        File.WriteAllText(record, "");
+        var ids = await StartFlowsAsync(db);
+
+        // First worker: killed with SIGKILL while steps are in flight.
+        using (var first = StartWorker(db, record))
+        {
+            await WaitUntilAsync(() => File.ReadAllLines(record).Length >= 60, "the first worker to record 60 executions");
+            first.Kill(entireProcessTree: true); // SIGKILL on Linux: no cleanup, no release
+            await first.WaitForExitAsync();
+        }
+
+        var beforeRestart = File.ReadAllLines(record).Length;
+        Assert.InRange(beforeRestart, 60, Flows * StepsPerFlow - 1);
+
+        // Second worker on the same file finishes everything once the dead worker's leases expire.
+        await using (var store = new SqliteFlowStore(new SqliteStoreOptions { Path = db }))
+        {
+            using var second = StartWorker(db, record);
+            try
+            {
+                await store.InitializeAsync(default);
+                await WaitUntilAsync(async () => (await store.CountFlowsByStateAsync(null, default))[FlowState.Completed] == Flows, "every flow to complete", 90);
+            }
+            finally
+            {
+                second.Kill(entireProcessTree: true);
+                await second.WaitForExitAsync();
+            }
+
+            var runs = File.ReadAllLines(record)
+                .Select(l => l.Split('/'))
+                .GroupBy(p => (Flow: p[0], Step: p[1]), p => int.Parse(p[2], System.Globalization.CultureInfo.InvariantCulture))
+                .ToDictionary(g => g.Key, g => g.ToList());
+
+            var rerun = 0;
+            foreach (var id in ids)
+            {
+                foreach (var step in await store.GetStepsAsync(id, default))
+                {
+                    Assert.Equal(StepState.Completed, step.State);
+                    var attempts = runs.TryGetValue((id, step.Key), out var list) ? list : [];
+
+                    // Never two executions of one attempt; the stored attempt is the last one that ran.
+                    Assert.Equal(attempts.Count, attempts.Distinct().Count());
+                    Assert.Equal(step.Attempts, attempts.Max());
+                    Assert.Equal(step.Attempts, step.Result!.GetValue<int>());
+                    if (step.Attempts > 1)
+                    {
+                        Assert.Equal(2, step.Attempts);
+                        rerun++;
+                    }
+                }
+            }
+
+            // Only the steps that were in flight in the killed worker ran again, each with attempt 2.
+            Assert.InRange(rerun, 1, Concurrency);
+        }
+    }
+
+    private static async Task<List<string>> StartFlowsAsync(string db)
+    {
+        await using var store = new SqliteFlowStore(new SqliteStoreOptions { Path = db });
+        await store.InitializeAsync(default);
+        var registry = new TaskRegistry().AddBuiltIns().Register<RecordTask>();
+        await using var engine = new FlowEngine(store, registry);
+        var spec = "tasks: [" + string.Join(", ", Enumerable.Range(0, StepsPerFlow).Select(i => $"{{ key: s{i}, task_type: record.Step, task_params: {{ ms: 15 }} }}")) + "]";
+        var ids = new List<string>();
+        for (var i = 0; i < Flows; i++)
+        {
+            ids.Add((await engine.StartAsync(new StartFlowRequest { SpecText = spec })).Flow.Id);
+        }
+
+        return ids;
+    }
+
+    private static Process StartWorker(string db, string record)
+    {
+        var host = Path.Combine(AppContext.BaseDirectory, "FlowMachine.TestHost.dll");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(host);
+        info.ArgumentList.Add(db);
+        info.ArgumentList.Add(Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        info.ArgumentList.Add("2");
+        info.Environment["FLOWMACHINE_RECORD"] = record;
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the worker process");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static Task WaitUntilAsync(Func<bool> condition, string what, double seconds = 60) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), what, seconds);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, double seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"gave up waiting for {what} after {seconds} s");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}
