@@ -79,6 +79,7 @@ public static class ServiceCollectionExtensions
         // Registered first so the store is ready before the worker or any other hosted service uses it.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StoreInitializer>());
         services.AddHostedService<FlowWorkerService>();
+        services.AddHostedService<QueueDepthSampler>();
         return builder;
     }
 }

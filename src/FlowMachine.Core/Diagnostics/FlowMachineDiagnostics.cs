@@ -33,6 +33,20 @@ public static class FlowMachineDiagnostics
     /// <summary>Transitions committed.</summary>
     public static Counter<long> Commits { get; } = Meter.CreateCounter<long>("flowmachine.commits", "{commit}", "Flow transitions committed.");
 
+    private static long queueDepth;
+    private static long activeFlows;
+
+    /// <summary>Flows that are due or running (PENDING and RUNNING), as last sampled by a host.</summary>
+    public static ObservableGauge<long> QueueDepth { get; } = Meter.CreateObservableGauge("flowmachine.queue.depth", () => Interlocked.Read(ref queueDepth), "{flow}", "Flows pending or running, as last sampled.");
+
+    /// <summary>Flows this process's workers are running now.</summary>
+    public static ObservableGauge<long> ActiveFlows { get; } = Meter.CreateObservableGauge("flowmachine.worker.active", () => Interlocked.Read(ref activeFlows), "{flow}", "Flows being run by this process's workers.");
+
+    /// <summary>Records the latest queue depth sample.</summary>
+    public static void SampleQueueDepth(long depth) => Interlocked.Exchange(ref queueDepth, depth);
+
+    internal static void FlowActivated(int delta) => Interlocked.Add(ref activeFlows, delta);
+
     /// <summary>The outcome tag of an outcome.</summary>
     public static string OutcomeName(Outcome outcome) => outcome switch
     {

@@ -48,6 +48,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
                     foreach (var flow in claimed)
                     {
                         Interlocked.Increment(ref active);
+                        Diagnostics.FlowMachineDiagnostics.FlowActivated(1);
                         var run = RunOneAsync(flow, finished, hardStop.Token);
                         lock (runs)
                         {
@@ -108,6 +109,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
         finally
         {
             Interlocked.Decrement(ref active);
+            Diagnostics.FlowMachineDiagnostics.FlowActivated(-1);
             finished.Notify();
         }
     }

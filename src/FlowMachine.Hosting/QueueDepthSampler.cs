@@ -1,0 +1,28 @@
+using FlowMachine.Diagnostics;
+using FlowMachine.Storage;
+using Microsoft.Extensions.Hosting;
+
+namespace FlowMachine.Hosting;
+
+/// <summary>Samples how many flows are pending or running every few seconds, for the queue-depth gauge.</summary>
+internal sealed class QueueDepthSampler(IFlowStore store, TimeProvider time) : BackgroundService
+{
+    private static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var counts = await store.CountFlowsByStateAsync(null, stoppingToken).ConfigureAwait(false);
+                FlowMachineDiagnostics.SampleQueueDepth(counts.GetValueOrDefault(FlowState.Pending) + counts.GetValueOrDefault(FlowState.Running));
+                await Task.Delay(Every, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+}
