@@ -11,6 +11,12 @@ internal static class FlowsCommand
     {
         var command = new Command("flows", "List, show and push on flows in the database.");
         command.Subcommands.Add(FlowsListCommand.Create(io, global));
+        command.Subcommands.Add(FlowsShowCommand.Create(io, global));
+        command.Subcommands.Add(FlowsHistoryCommand.Create(io, global));
+        foreach (var verb in FlowVerbCommands.Create(io, global))
+        {
+            command.Subcommands.Add(verb);
+        }
         return command;
     }
 }
