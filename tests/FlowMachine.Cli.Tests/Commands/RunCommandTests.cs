@@ -156,4 +156,34 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(0, code);
         Assert.Matches(@"^\d+\.\d+\.\d+", stdout.ToString());
     }
+
+    [Fact]
+    public async Task A_malformed_input_pair_is_a_usage_error()
+    {
+        var result = await cli.RunAsync("run", CliFixture.Spec("seed004.yaml"), "--input", "novalue");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("key=value", result.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_database_folder_is_created_and_the_env_variable_names_the_file()
+    {
+        var nested = Path.Combine(cli.Folder, "a", "b", "env.db");
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        Environment.SetEnvironmentVariable("FLOWMACHINE_DB", nested);
+        try
+        {
+            // No --db: the variable decides (every other test passes --db, which wins over it).
+            var code = await CliApp.RunAsync(["run", CliFixture.Spec("seed004.yaml")], stdout, stderr, CancellationToken.None);
+            Assert.True(code == 0, $"{stdout}\n{stderr}");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("FLOWMACHINE_DB", null);
+        }
+
+        Assert.True(File.Exists(nested));
+    }
 }
