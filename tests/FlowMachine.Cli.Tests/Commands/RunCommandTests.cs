@@ -186,4 +186,19 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.True(File.Exists(nested));
     }
+
+    [Fact]
+    public async Task Retries_are_waited_for_and_shown()
+    {
+        var spec = cli.WriteSpec("retry.yaml", """
+            tasks:
+              - { key: flaky, task_type: fail, task_params: { error: still broken }, retry: { attempts: 2, delay: 0.1 } }
+            """);
+
+        var result = await cli.RunAsync("run", spec);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("↻ flaky  RETRY  (attempt 1 failed: still broken", result.Out, StringComparison.Ordinal);
+        Assert.Contains("✗ flaky  FAILED  (attempt 2)", result.Out, StringComparison.Ordinal);
+    }
 }
