@@ -1,0 +1,58 @@
+using FlowMachine.Cli.Hosting;
+using FlowMachine.Cli.Output;
+using FlowMachine.Engine;
+
+namespace FlowMachine.Cli.Commands.Flows;
+
+/// <summary>
+/// The shared tail of push/submit/event/cancel/reset/position: queue the command through
+/// <see cref="IFlowClient"/>, then (unless <c>--no-run</c>) drive the flow here and report it as <c>run</c> does.
+/// </summary>
+internal static class FlowVerbRunner
+{
+    public static async Task<int> ApplyAsync(
+        CliIO io,
+        HostSettings settings,
+        string flowId,
+        Func<IFlowClient, CancellationToken, Task<CommandResult>> command,
+        bool noRun,
+        bool json,
+        CancellationToken ct)
+    {
+        var human = json ? io.Err : io.Out;
+        var log = new WriterTaskLog(human);
+        await using var host = await CliHost.OpenAsync(settings, log, ct).ConfigureAwait(false);
+        var result = await command(host.Client, ct).ConfigureAwait(false);
+        switch (result.Status)
+        {
+            case CommandStatus.NotFound:
+                await io.Err.WriteLineAsync($"error: flow {flowId} does not exist").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            case CommandStatus.Conflict:
+                await io.Err.WriteLineAsync($"error: {result.Message}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+        }
+
+        if (noRun)
+        {
+            // Queued for whichever worker holds the file; report the flow as it stands now.
+            var current = await host.Client.GetAsync(flowId, ct).ConfigureAwait(false);
+            if (json && current is not null)
+            {
+                await JsonOutput.WriteAsync(io.Out, FlowDocuments.Flow(current)).ConfigureAwait(false);
+            }
+
+            await human.WriteLineAsync($"accepted: flow {flowId} will apply it when a worker runs it (flowmachine worker{settings.DbArgument})").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+
+        // No worker may run against a plain file at the same time, so this process applies the command itself.
+        var view = await FlowProgress.RunAsync(host.Engine, flowId, human, log, () => host.Engine.RunAsync(flowId, waitForTimers: true, ct)).ConfigureAwait(false);
+        if (json)
+        {
+            await JsonOutput.WriteAsync(io.Out, FlowDocuments.Flow(view)).ConfigureAwait(false);
+        }
+
+        return FlowOutcome.Report(view, human, io.Err, settings.DbArgument);
+    }
+}

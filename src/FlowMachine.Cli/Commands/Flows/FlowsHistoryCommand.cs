@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using FlowMachine.Cli.Hosting;
+using FlowMachine.Cli.Output;
+using FlowMachine.Engine;
+using FlowMachine.Storage;
+using Spectre.Console;
+
+namespace FlowMachine.Cli.Commands.Flows;
+
+/// <summary><c>flowmachine flows history ID</c>: every history event of a flow, in order.</summary>
+internal static class FlowsHistoryCommand
+{
+    private const int PageSize = 1000;
+
+    public static Command Create(CliIO io, GlobalOptions global)
+    {
+        var id = new Argument<string>("ID") { Description = "The flow's id." };
+        var json = JsonFlag.Create();
+        var command = new Command("history", "Show a flow's history events.") { id, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            var flowId = parse.GetRequiredValue(id);
+            await using var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            if (await host.Client.GetAsync(flowId, ct).ConfigureAwait(false) is null)
+            {
+                throw new UsageException($"flow {flowId} does not exist");
+            }
+
+            var events = new List<HistoryEvent>();
+            while (true)
+            {
+                var page = await host.Client.HistoryAsync(flowId, events.Count == 0 ? 0 : events[^1].Seq, PageSize, ct).ConfigureAwait(false);
+                events.AddRange(page);
+                if (page.Count < PageSize)
+                {
+                    break;
+                }
+            }
+
+            if (parse.GetValue(json))
+            {
+                await JsonOutput.WriteAsync(io.Out, new JsonArray([.. events.Select(e => (JsonNode)FlowDocuments.History(e))])).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+
+            var table = new Table().Border(TableBorder.Simple).AddColumns("seq", "at", "kind", "step", "detail");
+            foreach (var e in events)
+            {
+                table.AddRow(e.Seq.ToString(), e.At.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss.fff"), Markup.Escape(e.Kind), Markup.Escape(e.StepKey ?? ""), Markup.Escape(e.Detail is null ? "" : JsonOutput.Compact(e.Detail)));
+            }
+
+            CliIO.ConsoleFor(io.Out).Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using FlowMachine.Cli.Hosting;
+using FlowMachine.Cli.Output;
+using FlowMachine.Engine;
+using FlowMachine.Storage;
+using Spectre.Console;
+
+namespace FlowMachine.Cli.Commands.Flows;
+
+/// <summary><c>flowmachine flows show ID</c>: the flow and a table of its steps.</summary>
+internal static class FlowsShowCommand
+{
+    public static Command Create(CliIO io, GlobalOptions global)
+    {
+        var id = new Argument<string>("ID") { Description = "The flow's id." };
+        var json = JsonFlag.Create();
+        var command = new Command("show", "Show a flow and its steps.") { id, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            var flowId = parse.GetRequiredValue(id);
+            await using var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            var view = await host.Client.GetAsync(flowId, ct).ConfigureAwait(false)
+                ?? throw new UsageException($"flow {flowId} does not exist");
+            if (parse.GetValue(json))
+            {
+                await JsonOutput.WriteAsync(io.Out, FlowDocuments.Flow(view)).ConfigureAwait(false);
+            }
+            else
+            {
+                Print(io.Out, view);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void Print(TextWriter writer, FlowView view)
+    {
+        var flow = view.Flow;
+        writer.WriteLine($"flow      {flow.Id}");
+        Line(writer, "key", flow.Key);
+        Line(writer, "label", flow.Label);
+        Line(writer, "routine", flow.Routine is null ? null : $"{flow.Routine} v{flow.RoutineVersion}");
+        writer.WriteLine($"state     {flow.State.ToName()}");
+        writer.WriteLine($"position  {flow.Position}");
+        Line(writer, "waiting", flow.WaitReason);
+        Line(writer, "error", flow.Error);
+        Line(writer, "input", flow.Input is null ? null : JsonOutput.Compact(flow.Input));
+        Line(writer, "result", flow.Result is null ? null : JsonOutput.Compact(flow.Result));
+        writer.WriteLine($"created   {flow.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}");
+        writer.WriteLine($"updated   {flow.UpdatedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}");
+
+        var table = new Table().Border(TableBorder.Simple).AddColumns("#", "step", "task type", "state", "attempts", "result / error");
+        foreach (var step in view.Steps)
+        {
+            var detail = step.State switch
+            {
+                StepState.Waiting => step.WaitReason ?? step.WaitEvent ?? "",
+                StepState.Failed => step.Error ?? "",
+                _ => step.Result is null ? step.Error ?? "" : JsonOutput.Compact(step.Result),
+            };
+            table.AddRow(step.Index.ToString(), Markup.Escape(step.Key), Markup.Escape(step.TaskType), step.State.ToName(), step.Attempts.ToString(), Markup.Escape(Truncate(detail, 80)));
+        }
+
+        CliIO.ConsoleFor(writer).Write(table);
+    }
+
+    private static void Line(TextWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteLine($"{name,-9} {value}");
+        }
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+}

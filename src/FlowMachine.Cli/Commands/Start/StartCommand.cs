@@ -1,0 +1,45 @@
+using System.CommandLine;
+using FlowMachine.Cli.Hosting;
+using FlowMachine.Cli.Input;
+using FlowMachine.Cli.Output;
+using FlowMachine.Engine;
+
+namespace FlowMachine.Cli.Commands.Start;
+
+/// <summary><c>flowmachine start SPEC|ROUTINE</c>: stores a PENDING flow for a worker and prints its id.</summary>
+internal static class StartCommand
+{
+    public static Command Create(CliIO io, GlobalOptions global)
+    {
+        var start = new StartOptions();
+        var json = JsonFlag.Create();
+        var command = new Command("start", "Store a new flow without running it (a worker runs it); prints its id.");
+        start.AddTo(command);
+        command.Options.Add(json);
+        command.SetAction(async (parse, ct) =>
+        {
+            var settings = global.Read(parse);
+            var request = start.Read(parse);
+            await using var host = await CliHost.OpenAsync(settings, NullTaskLog.Instance, ct).ConfigureAwait(false);
+            var started = await host.Engine.StartAsync(request, ct).ConfigureAwait(false);
+            if (!started.Created)
+            {
+                await io.Err.WriteLineAsync($"a flow with key '{started.Flow.Key}' exists already; nothing was started").ConfigureAwait(false);
+            }
+
+            if (parse.GetValue(json))
+            {
+                var summary = FlowDocuments.Summary(started.Flow);
+                summary["created"] = started.Created;
+                await JsonOutput.WriteAsync(io.Out, summary).ConfigureAwait(false);
+            }
+            else
+            {
+                await io.Out.WriteLineAsync(started.Flow.Id).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using FlowMachine.Cli.Hosting;
+using FlowMachine.Cli.Output;
+using Spectre.Console;
+
+namespace FlowMachine.Cli.Commands.Tasks;
+
+/// <summary><c>flowmachine tasks</c>: the task types this tool can run (built-ins, samples, plugins).</summary>
+internal static class TasksCommand
+{
+    public static Command Create(CliIO io, GlobalOptions global)
+    {
+        var json = JsonFlag.Create();
+        var command = new Command("tasks", "List the task types available to specs.") { json };
+        command.SetAction(async (parse, ct) =>
+        {
+            // The catalogue needs no database.
+            var registry = CliHost.BuildRegistry(global.Read(parse));
+            if (parse.GetValue(json))
+            {
+                var list = new JsonArray([.. registry.All.Select(t => (JsonNode)new JsonObject
+                {
+                    ["name"] = t.Name,
+                    ["description"] = t.Description,
+                    ["params"] = new JsonArray([.. t.Params.Select(p => (JsonNode)new JsonObject
+                    {
+                        ["name"] = p.Name,
+                        ["description"] = p.Description,
+                        ["required"] = p.Required,
+                        ["secret"] = p.Secret,
+                    })]),
+                    ["hasCheck"] = t.HasCheck,
+                    ["source"] = t.Source,
+                })]);
+                await JsonOutput.WriteAsync(io.Out, list).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+
+            var table = new Table().Border(TableBorder.Simple).AddColumns("name", "description", "params (* required)");
+            foreach (var t in registry.All)
+            {
+                var parameters = string.Join(", ", t.Params.Select(p => p.Required ? p.Name + "*" : p.Name));
+                table.AddRow(Markup.Escape(t.Name), Markup.Escape(t.Description ?? ""), Markup.Escape(parameters));
+            }
+
+            CliIO.ConsoleFor(io.Out).Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using FlowMachine.Cli.Hosting;
+using FlowMachine.Cli.Output;
+using FlowMachine.Engine;
+using FlowMachine.Storage;
+
+namespace FlowMachine.Cli.Commands.Worker;
+
+/// <summary><c>flowmachine worker</c>: runs flows from the database until Ctrl+C or SIGTERM.</summary>
+internal static class WorkerCommand
+{
+    public static Command Create(CliIO io, GlobalOptions global)
+    {
+        var concurrency = new Option<int?>("--concurrency") { Description = "How many flows run at once (default: 4 × cores, at least 4).", HelpName = "N" };
+        var command = new Command("worker", "Run flows from the database until stopped (Ctrl+C or SIGTERM stop it gracefully).") { concurrency };
+        command.SetAction(async (parse, ct) =>
+        {
+            var settings = global.Read(parse);
+            var options = new FlowWorkerOptions();
+            if (parse.GetValue(concurrency) is { } n)
+            {
+                options.Concurrency = n;
+            }
+
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UsageException(ex.Message, ex);
+            }
+
+            await using var host = await CliHost.OpenAsync(settings, new WriterTaskLog(io.Out), ct).ConfigureAwait(false);
+            using var lines = new FinishedFlowLines(host.Engine, io.Out);
+            await io.Err.WriteLineAsync($"worker {host.Engine.Options.WorkerId} on {Path.GetFullPath(settings.DbPath)} (concurrency {options.Concurrency}); Ctrl+C stops it").ConfigureAwait(false);
+
+            // FlowWorker treats the token as "stop claiming, finish what runs": a clean stop, not an error.
+            await new FlowWorker(host.Engine, options).RunAsync(ct).ConfigureAwait(false);
+            await io.Err.WriteLineAsync("worker stopped").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using FlowMachine.Engine;
+
+namespace FlowMachine.Cli.Input;
+
+/// <summary>The arguments of verbs that start a flow: SPEC, <c>--input</c>, <c>--input-json</c>, <c>--key</c>.</summary>
+internal sealed class StartOptions
+{
+    public Argument<string> Spec { get; } = new("SPEC")
+    {
+        Description = "A spec file (JSON or YAML), or the name of a stored routine when no such file exists.",
+    };
+
+    public Option<string[]> Input { get; } = new("--input", "-i")
+    {
+        Description = "An input value as key=value (JSON when it parses, else a string; a.b=1 nests); repeatable.",
+        HelpName = "KEY=VALUE",
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    public Option<string?> InputJson { get; } = new("--input-json")
+    {
+        Description = "The whole input as JSON; --input pairs are merged into it.",
+        HelpName = "JSON",
+    };
+
+    public Option<string?> Key { get; } = new("--key")
+    {
+        Description = "A unique key: a second start with the same key returns the first flow.",
+        HelpName = "KEY",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(Spec);
+        command.Options.Add(Input);
+        command.Options.Add(InputJson);
+        command.Options.Add(Key);
+    }
+
+    /// <exception cref="UsageException">The input or the SPEC is wrong.</exception>
+    public StartFlowRequest Read(ParseResult parse)
+    {
+        var input = InputParser.Parse(parse.GetValue(Input) ?? [], parse.GetValue(InputJson));
+        return SpecSource.Resolve(parse.GetRequiredValue(Spec), input, parse.GetValue(Key));
+    }
+}
