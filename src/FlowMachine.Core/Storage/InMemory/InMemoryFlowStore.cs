@@ -543,13 +543,17 @@ public sealed class InMemoryFlowStore : IFlowStore
             throw new InvalidOperationException($"A flow with id '{id}' already exists.");
         }
 
-        ValidateChildRows(id, flow.Steps, flow.History, []);
+        ValidateChildRows(id, flow.Steps, flow.History, _ => false);
     }
 
     private void ValidateTransition(InMemoryFlowEntry entry, FlowTransition t)
     {
-        var taken = new HashSet<long>(entry.History.Select(h => h.Seq));
-        ValidateChildRows(entry.Flow.Id, t.Steps, t.History, taken);
+        // History is kept sorted by seq: a binary search finds a taken seq without scanning the flow's history.
+        ValidateChildRows(entry.Flow.Id, t.Steps, t.History, seq =>
+        {
+            var after = FirstAfter(entry.History, seq);
+            return after > 0 && entry.History[after - 1].Seq == seq;
+        });
         var newIds = new HashSet<string>(StringComparer.Ordinal);
         var newKeys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var child in t.NewFlows)
@@ -563,8 +567,9 @@ public sealed class InMemoryFlowStore : IFlowStore
         }
     }
 
-    private static void ValidateChildRows(string flowId, IReadOnlyList<StepRecord> steps, IReadOnlyList<HistoryEvent> history, HashSet<long> takenSeqs)
+    private static void ValidateChildRows(string flowId, IReadOnlyList<StepRecord> steps, IReadOnlyList<HistoryEvent> history, Func<long, bool> isTaken)
     {
+        var fresh = new HashSet<long>();
         foreach (var step in steps)
         {
             if (!string.Equals(step.FlowId, flowId, StringComparison.Ordinal))
@@ -580,7 +585,7 @@ public sealed class InMemoryFlowStore : IFlowStore
                 throw new ArgumentException($"History event {e.Seq} belongs to flow '{e.FlowId}', not to flow '{flowId}' being written.");
             }
 
-            if (!takenSeqs.Add(e.Seq))
+            if (isTaken(e.Seq) || !fresh.Add(e.Seq))
             {
                 throw new InvalidOperationException($"Flow '{flowId}' already has a history event with seq {e.Seq}.");
             }

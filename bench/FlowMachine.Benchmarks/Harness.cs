@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using FlowMachine.BuiltIns;
+using FlowMachine.Engine;
+using FlowMachine.Registry;
+using FlowMachine.Sqlite;
+using FlowMachine.Storage;
+using FlowMachine.Storage.InMemory;
+
+namespace FlowMachine.Benchmarks;
+
+/// <summary>One engine, store and worker for a workload; counts completions and step starts as they commit.</summary>
+internal sealed class Harness : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> completions = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> started = new();
+    private readonly CancellationTokenSource stop = new();
+    private Task? workerTask;
+    private int completed;
+    private TaskCompletionSource? allDone;
+    private int expected;
+
+    private Harness(IFlowStore store, string? folder)
+    {
+        Store = store;
+        Folder = folder;
+        Engine = new FlowEngine(store, new TaskRegistry().AddBuiltIns());
+        Engine.Committed += OnCommitted;
+    }
+
+    public IFlowStore Store { get; }
+
+    public FlowEngine Engine { get; }
+
+    private string? Folder { get; }
+
+    public static async Task<Harness> CreateAsync(string storeKind, int concurrency)
+    {
+        IFlowStore store;
+        string? folder = null;
+        switch (storeKind)
+        {
+            case "memory":
+                store = new InMemoryFlowStore();
+                break;
+            case "sqlite":
+                folder = Path.Combine(Path.GetTempPath(), "flowmachine-bench", Guid.NewGuid().ToString("N"));
+                Directory.CreateDirectory(folder);
+                store = new SqliteFlowStore(new SqliteStoreOptions { Path = Path.Combine(folder, "bench.db") });
+                break;
+            default:
+                throw new ArgumentException($"unknown store '{storeKind}' (memory or sqlite)");
+        }
+
+        await store.InitializeAsync(default);
+        var harness = new Harness(store, folder);
+        var worker = new FlowWorker(harness.Engine, new FlowWorkerOptions { Concurrency = concurrency, PollInterval = TimeSpan.FromMilliseconds(200) });
+        harness.workerTask = Task.Run(() => worker.RunAsync(harness.stop.Token));
+        return harness;
+    }
+
+    private void OnCommitted(FlowTransition t)
+    {
+        if (t.Flow.State == FlowState.Completed && t.History.Any(h => h.Kind == HistoryKinds.FlowCompleted))
+        {
+            if (completions.TryRemove(t.Flow.Id, out var done))
+            {
+                done.TrySetResult();
+            }
+
+            if (Interlocked.Increment(ref completed) == Volatile.Read(ref expected))
+            {
+                allDone?.TrySetResult();
+            }
+        }
+
+        if (!started.IsEmpty)
+        {
+            foreach (var h in t.History)
+            {
+                if (h.Kind == HistoryKinds.StepStarted && h.StepKey == "after" && started.TryRemove(t.Flow.Id, out var s))
+                {
+                    s.TrySetResult();
+                }
+            }
+        }
+    }
+
+    /// <summary>Starts <paramref name="flows"/> flows at once and waits until all completed.</summary>
+    public async Task<TimeSpan> RunBatchAsync(string spec, int flows)
+    {
+        completed = 0;
+        expected = flows;
+        allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < flows; i++)
+        {
+            await Engine.StartAsync(new StartFlowRequest { SpecText = spec });
+        }
+
+        await allDone.Task.WaitAsync(TimeSpan.FromMinutes(10));
+        return clock.Elapsed;
+    }
+
+    /// <summary>Runs flows one after another; returns each start→COMPLETED latency.</summary>
+    public async Task<List<double>> RunSequentialAsync(string spec, int flows)
+    {
+        var latencies = new List<double>(flows);
+        expected = int.MaxValue;
+        for (var i = 0; i < flows; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var result = await Engine.StartAsync(new StartFlowRequest { SpecText = spec, Key = null });
+            var done = completions.GetOrAdd(result.Flow.Id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            var view = await Store.GetFlowAsync(result.Flow.Id, default);
+            if (view?.State == FlowState.Completed)
+            {
+                completions.TryRemove(result.Flow.Id, out _);
+            }
+            else
+            {
+                await done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+
+            latencies.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        return latencies;
+    }
+
+    /// <summary>Pushes waiting flows; returns each push→next-step-started latency.</summary>
+    public async Task<List<double>> RunPushAsync(int flows)
+    {
+        var latencies = new List<double>(flows);
+        const string spec = "tasks: [{ key: gate, task_type: wait }, { key: after, task_type: noop }]";
+        for (var i = 0; i < flows; i++)
+        {
+            var id = (await Engine.StartAsync(new StartFlowRequest { SpecText = spec })).Flow.Id;
+            while ((await Store.GetFlowAsync(id, default))!.State != FlowState.Waiting)
+            {
+                await Task.Delay(1);
+            }
+
+            var next = started.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            var clock = Stopwatch.StartNew();
+            await Engine.PushAsync(id, JsonValue.Create(i));
+            await next.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            latencies.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        return latencies;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        if (workerTask is not null)
+        {
+            await workerTask;
+        }
+
+        await Engine.DisposeAsync();
+        if (Store is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+
+        if (Folder is not null)
+        {
+            try
+            {
+                Directory.Delete(Folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        stop.Dispose();
+    }
+}

@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BenchmarkDotNet.Running;
+using FlowMachine.Benchmarks;
+using FlowMachine.BuiltIns;
+using FlowMachine.Engine;
+using FlowMachine.Registry;
+using FlowMachine.Sqlite;
+using FlowMachine.Storage;
+using FlowMachine.Storage.InMemory;
+
+// dotnet run -c Release --project bench/FlowMachine.Benchmarks -- [--smoke] [--store memory|sqlite|all] [--json PATH]
+// dotnet run -c Release --project bench/FlowMachine.Benchmarks -- micro [BenchmarkDotNet args]
+if (args.Length > 0 && args[0] == "micro")
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Micro).Assembly).Run(args[1..]);
+    return 0;
+}
+
+var smoke = args.Contains("--smoke");
+var storeArg = Arg("--store") ?? "all";
+var jsonPath = Arg("--json") ?? Path.Combine("bench", "results", smoke ? "smoke.json" : "latest.json");
+var scale = smoke ? 0.05 : 1.0;
+int N(int full) => Math.Max(2, (int)(full * scale));
+
+var results = new JsonArray();
+var stores = storeArg == "all" ? new[] { "memory", "sqlite" } : [storeArg];
+Console.WriteLine($"FlowMachine benchmark — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {(smoke ? "smoke" : "full")} run");
+Console.WriteLine($"{"store",-8} {"workload",-34} {"figure",-40}");
+
+foreach (var store in stores)
+{
+    // Peer workloads (PEERS.md): W3, W10, L1, plus push latency.
+    await using (var h = await Harness.CreateAsync(store, concurrency: 64))
+    {
+        await h.RunBatchAsync(Linear(3), 50); // warm up JIT and the store
+        var w3Flows = N(2000);
+        var w3 = await h.RunBatchAsync(Linear(3), w3Flows);
+        Report(store, $"W3 {w3Flows} flows x 3 steps", new()
+        {
+            ["flows_per_s"] = w3Flows / w3.TotalSeconds,
+            ["steps_per_s"] = w3Flows * 3 / w3.TotalSeconds,
+        });
+
+        var w10Flows = N(500);
+        var w10 = await h.RunBatchAsync(Linear(10), w10Flows);
+        Report(store, $"W10 {w10Flows} flows x 10 steps (64 at once)", new() { ["steps_per_s"] = w10Flows * 10 / w10.TotalSeconds });
+
+        var l1 = await h.RunSequentialAsync(Linear(3), N(200));
+        Report(store, $"L1 {l1.Count} sequential 3-step flows", new() { ["p50_ms"] = Percentile(l1, 50), ["p99_ms"] = Percentile(l1, 99) });
+
+        var push = await h.RunPushAsync(N(200));
+        Report(store, "push -> next step started", new() { ["p50_ms"] = Percentile(push, 50), ["p99_ms"] = Percentile(push, 99) });
+
+        var shortFlows = N(1000);
+        var perShort = await h.RunBatchAsync(Linear(10), shortFlows);
+        var longFlows = Math.Max(1, shortFlows / 100);
+        var perLong = await h.RunBatchAsync(Linear(1000), longFlows);
+        var shortCost = perShort.TotalMicroseconds / (shortFlows * 10);
+        var longCost = perLong.TotalMicroseconds / (longFlows * 1000);
+        Report(store, "per-step cost, M=1000 vs M=10", new() { ["us_per_step_m10"] = shortCost, ["us_per_step_m1000"] = longCost, ["ratio"] = longCost / shortCost });
+    }
+
+    // One flow, steps one after another, driven in this thread (one core).
+    {
+        var steps = N(store == "memory" ? 200_000 : 20_000);
+        var (elapsed, _) = await SingleFlowAsync(store, steps);
+        Report(store, $"one flow, {steps} sequential steps", new() { ["steps_per_s"] = steps / elapsed.TotalSeconds });
+    }
+
+    if (store == "sqlite")
+    {
+        await WaitingFlowsAsync(N(100_000));
+    }
+}
+
+var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0;
+Console.WriteLine($"peak working set: {peak:0} MB");
+var document = new JsonObject
+{
+    ["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
+    ["run"] = smoke ? "smoke" : "full",
+    ["at"] = DateTimeOffset.UtcNow,
+    ["peak_working_set_mb"] = peak,
+    ["results"] = results,
+};
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
+File.WriteAllText(jsonPath, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+Console.WriteLine($"results written to {jsonPath}");
+return 0;
+
+string? Arg(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static string Linear(int steps) => "tasks: [" + string.Join(", ", Enumerable.Repeat("noop", steps)) + "]";
+
+static double Percentile(List<double> values, double p)
+{
+    var sorted = values.Order().ToList();
+    var index = (int)Math.Ceiling(p / 100 * sorted.Count) - 1;
+    return sorted[Math.Clamp(index, 0, sorted.Count - 1)];
+}
+
+void Report(string store, string workload, Dictionary<string, double> figures)
+{
+    var text = string.Join(", ", figures.Select(f => $"{f.Key} {f.Value.ToString(f.Value >= 100 ? "N0" : "0.###", CultureInfo.InvariantCulture)}"));
+    Console.WriteLine($"{store,-8} {workload,-34} {text}");
+    var row = new JsonObject { ["store"] = store, ["workload"] = workload };
+    foreach (var (k, v) in figures)
+    {
+        row[k] = Math.Round(v, 3);
+    }
+
+    results.Add(row);
+}
+
+async Task<(TimeSpan Elapsed, FlowView View)> SingleFlowAsync(string store, int steps)
+{
+    var folder = Path.Combine(Path.GetTempPath(), "flowmachine-bench", Guid.NewGuid().ToString("N"));
+    Directory.CreateDirectory(folder);
+    IFlowStore flows = store == "memory" ? new InMemoryFlowStore() : new SqliteFlowStore(new SqliteStoreOptions { Path = Path.Combine(folder, "one.db") });
+    await flows.InitializeAsync(default);
+    await using var engine = new FlowEngine(flows, new TaskRegistry().AddBuiltIns());
+    var warm = await engine.StartAsync(new StartFlowRequest { SpecText = Linear(1000) });
+    await engine.RunAsync(warm.Flow.Id);
+    var id = (await engine.StartAsync(new StartFlowRequest { SpecText = Linear(steps) })).Flow.Id;
+    var clock = Stopwatch.StartNew();
+    var view = await engine.RunAsync(id);
+    var elapsed = clock.Elapsed;
+    if (view.State != FlowState.Completed)
+    {
+        throw new InvalidOperationException($"the flow ended {view.State}");
+    }
+
+    if (flows is IAsyncDisposable d)
+    {
+        await d.DisposeAsync();
+    }
+
+    Directory.Delete(folder, true);
+    return (elapsed, view);
+}
+
+async Task WaitingFlowsAsync(int count)
+{
+    var folder = Path.Combine(Path.GetTempPath(), "flowmachine-bench", Guid.NewGuid().ToString("N"));
+    Directory.CreateDirectory(folder);
+    var flows = new SqliteFlowStore(new SqliteStoreOptions { Path = Path.Combine(folder, "waiting.db") });
+    await flows.InitializeAsync(default);
+    await using (var engine = new FlowEngine(flows, new TaskRegistry().AddBuiltIns()))
+    {
+        var worker = new FlowWorker(engine, new FlowWorkerOptions { Concurrency = 64 });
+        using var stop = new CancellationTokenSource();
+        var running = Task.Run(() => worker.RunAsync(stop.Token));
+        var spec = "tasks: [{ key: gate, task_type: wait, task_params: { reason: 'waiting for a person' } }, noop]";
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, ct) =>
+            await engine.StartAsync(new StartFlowRequest { SpecText = spec }, ct));
+        while ((await flows.CountFlowsByStateAsync(null, default))[FlowState.Waiting] < count)
+        {
+            await Task.Delay(50);
+        }
+
+        var created = clock.Elapsed;
+        await stop.CancelAsync();
+        await running;
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var workingSet = Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024.0;
+        var heap = GC.GetTotalMemory(forceFullCollection: true) / 1024.0 / 1024.0;
+        var pages = new List<double>();
+        string? after = null;
+        for (var i = 0; i < 20; i++)
+        {
+            var t = Stopwatch.StartNew();
+            var page = await flows.ListFlowsAsync(new FlowQuery { State = FlowState.Waiting, Limit = 50, After = after }, default);
+            pages.Add(t.Elapsed.TotalMilliseconds);
+            after = page.Next;
+        }
+
+        Report("sqlite", $"{count} WAITING flows", new()
+        {
+            ["created_in_s"] = created.TotalSeconds,
+            ["working_set_mb"] = workingSet,
+            ["managed_heap_mb"] = heap,
+            ["list_page_p50_ms"] = Percentile(pages, 50),
+            ["list_page_max_ms"] = pages.Max(),
+        });
+    }
+
+    await flows.DisposeAsync();
+    Directory.Delete(folder, true);
+}
