@@ -19,6 +19,41 @@ if (args.Length > 0 && args[0] == "micro")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "engine")
+{
+    // Engine step overhead: flows of 1,000 no-op steps on a fresh in-memory store each, one after another.
+    var flowsToRun = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 300;
+    var registry = new TaskRegistry().AddBuiltIns();
+    var plan = new FlowMachine.Specs.FlowSpec
+    {
+        Tasks = [.. Enumerable.Range(0, 1000).Select(i => new FlowMachine.Specs.StepSpec { Key = $"s{i}", TaskType = "noop", Precursors = i == 0 ? [] : [$"s{i - 1}"] })],
+    };
+    TimeSpan total = default;
+    for (var i = 0; i < flowsToRun + 20; i++)
+    {
+        var memory = new InMemoryFlowStore();
+        await using var engine = new FlowEngine(memory, registry);
+        var id = (await engine.StartAsync(new StartFlowRequest { Spec = plan })).Flow.Id;
+        var clock = Stopwatch.StartNew();
+        await engine.RunAsync(id);
+        if (i >= 20)
+        {
+            total += clock.Elapsed; // the first 20 warm up the JIT
+        }
+    }
+
+    Console.WriteLine($"engine step overhead (in-memory, one thread): {total.TotalNanoseconds / (flowsToRun * 1000.0):0} ns/step = {flowsToRun * 1000 / total.TotalSeconds:N0} steps/s");
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "one")
+{
+    // One long flow on one store, for profilers: one STORE STEPS
+    var (oneElapsed, _) = await SingleFlowAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+    Console.WriteLine($"{args[2]} steps in {oneElapsed.TotalMilliseconds:0} ms: {int.Parse(args[2], CultureInfo.InvariantCulture) / oneElapsed.TotalSeconds:N0} steps/s");
+    return 0;
+}
+
 var smoke = args.Contains("--smoke");
 var storeArg = Arg("--store") ?? "all";
 var jsonPath = Arg("--json") ?? Path.Combine("bench", "results", smoke ? "smoke.json" : "latest.json");
@@ -128,10 +163,18 @@ async Task<(TimeSpan Elapsed, FlowView View)> SingleFlowAsync(string store, int 
     await using var engine = new FlowEngine(flows, new TaskRegistry().AddBuiltIns());
     var warm = await engine.StartAsync(new StartFlowRequest { SpecText = Linear(1000) });
     await engine.RunAsync(warm.Flow.Id);
-    var id = (await engine.StartAsync(new StartFlowRequest { SpecText = Linear(steps) })).Flow.Id;
+    // Built in code: parsing a spec with hundreds of thousands of steps is not what this measures.
+    var spec = new FlowMachine.Specs.FlowSpec
+    {
+        Tasks = [.. Enumerable.Range(0, steps).Select(i => new FlowMachine.Specs.StepSpec { Key = $"s{i}", TaskType = "noop", Precursors = i == 0 ? [] : [$"s{i - 1}"] })],
+    };
+    var id = (await engine.StartAsync(new StartFlowRequest { Spec = spec })).Flow.Id;
+    var allocated = GC.GetTotalAllocatedBytes(precise: true);
+    var collections = GC.CollectionCount(0);
     var clock = Stopwatch.StartNew();
     var view = await engine.RunAsync(id);
     var elapsed = clock.Elapsed;
+    Console.Error.WriteLine($"  ({(GC.GetTotalAllocatedBytes(precise: true) - allocated) / steps:N0} bytes allocated and {(double)(GC.CollectionCount(0) - collections) * 1000 / steps:0.##} gen0 GCs per 1000 steps)");
     if (view.State != FlowState.Completed)
     {
         throw new InvalidOperationException($"the flow ended {view.State}");

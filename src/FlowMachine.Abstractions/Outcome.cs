@@ -20,7 +20,10 @@ public abstract record Outcome
     public IReadOnlyDictionary<string, JsonObject>? ParamChanges { get; init; }
 
     /// <summary>The step completed with <paramref name="value"/>, stored as JSON; its successors become runnable.</summary>
-    public static ResultOutcome Result(object? value = null) => new(OutcomeJson.ToNode(value), null);
+    public static ResultOutcome Result(object? value = null) => value is null ? NullResult : new(OutcomeJson.ToNode(value), null);
+
+    // Outcomes are immutable records: the common "completed with nothing" needs no allocation.
+    private static readonly ResultOutcome NullResult = new(null, null);
 
     /// <summary>
     /// The step completed and only the named successors run; the other successors are skipped

@@ -472,7 +472,7 @@ public sealed class SqliteFlowStore : IFlowStore, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(transition);
 
         // The transition is applied later on the writer thread: take a copy the caller cannot change meanwhile.
-        var t = transition with { Flow = transition.Flow.Clone() };
+        var t = transition with { Flow = transition.Flow.ShallowCopy() };
         return WriteAsync(db =>
         {
             var flowId = t.Flow.Id;

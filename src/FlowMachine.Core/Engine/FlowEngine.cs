@@ -373,7 +373,13 @@ public sealed class FlowEngine : IAsyncDisposable
         return await GetAsync(flowId, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"Flow {flowId} does not exist.");
     }
 
-    private sealed record RunningStep(Task<StepExecution> Task, CancellationTokenSource Cancel);
+    /// <summary>A step attempt in flight (<see cref="Task"/>) or already finished synchronously (<see cref="Done"/>).</summary>
+    private sealed record RunningStep(Task<StepExecution>? Task, CancellationTokenSource Cancel, StepExecution Done)
+    {
+        public bool IsCompleted => Task is null || Task.IsCompleted;
+
+        public StepExecution Result => Task is null ? Done : Task.Result;
+    }
 
     /// <summary>
     /// Runs a leased flow: applies its inputs, then starts runnable steps and goes straight on with the
@@ -442,21 +448,17 @@ public sealed class FlowEngine : IAsyncDisposable
                     continue;
                 }
 
-                if (running.Count == 1)
+                if (!running.Values.Any(r => r.IsCompleted))
                 {
-                    await running.Values.First().Task.ConfigureAwait(false);
-                }
-                else
-                {
-                    await Task.WhenAny(running.Values.Select(r => r.Task)).ConfigureAwait(false);
+                    await Task.WhenAny(running.Values.Select(r => r.Task!)).ConfigureAwait(false);
                 }
 
                 now = Now;
-                foreach (var (index, step) in running.Where(r => r.Value.Task.IsCompleted).ToList())
+                foreach (var (index, step) in running.Where(r => r.Value.IsCompleted).ToList())
                 {
                     running.Remove(index);
                     step.Cancel.Dispose();
-                    var execution = await step.Task.ConfigureAwait(false);
+                    var execution = step.Result;
                     if (execution.Abandoned)
                     {
                         throw new OperationCanceledException(linked.Token);
@@ -524,11 +526,10 @@ public sealed class FlowEngine : IAsyncDisposable
     private RunningStep Launch(FlowRun run, int index, int attempt, CancellationToken stop)
     {
         var spec = run.Plan.Steps[index];
-        var step = run.Steps[index];
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
         if (!Catalog.TryGet(spec.TaskType, out var info))
         {
-            return new RunningStep(Task.FromResult(new StepExecution(index, attempt, Outcome.Fail($"task type '{spec.TaskType}' is not registered in this host"), true, false)), cancel);
+            return new RunningStep(null, cancel, new StepExecution(index, attempt, Outcome.Fail($"task type '{spec.TaskType}' is not registered in this host"), true, false));
         }
 
         TaskContext context;
@@ -538,12 +539,10 @@ public sealed class FlowEngine : IAsyncDisposable
         }
         catch (InterpolationException ex)
         {
-            return new RunningStep(Task.FromResult(new StepExecution(index, attempt, Outcome.Fail(ex.Message), true, false)), cancel);
+            return new RunningStep(null, cancel, new StepExecution(index, attempt, Outcome.Fail(ex.Message), true, false));
         }
 
-        var timeout = run.TimeoutOf(index, info);
-        _ = step;
-        return new RunningStep(ExecuteAsync(info, context, index, attempt, timeout, cancel, stop), cancel);
+        return Execute(info, context, index, attempt, run.TimeoutOf(index, info), cancel, stop);
     }
 
     private TaskContext CreateContext(FlowRun run, int index, int attempt, TaskTypeInfo info, JsonNode? args)
@@ -561,7 +560,7 @@ public sealed class FlowEngine : IAsyncDisposable
             }
         }
 
-        var parameters = Interpolator.Resolve(raw, new InterpolationScope(flow.Input, flow.Data, run.Results));
+        var parameters = raw.Count == 0 ? [] : Interpolator.Resolve(raw, new InterpolationScope(flow.Input, flow.Data, run.Results));
         var idempotencyKey = flow.Generation == 0 ? $"{flow.Id}/{spec.Key}/{attempt}" : $"{flow.Id}/{spec.Key}/{attempt}/r{flow.Generation}";
         return new TaskContext
         {
@@ -582,6 +581,51 @@ public sealed class FlowEngine : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// Runs one attempt. A task that completes synchronously (most no-op and in-memory tasks) is
+    /// finished here without a timer, a span or an async state machine; the rest is awaited.
+    /// </summary>
+    private RunningStep Execute(TaskTypeInfo info, TaskContext context, int index, int attempt, TimeSpan? timeout, CancellationTokenSource cancel, CancellationToken stop)
+    {
+        if (timeout is not null || FlowMachineDiagnostics.Source.HasListeners())
+        {
+            return new RunningStep(ExecuteAsync(info, context, index, attempt, timeout, cancel, stop), cancel, default);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        ValueTask<Outcome> pending;
+        try
+        {
+            pending = info.Factory(Options.Services).PerformAsync(context, cancel.Token);
+        }
+        catch (Exception ex)
+        {
+            return new RunningStep(null, cancel, Observe(info, Classify(ex, index, attempt, null, null, stop), started));
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            return new RunningStep(null, cancel, Observe(info, new StepExecution(index, attempt, pending.Result ?? Outcome.Result(null), false, false), started));
+        }
+
+        return new RunningStep(FinishAsync(pending, info, index, attempt, started, stop), cancel, default);
+    }
+
+    private async Task<StepExecution> FinishAsync(ValueTask<Outcome> pending, TaskTypeInfo info, int index, int attempt, long started, CancellationToken stop)
+    {
+        StepExecution execution;
+        try
+        {
+            execution = new StepExecution(index, attempt, await pending.ConfigureAwait(false) ?? Outcome.Result(null), false, false);
+        }
+        catch (Exception ex)
+        {
+            execution = Classify(ex, index, attempt, null, null, stop);
+        }
+
+        return Observe(info, execution, started);
+    }
+
     private async Task<StepExecution> ExecuteAsync(TaskTypeInfo info, TaskContext context, int index, int attempt, TimeSpan? timeout, CancellationTokenSource cancel, CancellationToken stop)
     {
         using var timer = timeout is { } t ? new CancellationTokenSource(t, Options.Time) : null;
@@ -592,44 +636,47 @@ public sealed class FlowEngine : IAsyncDisposable
         activity?.SetTag("flowmachine.step", context.StepKey);
         activity?.SetTag("flowmachine.attempt", attempt);
         var started = Stopwatch.GetTimestamp();
-        var execution = await RunTaskAsync().ConfigureAwait(false);
-        var outcomeName = execution.Abandoned ? "abandoned" : FlowMachineDiagnostics.OutcomeName(execution.Outcome);
-        activity?.SetTag("flowmachine.outcome", outcomeName);
+        StepExecution execution;
+        try
+        {
+            var task = info.Factory(Options.Services);
+            execution = new StepExecution(index, attempt, await task.PerformAsync(context, token).ConfigureAwait(false) ?? Outcome.Result(null), false, false);
+        }
+        catch (Exception ex)
+        {
+            execution = Classify(ex, index, attempt, timer, timeout, stop);
+        }
+
+        activity?.SetTag("flowmachine.outcome", OutcomeTag(execution));
         if (execution.Outcome is FailOutcome failed)
         {
             activity?.SetStatus(ActivityStatusCode.Error, failed.Error);
         }
 
-        var tags = new TagList { { "task_type", info.Name }, { "outcome", outcomeName } };
-        FlowMachineDiagnostics.Steps.Add(1, tags);
-        FlowMachineDiagnostics.StepDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tags);
-        return execution;
+        return Observe(info, execution, started);
+    }
 
-        async Task<StepExecution> RunTaskAsync()
+    private static StepExecution Classify(Exception exception, int index, int attempt, CancellationTokenSource? timer, TimeSpan? timeout, CancellationToken stop) => exception switch
+    {
+        OperationCanceledException when stop.IsCancellationRequested => new(index, attempt, Outcome.Fail("the worker stopped"), false, true),
+        OperationCanceledException when timer?.IsCancellationRequested == true => new(index, attempt, Outcome.Fail($"timed out after {timeout!.Value.TotalSeconds:0.###} s"), false, false),
+        TaskParamException param => new(index, attempt, Outcome.Fail(param.Message), true, false),
+        _ => new(index, attempt, new FailOutcome($"{exception.GetType().Name}: {exception.Message}", exception.ToString()), false, false),
+    };
+
+    private static string OutcomeTag(in StepExecution execution) =>
+        execution.Abandoned ? "abandoned" : FlowMachineDiagnostics.OutcomeName(execution.Outcome);
+
+    private static StepExecution Observe(TaskTypeInfo info, in StepExecution execution, long started)
+    {
+        if (FlowMachineDiagnostics.Steps.Enabled || FlowMachineDiagnostics.StepDuration.Enabled)
         {
-            try
-            {
-                var task = info.Factory(Options.Services);
-                var outcome = await task.PerformAsync(context, token).ConfigureAwait(false);
-                return new StepExecution(index, attempt, outcome ?? Outcome.Result(null), false, false);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return new StepExecution(index, attempt, Outcome.Fail("the worker stopped"), false, true);
-            }
-            catch (OperationCanceledException) when (timer?.IsCancellationRequested == true)
-            {
-                return new StepExecution(index, attempt, Outcome.Fail($"timed out after {timeout!.Value.TotalSeconds:0.###} s"), false, false);
-            }
-            catch (TaskParamException ex)
-            {
-                return new StepExecution(index, attempt, Outcome.Fail(ex.Message), true, false);
-            }
-            catch (Exception ex)
-            {
-                return new StepExecution(index, attempt, new FailOutcome($"{ex.GetType().Name}: {ex.Message}", ex.ToString()), false, false);
-            }
+            var tags = new TagList { { "task_type", info.Name }, { "outcome", OutcomeTag(execution) } };
+            FlowMachineDiagnostics.Steps.Add(1, tags);
+            FlowMachineDiagnostics.StepDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tags);
         }
+
+        return execution;
     }
 
     private async Task ApplyExecutionAsync(FlowRun run, StepExecution execution, CancellationToken cancellationToken)

@@ -25,7 +25,8 @@ internal sealed class FlowRun
     private readonly List<OutgoingCommand> outgoing = [];
     private readonly List<int> cancelRequests = [];
     private readonly List<FlowEvent> inbox;
-    private readonly FlowState stateAtLoad;
+    private readonly List<(int Index, int Attempt)> startBuffer = [];
+    private readonly List<int> due = [];
     private int runningCount;
     private int finishedCount;
     private bool dataChanged;
@@ -54,7 +55,6 @@ internal sealed class FlowRun
         inbox = [.. claimed.Events];
         knownEventId = inbox.Count == 0 ? 0 : inbox.Max(e => e.Id);
         seq = claimed.LastSeq;
-        stateAtLoad = Flow.State;
         Results = new ResultsView(plan, Steps);
         Recount();
     }
@@ -94,20 +94,26 @@ internal sealed class FlowRun
     /// <summary>Moves the steps that may start now to RUNNING and returns them with their attempt.</summary>
     public List<(int Index, int Attempt)> TakeReady(DateTimeOffset now)
     {
-        var started = new List<(int, int)>();
+        // One buffer per run: the caller is done with the previous list before it asks again.
+        var started = startBuffer;
+        started.Clear();
         if (!IsActive || ready.Count == 0)
         {
             return started;
         }
 
-        foreach (var i in ready.ToArray())
+        due.Clear();
+        foreach (var i in ready)
+        {
+            if (Steps[i].NotBefore is not { } notBefore || notBefore <= now)
+            {
+                due.Add(i);
+            }
+        }
+
+        foreach (var i in due)
         {
             var step = Steps[i];
-            if (step.NotBefore is { } notBefore && notBefore > now)
-            {
-                continue;
-            }
-
             ready.Remove(i);
             forced.Remove(i);
             SetState(i, StepState.Running);
@@ -117,7 +123,8 @@ internal sealed class FlowRun
             step.NotBefore = null;
             step.Error = null;
             step.ErrorDetail = null;
-            Record(now, HistoryKinds.StepStarted, step.Key, new JsonObject { ["attempt"] = step.Attempts });
+            // The first attempt is the common case; only retries and re-runs say which attempt they are.
+            Record(now, HistoryKinds.StepStarted, step.Key, step.Attempts == 1 ? null : new JsonObject { ["attempt"] = step.Attempts });
             started.Add((i, step.Attempts));
         }
 
@@ -507,13 +514,15 @@ internal sealed class FlowRun
         step.Error = null;
         step.ErrorDetail = null;
         ClearWait(step);
-        var eventDetail = detail ?? [];
-        eventDetail["attempt"] = step.Attempts;
-        Record(now, kind, step.Key, eventDetail);
-        if (kind != HistoryKinds.StepCompleted)
+        if (kind == HistoryKinds.StepCompleted)
         {
-            Record(now, HistoryKinds.StepCompleted, step.Key, new JsonObject { ["attempt"] = step.Attempts });
+            // The attempt is in the step.started event; a plain completion needs no detail.
+            Record(now, kind, step.Key, detail);
+            return;
         }
+
+        Record(now, kind, step.Key, detail);
+        Record(now, HistoryKinds.StepCompleted, step.Key, null);
     }
 
     private static void ClearWait(StepRecord step)
@@ -694,6 +703,9 @@ internal sealed class FlowRun
             return;
         }
 
+        // Copy on write: the committed spawn object belongs to the store now.
+        spawn = (JsonObject)spawn.DeepClone();
+        Steps[index].Spawn = spawn;
         var results = (JsonArray)spawn["results"]!;
         var done = (JsonArray)spawn["done"]!;
         results[childIndex] = payload?["result"]?.DeepClone();
@@ -890,12 +902,12 @@ internal sealed class FlowRun
             Flow = Flow,
             DataChanged = dataChanged,
             Release = release,
-            Steps = dirty.Count == 0 ? [] : [.. dirty.Order().Select(i => Steps[i])],
-            History = [.. history],
-            ConsumedCommands = [.. consumedCommands],
-            ConsumedEvents = [.. consumedEvents],
-            NewFlows = [.. newFlows],
-            Commands = [.. outgoing],
+            Steps = DirtySteps(),
+            History = Snapshot(history),
+            ConsumedCommands = Snapshot(consumedCommands),
+            ConsumedEvents = Snapshot(consumedEvents),
+            NewFlows = Snapshot(newFlows),
+            Commands = Snapshot(outgoing),
             KnownEventId = knownEventId,
         };
         dirty.Clear();
@@ -908,8 +920,30 @@ internal sealed class FlowRun
         return transition;
     }
 
-    /// <summary>Whether this run moved the flow from paused or pending to running, or ended it.</summary>
-    public bool StateChangedSinceLoad => Flow.State != stateAtLoad;
+    private static T[] Snapshot<T>(List<T> list) => list.Count == 0 ? [] : [.. list];
+
+    private StepRecord[] DirtySteps()
+    {
+        if (dirty.Count == 0)
+        {
+            return [];
+        }
+
+        var indexes = new int[dirty.Count];
+        dirty.CopyTo(indexes);
+        if (indexes.Length > 1)
+        {
+            Array.Sort(indexes);
+        }
+
+        var rows = new StepRecord[indexes.Length];
+        for (var i = 0; i < indexes.Length; i++)
+        {
+            rows[i] = Steps[indexes[i]];
+        }
+
+        return rows;
+    }
 
     private void DeriveState(DateTimeOffset now)
     {

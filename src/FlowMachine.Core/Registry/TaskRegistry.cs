@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Linq.Expressions;
 using System.Reflection;
 using System.Runtime.Loader;
 
@@ -134,6 +135,10 @@ public sealed class TaskRegistry : ITaskCatalog
             .OrderByDescending(c => c.GetParameters().Length)
             .FirstOrDefault();
 
+        // A compiled constructor call: tasks are created once per step, so reflection would be a hot spot.
+        var create = parameterless is null
+            ? null
+            : Expression.Lambda<Func<IFlowTask>>(Expression.Convert(Expression.New(parameterless), typeof(IFlowTask))).Compile();
         return services =>
         {
             if (withServices is not null && services is not null)
@@ -145,12 +150,9 @@ public sealed class TaskRegistry : ITaskCatalog
                 }
             }
 
-            if (parameterless is null)
-            {
-                throw new InvalidOperationException($"Task type {type.FullName} needs a public parameterless constructor or services for its constructor.");
-            }
-
-            return (IFlowTask)parameterless.Invoke(null);
+            return create is null
+                ? throw new InvalidOperationException($"Task type {type.FullName} needs a public parameterless constructor or services for its constructor.")
+                : create();
         };
     }
 

@@ -52,6 +52,9 @@ public sealed class FlowRecord
     public string? LeaseOwner { get; set; }
     public DateTimeOffset? LeaseExpiresAt { get; set; }
 
+    /// <summary>A copy that shares the JSON nodes (they are replaced, never edited, once committed).</summary>
+    public FlowRecord ShallowCopy() => (FlowRecord)MemberwiseClone();
+
     public FlowRecord Clone()
     {
         var copy = (FlowRecord)MemberwiseClone();

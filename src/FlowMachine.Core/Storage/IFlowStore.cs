@@ -78,6 +78,10 @@ public interface IFlowStore
     /// <summary>
     /// Applies one transition in one transaction, only while <see cref="FlowTransition.LeaseOwner"/> holds the lease.
     /// </summary>
+    /// <remarks>
+    /// The store may keep the JSON nodes of the transition (results, data, history details) instead of
+    /// copying them: once committed, the engine replaces such nodes and never edits them.
+    /// </remarks>
     /// <exception cref="LeaseLostException">Another owner has the flow.</exception>
     ValueTask<CommitResult> CommitAsync(FlowTransition transition, CancellationToken cancellationToken);
 

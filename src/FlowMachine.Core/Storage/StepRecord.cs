@@ -48,6 +48,9 @@ public sealed class StepRecord
     /// <summary>While SPAWNED: the children and the results collected so far.</summary>
     public JsonObject? Spawn { get; set; }
 
+    /// <summary>A copy that shares the JSON nodes (they are replaced, never edited, once committed).</summary>
+    public StepRecord ShallowCopy() => (StepRecord)MemberwiseClone();
+
     public StepRecord Clone()
     {
         var copy = (StepRecord)MemberwiseClone();

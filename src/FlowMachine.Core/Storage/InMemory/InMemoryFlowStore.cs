@@ -433,7 +433,10 @@ public sealed class InMemoryFlowStore : IFlowStore
             ValidateTransition(entry, t);
 
             var stored = entry.Flow;
-            var row = t.Flow.Clone();
+            // Committed nodes are never edited afterwards (IFlowStore.CommitAsync), so sharing them is safe
+            // and keeps a commit's cost independent of the size of the flow's input and data.
+            var row = t.Flow.ShallowCopy();
+            row.Input = stored.Input;
 
             // Identity columns stay as created; the lease stays unless released.
             row.Key = stored.Key;
@@ -449,12 +452,12 @@ public sealed class InMemoryFlowStore : IFlowStore
 
             foreach (var step in t.Steps)
             {
-                PutStep(entry, step.Clone());
+                PutStep(entry, step.ShallowCopy());
             }
 
             foreach (var e in t.History)
             {
-                AddHistory(entry, CopyEvent(e));
+                AddHistory(entry, e);
             }
 
             if (t.ConsumedCommands.Count > 0)
@@ -569,7 +572,7 @@ public sealed class InMemoryFlowStore : IFlowStore
 
     private static void ValidateChildRows(string flowId, IReadOnlyList<StepRecord> steps, IReadOnlyList<HistoryEvent> history, Func<long, bool> isTaken)
     {
-        var fresh = new HashSet<long>();
+        var fresh = history.Count > 1 ? new HashSet<long>() : null;
         foreach (var step in steps)
         {
             if (!string.Equals(step.FlowId, flowId, StringComparison.Ordinal))
@@ -585,7 +588,7 @@ public sealed class InMemoryFlowStore : IFlowStore
                 throw new ArgumentException($"History event {e.Seq} belongs to flow '{e.FlowId}', not to flow '{flowId}' being written.");
             }
 
-            if (isTaken(e.Seq) || !fresh.Add(e.Seq))
+            if (isTaken(e.Seq) || (fresh is not null && !fresh.Add(e.Seq)))
             {
                 throw new InvalidOperationException($"Flow '{flowId}' already has a history event with seq {e.Seq}.");
             }
