@@ -169,6 +169,17 @@ async Task<(TimeSpan Elapsed, FlowView View)> SingleFlowAsync(string store, int 
         Tasks = [.. Enumerable.Range(0, steps).Select(i => new FlowMachine.Specs.StepSpec { Key = $"s{i}", TaskType = "noop", Precursors = i == 0 ? [] : [$"s{i - 1}"] })],
     };
     var id = (await engine.StartAsync(new StartFlowRequest { Spec = spec })).Flow.Id;
+    var commits = 0;
+    var chunk = Stopwatch.StartNew();
+    var chunks = new List<double>();
+    engine.Committed += _ =>
+    {
+        if (++commits % 2000 == 0)
+        {
+            chunks.Add(chunk.Elapsed.TotalMilliseconds);
+            chunk.Restart();
+        }
+    };
     var allocated = GC.GetTotalAllocatedBytes(precise: true);
     var collections = GC.CollectionCount(0);
     var clock = Stopwatch.StartNew();
@@ -178,6 +189,13 @@ async Task<(TimeSpan Elapsed, FlowView View)> SingleFlowAsync(string store, int 
     if (view.State != FlowState.Completed)
     {
         throw new InvalidOperationException($"the flow ended {view.State}");
+    }
+
+    Console.Error.WriteLine("  (ms per 2000 commits: " + string.Join(" ", chunks.Select(c => c.ToString("0", CultureInfo.InvariantCulture))) + ")");
+    var wal = Path.Combine(folder, "one.db-wal");
+    if (File.Exists(wal))
+    {
+        Console.Error.WriteLine($"  (WAL file {new FileInfo(wal).Length / 1024:N0} KB)");
     }
 
     if (flows is IAsyncDisposable d)

@@ -34,10 +34,9 @@ internal static class SqliteQueries
 
     // Identity columns (id, key, created_at) stay as created; data and the lease only when asked.
     private const string UpdateFlowSql =
-        "UPDATE flows SET label = @label, owner = @owner, routine = @routine, routine_version = @routine_version, spec_json = @spec_json, " +
-        "state = @state, position = @position, input = @input, data = CASE WHEN @data_changed THEN @data ELSE data END, " +
-        "wait_reason = @wait_reason, result = @result, error = @error, parent_flow_id = @parent_flow_id, parent_step_key = @parent_step_key, " +
-        "parent_child_index = @parent_child_index, generation = @generation, updated_at = @updated_at, next_run_at = @next_run_at, " +
+        // Only what a transition can change: the spec, input, identity and parent links are written once, at creation.
+        "UPDATE flows SET state = @state, position = @position, data = CASE WHEN @data_changed THEN @data ELSE data END, " +
+        "wait_reason = @wait_reason, result = @result, error = @error, generation = @generation, updated_at = @updated_at, next_run_at = @next_run_at, " +
         "lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END, " +
         "lease_expires_at = CASE WHEN @release THEN NULL ELSE lease_expires_at END " +
         "WHERE id = @id AND lease_owner = @lease_owner";
@@ -79,7 +78,14 @@ internal static class SqliteQueries
     {
         var cmd = db.Get(UpdateFlowSql);
         Add(cmd, "@id", f.Id);
-        BindFlowColumns(cmd, f);
+        Add(cmd, "@state", f.State.ToName());
+        Add(cmd, "@position", f.Position);
+        Add(cmd, "@wait_reason", f.WaitReason);
+        Add(cmd, "@result", Json(f.Result));
+        Add(cmd, "@error", f.Error);
+        Add(cmd, "@generation", f.Generation);
+        Add(cmd, "@updated_at", Ms(f.UpdatedAt));
+        Add(cmd, "@next_run_at", Ms(f.NextRunAt));
         Add(cmd, "@data_changed", dataChanged);
         Add(cmd, "@data", dataChanged ? Json(f.Data) : null);
         Add(cmd, "@release", release);
