@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -30,10 +31,38 @@ internal sealed class HttpTask : IFlowTask
     {
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
         AutomaticDecompression = DecompressionMethods.All,
+        ConnectCallback = ConnectAsync,
     })
     {
         Timeout = Timeout.InfiniteTimeSpan, // per call, from task_params.timeout
     };
+
+    /// <summary>Connects only to addresses <see cref="HttpTaskOptions"/> allows, checked after name resolution.</summary>
+    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext connection, CancellationToken cancellationToken)
+    {
+        var host = connection.DnsEndPoint.Host;
+        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        var policy = HttpTaskOptions.Current;
+        foreach (var address in addresses)
+        {
+            if (policy.CheckAddress(address) is { } refused)
+            {
+                throw new HttpRequestException(refused);
+            }
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(addresses, connection.DnsEndPoint.Port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     public async ValueTask<Outcome> PerformAsync(TaskContext context, CancellationToken cancellationToken)
     {
@@ -52,6 +81,11 @@ internal sealed class HttpTask : IFlowTask
         using (request)
         {
             var call = $"{request.Method} {request.RequestUri}";
+            if (HttpTaskOptions.Current.CheckHost(request.RequestUri!.IdnHost) is { } refusedHost)
+            {
+                return Outcome.Fail($"{call} refused: {refusedHost}");
+            }
+
             using var timeoutSource = new CancellationTokenSource(TimeSpan.FromSeconds(timeout), context.Time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
             try
