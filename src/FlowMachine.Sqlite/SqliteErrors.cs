@@ -22,7 +22,7 @@ internal static class SqliteErrors
         // The primary code is the low byte; extended codes carry detail above it.
         var message = (sqlite.SqliteErrorCode & 0xFF) switch
         {
-            Full => $"The SQLite database '{path}' could not be written because the disk is full. Free space on that disk, or move the database to a disk with room.",
+            Full => $"The SQLite database '{path}' could not be written because the disk is full (or the database reached its configured size limit). Nothing stored was lost; free space on that disk, move the database to a disk with room, or raise the limit, and work goes on.",
             ReadOnly or Perm => $"The SQLite database '{path}' is read-only for this process. Give the process write permission on the file and its folder (SQLite also writes '-wal' and '-shm' files beside it), or choose another path.",
             CantOpen => $"The SQLite database '{path}' cannot be opened. Check that the folder exists and that this process may create and write files there, or choose another path.",
             IoErr => $"A disk error occurred while writing the SQLite database '{path}'. Check the disk and the file system, and that the disk is not full.",

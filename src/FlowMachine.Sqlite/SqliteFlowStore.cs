@@ -105,6 +105,14 @@ public sealed class SqliteFlowStore : IFlowStore, IAsyncDisposable
             db.Execute(options.SynchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
             db.Execute($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}");
             db.Execute("PRAGMA foreign_keys = ON");
+            if (options.MaxDatabaseBytes is { } maxBytes)
+            {
+                using var pageSize = connection.CreateCommand();
+                pageSize.CommandText = "PRAGMA page_size";
+                var bytesPerPage = Convert.ToInt64(pageSize.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+                db.Execute($"PRAGMA max_page_count = {Math.Max(1, maxBytes / bytesPerPage)}");
+            }
+
             return db;
         }
         catch (Exception error)

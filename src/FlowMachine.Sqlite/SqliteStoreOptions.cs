@@ -20,4 +20,10 @@ public sealed class SqliteStoreOptions
 
     /// <summary>How long a statement waits for a lock held by another process before it fails.</summary>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The largest the database file may grow, in bytes (null: as large as the disk allows). Writes beyond
+    /// it fail like a full disk, with a clear error, and nothing stored is harmed.
+    /// </summary>
+    public long? MaxDatabaseBytes { get; init; }
 }

@@ -114,8 +114,16 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 }
                 catch (Exception error)
                 {
-                    // Undo only this request; its neighbours in the batch go on.
                     errors[i] = SqliteErrors.Explain(error, path);
+                    if (SQLitePCL.raw.sqlite3_get_autocommit(db.Connection.Handle) != 0)
+                    {
+                        // SQLite rolled the whole transaction back itself (a full disk does that):
+                        // nothing of the batch is stored, and every request in it gets the real reason.
+                        FailAll(batch, errors[i]!);
+                        return;
+                    }
+
+                    // Undo only this request; its neighbours in the batch go on.
                     db.Get("ROLLBACK TO request").ExecuteNonQuery();
                     db.Get("RELEASE request").ExecuteNonQuery();
                 }

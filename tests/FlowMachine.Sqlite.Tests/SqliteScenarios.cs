@@ -42,3 +42,13 @@ public sealed class SqliteStartValidationScenarios : StartValidationScenarios, I
 
     public void Dispose() => temp.Dispose();
 }
+
+public sealed class SqliteTimerScenarios : TimerScenarios, IDisposable
+{
+    private readonly TempDatabase temp = new();
+    private int count;
+
+    protected override IFlowStore CreateStore() => new SqliteFlowStore(new SqliteStoreOptions { Path = temp.PathOf($"scenario{++count}.db") });
+
+    public void Dispose() => temp.Dispose();
+}

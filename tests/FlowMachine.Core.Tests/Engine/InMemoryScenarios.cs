@@ -23,3 +23,8 @@ public sealed class InMemoryStartValidationScenarios : StartValidationScenarios
 {
     protected override IFlowStore CreateStore() => new InMemoryFlowStore();
 }
+
+public sealed class InMemoryTimerScenarios : TimerScenarios
+{
+    protected override IFlowStore CreateStore() => new InMemoryFlowStore();
+}
