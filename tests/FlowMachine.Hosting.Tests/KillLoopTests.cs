@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using FlowMachine.BuiltIns;
+using FlowMachine.Engine;
+using FlowMachine.Registry;
+using FlowMachine.Sqlite;
+using FlowMachine.Storage;
+using FlowMachine.TestHost;
+using Xunit.Abstractions;
+
+namespace FlowMachine.Hosting.Tests;
+
+/// <summary>A worker SIGKILLed at random moments, again and again, while thousands of flows run.</summary>
+public sealed class KillLoopTests(ITestOutputHelper output) : IDisposable
+{
+    private const int Flows = 5000;
+    private const int StepsPerFlow = 3;
+    private const int Kills = 20;
+    private const int Concurrency = 8;
+    private readonly TempFolder temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public async Task Twenty_kills_during_five_thousand_flows_lose_nothing_and_rerun_only_steps_in_flight()
+    {
+        var db = temp.File("flows.db");
+        var record = temp.File("executions.log");
+        File.WriteAllText(record, "");
+        var clock = Stopwatch.StartNew();
+        var ids = await StartFlowsAsync(db);
+        var random = new Random(20261123);
+
+        for (var kill = 0; kill < Kills; kill++)
+        {
+            using var worker = StartWorker(db, record);
+            await Task.Delay(random.Next(200, 700));
+            worker.Kill(entireProcessTree: true);
+            await worker.WaitForExitAsync();
+        }
+
+        var killedAt = File.ReadAllLines(record).Length;
+        await using var store = new SqliteFlowStore(new SqliteStoreOptions { Path = db });
+        await store.InitializeAsync(default);
+        using (var last = StartWorker(db, record))
+        {
+            try
+            {
+                var deadline = DateTime.UtcNow.AddMinutes(4);
+                while ((await store.CountFlowsByStateAsync(null, default))[FlowState.Completed] < Flows)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, "the flows did not all complete within 4 minutes after the last kill");
+                    await Task.Delay(100);
+                }
+            }
+            finally
+            {
+                last.Kill(entireProcessTree: true);
+                await last.WaitForExitAsync();
+            }
+        }
+
+        var runs = File.ReadAllLines(record)
+            .Select(l => l.Split('/'))
+            .GroupBy(p => (Flow: p[0], Step: p[1]), p => int.Parse(p[2], CultureInfo.InvariantCulture))
+            .ToDictionary(g => g.Key, g => g.ToList());
+        var rerun = 0;
+        var executions = 0;
+        foreach (var id in ids)
+        {
+            var steps = await store.GetStepsAsync(id, default);
+            foreach (var step in steps)
+            {
+                Assert.Equal(StepState.Completed, step.State);
+                var attempts = runs.TryGetValue((id, step.Key), out var list) ? list : [];
+                executions += attempts.Count;
+                Assert.Equal(attempts.Count, attempts.Distinct().Count()); // no attempt ran twice
+                Assert.Equal(step.Attempts, attempts.Max()); // the stored result is the last attempt's
+                Assert.InRange(step.Attempts, 1, Kills + 1);
+                if (step.Attempts > 1)
+                {
+                    rerun++;
+                }
+            }
+        }
+
+        // A completed step is never run again: re-runs are bounded by what can be in flight at each kill.
+        Assert.InRange(rerun, 1, Kills * Concurrency);
+        output.WriteLine($"{Flows} flows x {StepsPerFlow} steps, {Kills} SIGKILLs: {executions} executions for {Flows * StepsPerFlow} steps, " +
+            $"{rerun} steps re-run after a kill, {killedAt} executions before the last worker, {clock.Elapsed.TotalSeconds:0.0} s in all");
+    }
+
+    private static async Task<List<string>> StartFlowsAsync(string db)
+    {
+        await using var store = new SqliteFlowStore(new SqliteStoreOptions { Path = db });
+        await store.InitializeAsync(default);
+        await using var engine = new FlowEngine(store, new TaskRegistry().AddBuiltIns().Register<RecordTask>());
+        var spec = "tasks: [" + string.Join(", ", Enumerable.Range(0, StepsPerFlow).Select(i => $"{{ key: s{i}, task_type: record.Step, task_params: {{ ms: 2 }} }}")) + "]";
+        var ids = new List<string>(Flows);
+        for (var i = 0; i < Flows; i++)
+        {
+            ids.Add((await engine.StartAsync(new StartFlowRequest { SpecText = spec })).Flow.Id);
+        }
+
+        return ids;
+    }
+
+    private static Process StartWorker(string db, string record)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "FlowMachine.TestHost.dll"));
+        info.ArgumentList.Add(db);
+        info.ArgumentList.Add(Concurrency.ToString(CultureInfo.InvariantCulture));
+        info.ArgumentList.Add("1");
+        info.Environment["FLOWMACHINE_RECORD"] = record;
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the worker process");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+}
