@@ -1,0 +1,20 @@
+namespace FlowMachine.Postgres;
+
+/// <summary>Settings of <see cref="PostgresFlowStore"/>.</summary>
+public sealed class PostgresStoreOptions
+{
+    /// <summary>
+    /// An Npgsql connection string (<c>Host=db;Username=app;Password=...;Database=flows</c>) or a URL
+    /// (<c>postgres://app:secret@db:5432/flows?sslmode=require</c>).
+    /// </summary>
+    public required string ConnectionString { get; set; }
+
+    /// <summary>The PostgreSQL schema that holds FlowMachine's tables; created when missing.</summary>
+    public string Schema { get; set; } = "flowmachine";
+
+    /// <summary>The most commits grouped into one transaction under load.</summary>
+    public int MaxBatch { get; set; } = 64;
+
+    /// <summary>How long transient errors (a restart, a dropped connection) are retried before they surface.</summary>
+    public TimeSpan RetryFor { get; set; } = TimeSpan.FromSeconds(60);
+}
