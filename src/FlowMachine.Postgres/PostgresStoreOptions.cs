@@ -17,4 +17,11 @@ public sealed class PostgresStoreOptions
 
     /// <summary>How long transient errors (a restart, a dropped connection) are retried before they surface.</summary>
     public TimeSpan RetryFor { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// True when <paramref name="database"/> names a PostgreSQL database (a <c>postgres://</c> URL or a
+    /// connection string with a host) rather than a file path; lets one setting choose the store.
+    /// </summary>
+    public static bool IsPostgres(string? database) =>
+        database is { Length: > 0 } && PostgresConnectionString.LooksLikePostgres(database);
 }
