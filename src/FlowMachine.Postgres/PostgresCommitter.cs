@@ -78,6 +78,9 @@ internal sealed class PostgresCommitter : IAsyncDisposable
                 continue;
             }
 
+            // Rows are locked in flow id order, as lease renewals lock them: two writers never wait on each other in a cycle.
+            batch.Sort((a, b) => string.CompareOrdinal(a.Transition.Flow.Id, b.Transition.Flow.Id));
+
             try
             {
                 await retry.ExecuteAsync(async ct => await WriteBatchAsync(batch, ct).ConfigureAwait(false), CancellationToken.None).ConfigureAwait(false);
