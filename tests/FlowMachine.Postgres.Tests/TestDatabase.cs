@@ -17,6 +17,11 @@ public sealed class TestDatabase : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        if (PostgresServer.ConnectionString is null && !PostgresServer.InCi)
+        {
+            return; // every test is skipped (see PostgresTestFramework)
+        }
+
         var server = PostgresServer.Require();
         await using (var connection = new NpgsqlConnection(server))
         {
