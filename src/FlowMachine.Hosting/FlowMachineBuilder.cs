@@ -1,4 +1,5 @@
 using System.Reflection;
+using FlowMachine.Postgres;
 using FlowMachine.Registry;
 using FlowMachine.Sqlite;
 using FlowMachine.Storage;
@@ -28,6 +29,31 @@ public sealed class FlowMachineBuilder
             configure?.Invoke(options);
             return new SqliteFlowStore(options);
         });
+    }
+
+    /// <summary>
+    /// Stores flows in PostgreSQL, shared by every worker process that points at the same database.
+    /// <paramref name="connectionString"/> is an Npgsql connection string or a <c>postgres://user:pass@host:port/db</c> URL.
+    /// </summary>
+    public FlowMachineBuilder UsePostgres(string connectionString, Action<PostgresStoreOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return UseStore(_ =>
+        {
+            var options = new PostgresStoreOptions { ConnectionString = connectionString };
+            configure?.Invoke(options);
+            return new PostgresFlowStore(options);
+        });
+    }
+
+    /// <summary>
+    /// Chooses the store from one setting (such as the <c>FLOWMACHINE_DB</c> environment variable): a
+    /// PostgreSQL URL or connection string means PostgreSQL, anything else is a SQLite file path.
+    /// </summary>
+    public FlowMachineBuilder UseDatabase(string database)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(database);
+        return PostgresStoreOptions.IsPostgres(database) ? UsePostgres(database) : UseSqlite(database);
     }
 
     /// <summary>Keeps flows in memory (tests and embedding; nothing survives the process).</summary>

@@ -15,7 +15,7 @@ public static class ServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the engine, the <see cref="IFlowClient"/>, the task registry and (unless turned off) the worker.
-    /// Choose a store on the returned builder (<c>.UseSqlite(path)</c>); the default keeps flows in memory.
+    /// Choose a store on the returned builder (<c>.UseSqlite(path)</c>, <c>.UsePostgres(connectionString)</c>); the default keeps flows in memory.
     /// </summary>
     public static FlowMachineBuilder AddFlowMachine(this IServiceCollection services, Action<FlowMachineOptions>? configure = null)
     {

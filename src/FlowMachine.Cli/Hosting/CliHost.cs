@@ -1,15 +1,17 @@
 using FlowMachine.BuiltIns;
 using FlowMachine.Engine;
 using FlowMachine.Examples;
+using FlowMachine.Postgres;
 using FlowMachine.Registry;
 using FlowMachine.Sqlite;
+using FlowMachine.Storage;
 
 namespace FlowMachine.Cli.Hosting;
 
-/// <summary>The registry, the SQLite store and the engine one verb works with; disposing closes them.</summary>
+/// <summary>The registry, the store (a SQLite file or PostgreSQL) and the engine one verb works with; disposing closes them.</summary>
 internal sealed class CliHost : IAsyncDisposable
 {
-    private CliHost(TaskRegistry registry, SqliteFlowStore store, FlowEngine engine)
+    private CliHost(TaskRegistry registry, IFlowStore store, FlowEngine engine)
     {
         Registry = registry;
         Store = store;
@@ -19,7 +21,7 @@ internal sealed class CliHost : IAsyncDisposable
 
     public TaskRegistry Registry { get; }
 
-    public SqliteFlowStore Store { get; }
+    public IFlowStore Store { get; }
 
     public FlowEngine Engine { get; }
 
@@ -54,20 +56,14 @@ internal sealed class CliHost : IAsyncDisposable
     public static async Task<CliHost> OpenAsync(HostSettings settings, ITaskLog taskLog, CancellationToken cancellationToken)
     {
         var registry = BuildRegistry(settings);
-        var full = Path.GetFullPath(settings.DbPath);
-        if (Path.GetDirectoryName(full) is { Length: > 0 } folder)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        var store = new SqliteFlowStore(new SqliteStoreOptions { Path = full });
+        var store = OpenStore(settings.DbPath);
         try
         {
             await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            await store.DisposeAsync().ConfigureAwait(false);
+            await ((IAsyncDisposable)store).DisposeAsync().ConfigureAwait(false);
             throw;
         }
 
@@ -75,10 +71,27 @@ internal sealed class CliHost : IAsyncDisposable
         return new CliHost(registry, store, engine);
     }
 
+    /// <summary>A <c>postgres://</c> URL or connection string means PostgreSQL; anything else is a SQLite file.</summary>
+    private static IFlowStore OpenStore(string database)
+    {
+        if (PostgresStoreOptions.IsPostgres(database))
+        {
+            return new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = database });
+        }
+
+        var full = Path.GetFullPath(database);
+        if (Path.GetDirectoryName(full) is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        return new SqliteFlowStore(new SqliteStoreOptions { Path = full });
+    }
+
     public async ValueTask DisposeAsync()
     {
         // The engine first: it stops its heartbeat before the store it writes to goes away.
         await Engine.DisposeAsync().ConfigureAwait(false);
-        await Store.DisposeAsync().ConfigureAwait(false);
+        await ((IAsyncDisposable)Store).DisposeAsync().ConfigureAwait(false);
     }
 }

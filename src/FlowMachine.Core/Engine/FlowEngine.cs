@@ -17,6 +17,7 @@ public sealed class FlowEngine : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> held = new(StringComparer.Ordinal);
     private readonly ITimer heartbeat;
+    private readonly IDisposable? storeNotifications;
     private int beating;
 
     /// <summary>Creates an engine over a store and the task types it may run.</summary>
@@ -28,6 +29,9 @@ public sealed class FlowEngine : IAsyncDisposable
         Options.Validate();
         var period = Options.LeaseDuration / 3;
         heartbeat = Options.Time.CreateTimer(_ => _ = RenewLeasesAsync(), null, period, period);
+
+        // Work made due by other processes wakes this one at once; polling remains the fallback.
+        storeNotifications = (store as IStoreNotifications)?.Subscribe(Signal.Notify);
     }
 
     /// <summary>The store the engine runs on.</summary>
@@ -911,6 +915,7 @@ public sealed class FlowEngine : IAsyncDisposable
     /// <inheritdoc/>
     public ValueTask DisposeAsync()
     {
+        storeNotifications?.Dispose();
         return heartbeat.DisposeAsync();
     }
 }

@@ -4,21 +4,23 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-// Usage: FlowMachine.TestHost DB_PATH CONCURRENCY LEASE_SECONDS
+// Usage: FlowMachine.TestHost DB CONCURRENCY LEASE_SECONDS [POLL_MS]
+// DB is a SQLite file path, or a PostgreSQL URL / connection string.
 if (args.Length < 3)
 {
-    Console.Error.WriteLine("usage: FlowMachine.TestHost DB_PATH CONCURRENCY LEASE_SECONDS");
+    Console.Error.WriteLine("usage: FlowMachine.TestHost DB CONCURRENCY LEASE_SECONDS [POLL_MS]");
     return 1;
 }
 
+var pollMs = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 50;
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders();
 builder.Services.AddFlowMachine(o =>
 {
     o.Concurrency = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
     o.LeaseDuration = TimeSpan.FromSeconds(double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
-    o.PollInterval = TimeSpan.FromMilliseconds(50);
-}).UseSqlite(args[0]).AddTask<RecordTask>();
+    o.PollInterval = TimeSpan.FromMilliseconds(pollMs);
+}).UseDatabase(args[0]).AddTask<RecordTask>().AddTask<RecordRowTask>();
 using var host = builder.Build();
 await host.StartAsync();
 Console.WriteLine("worker ready");

@@ -1,0 +1,242 @@
+using System.Threading.Channels;
+using FlowMachine.Storage;
+using Npgsql;
+using Polly;
+using static FlowMachine.Postgres.PostgresQueries;
+
+namespace FlowMachine.Postgres;
+
+/// <summary>
+/// Group commit: transitions queue here, and one loop writes whatever is queued (up to a batch size) in
+/// one transaction, each in its own savepoint, so one lost lease does not undo its neighbours. A lone
+/// commit goes at once; batches form only from commits that arrive while the previous one is written.
+/// A transient error retries the whole batch (nothing of it was committed).
+/// </summary>
+internal sealed class PostgresCommitter : IAsyncDisposable
+{
+    private readonly Channel<CommitRequest> queue = Channel.CreateUnbounded<CommitRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly NpgsqlDataSource dataSource;
+    private readonly ResiliencePipeline retry;
+    private readonly string channel;
+    private readonly int maxBatch;
+    private readonly Task loop;
+    private long transactions;
+    private long requests;
+
+    public PostgresCommitter(NpgsqlDataSource dataSource, ResiliencePipeline retry, string channel, int maxBatch)
+    {
+        this.dataSource = dataSource;
+        this.retry = retry;
+        this.channel = channel;
+        this.maxBatch = Math.Max(1, maxBatch);
+        loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Transactions committed so far.</summary>
+    public long Transactions => Interlocked.Read(ref transactions);
+
+    /// <summary>Commit requests written so far (many per transaction under load).</summary>
+    public long Requests => Interlocked.Read(ref requests);
+
+    public Task<CommitResult> CommitAsync(FlowTransition transition, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var request = new CommitRequest(transition, cancellationToken);
+        if (!queue.Writer.TryWrite(request))
+        {
+            throw new ObjectDisposedException(nameof(PostgresFlowStore), "The PostgreSQL flow store has been disposed.");
+        }
+
+        return request.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Queued commits are still written; then the loop ends.
+        queue.Writer.TryComplete();
+        await loop.ConfigureAwait(false);
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<CommitRequest>(maxBatch);
+        while (await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < maxBatch && queue.Reader.TryRead(out var request))
+            {
+                if (request.CancellationToken.IsCancellationRequested)
+                {
+                    request.Cancel();
+                    continue;
+                }
+
+                batch.Add(request);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            // Rows are locked in flow id order, as lease renewals lock them: two writers never wait on each other in a cycle.
+            batch.Sort((a, b) => string.CompareOrdinal(a.Transition.Flow.Id, b.Transition.Flow.Id));
+
+            try
+            {
+                await retry.ExecuteAsync(async ct => await WriteBatchAsync(batch, ct).ConfigureAwait(false), CancellationToken.None).ConfigureAwait(false);
+                Interlocked.Increment(ref transactions);
+                Interlocked.Add(ref requests, batch.Count);
+                foreach (var request in batch)
+                {
+                    request.Finish();
+                }
+            }
+            catch (Exception error)
+            {
+                // Never let the loop die: every later commit would wait forever.
+                foreach (var request in batch)
+                {
+                    request.Fail(error);
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task WriteBatchAsync(List<CommitRequest> batch, CancellationToken cancellationToken)
+    {
+        foreach (var request in batch)
+        {
+            request.Result = null;
+            request.Error = null;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var savepoints = batch.Count > 1;
+        foreach (var request in batch)
+        {
+            List<NpgsqlBatchCommand> commands;
+            try
+            {
+                commands = Build(request.Transition);
+            }
+            catch (ArgumentException error)
+            {
+                request.Error = error; // refused before anything was sent
+                continue;
+            }
+
+            if (savepoints)
+            {
+                commands.Insert(0, Command("SAVEPOINT request"));
+                commands.Add(Command("RELEASE SAVEPOINT request"));
+            }
+
+            try
+            {
+                request.Result = await ExecuteAsync(connection, tx, commands, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException error) when (!PostgresRetry.IsTransient(error))
+            {
+                request.Error = error.SqlState == LeaseLostState
+                    ? new LeaseLostException(request.Transition.Flow.Id, request.Transition.LeaseOwner)
+                    : error;
+                if (!savepoints)
+                {
+                    // Alone in the transaction: undo it all.
+                    await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                // Undo only this request; its neighbours in the batch go on.
+                await using var undo = new NpgsqlCommand("ROLLBACK TO SAVEPOINT request; RELEASE SAVEPOINT request", connection, tx);
+                await undo.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<CommitResult> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<NpgsqlBatchCommand> commands, CancellationToken cancellationToken)
+    {
+        await using var npgsqlBatch = new NpgsqlBatch(connection, tx);
+        foreach (var command in commands)
+        {
+            npgsqlBatch.BatchCommands.Add(command);
+        }
+
+        var hasCommands = false;
+        await using var reader = await npgsqlBatch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        do
+        {
+            if (reader.FieldCount == 1 && reader.GetName(0) == "has_commands" && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                hasCommands = reader.GetBoolean(0);
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+
+        return new CommitResult(hasCommands);
+    }
+
+    /// <summary>Every statement of one transition, in the order the in-memory store applies them.</summary>
+    private List<NpgsqlBatchCommand> Build(FlowTransition t)
+    {
+        var flowId = t.Flow.Id;
+        var commands = new List<NpgsqlBatchCommand> { UpdateFlow(t.Flow, t.LeaseOwner, t.DataChanged, t.Release) };
+
+        // A step given twice in one transition: the last one wins (one upsert may not touch a row twice).
+        foreach (var step in t.Steps.GroupBy(s => s.Key, StringComparer.Ordinal).Select(g => g.Last()))
+        {
+            commands.Add(UpsertStep(flowId, step));
+        }
+
+        foreach (var e in t.History)
+        {
+            commands.Add(HistoryCommand(flowId, e));
+        }
+
+        if (t.ConsumedCommands.Count > 0)
+        {
+            commands.Add(DeleteCommands(flowId, t.ConsumedCommands));
+        }
+
+        if (t.ConsumedEvents.Count > 0)
+        {
+            commands.Add(DeleteEvents(flowId, t.ConsumedEvents));
+        }
+
+        foreach (var child in t.NewFlows)
+        {
+            // Like CreateFlowAsync: a child whose key is taken is not created again.
+            AddInsertFlow(commands, child);
+        }
+
+        var at = t.Flow.UpdatedAt;
+        foreach (var command in t.Commands)
+        {
+            // A command for a flow that does not exist has no one to tell; it is dropped.
+            commands.Add(EnqueueCommand(command.FlowId, command.Kind, command.StepKey, command.Payload, null, at));
+        }
+
+        if (t.Release)
+        {
+            commands.Add(DueAgainIfInputWaits(flowId, t.KnownEventId, at));
+        }
+
+        if (t.NewFlows.Count > 0 || t.Commands.Count > 0)
+        {
+            commands.Add(Notify(channel));
+        }
+        else if (t.Release)
+        {
+            // Let go of a flow that is still due (stopping, a retry, input that came in): another process may take it.
+            commands.Add(Notify(channel, onlyIfDueFlowId: flowId));
+        }
+
+        commands.Add(HasCommands(flowId));
+        return commands;
+    }
+}

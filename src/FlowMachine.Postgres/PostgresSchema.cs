@@ -1,0 +1,201 @@
+using System.Text;
+using Npgsql;
+
+namespace FlowMachine.Postgres;
+
+/// <summary>
+/// The schema as an ordered list of migrations. Version N is the state after the first N migrations;
+/// a change is a new entry at the end, never an edit of an old one. Times are unix milliseconds (as in
+/// SQLite), JSON is text (jsonb would reorder object keys), ids and names sort bytewise (COLLATE "C").
+/// </summary>
+internal static class PostgresSchema
+{
+    public static readonly IReadOnlyList<string> Migrations =
+    [
+        // 1: the first schema.
+        """
+        CREATE TABLE routines (
+            name        text COLLATE "C" NOT NULL,
+            version     integer NOT NULL,
+            spec_json   text    NOT NULL,
+            owner       text,
+            created_at  bigint  NOT NULL,
+            PRIMARY KEY (name, version)
+        );
+
+        CREATE TABLE flows (
+            id                 text COLLATE "C" NOT NULL PRIMARY KEY,
+            key                text COLLATE "C" UNIQUE,
+            label              text,
+            owner              text COLLATE "C",
+            routine            text COLLATE "C",
+            routine_version    integer,
+            spec_json          text    NOT NULL,
+            state              text    NOT NULL,
+            position           integer NOT NULL,
+            input              text,
+            data               text    NOT NULL,
+            wait_reason        text,
+            result             text,
+            error              text,
+            parent_flow_id     text COLLATE "C",
+            parent_step_key    text,
+            parent_child_index integer NOT NULL,
+            generation         integer NOT NULL,
+            created_at         bigint  NOT NULL,
+            updated_at         bigint  NOT NULL,
+            next_run_at        bigint,
+            lease_owner        text COLLATE "C",
+            lease_expires_at   bigint
+        );
+        CREATE INDEX flows_next_run ON flows (next_run_at, id) WHERE next_run_at IS NOT NULL;
+        CREATE INDEX flows_created ON flows (created_at, id);
+        CREATE INDEX flows_state ON flows (state, created_at, id);
+        CREATE INDEX flows_routine ON flows (routine, created_at, id);
+        CREATE INDEX flows_owner ON flows (owner, created_at, id);
+        CREATE INDEX flows_parent ON flows (parent_flow_id, created_at, id);
+
+        CREATE TABLE steps (
+            flow_id          text COLLATE "C" NOT NULL REFERENCES flows (id),
+            key              text COLLATE "C" NOT NULL,
+            idx              integer NOT NULL,
+            task_type        text    NOT NULL,
+            state            text    NOT NULL,
+            result           text,
+            error            text,
+            error_detail     text,
+            attempts         integer NOT NULL,
+            started_at       bigint,
+            finished_at      bigint,
+            not_before       bigint,
+            wait_reason      text,
+            wait_event       text,
+            wait_until       bigint,
+            resume_token     text COLLATE "C",
+            param_overrides  text,
+            spawn            text,
+            PRIMARY KEY (flow_id, key)
+        );
+        CREATE INDEX steps_resume_token ON steps (resume_token) WHERE resume_token IS NOT NULL;
+
+        CREATE TABLE history (
+            flow_id   text COLLATE "C" NOT NULL REFERENCES flows (id),
+            seq       bigint NOT NULL,
+            at        bigint NOT NULL,
+            kind      text   NOT NULL,
+            step_key  text,
+            detail    text,
+            PRIMARY KEY (flow_id, seq)
+        );
+
+        -- Identity ids only grow and are never reused after consumed rows are deleted.
+        CREATE TABLE commands (
+            id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            flow_id   text COLLATE "C" NOT NULL REFERENCES flows (id),
+            kind      text   NOT NULL,
+            step_key  text,
+            payload   text,
+            actor     text,
+            at        bigint NOT NULL
+        );
+        CREATE INDEX commands_flow ON commands (flow_id, id);
+
+        CREATE TABLE events (
+            id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            flow_id   text COLLATE "C" NOT NULL REFERENCES flows (id),
+            name      text   NOT NULL,
+            value     text,
+            at        bigint NOT NULL
+        );
+        CREATE INDEX events_flow ON events (flow_id, id);
+
+        -- A commit's lease check raises FM001 so that the rest of its statements, sent in the same
+        -- round trip, never apply to a flow another worker has taken over.
+        CREATE FUNCTION check_lease(updated bigint, flow_id text) RETURNS void LANGUAGE plpgsql AS $fn$
+        BEGIN
+            IF updated = 0 THEN
+                RAISE EXCEPTION 'the lease on flow % is not held by this worker', flow_id USING ERRCODE = 'FM001';
+            END IF;
+        END
+        $fn$;
+        """,
+    ];
+
+    /// <summary>The schema version this code writes.</summary>
+    public static int Latest => Migrations.Count;
+
+    /// <summary>
+    /// Brings the schema to <see cref="Latest"/> in one transaction, or refuses a newer one. A transaction-scoped
+    /// advisory lock (per database and schema) makes processes that start at the same moment take turns:
+    /// the first migrates, the others then find the work done.
+    /// </summary>
+    public static async Task MigrateAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
+    {
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, tx))
+        {
+            lockCmd.Parameters.AddWithValue("key", LockKey(schema));
+            await lockCmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var quoted = Quote(schema);
+        await ExecuteAsync(connection, tx, $"CREATE SCHEMA IF NOT EXISTS {quoted}; CREATE TABLE IF NOT EXISTS {quoted}.schema_version (version integer NOT NULL)", cancellationToken).ConfigureAwait(false);
+        int current;
+        await using (var read = new NpgsqlCommand($"SELECT COALESCE(MAX(version), 0) FROM {quoted}.schema_version", connection, tx))
+        {
+            current = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (current > Latest)
+        {
+            throw new InvalidOperationException(
+                $"The PostgreSQL schema '{schema}' has FlowMachine schema version {current}, but this version of FlowMachine knows versions up to {Latest}. " +
+                "Run a newer FlowMachine against it, or use another schema (PostgresStoreOptions.Schema).");
+        }
+
+        for (var version = current + 1; version <= Latest; version++)
+        {
+            // The search path of the connection is the schema, so migrations name tables without it.
+            await ExecuteAsync(connection, tx, $"SET LOCAL search_path TO {quoted}; " + Migrations[version - 1], cancellationToken).ConfigureAwait(false);
+        }
+
+        if (current < Latest)
+        {
+            await ExecuteAsync(connection, tx, $"DELETE FROM {quoted}.schema_version; INSERT INTO {quoted}.schema_version (version) VALUES ({Latest})", cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks a schema name: plain lower-case identifiers only, so it can be quoted into SQL safely.</summary>
+    public static string Validate(string schema)
+    {
+        if (string.IsNullOrEmpty(schema) || schema.Length > 50 || !(char.IsAsciiLetterLower(schema[0]) || schema[0] == '_')
+            || !schema.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
+        {
+            throw new ArgumentException($"The schema name '{schema}' is not valid: use lower-case letters, digits and '_', starting with a letter (at most 50 characters).", nameof(schema));
+        }
+
+        return schema;
+    }
+
+    public static string Quote(string identifier) => "\"" + identifier + "\"";
+
+    /// <summary>A stable 64-bit key for the advisory lock (FNV-1a; string.GetHashCode differs per process).</summary>
+    private static long LockKey(string schema)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var b in Encoding.UTF8.GetBytes("flowmachine.migrate:" + schema))
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        return unchecked((long)hash);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection, tx);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace FlowMachine.Postgres.Tests;
+
+/// <summary>A FlowMachine.TestHost worker process on a PostgreSQL database.</summary>
+internal sealed class WorkerProcess : IDisposable
+{
+    private readonly Process process;
+    private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public WorkerProcess(string name, string connectionString, int concurrency, double leaseSeconds, int pollMs = 50)
+    {
+        Name = name;
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "FlowMachine.TestHost.dll"));
+        info.ArgumentList.Add(connectionString);
+        info.ArgumentList.Add(concurrency.ToString(CultureInfo.InvariantCulture));
+        info.ArgumentList.Add(leaseSeconds.ToString(CultureInfo.InvariantCulture));
+        info.ArgumentList.Add(pollMs.ToString(CultureInfo.InvariantCulture));
+        info.Environment["FLOWMACHINE_RECORD_PG"] = connectionString;
+        info.Environment["FLOWMACHINE_WORKER_NAME"] = name;
+        process = Process.Start(info) ?? throw new InvalidOperationException("could not start the worker process");
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data == "worker ready")
+            {
+                ready.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                Errors.Add(e.Data);
+            }
+        };
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"worker {name} exited early: {string.Join('\n', Errors)}"));
+        process.EnableRaisingEvents = true;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+
+    public System.Collections.Concurrent.ConcurrentBag<string> Errors { get; } = [];
+
+    public Task ReadyAsync() => ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+    /// <summary>SIGKILL on Linux: no cleanup, no release of leases.</summary>
+    public async Task KillAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync();
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        process.Dispose();
+    }
+}
