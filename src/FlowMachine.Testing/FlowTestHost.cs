@@ -64,7 +64,7 @@ public sealed class FlowTestHost : IAsyncDisposable
         Client = new FlowClient(Engine);
     }
 
-    /// <summary>The clock the engine runs on; prefer <see cref="AdvanceAsync"/>, which also runs what fell due.</summary>
+    /// <summary>The clock the engine runs on; prefer <see cref="AdvanceAsync(TimeSpan, CancellationToken)"/>, which also runs what fell due.</summary>
     public ManualClock Clock { get; }
 
     /// <summary>The task types flows may use.</summary>
