@@ -148,10 +148,12 @@ public sealed class SqliteFlowStore : IFlowStore, IAsyncDisposable
     private InvalidOperationException NotInitialized() =>
         new($"The SQLite flow store '{options.Path}' is not initialized: call InitializeAsync first.");
 
-    private async ValueTask<T> WriteAsync<T>(Func<SqliteCommandCache, T> work, CancellationToken cancellationToken) =>
+    /// <summary>Runs <paramref name="work"/> in the writer's next transaction (also used by <see cref="SqliteUserStore"/>).</summary>
+    internal async ValueTask<T> WriteAsync<T>(Func<SqliteCommandCache, T> work, CancellationToken cancellationToken) =>
         await Writer.WriteAsync(work, cancellationToken).ConfigureAwait(false);
 
-    private ValueTask<T> ReadAsync<T>(Func<SqliteCommandCache, T> work, CancellationToken cancellationToken) =>
+    /// <summary>Runs <paramref name="work"/> on a pooled read connection (also used by <see cref="SqliteUserStore"/>).</summary>
+    internal ValueTask<T> ReadAsync<T>(Func<SqliteCommandCache, T> work, CancellationToken cancellationToken) =>
         Readers.ReadAsync(
             db =>
             {

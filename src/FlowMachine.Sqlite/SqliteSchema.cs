@@ -105,6 +105,23 @@ internal static class SqliteSchema
         );
         CREATE INDEX events_flow ON events (flow_id, id);
         """,
+
+        // 2: users and their API keys; keys are stored only as SHA-256 hashes.
+        """
+        CREATE TABLE users (
+            name        TEXT    NOT NULL PRIMARY KEY,
+            is_admin    INTEGER NOT NULL,
+            created_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE api_keys (
+            key_hash    BLOB    NOT NULL PRIMARY KEY,
+            prefix      TEXT    NOT NULL,
+            user_name   TEXT    NOT NULL REFERENCES users (name),
+            created_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX api_keys_user ON api_keys (user_name);
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -2,8 +2,10 @@ using System.CommandLine;
 using FlowMachine.Cli.Commands.Flows;
 using FlowMachine.Cli.Commands.Routines;
 using FlowMachine.Cli.Commands.Run;
+using FlowMachine.Cli.Commands.Serve;
 using FlowMachine.Cli.Commands.Start;
 using FlowMachine.Cli.Commands.Tasks;
+using FlowMachine.Cli.Commands.Users;
 using FlowMachine.Cli.Commands.Worker;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
@@ -24,6 +26,8 @@ internal static class CommandTree
         root.Subcommands.Add(FlowsCommand.Create(io, global));
         root.Subcommands.Add(RoutinesCommand.Create(io, global));
         root.Subcommands.Add(TasksCommand.Create(io, global));
+        root.Subcommands.Add(ServeCommand.Create(io, global));
+        root.Subcommands.Add(UsersCommand.Create(io, global));
         return root;
     }
 }

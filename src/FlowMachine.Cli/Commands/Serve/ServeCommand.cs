@@ -1,0 +1,71 @@
+using System.CommandLine;
+using FlowMachine.Cli.Hosting;
+using FlowMachine.Cli.Output;
+using FlowMachine.Server;
+
+namespace FlowMachine.Cli.Commands.Serve;
+
+/// <summary><c>flowmachine serve</c>: the REST API and a worker in one process, on the SQLite file, until Ctrl+C.</summary>
+internal static class ServeCommand
+{
+    public const string DefaultUrl = "http://localhost:5080";
+
+    public static Command Create(CliIO io, GlobalOptions global)
+    {
+        var urls = new Option<string[]>("--urls")
+        {
+            Description = $"Where to listen (default: {DefaultUrl}); repeatable or ';'-separated. Port 0 picks a free port.",
+            HelpName = "URL",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var concurrency = new Option<int?>("--concurrency") { Description = "How many flows the worker runs at once (default: 4 × cores, at least 4).", HelpName = "N" };
+        var command = new Command("serve", "Run the REST API and a worker on the database until stopped (Ctrl+C or SIGTERM).") { urls, concurrency };
+        command.SetAction(async (parse, ct) =>
+        {
+            var settings = global.Read(parse);
+            var options = new FlowMachineServerOptions
+            {
+                DbPath = Path.GetFullPath(settings.DbPath),
+                Examples = settings.Examples,
+                Concurrency = parse.GetValue(concurrency),
+                KeyOutput = io.Out,
+            };
+            foreach (var url in (parse.GetValue(urls) is { Length: > 0 } given ? given : [DefaultUrl]).SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+            {
+                options.Urls.Add(url);
+            }
+
+            foreach (var folder in settings.TaskFolders)
+            {
+                if (!Directory.Exists(folder))
+                {
+                    throw new UsageException($"task folder '{folder}' does not exist.");
+                }
+
+                options.TaskFolders.Add(folder);
+            }
+
+            if (options.Problems() is { Count: > 0 } problems)
+            {
+                throw new UsageException(string.Join(" ", problems));
+            }
+
+            await io.Err.WriteLineAsync($"serving {options.DbPath}; Ctrl+C stops it").ConfigureAwait(false);
+            await FlowMachineServer.RunAsync(
+                options,
+                addresses =>
+                {
+                    foreach (var address in addresses)
+                    {
+                        io.Err.WriteLine($"listening on {address}");
+                    }
+
+                    io.Err.Flush();
+                },
+                ct).ConfigureAwait(false);
+            await io.Err.WriteLineAsync("server stopped").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

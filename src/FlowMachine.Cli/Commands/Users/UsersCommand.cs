@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using FlowMachine.Cli.Hosting;
+using FlowMachine.Cli.Output;
+using FlowMachine.Sqlite;
+using FlowMachine.Users;
+
+namespace FlowMachine.Cli.Commands.Users;
+
+/// <summary><c>flowmachine users add NAME [--admin]</c>: a new user of the server and its API key, printed once.</summary>
+internal static class UsersCommand
+{
+    public static Command Create(CliIO io, GlobalOptions global)
+    {
+        var users = new Command("users", "Manage the server's users and their API keys.");
+        users.Subcommands.Add(CreateAdd(io, global));
+        return users;
+    }
+
+    private static Command CreateAdd(CliIO io, GlobalOptions global)
+    {
+        var name = new Argument<string>("NAME") { Description = "The new user's name." };
+        var admin = new Option<bool>("--admin") { Description = "Make the user an administrator (sees and acts on every flow)." };
+        var json = JsonFlag.Create();
+        var command = new Command("add", "Add a user and print its API key (shown only this once; only its hash is stored).") { name, admin, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            var settings = global.Read(parse);
+            var userName = parse.GetValue(name)!.Trim();
+            if (userName.Length == 0 || userName.Length > 100 || userName.Any(char.IsWhiteSpace))
+            {
+                throw new UsageException($"user name '{userName}' must have 1 to 100 characters and no spaces.");
+            }
+
+            var path = Path.GetFullPath(settings.DbPath);
+            await using var flows = new SqliteFlowStore(new SqliteStoreOptions { Path = path });
+            var store = new SqliteUserStore(flows);
+            await store.InitializeAsync(ct).ConfigureAwait(false);
+            string key;
+            try
+            {
+                key = await UserAccounts.AddUserAsync(store, userName, parse.GetValue(admin), DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new UsageException(ex.Message, ex);
+            }
+
+            if (parse.GetValue(json))
+            {
+                await JsonOutput.WriteAsync(io.Out, new JsonObject { ["name"] = userName, ["admin"] = parse.GetValue(admin), ["key"] = key }).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+
+            await io.Out.WriteLineAsync($"Created user '{userName}'{(parse.GetValue(admin) ? " (admin)" : "")}. Its API key is shown only this once:").ConfigureAwait(false);
+            await io.Out.WriteLineAsync(key).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

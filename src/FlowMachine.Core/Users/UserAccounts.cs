@@ -1,0 +1,38 @@
+using FlowMachine.Storage;
+
+namespace FlowMachine.Users;
+
+/// <summary>Creating users and keys, shared by the server's bootstrap and the CLI.</summary>
+public static class UserAccounts
+{
+    /// <summary>Adds a user with a fresh key and returns the key (the only time it is ever visible).</summary>
+    /// <exception cref="InvalidOperationException">A user with that name exists.</exception>
+    public static async Task<string> AddUserAsync(IUserStore store, string name, bool isAdmin, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (!await store.AddUserAsync(new UserRecord(name, isAdmin, now), cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException($"A user named '{name}' exists already; choose another name.");
+        }
+
+        var key = ApiKey.Generate();
+        await AddKeyAsync(store, name, key, now, cancellationToken).ConfigureAwait(false);
+        return key;
+    }
+
+    /// <summary>Stores the hash of a key the caller chose (for example from an environment variable).</summary>
+    public static ValueTask AddKeyAsync(IUserStore store, string userName, string key, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        return store.AddApiKeyAsync(new ApiKeyRecord(ApiKey.Prefix(key), userName, ApiKey.Hash(key), now), cancellationToken);
+    }
+
+    /// <summary>The user a presented key belongs to, or null.</summary>
+    public static async Task<UserRecord?> AuthenticateAsync(IUserStore store, string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return string.IsNullOrEmpty(key) ? null : await store.FindUserByKeyHashAsync(ApiKey.Hash(key), cancellationToken).ConfigureAwait(false);
+    }
+}

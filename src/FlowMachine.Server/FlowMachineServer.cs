@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FlowMachine.Server;
+
+/// <summary>
+/// Builds the whole server (REST API, worker, SQLite store) as one <see cref="WebApplication"/>, so the
+/// CLI's <c>serve</c> and the tests run exactly the same thing.
+/// </summary>
+public static class FlowMachineServer
+{
+    /// <summary>Builds the application; start it with <c>StartAsync</c> or <see cref="RunAsync"/>.</summary>
+    /// <exception cref="ArgumentException">The options are not valid.</exception>
+    public static WebApplication Build(FlowMachineServerOptions options, string[]? args = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [], ContentRootPath = AppContext.BaseDirectory });
+        if (options.Urls.Count > 0)
+        {
+            builder.WebHost.UseUrls([.. options.Urls]);
+        }
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        if (!options.ConsoleLogging)
+        {
+            builder.Logging.ClearProviders();
+        }
+
+        builder.Services.AddFlowMachineServer(options);
+        var app = builder.Build();
+        app.UseFlowMachineServer();
+        app.MapFlowMachine();
+        return app;
+    }
+
+    /// <summary>Runs the server until <paramref name="cancellationToken"/> fires, then stops it gracefully.</summary>
+    public static async Task RunAsync(FlowMachineServerOptions options, Action<IReadOnlyList<string>>? started = null, CancellationToken cancellationToken = default)
+    {
+        var app = Build(options);
+        await using (app.ConfigureAwait(false))
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            started?.Invoke(Addresses(app));
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The addresses a started server listens on (with real ports when port 0 was asked for).</summary>
+    public static IReadOnlyList<string> Addresses(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return [.. app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []];
+    }
+}

@@ -1,0 +1,71 @@
+namespace FlowMachine.Server;
+
+/// <summary>Settings of a FlowMachine server process. Defaults live here.</summary>
+public sealed class FlowMachineServerOptions
+{
+    /// <summary>The environment variable that supplies the admin API key.</summary>
+    public const string AdminKeyVariable = "FLOWMACHINE_ADMIN_KEY";
+
+    /// <summary>The SQLite database file (created when missing).</summary>
+    public string DbPath { get; set; } = "./flowmachine.db";
+
+    /// <summary>Where Kestrel listens; <c>http://127.0.0.1:0</c> picks a free port.</summary>
+    public IList<string> Urls { get; } = [];
+
+    /// <summary>Folders of task plugin assemblies loaded at start.</summary>
+    public IList<string> TaskFolders { get; } = [];
+
+    /// <summary>How many flows the worker runs at once; null keeps the host's default.</summary>
+    public int? Concurrency { get; set; }
+
+    /// <summary>Whether the seeds' sample task types (test.One, test.Wait, ...) are registered.</summary>
+    public bool Examples { get; set; } = true;
+
+    /// <summary>Whether this process runs a worker as well as the API.</summary>
+    public bool RunWorker { get; set; } = true;
+
+    /// <summary>The largest request body accepted, in bytes; larger bodies get 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The admin key; when null, <see cref="AdminKeyVariable"/> is read, and without it a key is generated on first start.</summary>
+    public string? AdminKey { get; set; }
+
+    /// <summary>Where a generated admin key is printed once (standard output by default).</summary>
+    public TextWriter? KeyOutput { get; set; }
+
+    /// <summary>How often a live stream re-reads the store for changes made by other processes.</summary>
+    public TimeSpan StreamRecheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the worker looks at the store when nothing wakes it.</summary>
+    public TimeSpan? PollInterval { get; set; }
+
+    /// <summary>Whether to log to the console.</summary>
+    public bool ConsoleLogging { get; set; } = true;
+
+    /// <summary>Every problem with the settings, empty when they are fine.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(DbPath))
+        {
+            problems.Add("The database path must not be empty.");
+        }
+
+        if (MaxRequestBodyBytes < 1024)
+        {
+            problems.Add($"MaxRequestBodyBytes must be at least 1024 (was {MaxRequestBodyBytes}).");
+        }
+
+        if (Concurrency is < 1 or > 10_000)
+        {
+            problems.Add($"Concurrency must be between 1 and 10000 (was {Concurrency}).");
+        }
+
+        if (StreamRecheckInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"StreamRecheckInterval must be positive (was {StreamRecheckInterval}).");
+        }
+
+        return problems;
+    }
+}

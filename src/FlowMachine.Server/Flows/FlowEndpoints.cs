@@ -1,0 +1,178 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using FlowMachine.Engine;
+using FlowMachine.Server.Auth;
+using FlowMachine.Server.Errors;
+using FlowMachine.Server.Resume;
+using FlowMachine.Server.Routines;
+using FlowMachine.Specs;
+using FlowMachine.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace FlowMachine.Server.Flows;
+
+/// <summary><c>/api/v1/flows</c>: start, list and read flows; each user sees only their own, admins all.</summary>
+internal static class FlowEndpoints
+{
+    private const int MaxLimit = 500;
+
+    public static RouteGroupBuilder Map(IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/flows").WithTags("Flows");
+        group.MapPost("/", StartAsync).WithName("StartFlow").WithSummary("Start a flow of a routine or an inline spec; an existing key returns that flow with 200.");
+        group.MapGet("/", ListAsync).WithName("ListFlows").WithSummary("A page of flows, newest first: {items, next}.");
+        group.MapGet("/{id}", GetAsync).WithName("GetFlow").WithSummary("The flow with its steps; waiting steps carry a resumeUrl.");
+        group.MapGet("/{id}/history", HistoryAsync).WithName("GetFlowHistory").WithSummary("The flow's events in order.");
+        group.MapGet("/{id}/stream", StreamAsync).WithName("StreamFlow").WithSummary("Server-sent events: the flow document now and after every change, until it ends.");
+        return group;
+    }
+
+    private static async Task<Results<Created<JsonObject>, Ok<JsonObject>, ProblemHttpResult>> StartAsync(
+        StartFlowBody body, ClaimsPrincipal user, FlowEngine engine, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var caller = Caller.From(user);
+        if ((body.Routine is null) == (body.Spec is null))
+        {
+            return Problems.Fields(new Dictionary<string, string[]>
+            {
+                ["routine"] = ["give exactly one of 'routine' (a stored routine's name) or 'spec' (an inline spec)"],
+            });
+        }
+
+        if (body.Version is < 1)
+        {
+            return Problems.Field("version", "a routine version is 1 or more");
+        }
+
+        if (body.Spec is not null && body.Version is not null)
+        {
+            return Problems.Field("version", "'version' applies to a stored routine, not to an inline spec");
+        }
+
+        var start = new StartFlowRequest
+        {
+            Routine = body.Routine,
+            Version = body.Version,
+            Input = body.Input,
+            Key = body.Key,
+            Label = body.Label,
+            Owner = caller.Name,
+        };
+        if (body.Spec is not null)
+        {
+            // Compiled here, so errors name their path under "spec".
+            var compiled = SpecInput.Compile(body.Spec, engine.Catalog);
+            if (!compiled.IsValid)
+            {
+                return Problems.Spec(compiled.Errors, "spec");
+            }
+
+            start = start with { Spec = compiled.Spec };
+        }
+
+        StartFlowResult started;
+        try
+        {
+            started = await engine.StartAsync(start, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SpecException ex)
+        {
+            return Problems.Spec(ex.Errors, body.Spec is null ? "routine" : "spec");
+        }
+
+        if (!started.Created && !caller.CanSee(started.Flow.Owner))
+        {
+            return Problems.Conflict($"the key '{start.Key ?? started.Flow.Key}' belongs to another user's flow; choose another key");
+        }
+
+        var view = await engine.GetAsync(started.Flow.Id, cancellationToken).ConfigureAwait(false) ?? new FlowView(started.Flow, []);
+        var document = FlowDocuments.Flow(view, ResumeUrls.For(request));
+        return started.Created
+            ? TypedResults.Created($"/api/v1/flows/{Uri.EscapeDataString(started.Flow.Id)}", document)
+            : TypedResults.Ok(document);
+    }
+
+    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> ListAsync(
+        ClaimsPrincipal user, IFlowStore store, string? state, string? routine, string? key, int? limit, string? after, CancellationToken cancellationToken)
+    {
+        var caller = Caller.From(user);
+        FlowState? wanted = null;
+        if (!string.IsNullOrEmpty(state))
+        {
+            if (!StateNames.TryParseFlowState(state, out var parsed))
+            {
+                return Problems.Field("state", $"'{state}' is not a flow state; use one of {string.Join(", ", Enum.GetValues<FlowState>().Select(s => s.ToName()))}");
+            }
+
+            wanted = parsed;
+        }
+
+        if (limit is < 1 or > MaxLimit)
+        {
+            return Problems.Field("limit", $"limit must be between 1 and {MaxLimit} (was {limit})");
+        }
+
+        var query = new FlowQuery
+        {
+            State = wanted,
+            Routine = routine,
+            Key = key,
+            Owner = caller.IsAdmin ? null : caller.Name,
+            Limit = limit ?? 50,
+            After = after,
+        };
+        FlowPage page;
+        try
+        {
+            page = await store.ListFlowsAsync(query, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException ex) when (after is not null)
+        {
+            return Problems.Field("after", ex.Message.Split(" (Parameter", 2)[0]);
+        }
+
+        return TypedResults.Ok(new JsonObject
+        {
+            ["items"] = new JsonArray([.. page.Items.Select(f => (JsonNode)FlowDocuments.Summary(f))]),
+            ["next"] = page.Next,
+        });
+    }
+
+    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, FlowEngine engine, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var view = await FlowAccess.ViewAsync(engine, id, Caller.From(user), cancellationToken).ConfigureAwait(false);
+        return view is null ? Problems.FlowNotFound(id) : TypedResults.Ok(FlowDocuments.Flow(view, ResumeUrls.For(request)));
+    }
+
+    private static async Task<Results<Ok<JsonArray>, ProblemHttpResult>> HistoryAsync(
+        string id, ClaimsPrincipal user, IFlowStore store, long? after, int? limit, CancellationToken cancellationToken)
+    {
+        if (await FlowAccess.FindAsync(store, id, Caller.From(user), cancellationToken).ConfigureAwait(false) is null)
+        {
+            return Problems.FlowNotFound(id);
+        }
+
+        if (limit is < 1 or > 10_000)
+        {
+            return Problems.Field("limit", $"limit must be between 1 and 10000 (was {limit})");
+        }
+
+        var events = await store.GetHistoryAsync(id, after ?? 0, limit ?? 1000, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new JsonArray([.. events.Select(e => (JsonNode)FlowDocuments.History(e))]));
+    }
+
+    private static async Task<Results<ServerSentEventsResult<string>, ProblemHttpResult>> StreamAsync(
+        string id, ClaimsPrincipal user, FlowEngine engine, HttpRequest request, FlowMachineServerOptions options, CancellationToken cancellationToken)
+    {
+        if (await FlowAccess.FindAsync(engine.Store, id, Caller.From(user), cancellationToken).ConfigureAwait(false) is null)
+        {
+            return Problems.FlowNotFound(id);
+        }
+
+        var changes = FlowStream.ReadAsync(engine, id, ResumeUrls.For(request), options.StreamRecheckInterval, request.HttpContext.RequestAborted);
+        return TypedResults.ServerSentEvents(changes, FlowStream.EventType);
+    }
+}

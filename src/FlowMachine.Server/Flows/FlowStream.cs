@@ -1,0 +1,86 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using FlowMachine.Engine;
+using FlowMachine.Storage;
+
+namespace FlowMachine.Server.Flows;
+
+/// <summary>
+/// The live feed behind <c>/flows/{id}/stream</c>: the flow document now, then again whenever it changes,
+/// until the flow ends. Commits in this process wake it at once; a periodic re-read catches changes
+/// made by workers in other processes.
+/// </summary>
+internal static class FlowStream
+{
+    public const string EventType = "flow";
+
+    public static async IAsyncEnumerable<string> ReadAsync(
+        FlowEngine engine, string flowId, Func<string, string> resumeUrl, TimeSpan recheck, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // One slot is enough: a pending wake-up already means "read again".
+        var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        void OnCommitted(FlowTransition transition)
+        {
+            if (string.Equals(transition.Flow.Id, flowId, StringComparison.Ordinal))
+            {
+                wake.Writer.TryWrite(true);
+            }
+        }
+
+        engine.Committed += OnCommitted;
+        try
+        {
+            string? last = null;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var view = await engine.GetAsync(flowId, cancellationToken).ConfigureAwait(false);
+                if (view is null)
+                {
+                    yield break;
+                }
+
+                var document = FlowDocuments.Flow(view, resumeUrl).ToJsonString();
+                if (!string.Equals(document, last, StringComparison.Ordinal))
+                {
+                    last = document;
+                    yield return document;
+                }
+
+                if (view.State.IsTerminal())
+                {
+                    yield break;
+                }
+
+                if (!await WaitAsync(wake.Reader, recheck, cancellationToken).ConfigureAwait(false))
+                {
+                    yield break;
+                }
+            }
+        }
+        finally
+        {
+            engine.Committed -= OnCommitted;
+        }
+    }
+
+    /// <summary>Waits for a wake-up or the recheck interval; false when the client went away.</summary>
+    private static async Task<bool> WaitAsync(ChannelReader<bool> wake, TimeSpan recheck, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(recheck);
+        try
+        {
+            await wake.ReadAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The periodic re-read.
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+
+        return true;
+    }
+}

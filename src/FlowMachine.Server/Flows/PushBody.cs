@@ -1,0 +1,8 @@
+using System.Text.Json.Nodes;
+
+namespace FlowMachine.Server.Flows;
+
+/// <summary>The body of <c>POST /api/v1/flows/{id}/push</c>.</summary>
+/// <param name="Value">Becomes the waiting step's result.</param>
+/// <param name="Step">The waiting step's key, when several wait.</param>
+internal sealed record PushBody(JsonNode? Value, string? Step);

@@ -1,0 +1,12 @@
+using System.Text.Json.Nodes;
+
+namespace FlowMachine.Server.Flows;
+
+/// <summary>The body of <c>POST /api/v1/flows</c>: a stored routine or an inline spec, and the flow's input.</summary>
+/// <param name="Routine">A stored routine's name.</param>
+/// <param name="Version">The routine version; the newest when absent.</param>
+/// <param name="Spec">An inline spec (JSON document, or JSON/YAML text in a string) instead of a routine.</param>
+/// <param name="Input">The flow's input.</param>
+/// <param name="Key">A unique key; a start with an existing key returns that flow.</param>
+/// <param name="Label">A label.</param>
+internal sealed record StartFlowBody(string? Routine, int? Version, JsonNode? Spec, JsonNode? Input, string? Key, string? Label);

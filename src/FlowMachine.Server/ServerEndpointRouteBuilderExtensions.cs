@@ -1,0 +1,31 @@
+using FlowMachine.Server.Flows;
+using FlowMachine.Server.Health;
+using FlowMachine.Server.Resume;
+using FlowMachine.Server.Routines;
+using FlowMachine.Server.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+
+namespace FlowMachine.Server;
+
+/// <summary>Maps the FlowMachine server's routes.</summary>
+public static class ServerEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps <c>/api/v1</c> (routines, tasks, flows and their verbs; API key required), the resume route,
+    /// <c>/healthz</c>, <c>/metrics</c> and <c>/openapi/v1.json</c>. Needs <see cref="ServerServiceCollectionExtensions.AddFlowMachineServer"/>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapFlowMachine(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var api = endpoints.MapGroup("/api/v1").RequireAuthorization();
+        RoutineEndpoints.Map(api);
+        TaskEndpoints.Map(api);
+        var flows = FlowEndpoints.Map(api);
+        FlowCommandEndpoints.Map(flows);
+        ResumeEndpoints.Map(endpoints);
+        HealthEndpoints.Map(endpoints);
+        endpoints.MapOpenApi().RequireAuthorization();
+        return endpoints;
+    }
+}

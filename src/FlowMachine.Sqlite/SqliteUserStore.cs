@@ -1,0 +1,109 @@
+using FlowMachine.Storage;
+using FlowMachine.Users;
+using Microsoft.Data.Sqlite;
+using static FlowMachine.Sqlite.SqliteQueries;
+
+namespace FlowMachine.Sqlite;
+
+/// <summary>
+/// Users and API key hashes in the same SQLite file as the flows, written through the flow store's one
+/// writer (SQLite allows one writer per file) and read through its reader pool.
+/// </summary>
+public sealed class SqliteUserStore(SqliteFlowStore flows) : IUserStore
+{
+    private const string UserColumns = "name, is_admin, created_at";
+
+    /// <summary>Initializes the flow store, whose migrations create the user tables.</summary>
+    public ValueTask InitializeAsync(CancellationToken cancellationToken) => flows.InitializeAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<bool> AddUserAsync(UserRecord user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentException.ThrowIfNullOrWhiteSpace(user.Name);
+        return flows.WriteAsync(db =>
+        {
+            var cmd = db.Get("INSERT INTO users (name, is_admin, created_at) VALUES (@name, @admin, @at) ON CONFLICT (name) DO NOTHING");
+            Add(cmd, "@name", user.Name);
+            Add(cmd, "@admin", user.IsAdmin ? 1 : 0);
+            Add(cmd, "@at", Ms(user.CreatedAt));
+            return cmd.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<UserRecord?> GetUserAsync(string name, CancellationToken cancellationToken) =>
+        flows.ReadAsync(db =>
+        {
+            var cmd = db.Get($"SELECT {UserColumns} FROM users WHERE name = @name");
+            Add(cmd, "@name", name);
+            return ReadUsers(cmd).FirstOrDefault();
+        }, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<UserRecord>> ListUsersAsync(CancellationToken cancellationToken) =>
+        flows.ReadAsync<IReadOnlyList<UserRecord>>(db => ReadUsers(db.Get($"SELECT {UserColumns} FROM users ORDER BY name")), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<long> CountUsersAsync(CancellationToken cancellationToken) =>
+        flows.ReadAsync(db => (long)db.Get("SELECT COUNT(*) FROM users").ExecuteScalar()!, cancellationToken);
+
+    /// <inheritdoc/>
+    public async ValueTask AddApiKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var added = await flows.WriteAsync(db =>
+        {
+            var exists = db.Get("SELECT 1 FROM users WHERE name = @name");
+            Add(exists, "@name", key.UserName);
+            if (exists.ExecuteScalar() is null)
+            {
+                return false;
+            }
+
+            var cmd = db.Get("INSERT INTO api_keys (key_hash, prefix, user_name, created_at) VALUES (@hash, @prefix, @user, @at) ON CONFLICT (key_hash) DO NOTHING");
+            Add(cmd, "@hash", key.Hash);
+            Add(cmd, "@prefix", key.Prefix);
+            Add(cmd, "@user", key.UserName);
+            Add(cmd, "@at", Ms(key.CreatedAt));
+            cmd.ExecuteNonQuery();
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        if (!added)
+        {
+            throw new InvalidOperationException($"User '{key.UserName}' does not exist; add the user before giving it a key.");
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<UserRecord?> FindUserByKeyHashAsync(byte[] hash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        return flows.ReadAsync(db =>
+        {
+            var cmd = db.Get("SELECT k.key_hash, u.name, u.is_admin, u.created_at FROM api_keys k JOIN users u ON u.name = k.user_name WHERE k.key_hash = @hash");
+            Add(cmd, "@hash", hash);
+            using var r = cmd.ExecuteReader();
+            if (!r.Read())
+            {
+                return null;
+            }
+
+            // The index found the row; the hashes are still compared in constant time before trusting it.
+            var stored = (byte[])r.GetValue(0);
+            return ApiKey.HashesEqual(stored, hash) ? new UserRecord(r.GetString(1), r.GetInt64(2) != 0, Time(r.GetInt64(3))) : null;
+        }, cancellationToken);
+    }
+
+    private static List<UserRecord> ReadUsers(SqliteCommand cmd)
+    {
+        using var r = cmd.ExecuteReader();
+        var users = new List<UserRecord>();
+        while (r.Read())
+        {
+            users.Add(new UserRecord(r.GetString(0), r.GetInt64(1) != 0, Time(r.GetInt64(2))));
+        }
+
+        return users;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using FlowMachine.Server.Tests.Support;
+
+namespace FlowMachine.Server.Tests;
+
+/// <summary>The OpenAPI document, /metrics and /healthz.</summary>
+public sealed class DocumentTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    public static TheoryData<string, string> Routes => new()
+    {
+        { "/api/v1/routines", "post" },
+        { "/api/v1/routines", "get" },
+        { "/api/v1/routines/{name}", "get" },
+        { "/api/v1/tasks", "get" },
+        { "/api/v1/flows", "post" },
+        { "/api/v1/flows", "get" },
+        { "/api/v1/flows/{id}", "get" },
+        { "/api/v1/flows/{id}/history", "get" },
+        { "/api/v1/flows/{id}/stream", "get" },
+        { "/api/v1/flows/{id}/submit", "post" },
+        { "/api/v1/flows/{id}/push", "post" },
+        { "/api/v1/flows/{id}/events/{name}", "post" },
+        { "/api/v1/flows/{id}/cancel", "post" },
+        { "/api/v1/flows/{id}/reset", "post" },
+        { "/api/v1/flows/{id}/position", "post" },
+        { "/api/v1/resume/{token}", "post" },
+        { "/healthz", "get" },
+        { "/metrics", "get" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task OpenApi_document_lists_the_route(string path, string method)
+    {
+        var document = (await server.Alice.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
+        var paths = document["paths"]!.AsObject();
+        Assert.True(paths.ContainsKey(path), $"{path} is missing; the document has {string.Join(", ", paths.Select(p => p.Key))}");
+        Assert.True(paths[path]!.AsObject().ContainsKey(method), $"{method} {path} is missing");
+    }
+
+    [Fact]
+    public async Task Metrics_show_step_counts_after_a_flow_ran()
+    {
+        var started = await server.Alice.PostJsonAsync("/api/v1/flows", """{"spec":["test.One","test.Two"]}""");
+        var id = (string)(await started.ReadObjectAsync())["id"]!;
+        await ServerFixture.WaitForStateAsync(server.Alice, id, "COMPLETED");
+
+        var response = await server.Alice.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("# TYPE flowmachine_steps_total counter", text, StringComparison.Ordinal);
+        Assert.Matches("""flowmachine_steps_total\{[^}]*task_type="test\.One"[^}]*\} [1-9]""", text);
+        Assert.Contains("flowmachine_step_duration_ms_bucket{", text, StringComparison.Ordinal);
+        Assert.Contains("flowmachine_queue_depth ", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_answers_200_without_a_key()
+    {
+        var response = await server.Anonymous.GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ok", (string?)(await response.ReadObjectAsync())["status"]);
+    }
+
+    [Fact]
+    public async Task Task_list_has_the_seed_samples_with_their_descriptions()
+    {
+        var tasks = (await server.Alice.GetFromJsonAsync<JsonArray>("/api/v1/tasks"))!;
+        var wait = tasks.Single(t => (string?)t!["name"] == "test.Wait")!;
+        Assert.True((bool?)wait["hasCheck"]);
+        Assert.False(string.IsNullOrEmpty((string?)wait["description"]));
+        Assert.Contains(tasks, t => (string?)t!["name"] == "example.VeryLong" && t["params"]!.AsArray().Count > 0);
+    }
+
+    [Fact]
+    public async Task A_changed_routine_spec_makes_a_new_version_and_an_unchanged_one_does_not()
+    {
+        var name = "versions-" + Guid.NewGuid().ToString("N")[..8];
+        var first = await server.Alice.PostJsonAsync("/api/v1/routines", $$"""{"name":"{{name}}","spec":["noop"]}""");
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(1, (int?)(await first.ReadObjectAsync())["version"]);
+        var same = await server.Alice.PostJsonAsync("/api/v1/routines", $$"""{"name":"{{name}}","spec":["noop"]}""");
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+        var changed = await server.Alice.PostJsonAsync("/api/v1/routines", $$"""{"name":"{{name}}","spec":["noop","noop"]}""");
+        Assert.Equal(HttpStatusCode.Created, changed.StatusCode);
+        Assert.Equal(2, (int?)(await changed.ReadObjectAsync())["version"]);
+
+        var v1 = (await server.Bob.GetFromJsonAsync<JsonObject>($"/api/v1/routines/{name}?version=1"))!;
+        Assert.Single(v1["spec"]!["tasks"]!.AsArray());
+        var newest = (await server.Bob.GetFromJsonAsync<JsonObject>($"/api/v1/routines/{name}"))!;
+        Assert.Equal(2, (int?)newest["version"]);
+    }
+}
