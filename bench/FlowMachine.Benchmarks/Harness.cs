@@ -21,6 +21,8 @@ internal sealed class Harness : IAsyncDisposable
     private TaskCompletionSource? allDone;
     private int expected;
 
+    private PgDatabase? database;
+
     private Harness(IFlowStore store, string? folder)
     {
         Store = store;
@@ -49,15 +51,27 @@ internal sealed class Harness : IAsyncDisposable
                 Directory.CreateDirectory(folder);
                 store = new SqliteFlowStore(new SqliteStoreOptions { Path = Path.Combine(folder, "bench.db") });
                 break;
+            case "postgres":
+                var db = await PgDatabase.CreateAsync(PgDatabase.Server ?? throw new ArgumentException("set FLOWMACHINE_BENCH_PG to a PostgreSQL connection string"));
+                store = new FlowMachine.Postgres.PostgresFlowStore(new FlowMachine.Postgres.PostgresStoreOptions { ConnectionString = db.ConnectionString });
+                await store.InitializeAsync(default);
+                var pg = new Harness(store, null) { database = db };
+                pg.StartWorker(concurrency);
+                return pg;
             default:
-                throw new ArgumentException($"unknown store '{storeKind}' (memory or sqlite)");
+                throw new ArgumentException($"unknown store '{storeKind}' (memory, sqlite or postgres)");
         }
 
         await store.InitializeAsync(default);
         var harness = new Harness(store, folder);
-        var worker = new FlowWorker(harness.Engine, new FlowWorkerOptions { Concurrency = concurrency, PollInterval = TimeSpan.FromMilliseconds(200) });
-        harness.workerTask = Task.Run(() => worker.RunAsync(harness.stop.Token));
+        harness.StartWorker(concurrency);
         return harness;
+    }
+
+    private void StartWorker(int concurrency)
+    {
+        var worker = new FlowWorker(Engine, new FlowWorkerOptions { Concurrency = concurrency, PollInterval = TimeSpan.FromMilliseconds(200) });
+        workerTask = Task.Run(() => worker.RunAsync(stop.Token));
     }
 
     private void OnCommitted(FlowTransition t)
@@ -164,6 +178,11 @@ internal sealed class Harness : IAsyncDisposable
         if (Store is IAsyncDisposable disposable)
         {
             await disposable.DisposeAsync();
+        }
+
+        if (database is not null)
+        {
+            await database.DisposeAsync();
         }
 
         if (Folder is not null)

@@ -61,7 +61,9 @@ var scale = smoke ? 0.05 : 1.0;
 int N(int full) => Math.Max(2, (int)(full * scale));
 
 var results = new JsonArray();
-var stores = storeArg == "all" ? new[] { "memory", "sqlite" } : [storeArg];
+var stores = storeArg == "all"
+    ? PgDatabase.Server is null ? ["memory", "sqlite"] : new[] { "memory", "sqlite", "postgres" }
+    : storeArg.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 Console.WriteLine($"FlowMachine benchmark — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {(smoke ? "smoke" : "full")} run");
 Console.WriteLine($"{"store",-8} {"workload",-34} {"figure",-40}");
 
@@ -108,6 +110,14 @@ foreach (var store in stores)
     if (store == "sqlite")
     {
         await WaitingFlowsAsync(N(100_000));
+    }
+
+    if (store == "postgres")
+    {
+        foreach (var processes in new[] { 1, 2, 4 })
+        {
+            await ScaleOutAsync(processes, N(2000), 10);
+        }
     }
 }
 
@@ -158,7 +168,13 @@ async Task<(TimeSpan Elapsed, FlowView View)> SingleFlowAsync(string store, int 
 {
     var folder = Path.Combine(Path.GetTempPath(), "flowmachine-bench", Guid.NewGuid().ToString("N"));
     Directory.CreateDirectory(folder);
-    IFlowStore flows = store == "memory" ? new InMemoryFlowStore() : new SqliteFlowStore(new SqliteStoreOptions { Path = Path.Combine(folder, "one.db") });
+    await using var pg = store == "postgres" ? await PgDatabase.CreateAsync(PgDatabase.Server!) : null;
+    IFlowStore flows = store switch
+    {
+        "memory" => new InMemoryFlowStore(),
+        "postgres" => new FlowMachine.Postgres.PostgresFlowStore(new FlowMachine.Postgres.PostgresStoreOptions { ConnectionString = pg!.ConnectionString }),
+        _ => new SqliteFlowStore(new SqliteStoreOptions { Path = Path.Combine(folder, "one.db") }),
+    };
     await flows.InitializeAsync(default);
     await using var engine = new FlowEngine(flows, new TaskRegistry().AddBuiltIns());
     var warm = await engine.StartAsync(new StartFlowRequest { SpecText = Linear(1000) });
@@ -205,6 +221,42 @@ async Task<(TimeSpan Elapsed, FlowView View)> SingleFlowAsync(string store, int 
 
     Directory.Delete(folder, true);
     return (elapsed, view);
+}
+
+async Task ScaleOutAsync(int processes, int flowCount, int steps)
+{
+    await using var database = await PgDatabase.CreateAsync(PgDatabase.Server!);
+    var flows = new FlowMachine.Postgres.PostgresFlowStore(new FlowMachine.Postgres.PostgresStoreOptions { ConnectionString = database.ConnectionString });
+    await flows.InitializeAsync(default);
+    await using (var engine = new FlowEngine(flows, new TaskRegistry().AddBuiltIns()))
+    {
+        await using var workers = await WorkerProcesses.StartAsync(database.ConnectionString, processes, concurrency: 32);
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForAsync(0, flowCount, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, ct) =>
+            await engine.StartAsync(new StartFlowRequest { SpecText = Linear(steps) }, ct));
+        var started = clock.Elapsed;
+        var deadline = DateTime.UtcNow.AddMinutes(10);
+        while ((await flows.CountFlowsByStateAsync(null, default))[FlowState.Completed] < flowCount)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{flowCount} flows did not complete in 10 minutes with {processes} worker processes");
+            }
+
+            await Task.Delay(25);
+        }
+
+        var elapsed = clock.Elapsed;
+        Report("postgres", $"{processes} worker process(es), {flowCount} x {steps} steps", new()
+        {
+            ["steps_per_s"] = flowCount * steps / elapsed.TotalSeconds,
+            ["flows_per_s"] = flowCount / elapsed.TotalSeconds,
+            ["start_all_s"] = started.TotalSeconds,
+            ["worker_peak_mb"] = workers.PeakWorkingSetMb(),
+        });
+    }
+
+    await flows.DisposeAsync();
 }
 
 async Task WaitingFlowsAsync(int count)
