@@ -1,10 +1,5 @@
-using System.Diagnostics;
-using FlowMachine.BuiltIns;
-using FlowMachine.Engine;
-using FlowMachine.Registry;
 using FlowMachine.Sqlite;
 using FlowMachine.Storage;
-using FlowMachine.TestHost;
 
 namespace FlowMachine.Hosting.Tests;
 
@@ -24,10 +19,11 @@ public sealed class CrashTests : IDisposable
         var db = temp.File("flows.db");
         var record = temp.File("executions.log");
         File.WriteAllText(record, "");
-        var ids = await StartFlowsAsync(db);
+        // Steps sleep 50 ms and commit in about 1: at any moment most of them are in flight.
+        var ids = await RecordingWorkers.StartFlowsAsync(db, Flows, StepsPerFlow, ms: 50);
 
         // First worker: killed with SIGKILL while steps are in flight.
-        using (var first = StartWorker(db, record))
+        using (var first = RecordingWorkers.Start(db, record, Concurrency, leaseSeconds: 2))
         {
             await WaitUntilAsync(() => File.ReadAllLines(record).Length >= 60, "the first worker to record 60 executions");
             first.Kill(entireProcessTree: true); // SIGKILL on Linux: no cleanup, no release
@@ -40,7 +36,7 @@ public sealed class CrashTests : IDisposable
         // Second worker on the same file finishes everything once the dead worker's leases expire.
         await using (var store = new SqliteFlowStore(new SqliteStoreOptions { Path = db }))
         {
-            using var second = StartWorker(db, record);
+            using var second = RecordingWorkers.Start(db, record, Concurrency, leaseSeconds: 2);
             try
             {
                 await store.InitializeAsync(default);
@@ -52,10 +48,7 @@ public sealed class CrashTests : IDisposable
                 await second.WaitForExitAsync();
             }
 
-            var runs = File.ReadAllLines(record)
-                .Select(l => l.Split('/'))
-                .GroupBy(p => (Flow: p[0], Step: p[1]), p => int.Parse(p[2], System.Globalization.CultureInfo.InvariantCulture))
-                .ToDictionary(g => g.Key, g => g.ToList());
+            var runs = RecordingWorkers.Read(record);
 
             var rerun = 0;
             foreach (var id in ids)
@@ -80,44 +73,6 @@ public sealed class CrashTests : IDisposable
             // Only the steps that were in flight in the killed worker ran again, each with attempt 2.
             Assert.InRange(rerun, 1, Concurrency);
         }
-    }
-
-    private static async Task<List<string>> StartFlowsAsync(string db)
-    {
-        await using var store = new SqliteFlowStore(new SqliteStoreOptions { Path = db });
-        await store.InitializeAsync(default);
-        var registry = new TaskRegistry().AddBuiltIns().Register<RecordTask>();
-        await using var engine = new FlowEngine(store, registry);
-        var spec = "tasks: [" + string.Join(", ", Enumerable.Range(0, StepsPerFlow).Select(i => $"{{ key: s{i}, task_type: record.Step, task_params: {{ ms: 15 }} }}")) + "]";
-        var ids = new List<string>();
-        for (var i = 0; i < Flows; i++)
-        {
-            ids.Add((await engine.StartAsync(new StartFlowRequest { SpecText = spec })).Flow.Id);
-        }
-
-        return ids;
-    }
-
-    private static Process StartWorker(string db, string record)
-    {
-        var host = Path.Combine(AppContext.BaseDirectory, "FlowMachine.TestHost.dll");
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(host);
-        info.ArgumentList.Add(db);
-        info.ArgumentList.Add(Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        info.ArgumentList.Add("2");
-        info.Environment["FLOWMACHINE_RECORD"] = record;
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the worker process");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
     }
 
     private static Task WaitUntilAsync(Func<bool> condition, string what, double seconds = 60) =>

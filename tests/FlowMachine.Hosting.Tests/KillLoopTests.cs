@@ -1,11 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using FlowMachine.BuiltIns;
-using FlowMachine.Engine;
-using FlowMachine.Registry;
 using FlowMachine.Sqlite;
 using FlowMachine.Storage;
-using FlowMachine.TestHost;
 using Xunit.Abstractions;
 
 namespace FlowMachine.Hosting.Tests;
@@ -28,12 +24,12 @@ public sealed class KillLoopTests(ITestOutputHelper output) : IDisposable
         var record = temp.File("executions.log");
         File.WriteAllText(record, "");
         var clock = Stopwatch.StartNew();
-        var ids = await StartFlowsAsync(db);
+        var ids = await RecordingWorkers.StartFlowsAsync(db, Flows, StepsPerFlow, ms: 2);
         var random = new Random(20261123);
 
         for (var kill = 0; kill < Kills; kill++)
         {
-            using var worker = StartWorker(db, record);
+            using var worker = RecordingWorkers.Start(db, record, Concurrency, leaseSeconds: 1);
             await Task.Delay(random.Next(200, 700));
             worker.Kill(entireProcessTree: true);
             await worker.WaitForExitAsync();
@@ -42,7 +38,7 @@ public sealed class KillLoopTests(ITestOutputHelper output) : IDisposable
         var killedAt = File.ReadAllLines(record).Length;
         await using var store = new SqliteFlowStore(new SqliteStoreOptions { Path = db });
         await store.InitializeAsync(default);
-        using (var last = StartWorker(db, record))
+        using (var last = RecordingWorkers.Start(db, record, Concurrency, leaseSeconds: 1))
         {
             try
             {
@@ -60,10 +56,7 @@ public sealed class KillLoopTests(ITestOutputHelper output) : IDisposable
             }
         }
 
-        var runs = File.ReadAllLines(record)
-            .Select(l => l.Split('/'))
-            .GroupBy(p => (Flow: p[0], Step: p[1]), p => int.Parse(p[2], CultureInfo.InvariantCulture))
-            .ToDictionary(g => g.Key, g => g.ToList());
+        var runs = RecordingWorkers.Read(record);
         var rerun = 0;
         var executions = 0;
         foreach (var id in ids)
@@ -88,36 +81,5 @@ public sealed class KillLoopTests(ITestOutputHelper output) : IDisposable
         Assert.InRange(rerun, 1, Kills * Concurrency);
         output.WriteLine($"{Flows} flows x {StepsPerFlow} steps, {Kills} SIGKILLs: {executions} executions for {Flows * StepsPerFlow} steps, " +
             $"{rerun} steps re-run after a kill, {killedAt} executions before the last worker, {clock.Elapsed.TotalSeconds:0.0} s in all");
-    }
-
-    private static async Task<List<string>> StartFlowsAsync(string db)
-    {
-        await using var store = new SqliteFlowStore(new SqliteStoreOptions { Path = db });
-        await store.InitializeAsync(default);
-        await using var engine = new FlowEngine(store, new TaskRegistry().AddBuiltIns().Register<RecordTask>());
-        var spec = "tasks: [" + string.Join(", ", Enumerable.Range(0, StepsPerFlow).Select(i => $"{{ key: s{i}, task_type: record.Step, task_params: {{ ms: 2 }} }}")) + "]";
-        var ids = new List<string>(Flows);
-        for (var i = 0; i < Flows; i++)
-        {
-            ids.Add((await engine.StartAsync(new StartFlowRequest { SpecText = spec })).Flow.Id);
-        }
-
-        return ids;
-    }
-
-    private static Process StartWorker(string db, string record)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "FlowMachine.TestHost.dll"));
-        info.ArgumentList.Add(db);
-        info.ArgumentList.Add(Concurrency.ToString(CultureInfo.InvariantCulture));
-        info.ArgumentList.Add("1");
-        info.Environment["FLOWMACHINE_RECORD"] = record;
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the worker process");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
     }
 }
