@@ -317,7 +317,7 @@ public sealed class FlowEngine : IAsyncDisposable
         var claimed = await Store.ClaimFlowAsync(flowId, Owner, Now, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
         if (claimed is not null)
         {
-            await RunClaimedAsync(claimed, tick: true, cancellationToken).ConfigureAwait(false);
+            ThrowIfFaulted(await RunClaimedAsync(claimed, tick: true, cancellationToken).ConfigureAwait(false));
         }
 
         return await GetAsync(flowId, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"Flow {flowId} does not exist.");
@@ -337,7 +337,8 @@ public sealed class FlowEngine : IAsyncDisposable
             var claimed = await Store.ClaimFlowAsync(flowId, Owner, Now, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
             if (claimed is not null)
             {
-                await RunClaimedAsync(claimed, tick: false, cancellationToken).ConfigureAwait(false);
+                // A store error must reach the caller: trying again at once would only fail again.
+                ThrowIfFaulted(await RunClaimedAsync(claimed, tick: false, cancellationToken).ConfigureAwait(false));
                 continue;
             }
 
@@ -352,7 +353,11 @@ public sealed class FlowEngine : IAsyncDisposable
             var others = await Store.ClaimDueAsync(Owner, 16, Now, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
             if (others.Count > 0)
             {
-                await Task.WhenAll(others.Select(o => RunClaimedAsync(o, tick: false, cancellationToken))).ConfigureAwait(false);
+                foreach (var fault in await Task.WhenAll(others.Select(o => RunClaimedAsync(o, tick: false, cancellationToken))).ConfigureAwait(false))
+                {
+                    ThrowIfFaulted(fault);
+                }
+
                 continue;
             }
 
@@ -377,6 +382,14 @@ public sealed class FlowEngine : IAsyncDisposable
         return await GetAsync(flowId, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"Flow {flowId} does not exist.");
     }
 
+    private static void ThrowIfFaulted(Exception? fault)
+    {
+        if (fault is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(fault);
+        }
+    }
+
     /// <summary>A step attempt in flight (<see cref="Task"/>) or already finished synchronously (<see cref="Done"/>).</summary>
     private sealed record RunningStep(Task<StepExecution>? Task, CancellationTokenSource Cancel, StepExecution Done)
     {
@@ -390,8 +403,10 @@ public sealed class FlowEngine : IAsyncDisposable
     /// next ones as each finishes, committing every transition before anything else happens. Returns
     /// when the flow ends or pauses (the lease is released) or, with <paramref name="tick"/>, after one round.
     /// </summary>
-    internal async Task RunClaimedAsync(ClaimedFlow claimed, bool tick, CancellationToken stop)
+    /// <returns>The unexpected error that stopped the run (already reported through <see cref="Faulted"/>), or null.</returns>
+    internal async Task<Exception?> RunClaimedAsync(ClaimedFlow claimed, bool tick, CancellationToken stop)
     {
+        Exception? fault = null;
         var flowId = claimed.Flow.Id;
         using var lost = new CancellationTokenSource();
         held[flowId] = lost;
@@ -432,7 +447,7 @@ public sealed class FlowEngine : IAsyncDisposable
                         Signal.Notify(); // a command came in as we let go: pick the flow up again
                     }
 
-                    return;
+                    return null;
                 }
 
                 foreach (var (index, attempt) in starts)
@@ -503,6 +518,7 @@ public sealed class FlowEngine : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            fault = ex;
             Faulted?.Invoke(flowId, ex);
         }
         finally
@@ -514,6 +530,8 @@ public sealed class FlowEngine : IAsyncDisposable
 
             held.TryRemove(new KeyValuePair<string, CancellationTokenSource>(flowId, lost));
         }
+
+        return fault;
     }
 
     private void OnCommitted(FlowTransition transition)
