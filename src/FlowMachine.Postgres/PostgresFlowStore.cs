@@ -42,6 +42,7 @@ public sealed class PostgresFlowStore : IFlowStore, IStoreNotifications, IAsyncD
     private readonly PostgresListener listener;
     private readonly string channel;
     private long retries;
+    private int disposed;
 
     /// <summary>A store on the database of <see cref="PostgresStoreOptions.ConnectionString"/>; nothing is opened before use.</summary>
     public PostgresFlowStore(PostgresStoreOptions options)
@@ -107,9 +108,15 @@ public sealed class PostgresFlowStore : IFlowStore, IStoreNotifications, IAsyncD
     /// <inheritdoc/>
     public IDisposable Subscribe(Action onWork) => listener.Subscribe(onWork);
 
-    /// <summary>Writes queued commits, stops listening and closes every connection.</summary>
+    /// <summary>Writes queued commits, stops listening and closes every connection; later calls do nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        // Idempotent: a container that hands the store out under two service types disposes it twice.
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
         await committer.DisposeAsync().ConfigureAwait(false);
         await listener.DisposeAsync().ConfigureAwait(false);
         await dataSource.DisposeAsync().ConfigureAwait(false);
