@@ -27,6 +27,11 @@ public sealed class PostgresFlowStore : IFlowStore, IStoreNotifications, IAsyncD
         "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires WHERE id = @id AND next_run_at <= @now " +
         "AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at IS NULL OR lease_expires_at <= @now) RETURNING " + FlowColumns;
 
+    // A waiting step holding the token, unless the token was taken already.
+    private const string FindTokenSql =
+        "SELECT flow_id, key, started_at FROM steps WHERE resume_token = @token AND state = 'WAITING' " +
+        "AND NOT EXISTS (SELECT 1 FROM used_resume_tokens WHERE token = @token) LIMIT 1";
+
     private const string RoutineColumns = "name, version, spec_json, owner, created_at";
 
     private readonly PostgresStoreOptions options;
@@ -37,6 +42,7 @@ public sealed class PostgresFlowStore : IFlowStore, IStoreNotifications, IAsyncD
     private readonly PostgresListener listener;
     private readonly string channel;
     private long retries;
+    private int disposed;
 
     /// <summary>A store on the database of <see cref="PostgresStoreOptions.ConnectionString"/>; nothing is opened before use.</summary>
     public PostgresFlowStore(PostgresStoreOptions options)
@@ -102,9 +108,15 @@ public sealed class PostgresFlowStore : IFlowStore, IStoreNotifications, IAsyncD
     /// <inheritdoc/>
     public IDisposable Subscribe(Action onWork) => listener.Subscribe(onWork);
 
-    /// <summary>Writes queued commits, stops listening and closes every connection.</summary>
+    /// <summary>Writes queued commits, stops listening and closes every connection; later calls do nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        // Idempotent: a container that hands the store out under two service types disposes it twice.
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
         await committer.DisposeAsync().ConfigureAwait(false);
         await listener.DisposeAsync().ConfigureAwait(false);
         await dataSource.DisposeAsync().ConfigureAwait(false);
@@ -113,8 +125,11 @@ public sealed class PostgresFlowStore : IFlowStore, IStoreNotifications, IAsyncD
 
     // Plumbing ---------------------------------------------------------------------------------
 
-    /// <summary>Runs <paramref name="work"/> on a pooled connection, again on a fresh one after a transient error.</summary>
-    private async ValueTask<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Runs <paramref name="work"/> on a pooled connection, again on a fresh one after a transient error
+    /// (also used by <see cref="PostgresUserStore"/>).
+    /// </summary>
+    internal async ValueTask<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
         await retry.ExecuteAsync(
             async ct =>
             {
@@ -123,10 +138,10 @@ public sealed class PostgresFlowStore : IFlowStore, IStoreNotifications, IAsyncD
             },
             cancellationToken).ConfigureAwait(false);
 
-    private ValueTask<List<T>> QueryAsync<T>(string sql, Action<NpgsqlParameterCollection> bind, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken) =>
+    internal ValueTask<List<T>> QueryAsync<T>(string sql, Action<NpgsqlParameterCollection> bind, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken) =>
         RunAsync((connection, ct) => QueryAsync(connection, null, sql, bind, read, ct), cancellationToken);
 
-    private static async Task<List<T>> QueryAsync<T>(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, Action<NpgsqlParameterCollection> bind, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    internal static async Task<List<T>> QueryAsync<T>(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, Action<NpgsqlParameterCollection> bind, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {
         await using var cmd = new NpgsqlCommand(sql, connection, tx);
         bind(cmd.Parameters);
@@ -390,12 +405,58 @@ public sealed class PostgresFlowStore : IFlowStore, IStoreNotifications, IAsyncD
     /// <inheritdoc/>
     public async ValueTask<(string FlowId, string StepKey)?> FindResumeTokenAsync(string token, CancellationToken cancellationToken)
     {
-        var hits = await QueryAsync(
-            "SELECT flow_id, key FROM steps WHERE resume_token = @token AND state = 'WAITING' LIMIT 1",
-            p => p.Add(P("token", token)),
-            r => (r.GetString(0), r.GetString(1)),
-            cancellationToken).ConfigureAwait(false);
+        var hits = await QueryAsync(FindTokenSql, p => p.Add(P("token", token)), r => (r.GetString(0), r.GetString(1)), cancellationToken).ConfigureAwait(false);
         return hits.Count == 0 ? null : hits[0];
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<ResumeTokenUse> ConsumeResumeTokenAsync(string token, DateTimeOffset now, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return RunAsync(async (connection, ct) =>
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+
+            // FOR UPDATE: a concurrent taker waits here, then re-reads the row and finds the token gone.
+            var hits = await QueryAsync(connection, tx, FindTokenSql + " FOR UPDATE", p => p.Add(P("token", token)),
+                r => (FlowId: r.GetString(0), StepKey: r.GetString(1), StartedAt: r.IsDBNull(2) ? (long?)null : r.GetInt64(2)), ct).ConfigureAwait(false);
+            if (hits.Count == 0)
+            {
+                return ResumeTokenUse.NotFound;
+            }
+
+            var (flowId, stepKey, started) = hits[0];
+            if (started is { } ms && now - Time(ms) >= lifetime)
+            {
+                return new ResumeTokenUse(ResumeTokenStatus.Expired, flowId, stepKey);
+            }
+
+            // The primary key is the last word: only one transaction ever inserts the token.
+            List<NpgsqlBatchCommand> take =
+            [
+                TokenCommand("INSERT INTO used_resume_tokens (token, flow_id, step_key, used_at) VALUES (@token, @flow, @step, @at) ON CONFLICT (token) DO NOTHING", token, flowId, stepKey, now),
+                TokenCommand("UPDATE steps SET resume_token = NULL WHERE flow_id = @flow AND key = @step AND resume_token = @token", token, flowId, stepKey, now),
+            ];
+            var counts = await ExecuteBatchAsync(connection, tx, take, ct).ConfigureAwait(false);
+            if (counts[0] != 1)
+            {
+                await tx.RollbackAsync(ct).ConfigureAwait(false);
+                return ResumeTokenUse.NotFound;
+            }
+
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return new ResumeTokenUse(ResumeTokenStatus.Consumed, flowId, stepKey);
+        }, cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand TokenCommand(string sql, string token, string flowId, string stepKey, DateTimeOffset at)
+    {
+        var cmd = Command(sql);
+        cmd.Parameters.Add(P("token", token));
+        cmd.Parameters.Add(P("flow", flowId));
+        cmd.Parameters.Add(P("step", stepKey));
+        cmd.Parameters.Add(P("at", Ms(at)));
+        return cmd;
     }
 
     // Claiming -------------------------------------------------------------------------------

@@ -119,6 +119,33 @@ internal static class PostgresSchema
         END
         $fn$;
         """,
+
+        // 2: users and their API keys; keys are stored only as SHA-256 hashes.
+        """
+        CREATE TABLE users (
+            name        text COLLATE "C" NOT NULL PRIMARY KEY,
+            is_admin    boolean NOT NULL,
+            created_at  bigint  NOT NULL
+        );
+
+        CREATE TABLE api_keys (
+            key_hash    bytea   NOT NULL PRIMARY KEY,
+            prefix      text    NOT NULL,
+            user_name   text COLLATE "C" NOT NULL REFERENCES users (name),
+            created_at  bigint  NOT NULL
+        );
+        CREATE INDEX api_keys_user ON api_keys (user_name);
+        """,
+
+        // 3: resume tokens once taken; a commit that still carries one cannot make it usable again.
+        """
+        CREATE TABLE used_resume_tokens (
+            token       text COLLATE "C" NOT NULL PRIMARY KEY,
+            flow_id     text COLLATE "C" NOT NULL,
+            step_key    text COLLATE "C" NOT NULL,
+            used_at     bigint NOT NULL
+        );
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

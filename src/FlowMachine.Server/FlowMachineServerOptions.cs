@@ -6,7 +6,10 @@ public sealed class FlowMachineServerOptions
     /// <summary>The environment variable that supplies the admin API key.</summary>
     public const string AdminKeyVariable = "FLOWMACHINE_ADMIN_KEY";
 
-    /// <summary>The SQLite database file (created when missing).</summary>
+    /// <summary>
+    /// The database: a SQLite file (created when missing), or a <c>postgres://</c> URL or Npgsql connection
+    /// string for PostgreSQL, where many servers and workers may share one database.
+    /// </summary>
     public string DbPath { get; set; } = "./flowmachine.db";
 
     /// <summary>Where Kestrel listens; <c>http://127.0.0.1:0</c> picks a free port.</summary>
@@ -39,6 +42,12 @@ public sealed class FlowMachineServerOptions
     /// <summary>How often the worker looks at the store when nothing wakes it.</summary>
     public TimeSpan? PollInterval { get; set; }
 
+    /// <summary>
+    /// How long a resume URL stays usable, counted from when its step started; an older token is refused
+    /// with 410 Gone.
+    /// </summary>
+    public TimeSpan ResumeTokenLifetime { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>Whether to log to the console.</summary>
     public bool ConsoleLogging { get; set; } = true;
 
@@ -64,6 +73,11 @@ public sealed class FlowMachineServerOptions
         if (StreamRecheckInterval <= TimeSpan.Zero)
         {
             problems.Add($"StreamRecheckInterval must be positive (was {StreamRecheckInterval}).");
+        }
+
+        if (ResumeTokenLifetime <= TimeSpan.Zero)
+        {
+            problems.Add($"ResumeTokenLifetime must be positive (was {ResumeTokenLifetime}).");
         }
 
         return problems;

@@ -1,9 +1,9 @@
 using FlowMachine.Examples;
 using FlowMachine.Hosting;
+using FlowMachine.Postgres;
 using FlowMachine.Server.Auth;
 using FlowMachine.Server.Errors;
 using FlowMachine.Server.Metrics;
-using FlowMachine.Server.Resume;
 using FlowMachine.Sqlite;
 using FlowMachine.Storage;
 using Microsoft.AspNetCore.Authentication;
@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowMachine.Server;
 
-/// <summary>Adds the FlowMachine server's services: engine and worker on SQLite, users, auth, errors, OpenAPI, metrics.</summary>
+/// <summary>Adds the FlowMachine server's services: engine and worker on SQLite or PostgreSQL, users, auth, errors, OpenAPI, metrics.</summary>
 public static class ServerServiceCollectionExtensions
 {
     /// <summary>Registers everything <see cref="ServerEndpointRouteBuilderExtensions.MapFlowMachine"/> needs.</summary>
@@ -27,7 +27,19 @@ public static class ServerServiceCollectionExtensions
         }
 
         services.AddSingleton(options);
-        services.AddSingleton(_ => new SqliteFlowStore(new SqliteStoreOptions { Path = Path.GetFullPath(options.DbPath) }));
+        // One setting picks the database: a postgres:// URL or connection string means PostgreSQL, else a SQLite file.
+        var onPostgres = PostgresStoreOptions.IsPostgres(options.DbPath);
+        if (onPostgres)
+        {
+            services.AddSingleton(_ => new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = options.DbPath }));
+            services.AddSingleton<IUserStore>(sp => new PostgresUserStore(sp.GetRequiredService<PostgresFlowStore>()));
+        }
+        else
+        {
+            services.AddSingleton(_ => new SqliteFlowStore(new SqliteStoreOptions { Path = Path.GetFullPath(options.DbPath) }));
+            services.AddSingleton<IUserStore>(sp => new SqliteUserStore(sp.GetRequiredService<SqliteFlowStore>()));
+        }
+
         var flowMachine = services.AddFlowMachine(o =>
         {
             o.RunWorker = options.RunWorker;
@@ -45,15 +57,13 @@ public static class ServerServiceCollectionExtensions
             {
                 o.TaskFolders.Add(folder);
             }
-        }).UseStore(sp => sp.GetRequiredService<SqliteFlowStore>());
+        }).UseStore(sp => onPostgres ? sp.GetRequiredService<PostgresFlowStore>() : sp.GetRequiredService<SqliteFlowStore>());
         if (options.Examples)
         {
             flowMachine.AddTasks(ExampleTasks.Assembly);
         }
 
-        services.AddSingleton<IUserStore>(sp => new SqliteUserStore(sp.GetRequiredService<SqliteFlowStore>()));
         services.AddHostedService<AdminBootstrap>();
-        services.AddSingleton<ResumeTokenLedger>();
         services.AddSingleton<PrometheusMetrics>();
 
         services.AddAuthentication(ApiKeyDefaults.Scheme)

@@ -122,6 +122,16 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX api_keys_user ON api_keys (user_name);
         """,
+
+        // 3: resume tokens once taken; a commit that still carries one cannot make it usable again.
+        """
+        CREATE TABLE used_resume_tokens (
+            token       TEXT    NOT NULL PRIMARY KEY,
+            flow_id     TEXT    NOT NULL,
+            step_key    TEXT    NOT NULL,
+            used_at     INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

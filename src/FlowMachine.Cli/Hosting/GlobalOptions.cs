@@ -13,7 +13,7 @@ internal sealed class GlobalOptions
 
     public Option<string?> Db { get; } = new("--db")
     {
-        Description = $"The SQLite database file (default: ${DbVariable} or {DefaultDb}).",
+        Description = $"The SQLite database file, or a postgres:// URL or connection string (default: ${DbVariable} or {DefaultDb}).",
         HelpName = "PATH",
         Recursive = true,
     };

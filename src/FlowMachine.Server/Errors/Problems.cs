@@ -39,6 +39,8 @@ internal static class Problems
 
     public static ProblemHttpResult NotFound(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
+    public static ProblemHttpResult Gone(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status410Gone, title: "Gone");
+
     public static ProblemHttpResult Conflict(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
 
     public static ProblemHttpResult FlowNotFound(string flowId) => NotFound($"flow {flowId} does not exist");

@@ -12,7 +12,7 @@ namespace FlowMachine.Server.Resume;
 
 /// <summary>
 /// <c>POST /api/v1/resume/{token}</c>: a callback URL for other systems. The unguessable token stands in
-/// for the API key; it pushes the one waiting step that holds it, once.
+/// for the API key; it pushes the one waiting step that holds it, once, and only within its lifetime.
 /// </summary>
 internal static class ResumeEndpoints
 {
@@ -24,26 +24,31 @@ internal static class ResumeEndpoints
             .WithSummary("Push the waiting step holding this single-use token; no API key needed.");
 
     private static async Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> ResumeAsync(
-        string token, [FromBody] ValueBody? body, IFlowStore store, IFlowClient client, ResumeTokenLedger ledger, CancellationToken cancellationToken)
+        string token,
+        [FromBody] ValueBody? body,
+        IFlowStore store,
+        IFlowClient client,
+        FlowMachineServerOptions options,
+        TimeProvider time,
+        CancellationToken cancellationToken)
     {
-        var found = await store.FindResumeTokenAsync(token, cancellationToken).ConfigureAwait(false);
-        if (found is not { } step)
+        // Taken in the store, not in this process: of all servers on the database only one caller wins.
+        var use = await store.ConsumeResumeTokenAsync(token, time.GetUtcNow(), options.ResumeTokenLifetime, cancellationToken).ConfigureAwait(false);
+        switch (use.Status)
         {
-            return Problems.NotFound("no waiting step holds this resume token; it was used already or never existed");
+            case ResumeTokenStatus.Expired:
+                return Problems.Gone("this resume token has expired; push the step with an API key instead");
+            case ResumeTokenStatus.NotFound:
+                return Problems.NotFound("no waiting step holds this resume token; it was used already or never existed");
         }
 
-        if (!ledger.TryUse(token))
-        {
-            return Problems.Conflict("this resume token has been used already");
-        }
-
-        var result = await client.PushAsync(step.FlowId, body?.Value, step.StepKey, "resume-url", cancellationToken).ConfigureAwait(false);
+        var result = await client.PushAsync(use.FlowId!, body?.Value, use.StepKey, "resume-url", cancellationToken).ConfigureAwait(false);
         if (result.Status != CommandStatus.Accepted)
         {
-            ledger.Release(token);
+            // The token stays spent: the step moved on (cancelled, say) between the take and the push.
             return Problems.Command(result);
         }
 
-        return TypedResults.Accepted($"/api/v1/flows/{Uri.EscapeDataString(step.FlowId)}", new CommandAccepted(step.FlowId, "resume"));
+        return TypedResults.Accepted($"/api/v1/flows/{Uri.EscapeDataString(use.FlowId!)}", new CommandAccepted(use.FlowId!, "resume"));
     }
 }

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
+using FlowMachine.Postgres;
 using FlowMachine.Server;
 
 namespace FlowMachine.Cli.Commands.Serve;
 
-/// <summary><c>flowmachine serve</c>: the REST API and a worker in one process, on the SQLite file, until Ctrl+C.</summary>
+/// <summary><c>flowmachine serve</c>: the REST API and a worker in one process, on the SQLite file or PostgreSQL, until Ctrl+C.</summary>
 internal static class ServeCommand
 {
     public const string DefaultUrl = "http://localhost:5080";
@@ -25,7 +26,7 @@ internal static class ServeCommand
             var settings = global.Read(parse);
             var options = new FlowMachineServerOptions
             {
-                DbPath = Path.GetFullPath(settings.DbPath),
+                DbPath = PostgresStoreOptions.IsPostgres(settings.DbPath) ? settings.DbPath : Path.GetFullPath(settings.DbPath),
                 Examples = settings.Examples,
                 Concurrency = parse.GetValue(concurrency),
                 KeyOutput = io.Out,
@@ -50,7 +51,9 @@ internal static class ServeCommand
                 throw new UsageException(string.Join(" ", problems));
             }
 
-            await io.Err.WriteLineAsync($"serving {options.DbPath}; Ctrl+C stops it").ConfigureAwait(false);
+            // A connection string may hold a password: never echo it.
+            var database = PostgresStoreOptions.IsPostgres(options.DbPath) ? "the PostgreSQL database" : options.DbPath;
+            await io.Err.WriteLineAsync($"serving {database}; Ctrl+C stops it").ConfigureAwait(false);
             await FlowMachineServer.RunAsync(
                 options,
                 addresses =>

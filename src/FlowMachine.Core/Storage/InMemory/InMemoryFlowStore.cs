@@ -24,6 +24,9 @@ public sealed class InMemoryFlowStore : IFlowStore
     // Newest-first listing walks this backwards.
     private readonly SortedSet<(long Ticks, string Id)> byCreated = new(DueKeyComparer.Instance);
     private readonly Dictionary<string, (string FlowId, string StepKey)> resumeTokens = new(StringComparer.Ordinal);
+
+    // Tokens taken by ConsumeResumeTokenAsync: a later commit that still carries one cannot revive it.
+    private readonly HashSet<string> usedResumeTokens = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, List<RoutineRecord>> routines = new(StringComparer.Ordinal);
     private long nextCommandId;
     private long nextEventId;
@@ -297,17 +300,53 @@ public sealed class InMemoryFlowStore : IFlowStore
         lock (gate)
         {
             // The index may still point at a step that moved on; only a waiting step counts.
-            if (resumeTokens.TryGetValue(token, out var hit)
-                && flows.TryGetValue(hit.FlowId, out var entry)
-                && entry.Steps.TryGetValue(hit.StepKey, out var step)
-                && step.State == StepState.Waiting
-                && string.Equals(step.ResumeToken, token, StringComparison.Ordinal))
+            return ValueTask.FromResult(FindWaitingStep(token) is { } found ? ((string, string)?)(found.FlowId, found.Step.Key) : null);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<ResumeTokenUse> ConsumeResumeTokenAsync(string token, DateTimeOffset now, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (gate)
+        {
+            if (FindWaitingStep(token) is not { } found)
             {
-                return ValueTask.FromResult<(string, string)?>(hit);
+                return ValueTask.FromResult(ResumeTokenUse.NotFound);
             }
 
-            return ValueTask.FromResult<(string, string)?>(null);
+            if (found.Step.StartedAt is { } started && now - started >= lifetime)
+            {
+                return ValueTask.FromResult(new ResumeTokenUse(ResumeTokenStatus.Expired, found.FlowId, found.Step.Key));
+            }
+
+            usedResumeTokens.Add(token);
+            resumeTokens.Remove(token);
+
+            // Replaced, not edited: records already handed out must not change under their holders.
+            var cleared = found.Step.ShallowCopy();
+            cleared.ResumeToken = null;
+            flows[found.FlowId].Steps[cleared.Key] = cleared;
+            return ValueTask.FromResult(new ResumeTokenUse(ResumeTokenStatus.Consumed, found.FlowId, cleared.Key));
         }
+    }
+
+    /// <summary>The waiting step holding an unused token; call under the lock.</summary>
+    private (string FlowId, StepRecord Step)? FindWaitingStep(string token)
+    {
+        // The index may still point at a step that moved on; only a waiting step counts.
+        if (!usedResumeTokens.Contains(token)
+            && resumeTokens.TryGetValue(token, out var hit)
+            && flows.TryGetValue(hit.FlowId, out var entry)
+            && entry.Steps.TryGetValue(hit.StepKey, out var step)
+            && step.State == StepState.Waiting
+            && string.Equals(step.ResumeToken, token, StringComparison.Ordinal))
+        {
+            return (hit.FlowId, step);
+        }
+
+        return null;
     }
 
     // Claiming -------------------------------------------------------------------------------
