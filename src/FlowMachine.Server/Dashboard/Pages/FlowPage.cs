@@ -135,7 +135,7 @@ internal static class FlowPage
 
         if (flow.State == FlowState.Completed)
         {
-            html.Append($"<section class=\"alert notice\" aria-label=\"Flow result\"><strong>Completed.</strong> Result: <pre class=\"inline\">{Html.E(Html.Json(flow.Result))}</pre></section>");
+            html.Append($"<section class=\"alert notice\" aria-label=\"Flow result\"><strong>Completed.</strong> The flow's result:<pre>{Html.E(Html.Json(flow.Result))}</pre></section>");
         }
 
         html.Append($"""<section class="card" aria-labelledby="tl-h"><h2 id="tl-h">Timeline</h2>{FlowTimeline.Render(view, engine.Options.Time.GetUtcNow())}</section>""");
