@@ -1,4 +1,5 @@
 using FlowMachine.Server.Errors;
+using FlowMachine.Server.Dashboard.Overview;
 using FlowMachine.Server.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,7 @@ public static class ServerApplicationBuilderExtensions
 
         // Created now so the meter is heard from the first step on, not from the first scrape.
         app.ApplicationServices.GetRequiredService<PrometheusMetrics>();
+        app.ApplicationServices.GetRequiredService<StepRate>();
         app.UseExceptionHandler();
         app.UseMiddleware<BodyLimitMiddleware>();
         app.UseAuthentication();

@@ -1,3 +1,4 @@
+using FlowMachine.Server.Dashboard;
 using FlowMachine.Server.Flows;
 using FlowMachine.Server.Health;
 using FlowMachine.Server.Resume;
@@ -13,7 +14,7 @@ public static class ServerEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps <c>/api/v1</c> (routines, tasks, flows and their verbs; API key required), the resume route,
-    /// <c>/healthz</c>, <c>/metrics</c> and <c>/openapi/v1.json</c>. Needs <see cref="ServerServiceCollectionExtensions.AddFlowMachineServer"/>.
+    /// <c>/healthz</c>, <c>/metrics</c>, <c>/openapi/v1.json</c> and the dashboard at <c>/</c>. Needs <see cref="ServerServiceCollectionExtensions.AddFlowMachineServer"/>.
     /// </summary>
     public static IEndpointRouteBuilder MapFlowMachine(this IEndpointRouteBuilder endpoints)
     {
@@ -26,6 +27,7 @@ public static class ServerEndpointRouteBuilderExtensions
         ResumeEndpoints.Map(endpoints);
         HealthEndpoints.Map(endpoints);
         endpoints.MapOpenApi().RequireAuthorization();
+        DashboardEndpoints.Map(endpoints);
         return endpoints;
     }
 }

@@ -2,11 +2,14 @@ using FlowMachine.Examples;
 using FlowMachine.Hosting;
 using FlowMachine.Postgres;
 using FlowMachine.Server.Auth;
+using FlowMachine.Server.Dashboard;
+using FlowMachine.Server.Dashboard.Overview;
 using FlowMachine.Server.Errors;
 using FlowMachine.Server.Metrics;
 using FlowMachine.Sqlite;
 using FlowMachine.Storage;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -66,10 +69,23 @@ public static class ServerServiceCollectionExtensions
         services.AddHostedService<AdminBootstrap>();
         services.AddSingleton<PrometheusMetrics>();
 
+        services.AddSingleton<StepRate>();
+
+        // Bearer keys stay the default (the API); the dashboard's cookie is a second scheme that only its pages accept.
         services.AddAuthentication(ApiKeyDefaults.Scheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null)
+            .AddCookie(DashboardDefaults.Scheme, ConfigureSessionCookie);
         services.AddAuthorizationBuilder()
-            .AddPolicy(ApiKeyDefaults.AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(ApiKeyDefaults.AdminRole));
+            .AddPolicy(ApiKeyDefaults.AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(ApiKeyDefaults.AdminRole))
+            .AddPolicy(DashboardDefaults.Policy, p => p.AddAuthenticationSchemes(DashboardDefaults.Scheme).RequireAuthenticatedUser());
+        services.AddAntiforgery(o =>
+        {
+            o.FormFieldName = DashboardDefaults.CsrfField;
+            o.Cookie.Name = DashboardDefaults.CsrfCookie;
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
@@ -78,5 +94,28 @@ public static class ServerServiceCollectionExtensions
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi();
         return services;
+    }
+
+    private static void ConfigureSessionCookie(CookieAuthenticationOptions o)
+    {
+        o.Cookie.Name = DashboardDefaults.SessionCookie;
+        o.Cookie.HttpOnly = true;
+        o.Cookie.SameSite = SameSiteMode.Strict;
+        o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        o.ExpireTimeSpan = DashboardDefaults.SessionLifetime;
+        o.SlidingExpiration = true;
+        o.LoginPath = "/signin";
+        o.LogoutPath = "/signout";
+
+        // A session ends when its user is removed, not only when the cookie expires.
+        o.Events.OnValidatePrincipal = async context =>
+        {
+            var name = context.Principal?.Identity?.Name;
+            var users = context.HttpContext.RequestServices.GetRequiredService<IUserStore>();
+            if (name is null || await users.GetUserAsync(name, context.HttpContext.RequestAborted).ConfigureAwait(false) is null)
+            {
+                context.RejectPrincipal();
+            }
+        };
     }
 }

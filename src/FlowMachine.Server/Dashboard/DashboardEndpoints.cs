@@ -1,0 +1,53 @@
+using FlowMachine.Engine;
+using FlowMachine.Registry;
+using FlowMachine.Server.Auth;
+using FlowMachine.Server.Dashboard.Forms;
+using FlowMachine.Server.Dashboard.Pages;
+using FlowMachine.Server.Flows;
+using FlowMachine.Server.Resume;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace FlowMachine.Server.Dashboard;
+
+/// <summary>
+/// The dashboard's routes at <c>/</c>. Pages need the session cookie (the API's bearer keys do not open
+/// them, and the cookie does not open the API); every POST checks its antiforgery token.
+/// </summary>
+internal static class DashboardEndpoints
+{
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        DashboardAssets.Map(endpoints);
+        endpoints.MapGet("/signin", (HttpContext http, string? returnUrl) => SignIn.Page(http, returnUrl)).AllowAnonymous();
+        endpoints.MapPost("/signin", SignIn.PostAsync).AllowAnonymous();
+
+        var pages = endpoints.MapGroup(string.Empty).RequireAuthorization(DashboardDefaults.Policy).ExcludeFromDescription();
+        pages.MapPost("/signout", (Delegate)SignIn.SignOutAsync);
+        pages.MapGet("/", OverviewPage.RenderAsync);
+        pages.MapGet("/flows", FlowsPage.RenderAsync);
+        pages.MapGet("/flows/rows", FlowsPage.RowsAsync);
+        pages.MapGet("/flows/{id}", (HttpContext http, FlowEngine engine, string id, string? notice, CancellationToken ct) => FlowPage.RenderAsync(http, engine, id, notice, ct));
+        pages.MapGet("/flows/{id}/details", FlowPage.DetailsAsync);
+        pages.MapGet("/flows/{id}/live", LiveAsync);
+        pages.MapPost("/flows/{id}/{action:regex(^(push|submit|event|cancel|reset|position)$)}", FlowActions.HandleAsync);
+        pages.MapGet("/routines", (HttpContext http, FlowEngine engine, CancellationToken ct) => RoutinesPage.RenderAsync(http, engine.Store, ct));
+        pages.MapPost("/routines", RoutineForms.AddAsync);
+        pages.MapGet("/routines/{name}", (HttpContext http, FlowEngine engine, string name, int? version, CancellationToken ct) => RoutinePage.RenderAsync(http, engine.Store, name, version, ct));
+        pages.MapPost("/routines/{name}/start", RoutineForms.StartAsync);
+        pages.MapGet("/tasks", (HttpContext http, ITaskCatalog catalog) => TasksPage.Render(http, catalog));
+    }
+
+    /// <summary>The API's flow stream for the session cookie: the flow document now and after every change.</summary>
+    private static async Task<IResult> LiveAsync(HttpContext http, string id, FlowEngine engine, FlowMachineServerOptions options, CancellationToken cancellationToken)
+    {
+        if (await FlowAccess.FindAsync(engine.Store, id, Caller.From(http.User), cancellationToken).ConfigureAwait(false) is null)
+        {
+            return Results.NotFound();
+        }
+
+        var changes = FlowStream.ReadAsync(engine, id, ResumeUrls.For(http.Request), options.StreamRecheckInterval, http.RequestAborted);
+        return TypedResults.ServerSentEvents(changes, FlowStream.EventType);
+    }
+}

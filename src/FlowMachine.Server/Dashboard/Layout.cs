@@ -1,0 +1,71 @@
+using System.Text;
+
+namespace FlowMachine.Server.Dashboard;
+
+/// <summary>The page shell: navigation, the signed-in user with a sign-out form, and the page's content.</summary>
+internal static class Layout
+{
+    private static readonly (string Href, string Label, string Nav)[] Links =
+    [
+        ("/", "Overview", "overview"),
+        ("/flows", "Flows", "flows"),
+        ("/routines", "Routines", "routines"),
+        ("/tasks", "Task types", "tasks"),
+    ];
+
+    public static HtmlResult Page(DashboardRequest request, string title, string nav, string content, int status = 200)
+    {
+        var html = new StringBuilder(4096);
+        html.Append($"""
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{Html.E(title)} · FlowMachine</title>
+            <link rel="stylesheet" href="/assets/dashboard.css">
+            <script src="/assets/dashboard.js" defer></script>
+            </head>
+            <body>
+            <header class="topbar">
+            <a class="brand" href="/">FlowMachine</a>
+            """);
+        if (request.Caller is { } caller)
+        {
+            html.Append("<nav aria-label=\"Main\"><ul>");
+            foreach (var (href, label, key) in Links)
+            {
+                var current = key == nav ? " aria-current=\"page\"" : string.Empty;
+                html.Append($"<li><a href=\"{href}\"{current}>{label}</a></li>");
+            }
+
+            html.Append("</ul></nav>");
+            var role = caller.IsAdmin ? " <span class=\"tag\">admin</span>" : string.Empty;
+            html.Append($"""
+                <form class="signout" method="post" action="/signout">{request.CsrfInput}
+                <span class="who">Signed in as <strong data-testid="user">{Html.E(caller.Name)}</strong>{role}</span>
+                <button type="submit" class="link">Sign out</button></form>
+                """);
+        }
+
+        html.Append($"""
+            </header>
+            <main id="main">
+            {content}
+            </main>
+            </body>
+            </html>
+            """);
+        return new HtmlResult(html.ToString(), status);
+    }
+
+    /// <summary>A page that says one thing: not found, forbidden, a refused form.</summary>
+    public static HtmlResult Message(DashboardRequest request, int status, string title, string message) =>
+        Page(request, title, string.Empty, $"""
+            <section class="card message" role="alert">
+            <h1>{Html.E(title)}</h1>
+            <p>{Html.E(message)}</p>
+            <p><a href="/">Back to the overview</a></p>
+            </section>
+            """, status);
+}

@@ -1,0 +1,248 @@
+using System.Text;
+using FlowMachine.Engine;
+using FlowMachine.Server.Auth;
+using FlowMachine.Server.Dashboard.Dag;
+using FlowMachine.Server.Flows;
+using FlowMachine.Specs;
+using FlowMachine.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace FlowMachine.Server.Dashboard.Pages;
+
+/// <summary>
+/// One flow: its DAG picture coloured by step state (recoloured live from the stream), timeline, steps with
+/// results and errors, history, wait reason, and the action forms.
+/// </summary>
+internal static class FlowPage
+{
+    private const int HistoryLimit = 500;
+
+    private static readonly Dictionary<string, string> Notices = new(StringComparer.Ordinal)
+    {
+        ["push"] = "Value pushed: the waiting step takes it as its result and the flow goes on.",
+        ["submit"] = "Resubmitted: the waiting step's check runs with the arguments.",
+        ["event"] = "Event raised: a step waiting for it takes it.",
+        ["cancel"] = "Cancel requested.",
+        ["reset"] = "Reset requested: the flow starts again from its first step.",
+        ["position"] = "Position moved.",
+        ["started"] = "Flow started.",
+    };
+
+    public static async Task<IResult> RenderAsync(HttpContext http, FlowEngine engine, string id, string? notice, CancellationToken cancellationToken)
+    {
+        var request = DashboardRequest.For(http);
+        var view = await FlowAccess.ViewAsync(engine, id, request.User, cancellationToken).ConfigureAwait(false);
+        if (view is null)
+        {
+            return NotFound(request, id);
+        }
+
+        return await RenderAsync(request, engine, view, notice is not null ? Notices.GetValueOrDefault(notice) : null, null, StatusCodes.Status200OK, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static IResult NotFound(DashboardRequest request, string id) =>
+        Layout.Message(request, StatusCodes.Status404NotFound, "Flow not found", $"Flow {id} does not exist, or it is not yours.");
+
+    /// <summary>The page, optionally with a notice or an error from a refused action.</summary>
+    public static async Task<IResult> RenderAsync(DashboardRequest request, FlowEngine engine, FlowView view, string? notice, string? error, int status, CancellationToken cancellationToken)
+    {
+        var flow = view.Flow;
+        var html = new StringBuilder();
+        var title = flow.Label ?? flow.Routine ?? "Flow";
+        html.Append($"""
+            <div class="flow-head">
+            <div><p class="crumbs"><a href="/flows">Flows</a> /</p>
+            <h1>{Html.E(title)} <span id="flow-state" aria-live="polite">{Html.Badge(flow.State.ToName())}</span></h1>
+            <p class="mono muted" data-testid="flow-id">{Html.E(flow.Id)}</p></div>
+            <dl class="meta">
+            <div><dt>Routine</dt><dd>{(flow.Routine is null ? "inline spec" : $"<a href=\"/routines/{Html.U(flow.Routine)}?version={flow.RoutineVersion}\">{Html.E(flow.Routine)}</a> v{flow.RoutineVersion}")}</dd></div>
+            <div><dt>Owner</dt><dd>{Html.E(flow.Owner)}</dd></div>
+            <div><dt>Key</dt><dd class="mono">{Html.E(flow.Key ?? "—")}</dd></div>
+            <div><dt>Created</dt><dd>{Html.Time(flow.CreatedAt)}</dd></div>
+            </dl></div>
+            """);
+        if (notice is not null)
+        {
+            html.Append($"<p class=\"alert notice\" role=\"status\">{Html.E(notice)}</p>");
+        }
+
+        if (error is not null)
+        {
+            html.Append($"<p class=\"alert error\" role=\"alert\" data-testid=\"action-error\">{Html.E(error)}</p>");
+        }
+
+        var nodes = DagLayout.Arrange(SpecJson.Deserialize(flow.SpecJson));
+        var states = view.Steps.ToDictionary(s => s.Key, s => s.State.ToName(), StringComparer.Ordinal);
+        var live = flow.State.IsTerminal() ? string.Empty : $" data-live=\"/flows/{Html.U(flow.Id)}/live\"";
+        html.Append($"""
+            <section class="card" aria-labelledby="dag-h">
+            <h2 id="dag-h">Steps</h2>
+            <div class="dag-wrap" id="flow-dag" data-flow-id="{Html.E(flow.Id)}" data-details="/flows/{Html.U(flow.Id)}/details"{live}>
+            {DagSvg.Render(nodes, k => states.GetValueOrDefault(k), $"Steps of flow {flow.Id}")}
+            </div>
+            <ul class="legend" aria-label="Legend">{string.Concat(Enum.GetValues<StepState>().Select(s => $"<li><span class=\"swatch state-{s.ToName().ToLowerInvariant()}\"></span>{s.ToName()}</li>"))}</ul>
+            </section>
+            <div id="flow-details">{await DetailsHtmlAsync(engine, view, cancellationToken).ConfigureAwait(false)}</div>
+            {Actions(request, flow)}
+            """);
+        return Layout.Page(request, title, "flows", html.ToString(), status);
+    }
+
+    /// <summary>The parts the page script swaps in after each change: wait reason, result, timeline, steps, history.</summary>
+    public static async Task<IResult> DetailsAsync(HttpContext http, FlowEngine engine, string id, CancellationToken cancellationToken)
+    {
+        var request = DashboardRequest.For(http);
+        var view = await FlowAccess.ViewAsync(engine, id, request.User, cancellationToken).ConfigureAwait(false);
+        return view is null ? NotFound(request, id) : new HtmlResult(await DetailsHtmlAsync(engine, view, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<string> DetailsHtmlAsync(FlowEngine engine, FlowView view, CancellationToken cancellationToken)
+    {
+        var flow = view.Flow;
+        var html = new StringBuilder();
+        if (flow.State == FlowState.Waiting || view.Steps.Any(s => s.State == StepState.Waiting))
+        {
+            var waiting = view.Steps.Where(s => s.State == StepState.Waiting).ToList();
+            html.Append("<section class=\"alert waiting\" aria-label=\"Wait reason\" data-testid=\"wait-reason\"><strong>Waiting.</strong> ");
+            foreach (var s in waiting)
+            {
+                html.Append($"Step <span class=\"mono\">{Html.E(s.Key)}</span>: {Html.E(s.WaitReason ?? flow.WaitReason ?? "no reason given")}");
+                if (s.WaitEvent is not null)
+                {
+                    html.Append($" (resumes on event <span class=\"mono\">{Html.E(s.WaitEvent)}</span>)");
+                }
+
+                if (s.WaitUntil is not null)
+                {
+                    html.Append($" (resumes by itself at {Html.Time(s.WaitUntil)})");
+                }
+
+                html.Append(". ");
+            }
+
+            if (waiting.Count == 0)
+            {
+                html.Append(Html.E(flow.WaitReason));
+            }
+
+            html.Append(" Push a value, resubmit, or raise an event below.</section>");
+        }
+
+        if (flow.Error is not null)
+        {
+            html.Append($"<section class=\"alert error\" aria-label=\"Flow error\"><strong>{flow.State.ToName()}.</strong><pre>{Html.E(flow.Error)}</pre></section>");
+        }
+
+        if (flow.State == FlowState.Completed)
+        {
+            html.Append($"<section class=\"alert notice\" aria-label=\"Flow result\"><strong>Completed.</strong> The flow's result:<pre>{Html.E(Html.Json(flow.Result))}</pre></section>");
+        }
+
+        html.Append($"""<section class="card" aria-labelledby="tl-h"><h2 id="tl-h">Timeline</h2>{FlowTimeline.Render(view, engine.Options.Time.GetUtcNow())}</section>""");
+        html.Append("<section class=\"card\" aria-labelledby=\"steps-h\"><h2 id=\"steps-h\">Results and errors</h2><div class=\"steps\">");
+        foreach (var s in view.Steps)
+        {
+            var open = s.State is StepState.Failed or StepState.Waiting ? " open" : string.Empty;
+            var duration = s.StartedAt is { } from ? Html.Duration((s.FinishedAt ?? engine.Options.Time.GetUtcNow()) - from) : "—";
+            html.Append($"""<details class="step" data-step="{Html.E(s.Key)}"{open}><summary><span class="mono">{Html.E(s.Key)}</span> <span class="muted">{Html.E(s.TaskType)}</span> {Html.Badge(s.State.ToName())} <span class="muted">{s.Attempts} attempt(s) · {duration}</span></summary>""");
+            if (s.Result is not null)
+            {
+                html.Append($"<h3>Result</h3><pre aria-label=\"Result of {Html.E(s.Key)}\">{Html.E(Html.Json(s.Result))}</pre>");
+            }
+
+            if (s.Error is not null)
+            {
+                html.Append($"<h3>Error</h3><p class=\"error-text\">{Html.E(s.Error)}</p>");
+            }
+
+            if (s.ErrorDetail is not null)
+            {
+                html.Append($"<h3>Stack trace</h3><pre class=\"stack\">{Html.E(s.ErrorDetail)}</pre>");
+            }
+
+            if (s.State == StepState.Waiting)
+            {
+                html.Append($"<p>Waiting: {Html.E(s.WaitReason ?? "no reason given")}</p>");
+            }
+
+            if (s.Result is null && s.Error is null && s.State != StepState.Waiting)
+            {
+                html.Append("<p class=\"muted\">No result yet.</p>");
+            }
+
+            html.Append("</details>");
+        }
+
+        html.Append("</div></section>");
+        var history = await engine.Store.GetHistoryAsync(flow.Id, 0, HistoryLimit, cancellationToken).ConfigureAwait(false);
+        html.Append("<section class=\"card\" aria-labelledby=\"history-h\"><h2 id=\"history-h\">History</h2><table class=\"history\" aria-label=\"History\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">At</th><th scope=\"col\">Event</th><th scope=\"col\">Step</th><th scope=\"col\">Detail</th></tr></thead><tbody>");
+        foreach (var e in history)
+        {
+            var detail = e.Detail?.ToJsonString() ?? string.Empty;
+            if (detail.Length > 200)
+            {
+                detail = detail[..199] + "…";
+            }
+
+            html.Append($"<tr><td>{e.Seq}</td><td>{Html.Time(e.At)}</td><td class=\"mono\">{Html.E(e.Kind)}</td><td class=\"mono\">{Html.E(e.StepKey)}</td><td class=\"mono small\">{Html.E(detail)}</td></tr>");
+        }
+
+        html.Append("</tbody></table></section>");
+        return html.ToString();
+    }
+
+    private static string Actions(DashboardRequest request, FlowRecord flow)
+    {
+        var action = $"/flows/{Html.U(flow.Id)}";
+        var csrf = request.CsrfInput;
+        var html = new StringBuilder();
+        html.Append($"""
+            <section class="card" aria-labelledby="actions-h"><h2 id="actions-h">Actions</h2>
+            <div class="actions">
+            <form method="post" action="{action}/push" aria-label="Push a value" class="action">{csrf}
+            <h3>Push a value</h3><p class="note">The value becomes the waiting step's result.</p>
+            <label for="push-value">Value (JSON)</label>
+            <textarea id="push-value" name="value" rows="4" data-json spellcheck="false" placeholder='{"{"}"approved": true{"}"}'></textarea>
+            <p class="json-error" role="alert" aria-live="polite"></p>
+            <label for="push-step">Step (when several wait)</label><input id="push-step" name="step" placeholder="optional">
+            <button type="submit">Push value</button></form>
+
+            <form method="post" action="{action}/submit" aria-label="Resubmit" class="action">{csrf}
+            <h3>Resubmit</h3><p class="note">The waiting step's check runs with these arguments.</p>
+            <label for="submit-args">Arguments (JSON)</label>
+            <textarea id="submit-args" name="args" rows="4" data-json spellcheck="false" placeholder="optional"></textarea>
+            <p class="json-error" role="alert" aria-live="polite"></p>
+            <label for="submit-step">Step (when several wait)</label><input id="submit-step" name="step" placeholder="optional">
+            <button type="submit">Resubmit</button></form>
+
+            <form method="post" action="{action}/event" aria-label="Raise an event" class="action">{csrf}
+            <h3>Raise an event</h3><p class="note">Kept until a step waits for it.</p>
+            <label for="event-name">Event name</label><input id="event-name" name="name" required maxlength="200">
+            <label for="event-value">Value (JSON)</label>
+            <textarea id="event-value" name="value" rows="3" data-json spellcheck="false" placeholder="optional"></textarea>
+            <p class="json-error" role="alert" aria-live="polite"></p>
+            <button type="submit">Raise event</button></form>
+
+            <form method="post" action="{action}/cancel" aria-label="Cancel the flow" class="action">{csrf}
+            <h3>Cancel</h3>
+            <label for="cancel-reason">Reason</label><input id="cancel-reason" name="reason" placeholder="optional">
+            <button type="submit" class="danger">Cancel flow</button></form>
+
+            <form method="post" action="{action}/reset" aria-label="Reset the flow" class="action">{csrf}
+            <h3>Reset</h3><p class="note">Runs the flow again from its first step.</p>
+            <button type="submit" class="danger">Reset flow</button></form>
+            """);
+        if (request.User.IsAdmin)
+        {
+            html.Append($"""
+                <form method="post" action="{action}/position" aria-label="Move the position" class="action">{csrf}
+                <h3>Move position <span class="tag">admin</span></h3><p class="note">The index of the step that runs next (now {flow.Position}).</p>
+                <label for="position-value">Position</label><input id="position-value" name="position" type="number" min="0" required value="{flow.Position}">
+                <button type="submit" class="danger">Move position</button></form>
+                """);
+        }
+
+        html.Append("</div></section>");
+        return html.ToString();
+    }
+}
