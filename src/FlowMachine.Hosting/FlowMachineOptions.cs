@@ -30,6 +30,15 @@ public sealed class FlowMachineOptions
     /// <summary>Whether the built-in task types (noop, print, http, ...) are registered.</summary>
     public bool BuiltIns { get; set; } = true;
 
+    /// <summary>The largest spec in bytes (see <see cref="Specs.SpecLimits"/>); 1 MiB by default.</summary>
+    public long MaxSpecBytes { get; set; } = Specs.SpecLimits.Default.MaxBytes;
+
+    /// <summary>The most steps a spec may have; 10,000 by default.</summary>
+    public int MaxSpecSteps { get; set; } = Specs.SpecLimits.Default.MaxSteps;
+
+    /// <summary>The largest step result in bytes of JSON; a larger one fails the step. 1 MiB by default.</summary>
+    public long MaxResultBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Every problem with the settings, empty when they are fine.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -52,6 +61,11 @@ public sealed class FlowMachineOptions
         if (ShutdownGrace < TimeSpan.Zero)
         {
             problems.Add($"FlowMachine:ShutdownGrace must not be negative (was {ShutdownGrace}).");
+        }
+
+        if (MaxSpecBytes < 64 || MaxSpecSteps < 1 || MaxResultBytes < 64)
+        {
+            problems.Add($"FlowMachine:MaxSpecBytes and MaxResultBytes must be at least 64 and MaxSpecSteps at least 1 (were {MaxSpecBytes}, {MaxResultBytes}, {MaxSpecSteps}).");
         }
 
         foreach (var folder in TaskFolders)

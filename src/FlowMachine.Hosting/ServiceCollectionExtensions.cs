@@ -63,6 +63,8 @@ public static class ServiceCollectionExtensions
                 TaskLog = new LoggerTaskLog(logger),
                 Services = sp,
                 LeaseDuration = o.LeaseDuration,
+                SpecLimits = new Specs.SpecLimits { MaxBytes = o.MaxSpecBytes, MaxSteps = o.MaxSpecSteps },
+                MaxResultBytes = o.MaxResultBytes,
             };
             if (o.WorkerId is { Length: > 0 } id)
             {

@@ -30,6 +30,15 @@ public sealed class FlowMachineServerOptions
     /// <summary>The largest request body accepted, in bytes; larger bodies get 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>The largest spec in bytes (inline or stored as a routine); larger ones get a 400 naming the limit.</summary>
+    public long MaxSpecBytes { get; set; } = Specs.SpecLimits.Default.MaxBytes;
+
+    /// <summary>The most steps a spec may have.</summary>
+    public int MaxSpecSteps { get; set; } = Specs.SpecLimits.Default.MaxSteps;
+
+    /// <summary>The largest step result in bytes of JSON; a larger one fails its step with an error naming the limit.</summary>
+    public long MaxResultBytes { get; set; } = 1024 * 1024;
+
     /// <summary>The admin key; when null, <see cref="AdminKeyVariable"/> is read, and without it a key is generated on first start.</summary>
     public string? AdminKey { get; set; }
 

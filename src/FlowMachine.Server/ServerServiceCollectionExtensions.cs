@@ -46,6 +46,9 @@ public static class ServerServiceCollectionExtensions
         var flowMachine = services.AddFlowMachine(o =>
         {
             o.RunWorker = options.RunWorker;
+            o.MaxSpecBytes = options.MaxSpecBytes;
+            o.MaxSpecSteps = options.MaxSpecSteps;
+            o.MaxResultBytes = options.MaxResultBytes;
             if (options.Concurrency is { } concurrency)
             {
                 o.Concurrency = concurrency;

@@ -96,18 +96,19 @@ public sealed class FlowEngine : IAsyncDisposable
 
         if (request.Spec is not null)
         {
+            CheckStepCount(request.Spec);
             CheckTaskTypes(request.Spec);
             return (request.Spec, null, null);
         }
 
         if (request.SpecText is not null)
         {
-            return (SpecCompiler.Compile(request.SpecText, Catalog).GetOrThrow(), null, null);
+            return (SpecCompiler.Compile(request.SpecText, Catalog, Options.SpecLimits).GetOrThrow(), null, null);
         }
 
         if (request.SpecNode is not null)
         {
-            return (SpecCompiler.Compile(request.SpecNode, Catalog).GetOrThrow(), null, null);
+            return (SpecCompiler.Compile(request.SpecNode, Catalog, Options.SpecLimits).GetOrThrow(), null, null);
         }
 
         var stored = await Store.GetRoutineAsync(request.Routine!, request.Version, cancellationToken).ConfigureAwait(false)
@@ -117,6 +118,15 @@ public sealed class FlowEngine : IAsyncDisposable
         var spec = SpecJson.Deserialize(stored.SpecJson);
         CheckTaskTypes(spec);
         return (spec, stored.Name, stored.Version);
+    }
+
+    /// <summary>A spec compiled elsewhere still obeys this engine's step limit.</summary>
+    private void CheckStepCount(FlowSpec spec)
+    {
+        if (spec.Tasks.Count > Options.SpecLimits.MaxSteps)
+        {
+            throw new SpecException([new SpecError("$", $"The spec has {spec.Tasks.Count} steps, more than the limit of {Options.SpecLimits.MaxSteps} (SpecLimits.MaxSteps).")]);
+        }
     }
 
     /// <summary>A stored spec may name task types this host lacks; refuse it before anything runs.</summary>
@@ -710,6 +720,13 @@ public sealed class FlowEngine : IAsyncDisposable
 
         var now = Now;
         var index = execution.Index;
+        if (OversizeResult(execution.Outcome) is { } bytes)
+        {
+            // Refused before it reaches the store: one huge result must not bloat every later read of the flow.
+            run.ApplyFailure(index, $"the result is {bytes} bytes of JSON, more than the limit of {Options.MaxResultBytes} bytes (FlowEngineOptions.MaxResultBytes); store large data elsewhere and return a reference", null, permanent: true, now);
+            return;
+        }
+
         switch (execution.Outcome)
         {
             case ResultOutcome result:
@@ -747,12 +764,46 @@ public sealed class FlowEngine : IAsyncDisposable
                 run.ApplyDone(index, done, now);
                 break;
             case FailOutcome fail:
-                run.ApplyFailure(index, fail.Error, fail.Detail, execution.Permanent, now);
+                var secrets = SecretsOf(run, index, execution.Attempt);
+                run.ApplyFailure(index, SecretParams.Scrub(fail.Error, secrets)!, SecretParams.Scrub(fail.Detail, secrets), execution.Permanent, now);
                 break;
             default:
                 run.ApplyFailure(index, $"the task returned an unknown outcome {execution.Outcome.GetType().Name}", null, permanent: true, now);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The values of the step's secret params, to scrub from its error before it reaches history: a task
+    /// that fails with a message quoting its token (a URL, a connection string) must not leak it.
+    /// </summary>
+    private IReadOnlyList<string> SecretsOf(FlowRun run, int index, int attempt)
+    {
+        if (!Catalog.TryGet(run.Plan.Steps[index].TaskType, out var info) || !SecretParams.Any(info))
+        {
+            return [];
+        }
+
+        try
+        {
+            return SecretParams.ValuesOf(CreateContext(run, index, attempt, info, args: null).Params, info);
+        }
+        catch (InterpolationException)
+        {
+            return SecretParams.ValuesOf(run.Plan.Steps[index].TaskParams, info);
+        }
+    }
+
+    /// <summary>The size of a result or done value over <see cref="FlowEngineOptions.MaxResultBytes"/>, else null.</summary>
+    private long? OversizeResult(Outcome outcome)
+    {
+        var value = outcome switch
+        {
+            ResultOutcome result => result.Value,
+            DoneOutcome done => done.Value,
+            _ => null,
+        };
+        return value is null ? null : JsonSize.Of(value) is var bytes && bytes > Options.MaxResultBytes ? bytes : null;
     }
 
     private async Task<IReadOnlyList<NewFlow>> BuildChildrenAsync(FlowRun run, int index, SpawnOutcome spawn, DateTimeOffset now, CancellationToken cancellationToken)
@@ -789,7 +840,7 @@ public sealed class FlowEngine : IAsyncDisposable
             }
             else if (request.Spec is { } inline)
             {
-                spec = SpecCompiler.Compile(inline, Catalog).GetOrThrow();
+                spec = SpecCompiler.Compile(inline, Catalog, Options.SpecLimits).GetOrThrow();
             }
             else
             {

@@ -1,3 +1,5 @@
+using FlowMachine.Specs;
+
 namespace FlowMachine.Engine;
 
 /// <summary>Settings of a <see cref="FlowEngine"/>; defaults live here and nowhere else.</summary>
@@ -18,6 +20,15 @@ public sealed class FlowEngineOptions
     /// <summary>How long a lease lasts without a heartbeat; a dead worker's flows are taken over after this.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How large a spec given to this engine may be (bytes and steps); larger ones are refused with a spec error at <c>$</c>.</summary>
+    public SpecLimits SpecLimits { get; set; } = SpecLimits.Default;
+
+    /// <summary>
+    /// The largest step result, in bytes of JSON (1 MiB by default). A larger result fails the step with an
+    /// error naming the limit instead of being stored: keep big data elsewhere and return a reference.
+    /// </summary>
+    public long MaxResultBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Creates flow ids; tests may make them deterministic.</summary>
     public Func<string> NewId { get; set; } = () => Guid.CreateVersion7().ToString("N");
 
@@ -28,6 +39,16 @@ public sealed class FlowEngineOptions
         if (LeaseDuration < TimeSpan.FromSeconds(1))
         {
             throw new ArgumentException($"LeaseDuration must be at least 1 second (was {LeaseDuration}).", nameof(LeaseDuration));
+        }
+
+        if (MaxResultBytes < 64)
+        {
+            throw new ArgumentException($"MaxResultBytes must be at least 64 (was {MaxResultBytes}).", nameof(MaxResultBytes));
+        }
+
+        if (SpecLimits is null || SpecLimits.Problems() is { Count: > 0 })
+        {
+            throw new ArgumentException(SpecLimits is null ? "SpecLimits must not be null." : string.Join(" ", SpecLimits.Problems()), nameof(SpecLimits));
         }
 
         if (string.IsNullOrWhiteSpace(WorkerId))

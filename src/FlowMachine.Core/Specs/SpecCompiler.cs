@@ -26,13 +26,27 @@ public static class SpecCompiler
     /// <param name="text">The spec text.</param>
     /// <param name="catalog">The task types the spec may use.</param>
     /// <exception cref="ArgumentNullException"><paramref name="catalog"/> is null (bad input text never throws).</exception>
-    public static SpecResult Compile(string text, ITaskCatalog catalog)
+    public static SpecResult Compile(string text, ITaskCatalog catalog) => Compile(text, catalog, SpecLimits.Default);
+
+    /// <summary>Compiles spec text within <paramref name="limits"/> (size in bytes, number of steps).</summary>
+    /// <param name="text">The spec text.</param>
+    /// <param name="catalog">The task types the spec may use.</param>
+    /// <param name="limits">How large the spec may be.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="catalog"/> or <paramref name="limits"/> is null.</exception>
+    public static SpecResult Compile(string text, ITaskCatalog catalog, SpecLimits limits)
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(limits);
         text = (text ?? "").TrimStart('\uFEFF'); // null reads as empty; a byte-order mark left by an editor is not content
         if (string.IsNullOrWhiteSpace(text))
         {
             return Fail("The spec is empty: expected an object with 'tasks' or a list of task names.");
+        }
+
+        // Before parsing: a huge text must cost no more than counting its bytes.
+        if (System.Text.Encoding.UTF8.GetByteCount(text) is var bytes && bytes > limits.MaxBytes)
+        {
+            return TooLarge(bytes, limits);
         }
 
         if (FindBrokenSurrogate(text) is { } brokenLine)
@@ -66,17 +80,52 @@ public static class SpecCompiler
             lines = yamlLines;
         }
 
-        return Read(node, catalog, lines);
+        return TooManySteps(node, limits) ?? Read(node, catalog, lines);
     }
 
     /// <summary>Compiles an already-parsed spec document. The document is not modified or kept.</summary>
     /// <param name="node">The spec: an object in the spec format, or a list of task names.</param>
     /// <param name="catalog">The task types the spec may use.</param>
-    public static SpecResult Compile(JsonNode? node, ITaskCatalog catalog)
+    public static SpecResult Compile(JsonNode? node, ITaskCatalog catalog) => Compile(node, catalog, SpecLimits.Default);
+
+    /// <summary>Compiles an already-parsed spec document within <paramref name="limits"/>; its size is that of its compact JSON.</summary>
+    /// <param name="node">The spec: an object in the spec format, or a list of task names.</param>
+    /// <param name="catalog">The task types the spec may use.</param>
+    /// <param name="limits">How large the spec may be.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="catalog"/> or <paramref name="limits"/> is null.</exception>
+    public static SpecResult Compile(JsonNode? node, ITaskCatalog catalog, SpecLimits limits)
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(limits);
+        if (TooManySteps(node, limits) is { } tooMany)
+        {
+            return tooMany;
+        }
+
+        if (JsonSize.Of(node) is var bytes && bytes > limits.MaxBytes)
+        {
+            return TooLarge(bytes, limits);
+        }
+
         return Read(node, catalog, null);
     }
+
+    /// <summary>Refuses a spec with more steps than allowed before any step is read.</summary>
+    private static SpecResult? TooManySteps(JsonNode? node, SpecLimits limits)
+    {
+        var tasks = node switch
+        {
+            JsonArray list => list,
+            JsonObject spec when spec.TryGetPropertyValue("tasks", out var t) && t is JsonArray list => list,
+            _ => null,
+        };
+        return tasks is not null && tasks.Count > limits.MaxSteps
+            ? Fail(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The spec has {tasks.Count:N0} steps, more than the limit of {limits.MaxSteps:N0} (SpecLimits.MaxSteps); split it into routines that spawn each other."))
+            : null;
+    }
+
+    private static SpecResult TooLarge(long bytes, SpecLimits limits) =>
+        Fail(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The spec is {bytes:N0} bytes, more than the limit of {limits.MaxBytes:N0} bytes (SpecLimits.MaxBytes)."));
 
     /// <summary>Compiles without a catalog (task types are trusted): for reloading stored specs.</summary>
     internal static SpecResult CompileTrusted(JsonNode? node) => Read(node, null, null);

@@ -64,7 +64,7 @@ internal static class FlowEndpoints
         if (body.Spec is not null)
         {
             // Compiled here, so errors name their path under "spec".
-            var compiled = SpecInput.Compile(body.Spec, engine.Catalog);
+            var compiled = SpecInput.Compile(body.Spec, engine.Catalog, engine.Options.SpecLimits);
             if (!compiled.IsValid)
             {
                 return Problems.Spec(compiled.Errors, "spec");

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
+using FlowMachine.Engine;
 using FlowMachine.Registry;
 using FlowMachine.Server.Auth;
 using FlowMachine.Server.Errors;
@@ -26,7 +27,7 @@ internal static class RoutineEndpoints
     }
 
     private static async Task<Results<Created<JsonObject>, Ok<JsonObject>, ProblemHttpResult>> SaveAsync(
-        SaveRoutineBody body, ClaimsPrincipal user, IFlowStore store, ITaskCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
+        SaveRoutineBody body, ClaimsPrincipal user, IFlowStore store, FlowEngine engine, TimeProvider time, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body.Name))
         {
@@ -43,7 +44,7 @@ internal static class RoutineEndpoints
             return Problems.Field("spec", "a routine needs a spec: an object with 'tasks' or a list of task names");
         }
 
-        var compiled = SpecInput.Compile(body.Spec, catalog);
+        var compiled = SpecInput.Compile(body.Spec, engine.Catalog, engine.Options.SpecLimits);
         if (!compiled.IsValid)
         {
             return Problems.Spec(compiled.Errors, "spec");
@@ -63,7 +64,7 @@ internal static class RoutineEndpoints
         return TypedResults.Ok(new JsonArray([.. routines.Select(r => (JsonNode)Summary(r))]));
     }
 
-    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetAsync(string name, int? version, IFlowStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetAsync(string name, int? version, IFlowStore store, ITaskCatalog catalog, CancellationToken cancellationToken)
     {
         var routine = await store.GetRoutineAsync(name, version, cancellationToken).ConfigureAwait(false);
         if (routine is null)
@@ -72,7 +73,7 @@ internal static class RoutineEndpoints
         }
 
         var document = Summary(routine);
-        document["spec"] = JsonNode.Parse(routine.SpecJson);
+        document["spec"] = SecretParams.RedactSpec(JsonNode.Parse(routine.SpecJson), catalog);
         return TypedResults.Ok(document);
     }
 

@@ -8,8 +8,8 @@ namespace FlowMachine.Server.Routines;
 /// <summary>A spec given in a request: a JSON document, or JSON/YAML text in a string.</summary>
 internal static class SpecInput
 {
-    public static SpecResult Compile(JsonNode spec, ITaskCatalog catalog) =>
+    public static SpecResult Compile(JsonNode spec, ITaskCatalog catalog, SpecLimits limits) =>
         spec.GetValueKind() == JsonValueKind.String
-            ? SpecCompiler.Compile(spec.GetValue<string>(), catalog)
-            : SpecCompiler.Compile(spec, catalog);
+            ? SpecCompiler.Compile(spec.GetValue<string>(), catalog, limits)
+            : SpecCompiler.Compile(spec, catalog, limits);
 }
