@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FlowMachine.Registry;
 using FlowMachine.Storage;
 
 namespace FlowMachine.Engine;
@@ -73,6 +74,25 @@ public static class FlowDocuments
 
         return document;
     }
+
+    /// <summary>The task catalogue: each type's name, description, params (required, secret), check, defaults and source.</summary>
+    public static JsonArray TaskTypes(IEnumerable<TaskTypeInfo> types) =>
+        new([.. types.Select(t => (JsonNode)new JsonObject
+        {
+            ["name"] = t.Name,
+            ["description"] = t.Description,
+            ["params"] = new JsonArray([.. t.Params.Select(p => (JsonNode)new JsonObject
+            {
+                ["name"] = p.Name,
+                ["description"] = p.Description,
+                ["required"] = p.Required,
+                ["secret"] = p.Secret,
+            })]),
+            ["hasCheck"] = t.HasCheck,
+            ["maxAttempts"] = t.MaxAttempts,
+            ["timeoutSeconds"] = t.TimeoutSeconds,
+            ["source"] = t.Source,
+        })]);
 
     /// <summary>One history event.</summary>
     public static JsonObject History(HistoryEvent e) => new()

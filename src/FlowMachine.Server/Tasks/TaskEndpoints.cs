@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FlowMachine.Engine;
 using FlowMachine.Registry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,21 +14,5 @@ internal static class TaskEndpoints
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapGet("/tasks", List).WithTags("Tasks").WithName("ListTaskTypes").WithSummary("The registered task types with their description and parameters.");
 
-    private static Ok<JsonArray> List(ITaskCatalog catalog) =>
-        TypedResults.Ok(new JsonArray([.. catalog.All.Select(t => (JsonNode)new JsonObject
-        {
-            ["name"] = t.Name,
-            ["description"] = t.Description,
-            ["params"] = new JsonArray([.. t.Params.Select(p => (JsonNode)new JsonObject
-            {
-                ["name"] = p.Name,
-                ["description"] = p.Description,
-                ["required"] = p.Required,
-                ["secret"] = p.Secret,
-            })]),
-            ["hasCheck"] = t.HasCheck,
-            ["maxAttempts"] = t.MaxAttempts,
-            ["timeoutSeconds"] = t.TimeoutSeconds,
-            ["source"] = t.Source,
-        })]));
+    private static Ok<JsonArray> List(ITaskCatalog catalog) => TypedResults.Ok(FlowDocuments.TaskTypes(catalog.All));
 }

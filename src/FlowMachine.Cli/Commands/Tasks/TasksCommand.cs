@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using FlowMachine.Engine;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
 using Spectre.Console;
@@ -19,20 +20,7 @@ internal static class TasksCommand
             var registry = CliHost.BuildRegistry(global.Read(parse));
             if (parse.GetValue(json))
             {
-                var list = new JsonArray([.. registry.All.Select(t => (JsonNode)new JsonObject
-                {
-                    ["name"] = t.Name,
-                    ["description"] = t.Description,
-                    ["params"] = new JsonArray([.. t.Params.Select(p => (JsonNode)new JsonObject
-                    {
-                        ["name"] = p.Name,
-                        ["description"] = p.Description,
-                        ["required"] = p.Required,
-                        ["secret"] = p.Secret,
-                    })]),
-                    ["hasCheck"] = t.HasCheck,
-                    ["source"] = t.Source,
-                })]);
+                var list = FlowDocuments.TaskTypes(registry.All);
                 await JsonOutput.WriteAsync(io.Out, list).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
