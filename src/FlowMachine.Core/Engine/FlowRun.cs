@@ -313,7 +313,7 @@ internal sealed class FlowRun
             }
         }
 
-        ApplyChanges(outcome, now);
+        ApplyChanges(outcome);
         Complete(index, outcome.Value, now, HistoryKinds.StepCompleted, null);
         if (outcome.ChosenSuccessors is { } picks)
         {
@@ -332,7 +332,7 @@ internal sealed class FlowRun
 
     public void ApplyWait(int index, WaitOutcome outcome, DateTimeOffset now)
     {
-        ApplyChanges(outcome, now);
+        ApplyChanges(outcome);
         var step = Steps[index];
         SetState(index, StepState.Waiting);
         step.WaitReason = outcome.Reason;
@@ -357,7 +357,7 @@ internal sealed class FlowRun
     /// <summary>The step handed work to child flows and waits for them.</summary>
     public void ApplySpawn(int index, SpawnOutcome outcome, IReadOnlyList<NewFlow> children, DateTimeOffset now)
     {
-        ApplyChanges(outcome, now);
+        ApplyChanges(outcome);
         var step = Steps[index];
         SetState(index, StepState.Waiting);
         step.WaitReason = children.Count == 1
@@ -387,14 +387,14 @@ internal sealed class FlowRun
 
     public void ApplyKill(int index, KillOutcome outcome, DateTimeOffset now)
     {
-        ApplyChanges(outcome, now);
+        ApplyChanges(outcome);
         Complete(index, null, now, HistoryKinds.StepCompleted, null);
         End(FlowState.Killed, now, error: outcome.Reason, result: null);
     }
 
     public void ApplyDone(int index, DoneOutcome outcome, DateTimeOffset now)
     {
-        ApplyChanges(outcome, now);
+        ApplyChanges(outcome);
         Complete(index, outcome.Value, now, HistoryKinds.StepCompleted, null);
         End(FlowState.Completed, now, error: null, result: outcome.Value?.DeepClone());
     }
@@ -466,7 +466,7 @@ internal sealed class FlowRun
         return seconds is > 0 ? TimeSpan.FromSeconds(seconds.Value) : null;
     }
 
-    private void ApplyChanges(Outcome outcome, DateTimeOffset now)
+    private void ApplyChanges(Outcome outcome)
     {
         if (outcome.DataChanges is { Count: > 0 } data)
         {
@@ -501,8 +501,6 @@ internal sealed class FlowRun
                 dirty.Add(target);
             }
         }
-
-        _ = now;
     }
 
     private void Complete(int index, JsonNode? value, DateTimeOffset now, string kind, JsonObject? detail)
@@ -546,7 +544,6 @@ internal sealed class FlowRun
         step.FinishedAt = now;
         step.Error = why;
         ClearWait(step);
-        _ = now;
     }
 
     /// <summary>Ends the flow: every unfinished step is skipped, running ones cancelled, children cancelled, the parent told.</summary>
