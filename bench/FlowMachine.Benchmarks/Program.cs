@@ -176,7 +176,9 @@ async Task<(TimeSpan Elapsed, FlowView View)> SingleFlowAsync(string store, int 
         _ => new SqliteFlowStore(new SqliteStoreOptions { Path = Path.Combine(folder, "one.db") }),
     };
     await flows.InitializeAsync(default);
-    await using var engine = new FlowEngine(flows, new TaskRegistry().AddBuiltIns());
+    // The long flow is past the default step limit on purpose.
+    var options = new FlowEngineOptions { SpecLimits = new FlowMachine.Specs.SpecLimits { MaxSteps = Math.Max(steps, 10_000) } };
+    await using var engine = new FlowEngine(flows, new TaskRegistry().AddBuiltIns(), options);
     var warm = await engine.StartAsync(new StartFlowRequest { SpecText = Linear(1000) });
     await engine.RunAsync(warm.Flow.Id);
     // Built in code: parsing a spec with hundreds of thousands of steps is not what this measures.

@@ -39,13 +39,13 @@ internal static class PostgresQueries
         "wait_reason = excluded.wait_reason, wait_event = excluded.wait_event, wait_until = excluded.wait_until, " +
         "resume_token = excluded.resume_token, param_overrides = excluded.param_overrides, spawn = excluded.spawn";
 
-    // Identity columns (id, key, created_at) stay as created; data and the lease only when asked.
-    // The lease check is in the WHERE; check_lease turns "no row" into an error that stops the batch.
+    // Only what a transition can change: the spec, input, identity and parent links are written once, at
+    // creation (sending the spec again at every step would cost its whole text each time). Data and the
+    // lease only when asked. The lease check is in the WHERE; check_lease turns "no row" into an error
+    // that stops the batch.
     private const string UpdateFlowSql =
-        "WITH u AS (UPDATE flows SET label = @label, owner = @owner, routine = @routine, routine_version = @routine_version, spec_json = @spec_json, " +
-        "state = @state, position = @position, input = @input, data = CASE WHEN @data_changed THEN @data ELSE data END, " +
-        "wait_reason = @wait_reason, result = @result, error = @error, parent_flow_id = @parent_flow_id, parent_step_key = @parent_step_key, " +
-        "parent_child_index = @parent_child_index, generation = @generation, updated_at = @updated_at, next_run_at = @next_run_at, " +
+        "WITH u AS (UPDATE flows SET state = @state, position = @position, data = CASE WHEN @data_changed THEN @data ELSE data END, " +
+        "wait_reason = @wait_reason, result = @result, error = @error, generation = @generation, updated_at = @updated_at, next_run_at = @next_run_at, " +
         "lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END, " +
         "lease_expires_at = CASE WHEN @release THEN NULL ELSE lease_expires_at END " +
         "WHERE id = @id AND lease_owner = @lease_owner RETURNING 1) " +
@@ -90,8 +90,16 @@ internal static class PostgresQueries
     public static NpgsqlBatchCommand UpdateFlow(FlowRecord f, string leaseOwner, bool dataChanged, bool release)
     {
         var cmd = Command(UpdateFlowSql);
-        cmd.Parameters.Add(P("id", f.Id));
-        BindFlowColumns(cmd, f);
+        var p = cmd.Parameters;
+        p.Add(P("id", f.Id));
+        p.Add(P("state", f.State.ToName()));
+        p.Add(P("position", (int?)f.Position));
+        p.Add(P("wait_reason", f.WaitReason));
+        p.Add(P("result", Json(f.Result)));
+        p.Add(P("error", f.Error));
+        p.Add(P("generation", (int?)f.Generation));
+        p.Add(P("updated_at", Ms(f.UpdatedAt)));
+        p.Add(P("next_run_at", Ms(f.NextRunAt)));
         cmd.Parameters.Add(P("data_changed", dataChanged));
         cmd.Parameters.Add(P("data", dataChanged ? Json(f.Data) : null));
         cmd.Parameters.Add(P("release", release));

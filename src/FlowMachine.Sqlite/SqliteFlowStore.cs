@@ -326,7 +326,7 @@ public sealed class SqliteFlowStore : IFlowStore, IAsyncDisposable
 
             // One more row than asked tells whether another page follows.
             Add(cmd, "@limit", limit + 1);
-            var rows = ReadFlows(cmd);
+            var rows = ReadFlows(db, cmd);
             string? next = null;
             if (rows.Count > limit)
             {
@@ -473,7 +473,7 @@ public sealed class SqliteFlowStore : IFlowStore, IAsyncDisposable
             Add(cmd, "@max", max);
 
             // RETURNING gives no order; the oldest due flow comes first.
-            var flows = ReadFlows(cmd);
+            var flows = ReadFlows(db, cmd);
             flows.Sort((a, b) =>
             {
                 var byTime = Nullable.Compare(a.NextRunAt, b.NextRunAt);
@@ -494,7 +494,7 @@ public sealed class SqliteFlowStore : IFlowStore, IAsyncDisposable
             Add(cmd, "@owner", owner);
             Add(cmd, "@expires", Ms(now + lease));
             Add(cmd, "@now", Ms(now));
-            var flow = ReadFlows(cmd).FirstOrDefault();
+            var flow = ReadFlows(db, cmd).FirstOrDefault();
             return flow is null ? null : LoadClaim(db, flow);
         }, cancellationToken);
     }

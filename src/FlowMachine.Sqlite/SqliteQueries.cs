@@ -11,7 +11,7 @@ namespace FlowMachine.Sqlite;
 internal static class SqliteQueries
 {
     public const string FlowColumns =
-        "id, key, label, owner, routine, routine_version, spec_json, state, position, input, data, wait_reason, result, error, " +
+        "id, key, label, owner, routine, routine_version, spec_hash, state, position, input, data, wait_reason, result, error, " +
         "parent_flow_id, parent_step_key, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at";
 
     private const string StepColumns =
@@ -19,7 +19,7 @@ internal static class SqliteQueries
         "wait_reason, wait_event, wait_until, resume_token, param_overrides, spawn";
 
     private const string InsertFlowSql =
-        "INSERT INTO flows (" + FlowColumns + ") VALUES (@id, @key, @label, @owner, @routine, @routine_version, @spec_json, @state, @position, " +
+        "INSERT INTO flows (" + FlowColumns + ") VALUES (@id, @key, @label, @owner, @routine, @routine_version, @spec_hash, @state, @position, " +
         "@input, @data, @wait_reason, @result, @error, @parent_flow_id, @parent_step_key, @parent_child_index, @generation, @created_at, " +
         "@updated_at, @next_run_at, @lease_owner, @lease_expires_at) ON CONFLICT (key) DO NOTHING";
 
@@ -60,6 +60,11 @@ internal static class SqliteQueries
             return false;
         }
 
+        var spec = db.Get("INSERT INTO specs (hash, spec_json) VALUES (@hash, @spec_json) ON CONFLICT (hash) DO NOTHING");
+        Add(spec, "@hash", SqliteSpecs.Hash(f.SpecJson));
+        Add(spec, "@spec_json", f.SpecJson);
+        spec.ExecuteNonQuery();
+
         foreach (var step in flow.Steps)
         {
             UpsertStep(db, f.Id, step);
@@ -99,7 +104,7 @@ internal static class SqliteQueries
         Add(cmd, "@owner", f.Owner);
         Add(cmd, "@routine", f.Routine);
         Add(cmd, "@routine_version", f.RoutineVersion);
-        Add(cmd, "@spec_json", f.SpecJson);
+        Add(cmd, "@spec_hash", SqliteSpecs.Hash(f.SpecJson));
         Add(cmd, "@state", f.State.ToName());
         Add(cmd, "@position", f.Position);
         Add(cmd, "@input", Json(f.Input));
@@ -118,23 +123,31 @@ internal static class SqliteQueries
     {
         var cmd = db.Get("SELECT " + FlowColumns + " FROM flows WHERE id = @id");
         Add(cmd, "@id", id);
-        return ReadFlows(cmd).FirstOrDefault();
+        return ReadFlows(db, cmd).FirstOrDefault();
     }
 
     public static FlowRecord? LoadFlowByKey(SqliteCommandCache db, string key)
     {
         var cmd = db.Get("SELECT " + FlowColumns + " FROM flows WHERE key = @key");
         Add(cmd, "@key", key);
-        return ReadFlows(cmd).FirstOrDefault();
+        return ReadFlows(db, cmd).FirstOrDefault();
     }
 
-    public static List<FlowRecord> ReadFlows(SqliteCommand cmd)
+    /// <summary>Reads the flows a query returns, each with its spec (kept apart, in the specs table).</summary>
+    public static List<FlowRecord> ReadFlows(SqliteCommandCache db, SqliteCommand cmd)
     {
         var list = new List<FlowRecord>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
+        using (var r = cmd.ExecuteReader())
         {
-            list.Add(ReadFlow(r));
+            while (r.Read())
+            {
+                list.Add(ReadFlow(r));
+            }
+        }
+
+        foreach (var flow in list)
+        {
+            flow.SpecJson = SqliteSpecs.Load(db, flow.Id, flow.SpecJson);
         }
 
         return list;
@@ -155,7 +168,7 @@ internal static class SqliteQueries
             Owner = Str(r, 3),
             Routine = Str(r, 4),
             RoutineVersion = r.IsDBNull(5) ? null : r.GetInt32(5),
-            SpecJson = r.GetString(6),
+            SpecJson = r.GetString(6), // the spec's hash until ReadFlows looks the spec up
             State = state,
             Position = r.GetInt32(8),
             Input = ParseJson(r, 9),

@@ -132,6 +132,19 @@ internal static class SqliteSchema
             used_at     INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+
+        // Specs move out of the flow row (SQLite rewrites a whole row on update). Specs stored before
+        // this version keep a key of their own flow's id; new ones are keyed by the hash of their text.
+        """
+        CREATE TABLE specs (
+            hash        TEXT    NOT NULL PRIMARY KEY,
+            spec_json   TEXT    NOT NULL
+        );
+        ALTER TABLE flows ADD COLUMN spec_hash TEXT NOT NULL DEFAULT '';
+        INSERT INTO specs (hash, spec_json) SELECT 'flow:' || id, spec_json FROM flows;
+        UPDATE flows SET spec_hash = 'flow:' || id;
+        ALTER TABLE flows DROP COLUMN spec_json;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

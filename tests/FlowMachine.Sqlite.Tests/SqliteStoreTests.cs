@@ -194,6 +194,54 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task A_version_3_database_keeps_its_flows_when_specs_move_to_their_own_table()
+    {
+        // A database as FlowMachine wrote it at schema version 3: the spec inside the flow row.
+        var path = temp.PathOf();
+        const string spec = """{"tasks":[{"key":"a","task_type":"noop"},{"key":"b","task_type":"noop","precursors":["a"]}]}""";
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = string.Join(";\n", SqliteSchema.Migrations.Take(3)) + ";\n" +
+                "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (3);" +
+                "INSERT INTO flows (id, key, spec_json, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at) " +
+                "VALUES ('old', 'old-key', @spec, 'PENDING', 0, '{}', 0, 0, 1000, 1000, 1000);" +
+                "INSERT INTO steps (flow_id, key, idx, task_type, state, attempts) VALUES ('old', 'a', 0, 'noop', 'PENDING', 0), ('old', 'b', 1, 'noop', 'PENDING', 0);";
+            command.Parameters.AddWithValue("@spec", spec);
+            command.ExecuteNonQuery();
+        }
+
+        await using var store = await OpenAsync(path);
+        Assert.Equal(SqliteSchema.Latest, ReadSchemaVersion(path));
+        var old = await store.GetFlowAsync("old", CancellationToken.None);
+        Assert.Equal(spec, old!.SpecJson);
+        Assert.Equal("old", (await store.GetFlowByKeyAsync("old-key", CancellationToken.None))!.Id);
+
+        // A new flow with the same spec text shares one stored copy of it; the old flow keeps its own.
+        var n2 = Flow("n2");
+        n2.Flow.SpecJson = spec;
+        await store.CreateFlowAsync(n2, CancellationToken.None);
+        var n3 = Flow("n3");
+        n3.Flow.SpecJson = spec;
+        await store.CreateFlowAsync(n3, CancellationToken.None);
+        Assert.Equal(spec, (await store.GetFlowAsync("n3", CancellationToken.None))!.SpecJson);
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM specs WHERE spec_json = @spec";
+            command.Parameters.AddWithValue("@spec", spec);
+            Assert.Equal(2L, (long)command.ExecuteScalar()!); // the migrated copy and one shared by n2 and n3
+        }
+
+        // The migrated flow still runs from its stored spec.
+        var claimed = await store.ClaimFlowAsync("old", "w1", DateTimeOffset.FromUnixTimeMilliseconds(2000), TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Equal(spec, claimed!.Flow.SpecJson);
+        Assert.Equal(["a", "b"], claimed.Steps.Select(s => s.Key));
+    }
+
+    [Fact]
     public async Task An_unusable_path_is_reported_with_the_path_and_what_to_do()
     {
         // A regular file where a folder should be: the database cannot be created under it.
