@@ -46,6 +46,17 @@ if (args.Length > 0 && args[0] == "engine")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "batch")
+{
+    // Many flows at once on one store, for profilers: batch STORE STEPS FLOWS (64 run at a time)
+    var (store, steps, count) = (args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture));
+    await using var h = await Harness.CreateAsync(store, concurrency: 64);
+    await h.RunBatchAsync(Linear(steps), 50);
+    var took = await h.RunBatchAsync(Linear(steps), count);
+    Console.WriteLine($"{count} flows x {steps} steps in {took.TotalMilliseconds:0} ms: {count * steps / took.TotalSeconds:N0} steps/s");
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "one")
 {
     // One long flow on one store, for profilers: one STORE STEPS

@@ -1,21 +1,25 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace FlowMachine.Sqlite;
 
 /// <summary>
-/// The single writer with group commit. Requests queue in a channel; one long-running loop takes
-/// whatever is queued (up to a batch size) and applies it in one transaction, each request in its own
-/// savepoint, then completes the requests after COMMIT. A lone request is committed at once: batches
-/// form only from requests that arrive while the previous transaction is being written.
+/// The single writer with group commit. Only one thread uses the write connection at a time. When it
+/// is idle, a caller commits its own request at once, on its own thread: a lone flow pays no thread
+/// hand-off per step. Requests that arrive while a transaction is being written queue up, and the
+/// writer thread takes whatever is queued (up to a batch size) and applies it in one transaction, each
+/// request in its own savepoint, completing the requests after COMMIT.
 /// </summary>
 internal sealed class SqliteWriter : IAsyncDisposable
 {
-    private readonly Channel<WriteRequest> queue = Channel.CreateUnbounded<WriteRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly object gate = new(); // a monitor: the writer thread waits on it
+    private readonly Queue<WriteRequest> queue = new();
     private readonly SqliteCommandCache db;
     private readonly string path;
     private readonly int maxBatch;
     private readonly Task loop;
+    private readonly List<WriteRequest> inlineBatch = new(1);
+    private bool busy;
+    private bool completed;
     private long transactions;
     private long requests;
 
@@ -25,7 +29,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         this.path = path;
         this.maxBatch = Math.Max(1, maxBatch);
 
-        // A dedicated thread: the loop blocks in SQLite, and must not wait behind a busy thread pool.
+        // A dedicated thread for queued batches: it blocks in SQLite, and must not wait behind a busy thread pool.
         loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
@@ -35,14 +39,46 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// <summary>Requests applied so far, successful or not.</summary>
     public long Requests => Interlocked.Read(ref requests);
 
-    /// <summary>Queues work for the writer and returns its result once committed.</summary>
+    /// <summary>Applies the work in a transaction and returns its result once committed.</summary>
     public Task<T> WriteAsync<T>(Func<SqliteCommandCache, T> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var request = new WriteRequest<T>(work, cancellationToken);
-        if (!queue.Writer.TryWrite(request))
+        lock (gate)
         {
-            throw new ObjectDisposedException(nameof(SqliteFlowStore), "The SQLite flow store has been disposed.");
+            if (completed)
+            {
+                throw new ObjectDisposedException(nameof(SqliteFlowStore), "The SQLite flow store has been disposed.");
+            }
+
+            if (busy || queue.Count > 0)
+            {
+                // A transaction is being written: join the next batch.
+                queue.Enqueue(request);
+                Monitor.Pulse(gate);
+                return request.Task;
+            }
+
+            busy = true;
+        }
+
+        // Idle: commit here and now, with no hand-off to another thread.
+        try
+        {
+            inlineBatch.Add(request);
+            ApplyOrFail(inlineBatch);
+        }
+        finally
+        {
+            inlineBatch.Clear();
+            lock (gate)
+            {
+                busy = false;
+                if (queue.Count > 0)
+                {
+                    Monitor.Pulse(gate); // what queued meanwhile goes to the writer thread
+                }
+            }
         }
 
         return request.Task;
@@ -51,41 +87,83 @@ internal sealed class SqliteWriter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Let queued requests finish, then stop and close the connection.
-        queue.Writer.TryComplete();
+        lock (gate)
+        {
+            completed = true;
+            Monitor.PulseAll(gate);
+        }
+
         await loop.ConfigureAwait(false);
+        lock (gate)
+        {
+            while (busy)
+            {
+                Monitor.Wait(gate); // an inline commit still running
+            }
+        }
+
         db.Dispose();
     }
 
     private void Run()
     {
         var batch = new List<WriteRequest>(maxBatch);
-        while (queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (true)
         {
-            while (batch.Count < maxBatch && queue.Reader.TryRead(out var request))
+            lock (gate)
             {
-                if (request.CancellationToken.IsCancellationRequested)
+                while (busy || queue.Count == 0)
                 {
-                    request.Cancel();
-                    continue;
+                    if (completed && queue.Count == 0)
+                    {
+                        return;
+                    }
+
+                    Monitor.Wait(gate);
                 }
 
-                batch.Add(request);
+                busy = true;
+                while (batch.Count < maxBatch && queue.TryDequeue(out var request))
+                {
+                    if (request.CancellationToken.IsCancellationRequested)
+                    {
+                        request.Cancel();
+                        continue;
+                    }
+
+                    batch.Add(request);
+                }
             }
 
-            if (batch.Count > 0)
+            try
             {
-                try
+                if (batch.Count > 0)
                 {
-                    ApplyBatch(batch);
+                    ApplyOrFail(batch);
                 }
-                catch (Exception error)
-                {
-                    // Never let the loop die: every later write would wait forever.
-                    FailAll(batch, error);
-                }
-
+            }
+            finally
+            {
                 batch.Clear();
+                lock (gate)
+                {
+                    busy = false;
+                    Monitor.PulseAll(gate); // wakes DisposeAsync when it waits for the writer to be idle
+                }
             }
+        }
+    }
+
+    private void ApplyOrFail(List<WriteRequest> batch)
+    {
+        try
+        {
+            ApplyBatch(batch);
+        }
+        catch (Exception error)
+        {
+            // Never let an error escape half-way: every request of the batch must learn its fate.
+            FailAll(batch, error);
         }
     }
 

@@ -81,11 +81,18 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
 
         var transactionsBefore = store.WriteTransactions;
         var requestsBefore = store.WriteRequests;
+
+        // An idle writer commits a request at once on the caller's thread; requests that arrive while a
+        // transaction is being written queue up and go in together. Hold the writer so all 500 arrive busy.
+        var (blocker, release) = HoldWriter(store);
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(claimed.Select(c => store.CommitAsync(Step(c, "w1", 1), CancellationToken.None).AsTask()));
+        var commits = claimed.Select(c => store.CommitAsync(Step(c, "w1", 1), CancellationToken.None).AsTask()).ToList();
+        release.Set();
+        Assert.True(await blocker);
+        await Task.WhenAll(commits);
         clock.Stop();
-        var transactions = store.WriteTransactions - transactionsBefore;
-        var requests = store.WriteRequests - requestsBefore;
+        var transactions = store.WriteTransactions - transactionsBefore - 1; // not the blocker's own
+        var requests = store.WriteRequests - requestsBefore - 1;
 
         output.WriteLine($"{requests} concurrent commits in {transactions} transactions, {clock.Elapsed.TotalMilliseconds:F0} ms ({requests / clock.Elapsed.TotalSeconds:F0} commits/s)");
         Assert.Equal(flows, requests);
@@ -127,16 +134,7 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
         var transactionsBefore = store.WriteTransactions;
 
         // Hold the writer so that everything below queues up and lands in one batch.
-        using var started = new ManualResetEventSlim();
-        using var gate = new ManualResetEventSlim();
-        var blocker = store.WriterForTests.WriteAsync(
-            _ =>
-            {
-                started.Set();
-                return gate.Wait(TimeSpan.FromSeconds(30));
-            },
-            CancellationToken.None);
-        Assert.True(started.Wait(TimeSpan.FromSeconds(30)));
+        var (blocker, gate) = HoldWriter(store);
 
         var good0 = store.CommitAsync(Step(claimed[0], "w1", 1), CancellationToken.None).AsTask();
         var leaseLost = store.CommitAsync(Step(claimed[1], "intruder", 1), CancellationToken.None).AsTask();
@@ -289,6 +287,25 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string)command.ExecuteScalar()!);
+    }
+
+    /// <summary>
+    /// Keeps the writer inside a transaction, on a thread of its own, until the returned event is set; the
+    /// task returns true when it was let go in time.
+    /// </summary>
+    private static (Task<bool> Blocker, ManualResetEventSlim Release) HoldWriter(SqliteFlowStore store)
+    {
+        var started = new ManualResetEventSlim();
+        var release = new ManualResetEventSlim();
+        var blocker = Task.Run(() => store.WriterForTests.WriteAsync(
+            _ =>
+            {
+                started.Set();
+                return release.Wait(TimeSpan.FromSeconds(30));
+            },
+            CancellationToken.None));
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)));
+        return (blocker, release);
     }
 
     private static long ReadSchemaVersion(string path)
