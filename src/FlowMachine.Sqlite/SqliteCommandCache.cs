@@ -10,6 +10,7 @@ namespace FlowMachine.Sqlite;
 internal sealed class SqliteCommandCache(SqliteConnection connection) : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteStatement> statements = new(StringComparer.Ordinal);
 
     public SqliteConnection Connection { get; } = connection;
 
@@ -25,6 +26,18 @@ internal sealed class SqliteCommandCache(SqliteConnection connection) : IDisposa
 
         command.Parameters.Clear();
         return command;
+    }
+
+    /// <summary>The prepared statement for <paramref name="sql"/> (parameters <c>?1</c>, <c>?2</c>, ...), bound by position.</summary>
+    public SqliteStatement Prepared(string sql)
+    {
+        if (!statements.TryGetValue(sql, out var statement))
+        {
+            statement = new SqliteStatement(Connection.Handle!, sql);
+            statements.Add(sql, statement);
+        }
+
+        return statement;
     }
 
     /// <summary>Runs a statement that is not worth caching (schema, pragmas).</summary>
@@ -43,6 +56,12 @@ internal sealed class SqliteCommandCache(SqliteConnection connection) : IDisposa
         }
 
         commands.Clear();
+        foreach (var statement in statements.Values)
+        {
+            statement.Dispose();
+        }
+
+        statements.Clear();
         Connection.Dispose();
     }
 }

@@ -23,9 +23,9 @@ internal static class SqliteQueries
         "@input, @data, @wait_reason, @result, @error, @parent_flow_id, @parent_step_key, @parent_child_index, @generation, @created_at, " +
         "@updated_at, @next_run_at, @lease_owner, @lease_expires_at) ON CONFLICT (key) DO NOTHING";
 
+    // Positional parameters (?1 ...), in StepColumns order: bound by SqliteStatement.
     private const string UpsertStepSql =
-        "INSERT INTO steps (" + StepColumns + ") VALUES (@flow_id, @idx, @key, @task_type, @state, @result, @error, @error_detail, @attempts, " +
-        "@started_at, @finished_at, @not_before, @wait_reason, @wait_event, @wait_until, @resume_token, @param_overrides, @spawn) " +
+        "INSERT INTO steps (" + StepColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) " +
         "ON CONFLICT (flow_id, key) DO UPDATE SET idx = excluded.idx, task_type = excluded.task_type, state = excluded.state, " +
         "result = excluded.result, error = excluded.error, error_detail = excluded.error_detail, attempts = excluded.attempts, " +
         "started_at = excluded.started_at, finished_at = excluded.finished_at, not_before = excluded.not_before, " +
@@ -35,11 +35,11 @@ internal static class SqliteQueries
     // Identity columns (id, key, created_at) stay as created; data and the lease only when asked.
     private const string UpdateFlowSql =
         // Only what a transition can change: the spec, input, identity and parent links are written once, at creation.
-        "UPDATE flows SET state = @state, position = @position, data = CASE WHEN @data_changed THEN @data ELSE data END, " +
-        "wait_reason = @wait_reason, result = @result, error = @error, generation = @generation, updated_at = @updated_at, next_run_at = @next_run_at, " +
-        "lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END, " +
-        "lease_expires_at = CASE WHEN @release THEN NULL ELSE lease_expires_at END " +
-        "WHERE id = @id AND lease_owner = @lease_owner";
+        "UPDATE flows SET state = ?2, position = ?3, data = CASE WHEN ?4 THEN ?5 ELSE data END, " +
+        "wait_reason = ?6, result = ?7, error = ?8, generation = ?9, updated_at = ?10, next_run_at = ?11, " +
+        "lease_owner = CASE WHEN ?12 THEN NULL ELSE lease_owner END, " +
+        "lease_expires_at = CASE WHEN ?12 THEN NULL ELSE lease_expires_at END " +
+        "WHERE id = ?1 AND lease_owner = ?13";
 
     // --- Flows -------------------------------------------------------------------------------
 
@@ -79,24 +79,22 @@ internal static class SqliteQueries
     }
 
     /// <summary>Writes the flow row of a transition; false when <paramref name="leaseOwner"/> does not hold the flow.</summary>
-    public static bool UpdateFlow(SqliteCommandCache db, FlowRecord f, string leaseOwner, bool dataChanged, bool release)
-    {
-        var cmd = db.Get(UpdateFlowSql);
-        Add(cmd, "@id", f.Id);
-        Add(cmd, "@state", f.State.ToName());
-        Add(cmd, "@position", f.Position);
-        Add(cmd, "@wait_reason", f.WaitReason);
-        Add(cmd, "@result", Json(f.Result));
-        Add(cmd, "@error", f.Error);
-        Add(cmd, "@generation", f.Generation);
-        Add(cmd, "@updated_at", Ms(f.UpdatedAt));
-        Add(cmd, "@next_run_at", Ms(f.NextRunAt));
-        Add(cmd, "@data_changed", dataChanged);
-        Add(cmd, "@data", dataChanged ? Json(f.Data) : null);
-        Add(cmd, "@release", release);
-        Add(cmd, "@lease_owner", leaseOwner);
-        return cmd.ExecuteNonQuery() == 1;
-    }
+    public static bool UpdateFlow(SqliteCommandCache db, FlowRecord f, string leaseOwner, bool dataChanged, bool release) =>
+        db.Prepared(UpdateFlowSql)
+            .Text(1, f.Id)
+            .Text(2, f.State.ToName())
+            .Int(3, f.Position)
+            .Int(4, dataChanged ? 1 : 0)
+            .Text(5, dataChanged ? Json(f.Data) : null)
+            .Text(6, f.WaitReason)
+            .Text(7, Json(f.Result))
+            .Text(8, f.Error)
+            .Int(9, f.Generation)
+            .Int(10, Ms(f.UpdatedAt))
+            .Int(11, Ms(f.NextRunAt))
+            .Int(12, release ? 1 : 0)
+            .Text(13, leaseOwner)
+            .Execute() == 1;
 
     private static void BindFlowColumns(SqliteCommand cmd, FlowRecord f)
     {
@@ -189,13 +187,11 @@ internal static class SqliteQueries
     }
 
     /// <summary>Points the flow's next run at <paramref name="at"/> unless it is due earlier; false when the flow does not exist.</summary>
-    public static bool MakeDue(SqliteCommandCache db, string flowId, DateTimeOffset at)
-    {
-        var cmd = db.Get("UPDATE flows SET next_run_at = CASE WHEN next_run_at IS NULL OR next_run_at > @at THEN @at ELSE next_run_at END WHERE id = @id");
-        Add(cmd, "@id", flowId);
-        Add(cmd, "@at", Ms(at));
-        return cmd.ExecuteNonQuery() == 1;
-    }
+    public static bool MakeDue(SqliteCommandCache db, string flowId, DateTimeOffset at) =>
+        db.Prepared("UPDATE flows SET next_run_at = CASE WHEN next_run_at IS NULL OR next_run_at > ?2 THEN ?2 ELSE next_run_at END WHERE id = ?1")
+            .Text(1, flowId)
+            .Int(2, Ms(at))
+            .Execute() == 1;
 
     /// <summary>A claimed flow: the leased row plus steps, commands, events and the last history seq.</summary>
     public static ClaimedFlow LoadClaim(SqliteCommandCache db, FlowRecord flow)
@@ -215,26 +211,26 @@ internal static class SqliteQueries
             throw new ArgumentException($"Step '{s.Key}' belongs to flow '{s.FlowId}', not to flow '{flowId}' being written.");
         }
 
-        var cmd = db.Get(UpsertStepSql);
-        Add(cmd, "@flow_id", flowId);
-        Add(cmd, "@idx", s.Index);
-        Add(cmd, "@key", s.Key);
-        Add(cmd, "@task_type", s.TaskType);
-        Add(cmd, "@state", s.State.ToName());
-        Add(cmd, "@result", Json(s.Result));
-        Add(cmd, "@error", s.Error);
-        Add(cmd, "@error_detail", s.ErrorDetail);
-        Add(cmd, "@attempts", s.Attempts);
-        Add(cmd, "@started_at", Ms(s.StartedAt));
-        Add(cmd, "@finished_at", Ms(s.FinishedAt));
-        Add(cmd, "@not_before", Ms(s.NotBefore));
-        Add(cmd, "@wait_reason", s.WaitReason);
-        Add(cmd, "@wait_event", s.WaitEvent);
-        Add(cmd, "@wait_until", Ms(s.WaitUntil));
-        Add(cmd, "@resume_token", s.ResumeToken);
-        Add(cmd, "@param_overrides", Json(s.ParamOverrides));
-        Add(cmd, "@spawn", Json(s.Spawn));
-        cmd.ExecuteNonQuery();
+        db.Prepared(UpsertStepSql)
+            .Text(1, flowId)
+            .Int(2, s.Index)
+            .Text(3, s.Key)
+            .Text(4, s.TaskType)
+            .Text(5, s.State.ToName())
+            .Text(6, Json(s.Result))
+            .Text(7, s.Error)
+            .Text(8, s.ErrorDetail)
+            .Int(9, s.Attempts)
+            .Int(10, Ms(s.StartedAt))
+            .Int(11, Ms(s.FinishedAt))
+            .Int(12, Ms(s.NotBefore))
+            .Text(13, s.WaitReason)
+            .Text(14, s.WaitEvent)
+            .Int(15, Ms(s.WaitUntil))
+            .Text(16, s.ResumeToken)
+            .Text(17, Json(s.ParamOverrides))
+            .Text(18, Json(s.Spawn))
+            .Execute();
     }
 
     public static List<StepRecord> LoadSteps(SqliteCommandCache db, string flowId)
@@ -280,14 +276,14 @@ internal static class SqliteQueries
             throw new ArgumentException($"History event {e.Seq} belongs to flow '{e.FlowId}', not to flow '{flowId}' being written.");
         }
 
-        var cmd = db.Get("INSERT INTO history (flow_id, seq, at, kind, step_key, detail) VALUES (@flow_id, @seq, @at, @kind, @step_key, @detail)");
-        Add(cmd, "@flow_id", flowId);
-        Add(cmd, "@seq", e.Seq);
-        Add(cmd, "@at", Ms(e.At));
-        Add(cmd, "@kind", e.Kind);
-        Add(cmd, "@step_key", e.StepKey);
-        Add(cmd, "@detail", Json(e.Detail));
-        cmd.ExecuteNonQuery();
+        db.Prepared("INSERT INTO history (flow_id, seq, at, kind, step_key, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+            .Text(1, flowId)
+            .Int(2, e.Seq)
+            .Int(3, Ms(e.At))
+            .Text(4, e.Kind)
+            .Text(5, e.StepKey)
+            .Text(6, Json(e.Detail))
+            .Execute();
     }
 
     public static List<HistoryEvent> LoadHistory(SqliteCommandCache db, string flowId, long afterSeq, int limit)
@@ -332,20 +328,11 @@ internal static class SqliteQueries
         return list;
     }
 
-    public static bool HasCommands(SqliteCommandCache db, string flowId)
-    {
-        var cmd = db.Get("SELECT EXISTS (SELECT 1 FROM commands WHERE flow_id = @id)");
-        Add(cmd, "@id", flowId);
-        return (long)cmd.ExecuteScalar()! != 0;
-    }
+    public static bool HasCommands(SqliteCommandCache db, string flowId) =>
+        db.Prepared("SELECT EXISTS (SELECT 1 FROM commands WHERE flow_id = ?1)").Text(1, flowId).ScalarInt() != 0;
 
-    public static bool HasEventsAfter(SqliteCommandCache db, string flowId, long knownEventId)
-    {
-        var cmd = db.Get("SELECT EXISTS (SELECT 1 FROM events WHERE flow_id = @id AND id > @known)");
-        Add(cmd, "@id", flowId);
-        Add(cmd, "@known", knownEventId);
-        return (long)cmd.ExecuteScalar()! != 0;
-    }
+    public static bool HasEventsAfter(SqliteCommandCache db, string flowId, long knownEventId) =>
+        db.Prepared("SELECT EXISTS (SELECT 1 FROM events WHERE flow_id = ?1 AND id > ?2)").Text(1, flowId).Int(2, knownEventId).ScalarInt() != 0;
 
     public static void DeleteCommand(SqliteCommandCache db, string flowId, long id)
     {

@@ -172,7 +172,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         var errors = new Exception?[batch.Count];
         try
         {
-            db.Get("BEGIN IMMEDIATE").ExecuteNonQuery();
+            db.Prepared("BEGIN IMMEDIATE").Execute();
         }
         catch (Exception error)
         {
@@ -182,13 +182,22 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
         try
         {
+            // A lone request needs no savepoint: if it fails, the whole transaction is rolled back.
+            var lone = batch.Count == 1;
             for (var i = 0; i < batch.Count; i++)
             {
-                db.Get("SAVEPOINT request").ExecuteNonQuery();
+                if (!lone)
+                {
+                    db.Prepared("SAVEPOINT request").Execute();
+                }
+
                 try
                 {
                     batch[i].Execute(db);
-                    db.Get("RELEASE request").ExecuteNonQuery();
+                    if (!lone)
+                    {
+                        db.Prepared("RELEASE request").Execute();
+                    }
                 }
                 catch (Exception error)
                 {
@@ -201,13 +210,21 @@ internal sealed class SqliteWriter : IAsyncDisposable
                         return;
                     }
 
+                    if (lone)
+                    {
+                        TryRollback();
+                        Interlocked.Increment(ref requests);
+                        batch[i].Fail(errors[i]!);
+                        return;
+                    }
+
                     // Undo only this request; its neighbours in the batch go on.
-                    db.Get("ROLLBACK TO request").ExecuteNonQuery();
-                    db.Get("RELEASE request").ExecuteNonQuery();
+                    db.Prepared("ROLLBACK TO request").Execute();
+                    db.Prepared("RELEASE request").Execute();
                 }
             }
 
-            db.Get("COMMIT").ExecuteNonQuery();
+            db.Prepared("COMMIT").Execute();
         }
         catch (Exception error)
         {
