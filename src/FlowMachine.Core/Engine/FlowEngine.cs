@@ -401,7 +401,7 @@ public sealed class FlowEngine : IAsyncDisposable
     }
 
     /// <summary>A step attempt in flight (<see cref="Task"/>) or already finished synchronously (<see cref="Done"/>).</summary>
-    private sealed record RunningStep(Task<StepExecution>? Task, CancellationTokenSource Cancel, StepExecution Done)
+    private readonly record struct RunningStep(Task<StepExecution>? Task, CancellationTokenSource Cancel, StepExecution Done)
     {
         public bool IsCompleted => Task is null || Task.IsCompleted;
 
@@ -422,6 +422,10 @@ public sealed class FlowEngine : IAsyncDisposable
         held[flowId] = lost;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, lost.Token);
         var running = new Dictionary<int, RunningStep>();
+        var finished = new List<int>();
+
+        // A step's own token source, kept for the next step when the step finished without cancelling it.
+        CancellationTokenSource? spare = null;
         FlowRun? run = null;
         try
         {
@@ -462,7 +466,9 @@ public sealed class FlowEngine : IAsyncDisposable
 
                 foreach (var (index, attempt) in starts)
                 {
-                    running[index] = Launch(run, index, attempt, linked.Token);
+                    var cancel = spare ?? CancellationTokenSource.CreateLinkedTokenSource(linked.Token);
+                    spare = null;
+                    running[index] = Launch(run, index, attempt, cancel, linked.Token);
                 }
 
                 if (committed.HasCommands)
@@ -477,16 +483,33 @@ public sealed class FlowEngine : IAsyncDisposable
                     continue;
                 }
 
-                if (!running.Values.Any(r => r.IsCompleted))
+                if (!AnyCompleted(running))
                 {
                     await Task.WhenAny(running.Values.Select(r => r.Task!)).ConfigureAwait(false);
                 }
 
                 now = Now;
-                foreach (var (index, step) in running.Where(r => r.Value.IsCompleted).ToList())
+                finished.Clear();
+                foreach (var (index, step) in running)
                 {
-                    running.Remove(index);
-                    step.Cancel.Dispose();
+                    if (step.IsCompleted)
+                    {
+                        finished.Add(index);
+                    }
+                }
+
+                foreach (var index in finished)
+                {
+                    running.Remove(index, out var step);
+                    if (spare is null && step.Cancel.TryReset())
+                    {
+                        spare = step.Cancel;
+                    }
+                    else
+                    {
+                        step.Cancel.Dispose();
+                    }
+
                     var execution = step.Result;
                     if (execution.Abandoned)
                     {
@@ -539,9 +562,23 @@ public sealed class FlowEngine : IAsyncDisposable
             }
 
             held.TryRemove(new KeyValuePair<string, CancellationTokenSource>(flowId, lost));
+            spare?.Dispose();
         }
 
         return fault;
+    }
+
+    private static bool AnyCompleted(Dictionary<int, RunningStep> running)
+    {
+        foreach (var step in running.Values)
+        {
+            if (step.IsCompleted)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void OnCommitted(FlowTransition transition)
@@ -555,10 +592,9 @@ public sealed class FlowEngine : IAsyncDisposable
         Committed?.Invoke(transition);
     }
 
-    private RunningStep Launch(FlowRun run, int index, int attempt, CancellationToken stop)
+    private RunningStep Launch(FlowRun run, int index, int attempt, CancellationTokenSource cancel, CancellationToken stop)
     {
         var spec = run.Plan.Steps[index];
-        var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
         if (!Catalog.TryGet(spec.TaskType, out var info))
         {
             return new RunningStep(null, cancel, new StepExecution(index, attempt, Outcome.Fail($"task type '{spec.TaskType}' is not registered in this host"), true, false));

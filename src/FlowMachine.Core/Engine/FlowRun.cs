@@ -926,12 +926,14 @@ internal sealed class FlowRun
             return [];
         }
 
-        var indexes = new int[dirty.Count];
-        dirty.CopyTo(indexes);
-        if (indexes.Length > 1)
+        Span<int> indexes = dirty.Count <= 64 ? stackalloc int[dirty.Count] : new int[dirty.Count];
+        var n = 0;
+        foreach (var i in dirty)
         {
-            Array.Sort(indexes);
+            indexes[n++] = i;
         }
+
+        indexes.Sort();
 
         var rows = new StepRecord[indexes.Length];
         for (var i = 0; i < indexes.Length; i++)

@@ -596,6 +596,11 @@ public sealed class InMemoryFlowStore : IFlowStore
             var after = FirstAfter(entry.History, seq);
             return after > 0 && entry.History[after - 1].Seq == seq;
         });
+        if (t.NewFlows.Count == 0)
+        {
+            return;
+        }
+
         var newIds = new HashSet<string>(StringComparer.Ordinal);
         var newKeys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var child in t.NewFlows)
@@ -611,7 +616,8 @@ public sealed class InMemoryFlowStore : IFlowStore
 
     private static void ValidateChildRows(string flowId, IReadOnlyList<StepRecord> steps, IReadOnlyList<HistoryEvent> history, Func<long, bool> isTaken)
     {
-        var fresh = history.Count > 1 ? new HashSet<long>() : null;
+        // A transition holds a few events: comparing pairs is cheaper than a set.
+        var fresh = history.Count > 16 ? new HashSet<long>() : null;
         foreach (var step in steps)
         {
             if (!string.Equals(step.FlowId, flowId, StringComparison.Ordinal))
@@ -627,11 +633,24 @@ public sealed class InMemoryFlowStore : IFlowStore
                 throw new ArgumentException($"History event {e.Seq} belongs to flow '{e.FlowId}', not to flow '{flowId}' being written.");
             }
 
-            if (isTaken(e.Seq) || (fresh is not null && !fresh.Add(e.Seq)))
+            if (isTaken(e.Seq) || (fresh is not null ? !fresh.Add(e.Seq) : SeenBefore(history, e)))
             {
                 throw new InvalidOperationException($"Flow '{flowId}' already has a history event with seq {e.Seq}.");
             }
         }
+    }
+
+    private static bool SeenBefore(IReadOnlyList<HistoryEvent> history, HistoryEvent e)
+    {
+        for (var i = 0; i < history.Count && !ReferenceEquals(history[i], e); i++)
+        {
+            if (history[i].Seq == e.Seq)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void Insert(NewFlow flow)
@@ -723,13 +742,19 @@ public sealed class InMemoryFlowStore : IFlowStore
     /// <summary>Puts the flow in the index that matches its NextRunAt and lease.</summary>
     private void Reindex(InMemoryFlowEntry entry)
     {
+        var flow = entry.Flow;
+        if (entry.IndexKey is { } same && flow.NextRunAt is { } at && entry.InLeasedIndex == flow.LeaseOwner is not null
+            && same == (flow.LeaseOwner is null ? at.UtcTicks : Math.Max(at.UtcTicks, (flow.LeaseExpiresAt ?? DateTimeOffset.MinValue).UtcTicks), flow.Id))
+        {
+            return; // a step that changes neither when the flow is due nor its lease keeps its place
+        }
+
         if (entry.IndexKey is { } old)
         {
             (entry.InLeasedIndex ? leased : ready).Remove(old);
             entry.IndexKey = null;
         }
 
-        var flow = entry.Flow;
         if (flow.NextRunAt is not { } next)
         {
             return;
