@@ -106,42 +106,73 @@ internal sealed class PostgresCommitter : IAsyncDisposable
 
     private async Task WriteBatchAsync(List<CommitRequest> batch, CancellationToken cancellationToken)
     {
+        var ready = new List<(CommitRequest Request, List<NpgsqlBatchCommand> Commands)>(batch.Count);
         foreach (var request in batch)
         {
             request.Result = null;
             request.Error = null;
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var savepoints = batch.Count > 1;
-        foreach (var request in batch)
-        {
-            List<NpgsqlBatchCommand> commands;
             try
             {
-                commands = Build(request.Transition);
+                ready.Add((request, Build(request.Transition))); // built once up front, so a refusal sends nothing
             }
             catch (ArgumentException error)
             {
                 request.Error = error; // refused before anything was sent
-                continue;
             }
+        }
 
-            if (savepoints)
-            {
-                commands.Insert(0, Command("SAVEPOINT request"));
-                commands.Add(Command("RELEASE SAVEPOINT request"));
-            }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var savepoints = ready.Count > 1;
 
+        // Every request goes in one round trip. A failure stops the rest of the round: the failing request
+        // (the first without its has_commands row) is undone to its savepoint and the requests after it are sent again.
+        var from = 0;
+        while (from < ready.Count)
+        {
+            var next = from;
             try
             {
-                request.Result = await ExecuteAsync(connection, tx, commands, cancellationToken).ConfigureAwait(false);
+                await using var round = new NpgsqlBatch(connection, tx);
+                for (var i = from; i < ready.Count; i++)
+                {
+                    if (savepoints)
+                    {
+                        round.BatchCommands.Add(Command("SAVEPOINT request"));
+                    }
+
+                    // A command joins one batch only: a round sent again after a failure builds its own.
+                    foreach (var command in from == 0 ? ready[i].Commands : Build(ready[i].Request.Transition))
+                    {
+                        round.BatchCommands.Add(command);
+                    }
+
+                    if (savepoints)
+                    {
+                        round.BatchCommands.Add(Command("RELEASE SAVEPOINT request"));
+                    }
+
+                    // Read after the release, so that a row here means the request's writes all went in.
+                    round.BatchCommands.Add(HasCommands(ready[i].Request.Transition.Flow.Id));
+                }
+
+                await using var reader = await round.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                do
+                {
+                    if (reader.FieldCount == 1 && reader.GetName(0) == "has_commands" && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        ready[next++].Request.Result = new CommitResult(reader.GetBoolean(0));
+                    }
+                }
+                while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+
+                from = ready.Count;
             }
-            catch (PostgresException error) when (!PostgresRetry.IsTransient(error))
+            catch (PostgresException error) when (!PostgresRetry.IsTransient(error) && next < ready.Count)
             {
-                request.Error = error.SqlState == LeaseLostState
-                    ? new LeaseLostException(request.Transition.Flow.Id, request.Transition.LeaseOwner)
+                var failed = ready[next].Request;
+                failed.Error = error.SqlState == LeaseLostState
+                    ? new LeaseLostException(failed.Transition.Flow.Id, failed.Transition.LeaseOwner)
                     : error;
                 if (!savepoints)
                 {
@@ -153,32 +184,11 @@ internal sealed class PostgresCommitter : IAsyncDisposable
                 // Undo only this request; its neighbours in the batch go on.
                 await using var undo = new NpgsqlCommand("ROLLBACK TO SAVEPOINT request; RELEASE SAVEPOINT request", connection, tx);
                 await undo.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                from = next + 1;
             }
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<CommitResult> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, List<NpgsqlBatchCommand> commands, CancellationToken cancellationToken)
-    {
-        await using var npgsqlBatch = new NpgsqlBatch(connection, tx);
-        foreach (var command in commands)
-        {
-            npgsqlBatch.BatchCommands.Add(command);
-        }
-
-        var hasCommands = false;
-        await using var reader = await npgsqlBatch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        do
-        {
-            if (reader.FieldCount == 1 && reader.GetName(0) == "has_commands" && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                hasCommands = reader.GetBoolean(0);
-            }
-        }
-        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
-
-        return new CommitResult(hasCommands);
     }
 
     /// <summary>Every statement of one transition, in the order the in-memory store applies them.</summary>
@@ -236,7 +246,6 @@ internal sealed class PostgresCommitter : IAsyncDisposable
             commands.Add(Notify(channel, onlyIfDueFlowId: flowId));
         }
 
-        commands.Add(HasCommands(flowId));
         return commands;
     }
 }

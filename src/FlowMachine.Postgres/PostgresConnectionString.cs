@@ -25,6 +25,14 @@ internal static class PostgresConnectionString
             builder.ApplicationName = "flowmachine";
         }
 
+        // The store runs the same few statements for every step: prepared once per connection, the server
+        // parses and plans them once rather than at every step (unless the connection string says otherwise).
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
         return builder;
     }
 

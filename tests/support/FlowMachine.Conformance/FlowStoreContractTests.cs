@@ -378,6 +378,77 @@ public abstract class FlowStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_commits_that_fail_write_nothing_and_leave_their_neighbours_committed()
+    {
+        // Stores may write concurrent commits together (group commit): a failing one must not take the others with it.
+        var store = await NewStoreAsync();
+        const int flows = 24;
+        var claimed = new List<ClaimedFlow>();
+        for (var i = 0; i < flows; i++)
+        {
+            await store.CreateFlowAsync(MakeFlow($"f{i:D2}", nextRunAt: T0), None);
+            claimed.Add(await ClaimOneAsync(store, $"f{i:D2}", "w1"));
+        }
+
+        FlowTransition Step(ClaimedFlow c, string owner, long seq)
+        {
+            var row = c.Flow.Clone();
+            row.State = FlowState.Running;
+            row.Position = 1;
+            var step = c.Steps[0].Clone();
+            step.State = StepState.Completed;
+            step.Attempts = 1;
+            return new FlowTransition
+            {
+                LeaseOwner = owner,
+                Flow = row,
+                Steps = [step],
+                History = [new HistoryEvent(c.Flow.Id, seq, T0, "step", "s0", null)],
+            };
+        }
+
+        // A store may refuse at once or later: either way the caller's task fails.
+        async Task<CommitResult> Commit(FlowTransition t) => await store.CommitAsync(t, None);
+
+        // Every third commit fails: one by a worker without the lease, one half-way (its history seq is taken).
+        var commits = claimed.Select((c, i) => (i % 3) switch
+        {
+            1 => Commit(Step(c, "intruder", 2)),
+            2 => Commit(Step(c, "w1", 1)),
+            _ => Commit(Step(c, "w1", 2)),
+        }).ToList();
+        await Task.WhenAll(commits.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+        for (var i = 0; i < flows; i++)
+        {
+            var id = claimed[i].Flow.Id;
+            var flow = (await store.GetFlowAsync(id, None))!;
+            var steps = await store.GetStepsAsync(id, None);
+            var history = await store.GetHistoryAsync(id, 0, 10, None);
+            if (i % 3 == 0)
+            {
+                Assert.True(commits[i].IsCompletedSuccessfully, $"commit {i} failed: {commits[i].Exception}");
+                Assert.Equal(FlowState.Running, flow.State);
+                Assert.Equal(StepState.Completed, steps[0].State);
+                Assert.Equal([1L, 2], history.Select(h => h.Seq));
+            }
+            else
+            {
+                Assert.True(commits[i].IsFaulted, $"commit {i} should have failed");
+                if (i % 3 == 1)
+                {
+                    Assert.IsType<LeaseLostException>(commits[i].Exception!.InnerException);
+                }
+
+                Assert.Equal(FlowState.Pending, flow.State);
+                Assert.Equal(StepState.Pending, steps[0].State);
+                Assert.Equal([1L], history.Select(h => h.Seq));
+                Assert.Equal("w1", flow.LeaseOwner);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Commit_writes_row_steps_history_and_keeps_the_lease()
     {
         var store = await NewStoreAsync();
