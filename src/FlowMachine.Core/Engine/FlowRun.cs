@@ -979,7 +979,14 @@ internal sealed class FlowRun
         {
             Flow.State = FlowState.Running;
             Flow.WaitReason = null;
-            Flow.NextRunAt = now;
+
+            // Due already (it was, to be claimed): keep the value, so a step does not move the flow in the
+            // due index (a write to the index per step otherwise). Another worker may take it over once the lease ends.
+            if (Flow.NextRunAt is not { } due || due > now)
+            {
+                Flow.NextRunAt = now;
+            }
+
             return;
         }
 
