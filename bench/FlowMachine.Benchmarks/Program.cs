@@ -13,6 +13,7 @@ using FlowMachine.Storage.InMemory;
 
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- [--smoke] [--store memory|sqlite|all] [--json PATH]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- micro [BenchmarkDotNet args]
+var results = new JsonArray();
 if (args.Length > 0 && args[0] == "micro")
 {
     BenchmarkSwitcher.FromAssembly(typeof(Micro).Assembly).Run(args[1..]);
@@ -23,6 +24,13 @@ if (args.Length > 0 && args[0] == "engine")
 {
     var perStep = await EngineOverheadAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000);
     Console.WriteLine($"engine step overhead (in-memory, one thread): {perStep:0} ns/step = {1e9 / perStep:N0} steps/s");
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "waiting")
+{
+    // WAITING flows in a SQLite store and a worker process beside them: waiting COUNT
+    await WaitingFlowsAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
     return 0;
 }
 
@@ -51,7 +59,6 @@ var jsonPath = Arg("--json") ?? Path.Combine("bench", "results", smoke ? "smoke.
 var scale = smoke ? 0.05 : 1.0;
 int N(int full) => Math.Max(2, (int)(full * scale));
 
-var results = new JsonArray();
 var stores = storeArg == "all"
     ? PgDatabase.Server is null ? ["memory", "sqlite"] : new[] { "memory", "sqlite", "postgres" }
     : storeArg.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -290,50 +297,83 @@ async Task WaitingFlowsAsync(int count)
 {
     var folder = Path.Combine(Path.GetTempPath(), "flowmachine-bench", Guid.NewGuid().ToString("N"));
     Directory.CreateDirectory(folder);
-    var flows = new SqliteFlowStore(new SqliteStoreOptions { Path = Path.Combine(folder, "waiting.db") });
-    await flows.InitializeAsync(default);
-    await using (var engine = new FlowEngine(flows, new TaskRegistry().AddBuiltIns()))
+    var path = Path.Combine(folder, "waiting.db");
+    var spec = "tasks: [{ key: gate, task_type: wait, task_params: { reason: 'waiting for a person' } }, noop]";
+
+    // Fill the store: every flow runs up to its wait step and stays WAITING.
+    TimeSpan created;
     {
-        var worker = new FlowWorker(engine, new FlowWorkerOptions { Concurrency = 64 });
-        using var stop = new CancellationTokenSource();
-        var running = Task.Run(() => worker.RunAsync(stop.Token));
-        var spec = "tasks: [{ key: gate, task_type: wait, task_params: { reason: 'waiting for a person' } }, noop]";
-        var clock = Stopwatch.StartNew();
-        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, ct) =>
-            await engine.StartAsync(new StartFlowRequest { SpecText = spec }, ct));
-        while ((await flows.CountFlowsByStateAsync(null, default))[FlowState.Waiting] < count)
+        var flows = new SqliteFlowStore(new SqliteStoreOptions { Path = path });
+        await flows.InitializeAsync(default);
+        await using (var engine = new FlowEngine(flows, new TaskRegistry().AddBuiltIns()))
         {
-            await Task.Delay(50);
+            var worker = new FlowWorker(engine, new FlowWorkerOptions { Concurrency = 64 });
+            using var stop = new CancellationTokenSource();
+            var running = Task.Run(() => worker.RunAsync(stop.Token));
+            var clock = Stopwatch.StartNew();
+            await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, ct) =>
+                await engine.StartAsync(new StartFlowRequest { SpecText = spec }, ct));
+            while ((await flows.CountFlowsByStateAsync(null, default))[FlowState.Waiting] < count)
+            {
+                await Task.Delay(50);
+            }
+
+            created = clock.Elapsed;
+            await stop.CancelAsync();
+            await running;
         }
 
-        var created = clock.Elapsed;
-        await stop.CancelAsync();
-        await running;
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        var workingSet = Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024.0;
-        var heap = GC.GetTotalMemory(forceFullCollection: true) / 1024.0 / 1024.0;
-        var pages = new List<double>();
-        string? after = null;
-        for (var i = 0; i < 20; i++)
-        {
-            var t = Stopwatch.StartNew();
-            var page = await flows.ListFlowsAsync(new FlowQuery { State = FlowState.Waiting, Limit = 50, After = after }, default);
-            pages.Add(t.Elapsed.TotalMilliseconds);
-            after = page.Next;
-        }
-
-        Report("sqlite", $"{count} WAITING flows", new()
-        {
-            ["created_in_s"] = created.TotalSeconds,
-            ["working_set_mb"] = workingSet,
-            ["managed_heap_mb"] = heap,
-            ["list_page_p50_ms"] = Percentile(pages, 50),
-            ["list_page_max_ms"] = pages.Max(),
-        });
+        await flows.DisposeAsync();
     }
 
-    await flows.DisposeAsync();
+    // A real `flowmachine worker` process on that store: its memory is what the 100,000 waiting flows cost a worker.
+    // While it runs, people push some of the waiting flows on; it finishes them.
+    {
+        var flows = new SqliteFlowStore(new SqliteStoreOptions { Path = path });
+        await flows.InitializeAsync(default);
+        await using var workers = await WorkerProcesses.StartAsync(path, 1, concurrency: 64);
+        await using (var engine = new FlowEngine(flows, new TaskRegistry().AddBuiltIns()))
+        {
+            var pushed = Math.Min(1000, count);
+            var page = await flows.ListFlowsAsync(new FlowQuery { State = FlowState.Waiting, Limit = pushed }, default);
+            foreach (var flow in page.Items)
+            {
+                await engine.PushAsync(flow.Id, JsonValue.Create("approved"));
+            }
+
+            var deadline = DateTime.UtcNow.AddMinutes(5);
+            while ((await flows.CountFlowsByStateAsync(null, default))[FlowState.Completed] < page.Items.Count)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException("the worker process did not finish the pushed flows in 5 minutes");
+                }
+
+                await Task.Delay(100);
+            }
+
+            var pages = new List<double>();
+            string? after = null;
+            for (var i = 0; i < 20; i++)
+            {
+                var t = Stopwatch.StartNew();
+                var next = await flows.ListFlowsAsync(new FlowQuery { State = FlowState.Waiting, Limit = 50, After = after }, default);
+                pages.Add(t.Elapsed.TotalMilliseconds);
+                after = next.Next;
+            }
+
+            Report("sqlite", $"{count} WAITING flows", new()
+            {
+                ["created_in_s"] = created.TotalSeconds,
+                ["worker_process_peak_mb"] = workers.PeakWorkingSetMb(),
+                ["pushed_and_finished_by_worker"] = page.Items.Count,
+                ["list_page_p50_ms"] = Percentile(pages, 50),
+                ["list_page_max_ms"] = pages.Max(),
+            });
+        }
+
+        await flows.DisposeAsync();
+    }
+
     Directory.Delete(folder, true);
 }
