@@ -15,7 +15,10 @@ namespace FlowMachine.Engine;
 /// </summary>
 public sealed class FlowEngine : IAsyncDisposable
 {
+    private const int MaxCachedSpecs = 256;
+    private const int MaxCachedSpecChars = 256 * 1024;
     private readonly ConcurrentDictionary<string, CancellationTokenSource> held = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (FlowSpec Spec, string Json)> compiled = new(StringComparer.Ordinal);
     private readonly ITimer heartbeat;
     private readonly IDisposable? storeNotifications;
     private int beating;
@@ -63,7 +66,7 @@ public sealed class FlowEngine : IAsyncDisposable
     public async Task<StartFlowResult> StartAsync(StartFlowRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (spec, routine, version) = await ResolveSpecAsync(request, cancellationToken).ConfigureAwait(false);
+        var (spec, routine, version, specJson) = await ResolveSpecAsync(request, cancellationToken).ConfigureAwait(false);
         var key = request.Key ?? spec.Key;
         if (key is not null)
         {
@@ -75,7 +78,7 @@ public sealed class FlowEngine : IAsyncDisposable
             }
         }
 
-        var flow = BuildFlow(spec, routine, version, request.Input, key, request.Label ?? spec.Label, request.Owner, parent: null, Now);
+        var flow = BuildFlow(spec, routine, version, request.Input, key, request.Label ?? spec.Label, request.Owner, parent: null, Now, specJson);
         var created = await Store.CreateFlowAsync(flow, cancellationToken).ConfigureAwait(false);
         if (created.Created)
         {
@@ -86,7 +89,7 @@ public sealed class FlowEngine : IAsyncDisposable
         return new StartFlowResult(created.Flow, created.Created);
     }
 
-    private async Task<(FlowSpec Spec, string? Routine, int? Version)> ResolveSpecAsync(StartFlowRequest request, CancellationToken cancellationToken)
+    private async Task<(FlowSpec Spec, string? Routine, int? Version, string? SpecJson)> ResolveSpecAsync(StartFlowRequest request, CancellationToken cancellationToken)
     {
         var given = (request.Routine is null ? 0 : 1) + (request.SpecText is null ? 0 : 1) + (request.SpecNode is null ? 0 : 1) + (request.Spec is null ? 0 : 1);
         if (given != 1)
@@ -98,26 +101,55 @@ public sealed class FlowEngine : IAsyncDisposable
         {
             CheckStepCount(request.Spec);
             CheckTaskTypes(request.Spec);
-            return (request.Spec, null, null);
+            return (request.Spec, null, null, null);
         }
 
         if (request.SpecText is not null)
         {
-            return (SpecCompiler.Compile(request.SpecText, Catalog, Options.SpecLimits).GetOrThrow(), null, null);
+            var (compiledSpec, json) = CompileText(request.SpecText);
+            return (compiledSpec, null, null, json);
         }
 
         if (request.SpecNode is not null)
         {
-            return (SpecCompiler.Compile(request.SpecNode, Catalog, Options.SpecLimits).GetOrThrow(), null, null);
+            return (SpecCompiler.Compile(request.SpecNode, Catalog, Options.SpecLimits).GetOrThrow(), null, null, null);
         }
 
         var stored = await Store.GetRoutineAsync(request.Routine!, request.Version, cancellationToken).ConfigureAwait(false)
             ?? throw new SpecException([new SpecError("routine", request.Version is { } v
                 ? $"routine '{request.Routine}' has no version {v}"
                 : $"routine '{request.Routine}' does not exist; add it first (flowmachine routines add)")]);
-        var spec = SpecJson.Deserialize(stored.SpecJson);
+        // Stored specs are immutable: the plan cache holds each one parsed once.
+        var spec = FlowPlan.For(stored.SpecJson).Spec;
         CheckTaskTypes(spec);
-        return (spec, stored.Name, stored.Version);
+        return (spec, stored.Name, stored.Version, null);
+    }
+
+    /// <summary>
+    /// Compiles an inline spec, once per text: flows are often started from the same text again and again, and
+    /// compiling (YAML parsing, validation) costs more than running a short flow. Only successful compiles are
+    /// kept; task types are only ever added to a catalog, so a spec valid once stays valid.
+    /// </summary>
+    private (FlowSpec Spec, string Json) CompileText(string text)
+    {
+        if (text.Length <= MaxCachedSpecChars && compiled.TryGetValue(text, out var hit))
+        {
+            return hit;
+        }
+
+        var spec = SpecCompiler.Compile(text, Catalog, Options.SpecLimits).GetOrThrow();
+        var entry = (spec, SpecJson.Serialize(spec));
+        if (text.Length <= MaxCachedSpecChars)
+        {
+            if (compiled.Count >= MaxCachedSpecs)
+            {
+                compiled.Clear(); // inline texts are unbounded in number; start over rather than grow
+            }
+
+            compiled.TryAdd(text, entry);
+        }
+
+        return entry;
     }
 
     /// <summary>A spec compiled elsewhere still obeys this engine's step limit.</summary>
@@ -143,9 +175,9 @@ public sealed class FlowEngine : IAsyncDisposable
         }
     }
 
-    private NewFlow BuildFlow(FlowSpec spec, string? routine, int? version, JsonNode? input, string? key, string? label, string? owner, (string FlowId, string StepKey, int Index)? parent, DateTimeOffset now)
+    private NewFlow BuildFlow(FlowSpec spec, string? routine, int? version, JsonNode? input, string? key, string? label, string? owner, (string FlowId, string StepKey, int Index)? parent, DateTimeOffset now, string? serialized = null)
     {
-        var specJson = SpecJson.Serialize(spec);
+        var specJson = serialized ?? SpecJson.Serialize(spec);
         var plan = FlowPlan.For(spec, specJson);
         var flow = new FlowRecord
         {

@@ -71,7 +71,12 @@ internal sealed class FlowPlan
 
     public static FlowPlan For(FlowSpec spec, string specJson)
     {
-        var plan = new FlowPlan(spec);
+        if (Cache.TryGetValue(specJson, out var plan))
+        {
+            return plan;
+        }
+
+        plan = new FlowPlan(spec);
         Cache.TryAdd(specJson, plan);
         return plan;
     }
