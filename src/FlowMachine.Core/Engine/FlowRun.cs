@@ -14,8 +14,8 @@ namespace FlowMachine.Engine;
 internal sealed class FlowRun
 {
     private readonly ITaskCatalog catalog;
-    private readonly SortedSet<int> ready = [];
-    private readonly SortedSet<int> waiting = [];
+    private readonly IndexSet ready = new();
+    private readonly IndexSet waiting = new();
     private readonly HashSet<int> forced = [];
     private readonly HashSet<int> dirty = [];
     private readonly List<HistoryEvent> history = [];
@@ -132,7 +132,23 @@ internal sealed class FlowRun
     }
 
     /// <summary>True when a ready step may start now.</summary>
-    public bool HasReadyNow(DateTimeOffset now) => IsActive && ready.Any(i => Steps[i].NotBefore is not { } t || t <= now);
+    public bool HasReadyNow(DateTimeOffset now)
+    {
+        if (!IsActive)
+        {
+            return false;
+        }
+
+        foreach (var i in ready)
+        {
+            if (Steps[i].NotBefore is not { } t || t <= now)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private enum Gate
     {

@@ -489,14 +489,15 @@ public sealed class InMemoryFlowStore : IFlowStore
             row.LeaseExpiresAt = t.Release ? null : stored.LeaseExpiresAt;
             entry.Flow = row;
 
-            foreach (var step in t.Steps)
+            // Indexed loops: enumerating an IReadOnlyList allocates an enumerator, at every step.
+            for (var i = 0; i < t.Steps.Count; i++)
             {
-                PutStep(entry, step.ShallowCopy());
+                PutStep(entry, t.Steps[i].ShallowCopy());
             }
 
-            foreach (var e in t.History)
+            for (var i = 0; i < t.History.Count; i++)
             {
-                AddHistory(entry, e);
+                AddHistory(entry, t.History[i]);
             }
 
             if (t.ConsumedCommands.Count > 0)
@@ -585,17 +586,13 @@ public sealed class InMemoryFlowStore : IFlowStore
             throw new InvalidOperationException($"A flow with id '{id}' already exists.");
         }
 
-        ValidateChildRows(id, flow.Steps, flow.History, _ => false);
+        ValidateChildRows(id, flow.Steps, flow.History, stored: null);
     }
 
     private void ValidateTransition(InMemoryFlowEntry entry, FlowTransition t)
     {
         // History is kept sorted by seq: a binary search finds a taken seq without scanning the flow's history.
-        ValidateChildRows(entry.Flow.Id, t.Steps, t.History, seq =>
-        {
-            var after = FirstAfter(entry.History, seq);
-            return after > 0 && entry.History[after - 1].Seq == seq;
-        });
+        ValidateChildRows(entry.Flow.Id, t.Steps, t.History, entry.History);
         if (t.NewFlows.Count == 0)
         {
             return;
@@ -614,30 +611,43 @@ public sealed class InMemoryFlowStore : IFlowStore
         }
     }
 
-    private static void ValidateChildRows(string flowId, IReadOnlyList<StepRecord> steps, IReadOnlyList<HistoryEvent> history, Func<long, bool> isTaken)
+    private static void ValidateChildRows(string flowId, IReadOnlyList<StepRecord> steps, IReadOnlyList<HistoryEvent> history, List<HistoryEvent>? stored)
     {
         // A transition holds a few events: comparing pairs is cheaper than a set.
         var fresh = history.Count > 16 ? new HashSet<long>() : null;
-        foreach (var step in steps)
+        for (var i = 0; i < steps.Count; i++)
         {
+            var step = steps[i];
             if (!string.Equals(step.FlowId, flowId, StringComparison.Ordinal))
             {
                 throw new ArgumentException($"Step '{step.Key}' belongs to flow '{step.FlowId}', not to flow '{flowId}' being written.");
             }
         }
 
-        foreach (var e in history)
+        for (var i = 0; i < history.Count; i++)
         {
+            var e = history[i];
             if (!string.Equals(e.FlowId, flowId, StringComparison.Ordinal))
             {
                 throw new ArgumentException($"History event {e.Seq} belongs to flow '{e.FlowId}', not to flow '{flowId}' being written.");
             }
 
-            if (isTaken(e.Seq) || (fresh is not null ? !fresh.Add(e.Seq) : SeenBefore(history, e)))
+            if (IsTaken(stored, e.Seq) || (fresh is not null ? !fresh.Add(e.Seq) : SeenBefore(history, e)))
             {
                 throw new InvalidOperationException($"Flow '{flowId}' already has a history event with seq {e.Seq}.");
             }
         }
+    }
+
+    private static bool IsTaken(List<HistoryEvent>? stored, long seq)
+    {
+        if (stored is null)
+        {
+            return false;
+        }
+
+        var after = FirstAfter(stored, seq);
+        return after > 0 && stored[after - 1].Seq == seq;
     }
 
     private static bool SeenBefore(IReadOnlyList<HistoryEvent> history, HistoryEvent e)
