@@ -34,6 +34,13 @@ if (args.Length > 0 && args[0] == "waiting")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "scale")
+{
+    // PostgreSQL with worker processes: scale PROCESSES FLOWS (10 steps each)
+    await ScaleOutAsync(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), 10);
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "batch")
 {
     // Many flows at once on one store, for profilers: batch STORE STEPS FLOWS (64 run at a time)
