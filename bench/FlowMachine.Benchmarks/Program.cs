@@ -41,6 +41,18 @@ if (args.Length > 0 && args[0] == "scale")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "latency")
+{
+    // Start->COMPLETED and push->next step latencies on one store: latency STORE FLOWS
+    await using var h = await Harness.CreateAsync(args[1], concurrency: 64);
+    await h.RunBatchAsync(Linear(3), 50);
+    var flows = int.Parse(args[2], CultureInfo.InvariantCulture);
+    var l1 = await h.RunSequentialAsync(Linear(3), flows);
+    var push = await h.RunPushAsync(flows);
+    Console.WriteLine($"L1 p50 {Percentile(l1, 50):0.###} ms, p99 {Percentile(l1, 99):0.###} ms, max {l1.Max():0.###} ms; push p50 {Percentile(push, 50):0.###} ms, p99 {Percentile(push, 99):0.###} ms, max {push.Max():0.###} ms");
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "batch")
 {
     // Many flows at once on one store, for profilers: batch STORE STEPS FLOWS (64 run at a time)

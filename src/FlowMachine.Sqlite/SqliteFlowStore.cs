@@ -34,6 +34,7 @@ public sealed class SqliteFlowStore : IFlowStore, IAsyncDisposable
     private readonly SemaphoreSlim initLock = new(1, 1);
     private SqliteWriter? writer;
     private SqliteReadPool? readers;
+    private SqliteCheckpointer? checkpointer;
 
     /// <summary>A store on the file <see cref="SqliteStoreOptions.Path"/>; nothing is opened before <see cref="InitializeAsync"/>.</summary>
     public SqliteFlowStore(SqliteStoreOptions options)
@@ -84,6 +85,7 @@ public sealed class SqliteFlowStore : IFlowStore, IAsyncDisposable
 
             readers = new SqliteReadPool(connectionString, options.MaxReaders, options.BusyTimeout);
             writer = new SqliteWriter(db, options.Path, options.MaxBatch);
+            checkpointer = new SqliteCheckpointer(connectionString, options.BusyTimeout);
         }
         finally
         {
@@ -110,6 +112,9 @@ public sealed class SqliteFlowStore : IFlowStore, IAsyncDisposable
             db.Execute(options.SynchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
             db.Execute($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}");
             db.Execute("PRAGMA foreign_keys = ON");
+
+            // Checkpoints run in the background (SqliteCheckpointer); this only bounds the log.
+            db.Execute($"PRAGMA wal_autocheckpoint = {SqliteCheckpointer.WriterThresholdPages}");
             if (options.MaxDatabaseBytes is { } maxBytes)
             {
                 using var pageSize = connection.CreateCommand();
@@ -133,6 +138,11 @@ public sealed class SqliteFlowStore : IFlowStore, IAsyncDisposable
         await initLock.WaitAsync().ConfigureAwait(false);
         try
         {
+            if (checkpointer is not null)
+            {
+                await checkpointer.DisposeAsync().ConfigureAwait(false);
+            }
+
             if (writer is not null)
             {
                 await writer.DisposeAsync().ConfigureAwait(false);

@@ -278,6 +278,29 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Committed_pages_reach_the_database_file_in_the_background()
+    {
+        // Far fewer pages than the writer's own checkpoint threshold: only the background checkpointer moves them.
+        var path = temp.PathOf();
+        await using var store = await OpenAsync(path);
+        var before = new FileInfo(path).Length;
+        for (var i = 0; i < 200; i++)
+        {
+            await store.CreateFlowAsync(Flow($"f{i:D3}", nextRunAt: T0), CancellationToken.None);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (new FileInfo(path).Length <= before && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(new FileInfo(path).Length > before, $"the database file stayed at {before} bytes: nothing was checkpointed");
+        Assert.True(new FileInfo(path + "-wal").Length < SqliteCheckpointer.WriterThresholdPages * 4096L);
+        Assert.Equal(200, (await store.ListFlowsAsync(new FlowQuery { Limit = 1000 }, CancellationToken.None)).Items.Count);
+    }
+
+    [Fact]
     public async Task The_database_is_in_wal_mode()
     {
         var path = temp.PathOf();
