@@ -18,6 +18,7 @@ internal sealed class Harness : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private Task? workerTask;
     private int completed;
+    private int awaitingStart;
     private TaskCompletionSource? allDone;
     private int expected;
 
@@ -76,7 +77,7 @@ internal sealed class Harness : IAsyncDisposable
 
     private void OnCommitted(FlowTransition t)
     {
-        if (t.Flow.State == FlowState.Completed && t.History.Any(h => h.Kind == HistoryKinds.FlowCompleted))
+        if (t.Flow.State == FlowState.Completed && Has(t, HistoryKinds.FlowCompleted, null))
         {
             if (completions.TryRemove(t.Flow.Id, out var done))
             {
@@ -89,16 +90,25 @@ internal sealed class Harness : IAsyncDisposable
             }
         }
 
-        if (!started.IsEmpty)
+        // A counter, not started.IsEmpty: that takes every lock of the dictionary, on every commit.
+        if (Volatile.Read(ref awaitingStart) > 0 && Has(t, HistoryKinds.StepStarted, "after") && started.TryRemove(t.Flow.Id, out var s))
         {
-            foreach (var h in t.History)
+            Interlocked.Decrement(ref awaitingStart);
+            s.TrySetResult();
+        }
+    }
+
+    private static bool Has(FlowTransition t, string kind, string? stepKey)
+    {
+        for (var i = 0; i < t.History.Count; i++)
+        {
+            if (t.History[i].Kind == kind && (stepKey is null || t.History[i].StepKey == stepKey))
             {
-                if (h.Kind == HistoryKinds.StepStarted && h.StepKey == "after" && started.TryRemove(t.Flow.Id, out var s))
-                {
-                    s.TrySetResult();
-                }
+                return true;
             }
         }
+
+        return false;
     }
 
     /// <summary>Starts <paramref name="flows"/> flows at once and waits until all completed.</summary>
@@ -156,7 +166,9 @@ internal sealed class Harness : IAsyncDisposable
                 await Task.Delay(1);
             }
 
-            var next = started.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            started[id] = next;
+            Interlocked.Increment(ref awaitingStart);
             var clock = Stopwatch.StartNew();
             await Engine.PushAsync(id, JsonValue.Create(i));
             await next.Task.WaitAsync(TimeSpan.FromSeconds(30));

@@ -108,6 +108,13 @@ foreach (var store in stores)
         var push = await h.RunPushAsync(N(200));
         Report(store, "push -> next step started", new() { ["p50_ms"] = Percentile(push, 50), ["p99_ms"] = Percentile(push, 99) });
 
+    }
+
+    // Per-step cost by flow length: the same number of flows running at once (10) for both lengths, so
+    // that only the length differs (with 64 slots the short flows would also run more at a time).
+    await using (var h = await Harness.CreateAsync(store, concurrency: 10))
+    {
+        await h.RunBatchAsync(Linear(10), 50);
         var shortFlows = N(1000);
         var perShort = await h.RunBatchAsync(Linear(10), shortFlows);
         var longFlows = Math.Max(1, shortFlows / 100);

@@ -18,6 +18,7 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
     private readonly SqliteConnection connection;
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
+    private int disposed;
 
     public SqliteCheckpointer(string connectionString, TimeSpan busyTimeout)
     {
@@ -37,6 +38,11 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
         await stop.CancelAsync().ConfigureAwait(false);
         await loop.ConfigureAwait(false);
         connection.Dispose();

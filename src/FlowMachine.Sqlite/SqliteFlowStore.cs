@@ -138,9 +138,11 @@ public sealed class SqliteFlowStore : IFlowStore, IAsyncDisposable
         await initLock.WaitAsync().ConfigureAwait(false);
         try
         {
+            // The store may be disposed more than once (a host disposes each service it was registered as).
             if (checkpointer is not null)
             {
                 await checkpointer.DisposeAsync().ConfigureAwait(false);
+                checkpointer = null;
             }
 
             if (writer is not null)

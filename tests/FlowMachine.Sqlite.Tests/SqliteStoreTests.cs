@@ -301,6 +301,17 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Disposing_twice_is_harmless()
+    {
+        // A host disposes a store once for each service it is registered as (flow store and user store).
+        var store = await OpenAsync(temp.PathOf());
+        await store.CreateFlowAsync(Flow("f1"), CancellationToken.None);
+        await store.DisposeAsync();
+        await store.DisposeAsync();
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await store.CreateFlowAsync(Flow("f2"), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task The_database_is_in_wal_mode()
     {
         var path = temp.PathOf();
