@@ -84,6 +84,14 @@ var stores = storeArg == "all"
 Console.WriteLine($"FlowMachine benchmark — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {(smoke ? "smoke" : "full")} run");
 Console.WriteLine($"{"store",-8} {"workload",-34} {"figure",-40}");
 
+if (stores.Contains("memory"))
+{
+    // The engine alone, first, in a fresh process: flows of 1,000 no-op steps, one at a time, after the
+    // JIT has warmed up (later, the heap and threads left by the other workloads would be measured too).
+    var perStep = await EngineOverheadAsync(N(2000));
+    Report("memory", "engine step overhead (one thread)", new() { ["ns_per_step"] = perStep, ["steps_per_s"] = 1e9 / perStep });
+}
+
 foreach (var store in stores)
 {
     // Peer workloads (PEERS.md): W3, W10, L1, plus push latency.
@@ -122,13 +130,6 @@ foreach (var store in stores)
         var shortCost = perShort.TotalMicroseconds / (shortFlows * 10);
         var longCost = perLong.TotalMicroseconds / (longFlows * 1000);
         Report(store, "per-step cost, M=1000 vs M=10", new() { ["us_per_step_m10"] = shortCost, ["us_per_step_m1000"] = longCost, ["ratio"] = longCost / shortCost });
-    }
-
-    if (store == "memory")
-    {
-        // The engine alone: flows of 1,000 no-op steps, one at a time, after the JIT has warmed up.
-        var perStep = await EngineOverheadAsync(N(2000));
-        Report(store, "engine step overhead (one thread)", new() { ["ns_per_step"] = perStep, ["steps_per_s"] = 1e9 / perStep });
     }
 
     // One flow, steps one after another, driven in this thread (one core).

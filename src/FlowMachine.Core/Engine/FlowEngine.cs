@@ -468,9 +468,16 @@ public sealed class FlowEngine : IAsyncDisposable
             run.ApplyEvents(now);
             run.ApplyTimers(now);
             var firstRound = true;
+            var fresh = false;
             while (true)
             {
-                now = Now;
+                // The time read when the last steps finished serves the round that goes straight on from them.
+                if (!fresh)
+                {
+                    now = Now;
+                }
+
+                fresh = false;
                 var starts = !tick || firstRound ? run.TakeReady(now) : [];
                 firstRound = false;
                 var release = !run.IsActive || (running.Count == 0 && starts.Count == 0);
@@ -553,6 +560,7 @@ public sealed class FlowEngine : IAsyncDisposable
 
                 run.ApplyEvents(now);
                 run.ApplyTimers(now);
+                fresh = true;
             }
         }
         catch (LeaseLostException)
@@ -692,7 +700,8 @@ public sealed class FlowEngine : IAsyncDisposable
             return new RunningStep(ExecuteAsync(info, context, index, attempt, timeout, cancel, stop), cancel, default);
         }
 
-        var started = Stopwatch.GetTimestamp();
+        // Timed only for the step metrics, when someone listens to them.
+        var started = FlowMachineDiagnostics.StepDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
         ValueTask<Outcome> pending;
         try
         {
@@ -773,7 +782,10 @@ public sealed class FlowEngine : IAsyncDisposable
         {
             var tags = new TagList { { "task_type", info.Name }, { "outcome", OutcomeTag(execution) } };
             FlowMachineDiagnostics.Steps.Add(1, tags);
-            FlowMachineDiagnostics.StepDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tags);
+            if (started != 0)
+            {
+                FlowMachineDiagnostics.StepDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tags);
+            }
         }
 
         return execution;
