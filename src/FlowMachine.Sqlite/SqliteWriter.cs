@@ -74,9 +74,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
             lock (gate)
             {
                 busy = false;
-                if (queue.Count > 0)
+                if (queue.Count > 0 || completed)
                 {
-                    Monitor.Pulse(gate); // what queued meanwhile goes to the writer thread
+                    // What queued meanwhile goes to the writer thread; a dispose may be waiting for this commit.
+                    Monitor.PulseAll(gate);
                 }
             }
         }

@@ -312,6 +312,23 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Dispose_waits_for_a_commit_in_progress_and_then_finishes()
+    {
+        var store = await OpenAsync(temp.PathOf());
+        await store.CreateFlowAsync(Flow("f1"), CancellationToken.None);
+
+        // A commit runs on its caller's thread while the writer is idle; dispose comes in meanwhile.
+        var (blocker, release) = HoldWriter(store);
+        var disposing = store.DisposeAsync().AsTask();
+        await Task.Delay(100);
+        Assert.False(disposing.IsCompleted, "dispose closed the connection under a running commit");
+
+        release.Set();
+        Assert.True(await blocker.WaitAsync(TimeSpan.FromSeconds(30)));
+        await disposing.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task The_database_is_in_wal_mode()
     {
         var path = temp.PathOf();
