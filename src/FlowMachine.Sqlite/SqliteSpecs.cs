@@ -12,6 +12,9 @@ namespace FlowMachine.Sqlite;
 internal static class SqliteSpecs
 {
     private const int MaxCachedChars = 16 * 1024 * 1024;
+
+    /// <summary>The key of a spec stored before schema 4, followed by its flow's id.</summary>
+    private const string MigratedPrefix = "flow:";
     private static readonly ConcurrentDictionary<string, string> Cache = new(StringComparer.Ordinal);
     private static long cachedChars;
 
@@ -41,6 +44,11 @@ internal static class SqliteSpecs
         SqliteQueries.Add(cmd, "@hash", hash);
         var spec = cmd.ExecuteScalar() as string
             ?? throw new InvalidDataException($"Flow '{flowId}' names spec '{hash}', which is missing from the database.");
+        if (hash.StartsWith(MigratedPrefix, StringComparison.Ordinal))
+        {
+            return spec; // keyed by a flow id, not by content: another database may use the same key for another spec
+        }
+
         if (Interlocked.Add(ref cachedChars, spec.Length) > MaxCachedChars)
         {
             // Inline specs are unbounded in number; start over rather than grow without end.
