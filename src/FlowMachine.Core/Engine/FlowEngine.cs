@@ -669,7 +669,11 @@ public sealed class FlowEngine : IAsyncDisposable
         }
 
         var parameters = raw.Count == 0 ? [] : Interpolator.Resolve(raw, new InterpolationScope(flow.Input, flow.Data, run.Results));
-        var idempotencyKey = flow.Generation == 0 ? $"{flow.Id}/{spec.Key}/{attempt}" : $"{flow.Id}/{spec.Key}/{attempt}/r{flow.Generation}";
+        // Concatenated, not interpolated: one string, no pooled buffer, on every step.
+        var attemptText = attempt.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var idempotencyKey = flow.Generation == 0
+            ? string.Concat(flow.Id, "/", spec.Key, "/", attemptText)
+            : string.Concat(flow.Id, "/", spec.Key, "/", attemptText, "/r", flow.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return new TaskContext
         {
             FlowId = flow.Id,
