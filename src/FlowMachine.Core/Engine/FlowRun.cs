@@ -27,6 +27,9 @@ internal sealed class FlowRun
     private readonly List<FlowEvent> inbox;
     private readonly List<(int Index, int Attempt)> startBuffer = [];
     private readonly List<int> due = [];
+
+    // Steps whose current record went to the store with a commit (the store may keep it): copied before the next change.
+    private readonly bool[] shared;
     private int runningCount;
     private int finishedCount;
     private bool dataChanged;
@@ -39,6 +42,7 @@ internal sealed class FlowRun
         Flow = claimed.Flow;
         Plan = plan;
         Steps = new StepRecord[plan.Steps.Length];
+        shared = new bool[plan.Steps.Length];
         foreach (var step in claimed.Steps)
         {
             Steps[step.Index] = step;
@@ -113,7 +117,7 @@ internal sealed class FlowRun
 
         foreach (var i in due)
         {
-            var step = Steps[i];
+            var step = Edit(i);
             ready.Remove(i);
             forced.Remove(i);
             SetState(i, StepState.Running);
@@ -155,6 +159,21 @@ internal sealed class FlowRun
         Blocked,
         Open,
         Skip,
+    }
+
+    /// <summary>
+    /// The step's record, ready to be changed. A record handed to the store with a commit is never edited
+    /// again (the store may keep it, as the in-memory store does): it is copied first, once.
+    /// </summary>
+    private StepRecord Edit(int index)
+    {
+        if (shared[index])
+        {
+            Steps[index] = Steps[index].ShallowCopy();
+            shared[index] = false;
+        }
+
+        return Steps[index];
     }
 
     private Gate GateOf(int index)
@@ -225,7 +244,7 @@ internal sealed class FlowRun
         finishedCount = 0;
         for (var i = 0; i < Steps.Length; i++)
         {
-            var step = Steps[i];
+            var step = Edit(i);
             switch (step.State)
             {
                 case StepState.Running:
@@ -254,7 +273,7 @@ internal sealed class FlowRun
 
     private void SetState(int index, StepState state)
     {
-        var step = Steps[index];
+        var step = Edit(index);
         var old = step.State;
         if (old == state)
         {
@@ -349,7 +368,7 @@ internal sealed class FlowRun
     public void ApplyWait(int index, WaitOutcome outcome, DateTimeOffset now)
     {
         ApplyChanges(outcome);
-        var step = Steps[index];
+        var step = Edit(index);
         SetState(index, StepState.Waiting);
         step.WaitReason = outcome.Reason;
         step.WaitEvent = outcome.EventName;
@@ -374,7 +393,7 @@ internal sealed class FlowRun
     public void ApplySpawn(int index, SpawnOutcome outcome, IReadOnlyList<NewFlow> children, DateTimeOffset now)
     {
         ApplyChanges(outcome);
-        var step = Steps[index];
+        var step = Edit(index);
         SetState(index, StepState.Waiting);
         step.WaitReason = children.Count == 1
             ? $"waiting for spawned {Describe(outcome.Children[0])}"
@@ -418,7 +437,7 @@ internal sealed class FlowRun
     /// <summary>A failed attempt: retried per policy, else the step fails (and with fail_fast the flow).</summary>
     public void ApplyFailure(int index, string error, string? detail, bool permanent, DateTimeOffset now)
     {
-        var step = Steps[index];
+        var step = Edit(index);
         step.Error = error;
         step.ErrorDetail = detail;
         var retry = RetryOf(index);
@@ -506,7 +525,7 @@ internal sealed class FlowRun
                     continue; // wire validates its targets; a stray key changes nothing
                 }
 
-                var step = Steps[target];
+                var step = Edit(target);
                 var merged = step.ParamOverrides is null ? new JsonObject() : (JsonObject)step.ParamOverrides.DeepClone();
                 foreach (var (name, value) in values)
                 {
@@ -521,7 +540,7 @@ internal sealed class FlowRun
 
     private void Complete(int index, JsonNode? value, DateTimeOffset now, string kind, JsonObject? detail)
     {
-        var step = Steps[index];
+        var step = Edit(index);
         step.Result = value;
         SetState(index, StepState.Completed);
         step.FinishedAt = now;
@@ -550,7 +569,7 @@ internal sealed class FlowRun
 
     private void Skip(int index, DateTimeOffset now, string why)
     {
-        var step = Steps[index];
+        var step = Edit(index);
         if (step.State == StepState.Running)
         {
             cancelRequests.Add(index);
@@ -575,7 +594,7 @@ internal sealed class FlowRun
         var skipped = 0;
         for (var i = 0; i < Steps.Length && finishedCount < Steps.Length; i++)
         {
-            var step = Steps[i];
+            var step = Edit(i);
             if (step.State.IsFinished())
             {
                 continue;
@@ -687,7 +706,7 @@ internal sealed class FlowRun
     /// <summary>A step failed for a reason outside its task (a check that threw, a child that failed).</summary>
     public void FailWaiting(int index, string error, DateTimeOffset now)
     {
-        var step = Steps[index];
+        var step = Edit(index);
         CancelChildren(step);
         SetState(index, StepState.Running); // the attempt that spawned is the one that fails
         ApplyFailure(index, error, null, permanent: false, now);
@@ -718,7 +737,7 @@ internal sealed class FlowRun
 
         // Copy on write: the committed spawn object belongs to the store now.
         spawn = (JsonObject)spawn.DeepClone();
-        Steps[index].Spawn = spawn;
+        Edit(index).Spawn = spawn;
         var results = (JsonArray)spawn["results"]!;
         var done = (JsonArray)spawn["done"]!;
         results[childIndex] = payload?["result"]?.DeepClone();
@@ -742,7 +761,7 @@ internal sealed class FlowRun
 
         foreach (var index in waiting.ToArray())
         {
-            var step = Steps[index];
+            var step = Steps[index]; // read only: Complete edits
             if (step.WaitEvent is not { } name)
             {
                 continue;
@@ -798,7 +817,7 @@ internal sealed class FlowRun
     {
         for (var i = 0; i < Steps.Length; i++)
         {
-            var step = Steps[i];
+            var step = Edit(i);
             if (step.State == StepState.Running)
             {
                 cancelRequests.Add(i);
@@ -840,7 +859,7 @@ internal sealed class FlowRun
         var wasTerminal = !IsActive;
         for (var i = 0; i < Steps.Length; i++)
         {
-            var step = Steps[i];
+            var step = Edit(i);
             if (step.State == StepState.Running)
             {
                 cancelRequests.Add(i);
@@ -955,6 +974,7 @@ internal sealed class FlowRun
         for (var i = 0; i < indexes.Length; i++)
         {
             rows[i] = Steps[indexes[i]];
+            shared[indexes[i]] = true;
         }
 
         return rows;

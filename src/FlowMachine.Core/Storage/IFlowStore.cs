@@ -88,8 +88,9 @@ public interface IFlowStore
     /// Applies one transition in one transaction, only while <see cref="FlowTransition.LeaseOwner"/> holds the lease.
     /// </summary>
     /// <remarks>
-    /// The store may keep the JSON nodes of the transition (results, data, history details) instead of
-    /// copying them: once committed, the engine replaces such nodes and never edits them.
+    /// The store may keep the step records and JSON nodes of the transition (results, data, history
+    /// details) instead of copying them: once committed, the engine replaces such records and nodes and
+    /// never edits them. The flow row is edited further: a store that keeps it must copy it.
     /// </remarks>
     /// <exception cref="LeaseLostException">Another owner has the flow.</exception>
     ValueTask<CommitResult> CommitAsync(FlowTransition transition, CancellationToken cancellationToken);

@@ -492,7 +492,7 @@ public sealed class InMemoryFlowStore : IFlowStore
             // Indexed loops: enumerating an IReadOnlyList allocates an enumerator, at every step.
             for (var i = 0; i < t.Steps.Count; i++)
             {
-                PutStep(entry, t.Steps[i].ShallowCopy());
+                PutStep(entry, t.Steps[i]); // kept as given: committed step records are not edited afterwards
             }
 
             for (var i = 0; i < t.History.Count; i++)

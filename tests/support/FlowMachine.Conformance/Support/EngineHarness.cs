@@ -16,8 +16,22 @@ public sealed class EngineHarness : IAsyncDisposable
         Store = store ?? new InMemoryFlowStore();
         Registry = new TaskRegistry().AddBuiltIns().RegisterAssembly(ExampleTasks.Assembly).RegisterAssembly(typeof(CountTask).Assembly);
         Engine = new FlowEngine(Store, Registry, new FlowEngineOptions { Time = Time, TaskLog = Log });
-        Engine.Committed += t => Transitions.Add(t);
+        Engine.Committed += t =>
+        {
+            lock (committedSteps)
+            {
+                Transitions.Add(t);
+
+                // The engine promises never to edit a committed step record (a store may keep it): remember how each looked.
+                foreach (var step in t.Steps)
+                {
+                    committedSteps.Add((step, System.Text.Json.JsonSerializer.Serialize(step)));
+                }
+            }
+        };
     }
+
+    private readonly List<(StepRecord Step, string Json)> committedSteps = [];
 
     public FakeTime Time { get; } = new();
 
@@ -46,6 +60,18 @@ public sealed class EngineHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Engine.DisposeAsync();
+        lock (committedSteps)
+        {
+            foreach (var (step, json) in committedSteps)
+            {
+                var now = System.Text.Json.JsonSerializer.Serialize(step);
+                if (now != json)
+                {
+                    throw new InvalidOperationException($"Step '{step.Key}' of flow {step.FlowId} was edited after it was committed:\n  committed {json}\n  now       {now}");
+                }
+            }
+        }
+
         if (Store is IAsyncDisposable disposable)
         {
             await disposable.DisposeAsync();
