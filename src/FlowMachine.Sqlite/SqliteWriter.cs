@@ -19,6 +19,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly Task loop;
     private readonly List<WriteRequest> inlineBatch = new(1);
     private bool busy;
+    private TaskCompletionSource? idleSignal;
     private bool completed;
     private long transactions;
     private long requests;
@@ -78,6 +79,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 {
                     // What queued meanwhile goes to the writer thread; a dispose may be waiting for this commit.
                     Monitor.PulseAll(gate);
+                    idleSignal?.TrySetResult();
                 }
             }
         }
@@ -95,12 +97,21 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
 
         await loop.ConfigureAwait(false);
+
+        // A commit running on its caller's thread finishes first; waited for without blocking a thread.
+        Task? idle = null;
         lock (gate)
         {
-            while (busy)
+            if (busy)
             {
-                Monitor.Wait(gate); // an inline commit still running
+                idleSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                idle = idleSignal.Task;
             }
+        }
+
+        if (idle is not null)
+        {
+            await idle.ConfigureAwait(false);
         }
 
         db.Dispose();
@@ -149,7 +160,6 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 lock (gate)
                 {
                     busy = false;
-                    Monitor.PulseAll(gate); // wakes DisposeAsync when it waits for the writer to be idle
                 }
             }
         }
