@@ -33,9 +33,6 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
         loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    /// <summary>Checkpoints that ran (for tests).</summary>
-    public long Checkpoints { get; private set; }
-
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0)
@@ -58,7 +55,6 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
             try
             {
                 checkpoint.ExecuteNonQuery();
-                Checkpoints++;
             }
             catch (SqliteException)
             {
