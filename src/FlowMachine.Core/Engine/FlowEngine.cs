@@ -377,6 +377,13 @@ public sealed class FlowEngine : IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             var wake = Signal.NextAsync();
             var claimed = await Store.ClaimFlowAsync(flowId, Owner, Now, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+            if (claimed is not null && held.ContainsKey(flowId))
+            {
+                // Another run in this process has the flow: wait for it to let go.
+                await Task.WhenAny(wake, Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken)).ConfigureAwait(false);
+                continue;
+            }
+
             if (claimed is not null)
             {
                 // A store error must reach the caller: trying again at once would only fail again.
@@ -451,7 +458,13 @@ public sealed class FlowEngine : IAsyncDisposable
         Exception? fault = null;
         var flowId = claimed.Flow.Id;
         using var lost = new CancellationTokenSource();
-        held[flowId] = lost;
+        if (!held.TryAdd(flowId, lost))
+        {
+            // This process runs the flow already: its lease ran out (a late heartbeat) and was claimed again
+            // here. The claim only extended the lease; the run in progress goes on, and nothing starts twice.
+            return null;
+        }
+
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, lost.Token);
         var running = new Dictionary<int, RunningStep>();
         var finished = new List<int>();

@@ -185,6 +185,28 @@ public abstract class OutcomeScenarios : ScenarioBase
     }
 
     [Fact]
+    public async Task A_flow_claimed_again_by_the_process_that_runs_it_is_not_run_twice()
+    {
+        // The lease ran out while the step ran (a late heartbeat on a busy machine), and the same process
+        // claims the flow again: the claim only extends the lease; the step in flight is not started again.
+        await using var h = await NewHarnessAsync();
+        var id = await h.StartAsync("tasks: [{ key: hang, task_type: t.slow, task_params: { ms: 300 } }]");
+        var first = h.RunAsync(id);
+        while (Executions.Of(id, "hang") == 0)
+        {
+            await Task.Delay(5);
+        }
+
+        await h.Store.RenewLeasesAsync(h.Engine.Options.WorkerId, [id], h.Time.GetUtcNow().AddSeconds(-1), CancellationToken.None);
+        var second = h.RunAsync(id);
+
+        var views = await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(views, v => Assert.Equal(FlowState.Completed, v.State));
+        Assert.Equal(1, Executions.Of(id, "hang"));
+        Assert.Equal(1, views[1].Step("hang").Attempts);
+    }
+
+    [Fact]
     public async Task A_step_that_hangs_is_cancelled_by_its_timeout_and_fails()
     {
         await using var h = await NewHarnessAsync();
