@@ -22,6 +22,7 @@ internal sealed class PostgresCommitter : IAsyncDisposable
     private readonly Task loop;
     private long transactions;
     private long requests;
+    private long together;
 
     public PostgresCommitter(NpgsqlDataSource dataSource, ResiliencePipeline retry, string channel, int maxBatch)
     {
@@ -37,6 +38,9 @@ internal sealed class PostgresCommitter : IAsyncDisposable
 
     /// <summary>Commit requests written so far (many per transaction under load).</summary>
     public long Requests => Interlocked.Read(ref requests);
+
+    /// <summary>Batches written as multi-row statements (the rest went request by request).</summary>
+    public long BatchesTogether => Interlocked.Read(ref together);
 
     public Task<CommitResult> CommitAsync(FlowTransition transition, CancellationToken cancellationToken)
     {
@@ -106,11 +110,94 @@ internal sealed class PostgresCommitter : IAsyncDisposable
 
     private async Task WriteBatchAsync(List<CommitRequest> batch, CancellationToken cancellationToken)
     {
-        var ready = new List<(CommitRequest Request, List<NpgsqlBatchCommand> Commands)>(batch.Count);
         foreach (var request in batch)
         {
             request.Result = null;
             request.Error = null;
+        }
+
+        if (batch.Count > 1 && await TryWriteTogetherAsync(batch, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await WriteOneByOneAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The usual case: the whole batch as a few multi-row statements in one round trip. False, with
+    /// nothing written, when the batch cannot go that way or any of it fails (a lost lease, a refused
+    /// row): then each request goes on its own, and only the one at fault fails.
+    /// </summary>
+    private async Task<bool> TryWriteTogetherAsync(List<CommitRequest> batch, CancellationToken cancellationToken)
+    {
+        var transitions = new List<FlowTransition>(batch.Count);
+        foreach (var request in batch)
+        {
+            transitions.Add(request.Transition);
+        }
+
+        if (!CommitBatch.Fits(transitions))
+        {
+            return false;
+        }
+
+        NpgsqlBatch round;
+        try
+        {
+            round = CommitBatch.Build(transitions, channel);
+        }
+        catch (ArgumentException)
+        {
+            return false; // the one-by-one path refuses the request at fault, with the reason
+        }
+
+        await using (round.ConfigureAwait(false))
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            round.Connection = connection;
+            round.Transaction = tx;
+            try
+            {
+                await using (var reader = await round.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    do
+                    {
+                        if (reader.FieldCount == 2 && reader.GetName(1) == CommitBatch.HasCommandsColumn)
+                        {
+                            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                            {
+                                batch[(int)reader.GetInt64(0) - 1].Result = new CommitResult(reader.GetBoolean(1));
+                            }
+                        }
+                    }
+                    while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+                }
+
+                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref together);
+                return true;
+            }
+            catch (PostgresException error) when (!PostgresRetry.IsTransient(error))
+            {
+                await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var request in batch)
+                {
+                    request.Result = null;
+                }
+
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Each request in its own savepoint, so that a failure undoes only the request at fault.</summary>
+    private async Task WriteOneByOneAsync(List<CommitRequest> batch, CancellationToken cancellationToken)
+    {
+        var ready = new List<(CommitRequest Request, List<NpgsqlBatchCommand> Commands)>(batch.Count);
+        foreach (var request in batch)
+        {
             try
             {
                 ready.Add((request, Build(request.Transition))); // built once up front, so a refusal sends nothing
@@ -198,7 +285,9 @@ internal sealed class PostgresCommitter : IAsyncDisposable
         var commands = new List<NpgsqlBatchCommand> { UpdateFlow(t.Flow, t.LeaseOwner, t.DataChanged, t.Release) };
 
         // A step given twice in one transition: the last one wins (one upsert may not touch a row twice).
-        foreach (var step in t.Steps.GroupBy(s => s.Key, StringComparer.Ordinal).Select(g => g.Last()))
+        var steps = new List<StepRecord>(t.Steps.Count);
+        CommitBatch.AddSteps(steps, t.Steps);
+        foreach (var step in steps)
         {
             commands.Add(UpsertStep(flowId, step));
         }
@@ -208,44 +297,7 @@ internal sealed class PostgresCommitter : IAsyncDisposable
             commands.Add(HistoryCommand(flowId, e));
         }
 
-        if (t.ConsumedCommands.Count > 0)
-        {
-            commands.Add(DeleteCommands(flowId, t.ConsumedCommands));
-        }
-
-        if (t.ConsumedEvents.Count > 0)
-        {
-            commands.Add(DeleteEvents(flowId, t.ConsumedEvents));
-        }
-
-        foreach (var child in t.NewFlows)
-        {
-            // Like CreateFlowAsync: a child whose key is taken is not created again.
-            AddInsertFlow(commands, child);
-        }
-
-        var at = t.Flow.UpdatedAt;
-        foreach (var command in t.Commands)
-        {
-            // A command for a flow that does not exist has no one to tell; it is dropped.
-            commands.Add(EnqueueCommand(command.FlowId, command.Kind, command.StepKey, command.Payload, null, at));
-        }
-
-        if (t.Release)
-        {
-            commands.Add(DueAgainIfInputWaits(flowId, t.KnownEventId, at));
-        }
-
-        if (t.NewFlows.Count > 0 || t.Commands.Count > 0)
-        {
-            commands.Add(Notify(channel));
-        }
-        else if (t.Release)
-        {
-            // Let go of a flow that is still due (stopping, a retry, input that came in): another process may take it.
-            commands.Add(Notify(channel, onlyIfDueFlowId: flowId));
-        }
-
+        CommitBatch.AddRarerParts(commands, t, channel);
         return commands;
     }
 }

@@ -32,7 +32,7 @@ internal static class PostgresQueries
         "@flow_id, @idx, @key, @task_type, @state, @result, @error, @error_detail, @attempts, @started_at, @finished_at, @not_before, " +
         "@wait_reason, @wait_event, @wait_until, @resume_token, @param_overrides, @spawn";
 
-    private const string StepUpsertTail =
+    public const string StepUpsertTail =
         " ON CONFLICT (flow_id, key) DO UPDATE SET idx = excluded.idx, task_type = excluded.task_type, state = excluded.state, " +
         "result = excluded.result, error = excluded.error, error_detail = excluded.error_detail, attempts = excluded.attempts, " +
         "started_at = excluded.started_at, finished_at = excluded.finished_at, not_before = excluded.not_before, " +
@@ -134,11 +134,7 @@ internal static class PostgresQueries
 
     private static NpgsqlBatchCommand StepCommand(string flowId, StepRecord s, string sql)
     {
-        if (!string.Equals(s.FlowId, flowId, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"Step '{s.Key}' belongs to flow '{s.FlowId}', not to flow '{flowId}' being written.");
-        }
-
+        CheckStepOwner(flowId, s);
         var cmd = Command(sql);
         var p = cmd.Parameters;
         p.Add(P("flow_id", flowId));
@@ -164,11 +160,7 @@ internal static class PostgresQueries
 
     public static NpgsqlBatchCommand HistoryCommand(string flowId, HistoryEvent e, bool conditional = false)
     {
-        if (!string.Equals(e.FlowId, flowId, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"History event {e.Seq} belongs to flow '{e.FlowId}', not to flow '{flowId}' being written.");
-        }
-
+        CheckHistoryOwner(flowId, e);
         var cmd = Command(conditional
             ? "INSERT INTO history (flow_id, seq, at, kind, step_key, detail) SELECT @flow_id, @seq, @at, @kind, @step_key, @detail WHERE EXISTS (SELECT 1 FROM flows WHERE id = @flow_id)"
             : "INSERT INTO history (flow_id, seq, at, kind, step_key, detail) VALUES (@flow_id, @seq, @at, @kind, @step_key, @detail)");
@@ -180,6 +172,24 @@ internal static class PostgresQueries
         p.Add(P("step_key", e.StepKey));
         p.Add(P("detail", Json(e.Detail)));
         return cmd;
+    }
+
+    /// <summary>Refuses a step of another flow than the one being written.</summary>
+    public static void CheckStepOwner(string flowId, StepRecord s)
+    {
+        if (!string.Equals(s.FlowId, flowId, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Step '{s.Key}' belongs to flow '{s.FlowId}', not to flow '{flowId}' being written.");
+        }
+    }
+
+    /// <summary>Refuses a history event of another flow than the one being written.</summary>
+    public static void CheckHistoryOwner(string flowId, HistoryEvent e)
+    {
+        if (!string.Equals(e.FlowId, flowId, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"History event {e.Seq} belongs to flow '{e.FlowId}', not to flow '{flowId}' being written.");
+        }
     }
 
     /// <summary>Makes the flow due at <paramref name="at"/> (unless due earlier) and queues a command, only if the flow exists.</summary>

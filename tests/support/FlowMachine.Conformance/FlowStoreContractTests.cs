@@ -449,6 +449,161 @@ public abstract class FlowStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_commits_each_write_every_field_they_carry()
+    {
+        var (_, commits) = await CommitManyAtOnceAsync();
+        Assert.All(commits, c => Assert.True(c.IsCompletedSuccessfully, $"a commit failed: {c.Exception}"));
+    }
+
+    /// <summary>
+    /// Commits for many flows at once (so that a store may write them together), each setting other
+    /// fields, and checks that every flow reads back exactly what its own transition carried. Returns
+    /// the store for store-specific checks.
+    /// </summary>
+    protected async Task<(IFlowStore Store, List<Task<CommitResult>> Commits)> CommitManyAtOnceAsync(int flows = 18)
+    {
+        var store = await NewStoreAsync();
+        var claimed = new List<ClaimedFlow>();
+        for (var i = 0; i < flows; i++)
+        {
+            var id = $"f{i:D2}";
+            await store.CreateFlowAsync(MakeFlow(id, nextRunAt: T0), None);
+            claimed.Add(await ClaimOneAsync(store, id, "w1"));
+            if (i % 3 == 0)
+            {
+                Assert.True(await store.EnqueueCommandAsync(id, "resubmit", "s0", new JsonObject { ["for"] = i }, "op", T0, None));
+            }
+        }
+
+        var consumed = new Dictionary<int, long>();
+        for (var i = 0; i < flows; i += 6)
+        {
+            consumed[i] = Assert.Single(await store.GetCommandsAsync(claimed[i].Flow.Id, None)).Id;
+        }
+
+        FlowTransition Transition(int i)
+        {
+            var c = claimed[i];
+            var row = c.Flow.Clone();
+            row.State = i % 2 == 0 ? FlowState.Running : FlowState.Waiting;
+            row.Position = i % 3;
+            row.Data = new JsonObject { ["i"] = i };
+            row.Result = i % 4 == 0 ? new JsonObject { ["r"] = i } : null;
+            row.Error = i % 5 == 0 ? $"error {i}" : null;
+            row.WaitReason = i % 2 == 1 ? $"waiting {i}" : null;
+            row.Generation = i;
+            row.UpdatedAt = T0.AddSeconds(i);
+            row.NextRunAt = i % 2 == 0 ? T0.AddSeconds(100 + i) : null;
+            var s0 = c.Steps[0].Clone();
+            s0.State = i % 2 == 0 ? StepState.Completed : StepState.Waiting;
+            s0.Result = new JsonArray(i, "x");
+            s0.Error = i % 5 == 0 ? $"step error {i}" : null;
+            s0.ErrorDetail = i % 5 == 0 ? "detail" : null;
+            s0.Attempts = i + 1;
+            s0.StartedAt = T0.AddSeconds(i);
+            s0.FinishedAt = i % 2 == 0 ? T0.AddSeconds(i + 1) : null;
+            s0.NotBefore = i % 3 == 1 ? T0.AddSeconds(50) : null;
+            s0.WaitReason = i % 2 == 1 ? $"waiting {i}" : null;
+            s0.WaitEvent = i % 2 == 1 ? $"event{i}" : null;
+            s0.WaitUntil = i % 2 == 1 ? T0.AddSeconds(200 + i) : null;
+            s0.ResumeToken = i % 2 == 1 ? $"token-{i}" : null;
+            s0.ParamOverrides = i % 3 == 2 ? new JsonObject { ["p"] = i } : null;
+            s0.Spawn = i % 4 == 1 ? new JsonObject { ["children"] = i } : null;
+            var steps = new List<StepRecord>();
+            if (i % 4 == 2)
+            {
+                // The same step twice in one transition: the last one wins.
+                var stale = s0.Clone();
+                stale.Attempts = 999;
+                steps.Add(stale);
+            }
+
+            steps.Add(s0);
+            if (i % 3 == 0)
+            {
+                steps.Add(new StepRecord { FlowId = c.Flow.Id, Index = 2, Key = "extra", TaskType = "print", State = StepState.Pending });
+            }
+
+            return new FlowTransition
+            {
+                LeaseOwner = "w1",
+                Flow = row,
+                DataChanged = i % 2 == 0,
+                Release = i % 4 == 3,
+                Steps = steps,
+                History = [new HistoryEvent(c.Flow.Id, 2, T0.AddSeconds(i), "step_started", "s0", null), new HistoryEvent(c.Flow.Id, 3, T0.AddSeconds(i), "note", null, new JsonObject { ["i"] = i })],
+                ConsumedCommands = consumed.TryGetValue(i, out var command) ? [command] : [],
+            };
+        }
+
+        var transitions = Enumerable.Range(0, flows).Select(Transition).ToList();
+        var commits = transitions.Select(t => store.CommitAsync(t, None).AsTask()).ToList();
+        await Task.WhenAll(commits.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+        for (var i = 0; i < flows; i++)
+        {
+            if (!commits[i].IsCompletedSuccessfully)
+            {
+                continue;
+            }
+
+            var t = transitions[i];
+            var id = t.Flow.Id;
+            Assert.Equal(i % 3 == 0 && !consumed.ContainsKey(i), commits[i].Result.HasCommands);
+
+            var flow = (await store.GetFlowAsync(id, None))!;
+            Assert.Equal(t.Flow.State, flow.State);
+            Assert.Equal(t.Flow.Position, flow.Position);
+            Assert.Equal(i % 2 == 0 ? $$"""{"i":{{i}}}""" : """{"greeting":"hello"}""", flow.Data.ToJsonString());
+            Assert.Equal(t.Flow.Result?.ToJsonString(), flow.Result?.ToJsonString());
+            Assert.Equal(t.Flow.Error, flow.Error);
+            Assert.Equal(t.Flow.WaitReason, flow.WaitReason);
+            Assert.Equal(i, flow.Generation);
+            Assert.Equal(t.Flow.UpdatedAt, flow.UpdatedAt);
+            var waiting = i % 3 == 0 && !consumed.ContainsKey(i);
+            Assert.Equal(t.Release && waiting ? t.Flow.UpdatedAt : t.Flow.NextRunAt, flow.NextRunAt); // let go with a command waiting: due again
+            Assert.Equal(t.Release ? null : "w1", flow.LeaseOwner);
+            Assert.Equal(t.Release ? null : T0 + Lease, flow.LeaseExpiresAt);
+            Assert.Equal(claimed[i].Flow.SpecJson, flow.SpecJson);
+            Assert.Equal(claimed[i].Flow.Input!.ToJsonString(), flow.Input!.ToJsonString());
+
+            var steps = await store.GetStepsAsync(id, None);
+            Assert.Equal(i % 3 == 0 ? ["s0", "s1", "extra"] : new[] { "s0", "s1" }, steps.Select(s => s.Key));
+            var want = t.Steps[^(i % 3 == 0 ? 2 : 1)];
+            var got = steps[0];
+            Assert.Equal(want.State, got.State);
+            Assert.Equal(want.Result!.ToJsonString(), got.Result!.ToJsonString());
+            Assert.Equal(want.Error, got.Error);
+            Assert.Equal(want.ErrorDetail, got.ErrorDetail);
+            Assert.Equal(i + 1, got.Attempts);
+            Assert.Equal(want.StartedAt, got.StartedAt);
+            Assert.Equal(want.FinishedAt, got.FinishedAt);
+            Assert.Equal(want.NotBefore, got.NotBefore);
+            Assert.Equal(want.WaitReason, got.WaitReason);
+            Assert.Equal(want.WaitEvent, got.WaitEvent);
+            Assert.Equal(want.WaitUntil, got.WaitUntil);
+            Assert.Equal(want.ResumeToken, got.ResumeToken);
+            Assert.Equal(want.ParamOverrides?.ToJsonString(), got.ParamOverrides?.ToJsonString());
+            Assert.Equal(want.Spawn?.ToJsonString(), got.Spawn?.ToJsonString());
+            Assert.Equal(StepState.Pending, steps[1].State);
+            Assert.Equal("noop", steps[0].TaskType);
+
+            var history = await store.GetHistoryAsync(id, 0, 10, None);
+            Assert.Equal([1L, 2, 3], history.Select(h => h.Seq));
+            Assert.Equal("step_started", history[1].Kind);
+            Assert.Equal("s0", history[1].StepKey);
+            Assert.Null(history[1].Detail);
+            Assert.Null(history[2].StepKey);
+            Assert.Equal($$"""{"i":{{i}}}""", history[2].Detail!.ToJsonString());
+            Assert.Equal(T0.AddSeconds(i), history[2].At);
+
+            Assert.Equal(waiting ? 1 : 0, (await store.GetCommandsAsync(id, None)).Count);
+        }
+
+        return (store, commits);
+    }
+
+    [Fact]
     public async Task Commit_writes_row_steps_history_and_keeps_the_lease()
     {
         var store = await NewStoreAsync();
