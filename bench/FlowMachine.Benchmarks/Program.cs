@@ -61,6 +61,11 @@ if (args.Length > 0 && args[0] == "batch")
     await h.RunBatchAsync(Linear(steps), 50);
     var took = await h.RunBatchAsync(Linear(steps), count);
     Console.WriteLine($"{count} flows x {steps} steps in {took.TotalMilliseconds:0} ms: {count * steps / took.TotalSeconds:N0} steps/s");
+    if (h.Store.GetType().GetProperty("WriteTransactions", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance) is { } tx)
+    {
+        var rq = h.Store.GetType().GetProperty("WriteRequests", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        Console.WriteLine($"write transactions {tx.GetValue(h.Store)}, requests {rq.GetValue(h.Store)}");
+    }
     return 0;
 }
 

@@ -4,10 +4,11 @@ namespace FlowMachine.Sqlite;
 
 /// <summary>
 /// The single writer with group commit. Only one thread uses the write connection at a time. When it
-/// is idle, a caller commits its own request at once, on its own thread: a lone flow pays no thread
-/// hand-off per step. Requests that arrive while a transaction is being written queue up, and the
-/// writer thread takes whatever is queued (up to a batch size) and applies it in one transaction, each
-/// request in its own savepoint, completing the requests after COMMIT.
+/// is idle and the last transaction held one request, a caller commits its own request at once, on its
+/// own thread: a lone flow pays no thread hand-off per step. Requests that arrive while a transaction is
+/// being written queue up, and the writer thread takes whatever is queued (up to a batch size) and
+/// applies it in one transaction, each request in its own savepoint, completing the requests after
+/// COMMIT. While its batches hold more than one request, callers keep queueing for it.
 /// </summary>
 internal sealed class SqliteWriter : IAsyncDisposable
 {
@@ -19,6 +20,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly Task loop;
     private readonly List<WriteRequest> inlineBatch = new(1);
     private bool busy;
+    private int lastBatch; // requests in the last transaction: above one, callers queue for the writer thread
     private TaskCompletionSource? idleSignal;
     private bool completed;
     private long transactions;
@@ -52,9 +54,11 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 throw new ObjectDisposedException(nameof(SqliteFlowStore), "The SQLite flow store has been disposed.");
             }
 
-            if (busy || queue.Count > 0)
+            if (busy || queue.Count > 0 || lastBatch > 1)
             {
-                // A transaction is being written: join the next batch.
+                // A transaction is being written, or other writers were about a moment ago: join the next
+                // batch. Under load the writer thread keeps taking whole batches, which commit more per
+                // transaction than commits on each caller's thread would.
                 queue.Enqueue(request);
                 Monitor.Pulse(gate);
                 return request.Task;
@@ -75,6 +79,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             lock (gate)
             {
                 busy = false;
+                lastBatch = 1;
                 if (queue.Count > 0 || completed)
                 {
                     // What queued meanwhile goes to the writer thread; a dispose may be waiting for this commit.
@@ -156,11 +161,13 @@ internal sealed class SqliteWriter : IAsyncDisposable
             }
             finally
             {
-                batch.Clear();
                 lock (gate)
                 {
                     busy = false;
+                    lastBatch = batch.Count;
                 }
+
+                batch.Clear();
             }
         }
     }

@@ -101,6 +101,33 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Under_load_callers_queue_for_the_writer_thread_and_alone_they_commit_on_their_own()
+    {
+        await using var store = await OpenAsync();
+        var writer = store.WriterForTests;
+
+        // The thread a write ran on, and whether that was the caller's own.
+        async Task<bool> OnCallersThreadAsync()
+        {
+            var caller = Environment.CurrentManagedThreadId;
+            return await writer.WriteAsync(_ => Environment.CurrentManagedThreadId == caller, CancellationToken.None);
+        }
+
+        Assert.True(await Task.Run(OnCallersThreadAsync)); // idle, and nobody else writing: at once, here
+
+        // Several requests in one transaction: the writer is under load, so the next caller queues for its thread.
+        var (blocker, release) = HoldWriter(store);
+        var queued = Enumerable.Range(0, 3).Select(_ => writer.WriteAsync(_ => 0, CancellationToken.None)).ToList();
+        release.Set();
+        Assert.True(await blocker);
+        await Task.WhenAll(queued);
+        Assert.False(await Task.Run(OnCallersThreadAsync));
+
+        // That one went alone: the load is gone, and callers commit on their own threads again.
+        Assert.True(await Task.Run(OnCallersThreadAsync));
+    }
+
+    [Fact]
     public async Task Sequential_commits_are_committed_at_once()
     {
         await using var store = await OpenAsync();

@@ -17,7 +17,7 @@ public sealed class FlowEngine : IAsyncDisposable
 {
     private const int MaxCachedSpecs = 256;
     private const int MaxCachedSpecChars = 256 * 1024;
-    private readonly ConcurrentDictionary<string, CancellationTokenSource> held = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HeldFlow> held = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (FlowSpec Spec, string Json)> compiled = new(StringComparer.Ordinal);
     private readonly ITimer heartbeat;
     private readonly IDisposable? storeNotifications;
@@ -455,16 +455,51 @@ public sealed class FlowEngine : IAsyncDisposable
     /// <returns>The unexpected error that stopped the run (already reported through <see cref="Faulted"/>), or null.</returns>
     internal async Task<Exception?> RunClaimedAsync(ClaimedFlow claimed, bool tick, CancellationToken stop)
     {
+        while (true)
+        {
+            var flowId = claimed.Flow.Id;
+            using var lost = new CancellationTokenSource();
+            var mine = new HeldFlow(lost);
+            while (!held.TryAdd(flowId, mine))
+            {
+                // This process runs the flow already: its lease ran out (a late heartbeat) and it was claimed
+                // again here, or the run is letting go just as new input made the flow due. Nothing starts
+                // twice: the run in progress learns of the claim and, once it has let go, claims the flow again.
+                if (held.TryGetValue(flowId, out var other))
+                {
+                    Interlocked.Exchange(ref other.ClaimedAgain, 1);
+                    if (held.TryGetValue(flowId, out var still) && ReferenceEquals(still, other))
+                    {
+                        return null; // it still holds the flow, so it sees the mark when it lets go
+                    }
+                }
+            }
+
+            var fault = await RunHeldAsync(claimed, mine, tick, stop).ConfigureAwait(false);
+
+            // Claimed again while this run held it: if it is due now (input came in as the run let go), it is
+            // leased to this process, and nobody else would run it until the lease ran out.
+            if (fault is not null || tick || stop.IsCancellationRequested || Volatile.Read(ref mine.ClaimedAgain) == 0)
+            {
+                return fault;
+            }
+
+            var again = await Store.ClaimFlowAsync(flowId, Owner, Now, Options.LeaseDuration, stop).ConfigureAwait(false);
+            if (again is null)
+            {
+                return null;
+            }
+
+            claimed = again;
+        }
+    }
+
+    /// <summary>The run of a flow this process has just taken into <see cref="held"/>; lets go of it at the end.</summary>
+    private async Task<Exception?> RunHeldAsync(ClaimedFlow claimed, HeldFlow mine, bool tick, CancellationToken stop)
+    {
         Exception? fault = null;
         var flowId = claimed.Flow.Id;
-        using var lost = new CancellationTokenSource();
-        if (!held.TryAdd(flowId, lost))
-        {
-            // This process runs the flow already: its lease ran out (a late heartbeat) and was claimed again
-            // here. The claim only extended the lease; the run in progress goes on, and nothing starts twice.
-            return null;
-        }
-
+        var lost = mine.Lost;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, lost.Token);
         var running = new Dictionary<int, RunningStep>();
         var finished = new List<int>();
@@ -614,11 +649,19 @@ public sealed class FlowEngine : IAsyncDisposable
                 await r.Cancel.CancelAsync().ConfigureAwait(false);
             }
 
-            held.TryRemove(new KeyValuePair<string, CancellationTokenSource>(flowId, lost));
+            held.TryRemove(new KeyValuePair<string, HeldFlow>(flowId, mine));
             spare?.Dispose();
         }
 
         return fault;
+    }
+
+    /// <summary>A flow this process is running: its lease-lost signal, and whether it was claimed again meanwhile.</summary>
+    private sealed class HeldFlow(CancellationTokenSource lost)
+    {
+        public int ClaimedAgain;
+
+        public CancellationTokenSource Lost { get; } = lost;
     }
 
     private static bool AnyCompleted(Dictionary<int, RunningStep> running)
@@ -1062,9 +1105,9 @@ public sealed class FlowEngine : IAsyncDisposable
             FlowMachineDiagnostics.LeasesLost.Add(lost.Count);
             foreach (var id in lost)
             {
-                if (held.TryGetValue(id, out var cts))
+                if (held.TryGetValue(id, out var run))
                 {
-                    await cts.CancelAsync().ConfigureAwait(false);
+                    await run.Lost.CancelAsync().ConfigureAwait(false);
                 }
             }
         }

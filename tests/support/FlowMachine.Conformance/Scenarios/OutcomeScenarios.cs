@@ -185,6 +185,48 @@ public abstract class OutcomeScenarios : ScenarioBase
     }
 
     [Fact]
+    public async Task Input_that_comes_as_a_run_lets_go_is_taken_on_by_the_same_process()
+    {
+        // The run commits WAITING and lets go of the lease; before it has quite finished, a push makes the
+        // flow due and this process's worker claims it. The flow must go on at once, not stay leased to this
+        // process, unrun, until the lease runs out (the clock here never moves: it would stay forever).
+        await using var h = await NewHarnessAsync();
+        var id = await h.StartAsync("tasks: [{ key: gate, task_type: wait }, { key: after, task_type: t.count }]");
+        var pushed = 0;
+        h.Engine.Committed += t =>
+        {
+            if (t.Flow.Id != id || !t.Release || t.Flow.State != FlowState.Waiting || Interlocked.Exchange(ref pushed, 1) == 1)
+            {
+                return;
+            }
+
+            // Still inside the run that lets go: push, and hold the run here until the worker has claimed the flow.
+            Assert.Equal(CommandStatus.Accepted, h.Engine.PushAsync(id, JsonValue.Create(7)).GetAwaiter().GetResult().Status);
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (h.Store.GetFlowAsync(id, CancellationToken.None).AsTask().GetAwaiter().GetResult()!.LeaseOwner is null && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(2);
+            }
+        };
+
+        using var stop = new CancellationTokenSource();
+        var worker = new FlowWorker(h.Engine, new FlowWorkerOptions { Concurrency = 4 }).RunAsync(stop.Token);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        FlowRecord? flow;
+        while ((flow = await h.Store.GetFlowAsync(id, CancellationToken.None))!.State != FlowState.Completed && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        await stop.CancelAsync();
+        await worker;
+        Assert.Equal(1, pushed);
+        Assert.Equal(FlowState.Completed, flow.State);
+        Assert.Equal(1, Executions.Of(id, "after"));
+        Assert.Equal(7, (await h.Store.GetStepsAsync(id, CancellationToken.None)).Single(s => s.Key == "gate").Result!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task A_flow_claimed_again_by_the_process_that_runs_it_is_not_run_twice()
     {
         // The lease ran out while the step ran (a late heartbeat on a busy machine), and the same process
