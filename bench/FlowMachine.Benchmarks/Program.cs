@@ -162,7 +162,7 @@ foreach (var store in stores)
     {
         foreach (var processes in new[] { 1, 2, 4 })
         {
-            await ScaleOutAsync(processes, N(2000), 10);
+            await ScaleOutAsync(processes, N(6000), 10);
         }
     }
 }
