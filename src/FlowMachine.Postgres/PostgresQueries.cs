@@ -28,9 +28,10 @@ internal static class PostgresQueries
         "@updated_at, @next_run_at, @lease_owner, @lease_expires_at) ON CONFLICT (key) DO NOTHING";
 
     // The step values as a SELECT, so a child's steps can be made conditional on the child row existing.
+    // Positional ($n), as every statement a step runs: Npgsql sends those as they are, where named
+    // parameters make it parse and rewrite the SQL text at every execution.
     private const string StepValues =
-        "@flow_id, @idx, @key, @task_type, @state, @result, @error, @error_detail, @attempts, @started_at, @finished_at, @not_before, " +
-        "@wait_reason, @wait_event, @wait_until, @resume_token, @param_overrides, @spawn";
+        "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18";
 
     public const string StepUpsertTail =
         " ON CONFLICT (flow_id, key) DO UPDATE SET idx = excluded.idx, task_type = excluded.task_type, state = excluded.state, " +
@@ -44,12 +45,12 @@ internal static class PostgresQueries
     // lease only when asked. The lease check is in the WHERE; check_lease turns "no row" into an error
     // that stops the batch.
     private const string UpdateFlowSql =
-        "WITH u AS (UPDATE flows SET state = @state, position = @position, data = CASE WHEN @data_changed THEN @data ELSE data END, " +
-        "wait_reason = @wait_reason, result = @result, error = @error, generation = @generation, updated_at = @updated_at, next_run_at = @next_run_at, " +
-        "lease_owner = CASE WHEN @release THEN NULL ELSE lease_owner END, " +
-        "lease_expires_at = CASE WHEN @release THEN NULL ELSE lease_expires_at END " +
-        "WHERE id = @id AND lease_owner = @lease_owner RETURNING 1) " +
-        "SELECT check_lease((SELECT count(*) FROM u), @id)";
+        "WITH u AS (UPDATE flows SET state = $2, position = $3, data = CASE WHEN $10 THEN $11 ELSE data END, " +
+        "wait_reason = $4, result = $5, error = $6, generation = $7, updated_at = $8, next_run_at = $9, " +
+        "lease_owner = CASE WHEN $12 THEN NULL ELSE lease_owner END, " +
+        "lease_expires_at = CASE WHEN $12 THEN NULL ELSE lease_expires_at END " +
+        "WHERE id = $1 AND lease_owner = $13 RETURNING 1) " +
+        "SELECT check_lease((SELECT count(*) FROM u), $1)";
 
     private const string MakeDueSql =
         "UPDATE flows SET next_run_at = CASE WHEN next_run_at IS NULL OR next_run_at > @at THEN @at ELSE next_run_at END WHERE id = @id";
@@ -77,7 +78,7 @@ internal static class PostgresQueries
         foreach (var step in flow.Steps)
         {
             batch.Add(StepCommand(f.Id, step, "INSERT INTO steps (" + StepColumns + ") SELECT " + StepValues +
-                " WHERE EXISTS (SELECT 1 FROM flows WHERE id = @flow_id)" + StepUpsertTail));
+                " WHERE EXISTS (SELECT 1 FROM flows WHERE id = $1)" + StepUpsertTail));
         }
 
         foreach (var e in flow.History)
@@ -91,19 +92,19 @@ internal static class PostgresQueries
     {
         var cmd = Command(UpdateFlowSql);
         var p = cmd.Parameters;
-        p.Add(P("id", f.Id));
-        p.Add(P("state", f.State.ToName()));
-        p.Add(P("position", (int?)f.Position));
-        p.Add(P("wait_reason", f.WaitReason));
-        p.Add(P("result", Json(f.Result)));
-        p.Add(P("error", f.Error));
-        p.Add(P("generation", (int?)f.Generation));
-        p.Add(P("updated_at", Ms(f.UpdatedAt)));
-        p.Add(P("next_run_at", Ms(f.NextRunAt)));
-        cmd.Parameters.Add(P("data_changed", dataChanged));
-        cmd.Parameters.Add(P("data", dataChanged ? Json(f.Data) : null));
-        cmd.Parameters.Add(P("release", release));
-        cmd.Parameters.Add(P("lease_owner", leaseOwner));
+        p.Add(P(Positional, f.Id));
+        p.Add(P(Positional, f.State.ToName()));
+        p.Add(P(Positional, (int?)f.Position));
+        p.Add(P(Positional, f.WaitReason));
+        p.Add(P(Positional, Json(f.Result)));
+        p.Add(P(Positional, f.Error));
+        p.Add(P(Positional, (int?)f.Generation));
+        p.Add(P(Positional, Ms(f.UpdatedAt)));
+        p.Add(P(Positional, Ms(f.NextRunAt)));
+        p.Add(P(Positional, dataChanged));
+        p.Add(P(Positional, dataChanged ? Json(f.Data) : null));
+        p.Add(P(Positional, release));
+        p.Add(P(Positional, leaseOwner));
         return cmd;
     }
 
@@ -137,24 +138,24 @@ internal static class PostgresQueries
         CheckStepOwner(flowId, s);
         var cmd = Command(sql);
         var p = cmd.Parameters;
-        p.Add(P("flow_id", flowId));
-        p.Add(P("idx", (int?)s.Index));
-        p.Add(P("key", s.Key));
-        p.Add(P("task_type", s.TaskType));
-        p.Add(P("state", s.State.ToName()));
-        p.Add(P("result", Json(s.Result)));
-        p.Add(P("error", s.Error));
-        p.Add(P("error_detail", s.ErrorDetail));
-        p.Add(P("attempts", (int?)s.Attempts));
-        p.Add(P("started_at", Ms(s.StartedAt)));
-        p.Add(P("finished_at", Ms(s.FinishedAt)));
-        p.Add(P("not_before", Ms(s.NotBefore)));
-        p.Add(P("wait_reason", s.WaitReason));
-        p.Add(P("wait_event", s.WaitEvent));
-        p.Add(P("wait_until", Ms(s.WaitUntil)));
-        p.Add(P("resume_token", s.ResumeToken));
-        p.Add(P("param_overrides", Json(s.ParamOverrides)));
-        p.Add(P("spawn", Json(s.Spawn)));
+        p.Add(P(Positional, flowId));
+        p.Add(P(Positional, (int?)s.Index));
+        p.Add(P(Positional, s.Key));
+        p.Add(P(Positional, s.TaskType));
+        p.Add(P(Positional, s.State.ToName()));
+        p.Add(P(Positional, Json(s.Result)));
+        p.Add(P(Positional, s.Error));
+        p.Add(P(Positional, s.ErrorDetail));
+        p.Add(P(Positional, (int?)s.Attempts));
+        p.Add(P(Positional, Ms(s.StartedAt)));
+        p.Add(P(Positional, Ms(s.FinishedAt)));
+        p.Add(P(Positional, Ms(s.NotBefore)));
+        p.Add(P(Positional, s.WaitReason));
+        p.Add(P(Positional, s.WaitEvent));
+        p.Add(P(Positional, Ms(s.WaitUntil)));
+        p.Add(P(Positional, s.ResumeToken));
+        p.Add(P(Positional, Json(s.ParamOverrides)));
+        p.Add(P(Positional, Json(s.Spawn)));
         return cmd;
     }
 
@@ -162,15 +163,15 @@ internal static class PostgresQueries
     {
         CheckHistoryOwner(flowId, e);
         var cmd = Command(conditional
-            ? "INSERT INTO history (flow_id, seq, at, kind, step_key, detail) SELECT @flow_id, @seq, @at, @kind, @step_key, @detail WHERE EXISTS (SELECT 1 FROM flows WHERE id = @flow_id)"
-            : "INSERT INTO history (flow_id, seq, at, kind, step_key, detail) VALUES (@flow_id, @seq, @at, @kind, @step_key, @detail)");
+            ? "INSERT INTO history (flow_id, seq, at, kind, step_key, detail) SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM flows WHERE id = $1)"
+            : "INSERT INTO history (flow_id, seq, at, kind, step_key, detail) VALUES ($1, $2, $3, $4, $5, $6)");
         var p = cmd.Parameters;
-        p.Add(P("flow_id", flowId));
-        p.Add(P("seq", (long?)e.Seq));
-        p.Add(P("at", Ms(e.At)));
-        p.Add(P("kind", e.Kind));
-        p.Add(P("step_key", e.StepKey));
-        p.Add(P("detail", Json(e.Detail)));
+        p.Add(P(Positional, flowId));
+        p.Add(P(Positional, (long?)e.Seq));
+        p.Add(P(Positional, Ms(e.At)));
+        p.Add(P(Positional, e.Kind));
+        p.Add(P(Positional, e.StepKey));
+        p.Add(P(Positional, Json(e.Detail)));
         return cmd;
     }
 
@@ -250,8 +251,8 @@ internal static class PostgresQueries
     /// <summary>A row whose one column <c>has_commands</c> says whether commands wait for the flow.</summary>
     public static NpgsqlBatchCommand HasCommands(string flowId)
     {
-        var cmd = Command("SELECT EXISTS (SELECT 1 FROM commands WHERE flow_id = @id) AS has_commands");
-        cmd.Parameters.Add(P("id", flowId));
+        var cmd = Command("SELECT EXISTS (SELECT 1 FROM commands WHERE flow_id = $1) AS has_commands");
+        cmd.Parameters.Add(P(Positional, flowId));
         return cmd;
     }
 
@@ -344,6 +345,9 @@ internal static class PostgresQueries
     // --- Values ------------------------------------------------------------------------------
 
     public static NpgsqlBatchCommand Command(string sql) => new(sql);
+
+    /// <summary>The name of a positional parameter (<c>$1</c>, <c>$2</c>, … in the order added): none.</summary>
+    public const string Positional = "";
 
     public static NpgsqlParameter P(string name, string? value) => new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
 
