@@ -19,8 +19,11 @@ public sealed class CrashTests : IDisposable
         var db = temp.File("flows.db");
         var record = temp.File("executions.log");
         File.WriteAllText(record, "");
-        // Steps sleep 50 ms and commit in about 1: at any moment most of them are in flight.
-        var ids = await RecordingWorkers.StartFlowsAsync(db, Flows, StepsPerFlow, ms: 50);
+        // Steps sleep 200 ms and commit in about 1: at any moment most of them are in flight. Under load the
+        // writer commits the flows' steps together, so they start and sleep in step with each other; the sleep
+        // must outlast the delay between the 60th line and the kill (a poll, then the kill, on a busy machine:
+        // with 50 ms a kill once found every step done sleeping and waiting for its commit).
+        var ids = await RecordingWorkers.StartFlowsAsync(db, Flows, StepsPerFlow, ms: 200);
 
         // First worker: killed with SIGKILL while steps are in flight.
         using (var first = RecordingWorkers.Start(db, record, Concurrency, leaseSeconds: 2))
