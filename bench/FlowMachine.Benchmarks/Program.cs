@@ -55,12 +55,17 @@ if (args.Length > 0 && args[0] == "latency")
 
 if (args.Length > 0 && args[0] == "batch")
 {
-    // Many flows at once on one store, for profilers: batch STORE STEPS FLOWS (64 run at a time)
+    // Many flows at once on one store, for profilers: batch STORE STEPS FLOWS [ROUNDS] (64 run at a time)
     var (store, steps, count) = (args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture));
+    var rounds = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 1;
     await using var h = await Harness.CreateAsync(store, concurrency: 64);
     await h.RunBatchAsync(Linear(steps), 50);
-    var took = await h.RunBatchAsync(Linear(steps), count);
-    Console.WriteLine($"{count} flows x {steps} steps in {took.TotalMilliseconds:0} ms: {count * steps / took.TotalSeconds:N0} steps/s");
+    for (var round = 0; round < rounds; round++)
+    {
+        var took = await h.RunBatchAsync(Linear(steps), count);
+        Console.WriteLine($"{count} flows x {steps} steps in {took.TotalMilliseconds:0} ms: {count * steps / took.TotalSeconds:N0} steps/s");
+    }
+
     if (h.Store.GetType().GetProperty("WriteTransactions", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance) is { } tx)
     {
         var rq = h.Store.GetType().GetProperty("WriteRequests", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;

@@ -11,6 +11,7 @@ internal sealed class SqliteCommandCache(SqliteConnection connection) : IDisposa
 {
     private readonly Dictionary<string, SqliteCommand> commands = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SqliteStatement> statements = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteStatement> byReference = new(ReferenceEqualityComparer.Instance);
 
     public SqliteConnection Connection { get; } = connection;
 
@@ -31,10 +32,22 @@ internal sealed class SqliteCommandCache(SqliteConnection connection) : IDisposa
     /// <summary>The prepared statement for <paramref name="sql"/> (parameters <c>?1</c>, <c>?2</c>, ...), bound by position.</summary>
     public SqliteStatement Prepared(string sql)
     {
-        if (!statements.TryGetValue(sql, out var statement))
+        // The SQL of the hot statements is a constant: found by reference, its long text is neither
+        // hashed nor compared on every execution.
+        if (byReference.TryGetValue(sql, out var statement))
+        {
+            return statement;
+        }
+
+        if (!statements.TryGetValue(sql, out statement))
         {
             statement = new SqliteStatement(Connection.Handle!, sql);
             statements.Add(sql, statement);
+        }
+
+        if (ReferenceEquals(string.IsInterned(sql), sql))
+        {
+            byReference[sql] = statement; // literals only, so this stays as small as the code's set of statements
         }
 
         return statement;

@@ -18,10 +18,14 @@ internal static class SqliteQueries
         "flow_id, idx, key, task_type, state, result, error, error_detail, attempts, started_at, finished_at, not_before, " +
         "wait_reason, wait_event, wait_until, resume_token, param_overrides, spawn";
 
+    // Positional parameters, in FlowColumns order (spec_hash in the place of the spec): bound by SqliteStatement.
     private const string InsertFlowSql =
-        "INSERT INTO flows (" + FlowColumns + ") VALUES (@id, @key, @label, @owner, @routine, @routine_version, @spec_hash, @state, @position, " +
-        "@input, @data, @wait_reason, @result, @error, @parent_flow_id, @parent_step_key, @parent_child_index, @generation, @created_at, " +
-        "@updated_at, @next_run_at, @lease_owner, @lease_expires_at) ON CONFLICT (key) DO NOTHING";
+        "INSERT INTO flows (" + FlowColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, " +
+        "?19, ?20, ?21, ?22, ?23) ON CONFLICT (key) DO NOTHING";
+
+    // A new flow's steps: nothing to update yet.
+    private const string InsertStepSql =
+        "INSERT INTO steps (" + StepColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 
     // Positional parameters (?1 ...), in StepColumns order: bound by SqliteStatement.
     private const string UpsertStepSql =
@@ -32,14 +36,23 @@ internal static class SqliteQueries
         "wait_reason = excluded.wait_reason, wait_event = excluded.wait_event, wait_until = excluded.wait_until, " +
         "resume_token = excluded.resume_token, param_overrides = excluded.param_overrides, spawn = excluded.spawn";
 
-    // Identity columns (id, key, created_at) stay as created; data and the lease only when asked.
-    private const string UpdateFlowSql =
-        // Only what a transition can change: the spec, input, identity and parent links are written once, at creation.
-        "UPDATE flows SET state = ?2, position = ?3, data = CASE WHEN ?4 THEN ?5 ELSE data END, " +
-        "wait_reason = ?6, result = ?7, error = ?8, generation = ?9, updated_at = ?10, next_run_at = ?11, " +
-        "lease_owner = CASE WHEN ?12 THEN NULL ELSE lease_owner END, " +
-        "lease_expires_at = CASE WHEN ?12 THEN NULL ELSE lease_expires_at END " +
-        "WHERE id = ?1 AND lease_owner = ?13";
+    // Identity columns (id, key, created_at) stay as created; data only when asked. Only what a transition
+    // can change: the spec, input, identity and parent links are written once, at creation. SQLite
+    // rewrites the entries of every index whose columns an UPDATE names, whatever the values: the state
+    // is named only when it changed (flows_state), the lease columns only when the lease is let go
+    // (flows_leased). The four forms, by [release, state changed]:
+    private static readonly string[] UpdateFlowSql = [UpdateFlowHoldSql, UpdateFlowHoldStateSql, UpdateFlowReleaseSql, UpdateFlowReleaseStateSql];
+
+    private const string UpdateFlowHoldSql = UpdateFlowSetSql + UpdateFlowWhereSql;
+    private const string UpdateFlowHoldStateSql = UpdateFlowSetSql + ", state = ?2" + UpdateFlowWhereSql;
+    private const string UpdateFlowReleaseSql = UpdateFlowSetSql + ", lease_owner = NULL, lease_expires_at = NULL" + UpdateFlowWhereSql;
+    private const string UpdateFlowReleaseStateSql = UpdateFlowSetSql + ", state = ?2, lease_owner = NULL, lease_expires_at = NULL" + UpdateFlowWhereSql;
+
+    private const string UpdateFlowSetSql =
+        "UPDATE flows SET position = ?3, data = CASE WHEN ?4 THEN ?5 ELSE data END, " +
+        "wait_reason = ?6, result = ?7, error = ?8, generation = ?9, updated_at = ?10, next_run_at = ?11";
+
+    private const string UpdateFlowWhereSql = " WHERE id = ?1 AND lease_owner = ?12";
 
     // --- Flows -------------------------------------------------------------------------------
 
@@ -47,27 +60,45 @@ internal static class SqliteQueries
     public static bool InsertFlow(SqliteCommandCache db, NewFlow flow)
     {
         var f = flow.Flow;
-        var cmd = db.Get(InsertFlowSql);
-        Add(cmd, "@id", f.Id);
-        Add(cmd, "@key", f.Key);
-        BindFlowColumns(cmd, f);
-        Add(cmd, "@data", Json(f.Data));
-        Add(cmd, "@created_at", Ms(f.CreatedAt));
-        Add(cmd, "@lease_owner", f.LeaseOwner);
-        Add(cmd, "@lease_expires_at", Ms(f.LeaseExpiresAt));
-        if (cmd.ExecuteNonQuery() == 0)
+        var specHash = SqliteSpecs.Hash(f.SpecJson);
+        var inserted = db.Prepared(InsertFlowSql)
+            .Text(1, f.Id)
+            .Text(2, f.Key)
+            .Text(3, f.Label)
+            .Text(4, f.Owner)
+            .Text(5, f.Routine)
+            .Int(6, f.RoutineVersion)
+            .Text(7, specHash)
+            .Text(8, f.State.ToName())
+            .Int(9, f.Position)
+            .Text(10, Json(f.Input))
+            .Text(11, Json(f.Data))
+            .Text(12, f.WaitReason)
+            .Text(13, Json(f.Result))
+            .Text(14, f.Error)
+            .Text(15, f.ParentFlowId)
+            .Text(16, f.ParentStepKey)
+            .Int(17, f.ParentChildIndex)
+            .Int(18, f.Generation)
+            .Int(19, Ms(f.CreatedAt))
+            .Int(20, Ms(f.UpdatedAt))
+            .Int(21, Ms(f.NextRunAt))
+            .Text(22, f.LeaseOwner)
+            .Int(23, Ms(f.LeaseExpiresAt))
+            .Execute();
+        if (inserted == 0)
         {
             return false;
         }
 
-        var spec = db.Get("INSERT INTO specs (hash, spec_json) VALUES (@hash, @spec_json) ON CONFLICT (hash) DO NOTHING");
-        Add(spec, "@hash", SqliteSpecs.Hash(f.SpecJson));
-        Add(spec, "@spec_json", f.SpecJson);
-        spec.ExecuteNonQuery();
+        db.Prepared("INSERT INTO specs (hash, spec_json) VALUES (?1, ?2) ON CONFLICT (hash) DO NOTHING")
+            .Text(1, specHash)
+            .Text(2, f.SpecJson)
+            .Execute();
 
         foreach (var step in flow.Steps)
         {
-            UpsertStep(db, f.Id, step);
+            WriteStep(db, InsertStepSql, f.Id, step);
         }
 
         foreach (var e in flow.History)
@@ -79,10 +110,10 @@ internal static class SqliteQueries
     }
 
     /// <summary>Writes the flow row of a transition; false when <paramref name="leaseOwner"/> does not hold the flow.</summary>
-    public static bool UpdateFlow(SqliteCommandCache db, FlowRecord f, string leaseOwner, bool dataChanged, bool release) =>
-        db.Prepared(UpdateFlowSql)
+    public static bool UpdateFlow(SqliteCommandCache db, FlowRecord f, string leaseOwner, bool dataChanged, bool stateChanged, bool release) =>
+        db.Prepared(UpdateFlowSql[(release ? 2 : 0) + (stateChanged ? 1 : 0)])
             .Text(1, f.Id)
-            .Text(2, f.State.ToName())
+            .Text(2, stateChanged ? f.State.ToName() : null)
             .Int(3, f.Position)
             .Int(4, dataChanged ? 1 : 0)
             .Text(5, dataChanged ? Json(f.Data) : null)
@@ -92,30 +123,8 @@ internal static class SqliteQueries
             .Int(9, f.Generation)
             .Int(10, Ms(f.UpdatedAt))
             .Int(11, Ms(f.NextRunAt))
-            .Int(12, release ? 1 : 0)
-            .Text(13, leaseOwner)
+            .Text(12, leaseOwner)
             .Execute() == 1;
-
-    private static void BindFlowColumns(SqliteCommand cmd, FlowRecord f)
-    {
-        Add(cmd, "@label", f.Label);
-        Add(cmd, "@owner", f.Owner);
-        Add(cmd, "@routine", f.Routine);
-        Add(cmd, "@routine_version", f.RoutineVersion);
-        Add(cmd, "@spec_hash", SqliteSpecs.Hash(f.SpecJson));
-        Add(cmd, "@state", f.State.ToName());
-        Add(cmd, "@position", f.Position);
-        Add(cmd, "@input", Json(f.Input));
-        Add(cmd, "@wait_reason", f.WaitReason);
-        Add(cmd, "@result", Json(f.Result));
-        Add(cmd, "@error", f.Error);
-        Add(cmd, "@parent_flow_id", f.ParentFlowId);
-        Add(cmd, "@parent_step_key", f.ParentStepKey);
-        Add(cmd, "@parent_child_index", f.ParentChildIndex);
-        Add(cmd, "@generation", f.Generation);
-        Add(cmd, "@updated_at", Ms(f.UpdatedAt));
-        Add(cmd, "@next_run_at", Ms(f.NextRunAt));
-    }
 
     public static FlowRecord? LoadFlow(SqliteCommandCache db, string id)
     {
@@ -204,14 +213,16 @@ internal static class SqliteQueries
 
     // --- Steps -------------------------------------------------------------------------------
 
-    public static void UpsertStep(SqliteCommandCache db, string flowId, StepRecord s)
+    public static void UpsertStep(SqliteCommandCache db, string flowId, StepRecord s) => WriteStep(db, UpsertStepSql, flowId, s);
+
+    private static void WriteStep(SqliteCommandCache db, string sql, string flowId, StepRecord s)
     {
         if (!string.Equals(s.FlowId, flowId, StringComparison.Ordinal))
         {
             throw new ArgumentException($"Step '{s.Key}' belongs to flow '{s.FlowId}', not to flow '{flowId}' being written.");
         }
 
-        db.Prepared(UpsertStepSql)
+        db.Prepared(sql)
             .Text(1, flowId)
             .Int(2, s.Index)
             .Text(3, s.Key)

@@ -292,3 +292,4 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
     }
 }
+

@@ -267,6 +267,68 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task A_claim_reads_the_head_of_the_due_and_leased_indexes_and_never_scans_the_flows()
+    {
+        var path = temp.PathOf();
+        await using var store = await OpenAsync(path);
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteFlowStore.ClaimDueSql;
+        command.Parameters.AddWithValue("@owner", "w");
+        command.Parameters.AddWithValue("@expires", 2);
+        command.Parameters.AddWithValue("@now", 1);
+        command.Parameters.AddWithValue("@max", 8);
+        var plan = new List<string>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        output.WriteLine(string.Join("\n", plan));
+        Assert.Contains(plan, line => line.Contains("USING INDEX flows_due", StringComparison.Ordinal));
+        Assert.Contains(plan, line => line.Contains("USING INDEX flows_leased", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.StartsWith("SCAN flows", StringComparison.Ordinal) && !line.Contains("INDEX", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_version_4_database_claims_due_and_expired_flows_as_before()
+    {
+        // Flows as schema version 4 stored them: due, held, held with the lease run out, waiting.
+        var path = temp.PathOf();
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = string.Join(";\n", SqliteSchema.Migrations.Take(4)) + ";\n" +
+                "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (4);" +
+                "INSERT INTO specs (hash, spec_json) VALUES ('h', '{}');" +
+                "INSERT INTO flows (id, spec_hash, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at, routine) VALUES " +
+                "('due', 'h', 'PENDING', 0, '{}', 0, 0, 1000, 1000, 1500, NULL, NULL, 'r'), " +
+                "('held', 'h', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1100, 'w1', 9000, 'r'), " +
+                "('expired', 'h', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1200, 'w1', 1900, NULL), " +
+                "('waiting', 'h', 'WAITING', 0, '{}', 0, 0, 1000, 1000, NULL, NULL, NULL, 'r');";
+            command.ExecuteNonQuery();
+        }
+
+        await using var store = await OpenAsync(path);
+        Assert.Equal(SqliteSchema.Latest, ReadSchemaVersion(path));
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(2000);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1500), await store.GetNextDueAsync(CancellationToken.None)); // "expired" only from 1900
+        var claimed = await store.ClaimDueAsync("w2", 10, now, Lease, CancellationToken.None);
+        Assert.Equal(["expired", "due"], claimed.Select(c => c.Flow.Id));
+        Assert.All(claimed, c => Assert.Equal("w2", c.Flow.LeaseOwner));
+        Assert.Empty(await store.ClaimDueAsync("w3", 10, now, Lease, CancellationToken.None));
+
+        // The filter indexes that now skip empty values still find what has one.
+        var page = await store.ListFlowsAsync(new FlowQuery { Routine = "r" }, CancellationToken.None);
+        Assert.Equal(["due", "held", "waiting"], page.Items.Select(f => f.Id).Order());
+    }
+
+    [Fact]
     public async Task An_unusable_path_is_reported_with_the_path_and_what_to_do()
     {
         // A regular file where a folder should be: the database cannot be created under it.

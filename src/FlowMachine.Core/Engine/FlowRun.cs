@@ -33,6 +33,7 @@ internal sealed class FlowRun
     private int runningCount;
     private int finishedCount;
     private bool dataChanged;
+    private FlowState storedState; // the state the flow's row holds, as of the last commit
     private long seq;
     private long knownEventId;
 
@@ -40,6 +41,7 @@ internal sealed class FlowRun
     {
         this.catalog = catalog;
         Flow = claimed.Flow;
+        storedState = Flow.State;
         Plan = plan;
         Steps = new StepRecord[plan.Steps.Length];
         shared = new bool[plan.Steps.Length];
@@ -933,6 +935,7 @@ internal sealed class FlowRun
             LeaseOwner = owner,
             Flow = Flow,
             DataChanged = dataChanged,
+            StateChanged = Flow.State != storedState,
             Release = release,
             Steps = DirtySteps(),
             History = Snapshot(history),
@@ -949,6 +952,7 @@ internal sealed class FlowRun
         newFlows.Clear();
         outgoing.Clear();
         dataChanged = false;
+        storedState = Flow.State;
         return transition;
     }
 

@@ -142,6 +142,12 @@ public sealed record FlowTransition
     /// <summary>Whether <see cref="FlowRecord.Data"/> changed and must be written.</summary>
     public bool DataChanged { get; init; }
 
+    /// <summary>
+    /// False when <see cref="FlowRecord.State"/> is the state the flow's row holds already (most steps of a
+    /// running flow): a store may then leave the state column, and any index on it, alone.
+    /// </summary>
+    public bool StateChanged { get; init; } = true;
+
     /// <summary>True: clear the lease with this commit.</summary>
     public bool Release { get; init; }
 

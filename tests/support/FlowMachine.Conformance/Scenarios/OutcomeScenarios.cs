@@ -33,6 +33,44 @@ public abstract class OutcomeScenarios : ScenarioBase
     }
 
     [Fact]
+    public async Task Each_commit_says_whether_the_state_changed_and_the_store_keeps_the_state_either_way()
+    {
+        // A store may leave the state column alone when a commit says it did not change (SQLite does, to
+        // spare its index): the stored state must still be the flow's state after every commit.
+        await using var h = await NewHarnessAsync();
+        var id = await h.StartAsync("tasks: [noop, noop, { key: gate, task_type: wait }, noop, noop]");
+        var seen = new List<(FlowState State, bool Changed, FlowState Stored)>();
+        h.Engine.Committed += t =>
+        {
+            if (t.Flow.Id == id)
+            {
+                var stored = h.Store.GetFlowAsync(id, CancellationToken.None).AsTask().GetAwaiter().GetResult()!.State;
+                lock (seen)
+                {
+                    seen.Add((t.Flow.State, t.StateChanged, stored));
+                }
+            }
+        };
+
+        Assert.Equal(FlowState.Waiting, (await h.RunAsync(id)).State);
+        Assert.Equal(CommandStatus.Accepted, (await h.Engine.PushAsync(id, JsonValue.Create(1))).Status);
+        Assert.Equal(FlowState.Completed, (await h.RunAsync(id)).State);
+
+        var previous = FlowState.Pending;
+        foreach (var (state, changed, stored) in seen)
+        {
+            Assert.Equal(state, stored);
+            Assert.Equal(state != previous, changed);
+            previous = state;
+        }
+
+        Assert.Contains(seen, c => !c.Changed && c.State == FlowState.Running); // a step of a running flow
+        Assert.Equal(
+            [FlowState.Running, FlowState.Waiting, FlowState.Running, FlowState.Completed],
+            seen.Where(c => c.Changed).Select(c => c.State));
+    }
+
+    [Fact]
     public async Task A_failing_spawned_task_is_the_steps_failure()
     {
         await using var h = await NewHarnessAsync();
