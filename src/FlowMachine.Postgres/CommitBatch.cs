@@ -92,8 +92,7 @@ internal static class CommitBatch
         var batch = new NpgsqlBatch();
 
         // The two statements that join the arrays to a table are planned for the arrays at hand each time: a
-        // plan kept from when the tables were small would scan them whole. The rest keep their cached plans
-        // (foreign key checks among them: planning those at every row would cost more than the rows).
+        // plan kept from when the tables were small would scan them whole. The rest keep their cached plans.
         batch.BatchCommands.Add(new NpgsqlBatchCommand(CustomPlansSql));
         batch.BatchCommands.Add(UpdateFlows(transitions));
         batch.BatchCommands.Add(new NpgsqlBatchCommand(CachedPlansSql));

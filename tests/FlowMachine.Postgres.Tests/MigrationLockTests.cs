@@ -43,6 +43,45 @@ public sealed class MigrationLockTests(TestDatabase db) : IClassFixture<TestData
     }
 
     [PostgresFact]
+    public async Task A_version_4_schema_loses_the_foreign_keys_from_a_flows_rows_and_keeps_its_flows()
+    {
+        // The schema as version 4 left it, with a flow, its step and its history in it.
+        var schema = db.NewSchema();
+        await using (var connection = new NpgsqlConnection(db.ConnectionString))
+        {
+            await connection.OpenAsync();
+            var sql = $"CREATE SCHEMA \"{schema}\"; SET search_path TO \"{schema}\";\n" +
+                string.Join(";\n", PostgresSchema.Migrations.Take(4)) + ";\n" +
+                "CREATE TABLE schema_version (version integer NOT NULL); INSERT INTO schema_version VALUES (4);" +
+                "INSERT INTO flows (id, spec_json, state, position, data, parent_child_index, generation, created_at, updated_at) " +
+                "VALUES ('f', '{}', 'PENDING', 0, '{}', 0, 0, 1, 1);" +
+                "INSERT INTO steps (flow_id, key, idx, task_type, state, attempts) VALUES ('f', 's', 0, 'noop', 'PENDING', 0);" +
+                "INSERT INTO history (flow_id, seq, at, kind) VALUES ('f', 1, 1, 'created');";
+            await using var cmd = new NpgsqlCommand(sql, connection);
+            await cmd.ExecuteNonQueryAsync();
+            await using var keys = new NpgsqlCommand($"SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = '\"{schema}\"'::regnamespace", connection);
+            Assert.Equal(5L, (long)(await keys.ExecuteScalarAsync())!); // steps, history, commands, events; api_keys
+        }
+
+        await using var store = new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = db.ConnectionString, Schema = schema });
+        await store.InitializeAsync(default);
+        Assert.Equal("s", Assert.Single(await store.GetStepsAsync("f", default)).Key);
+        Assert.Single(await store.GetHistoryAsync("f", 0, 10, default));
+        await using (var connection = new NpgsqlConnection(db.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var keys = new NpgsqlCommand(
+                $"SELECT string_agg(conrelid::regclass::text, ',') FROM pg_constraint WHERE contype = 'f' AND connamespace = '\"{schema}\"'::regnamespace",
+                connection);
+            Assert.EndsWith("api_keys", (string)(await keys.ExecuteScalarAsync())!); // a key's user is still checked
+        }
+
+        // What the keys guarded still holds: input for a flow that does not exist is refused.
+        Assert.False(await store.EnqueueCommandAsync("missing", "cancel", null, null, null, DateTimeOffset.UnixEpoch, default));
+        Assert.False(await store.AddEventAsync("missing", "paid", null, DateTimeOffset.UnixEpoch, default));
+    }
+
+    [PostgresFact]
     public async Task Eight_stores_at_once_and_a_second_start_find_the_schema_ready()
     {
         var schema = db.NewSchema();
