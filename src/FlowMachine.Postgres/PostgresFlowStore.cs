@@ -18,10 +18,15 @@ namespace FlowMachine.Postgres;
 /// </summary>
 public sealed class PostgresFlowStore : IFlowStore, IStoreNotifications, IAsyncDisposable
 {
-    private const string ClaimDueSql =
-        "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires WHERE id IN (" +
-        "SELECT id FROM flows WHERE next_run_at <= @now AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= @now) " +
-        "ORDER BY next_run_at, id LIMIT @max FOR UPDATE SKIP LOCKED) RETURNING " + FlowColumns;
+    // The oldest due flows: unleased ones from the head of flows_due, and flows whose lease ran out from
+    // flows_leased (only flows held right now are in it). Neither reads past the flows running now.
+    internal const string ClaimDueSql =
+        "WITH due AS (SELECT id, next_run_at FROM flows WHERE next_run_at <= @now AND lease_owner IS NULL " +
+        "ORDER BY next_run_at, id LIMIT @max FOR UPDATE SKIP LOCKED), " +
+        "expired AS (SELECT id, next_run_at FROM flows WHERE lease_owner IS NOT NULL AND (lease_expires_at IS NULL OR lease_expires_at <= @now) " +
+        "AND next_run_at <= @now ORDER BY next_run_at, id LIMIT @max FOR UPDATE SKIP LOCKED), " +
+        "pick AS (SELECT id AS pick_id FROM (SELECT * FROM due UNION ALL SELECT * FROM expired) c ORDER BY next_run_at, id LIMIT @max) " +
+        "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires FROM pick WHERE id = pick_id RETURNING " + FlowColumns;
 
     private const string ClaimOneSql =
         "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires WHERE id = @id AND next_run_at <= @now " +
@@ -630,7 +635,7 @@ public sealed class PostgresFlowStore : IFlowStore, IStoreNotifications, IAsyncD
     /// <inheritdoc/>
     public async ValueTask<DateTimeOffset?> GetNextDueAsync(CancellationToken cancellationToken)
     {
-        // Unleased flows: the first row of the next-run index. Leased flows: when the lease ends, if later.
+        // Unleased flows: the first row of flows_due. Leased flows (flows_leased holds only those): when the lease ends, if later.
         var rows = await QueryAsync(
             "SELECT LEAST(" +
             "(SELECT MIN(next_run_at) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL), " +

@@ -163,6 +163,15 @@ internal static class PostgresSchema
         ALTER TABLE commands DROP CONSTRAINT IF EXISTS commands_flow_id_fkey;
         ALTER TABLE events DROP CONSTRAINT IF EXISTS events_flow_id_fkey;
         """,
+
+        // 6: the due index holds only flows nobody holds, and leased flows have an index of their own. A
+        // running flow stays due while leased: a claim read past every one of them (a heap visit each, to
+        // see its lease) before reaching a flow it could take.
+        """
+        DROP INDEX flows_next_run;
+        CREATE INDEX flows_due ON flows (next_run_at, id) WHERE next_run_at IS NOT NULL AND lease_owner IS NULL;
+        CREATE INDEX flows_leased ON flows (lease_expires_at, id) WHERE lease_owner IS NOT NULL;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -82,6 +82,62 @@ public sealed class MigrationLockTests(TestDatabase db) : IClassFixture<TestData
     }
 
     [PostgresFact]
+    public async Task A_version_5_schema_claims_due_and_expired_flows_as_before_from_indexes_of_their_own()
+    {
+        // Flows as schema version 5 stored them: due, held, held with the lease run out, waiting.
+        var schema = db.NewSchema();
+        await using (var connection = new NpgsqlConnection(db.ConnectionString))
+        {
+            await connection.OpenAsync();
+            var sql = $"CREATE SCHEMA \"{schema}\"; SET search_path TO \"{schema}\";\n" +
+                string.Join(";\n", PostgresSchema.Migrations.Take(5)) + ";\n" +
+                "CREATE TABLE schema_version (version integer NOT NULL); INSERT INTO schema_version VALUES (5);" +
+                "INSERT INTO flows (id, spec_json, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at) VALUES " +
+                "('due', '{}', 'PENDING', 0, '{}', 0, 0, 1000, 1000, 1500, NULL, NULL), " +
+                "('held', '{}', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1100, 'w1', 9000), " +
+                "('expired', '{}', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1200, 'w1', 1900), " +
+                "('waiting', '{}', 'WAITING', 0, '{}', 0, 0, 1000, 1000, NULL, NULL, NULL);";
+            await using var cmd = new NpgsqlCommand(sql, connection);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        await using var store = new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = db.ConnectionString, Schema = schema });
+        await store.InitializeAsync(default);
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(2000);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1500), await store.GetNextDueAsync(default)); // "expired" only from 1900
+        var claimed = await store.ClaimDueAsync("w2", 10, now, TimeSpan.FromMinutes(5), default);
+        Assert.Equal(["expired", "due"], claimed.Select(c => c.Flow.Id));
+        Assert.All(claimed, c => Assert.Equal("w2", c.Flow.LeaseOwner));
+        Assert.Empty(await store.ClaimDueAsync("w3", 10, now, TimeSpan.FromMinutes(5), default));
+
+        // The claim reads the two partial indexes, not the flows table.
+        await using (var connection = new NpgsqlConnection(db.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var cmd = new NpgsqlCommand(
+                $"SET search_path TO \"{schema}\"; SET enable_seqscan = off; EXPLAIN " + PostgresFlowStore.ClaimDueSql.Replace("@now", "2000").Replace("@max", "8").Replace("@owner", "'w'").Replace("@expires", "3000"),
+                connection);
+            var plan = new List<string>();
+            await using (var reader = await cmd.ExecuteReaderAsync())
+            {
+                do
+                {
+                    while (await reader.ReadAsync())
+                    {
+                        plan.Add(reader.GetString(0));
+                    }
+                }
+                while (await reader.NextResultAsync());
+            }
+
+            var text = string.Join("\n", plan);
+            Assert.Contains("flows_due", text);
+            Assert.Contains("flows_leased", text);
+            Assert.DoesNotContain("flows_next_run", text);
+        }
+    }
+
+    [PostgresFact]
     public async Task Eight_stores_at_once_and_a_second_start_find_the_schema_ready()
     {
         var schema = db.NewSchema();
