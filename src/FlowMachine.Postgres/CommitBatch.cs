@@ -37,9 +37,14 @@ internal static class CommitBatch
         "INSERT INTO history (flow_id, seq, at, kind, step_key, detail) " +
         "SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[])";
 
-    private const string CustomPlansSql = "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)";
+    // Also index lookups only (PostgresQueries.IndexPlansSql says why), then back to the defaults.
+    private const string CustomPlansSql =
+        "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('enable_seqscan', 'off', true), " +
+        "set_config('enable_bitmapscan', 'off', true), set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)";
 
-    private const string CachedPlansSql = "SELECT set_config('plan_cache_mode', 'auto', true)";
+    private const string CachedPlansSql =
+        "SELECT set_config('plan_cache_mode', 'auto', true), set_config('enable_seqscan', 'on', true), " +
+        "set_config('enable_bitmapscan', 'on', true), set_config('enable_hashjoin', 'on', true), set_config('enable_mergejoin', 'on', true)";
 
     /// <summary>The name of the column that says whether commands wait for a transition's flow.</summary>
     public const string HasCommandsColumn = "has_commands_of";

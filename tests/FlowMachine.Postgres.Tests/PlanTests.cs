@@ -1,0 +1,60 @@
+using Npgsql;
+
+namespace FlowMachine.Postgres.Tests;
+
+/// <summary>
+/// The statements run under load find their rows by index whatever the statistics say: tables that grew
+/// fast since the last ANALYZE made the planner choose whole-table scans and hash joins.
+/// </summary>
+public sealed class PlanTests(TestDatabase db) : IClassFixture<TestDatabase>
+{
+    [PostgresFact]
+    public async Task A_claim_and_the_next_due_time_read_indexes_only_on_a_table_grown_since_its_last_analyze()
+    {
+        var schema = db.NewSchema();
+        await using (var store = new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = db.ConnectionString, Schema = schema }))
+        {
+            await store.InitializeAsync(default);
+        }
+
+        await using var connection = new NpgsqlConnection(db.ConnectionString);
+        await connection.OpenAsync();
+        await Execute(connection, $"SET search_path TO \"{schema}\"; ANALYZE flows; " +
+            "INSERT INTO flows (id, spec_json, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at) " +
+            "SELECT 'f' || g, '{}', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1000, CASE WHEN g % 2 = 0 THEN 'w' END, CASE WHEN g % 2 = 0 THEN 5000 END " +
+            "FROM generate_series(1, 5000) AS g");
+
+        var claim = PostgresFlowStore.ClaimDueSql.Replace("@now", "2000").Replace("@max", "8").Replace("@owner", "'w2'").Replace("@expires", "9000");
+        const string nextDue = "SELECT LEAST((SELECT MIN(next_run_at) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL), " +
+            "(SELECT MIN(GREATEST(next_run_at, COALESCE(lease_expires_at, next_run_at))) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NOT NULL))";
+        foreach (var sql in new[] { claim, nextDue })
+        {
+            await using var tx = await connection.BeginTransactionAsync();
+            await Execute(connection, PostgresQueries.IndexPlansSql, tx);
+            var plan = await Explain(connection, sql, tx);
+            Assert.DoesNotContain("Seq Scan", plan);
+            Assert.DoesNotContain("Hash Join", plan);
+            Assert.DoesNotContain("Bitmap", plan);
+            await tx.RollbackAsync();
+        }
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql, NpgsqlTransaction? tx = null)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection, tx);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<string> Explain(NpgsqlConnection connection, string sql, NpgsqlTransaction tx)
+    {
+        await using var cmd = new NpgsqlCommand("EXPLAIN " + sql, connection, tx);
+        var lines = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join("\n", lines);
+    }
+}
