@@ -25,8 +25,14 @@ internal static class PostgresQueries
         "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; " +
         "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; ";
 
+    /// <summary>A flow row as read, with its spec looked up in <c>specs</c> (from <c>flows</c>, not aliased).</summary>
     public const string FlowColumns =
-        "id, key, label, owner, routine, routine_version, spec_json, state, position, input, data, wait_reason, result, error, " +
+        "id, key, label, owner, routine, routine_version, (SELECT s.spec_json FROM specs s WHERE s.hash = flows.spec_hash) AS spec_json, " +
+        "state, position, input, data, wait_reason, result, error, " +
+        "parent_flow_id, parent_step_key, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at";
+
+    private const string FlowInsertColumns =
+        "id, key, label, owner, routine, routine_version, spec_hash, state, position, input, data, wait_reason, result, error, " +
         "parent_flow_id, parent_step_key, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at";
 
     public const string StepColumns =
@@ -34,7 +40,7 @@ internal static class PostgresQueries
         "wait_reason, wait_event, wait_until, resume_token, param_overrides, spawn";
 
     private const string InsertFlowSql =
-        "INSERT INTO flows (" + FlowColumns + ") VALUES (@id, @key, @label, @owner, @routine, @routine_version, @spec_json, @state, @position, " +
+        "INSERT INTO flows (" + FlowInsertColumns + ") VALUES (@id, @key, @label, @owner, @routine, @routine_version, @spec_hash, @state, @position, " +
         "@input, @data, @wait_reason, @result, @error, @parent_flow_id, @parent_step_key, @parent_child_index, @generation, @created_at, " +
         "@updated_at, @next_run_at, @lease_owner, @lease_expires_at) ON CONFLICT (key) DO NOTHING";
 
@@ -85,6 +91,12 @@ internal static class PostgresQueries
         cmd.Parameters.Add(P("lease_expires_at", Ms(f.LeaseExpiresAt)));
         batch.Add(cmd);
 
+        // Content-addressed: a copy stored by another flow (or left by one whose key was taken) is the same text.
+        var spec = Command("INSERT INTO specs (hash, spec_json) VALUES (@hash, @spec_json) ON CONFLICT (hash) DO NOTHING");
+        spec.Parameters.Add(P("hash", SpecHash.Of(f.SpecJson)));
+        spec.Parameters.Add(P("spec_json", f.SpecJson));
+        batch.Add(spec);
+
         // When the key was taken nothing of this flow exists, so these insert nothing either.
         foreach (var step in flow.Steps)
         {
@@ -126,7 +138,7 @@ internal static class PostgresQueries
         p.Add(P("owner", f.Owner));
         p.Add(P("routine", f.Routine));
         p.Add(P("routine_version", f.RoutineVersion));
-        p.Add(P("spec_json", f.SpecJson));
+        p.Add(P("spec_hash", SpecHash.Of(f.SpecJson)));
         p.Add(P("state", f.State.ToName()));
         p.Add(P("position", (int?)f.Position));
         p.Add(P("input", Json(f.Input)));

@@ -172,6 +172,22 @@ internal static class PostgresSchema
         CREATE INDEX flows_due ON flows (next_run_at, id) WHERE next_run_at IS NOT NULL AND lease_owner IS NULL;
         CREATE INDEX flows_leased ON flows (lease_expires_at, id) WHERE lease_owner IS NOT NULL;
         """,
+
+        // 7: specs move out of the flow row, keyed by the hash of their text (SpecHash), as in SQLite.
+        // Every step writes a new version of the flow row; without the spec it is a fraction of the size,
+        // so more versions fit in the page and the update stays HOT (no index entries written). Specs
+        // stored before this version keep a key of their own flow's id.
+        """
+        CREATE TABLE specs (
+            hash        text COLLATE "C" NOT NULL PRIMARY KEY,
+            spec_json   text NOT NULL
+        );
+        ALTER TABLE flows ADD COLUMN spec_hash text COLLATE "C" NOT NULL DEFAULT '';
+        INSERT INTO specs (hash, spec_json) SELECT 'flow:' || id, spec_json FROM flows;
+        UPDATE flows SET spec_hash = 'flow:' || id;
+        ALTER TABLE flows DROP COLUMN spec_json;
+        ALTER TABLE flows ALTER COLUMN spec_hash DROP DEFAULT;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

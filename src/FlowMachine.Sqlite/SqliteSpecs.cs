@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
+using FlowMachine.Storage;
 
 namespace FlowMachine.Sqlite;
 
@@ -18,16 +17,8 @@ internal static class SqliteSpecs
     private static readonly ConcurrentDictionary<string, string> Cache = new(StringComparer.Ordinal);
     private static long cachedChars;
 
-    /// <summary>The key a spec is stored under: the SHA-256 of its UTF-8 text, in hex.</summary>
-    public static string Hash(string specJson)
-    {
-        var bytes = Encoding.UTF8.GetByteCount(specJson);
-        var buffer = bytes <= 4096 ? stackalloc byte[bytes] : new byte[bytes];
-        Encoding.UTF8.GetBytes(specJson, buffer);
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(buffer, hash);
-        return Convert.ToHexStringLower(hash);
-    }
+    /// <summary>The key a spec is stored under (<see cref="SpecHash"/>).</summary>
+    public static string Hash(string specJson) => SpecHash.Of(specJson);
 
     /// <summary>
     /// The spec stored under <paramref name="hash"/>. A key always names the same text, so a cached copy is

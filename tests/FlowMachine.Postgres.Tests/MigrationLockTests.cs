@@ -1,8 +1,9 @@
+using FlowMachine.Storage;
 using Npgsql;
 
 namespace FlowMachine.Postgres.Tests;
 
-/// <summary>Migrations run under an advisory lock: stores starting at the same moment on an empty database all come up.</summary>
+/// <summary>Migrations: they run under an advisory lock (stores starting at once on an empty database all come up), and each keeps the data of the version before.</summary>
 public sealed class MigrationLockTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     [PostgresFact]
@@ -135,6 +136,55 @@ public sealed class MigrationLockTests(TestDatabase db) : IClassFixture<TestData
             Assert.Contains("flows_leased", text);
             Assert.DoesNotContain("flows_next_run", text);
         }
+    }
+
+    [PostgresFact]
+    public async Task A_version_6_schema_keeps_its_flows_when_specs_move_to_their_own_table()
+    {
+        // A flow as schema version 6 stored it: the spec inside the flow row.
+        const string spec = """{"tasks":[{"key":"a","task_type":"noop"},{"key":"b","task_type":"noop","precursors":["a"]}]}""";
+        var schema = db.NewSchema();
+        await using (var connection = new NpgsqlConnection(db.ConnectionString))
+        {
+            await connection.OpenAsync();
+            var sql = $"CREATE SCHEMA \"{schema}\"; SET search_path TO \"{schema}\";\n" +
+                string.Join(";\n", PostgresSchema.Migrations.Take(6)) + ";\n" +
+                "CREATE TABLE schema_version (version integer NOT NULL); INSERT INTO schema_version VALUES (6);" +
+                "INSERT INTO flows (id, key, spec_json, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at) " +
+                "VALUES ('old', 'old-key', @spec, 'PENDING', 0, '{}', 0, 0, 1000, 1000, 1000);" +
+                "INSERT INTO steps (flow_id, key, idx, task_type, state, attempts) VALUES ('old', 'a', 0, 'noop', 'PENDING', 0), ('old', 'b', 1, 'noop', 'PENDING', 0);";
+            await using var cmd = new NpgsqlCommand(sql, connection);
+            cmd.Parameters.AddWithValue("spec", spec);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        await using var store = new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = db.ConnectionString, Schema = schema });
+        await store.InitializeAsync(default);
+        Assert.Equal(spec, (await store.GetFlowAsync("old", default))!.SpecJson);
+        Assert.Equal("old", (await store.GetFlowByKeyAsync("old-key", default))!.Id);
+
+        // New flows with the same text share one stored copy of it; the old flow keeps its own.
+        foreach (var id in new[] { "n2", "n3" })
+        {
+            await store.CreateFlowAsync(
+                new NewFlow(new FlowRecord { Id = id, SpecJson = spec, CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch }, [], []),
+                default);
+        }
+
+        Assert.Equal(spec, (await store.GetFlowAsync("n3", default))!.SpecJson);
+        Assert.Equal([spec, spec, spec], (await store.ListFlowsAsync(new FlowQuery(), default)).Items.Select(f => f.SpecJson));
+        await using (var connection = new NpgsqlConnection(db.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM \"{schema}\".specs WHERE spec_json = @spec", connection);
+            cmd.Parameters.AddWithValue("spec", spec);
+            Assert.Equal(2L, (long)(await cmd.ExecuteScalarAsync())!); // the migrated copy and one shared by n2 and n3
+        }
+
+        // The migrated flow still runs from its stored spec.
+        var claimed = await store.ClaimFlowAsync("old", "w1", DateTimeOffset.FromUnixTimeMilliseconds(2000), TimeSpan.FromMinutes(1), default);
+        Assert.Equal(spec, claimed!.Flow.SpecJson);
+        Assert.Equal(["a", "b"], claimed.Steps.Select(s => s.Key));
     }
 
     [PostgresFact]

@@ -20,8 +20,8 @@ public sealed class PlanTests(TestDatabase db) : IClassFixture<TestDatabase>
         await using var connection = new NpgsqlConnection(db.ConnectionString);
         await connection.OpenAsync();
         await Execute(connection, $"SET search_path TO \"{schema}\"; ANALYZE flows; " +
-            "INSERT INTO flows (id, spec_json, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at) " +
-            "SELECT 'f' || g, '{}', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1000, CASE WHEN g % 2 = 0 THEN 'w' END, CASE WHEN g % 2 = 0 THEN 5000 END " +
+            "INSERT INTO flows (id, spec_hash, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at) " +
+            "SELECT 'f' || g, 'h', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1000, CASE WHEN g % 2 = 0 THEN 'w' END, CASE WHEN g % 2 = 0 THEN 5000 END " +
             "FROM generate_series(1, 5000) AS g");
 
         var claim = PostgresFlowStore.ClaimDueSql.Replace("@now", "2000").Replace("@max", "8").Replace("@owner", "'w2'").Replace("@expires", "9000");
