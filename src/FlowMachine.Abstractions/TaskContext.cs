@@ -18,8 +18,21 @@ public sealed class TaskContext
     /// <summary>1 on the first attempt, 2 on the first retry or re-run after a lost lease, and so on.</summary>
     public required int Attempt { get; init; }
 
-    /// <summary><c>flowId/stepKey/attempt</c>: the same for a re-run of the same attempt, so an effect can be made exactly once.</summary>
-    public required string IdempotencyKey { get; init; }
+    /// <summary>How many times the flow was reset (resubmitted from its first step); 0 until then.</summary>
+    public int Generation { get; init; }
+
+    /// <summary>
+    /// <c>flowId/stepKey/attempt</c>, and <c>/rN</c> after the flow's Nth reset: the same for a re-run of the
+    /// same attempt, so an effect can be made exactly once. Made from the other properties when first read,
+    /// unless given.
+    /// </summary>
+    public string IdempotencyKey
+    {
+        get => idempotencyKey ??= ComposeIdempotencyKey();
+        init => idempotencyKey = value;
+    }
+
+    private string? idempotencyKey;
 
     /// <summary>The flow's input. Treat as read-only.</summary>
     public JsonNode? Input { get; init; }
@@ -47,6 +60,15 @@ public sealed class TaskContext
 
     /// <summary>Services of the host, when it has any.</summary>
     public IServiceProvider? Services { get; init; }
+
+    // Concatenated, not interpolated: one string, no pooled buffer. Most tasks never read the key, so it is made on demand.
+    private string ComposeIdempotencyKey()
+    {
+        var attempt = Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Generation == 0
+            ? string.Concat(FlowId, "/", StepKey, "/", attempt)
+            : string.Concat(FlowId, "/", StepKey, "/", attempt, "/r", Generation.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     /// <summary>Reads a param as <typeparamref name="T"/>, or <paramref name="fallback"/> when it is absent or null.</summary>
     /// <exception cref="TaskParamException">The value cannot be read as <typeparamref name="T"/>.</exception>

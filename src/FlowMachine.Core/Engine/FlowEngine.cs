@@ -603,7 +603,7 @@ public sealed class FlowEngine : IAsyncDisposable
                         throw new OperationCanceledException(linked.Token);
                     }
 
-                    await ApplyExecutionAsync(run, execution, linked.Token).ConfigureAwait(false);
+                    await ApplyExecutionAsync(run, execution, now, linked.Token).ConfigureAwait(false);
                 }
 
                 run.ApplyEvents(now);
@@ -725,18 +725,13 @@ public sealed class FlowEngine : IAsyncDisposable
         }
 
         var parameters = raw.Count == 0 ? [] : Interpolator.Resolve(raw, new InterpolationScope(flow.Input, flow.Data, run.Results));
-        // Concatenated, not interpolated: one string, no pooled buffer, on every step.
-        var attemptText = attempt.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var idempotencyKey = flow.Generation == 0
-            ? string.Concat(flow.Id, "/", spec.Key, "/", attemptText)
-            : string.Concat(flow.Id, "/", spec.Key, "/", attemptText, "/r", flow.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return new TaskContext
         {
             FlowId = flow.Id,
             StepKey = spec.Key,
             TaskType = info.Name,
             Attempt = attempt,
-            IdempotencyKey = idempotencyKey,
+            Generation = flow.Generation,
             Input = flow.Input,
             Data = flow.Data,
             Results = run.Results,
@@ -851,14 +846,14 @@ public sealed class FlowEngine : IAsyncDisposable
         return execution;
     }
 
-    private async Task ApplyExecutionAsync(FlowRun run, StepExecution execution, CancellationToken cancellationToken)
+    // now: the time the round read when its steps finished; one clock read serves them all.
+    private async Task ApplyExecutionAsync(FlowRun run, StepExecution execution, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!run.Accepts(execution))
         {
             return; // cancelled, skipped or reset while it ran
         }
 
-        var now = Now;
         var index = execution.Index;
         if (OversizeResult(execution.Outcome) is { } bytes)
         {

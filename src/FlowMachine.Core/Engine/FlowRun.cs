@@ -78,9 +78,14 @@ internal sealed class FlowRun
     public bool HasRunning => runningCount > 0;
 
     /// <summary>Steps whose running attempt must be cancelled (fail-fast, kill, cancel, reset).</summary>
-    public List<int> TakeCancelRequests()
+    public int[] TakeCancelRequests()
     {
-        var list = new List<int>(cancelRequests);
+        if (cancelRequests.Count == 0)
+        {
+            return [];
+        }
+
+        var list = cancelRequests.ToArray();
         cancelRequests.Clear();
         return list;
     }
@@ -972,7 +977,18 @@ internal sealed class FlowRun
             indexes[n++] = i;
         }
 
-        indexes.Sort();
+        // Most commits hold two steps (the one that finished, the next one started): no general sort for those.
+        if (indexes.Length == 2)
+        {
+            if (indexes[0] > indexes[1])
+            {
+                (indexes[0], indexes[1]) = (indexes[1], indexes[0]);
+            }
+        }
+        else
+        {
+            indexes.Sort();
+        }
 
         var rows = new StepRecord[indexes.Length];
         for (var i = 0; i < indexes.Length; i++)

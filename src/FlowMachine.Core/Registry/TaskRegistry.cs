@@ -141,19 +141,31 @@ public sealed class TaskRegistry : ITaskCatalog
             : Expression.Lambda<Func<IFlowTask>>(Expression.Convert(Expression.New(parameterless), typeof(IFlowTask))).Compile();
         return services =>
         {
-            if (withServices is not null && services is not null)
+            if (withServices is not null && services is not null && CreateWithServices(withServices, services) is { } task)
             {
-                var args = withServices.GetParameters().Select(p => services.GetService(p.ParameterType)).ToArray();
-                if (args.All(a => a is not null))
-                {
-                    return (IFlowTask)withServices.Invoke(args);
-                }
+                return task;
             }
 
             return create is null
                 ? throw new InvalidOperationException($"Task type {type.FullName} needs a public parameterless constructor or services for its constructor.")
                 : create();
         };
+    }
+
+    // Apart from the factory: a lambda here capturing the services would allocate its closure at every step, services or not.
+    private static IFlowTask? CreateWithServices(ConstructorInfo constructor, IServiceProvider services)
+    {
+        var parameters = constructor.GetParameters();
+        var args = new object?[parameters.Length];
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            if ((args[i] = services.GetService(parameters[i].ParameterType)) is null)
+            {
+                return null;
+            }
+        }
+
+        return (IFlowTask)constructor.Invoke(args);
     }
 
     private static IEnumerable<Type> SafeTypes(Assembly assembly)

@@ -3,8 +3,19 @@ using System.Text.Json.Nodes;
 namespace FlowMachine.Storage;
 
 /// <summary>One step of a flow as stored.</summary>
+/// <remarks>
+/// A record is copied at every change of its step (committed records are never edited), so it is kept
+/// small: times are held as UTC ticks (a time comes back in UTC, the same instant), and the fields only
+/// waiting, retried or wired steps use live in a side object that most steps never allocate.
+/// </remarks>
 public sealed class StepRecord
 {
+    private const long NoTime = long.MinValue;
+
+    private long startedAt = NoTime;
+    private long finishedAt = NoTime;
+    private Rare? rare;
+
     public required string FlowId { get; set; }
 
     /// <summary>The step's place in the spec.</summary>
@@ -20,43 +31,107 @@ public sealed class StepRecord
     public string? Error { get; set; }
 
     /// <summary>More about the error, such as a stack trace.</summary>
-    public string? ErrorDetail { get; set; }
+    public string? ErrorDetail
+    {
+        get => rare?.ErrorDetail;
+        set { if (Write(value is not null) is { } r) r.ErrorDetail = value; }
+    }
 
     /// <summary>Attempts started so far.</summary>
     public int Attempts { get; set; }
 
-    public DateTimeOffset? StartedAt { get; set; }
-    public DateTimeOffset? FinishedAt { get; set; }
+    public DateTimeOffset? StartedAt { get => FromTicks(startedAt); set => startedAt = ToTicks(value); }
+
+    public DateTimeOffset? FinishedAt { get => FromTicks(finishedAt); set => finishedAt = ToTicks(value); }
 
     /// <summary>A pending step does not run before this time (retry backoff).</summary>
-    public DateTimeOffset? NotBefore { get; set; }
+    public DateTimeOffset? NotBefore
+    {
+        get => FromTicks(rare?.NotBefore ?? NoTime);
+        set { if (Write(value is not null) is { } r) r.NotBefore = ToTicks(value); }
+    }
 
-    public string? WaitReason { get; set; }
+    public string? WaitReason
+    {
+        get => rare?.WaitReason;
+        set { if (Write(value is not null) is { } r) r.WaitReason = value; }
+    }
 
     /// <summary>The named event the waiting step is resumed by.</summary>
-    public string? WaitEvent { get; set; }
+    public string? WaitEvent
+    {
+        get => rare?.WaitEvent;
+        set { if (Write(value is not null) is { } r) r.WaitEvent = value; }
+    }
 
     /// <summary>When the waiting step resumes by itself.</summary>
-    public DateTimeOffset? WaitUntil { get; set; }
+    public DateTimeOffset? WaitUntil
+    {
+        get => FromTicks(rare?.WaitUntil ?? NoTime);
+        set { if (Write(value is not null) is { } r) r.WaitUntil = ToTicks(value); }
+    }
 
     /// <summary>The single-use token that resumes the waiting step from outside.</summary>
-    public string? ResumeToken { get; set; }
+    public string? ResumeToken
+    {
+        get => rare?.ResumeToken;
+        set { if (Write(value is not null) is { } r) r.ResumeToken = value; }
+    }
 
     /// <summary>Param values merged in by earlier steps (<c>wire</c>).</summary>
-    public JsonObject? ParamOverrides { get; set; }
+    public JsonObject? ParamOverrides
+    {
+        get => rare?.ParamOverrides;
+        set { if (Write(value is not null) is { } r) r.ParamOverrides = value; }
+    }
 
     /// <summary>While SPAWNED: the children and the results collected so far.</summary>
-    public JsonObject? Spawn { get; set; }
+    public JsonObject? Spawn
+    {
+        get => rare?.Spawn;
+        set { if (Write(value is not null) is { } r) r.Spawn = value; }
+    }
 
     /// <summary>A copy that shares the JSON nodes (they are replaced, never edited, once committed).</summary>
-    public StepRecord ShallowCopy() => (StepRecord)MemberwiseClone();
+    public StepRecord ShallowCopy()
+    {
+        var copy = (StepRecord)MemberwiseClone();
+        copy.rare = rare?.Copy();
+        return copy;
+    }
 
     public StepRecord Clone()
     {
-        var copy = (StepRecord)MemberwiseClone();
+        var copy = ShallowCopy();
         copy.Result = Result?.DeepClone();
-        copy.ParamOverrides = (JsonObject?)ParamOverrides?.DeepClone();
-        copy.Spawn = (JsonObject?)Spawn?.DeepClone();
+        if (copy.rare is { } r)
+        {
+            r.ParamOverrides = (JsonObject?)r.ParamOverrides?.DeepClone();
+            r.Spawn = (JsonObject?)r.Spawn?.DeepClone();
+        }
+
         return copy;
+    }
+
+    // The side object to write to: none while only nulls are written to a record that has none. It belongs to
+    // this record only (ShallowCopy gives a copy its own), so writing to it changes no other record.
+    private Rare? Write(bool value) => value || rare is not null ? rare ??= new Rare() : null;
+
+    private static long ToTicks(DateTimeOffset? time) => time is { } t ? t.UtcTicks : NoTime;
+
+    private static DateTimeOffset? FromTicks(long ticks) => ticks == NoTime ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+
+    private sealed class Rare
+    {
+        public string? ErrorDetail;
+        public long NotBefore = NoTime;
+        public string? WaitReason;
+        public string? WaitEvent;
+        public long WaitUntil = NoTime;
+        public string? ResumeToken;
+        public JsonObject? ParamOverrides;
+        public JsonObject? Spawn;
+
+        public Rare Copy() => (Rare)MemberwiseClone();
     }
 }

@@ -534,13 +534,27 @@ public sealed class InMemoryFlowStore : IFlowStore
                 }
             }
 
-            if (t.Release && (entry.Commands.Count > 0 || entry.Events.Exists(e => e.Id > t.KnownEventId)))
+            if (t.Release && (entry.Commands.Count > 0 || HasEventsAfter(entry, t.KnownEventId)))
             {
                 MakeDueAndReindex(entry, at);
             }
 
             return ValueTask.FromResult(new CommitResult(entry.Commands.Count > 0));
         }
+    }
+
+    // A loop, not a lambda: a lambda capturing the transition would allocate its closure at every commit.
+    private static bool HasEventsAfter(InMemoryFlowEntry entry, long knownEventId)
+    {
+        foreach (var e in entry.Events)
+        {
+            if (e.Id > knownEventId)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <inheritdoc/>
