@@ -1,0 +1,237 @@
+/*
+ * The SQLite ceiling for FlowMachine's W10 workload: the rows the store writes for 500 flows of 10
+ * no-op steps, 64 running at a time, written straight from C on one thread with no engine, no .NET
+ * and no thread hand-offs. It uses the store's schema (version 5) and statements, and commits the
+ * way its writer does under load: a transaction of about 17 requests (argv[4]), each request in a savepoint.
+ *
+ *   gcc -O2 -o /tmp/sqlite-rows bench/ceiling/sqlite-rows.c -lsqlite3 && /tmp/sqlite-rows /tmp/rows.db full 500
+ *
+ * (apt-get install libsqlite3-dev for the header; to use the SQLite build the store ships with, link the
+ * libe_sqlite3.so from the benchmark's runtimes/linux-x64/native folder instead, with -Wl,-rpath.)
+ *
+ * Variants (argv[2]): "full" writes what a step writes today (the flow row, the finished and the
+ * started step, two history rows, the check for commands); "one-history" writes one history row per
+ * step instead of two; "no-started" writes neither the started step's row nor its history row (what
+ * a layout that keeps the running step in the flow row would write).
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_FLOWS 20000
+static int FLOWS = 500;
+#define STEPS 10
+#define RUNNING 64
+static int PER_TX = 17;
+
+static sqlite3 *db;
+
+static void check(int rc, const char *what) {
+    if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        fprintf(stderr, "%s: %s\n", what, sqlite3_errmsg(db));
+        exit(1);
+    }
+}
+
+static void exec(const char *sql) { check(sqlite3_exec(db, sql, 0, 0, 0), sql); }
+
+static sqlite3_stmt *prep(const char *sql) {
+    sqlite3_stmt *s;
+    check(sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, 0), sql);
+    return s;
+}
+
+static void run(sqlite3_stmt *s) {
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    }
+    check(rc, sqlite3_sql(s));
+    sqlite3_reset(s);
+}
+
+static double now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static double cpu(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static const char *schema =
+    "CREATE TABLE flows (id TEXT NOT NULL PRIMARY KEY, key TEXT UNIQUE, label TEXT, owner TEXT, routine TEXT, routine_version INTEGER,"
+    " state TEXT NOT NULL, position INTEGER NOT NULL, input TEXT, data TEXT NOT NULL, wait_reason TEXT, result TEXT, error TEXT,"
+    " parent_flow_id TEXT, parent_step_key TEXT, parent_child_index INTEGER NOT NULL, generation INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, next_run_at INTEGER, lease_owner TEXT, lease_expires_at INTEGER,"
+    " spec_hash TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX flows_created ON flows (created_at, id);"
+    "CREATE INDEX flows_state ON flows (state, created_at, id);"
+    "CREATE INDEX flows_due ON flows (next_run_at, id) WHERE next_run_at IS NOT NULL AND lease_owner IS NULL;"
+    "CREATE INDEX flows_leased ON flows (lease_expires_at, id) WHERE lease_owner IS NOT NULL;"
+    "CREATE INDEX flows_routine ON flows (routine, created_at, id) WHERE routine IS NOT NULL;"
+    "CREATE INDEX flows_owner ON flows (owner, created_at, id) WHERE owner IS NOT NULL;"
+    "CREATE INDEX flows_parent ON flows (parent_flow_id, created_at, id) WHERE parent_flow_id IS NOT NULL;"
+    "CREATE TABLE steps (flow_id TEXT NOT NULL, key TEXT NOT NULL, idx INTEGER NOT NULL, task_type TEXT NOT NULL, state TEXT NOT NULL,"
+    " result TEXT, error TEXT, error_detail TEXT, attempts INTEGER NOT NULL, started_at INTEGER, finished_at INTEGER, not_before INTEGER,"
+    " wait_reason TEXT, wait_event TEXT, wait_until INTEGER, resume_token TEXT, param_overrides TEXT, spawn TEXT,"
+    " PRIMARY KEY (flow_id, key)) WITHOUT ROWID;"
+    "CREATE INDEX steps_resume_token ON steps (resume_token) WHERE resume_token IS NOT NULL;"
+    "CREATE TABLE history (flow_id TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL, step_key TEXT, detail TEXT,"
+    " PRIMARY KEY (flow_id, seq)) WITHOUT ROWID;"
+    "CREATE TABLE commands (id INTEGER PRIMARY KEY AUTOINCREMENT, flow_id TEXT NOT NULL, kind TEXT NOT NULL, step_key TEXT, payload TEXT,"
+    " actor TEXT, at INTEGER NOT NULL);"
+    "CREATE INDEX commands_flow ON commands (flow_id, id);"
+    "CREATE TABLE specs (hash TEXT NOT NULL PRIMARY KEY, spec_json TEXT NOT NULL);";
+
+static sqlite3_stmt *insFlow, *insSpec, *insStep, *updFlow, *upsStep, *insHist, *hasCmd, *sp, *rel, *begin, *commit;
+static char ids[MAX_FLOWS][33];
+static long seqs[MAX_FLOWS];
+static int nextStep[MAX_FLOWS];
+static int variant; /* 0 full, 1 one-history, 2 no-started */
+
+static void text(sqlite3_stmt *s, int i, const char *v) {
+    if (v) sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(s, i);
+}
+
+static void history(int f, long at, const char *kind, const char *key) {
+    sqlite3_bind_text(insHist, 1, ids[f], 32, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(insHist, 2, ++seqs[f]);
+    sqlite3_bind_int64(insHist, 3, at);
+    text(insHist, 4, kind);
+    text(insHist, 5, key);
+    sqlite3_bind_null(insHist, 6);
+    run(insHist);
+}
+
+static void step(sqlite3_stmt *s, int f, int k, const char *state, long started, long finished) {
+    char key[8];
+    snprintf(key, sizeof key, "s%d", k);
+    sqlite3_bind_text(s, 1, ids[f], 32, SQLITE_TRANSIENT);
+    sqlite3_bind_int(s, 2, k);
+    text(s, 3, key);
+    text(s, 4, "noop");
+    text(s, 5, state);
+    for (int i = 6; i <= 18; i++) sqlite3_bind_null(s, i);
+    sqlite3_bind_int(s, 9, started ? 1 : 0);
+    if (started) sqlite3_bind_int64(s, 10, started);
+    if (finished) sqlite3_bind_int64(s, 11, finished);
+    run(s);
+}
+
+static void create(int f, long at) {
+    snprintf(ids[f], 33, "%016lx%016x", (unsigned long)at, f); /* time-ordered, like UUIDv7 */
+    text(insFlow, 1, ids[f]);
+    text(insFlow, 2, "PENDING");
+    sqlite3_bind_int64(insFlow, 3, at);
+    sqlite3_bind_int64(insFlow, 4, at);
+    text(insFlow, 5, "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
+    run(insFlow);
+    text(insSpec, 1, "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
+    text(insSpec, 2, "{\"tasks\":[{\"key\":\"s0\",\"task_type\":\"noop\"}]}");
+    run(insSpec);
+    for (int k = 0; k < STEPS; k++) step(insStep, f, k, "PENDING", 0, 0);
+    history(f, at, "flow.created", NULL);
+}
+
+/* One step's commit: the flow row, the step that finished and the one started, history, the command check. */
+static void commitStep(int f, long at) {
+    int k = nextStep[f]++;
+    int last = k == STEPS - 1;
+    text(updFlow, 1, ids[f]);
+    sqlite3_bind_int(updFlow, 2, k + 1);
+    sqlite3_bind_int64(updFlow, 3, at);
+    text(updFlow, 4, "worker-1");
+    run(updFlow);
+    step(upsStep, f, k, "COMPLETED", at, at);
+    history(f, at, "step.completed", "s");
+    if (!last && variant != 2) {
+        step(upsStep, f, k + 1, "RUNNING", at, 0);
+        if (variant == 0) history(f, at, "step.started", "s");
+    }
+    text(hasCmd, 1, ids[f]);
+    run(hasCmd);
+}
+
+int main(int argc, char **argv) {
+    const char *path = argc > 1 ? argv[1] : "/tmp/sqlite-rows.db";
+    const char *v = argc > 2 ? argv[2] : "full";
+    variant = strcmp(v, "one-history") == 0 ? 1 : strcmp(v, "no-started") == 0 ? 2 : 0;
+    if (argc > 3) FLOWS = atoi(argv[3]);
+    if (argc > 4) PER_TX = atoi(argv[4]);
+    if (FLOWS < 1 || FLOWS > MAX_FLOWS || PER_TX < 1) { fprintf(stderr, "usage: sqlite-rows FILE [full|one-history|no-started] [FLOWS 1-%d] [REQUESTS PER TRANSACTION]\n", MAX_FLOWS); return 2; }
+    char wal[512], shm[512];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    snprintf(shm, sizeof shm, "%s-shm", path);
+    remove(path); remove(wal); remove(shm);
+    check(sqlite3_open(path, &db), "open");
+    exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 4000;");
+    exec(schema);
+    insFlow = prep("INSERT INTO flows (id, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at, spec_hash)"
+                   " VALUES (?1, ?2, 0, '{}', 0, 0, ?3, ?4, ?4, ?5) ON CONFLICT (key) DO NOTHING");
+    insSpec = prep("INSERT INTO specs (hash, spec_json) VALUES (?1, ?2) ON CONFLICT (hash) DO NOTHING");
+    const char *cols = "flow_id, idx, key, task_type, state, result, error, error_detail, attempts, started_at, finished_at, not_before,"
+                       " wait_reason, wait_event, wait_until, resume_token, param_overrides, spawn";
+    char sql[2048];
+    snprintf(sql, sizeof sql, "INSERT INTO steps (%s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)", cols);
+    insStep = prep(sql);
+    snprintf(sql, sizeof sql, "INSERT INTO steps (%s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+             " ON CONFLICT (flow_id, key) DO UPDATE SET idx = excluded.idx, task_type = excluded.task_type, state = excluded.state,"
+             " result = excluded.result, error = excluded.error, error_detail = excluded.error_detail, attempts = excluded.attempts,"
+             " started_at = excluded.started_at, finished_at = excluded.finished_at, not_before = excluded.not_before,"
+             " wait_reason = excluded.wait_reason, wait_event = excluded.wait_event, wait_until = excluded.wait_until,"
+             " resume_token = excluded.resume_token, param_overrides = excluded.param_overrides, spawn = excluded.spawn", cols);
+    upsStep = prep(sql);
+    updFlow = prep("UPDATE flows SET position = ?2, data = data, wait_reason = NULL, result = NULL, error = NULL, generation = 0,"
+                   " updated_at = ?3, next_run_at = next_run_at WHERE id = ?1 AND lease_owner = ?4");
+    insHist = prep("INSERT INTO history (flow_id, seq, at, kind, step_key, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    hasCmd = prep("SELECT EXISTS (SELECT 1 FROM commands WHERE flow_id = ?1)");
+    sp = prep("SAVEPOINT request");
+    rel = prep("RELEASE request");
+    begin = prep("BEGIN IMMEDIATE");
+    commit = prep("COMMIT");
+    sqlite3_stmt *lease = prep("UPDATE flows SET lease_owner = 'worker-1', lease_expires_at = ?2 WHERE id = ?1");
+
+    double t0 = now(), c0 = cpu();
+    long at = 1764000000000L;
+    /* Creates, in transactions of PER_TX. */
+    for (int f = 0; f < FLOWS; f += PER_TX) {
+        run(begin);
+        for (int g = f; g < f + PER_TX && g < FLOWS; g++) { run(sp); create(g, at + g); run(rel); }
+        run(commit);
+    }
+    /* 64 flows run at a time: each is leased (a claim), then its steps commit one per request. */
+    int running[RUNNING], nrun = 0, nextFlow = 0, done = 0, inTx = 0;
+    long steps = 0;
+    while (done < FLOWS) {
+        while (nrun < RUNNING && nextFlow < FLOWS) {
+            text(lease, 1, ids[nextFlow]);
+            sqlite3_bind_int64(lease, 2, at + 60000);
+            if (inTx == 0) run(begin);
+            run(sp); run(lease); run(rel);
+            if (++inTx == PER_TX) { run(commit); inTx = 0; }
+            running[nrun++] = nextFlow++;
+        }
+        for (int i = 0; i < nrun; i++) {
+            if (inTx == 0) run(begin);
+            run(sp);
+            commitStep(running[i], ++at);
+            run(rel);
+            steps++;
+            if (++inTx == PER_TX) { run(commit); inTx = 0; }
+        }
+        for (int i = 0; i < nrun;) {
+            if (nextStep[running[i]] == STEPS) { running[i] = running[--nrun]; done++; } else i++;
+        }
+    }
+    if (inTx) run(commit);
+    double took = now() - t0, used = cpu() - c0;
+    printf("%s, %d requests a transaction: %ld steps of %d flows in %.0f ms: %.0f steps/s, %.1f us of CPU per step (SQLite %s)\n",
+           v, PER_TX, steps, FLOWS, took * 1000, steps / took, used * 1e6 / steps, sqlite3_libversion());
+    sqlite3_close_v2(db);
+    return 0;
+}
