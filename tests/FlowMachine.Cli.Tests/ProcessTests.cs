@@ -11,6 +11,17 @@ public sealed class ProcessTests : IDisposable
     public void Dispose() => cli.Dispose();
 
     [Fact]
+    public void The_built_tool_keeps_idle_pool_threads_from_spinning()
+    {
+        // What `dotnet flowmachine.dll` and the installed tool start with (docs/operating.md, "CPU").
+        var path = Path.Combine(AppContext.BaseDirectory, "flowmachine.runtimeconfig.json");
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        Assert.True(properties.TryGetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit", out var limit), $"{path} sets no spin limit");
+        Assert.Equal(0, limit.GetInt32());
+    }
+
+    [Fact]
     public async Task The_built_executable_runs_a_spec_and_exits_0()
     {
         // The project reference copies flowmachine.dll with its runtimeconfig and deps next to the tests.
