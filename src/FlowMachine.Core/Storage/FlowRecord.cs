@@ -44,20 +44,19 @@ public sealed class FlowRecord
     public int Generation { get; set; }
 
     // Times are held as UTC ticks (they come back in UTC, the same instant): the store copies the row at every commit.
-    private const long NoTime = long.MinValue;
     private long createdAt;
     private long updatedAt;
-    private long nextRunAt = NoTime;
-    private long leaseExpiresAt = NoTime;
+    private long nextRunAt = StoredTime.None;
+    private long leaseExpiresAt = StoredTime.None;
 
     public DateTimeOffset CreatedAt { get => new(createdAt, TimeSpan.Zero); set => createdAt = value.UtcTicks; }
     public DateTimeOffset UpdatedAt { get => new(updatedAt, TimeSpan.Zero); set => updatedAt = value.UtcTicks; }
 
     /// <summary>When a worker should next pick the flow up; null when it waits for the outside or has ended.</summary>
-    public DateTimeOffset? NextRunAt { get => FromTicks(nextRunAt); set => nextRunAt = ToTicks(value); }
+    public DateTimeOffset? NextRunAt { get => StoredTime.Read(nextRunAt); set => nextRunAt = StoredTime.Of(value); }
 
     public string? LeaseOwner { get; set; }
-    public DateTimeOffset? LeaseExpiresAt { get => FromTicks(leaseExpiresAt); set => leaseExpiresAt = ToTicks(value); }
+    public DateTimeOffset? LeaseExpiresAt { get => StoredTime.Read(leaseExpiresAt); set => leaseExpiresAt = StoredTime.Of(value); }
 
     /// <summary>A copy that shares the JSON nodes (they are replaced, never edited, once committed).</summary>
     public FlowRecord ShallowCopy() => (FlowRecord)MemberwiseClone();
@@ -70,8 +69,4 @@ public sealed class FlowRecord
         copy.Result = Result?.DeepClone();
         return copy;
     }
-
-    private static long ToTicks(DateTimeOffset? time) => time is { } t ? t.UtcTicks : NoTime;
-
-    private static DateTimeOffset? FromTicks(long ticks) => ticks == NoTime ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
 }

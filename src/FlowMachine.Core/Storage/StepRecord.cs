@@ -10,10 +10,8 @@ namespace FlowMachine.Storage;
 /// </remarks>
 public sealed class StepRecord
 {
-    private const long NoTime = long.MinValue;
-
-    private long startedAt = NoTime;
-    private long finishedAt = NoTime;
+    private long startedAt = StoredTime.None;
+    private long finishedAt = StoredTime.None;
     private Rare? rare;
 
     public required string FlowId { get; set; }
@@ -40,15 +38,15 @@ public sealed class StepRecord
     /// <summary>Attempts started so far.</summary>
     public int Attempts { get; set; }
 
-    public DateTimeOffset? StartedAt { get => FromTicks(startedAt); set => startedAt = ToTicks(value); }
+    public DateTimeOffset? StartedAt { get => StoredTime.Read(startedAt); set => startedAt = StoredTime.Of(value); }
 
-    public DateTimeOffset? FinishedAt { get => FromTicks(finishedAt); set => finishedAt = ToTicks(value); }
+    public DateTimeOffset? FinishedAt { get => StoredTime.Read(finishedAt); set => finishedAt = StoredTime.Of(value); }
 
     /// <summary>A pending step does not run before this time (retry backoff).</summary>
     public DateTimeOffset? NotBefore
     {
-        get => FromTicks(rare?.NotBefore ?? NoTime);
-        set { if (Write(value is not null) is { } r) r.NotBefore = ToTicks(value); }
+        get => StoredTime.Read(rare?.NotBefore ?? StoredTime.None);
+        set { if (Write(value is not null) is { } r) r.NotBefore = StoredTime.Of(value); }
     }
 
     public string? WaitReason
@@ -67,8 +65,8 @@ public sealed class StepRecord
     /// <summary>When the waiting step resumes by itself.</summary>
     public DateTimeOffset? WaitUntil
     {
-        get => FromTicks(rare?.WaitUntil ?? NoTime);
-        set { if (Write(value is not null) is { } r) r.WaitUntil = ToTicks(value); }
+        get => StoredTime.Read(rare?.WaitUntil ?? StoredTime.None);
+        set { if (Write(value is not null) is { } r) r.WaitUntil = StoredTime.Of(value); }
     }
 
     /// <summary>The single-use token that resumes the waiting step from outside.</summary>
@@ -117,17 +115,14 @@ public sealed class StepRecord
     // this record only (ShallowCopy gives a copy its own), so writing to it changes no other record.
     private Rare? Write(bool value) => value || rare is not null ? rare ??= new Rare() : null;
 
-    private static long ToTicks(DateTimeOffset? time) => time is { } t ? t.UtcTicks : NoTime;
-
-    private static DateTimeOffset? FromTicks(long ticks) => ticks == NoTime ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
 
     private sealed class Rare
     {
         public string? ErrorDetail;
-        public long NotBefore = NoTime;
+        public long NotBefore = StoredTime.None;
         public string? WaitReason;
         public string? WaitEvent;
-        public long WaitUntil = NoTime;
+        public long WaitUntil = StoredTime.None;
         public string? ResumeToken;
         public JsonObject? ParamOverrides;
         public JsonObject? Spawn;
