@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using FlowMachine.Diagnostics;
+using FlowMachine.Storage;
+
+namespace FlowMachine.Engine;
+
+// Leases: the flows this process holds, the claim-again handshake, and the heartbeat that renews them.
+public sealed partial class FlowEngine
+{
+    private readonly ConcurrentDictionary<string, HeldFlow> held = new(StringComparer.Ordinal);
+    private int beating;
+
+    /// <summary>
+    /// Runs a leased flow: applies its inputs, then starts runnable steps and goes straight on with the
+    /// next ones as each finishes, committing every transition before anything else happens. Returns
+    /// when the flow ends or pauses (the lease is released) or, with <paramref name="tick"/>, after one round.
+    /// </summary>
+    /// <returns>The unexpected error that stopped the run (already reported through <see cref="Faulted"/>), or null.</returns>
+    internal async Task<Exception?> RunClaimedAsync(ClaimedFlow claimed, bool tick, CancellationToken stop)
+    {
+        while (true)
+        {
+            var flowId = claimed.Flow.Id;
+            using var lost = new CancellationTokenSource();
+            var mine = new HeldFlow(lost);
+            while (!held.TryAdd(flowId, mine))
+            {
+                // This process runs the flow already: its lease ran out (a late heartbeat) and it was claimed
+                // again here, or the run is letting go just as new input made the flow due. Nothing starts
+                // twice: the run in progress learns of the claim and, once it has let go, claims the flow again.
+                if (held.TryGetValue(flowId, out var other))
+                {
+                    Interlocked.Exchange(ref other.ClaimedAgain, 1);
+                    if (held.TryGetValue(flowId, out var still) && ReferenceEquals(still, other))
+                    {
+                        return null; // it still holds the flow, so it sees the mark when it lets go
+                    }
+                }
+            }
+
+            var fault = await RunHeldAsync(claimed, mine, tick, stop).ConfigureAwait(false);
+
+            // Claimed again while this run held it: if it is due now (input came in as the run let go), it is
+            // leased to this process, and nobody else would run it until the lease ran out.
+            if (fault is not null || tick || stop.IsCancellationRequested || Volatile.Read(ref mine.ClaimedAgain) == 0)
+            {
+                return fault;
+            }
+
+            var again = await Store.ClaimFlowAsync(flowId, Owner, Now, Options.LeaseDuration, stop).ConfigureAwait(false);
+            if (again is null)
+            {
+                return null;
+            }
+
+            claimed = again;
+        }
+    }
+
+    /// <summary>A flow this process is running: its lease-lost signal, and whether it was claimed again meanwhile.</summary>
+    private sealed class HeldFlow(CancellationTokenSource lost)
+    {
+        public int ClaimedAgain;
+
+        public CancellationTokenSource Lost { get; } = lost;
+    }
+
+    private async Task RenewLeasesAsync()
+    {
+        if (held.IsEmpty || Interlocked.Exchange(ref beating, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            var lost = await Store.RenewLeasesAsync(Owner, [.. held.Keys], Now + Options.LeaseDuration, CancellationToken.None).ConfigureAwait(false);
+            FlowMachineDiagnostics.LeasesLost.Add(lost.Count);
+            foreach (var id in lost)
+            {
+                if (held.TryGetValue(id, out var run))
+                {
+                    await run.Lost.CancelAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            Faulted?.Invoke(string.Empty, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref beating, 0);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using FlowMachine.Diagnostics;
+using FlowMachine.Storage;
+
+namespace FlowMachine.Engine;
+
+// The loop of a claimed flow: start ready steps, apply what finishes, commit every transition.
+public sealed partial class FlowEngine
+{
+    /// <summary>The run of a flow this process has just taken into <see cref="held"/>; lets go of it at the end.</summary>
+    private async Task<Exception?> RunHeldAsync(ClaimedFlow claimed, HeldFlow mine, bool tick, CancellationToken stop)
+    {
+        Exception? fault = null;
+        var flowId = claimed.Flow.Id;
+        var lost = mine.Lost;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, lost.Token);
+        var running = new Dictionary<int, RunningStep>();
+        var finished = new List<int>();
+
+        // A step's own token source, kept for the next step when the step finished without cancelling it.
+        CancellationTokenSource? spare = null;
+        FlowRun? run = null;
+        try
+        {
+            run = new FlowRun(claimed, FlowPlan.For(claimed.Flow.SpecJson), Catalog);
+            var now = Now;
+            run.Begin(now);
+            await ApplyCommandsAsync(run, claimed.Commands, linked.Token).ConfigureAwait(false);
+            run.ApplyEvents(now);
+            run.ApplyTimers(now);
+            var firstRound = true;
+            var fresh = false;
+            while (true)
+            {
+                // The time read when the last steps finished serves the round that goes straight on from them.
+                if (!fresh)
+                {
+                    now = Now;
+                }
+
+                fresh = false;
+                var starts = !tick || firstRound ? run.TakeReady(now) : [];
+                firstRound = false;
+                var release = !run.IsActive || (running.Count == 0 && starts.Count == 0);
+                var transition = run.Flush(Owner, now, release);
+                var cancels = run.TakeCancelRequests();
+                var committed = await Store.CommitAsync(transition, CancellationToken.None).ConfigureAwait(false);
+                OnCommitted(transition);
+                foreach (var i in cancels)
+                {
+                    if (running.Remove(i, out var r))
+                    {
+                        await r.Cancel.CancelAsync().ConfigureAwait(false);
+                    }
+                }
+
+                if (release)
+                {
+                    if (committed.HasCommands && run.IsActive)
+                    {
+                        Signal.Notify(); // a command came in as we let go: pick the flow up again
+                    }
+
+                    return null;
+                }
+
+                foreach (var (index, attempt) in starts)
+                {
+                    var cancel = spare ?? CancellationTokenSource.CreateLinkedTokenSource(linked.Token);
+                    spare = null;
+                    running[index] = Launch(run, index, attempt, cancel, linked.Token);
+                }
+
+                if (committed.HasCommands)
+                {
+                    var commands = await Store.GetCommandsAsync(flowId, linked.Token).ConfigureAwait(false);
+                    await ApplyCommandsAsync(run, commands, linked.Token).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (running.Count == 0)
+                {
+                    continue;
+                }
+
+                if (!AnyCompleted(running))
+                {
+                    await Task.WhenAny(running.Values.Select(r => r.Task!)).ConfigureAwait(false);
+                }
+
+                now = Now;
+                finished.Clear();
+                foreach (var (index, step) in running)
+                {
+                    if (step.IsCompleted)
+                    {
+                        finished.Add(index);
+                    }
+                }
+
+                foreach (var index in finished)
+                {
+                    running.Remove(index, out var step);
+                    if (spare is null && step.Cancel.TryReset())
+                    {
+                        spare = step.Cancel;
+                    }
+                    else
+                    {
+                        step.Cancel.Dispose();
+                    }
+
+                    var execution = step.Result;
+                    if (execution.Abandoned)
+                    {
+                        throw new OperationCanceledException(linked.Token);
+                    }
+
+                    await ApplyExecutionAsync(run, execution, now, linked.Token).ConfigureAwait(false);
+                }
+
+                run.ApplyEvents(now);
+                run.ApplyTimers(now);
+                fresh = true;
+            }
+        }
+        catch (LeaseLostException)
+        {
+            // Another worker owns the flow now; it re-runs whatever was in flight here.
+        }
+        catch (OperationCanceledException) when (lost.IsCancellationRequested)
+        {
+            // The lease was lost: another worker re-runs what was in flight here.
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping: commit what finished, leave the steps in flight RUNNING and let go of the lease,
+            // so another worker re-runs them (with the next attempt) at once.
+            if (run is not null)
+            {
+                try
+                {
+                    var transition = run.Flush(Owner, Now, release: true);
+                    await Store.CommitAsync(transition, CancellationToken.None).ConfigureAwait(false);
+                    OnCommitted(transition);
+                }
+                catch (Exception ex)
+                {
+                    Faulted?.Invoke(flowId, ex);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            fault = ex;
+            Faulted?.Invoke(flowId, ex);
+        }
+        finally
+        {
+            foreach (var r in running.Values)
+            {
+                await r.Cancel.CancelAsync().ConfigureAwait(false);
+            }
+
+            held.TryRemove(new KeyValuePair<string, HeldFlow>(flowId, mine));
+            spare?.Dispose();
+        }
+
+        return fault;
+    }
+
+    private static bool AnyCompleted(Dictionary<int, RunningStep> running)
+    {
+        foreach (var step in running.Values)
+        {
+            if (step.IsCompleted)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void OnCommitted(FlowTransition transition)
+    {
+        FlowMachineDiagnostics.Commits.Add(1);
+        if (transition.NewFlows.Count > 0 || transition.Commands.Count > 0)
+        {
+            Signal.Notify();
+        }
+
+        Committed?.Invoke(transition);
+    }
+}

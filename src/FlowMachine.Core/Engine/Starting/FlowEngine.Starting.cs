@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using FlowMachine.Diagnostics;
+using FlowMachine.Specs;
+using FlowMachine.Storage;
+
+namespace FlowMachine.Engine;
+
+// Starting flows: resolving and checking the spec (inline texts compiled once and cached), building the stored flow.
+public sealed partial class FlowEngine
+{
+    private const int MaxCachedSpecs = 256;
+    private const int MaxCachedSpecChars = 256 * 1024;
+    private readonly ConcurrentDictionary<string, (FlowSpec Spec, string Json)> compiled = new(StringComparer.Ordinal);
+
+    /// <summary>Validates the spec and stores a new PENDING flow; a start with an existing key returns that flow.</summary>
+    /// <exception cref="SpecException">The spec is invalid or the routine does not exist; nothing is stored.</exception>
+    public async Task<StartFlowResult> StartAsync(StartFlowRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (spec, routine, version, specJson) = await ResolveSpecAsync(request, cancellationToken).ConfigureAwait(false);
+        var key = request.Key ?? spec.Key;
+        if (key is not null)
+        {
+            // A repeated start is answered without validating or writing anything.
+            var existing = await Store.GetFlowByKeyAsync(key, cancellationToken).ConfigureAwait(false);
+            if (existing is not null)
+            {
+                return new StartFlowResult(existing, false);
+            }
+        }
+
+        var flow = BuildFlow(spec, routine, version, request.Input, key, request.Label ?? spec.Label, request.Owner, parent: null, Now, specJson);
+        var created = await Store.CreateFlowAsync(flow, cancellationToken).ConfigureAwait(false);
+        if (created.Created)
+        {
+            FlowMachineDiagnostics.FlowsStarted.Add(1);
+            Signal.Notify();
+        }
+
+        return new StartFlowResult(created.Flow, created.Created);
+    }
+
+    private async Task<(FlowSpec Spec, string? Routine, int? Version, string? SpecJson)> ResolveSpecAsync(StartFlowRequest request, CancellationToken cancellationToken)
+    {
+        var given = (request.Routine is null ? 0 : 1) + (request.SpecText is null ? 0 : 1) + (request.SpecNode is null ? 0 : 1) + (request.Spec is null ? 0 : 1);
+        if (given != 1)
+        {
+            throw new SpecException([new SpecError("$", "give exactly one of a routine name or an inline spec")]);
+        }
+
+        if (request.Spec is not null)
+        {
+            CheckStepCount(request.Spec);
+            CheckTaskTypes(request.Spec);
+            return (request.Spec, null, null, null);
+        }
+
+        if (request.SpecText is not null)
+        {
+            var (compiledSpec, json) = CompileText(request.SpecText);
+            return (compiledSpec, null, null, json);
+        }
+
+        if (request.SpecNode is not null)
+        {
+            return (SpecCompiler.Compile(request.SpecNode, Catalog, Options.SpecLimits).GetOrThrow(), null, null, null);
+        }
+
+        var stored = await Store.GetRoutineAsync(request.Routine!, request.Version, cancellationToken).ConfigureAwait(false)
+            ?? throw new SpecException([new SpecError("routine", request.Version is { } v
+                ? $"routine '{request.Routine}' has no version {v}"
+                : $"routine '{request.Routine}' does not exist; add it first (flowmachine routines add)")]);
+        // Stored specs are immutable: the plan cache holds each one parsed once.
+        var spec = FlowPlan.For(stored.SpecJson).Spec;
+        CheckTaskTypes(spec);
+        return (spec, stored.Name, stored.Version, null);
+    }
+
+    /// <summary>
+    /// Compiles an inline spec, once per text: flows are often started from the same text again and again, and
+    /// compiling (YAML parsing, validation) costs more than running a short flow. Only successful compiles are
+    /// kept; task types are only ever added to a catalog, so a spec valid once stays valid.
+    /// </summary>
+    private (FlowSpec Spec, string Json) CompileText(string text)
+    {
+        if (text.Length <= MaxCachedSpecChars && compiled.TryGetValue(text, out var hit))
+        {
+            return hit;
+        }
+
+        var spec = SpecCompiler.Compile(text, Catalog, Options.SpecLimits).GetOrThrow();
+        var entry = (spec, SpecJson.Serialize(spec));
+        if (text.Length <= MaxCachedSpecChars)
+        {
+            if (compiled.Count >= MaxCachedSpecs)
+            {
+                compiled.Clear(); // inline texts are unbounded in number; start over rather than grow
+            }
+
+            compiled.TryAdd(text, entry);
+        }
+
+        return entry;
+    }
+
+    /// <summary>A spec compiled elsewhere still obeys this engine's step limit.</summary>
+    private void CheckStepCount(FlowSpec spec)
+    {
+        if (spec.Tasks.Count > Options.SpecLimits.MaxSteps)
+        {
+            throw new SpecException([new SpecError("$", $"The spec has {spec.Tasks.Count} steps, more than the limit of {Options.SpecLimits.MaxSteps} (SpecLimits.MaxSteps).")]);
+        }
+    }
+
+    /// <summary>A stored spec may name task types this host lacks; refuse it before anything runs.</summary>
+    private void CheckTaskTypes(FlowSpec spec)
+    {
+        var errors = spec.Tasks
+            .Select((t, i) => (t, i))
+            .Where(x => !Catalog.TryGet(x.t.TaskType, out _))
+            .Select(x => new SpecError($"tasks[{x.i}].task_type", $"task type '{x.t.TaskType}' is not registered in this host (see `flowmachine tasks`)"))
+            .ToList();
+        if (errors.Count > 0)
+        {
+            throw new SpecException(errors);
+        }
+    }
+
+    private NewFlow BuildFlow(FlowSpec spec, string? routine, int? version, JsonNode? input, string? key, string? label, string? owner, (string FlowId, string StepKey, int Index)? parent, DateTimeOffset now, string? serialized = null)
+    {
+        var specJson = serialized ?? SpecJson.Serialize(spec);
+        var plan = FlowPlan.For(spec, specJson);
+        var flow = new FlowRecord
+        {
+            Id = Options.NewId(),
+            Key = key,
+            Label = label,
+            Owner = owner,
+            Routine = routine,
+            RoutineVersion = version,
+            SpecJson = specJson,
+            State = FlowState.Pending,
+            Input = input?.DeepClone(),
+            Data = (JsonObject)spec.Data.DeepClone(),
+            ParentFlowId = parent?.FlowId,
+            ParentStepKey = parent?.StepKey,
+            ParentChildIndex = parent?.Index ?? 0,
+            CreatedAt = now,
+            UpdatedAt = now,
+            NextRunAt = now,
+        };
+        var steps = new StepRecord[plan.Steps.Length];
+        for (var i = 0; i < steps.Length; i++)
+        {
+            steps[i] = new StepRecord { FlowId = flow.Id, Index = i, Key = plan.Steps[i].Key, TaskType = plan.Steps[i].TaskType };
+        }
+
+        var detail = new JsonObject { ["routine"] = routine, ["version"] = version, ["key"] = key, ["parent"] = parent?.FlowId };
+        return new NewFlow(flow, steps, [new HistoryEvent(flow.Id, 1, now, HistoryKinds.FlowCreated, null, detail)]);
+    }
+}

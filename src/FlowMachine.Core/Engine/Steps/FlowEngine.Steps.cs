@@ -1,0 +1,177 @@
+using System.Text.Json.Nodes;
+using System.Diagnostics;
+using FlowMachine.Diagnostics;
+using FlowMachine.Interpolation;
+using FlowMachine.Registry;
+
+namespace FlowMachine.Engine;
+
+// Step execution: the task context, one attempt (synchronous fast path or awaited), its errors and metrics.
+public sealed partial class FlowEngine
+{
+    /// <summary>A step attempt in flight (<see cref="Task"/>) or already finished synchronously (<see cref="Done"/>).</summary>
+    private readonly record struct RunningStep(Task<StepExecution>? Task, CancellationTokenSource Cancel, StepExecution Done)
+    {
+        public bool IsCompleted => Task is null || Task.IsCompleted;
+
+        public StepExecution Result => Task is null ? Done : Task.Result;
+    }
+
+    private RunningStep Launch(FlowRun run, int index, int attempt, CancellationTokenSource cancel, CancellationToken stop)
+    {
+        var spec = run.Plan.Steps[index];
+        if (!Catalog.TryGet(spec.TaskType, out var info))
+        {
+            return new RunningStep(null, cancel, new StepExecution(index, attempt, Outcome.Fail($"task type '{spec.TaskType}' is not registered in this host"), true, false));
+        }
+
+        TaskContext context;
+        try
+        {
+            context = CreateContext(run, index, attempt, info, args: null);
+        }
+        catch (InterpolationException ex)
+        {
+            return new RunningStep(null, cancel, new StepExecution(index, attempt, Outcome.Fail(ex.Message), true, false));
+        }
+
+        return Execute(info, context, index, attempt, run.TimeoutOf(index, info), cancel, stop);
+    }
+
+    private TaskContext CreateContext(FlowRun run, int index, int attempt, TaskTypeInfo info, JsonNode? args)
+    {
+        var spec = run.Plan.Steps[index];
+        var step = run.Steps[index];
+        var flow = run.Flow;
+        var raw = spec.TaskParams;
+        if (step.ParamOverrides is { Count: > 0 } overrides)
+        {
+            raw = (JsonObject)raw.DeepClone();
+            foreach (var (name, value) in overrides)
+            {
+                raw[name] = value?.DeepClone();
+            }
+        }
+
+        var parameters = raw.Count == 0 ? [] : Interpolator.Resolve(raw, new InterpolationScope(flow.Input, flow.Data, run.Results));
+        return new TaskContext
+        {
+            FlowId = flow.Id,
+            StepKey = spec.Key,
+            TaskType = info.Name,
+            Attempt = attempt,
+            Generation = flow.Generation,
+            Input = flow.Input,
+            Data = flow.Data,
+            Results = run.Results,
+            Params = parameters,
+            Args = args,
+            Owner = flow.Owner,
+            Log = Options.TaskLog,
+            Time = Options.Time,
+            Services = Options.Services,
+        };
+    }
+
+    /// <summary>
+    /// Runs one attempt. A task that completes synchronously (most no-op and in-memory tasks) is
+    /// finished here without a timer, a span or an async state machine; the rest is awaited.
+    /// </summary>
+    private RunningStep Execute(TaskTypeInfo info, TaskContext context, int index, int attempt, TimeSpan? timeout, CancellationTokenSource cancel, CancellationToken stop)
+    {
+        if (timeout is not null || FlowMachineDiagnostics.Source.HasListeners())
+        {
+            return new RunningStep(ExecuteAsync(info, context, index, attempt, timeout, cancel, stop), cancel, default);
+        }
+
+        // Timed only for the step metrics, when someone listens to them.
+        var started = FlowMachineDiagnostics.StepDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+        ValueTask<Outcome> pending;
+        try
+        {
+            pending = info.Factory(Options.Services).PerformAsync(context, cancel.Token);
+        }
+        catch (Exception ex)
+        {
+            return new RunningStep(null, cancel, Observe(info, Classify(ex, index, attempt, null, null, stop), started));
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            return new RunningStep(null, cancel, Observe(info, new StepExecution(index, attempt, pending.Result ?? Outcome.Result(null), false, false), started));
+        }
+
+        return new RunningStep(FinishAsync(pending, info, index, attempt, started, stop), cancel, default);
+    }
+
+    private async Task<StepExecution> FinishAsync(ValueTask<Outcome> pending, TaskTypeInfo info, int index, int attempt, long started, CancellationToken stop)
+    {
+        StepExecution execution;
+        try
+        {
+            execution = new StepExecution(index, attempt, await pending.ConfigureAwait(false) ?? Outcome.Result(null), false, false);
+        }
+        catch (Exception ex)
+        {
+            execution = Classify(ex, index, attempt, null, null, stop);
+        }
+
+        return Observe(info, execution, started);
+    }
+
+    private async Task<StepExecution> ExecuteAsync(TaskTypeInfo info, TaskContext context, int index, int attempt, TimeSpan? timeout, CancellationTokenSource cancel, CancellationToken stop)
+    {
+        using var timer = timeout is { } t ? new CancellationTokenSource(t, Options.Time) : null;
+        using var both = timer is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, timer.Token);
+        var token = both?.Token ?? cancel.Token;
+        using var activity = FlowMachineDiagnostics.Source.StartActivity(info.Name);
+        activity?.SetTag("flowmachine.flow_id", context.FlowId);
+        activity?.SetTag("flowmachine.step", context.StepKey);
+        activity?.SetTag("flowmachine.attempt", attempt);
+        var started = Stopwatch.GetTimestamp();
+        StepExecution execution;
+        try
+        {
+            var task = info.Factory(Options.Services);
+            execution = new StepExecution(index, attempt, await task.PerformAsync(context, token).ConfigureAwait(false) ?? Outcome.Result(null), false, false);
+        }
+        catch (Exception ex)
+        {
+            execution = Classify(ex, index, attempt, timer, timeout, stop);
+        }
+
+        activity?.SetTag("flowmachine.outcome", OutcomeTag(execution));
+        if (execution.Outcome is FailOutcome failed)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, failed.Error);
+        }
+
+        return Observe(info, execution, started);
+    }
+
+    private static StepExecution Classify(Exception exception, int index, int attempt, CancellationTokenSource? timer, TimeSpan? timeout, CancellationToken stop) => exception switch
+    {
+        OperationCanceledException when stop.IsCancellationRequested => new(index, attempt, Outcome.Fail("the worker stopped"), false, true),
+        OperationCanceledException when timer?.IsCancellationRequested == true => new(index, attempt, Outcome.Fail($"timed out after {timeout!.Value.TotalSeconds:0.###} s"), false, false),
+        TaskParamException param => new(index, attempt, Outcome.Fail(param.Message), true, false),
+        _ => new(index, attempt, new FailOutcome($"{exception.GetType().Name}: {exception.Message}", exception.ToString()), false, false),
+    };
+
+    private static string OutcomeTag(in StepExecution execution) =>
+        execution.Abandoned ? "abandoned" : FlowMachineDiagnostics.OutcomeName(execution.Outcome);
+
+    private static StepExecution Observe(TaskTypeInfo info, in StepExecution execution, long started)
+    {
+        if (FlowMachineDiagnostics.Steps.Enabled || FlowMachineDiagnostics.StepDuration.Enabled)
+        {
+            var tags = new TagList { { "task_type", info.Name }, { "outcome", OutcomeTag(execution) } };
+            FlowMachineDiagnostics.Steps.Add(1, tags);
+            if (started != 0)
+            {
+                FlowMachineDiagnostics.StepDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tags);
+            }
+        }
+
+        return execution;
+    }
+}
