@@ -19,6 +19,7 @@ public sealed partial class FlowEngine : IAsyncDisposable
         Catalog = catalog;
         Options = options ?? new FlowEngineOptions();
         Options.Validate();
+        inlineSpecs = new InlineSpecCache(catalog, Options);
         var period = Options.LeaseDuration / 3;
         heartbeat = Options.Time.CreateTimer(_ => _ = RenewLeasesAsync(), null, period, period);
 

@@ -57,14 +57,6 @@ public sealed partial class FlowEngine
         }
     }
 
-    /// <summary>A flow this process is running: its lease-lost signal, and whether it was claimed again meanwhile.</summary>
-    private sealed class HeldFlow(CancellationTokenSource lost)
-    {
-        public int ClaimedAgain;
-
-        public CancellationTokenSource Lost { get; } = lost;
-    }
-
     private async Task RenewLeasesAsync()
     {
         if (held.IsEmpty || Interlocked.Exchange(ref beating, 1) == 1)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using FlowMachine.Diagnostics;
 using FlowMachine.Specs;
@@ -9,9 +8,8 @@ namespace FlowMachine.Engine;
 // Starting flows: resolving and checking the spec (inline texts compiled once and cached), building the stored flow.
 public sealed partial class FlowEngine
 {
-    private const int MaxCachedSpecs = 256;
-    private const int MaxCachedSpecChars = 256 * 1024;
-    private readonly ConcurrentDictionary<string, (FlowSpec Spec, string Json)> compiled = new(StringComparer.Ordinal);
+    /// <summary>Inline spec texts, compiled once each.</summary>
+    private readonly InlineSpecCache inlineSpecs;
 
     /// <summary>Validates the spec and stores a new PENDING flow; a start with an existing key returns that flow.</summary>
     /// <exception cref="SpecException">The spec is invalid or the routine does not exist; nothing is stored.</exception>
@@ -58,7 +56,7 @@ public sealed partial class FlowEngine
 
         if (request.SpecText is not null)
         {
-            var (compiledSpec, json) = CompileText(request.SpecText);
+            var (compiledSpec, json) = inlineSpecs.Compile(request.SpecText);
             return (compiledSpec, null, null, json);
         }
 
@@ -75,33 +73,6 @@ public sealed partial class FlowEngine
         var spec = FlowPlan.For(stored.SpecJson).Spec;
         CheckTaskTypes(spec);
         return (spec, stored.Name, stored.Version, null);
-    }
-
-    /// <summary>
-    /// Compiles an inline spec, once per text: flows are often started from the same text again and again, and
-    /// compiling (YAML parsing, validation) costs more than running a short flow. Only successful compiles are
-    /// kept; task types are only ever added to a catalog, so a spec valid once stays valid.
-    /// </summary>
-    private (FlowSpec Spec, string Json) CompileText(string text)
-    {
-        if (text.Length <= MaxCachedSpecChars && compiled.TryGetValue(text, out var hit))
-        {
-            return hit;
-        }
-
-        var spec = SpecCompiler.Compile(text, Catalog, Options.SpecLimits).GetOrThrow();
-        var entry = (spec, SpecJson.Serialize(spec));
-        if (text.Length <= MaxCachedSpecChars)
-        {
-            if (compiled.Count >= MaxCachedSpecs)
-            {
-                compiled.Clear(); // inline texts are unbounded in number; start over rather than grow
-            }
-
-            compiled.TryAdd(text, entry);
-        }
-
-        return entry;
     }
 
     /// <summary>A spec compiled elsewhere still obeys this engine's step limit.</summary>

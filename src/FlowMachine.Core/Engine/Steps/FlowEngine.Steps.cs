@@ -9,14 +9,6 @@ namespace FlowMachine.Engine;
 // Step execution: the task context, one attempt (synchronous fast path or awaited), its errors and metrics.
 public sealed partial class FlowEngine
 {
-    /// <summary>A step attempt in flight (<see cref="Task"/>) or already finished synchronously (<see cref="Done"/>).</summary>
-    private readonly record struct RunningStep(Task<StepExecution>? Task, CancellationTokenSource Cancel, StepExecution Done)
-    {
-        public bool IsCompleted => Task is null || Task.IsCompleted;
-
-        public StepExecution Result => Task is null ? Done : Task.Result;
-    }
-
     private RunningStep Launch(FlowRun run, int index, int attempt, CancellationTokenSource cancel, CancellationToken stop)
     {
         var spec = run.Plan.Steps[index];
