@@ -3,7 +3,7 @@ using FlowMachine.Storage;
 namespace FlowMachine.Engine;
 
 // Ticking and running one flow in this process (tests, the CLI and embedders), its children included.
-public sealed partial class FlowEngine
+public sealed partial class FlowEngine : IFlowRunner
 {
     /// <summary>
     /// Advances the flow by one round in this process: applies waiting commands, events and timers, runs

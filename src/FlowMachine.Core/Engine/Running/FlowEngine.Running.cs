@@ -190,5 +190,6 @@ public sealed partial class FlowEngine
         }
 
         Committed?.Invoke(transition);
+        PublishChange(transition);
     }
 }
