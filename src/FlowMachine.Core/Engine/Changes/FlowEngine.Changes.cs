@@ -1,8 +1,6 @@
-using FlowMachine.Storage;
-
 namespace FlowMachine.Engine;
 
-// The change feed: one FlowChange per commit, built only when someone subscribed.
+// The change feed: one FlowChange per commit (see OnCommitted), built only when someone subscribed.
 public sealed partial class FlowEngine : IFlowChangeFeed
 {
     private Action<FlowChange>? changed;
@@ -31,15 +29,6 @@ public sealed partial class FlowEngine : IFlowChangeFeed
             after = (Action<FlowChange>?)Delegate.Remove(before, observer);
         }
         while (Interlocked.CompareExchange(ref changed, after, before) != before);
-    }
-
-    /// <summary>Tells the change feed's observers of a commit; a field read when nobody listens.</summary>
-    private void PublishChange(FlowTransition transition)
-    {
-        if (changed is { } observers)
-        {
-            observers(FlowChange.Of(transition));
-        }
     }
 
     private sealed class ChangeSubscription(FlowEngine engine, Action<FlowChange> observer) : IDisposable

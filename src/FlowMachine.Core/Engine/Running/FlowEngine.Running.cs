@@ -190,6 +190,9 @@ public sealed partial class FlowEngine
         }
 
         Committed?.Invoke(transition);
-        PublishChange(transition);
+        if (changed is { } observers)
+        {
+            observers(FlowChange.Of(transition)); // built only when someone subscribed to the change feed
+        }
     }
 }

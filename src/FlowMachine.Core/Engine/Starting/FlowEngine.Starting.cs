@@ -98,13 +98,16 @@ public sealed partial class FlowEngine
         }
     }
 
-    private NewFlow BuildFlow(FlowSpec spec, string? routine, int? version, JsonNode? input, string? key, string? label, string? owner, (string FlowId, string StepKey, int Index)? parent, DateTimeOffset now, string? serialized = null)
+    private NewFlow BuildFlow(FlowSpec spec, string? routine, int? version, JsonNode? input, string? key, string? label, string? owner, (string FlowId, string StepKey, int Index)? parent, DateTimeOffset now, string? serialized = null) =>
+        NewFlowOf(Options.NewId(), spec, serialized ?? SpecJson.Serialize(spec), routine, version, input, key, label, owner, parent, now);
+
+    /// <summary>A new PENDING flow of <paramref name="spec"/> with its steps and first history event, as a start stores it.</summary>
+    internal static NewFlow NewFlowOf(string id, FlowSpec spec, string specJson, string? routine, int? version, JsonNode? input, string? key, string? label, string? owner, (string FlowId, string StepKey, int Index)? parent, DateTimeOffset now)
     {
-        var specJson = serialized ?? SpecJson.Serialize(spec);
         var plan = FlowPlan.For(spec, specJson);
         var flow = new FlowRecord
         {
-            Id = Options.NewId(),
+            Id = id,
             Key = key,
             Label = label,
             Owner = owner,

@@ -9,7 +9,7 @@ namespace FlowMachine.Tests.Engine.StateMachine;
 
 /// <summary>
 /// Builds the state machine of one flow as a worker would after claiming it, without a store: the spec is
-/// compiled, the flow and its steps are made PENDING as a start makes them, and the claim is put together by hand.
+/// compiled, the flow and its steps are made as a start makes them, and the claim is put together by hand.
 /// </summary>
 internal sealed class RunBuilder
 {
@@ -49,28 +49,10 @@ internal sealed class RunBuilder
     {
         var spec = SpecCompiler.Compile(yaml, Catalog).GetOrThrow();
         var json = SpecJson.Serialize(spec);
-        var plan = FlowPlan.For(spec, json);
-        var flow = new FlowRecord
-        {
-            Id = flowId,
-            SpecJson = json,
-            State = FlowState.Pending,
-            Data = (JsonObject)spec.Data.DeepClone(),
-            ParentFlowId = parent?.FlowId,
-            ParentStepKey = parent?.StepKey,
-            ParentChildIndex = parent?.Index ?? 0,
-            CreatedAt = T0,
-            UpdatedAt = T0,
-            NextRunAt = T0,
-        };
-        var steps = new StepRecord[plan.Steps.Length];
-        for (var i = 0; i < steps.Length; i++)
-        {
-            steps[i] = new StepRecord { FlowId = flowId, Index = i, Key = plan.Steps[i].Key, TaskType = plan.Steps[i].TaskType };
-        }
-
+        var created = FlowEngine.NewFlowOf(flowId, spec, json, routine: null, version: null, input: null, key: null, label: null, owner: null, parent, T0);
+        var steps = created.Steps.ToArray();
         edit?.Invoke(steps);
-        return new FlowRun(new ClaimedFlow(flow, steps, [], [.. events], LastSeq: 1), plan, Catalog);
+        return new FlowRun(new ClaimedFlow(created.Flow, steps, [], [.. events], LastSeq: 1), FlowPlan.For(json), Catalog);
     }
 
     /// <summary>A new run of <paramref name="yaml"/>, begun at <see cref="T0"/>.</summary>
