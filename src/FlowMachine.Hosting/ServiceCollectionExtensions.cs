@@ -15,7 +15,9 @@ public static class ServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the engine, the <see cref="IFlowClient"/>, the task registry and (unless turned off) the worker.
-    /// Choose a store on the returned builder (<c>.UseSqlite(path)</c>, <c>.UsePostgres(connectionString)</c>); the default keeps flows in memory.
+    /// Choose a store on the returned builder (<c>.UseSqlite(path)</c> from FlowMachine.Sqlite, <c>.UsePostgres(connectionString)</c>
+    /// from FlowMachine.Postgres); the default keeps flows in memory. Tasks write their log lines to the host's logging,
+    /// or to an <see cref="ITaskLog"/> registered in the container.
     /// </summary>
     public static FlowMachineBuilder AddFlowMachine(this IServiceCollection services, Action<FlowMachineOptions>? configure = null)
     {
@@ -60,7 +62,7 @@ public static class ServiceCollectionExtensions
             var engineOptions = new FlowEngineOptions
             {
                 Time = sp.GetRequiredService<TimeProvider>(),
-                TaskLog = new LoggerTaskLog(logger),
+                TaskLog = sp.GetService<ITaskLog>() ?? new LoggerTaskLog(logger),
                 Services = sp,
                 LeaseDuration = o.LeaseDuration,
                 SpecLimits = new Specs.SpecLimits { MaxBytes = o.MaxSpecBytes, MaxSteps = o.MaxSpecSteps },

@@ -1,16 +1,10 @@
 namespace FlowMachine.Server;
 
-/// <summary>Settings of a FlowMachine server process. Defaults live here.</summary>
+/// <summary>Settings of a FlowMachine server process (the store is chosen on its builder). Defaults live here.</summary>
 public sealed class FlowMachineServerOptions
 {
     /// <summary>The environment variable that supplies the admin API key.</summary>
     public const string AdminKeyVariable = "FLOWMACHINE_ADMIN_KEY";
-
-    /// <summary>
-    /// The database: a SQLite file (created when missing), or a <c>postgres://</c> URL or Npgsql connection
-    /// string for PostgreSQL, where many servers and workers may share one database.
-    /// </summary>
-    public string DbPath { get; set; } = "./flowmachine.db";
 
     /// <summary>Where Kestrel listens; <c>http://127.0.0.1:0</c> picks a free port.</summary>
     public IList<string> Urls { get; } = [];
@@ -20,9 +14,6 @@ public sealed class FlowMachineServerOptions
 
     /// <summary>How many flows the worker runs at once; null keeps the host's default.</summary>
     public int? Concurrency { get; set; }
-
-    /// <summary>Whether the seeds' sample task types (test.One, test.Wait, ...) are registered.</summary>
-    public bool Examples { get; set; } = true;
 
     /// <summary>Whether this process runs a worker as well as the API.</summary>
     public bool RunWorker { get; set; } = true;
@@ -64,11 +55,6 @@ public sealed class FlowMachineServerOptions
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(DbPath))
-        {
-            problems.Add("The database path must not be empty.");
-        }
-
         if (MaxRequestBodyBytes < 1024)
         {
             problems.Add($"MaxRequestBodyBytes must be at least 1024 (was {MaxRequestBodyBytes}).");
