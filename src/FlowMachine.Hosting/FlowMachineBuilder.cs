@@ -1,4 +1,5 @@
 using System.Reflection;
+using FlowMachine.Engine;
 using FlowMachine.Registry;
 using FlowMachine.Storage;
 using FlowMachine.Storage.InMemory;
@@ -19,6 +20,8 @@ public sealed class FlowMachineBuilder
     public IServiceCollection Services { get; }
 
     internal List<Action<TaskRegistry>> TaskSetup { get; } = [];
+
+    internal List<Action<FlowEngineOptions>> EngineSetup { get; } = [];
 
     /// <summary>Keeps flows in memory (tests and embedding; nothing survives the process).</summary>
     public FlowMachineBuilder UseInMemory() => UseStore(_ => new InMemoryFlowStore(), _ => new InMemoryUserStore());
@@ -69,6 +72,17 @@ public sealed class FlowMachineBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         TaskSetup.Add(r => r.LoadFolder(folder));
+        return this;
+    }
+
+    /// <summary>
+    /// Adjusts the engine's options after they are made from <see cref="FlowMachineOptions"/> (for example the
+    /// task log or the ids of new flows); test hosts and tools use it, most apps need not.
+    /// </summary>
+    public FlowMachineBuilder ConfigureEngine(Action<FlowEngineOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        EngineSetup.Add(configure);
         return this;
     }
 }

@@ -16,8 +16,7 @@ public static class ServiceCollectionExtensions
     /// <summary>
     /// Adds the engine, the <see cref="IFlowClient"/>, the task registry and (unless turned off) the worker.
     /// Choose a store on the returned builder (<c>.UseSqlite(path)</c> from FlowMachine.Sqlite, <c>.UsePostgres(connectionString)</c>
-    /// from FlowMachine.Postgres); the default keeps flows in memory. Tasks write their log lines to the host's logging,
-    /// or to an <see cref="ITaskLog"/> registered in the container.
+    /// from FlowMachine.Postgres); the default keeps flows in memory.
     /// </summary>
     public static FlowMachineBuilder AddFlowMachine(this IServiceCollection services, Action<FlowMachineOptions>? configure = null)
     {
@@ -62,7 +61,7 @@ public static class ServiceCollectionExtensions
             var engineOptions = new FlowEngineOptions
             {
                 Time = sp.GetRequiredService<TimeProvider>(),
-                TaskLog = sp.GetService<ITaskLog>() ?? new LoggerTaskLog(logger),
+                TaskLog = new LoggerTaskLog(logger),
                 Services = sp,
                 LeaseDuration = o.LeaseDuration,
                 SpecLimits = new Specs.SpecLimits { MaxBytes = o.MaxSpecBytes, MaxSteps = o.MaxSpecSteps },
@@ -71,6 +70,11 @@ public static class ServiceCollectionExtensions
             if (o.WorkerId is { Length: > 0 } id)
             {
                 engineOptions.WorkerId = id;
+            }
+
+            foreach (var adjust in builder.EngineSetup)
+            {
+                adjust(engineOptions);
             }
 
             var engine = new FlowEngine(sp.GetRequiredService<IFlowStore>(), sp.GetRequiredService<ITaskCatalog>(), engineOptions);

@@ -79,8 +79,7 @@ internal sealed class CliHost : IAsyncDisposable
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton(taskLog);
-        var flowMachine = services.AddFlowMachine(o => o.RunWorker = false);
+        var flowMachine = services.AddFlowMachine(o => o.RunWorker = false).ConfigureEngine(o => o.TaskLog = taskLog);
         StoreChoice.Use(flowMachine, settings.DbPath);
         if (settings.Examples)
         {
