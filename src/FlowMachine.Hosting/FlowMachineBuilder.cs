@@ -1,4 +1,5 @@
 using System.Reflection;
+using FlowMachine.BuiltIns;
 using FlowMachine.Engine;
 using FlowMachine.Registry;
 using FlowMachine.Storage;
@@ -23,12 +24,38 @@ public sealed class FlowMachineBuilder
 
     internal List<Action<FlowEngineOptions>> EngineSetup { get; } = [];
 
+    /// <summary>
+    /// The task registry every host builds the same way (apps, the server, the tool, the test host): the
+    /// built-ins unless turned off, then the task types added here in order, then the option's task folders.
+    /// </summary>
+    internal TaskRegistry BuildRegistry(FlowMachineOptions options)
+    {
+        var registry = new TaskRegistry();
+        if (options.BuiltIns)
+        {
+            registry.AddBuiltIns();
+        }
+
+        foreach (var setup in TaskSetup)
+        {
+            setup(registry);
+        }
+
+        foreach (var folder in options.TaskFolders)
+        {
+            registry.LoadFolder(folder);
+        }
+
+        return registry;
+    }
+
     /// <summary>Keeps flows in memory (tests and embedding; nothing survives the process).</summary>
     public FlowMachineBuilder UseInMemory() => UseStore(_ => new InMemoryFlowStore(), _ => new InMemoryUserStore());
 
     /// <summary>
     /// Uses a store of your own making. A store package's <c>UseSqlite</c> / <c>UsePostgres</c> calls this
     /// with its flow store and the <see cref="IUserStore"/> kept in the same database (the server needs one).
+    /// It replaces the store chosen before, and that store's user store: without <paramref name="users"/> none is left.
     /// </summary>
     public FlowMachineBuilder UseStore(Func<IServiceProvider, IFlowStore> factory, Func<IServiceProvider, IUserStore>? users = null)
     {

@@ -1,4 +1,3 @@
-using FlowMachine.BuiltIns;
 using FlowMachine.Engine;
 using FlowMachine.Registry;
 using FlowMachine.Storage;
@@ -32,27 +31,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IValidateOptions<FlowMachineOptions>, FlowMachineOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IFlowStore>(_ => new Storage.InMemory.InMemoryFlowStore());
-        services.TryAddSingleton(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<FlowMachineOptions>>().Value;
-            var registry = new TaskRegistry();
-            if (o.BuiltIns)
-            {
-                registry.AddBuiltIns();
-            }
-
-            foreach (var setup in builder.TaskSetup)
-            {
-                setup(registry);
-            }
-
-            foreach (var folder in o.TaskFolders)
-            {
-                registry.LoadFolder(folder);
-            }
-
-            return registry;
-        });
+        services.TryAddSingleton(sp => builder.BuildRegistry(sp.GetRequiredService<IOptions<FlowMachineOptions>>().Value));
         services.TryAddSingleton<ITaskCatalog>(sp => sp.GetRequiredService<TaskRegistry>());
         services.TryAddSingleton(sp =>
         {
