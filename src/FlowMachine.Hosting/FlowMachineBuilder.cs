@@ -1,7 +1,7 @@
 using System.Reflection;
-using FlowMachine.Postgres;
+using FlowMachine.BuiltIns;
+using FlowMachine.Engine;
 using FlowMachine.Registry;
-using FlowMachine.Sqlite;
 using FlowMachine.Storage;
 using FlowMachine.Storage.InMemory;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +9,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FlowMachine.Hosting;
 
-/// <summary>Configures FlowMachine in a service collection: its store and its task types.</summary>
+/// <summary>
+/// Configures FlowMachine in a service collection: its store and its task types. The store packages add
+/// their own choices to it (<c>UseSqlite</c> in FlowMachine.Sqlite, <c>UsePostgres</c> in FlowMachine.Postgres).
+/// </summary>
 public sealed class FlowMachineBuilder
 {
     internal FlowMachineBuilder(IServiceCollection services) => Services = services;
@@ -19,51 +22,52 @@ public sealed class FlowMachineBuilder
 
     internal List<Action<TaskRegistry>> TaskSetup { get; } = [];
 
-    /// <summary>Stores flows in the SQLite file at <paramref name="path"/> (created when missing).</summary>
-    public FlowMachineBuilder UseSqlite(string path, Action<SqliteStoreOptions>? configure = null)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return UseStore(_ =>
-        {
-            var options = new SqliteStoreOptions { Path = path };
-            configure?.Invoke(options);
-            return new SqliteFlowStore(options);
-        });
-    }
+    internal List<Action<FlowEngineOptions>> EngineSetup { get; } = [];
 
     /// <summary>
-    /// Stores flows in PostgreSQL, shared by every worker process that points at the same database.
-    /// <paramref name="connectionString"/> is an Npgsql connection string or a <c>postgres://user:pass@host:port/db</c> URL.
+    /// The task registry every host builds the same way (apps, the server, the tool, the test host): the
+    /// built-ins unless turned off, then the task types added here in order, then the option's task folders.
     /// </summary>
-    public FlowMachineBuilder UsePostgres(string connectionString, Action<PostgresStoreOptions>? configure = null)
+    internal TaskRegistry BuildRegistry(FlowMachineOptions options)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return UseStore(_ =>
+        var registry = new TaskRegistry();
+        if (options.BuiltIns)
         {
-            var options = new PostgresStoreOptions { ConnectionString = connectionString };
-            configure?.Invoke(options);
-            return new PostgresFlowStore(options);
-        });
-    }
+            registry.AddBuiltIns();
+        }
 
-    /// <summary>
-    /// Chooses the store from one setting (such as the <c>FLOWMACHINE_DB</c> environment variable): a
-    /// PostgreSQL URL or connection string means PostgreSQL, anything else is a SQLite file path.
-    /// </summary>
-    public FlowMachineBuilder UseDatabase(string database)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(database);
-        return PostgresStoreOptions.IsPostgres(database) ? UsePostgres(database) : UseSqlite(database);
+        foreach (var setup in TaskSetup)
+        {
+            setup(registry);
+        }
+
+        foreach (var folder in options.TaskFolders)
+        {
+            registry.LoadFolder(folder);
+        }
+
+        return registry;
     }
 
     /// <summary>Keeps flows in memory (tests and embedding; nothing survives the process).</summary>
-    public FlowMachineBuilder UseInMemory() => UseStore(_ => new InMemoryFlowStore());
+    public FlowMachineBuilder UseInMemory() => UseStore(_ => new InMemoryFlowStore(), _ => new InMemoryUserStore());
 
-    /// <summary>Uses a store of your own making.</summary>
-    public FlowMachineBuilder UseStore(Func<IServiceProvider, IFlowStore> factory)
+    /// <summary>
+    /// Uses a store of your own making. A store package's <c>UseSqlite</c> / <c>UsePostgres</c> calls this
+    /// with its flow store and the <see cref="IUserStore"/> kept in the same database (the server needs one).
+    /// It replaces the store chosen before, and that store's user store: without <paramref name="users"/> none is left.
+    /// </summary>
+    public FlowMachineBuilder UseStore(Func<IServiceProvider, IFlowStore> factory, Func<IServiceProvider, IUserStore>? users = null)
     {
+        ArgumentNullException.ThrowIfNull(factory);
         Services.RemoveAll<IFlowStore>();
         Services.AddSingleton(factory);
+        Services.RemoveAll<IUserStore>();
+        if (users is not null)
+        {
+            Services.AddSingleton(users);
+        }
+
         return this;
     }
 
@@ -86,6 +90,26 @@ public sealed class FlowMachineBuilder
     public FlowMachineBuilder AddTask(string name, Func<IFlowTask> factory, string? description = null)
     {
         TaskSetup.Add(r => r.Register(name, factory, description));
+        return this;
+    }
+
+    /// <summary>Loads every task type in the plugin assemblies of <paramref name="folder"/>, after the task types added before it.</summary>
+    /// <remarks>Unlike <see cref="FlowMachineOptions.TaskFolders"/>, a missing folder fails when the registry is built, not at start.</remarks>
+    public FlowMachineBuilder AddTaskFolder(string folder)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        TaskSetup.Add(r => r.LoadFolder(folder));
+        return this;
+    }
+
+    /// <summary>
+    /// Adjusts the engine's options after they are made from <see cref="FlowMachineOptions"/> (for example the
+    /// task log or the ids of new flows); test hosts and tools use it, most apps need not.
+    /// </summary>
+    public FlowMachineBuilder ConfigureEngine(Action<FlowEngineOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        EngineSetup.Add(configure);
         return this;
     }
 }

@@ -2,27 +2,47 @@ using System.ComponentModel.DataAnnotations;
 
 namespace FlowMachine.Hosting;
 
-/// <summary>Settings of FlowMachine in a host, validated once at start. Defaults live here.</summary>
+/// <summary>
+/// Settings of FlowMachine in a host, validated once at start; the defaults are <see cref="FlowMachineDefaults"/>.
+/// Grouped as the defaults are: the worker, the engine, specs and task types.
+/// </summary>
 public sealed class FlowMachineOptions
 {
+    // The worker -----------------------------------------------------------------------------
+
     /// <summary>Whether this host runs a worker (false: it only starts and reads flows).</summary>
     public bool RunWorker { get; set; } = true;
 
     /// <summary>How many flows the worker runs at once.</summary>
-    [Range(1, 10_000)]
-    public int Concurrency { get; set; } = Math.Max(4, Environment.ProcessorCount * 4);
-
-    /// <summary>How long a lease lasts without a heartbeat.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+    [Range(1, FlowMachineDefaults.Worker.MaxConcurrency)]
+    public int Concurrency { get; set; } = FlowMachineDefaults.Worker.Concurrency;
 
     /// <summary>The longest the worker sleeps before looking at the store again.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan PollInterval { get; set; } = FlowMachineDefaults.Worker.PollInterval;
 
     /// <summary>How long running steps may go on after a stop is asked for.</summary>
-    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ShutdownGrace { get; set; } = FlowMachineDefaults.Worker.ShutdownGrace;
 
     /// <summary>This process's lease owner name; unique per process by default.</summary>
     public string? WorkerId { get; set; }
+
+    // The engine -----------------------------------------------------------------------------
+
+    /// <summary>How long a lease lasts without a heartbeat.</summary>
+    public TimeSpan LeaseDuration { get; set; } = FlowMachineDefaults.Engine.LeaseDuration;
+
+    /// <summary>The largest step result in bytes of JSON; a larger one fails the step. 1 MiB by default.</summary>
+    public long MaxResultBytes { get; set; } = FlowMachineDefaults.Engine.MaxResultBytes;
+
+    // Specs ----------------------------------------------------------------------------------
+
+    /// <summary>The largest spec in bytes (see <see cref="Specs.SpecLimits"/>); 1 MiB by default.</summary>
+    public long MaxSpecBytes { get; set; } = FlowMachineDefaults.Specs.MaxBytes;
+
+    /// <summary>The most steps a spec may have; 10,000 by default.</summary>
+    public int MaxSpecSteps { get; set; } = FlowMachineDefaults.Specs.MaxSteps;
+
+    // Task types -----------------------------------------------------------------------------
 
     /// <summary>Folders of plugin assemblies whose task types are loaded at start.</summary>
     public IList<string> TaskFolders { get; } = [];
@@ -30,25 +50,16 @@ public sealed class FlowMachineOptions
     /// <summary>Whether the built-in task types (noop, print, http, ...) are registered.</summary>
     public bool BuiltIns { get; set; } = true;
 
-    /// <summary>The largest spec in bytes (see <see cref="Specs.SpecLimits"/>); 1 MiB by default.</summary>
-    public long MaxSpecBytes { get; set; } = Specs.SpecLimits.Default.MaxBytes;
-
-    /// <summary>The most steps a spec may have; 10,000 by default.</summary>
-    public int MaxSpecSteps { get; set; } = Specs.SpecLimits.Default.MaxSteps;
-
-    /// <summary>The largest step result in bytes of JSON; a larger one fails the step. 1 MiB by default.</summary>
-    public long MaxResultBytes { get; set; } = 1024 * 1024;
-
     /// <summary>Every problem with the settings, empty when they are fine.</summary>
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
-        if (Concurrency is < 1 or > 10_000)
+        if (Concurrency is < 1 or > FlowMachineDefaults.Worker.MaxConcurrency)
         {
-            problems.Add($"FlowMachine:Concurrency must be between 1 and 10000 (was {Concurrency}).");
+            problems.Add($"FlowMachine:Concurrency must be between 1 and {FlowMachineDefaults.Worker.MaxConcurrency} (was {Concurrency}).");
         }
 
-        if (LeaseDuration < TimeSpan.FromSeconds(1))
+        if (LeaseDuration < FlowMachineDefaults.Engine.MinLeaseDuration)
         {
             problems.Add($"FlowMachine:LeaseDuration must be at least 1 second (was {LeaseDuration}).");
         }

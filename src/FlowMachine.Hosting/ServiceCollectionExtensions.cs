@@ -1,4 +1,3 @@
-using FlowMachine.BuiltIns;
 using FlowMachine.Engine;
 using FlowMachine.Registry;
 using FlowMachine.Storage;
@@ -15,7 +14,8 @@ public static class ServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the engine, the <see cref="IFlowClient"/>, the task registry and (unless turned off) the worker.
-    /// Choose a store on the returned builder (<c>.UseSqlite(path)</c>, <c>.UsePostgres(connectionString)</c>); the default keeps flows in memory.
+    /// Choose a store on the returned builder (<c>.UseSqlite(path)</c> from FlowMachine.Sqlite, <c>.UsePostgres(connectionString)</c>
+    /// from FlowMachine.Postgres); the default keeps flows in memory.
     /// </summary>
     public static FlowMachineBuilder AddFlowMachine(this IServiceCollection services, Action<FlowMachineOptions>? configure = null)
     {
@@ -31,27 +31,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IValidateOptions<FlowMachineOptions>, FlowMachineOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IFlowStore>(_ => new Storage.InMemory.InMemoryFlowStore());
-        services.TryAddSingleton(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<FlowMachineOptions>>().Value;
-            var registry = new TaskRegistry();
-            if (o.BuiltIns)
-            {
-                registry.AddBuiltIns();
-            }
-
-            foreach (var setup in builder.TaskSetup)
-            {
-                setup(registry);
-            }
-
-            foreach (var folder in o.TaskFolders)
-            {
-                registry.LoadFolder(folder);
-            }
-
-            return registry;
-        });
+        services.TryAddSingleton(sp => builder.BuildRegistry(sp.GetRequiredService<IOptions<FlowMachineOptions>>().Value));
         services.TryAddSingleton<ITaskCatalog>(sp => sp.GetRequiredService<TaskRegistry>());
         services.TryAddSingleton(sp =>
         {
@@ -69,6 +49,11 @@ public static class ServiceCollectionExtensions
             if (o.WorkerId is { Length: > 0 } id)
             {
                 engineOptions.WorkerId = id;
+            }
+
+            foreach (var adjust in builder.EngineSetup)
+            {
+                adjust(engineOptions);
             }
 
             var engine = new FlowEngine(sp.GetRequiredService<IFlowStore>(), sp.GetRequiredService<ITaskCatalog>(), engineOptions);

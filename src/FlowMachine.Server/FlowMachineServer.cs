@@ -1,3 +1,4 @@
+using FlowMachine.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -9,16 +10,20 @@ using Microsoft.Extensions.Logging;
 namespace FlowMachine.Server;
 
 /// <summary>
-/// Builds the whole server (REST API, worker, SQLite store) as one <see cref="WebApplication"/>, so the
+/// Builds the whole server (REST API, worker, the store the caller chooses) as one <see cref="WebApplication"/>, so the
 /// CLI's <c>serve</c> and the tests run exactly the same thing.
 /// </summary>
 public static class FlowMachineServer
 {
     /// <summary>Builds the application; start it with <c>StartAsync</c> or <see cref="RunAsync"/>.</summary>
     /// <exception cref="ArgumentException">The options are not valid.</exception>
-    public static WebApplication Build(FlowMachineServerOptions options, string[]? args = null)
+    /// <param name="options">The server's settings.</param>
+    /// <param name="configure">Chooses the store and adds task types, as in <see cref="ServerServiceCollectionExtensions.AddFlowMachineServer"/>.</param>
+    /// <param name="args">Command-line arguments for the web host.</param>
+    public static WebApplication Build(FlowMachineServerOptions options, Action<FlowMachineBuilder> configure, string[]? args = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configure);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [], ContentRootPath = AppContext.BaseDirectory });
         if (options.Urls.Count > 0)
         {
@@ -31,7 +36,7 @@ public static class FlowMachineServer
             builder.Logging.ClearProviders();
         }
 
-        builder.Services.AddFlowMachineServer(options);
+        builder.Services.AddFlowMachineServer(options, configure);
         var app = builder.Build();
         app.UseFlowMachineServer();
         app.MapFlowMachine();
@@ -39,9 +44,9 @@ public static class FlowMachineServer
     }
 
     /// <summary>Runs the server until <paramref name="cancellationToken"/> fires, then stops it gracefully.</summary>
-    public static async Task RunAsync(FlowMachineServerOptions options, Action<IReadOnlyList<string>>? started = null, CancellationToken cancellationToken = default)
+    public static async Task RunAsync(FlowMachineServerOptions options, Action<FlowMachineBuilder> configure, Action<IReadOnlyList<string>>? started = null, CancellationToken cancellationToken = default)
     {
-        var app = Build(options);
+        var app = Build(options, configure);
         await using (app.ConfigureAwait(false))
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -1,12 +1,9 @@
-using FlowMachine.Examples;
 using FlowMachine.Hosting;
-using FlowMachine.Postgres;
 using FlowMachine.Server.Auth;
 using FlowMachine.Server.Dashboard;
 using FlowMachine.Server.Dashboard.Overview;
 using FlowMachine.Server.Errors;
 using FlowMachine.Server.Metrics;
-using FlowMachine.Sqlite;
 using FlowMachine.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -15,34 +12,29 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowMachine.Server;
 
-/// <summary>Adds the FlowMachine server's services: engine and worker on SQLite or PostgreSQL, users, auth, errors, OpenAPI, metrics.</summary>
+/// <summary>Adds the FlowMachine server's services: engine and worker on the store its host chooses, users, auth, errors, OpenAPI, metrics.</summary>
 public static class ServerServiceCollectionExtensions
 {
     /// <summary>Registers everything <see cref="ServerEndpointRouteBuilderExtensions.MapFlowMachine"/> needs.</summary>
     /// <exception cref="ArgumentException">The options are not valid.</exception>
-    public static IServiceCollection AddFlowMachineServer(this IServiceCollection services, FlowMachineServerOptions options)
+    /// <param name="services">The service collection.</param>
+    /// <param name="options">The server's settings.</param>
+    /// <param name="configure">
+    /// Chooses the store and adds task types on the server's <see cref="FlowMachineBuilder"/>, for example
+    /// <c>flowMachine =&gt; flowMachine.UseSqlite("flows.db")</c> (FlowMachine.Sqlite) or <c>.UsePostgres(connectionString)</c>
+    /// (FlowMachine.Postgres). The store must bring its user store (every <c>Use...</c> method does).
+    /// </param>
+    public static IServiceCollection AddFlowMachineServer(this IServiceCollection services, FlowMachineServerOptions options, Action<FlowMachineBuilder> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configure);
         if (options.Problems() is { Count: > 0 } problems)
         {
             throw new ArgumentException(string.Join(" ", problems), nameof(options));
         }
 
         services.AddSingleton(options);
-        // One setting picks the database: a postgres:// URL or connection string means PostgreSQL, else a SQLite file.
-        var onPostgres = PostgresStoreOptions.IsPostgres(options.DbPath);
-        if (onPostgres)
-        {
-            services.AddSingleton(_ => new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = options.DbPath }));
-            services.AddSingleton<IUserStore>(sp => new PostgresUserStore(sp.GetRequiredService<PostgresFlowStore>()));
-        }
-        else
-        {
-            services.AddSingleton(_ => new SqliteFlowStore(new SqliteStoreOptions { Path = Path.GetFullPath(options.DbPath) }));
-            services.AddSingleton<IUserStore>(sp => new SqliteUserStore(sp.GetRequiredService<SqliteFlowStore>()));
-        }
-
         var flowMachine = services.AddFlowMachine(o =>
         {
             o.RunWorker = options.RunWorker;
@@ -63,10 +55,13 @@ public static class ServerServiceCollectionExtensions
             {
                 o.TaskFolders.Add(folder);
             }
-        }).UseStore(sp => onPostgres ? sp.GetRequiredService<PostgresFlowStore>() : sp.GetRequiredService<SqliteFlowStore>());
-        if (options.Examples)
+        });
+        configure(flowMachine);
+        if (!services.Any(s => s.ServiceType == typeof(IUserStore)))
         {
-            flowMachine.AddTasks(ExampleTasks.Assembly);
+            throw new ArgumentException(
+                "Choose the server's store on its FlowMachineBuilder (UseSqlite, UsePostgres or UseInMemory, or UseStore with a user store).",
+                nameof(configure));
         }
 
         services.AddHostedService<AdminBootstrap>();

@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
-using FlowMachine.BuiltIns;
 using FlowMachine.Engine;
+using FlowMachine.Hosting;
 using FlowMachine.Registry;
 using FlowMachine.Specs;
 using FlowMachine.Storage;
-using FlowMachine.Storage.InMemory;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowMachine.Testing;
 
@@ -28,6 +28,7 @@ namespace FlowMachine.Testing;
 public sealed class FlowTestHost : IAsyncDisposable
 {
     private readonly CapturingTaskLog log = new();
+    private readonly ServiceProvider services;
     private readonly int maxRounds;
     private int ids;
 
@@ -44,24 +45,29 @@ public sealed class FlowTestHost : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxRounds, 1);
         maxRounds = options.MaxRounds;
         Clock = new ManualClock(options.Start);
-        Registry = new TaskRegistry();
-        if (options.BuiltIns)
-        {
-            Registry.AddBuiltIns();
-        }
 
-        Store = new InMemoryFlowStore();
-        Engine = new FlowEngine(Store, Registry, new FlowEngineOptions
+        // Composed as an app's AddFlowMachine() is, with the manual clock and nothing running in the background.
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddFlowMachine(o =>
         {
-            Time = Clock,
-            TaskLog = log,
-            Services = options.Services,
-            WorkerId = "flow-test-host",
+            o.RunWorker = false;
+            o.BuiltIns = options.BuiltIns;
+        }).UseInMemory().ConfigureEngine(o =>
+        {
+            o.TaskLog = log;
+            o.Services = options.Services;
+            o.WorkerId = "flow-test-host";
 
             // Ordered, readable ids: the first flow of a test is always flow-000001.
-            NewId = () => "flow-" + Interlocked.Increment(ref ids).ToString("D6", CultureInfo.InvariantCulture),
+            o.NewId = () => "flow-" + Interlocked.Increment(ref ids).ToString("D6", CultureInfo.InvariantCulture);
         });
-        Client = new FlowClient(Engine);
+        this.services = services.BuildServiceProvider();
+        Registry = this.services.GetRequiredService<TaskRegistry>();
+        Store = this.services.GetRequiredService<IFlowStore>();
+        Engine = this.services.GetRequiredService<FlowEngine>();
+        Client = this.services.GetRequiredService<IFlowClient>();
     }
 
     /// <summary>The clock the engine runs on; prefer <see cref="AdvanceAsync(TimeSpan, CancellationToken)"/>, which also runs what fell due.</summary>
@@ -293,7 +299,7 @@ public sealed class FlowTestHost : IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public ValueTask DisposeAsync() => Engine.DisposeAsync();
+    public ValueTask DisposeAsync() => services.DisposeAsync();
 
     private async Task<TestFlow> AfterAsync(string flowId, string verb, CommandResult result, CancellationToken cancellationToken)
     {

@@ -33,6 +33,11 @@ public sealed class PackAndInstallTests(ITestOutputHelper output) : IDisposable
             AssertLibraryPackage(Path.Combine(packages, $"{library}.0.1.0.nupkg"), library);
         }
 
+        // The host package knows no database: an app that embeds FlowMachine pulls in only the store it chooses.
+        var hostingDependencies = Dependencies(Path.Combine(packages, "FlowMachine.Hosting.0.1.0.nupkg"));
+        Assert.Contains("FlowMachine.Core", hostingDependencies);
+        Assert.DoesNotContain(hostingDependencies, d => d is "Npgsql" or "Microsoft.Data.Sqlite" or "FlowMachine.Sqlite" or "FlowMachine.Postgres" || d.StartsWith("SQLitePCLRaw", StringComparison.Ordinal));
+
         var tool = Path.Combine(packages, "flowmachine.0.1.0.nupkg");
         Assert.True(File.Exists(tool), "the CLI did not pack as flowmachine.0.1.0.nupkg; found " + string.Join(", ", files));
         Assert.DoesNotContain(files, f => f!.Contains("Tests", StringComparison.Ordinal) || f.Contains("Examples", StringComparison.Ordinal) || f.Contains("Benchmarks", StringComparison.Ordinal));
@@ -78,6 +83,13 @@ public sealed class PackAndInstallTests(ITestOutputHelper output) : IDisposable
         Assert.False(string.IsNullOrWhiteSpace(Value("description")), $"{id} has no description");
         Assert.False(string.IsNullOrWhiteSpace(Value("authors")), $"{id} has no authors");
         Assert.NotNull(metadata.Elements().SingleOrDefault(e => e.Name.LocalName == "repository"));
+    }
+
+    private static List<string> Dependencies(string path)
+    {
+        using var zip = ZipFile.OpenRead(path);
+        using var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        return [.. XDocument.Load(nuspec).Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!)];
     }
 
     public void Dispose()

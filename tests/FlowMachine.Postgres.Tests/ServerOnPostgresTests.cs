@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using FlowMachine.Cli;
+using FlowMachine.Examples;
+using FlowMachine.Hosting;
 using FlowMachine.Server;
 using Microsoft.AspNetCore.Builder;
 using Npgsql;
@@ -53,14 +55,13 @@ public sealed class ServerOnPostgresTests(TestDatabase db) : IClassFixture<TestD
     {
         var options = new FlowMachineServerOptions
         {
-            DbPath = database,
             AdminKey = AdminKey,
             ConsoleLogging = false,
             RunWorker = runWorker,
             PollInterval = TimeSpan.FromMilliseconds(200),
         };
         options.Urls.Add("http://127.0.0.1:0");
-        var app = FlowMachineServer.Build(options);
+        var app = FlowMachineServer.Build(options, flowMachine => flowMachine.UsePostgres(database).AddTasks(ExampleTasks.Assembly));
         apps.Add(app);
         await app.StartAsync();
         return Client(FlowMachineServer.Addresses(app)[0], key);

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using FlowMachine.Examples;
+using FlowMachine.Hosting;
 using FlowMachine.Server.Tests.Support;
 
 namespace FlowMachine.Server.Tests;
@@ -42,9 +44,9 @@ public sealed class BootstrapTests
 
     private static async Task<Microsoft.AspNetCore.Builder.WebApplication> StartAsync(string db, TextWriter output)
     {
-        var options = new FlowMachineServerOptions { DbPath = db, ConsoleLogging = false, KeyOutput = output, RunWorker = false };
+        var options = new FlowMachineServerOptions { ConsoleLogging = false, KeyOutput = output, RunWorker = false };
         options.Urls.Add("http://127.0.0.1:0");
-        var app = FlowMachineServer.Build(options);
+        var app = FlowMachineServer.Build(options, flowMachine => flowMachine.UseSqlite(db).AddTasks(ExampleTasks.Assembly));
         await app.StartAsync();
         return app;
     }

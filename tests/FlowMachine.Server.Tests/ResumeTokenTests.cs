@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using FlowMachine.Examples;
+using FlowMachine.Hosting;
 using FlowMachine.Server.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 
@@ -39,14 +41,13 @@ public sealed class ResumeTokenTests(ServerFixture server) : IClassFixture<Serve
         using var folder = new TempFolder();
         var options = new FlowMachineServerOptions
         {
-            DbPath = folder.File("expiry.db"),
             AdminKey = ServerFixture.AdminKey,
             ConsoleLogging = false,
             PollInterval = TimeSpan.FromMilliseconds(50),
             ResumeTokenLifetime = TimeSpan.FromMilliseconds(10),
         };
         options.Urls.Add("http://127.0.0.1:0");
-        await using WebApplication app = FlowMachineServer.Build(options);
+        await using WebApplication app = FlowMachineServer.Build(options, flowMachine => flowMachine.UseSqlite(folder.File("expiry.db")).AddTasks(ExampleTasks.Assembly));
         await app.StartAsync();
         using var admin = new HttpClient { BaseAddress = new Uri(FlowMachineServer.Addresses(app)[0]) };
         admin.DefaultRequestHeaders.Authorization = new("Bearer", ServerFixture.AdminKey);

@@ -1,22 +1,27 @@
-using FlowMachine.BuiltIns;
 using FlowMachine.Engine;
 using FlowMachine.Examples;
-using FlowMachine.Postgres;
+using FlowMachine.Hosting;
 using FlowMachine.Registry;
-using FlowMachine.Sqlite;
 using FlowMachine.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowMachine.Cli.Hosting;
 
-/// <summary>The registry, the store (a SQLite file or PostgreSQL) and the engine one verb works with; disposing closes them.</summary>
+/// <summary>
+/// The registry, the store (a SQLite file or PostgreSQL) and the engine one verb works with, composed by
+/// <see cref="ServiceCollectionExtensions.AddFlowMachine"/> as in any host; disposing closes them.
+/// </summary>
 internal sealed class CliHost : IAsyncDisposable
 {
-    private CliHost(TaskRegistry registry, IFlowStore store, FlowEngine engine)
+    private readonly ServiceProvider services;
+
+    private CliHost(ServiceProvider services, TaskRegistry registry)
     {
+        this.services = services;
         Registry = registry;
-        Store = store;
-        Engine = engine;
-        Client = new FlowClient(engine);
+        Store = services.GetRequiredService<IFlowStore>();
+        Engine = services.GetRequiredService<FlowEngine>();
+        Client = services.GetRequiredService<IFlowClient>();
     }
 
     public TaskRegistry Registry { get; }
@@ -31,67 +36,76 @@ internal sealed class CliHost : IAsyncDisposable
     /// <exception cref="UsageException">A task folder does not exist.</exception>
     public static TaskRegistry BuildRegistry(HostSettings settings)
     {
-        var registry = new TaskRegistry().AddBuiltIns();
-        if (settings.Examples)
-        {
-            registry.RegisterAssembly(ExampleTasks.Assembly);
-        }
-
-        foreach (var folder in settings.TaskFolders)
-        {
-            try
-            {
-                registry.LoadFolder(folder);
-            }
-            catch (DirectoryNotFoundException ex)
-            {
-                throw new UsageException(ex.Message, ex);
-            }
-        }
-
-        return registry;
+        using var services = Compose(settings, NullTaskLog.Instance);
+        return ResolveRegistry(services);
     }
 
     /// <summary>Opens (and creates or migrates) the database and builds the engine.</summary>
     public static async Task<CliHost> OpenAsync(HostSettings settings, ITaskLog taskLog, CancellationToken cancellationToken)
     {
-        var registry = BuildRegistry(settings);
-        var store = OpenStore(settings.DbPath);
+        var services = Compose(settings, taskLog);
         try
         {
-            await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            var registry = ResolveRegistry(services);
+            await services.GetRequiredService<IFlowStore>().InitializeAsync(cancellationToken).ConfigureAwait(false);
+            return new CliHost(services, registry);
         }
         catch
         {
-            await ((IAsyncDisposable)store).DisposeAsync().ConfigureAwait(false);
+            await services.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-
-        var engine = new FlowEngine(store, registry, new FlowEngineOptions { TaskLog = taskLog });
-        return new CliHost(registry, store, engine);
     }
 
-    /// <summary>A <c>postgres://</c> URL or connection string means PostgreSQL; anything else is a SQLite file.</summary>
-    private static IFlowStore OpenStore(string database)
+    /// <summary>Opens (and creates or migrates) the users of the database's server.</summary>
+    public static async Task<(IUserStore Users, IAsyncDisposable Services)> OpenUsersAsync(HostSettings settings, CancellationToken cancellationToken)
     {
-        if (PostgresStoreOptions.IsPostgres(database))
+        var services = Compose(settings with { TaskFolders = [] }, NullTaskLog.Instance);
+        try
         {
-            return new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = database });
+            var users = services.GetRequiredService<IUserStore>();
+            await users.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            return (users, services);
+        }
+        catch
+        {
+            await services.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The same composition an app's <c>AddFlowMachine()</c> makes, with the store <c>--db</c> names.</summary>
+    private static ServiceProvider Compose(HostSettings settings, ITaskLog taskLog)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        var flowMachine = services.AddFlowMachine(o => o.RunWorker = false).ConfigureEngine(o => o.TaskLog = taskLog);
+        StoreChoice.Use(flowMachine, settings.DbPath);
+        if (settings.Examples)
+        {
+            flowMachine.AddTasks(ExampleTasks.Assembly);
         }
 
-        var full = Path.GetFullPath(database);
-        if (Path.GetDirectoryName(full) is { Length: > 0 } folder)
+        foreach (var folder in settings.TaskFolders)
         {
-            Directory.CreateDirectory(folder);
+            flowMachine.AddTaskFolder(folder);
         }
 
-        return new SqliteFlowStore(new SqliteStoreOptions { Path = full });
+        return services.BuildServiceProvider();
     }
 
-    public async ValueTask DisposeAsync()
+    private static TaskRegistry ResolveRegistry(ServiceProvider services)
     {
-        // The engine first: it stops its heartbeat before the store it writes to goes away.
-        await Engine.DisposeAsync().ConfigureAwait(false);
-        await ((IAsyncDisposable)Store).DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            return services.GetRequiredService<TaskRegistry>();
+        }
+        catch (DirectoryNotFoundException ex)
+        {
+            throw new UsageException(ex.Message, ex);
+        }
     }
+
+    // The container closes the engine first (it stops its heartbeat), then the store it writes to.
+    public ValueTask DisposeAsync() => services.DisposeAsync();
 }

@@ -10,10 +10,10 @@ public sealed record SpecLimits
     public static SpecLimits Default { get; } = new();
 
     /// <summary>The largest spec, in bytes of UTF-8 text (or of the JSON document when given parsed).</summary>
-    public long MaxBytes { get; init; } = 1024 * 1024;
+    public long MaxBytes { get; init; } = FlowMachineDefaults.Specs.MaxBytes;
 
     /// <summary>The most steps (entries of <c>tasks</c>) a spec may have.</summary>
-    public int MaxSteps { get; init; } = 10_000;
+    public int MaxSteps { get; init; } = FlowMachineDefaults.Specs.MaxSteps;
 
     /// <summary>Every problem with the limits, empty when they are fine.</summary>
     public IReadOnlyList<string> Problems()

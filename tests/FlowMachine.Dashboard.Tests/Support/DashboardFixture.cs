@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using FlowMachine.Examples;
+using FlowMachine.Hosting;
 using FlowMachine.Server;
 using FlowMachine.Storage;
 using FlowMachine.Users;
@@ -36,14 +38,13 @@ public sealed class DashboardFixture : IAsyncLifetime
         Directory.CreateDirectory(folder);
         var options = new FlowMachineServerOptions
         {
-            DbPath = Path.Combine(folder, "dashboard.db"),
             AdminKey = AdminKey,
             ConsoleLogging = false,
             PollInterval = TimeSpan.FromMilliseconds(50),
             StreamRecheckInterval = TimeSpan.FromMilliseconds(500),
         };
         options.Urls.Add("http://127.0.0.1:0");
-        App = FlowMachineServer.Build(options);
+        App = FlowMachineServer.Build(options, flowMachine => flowMachine.UseSqlite(Path.Combine(folder, "dashboard.db")).AddTasks(ExampleTasks.Assembly));
         await App.StartAsync();
         BaseUrl = FlowMachineServer.Addresses(App)[0].TrimEnd('/');
         var users = App.Services.GetRequiredService<IUserStore>();

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using FlowMachine.BuiltIns;
 using FlowMachine.Examples;
+using FlowMachine.Hosting;
 using FlowMachine.Registry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -41,7 +42,6 @@ internal sealed class CustomServer : IAsyncDisposable
         var server = new CustomServer();
         var options = new FlowMachineServerOptions
         {
-            DbPath = server.folder.File("server.db"),
             AdminKey = ServerFixture.AdminKey,
             PollInterval = TimeSpan.FromMilliseconds(50),
             ConsoleLogging = false,
@@ -67,7 +67,7 @@ internal sealed class CustomServer : IAsyncDisposable
             builder.Services.AddSingleton(registry);
         }
 
-        builder.Services.AddFlowMachineServer(options);
+        builder.Services.AddFlowMachineServer(options, flowMachine => flowMachine.UseSqlite(server.folder.File("server.db")).AddTasks(ExampleTasks.Assembly));
         server.App = builder.Build();
         server.App.UseFlowMachineServer();
         server.App.MapFlowMachine();

@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using FlowMachine.Examples;
+using FlowMachine.Hosting;
 using FlowMachine.Storage;
 using FlowMachine.Users;
 using Microsoft.AspNetCore.Builder;
@@ -39,14 +41,13 @@ public sealed class ServerFixture : IAsyncLifetime
     {
         var options = new FlowMachineServerOptions
         {
-            DbPath = DbPath,
             AdminKey = AdminKey,
             ConsoleLogging = false,
             PollInterval = TimeSpan.FromMilliseconds(50),
             MaxRequestBodyBytes = 64 * 1024,
         };
         options.Urls.Add("http://127.0.0.1:0");
-        App = FlowMachineServer.Build(options);
+        App = FlowMachineServer.Build(options, flowMachine => flowMachine.UseSqlite(DbPath).AddTasks(ExampleTasks.Assembly));
         await App.StartAsync();
         BaseAddress = new Uri(FlowMachineServer.Addresses(App)[0]);
 

@@ -15,12 +15,14 @@ if (args.Length < 3)
 var pollMs = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 50;
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders();
-builder.Services.AddFlowMachine(o =>
+var flowMachineBuilder = builder.Services.AddFlowMachine(o =>
 {
     o.Concurrency = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
     o.LeaseDuration = TimeSpan.FromSeconds(double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
     o.PollInterval = TimeSpan.FromMilliseconds(pollMs);
-}).UseDatabase(args[0]).AddTask<RecordTask>().AddTask<RecordRowTask>();
+});
+var flowMachine = FlowMachine.Postgres.PostgresStoreOptions.IsPostgres(args[0]) ? flowMachineBuilder.UsePostgres(args[0]) : flowMachineBuilder.UseSqlite(args[0]);
+flowMachine.AddTask<RecordTask>().AddTask<RecordRowTask>();
 using var host = builder.Build();
 await host.StartAsync();
 Console.WriteLine("worker ready");

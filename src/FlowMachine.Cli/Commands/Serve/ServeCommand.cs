@@ -1,7 +1,7 @@
 using System.CommandLine;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
-using FlowMachine.Postgres;
+using FlowMachine.Examples;
 using FlowMachine.Server;
 
 namespace FlowMachine.Cli.Commands.Serve;
@@ -26,8 +26,6 @@ internal static class ServeCommand
             var settings = global.Read(parse);
             var options = new FlowMachineServerOptions
             {
-                DbPath = PostgresStoreOptions.IsPostgres(settings.DbPath) ? settings.DbPath : Path.GetFullPath(settings.DbPath),
-                Examples = settings.Examples,
                 Concurrency = parse.GetValue(concurrency),
                 KeyOutput = io.Out,
             };
@@ -52,10 +50,17 @@ internal static class ServeCommand
             }
 
             // A connection string may hold a password: never echo it.
-            var database = PostgresStoreOptions.IsPostgres(options.DbPath) ? "the PostgreSQL database" : options.DbPath;
-            await io.Err.WriteLineAsync($"serving {database}; Ctrl+C stops it").ConfigureAwait(false);
+            await io.Err.WriteLineAsync($"serving {StoreChoice.Describe(settings.DbPath)}; Ctrl+C stops it").ConfigureAwait(false);
             await FlowMachineServer.RunAsync(
                 options,
+                flowMachine =>
+                {
+                    StoreChoice.Use(flowMachine, settings.DbPath);
+                    if (settings.Examples)
+                    {
+                        flowMachine.AddTasks(ExampleTasks.Assembly);
+                    }
+                },
                 addresses =>
                 {
                     foreach (var address in addresses)

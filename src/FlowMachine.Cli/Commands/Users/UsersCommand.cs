@@ -2,9 +2,6 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
-using FlowMachine.Postgres;
-using FlowMachine.Sqlite;
-using FlowMachine.Storage;
 using FlowMachine.Users;
 
 namespace FlowMachine.Cli.Commands.Users;
@@ -34,9 +31,8 @@ internal static class UsersCommand
                 throw new UsageException($"user name '{userName}' must have 1 to 100 characters and no spaces.");
             }
 
-            await using var flows = OpenStore(settings.DbPath);
-            IUserStore store = flows is PostgresFlowStore postgres ? new PostgresUserStore(postgres) : new SqliteUserStore((SqliteFlowStore)flows);
-            await store.InitializeAsync(ct).ConfigureAwait(false);
+            var (store, services) = await CliHost.OpenUsersAsync(settings, ct).ConfigureAwait(false);
+            await using var usersHost = services.ConfigureAwait(false);
             string key;
             try
             {
@@ -59,10 +55,4 @@ internal static class UsersCommand
         });
         return command;
     }
-
-    /// <summary>The flow store whose database holds the users: PostgreSQL for a URL or connection string, else the SQLite file.</summary>
-    private static IAsyncDisposable OpenStore(string database) =>
-        PostgresStoreOptions.IsPostgres(database)
-            ? new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = database })
-            : new SqliteFlowStore(new SqliteStoreOptions { Path = Path.GetFullPath(database) });
 }

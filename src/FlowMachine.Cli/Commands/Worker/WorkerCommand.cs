@@ -33,7 +33,7 @@ internal static class WorkerCommand
 
             await using var host = await CliHost.OpenAsync(settings, new WriterTaskLog(io.Out), ct).ConfigureAwait(false);
             using var lines = new FinishedFlowLines(host.Engine, io.Out);
-            await io.Err.WriteLineAsync($"worker {host.Engine.Options.WorkerId} on {Path.GetFullPath(settings.DbPath)} (concurrency {options.Concurrency}); Ctrl+C stops it").ConfigureAwait(false);
+            await io.Err.WriteLineAsync($"worker {host.Engine.Options.WorkerId} on {StoreChoice.Describe(settings.DbPath)} (concurrency {options.Concurrency}); Ctrl+C stops it").ConfigureAwait(false);
 
             // FlowWorker treats the token as "stop claiming, finish what runs": a clean stop, not an error.
             await new FlowWorker(host.Engine, options).RunAsync(ct).ConfigureAwait(false);

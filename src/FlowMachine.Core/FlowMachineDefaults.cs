@@ -1,0 +1,47 @@
+namespace FlowMachine;
+
+/// <summary>
+/// Every default setting of FlowMachine, written once and grouped as the options are: the engine, the worker
+/// and specs. The options of a host (<c>FlowMachineOptions</c>), of the server and of the tool start from these.
+/// </summary>
+public static class FlowMachineDefaults
+{
+    /// <summary>Defaults of the engine.</summary>
+    public static class Engine
+    {
+        /// <summary>How long a lease lasts without a heartbeat: 30 seconds.</summary>
+        public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
+
+        /// <summary>The shortest lease a host accepts: 1 second.</summary>
+        public static readonly TimeSpan MinLeaseDuration = TimeSpan.FromSeconds(1);
+
+        /// <summary>The largest step result in bytes of JSON: 1 MiB.</summary>
+        public const long MaxResultBytes = 1024 * 1024;
+    }
+
+    /// <summary>Defaults of a worker.</summary>
+    public static class Worker
+    {
+        /// <summary>The most flows a worker may be set to run at once.</summary>
+        public const int MaxConcurrency = 10_000;
+
+        /// <summary>The longest a worker sleeps before looking at the store again: 1 second.</summary>
+        public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+        /// <summary>How long running steps may go on after a stop is asked for: 10 seconds.</summary>
+        public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
+
+        /// <summary>How many flows a worker runs at once: 4 × cores, at least 4.</summary>
+        public static int Concurrency => Math.Max(4, Environment.ProcessorCount * 4);
+    }
+
+    /// <summary>Defaults of the spec limits.</summary>
+    public static class Specs
+    {
+        /// <summary>The largest spec in bytes: 1 MiB.</summary>
+        public const long MaxBytes = 1024 * 1024;
+
+        /// <summary>The most steps a spec may have: 10,000.</summary>
+        public const int MaxSteps = 10_000;
+    }
+}
