@@ -18,7 +18,7 @@ public sealed class FlowEngineOptions
     public string WorkerId { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>How long a lease lasts without a heartbeat; a dead worker's flows are taken over after this.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan LeaseDuration { get; set; } = FlowMachineDefaults.Engine.LeaseDuration;
 
     /// <summary>How large a spec given to this engine may be (bytes and steps); larger ones are refused with a spec error at <c>$</c>.</summary>
     public SpecLimits SpecLimits { get; set; } = SpecLimits.Default;
@@ -27,7 +27,7 @@ public sealed class FlowEngineOptions
     /// The largest step result, in bytes of JSON (1 MiB by default). A larger result fails the step with an
     /// error naming the limit instead of being stored: keep big data elsewhere and return a reference.
     /// </summary>
-    public long MaxResultBytes { get; set; } = 1024 * 1024;
+    public long MaxResultBytes { get; set; } = FlowMachineDefaults.Engine.MaxResultBytes;
 
     /// <summary>Creates flow ids; tests may make them deterministic.</summary>
     public Func<string> NewId { get; set; } = () => Guid.CreateVersion7().ToString("N");
@@ -36,7 +36,7 @@ public sealed class FlowEngineOptions
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
     public void Validate()
     {
-        if (LeaseDuration < TimeSpan.FromSeconds(1))
+        if (LeaseDuration < FlowMachineDefaults.Engine.MinLeaseDuration)
         {
             throw new ArgumentException($"LeaseDuration must be at least 1 second (was {LeaseDuration}).", nameof(LeaseDuration));
         }
