@@ -178,7 +178,7 @@ internal static class FlowPage
         html.Append("<section class=\"card\" aria-labelledby=\"history-h\"><h2 id=\"history-h\">History</h2><table class=\"history\" aria-label=\"History\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">At</th><th scope=\"col\">Event</th><th scope=\"col\">Step</th><th scope=\"col\">Detail</th></tr></thead><tbody>");
         foreach (var e in history)
         {
-            var detail = e.Detail?.ToJsonString() ?? string.Empty;
+            var detail = Html.CompactJson(e.Detail);
             if (detail.Length > 200)
             {
                 detail = detail[..199] + "…";
