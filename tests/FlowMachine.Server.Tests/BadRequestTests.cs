@@ -47,6 +47,8 @@ public sealed class BadRequestTests(ServerFixture server) : IClassFixture<Server
         { "POST", "/api/v1/flows/{done}/events/go", "{}", 409, "COMPLETED" },
         { "POST", "/api/v1/flows/{done}/position", """{"position":"x"}""", 400, "position" },
         { "POST", "/api/v1/flows/{done}/position", "{}", 400, "position" },
+        { "POST", "/api/v1/flows/{done}/position", """{"position":99}""", 400, "between 0 and 0" },
+        { "POST", "/api/v1/flows/{done}/position", """{"position":-1}""", 400, "between 0 and 0" },
         { "POST", "/api/v1/flows/{done}/push", """{"value":1,"step":7}""", 400, "step" },
     };
 
