@@ -85,7 +85,7 @@ public static class ServerServiceCollectionExtensions
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemWording.Customize);
         services.AddExceptionHandler<ApiExceptionHandler>();
 
         // Binding failures throw, so the exception handler answers them as ProblemDetails naming the field.

@@ -79,6 +79,31 @@ public sealed class AuthorizationTests(ServerFixture server) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task An_admin_starting_with_the_key_of_another_users_flow_gets_409_naming_that_flow_not_the_flow_itself()
+    {
+        var key = "order-" + Guid.NewGuid().ToString("N");
+        var body = $$"""{"spec":["test.Wait"],"key":"{{key}}"}""";
+        var first = await server.Alice.PostJsonAsync("/api/v1/flows", body);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var aliceFlow = (string)(await first.ReadObjectAsync())["id"]!;
+
+        var problem = await (await server.Admin.PostJsonAsync("/api/v1/flows", body)).AssertProblemAsync(HttpStatusCode.Conflict);
+
+        // The admin may see every flow, so the answer says which one holds the key; bob's 409 does not.
+        Assert.Contains(aliceFlow, (string?)problem["detail"], StringComparison.Ordinal);
+        Assert.Contains("alice", (string?)problem["detail"], StringComparison.Ordinal);
+        var bobs = await (await server.Bob.PostJsonAsync("/api/v1/flows", body)).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.DoesNotContain(aliceFlow, (string?)bobs["detail"], StringComparison.Ordinal);
+
+        // The admin's own keyed start is still idempotent.
+        var adminKey = "admin-" + key;
+        var mine = await server.Admin.PostJsonAsync("/api/v1/flows", $$"""{"spec":["test.Wait"],"key":"{{adminKey}}"}""");
+        Assert.Equal(HttpStatusCode.Created, mine.StatusCode);
+        var repeat = await server.Admin.PostJsonAsync("/api/v1/flows", $$"""{"spec":["test.Wait"],"key":"{{adminKey}}"}""");
+        Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
+    }
+
+    [Fact]
     public async Task Health_and_resume_need_no_key()
     {
         Assert.Equal(HttpStatusCode.OK, (await server.Anonymous.GetAsync("/healthz")).StatusCode);

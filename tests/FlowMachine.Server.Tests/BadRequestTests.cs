@@ -29,6 +29,9 @@ public sealed class BadRequestTests(ServerFixture server) : IClassFixture<Server
         { "POST", "/api/v1/routines", """{"name":"cyclic","spec":{"tasks":[{"key":"a","task_type":"noop","precursors":["b"]},{"key":"b","task_type":"noop","precursors":["a"]}]}}""", 400, "spec.tasks[" },
         { "POST", "/api/v1/flows", """{"spec":{"tasks":[{"key":"a","task_type":"noop"},{"key":"b","task_type":"noop","precursors":["missing"]}]}}""", 400, "spec.tasks[1].precursors[0]" },
         { "POST", "/api/v1/flows", """{"spec":"tasks:\n  - no.such.type\n"}""", 400, "spec.tasks[0]" },
+        { "POST", "/api/v1/flows", """{"spec":{"tasks":[{"key":"a","task_type":"print"}]}}""", 400, "spec.tasks[0].task_params.msg" },
+        { "POST", "/api/v1/routines", """{"name":"no-msg","spec":{"tasks":[{"key":"a","task_type":"print"}]}}""", 400, "spec.tasks[0].task_params.msg" },
+        { "POST", "/api/v1/routines", """{"name":"no-url","spec":"tasks:\n  - { key: call, task_type: http }\n"}""", 400, "spec.tasks[0].task_params.url" },
         { "GET", "/api/v1/flows?state=SLEEPING", null, 400, "state" },
         { "GET", "/api/v1/flows?limit=abc", null, 400, "limit" },
         { "GET", "/api/v1/flows?limit=0", null, 400, "limit" },
@@ -44,6 +47,8 @@ public sealed class BadRequestTests(ServerFixture server) : IClassFixture<Server
         { "POST", "/api/v1/flows/{done}/events/go", "{}", 409, "COMPLETED" },
         { "POST", "/api/v1/flows/{done}/position", """{"position":"x"}""", 400, "position" },
         { "POST", "/api/v1/flows/{done}/position", "{}", 400, "position" },
+        { "POST", "/api/v1/flows/{done}/position", """{"position":99}""", 400, "between 0 and 0" },
+        { "POST", "/api/v1/flows/{done}/position", """{"position":-1}""", 400, "between 0 and 0" },
         { "POST", "/api/v1/flows/{done}/push", """{"value":1,"step":7}""", 400, "step" },
     };
 

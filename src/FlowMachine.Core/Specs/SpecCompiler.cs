@@ -134,7 +134,10 @@ public static class SpecCompiler
     {
         try
         {
-            return SpecReader.Read(node, catalog, lines);
+            var result = SpecReader.Read(node, catalog, lines);
+            return catalog is not null && result.IsValid && RequiredParams.Check(result.Spec!, node, catalog, lines) is { Count: > 0 } missing
+                ? new SpecResult(null, missing)
+                : result;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

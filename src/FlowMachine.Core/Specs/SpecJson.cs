@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -15,12 +16,12 @@ public static class SpecJson
     /// <summary>Writes <paramref name="spec"/> as compact canonical JSON: fixed field order, explicit precursors, nulls left out.</summary>
     public static string Serialize(FlowSpec spec) => Serialize(spec, indented: false);
 
-    /// <summary>Writes <paramref name="spec"/> as canonical JSON, optionally indented for people.</summary>
+    /// <summary>Writes <paramref name="spec"/> as canonical JSON, optionally indented for people (then with quotes, &lt; and + as written).</summary>
     public static string Serialize(FlowSpec spec, bool indented)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = indented ? JavaScriptEncoder.UnsafeRelaxedJsonEscaping : null }))
         {
             writer.WriteStartObject();
             if (spec.Label is not null)

@@ -30,6 +30,7 @@ internal static class DashboardEndpoints
         pages.MapGet("/flows/rows", FlowsPage.RowsAsync);
         pages.MapGet("/flows/{id}", (HttpContext http, FlowEngine engine, string id, string? notice, CancellationToken ct) => FlowPage.RenderAsync(http, engine, id, notice, ct));
         pages.MapGet("/flows/{id}/details", FlowPage.DetailsAsync);
+        pages.MapGet("/flows/{id}/actions", FlowActionsPanel.RenderAsync);
         pages.MapGet("/flows/{id}/live", LiveAsync);
         pages.MapPost("/flows/{id}/{action:regex(^(push|submit|event|cancel|reset|position)$)}", FlowActions.HandleAsync);
         pages.MapGet("/routines", (HttpContext http, FlowEngine engine, CancellationToken ct) => RoutinesPage.RenderAsync(http, engine.Store, ct));

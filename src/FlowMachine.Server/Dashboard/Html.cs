@@ -8,7 +8,9 @@ namespace FlowMachine.Server.Dashboard;
 /// <summary>Encoding and formatting for server-rendered pages; every value that reaches HTML goes through <c>E</c>.</summary>
 internal static class Html
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // JSON shown as text: E() encodes it for HTML afterwards, so the JSON itself keeps ', <, + and & as written.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>HTML-encodes text for element content and quoted attributes.</summary>
     public static string E(string? text) => HtmlEncoder.Default.Encode(text ?? string.Empty);
@@ -34,7 +36,11 @@ internal static class Html
             : $"{(int)s.TotalHours} h {s.Minutes} min";
     }
 
+    /// <summary>Indented JSON as readable text, to pass through <c>E</c>.</summary>
     public static string Json(JsonNode? node) => node is null ? "null" : node.ToJsonString(Indented);
+
+    /// <summary>One-line JSON as readable text, to pass through <c>E</c>.</summary>
+    public static string CompactJson(JsonNode? node) => node?.ToJsonString(Compact) ?? string.Empty;
 
     /// <summary>A state badge; the state name doubles as a CSS hook.</summary>
     public static string Badge(string state) => $"<span class=\"badge state-{E(state.ToLowerInvariant())}\" data-state=\"{E(state)}\">{E(state)}</span>";

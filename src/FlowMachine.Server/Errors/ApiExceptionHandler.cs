@@ -8,16 +8,17 @@ namespace FlowMachine.Server.Errors;
 
 /// <summary>
 /// The last line: bad input that escaped the handlers (malformed JSON, wrong types, bodies too big)
-/// becomes a 4xx ProblemDetails naming the field; anything else a 500 ProblemDetails without internals.
+/// becomes a 4xx ProblemDetails naming the field, in the API's words (<see cref="BindingProblems"/>); anything else a 500 ProblemDetails without internals.
 /// </summary>
 internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        var body = RequestBody.For(httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint(), httpContext);
         var result = exception switch
         {
-            BadHttpRequestException bad => FromBadRequest(bad),
-            JsonException json => FromJson(json),
+            BadHttpRequestException bad => BindingProblems.FromBadRequest(bad, body),
+            JsonException json => BindingProblems.FromJson(json, body),
             SpecException spec => Problems.Spec(spec.Errors, "spec"),
             _ => null,
         };
@@ -33,31 +34,6 @@ internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) :
 
         await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         return true;
-    }
-
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult FromBadRequest(BadHttpRequestException bad)
-    {
-        if (bad.InnerException is JsonException json)
-        {
-            return FromJson(json);
-        }
-
-        if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return BodyTooLarge(null);
-        }
-
-        return TypedResults.Problem(bad.Message, statusCode: bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : StatusCodes.Status400BadRequest, title: "Bad request");
-    }
-
-    /// <summary>System.Text.Json reports where it stopped as <c>$.field</c>; that path names the field.</summary>
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult FromJson(JsonException json)
-    {
-        var field = json.Path is { Length: > 1 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..]
-            : json.Path is { Length: > 1 } other ? other.TrimStart('$')
-            : "body";
-        var message = json.Message.Split(" Path:", 2)[0];
-        return Problems.Field(field, $"the JSON is not valid here: {message}");
     }
 
     public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult BodyTooLarge(long? limit) =>

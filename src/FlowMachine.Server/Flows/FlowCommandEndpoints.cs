@@ -2,6 +2,7 @@ using System.Security.Claims;
 using FlowMachine.Engine;
 using FlowMachine.Server.Auth;
 using FlowMachine.Server.Errors;
+using FlowMachine.Specs;
 using FlowMachine.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -63,6 +64,13 @@ internal static class FlowCommandEndpoints
         if (body.Position is not { } position)
         {
             return Problems.Field("position", "give the index of the step that should run next");
+        }
+
+        // Out of range is an invalid field (400), as docs/api.md says, not a state conflict.
+        if (await FlowAccess.FindAsync(store, id, Caller.From(user), cancellationToken).ConfigureAwait(false) is { } flow
+            && SpecJson.Deserialize(flow.SpecJson).Tasks.Count is var count && (position < 0 || position >= count))
+        {
+            return Problems.Field("position", $"position must be between 0 and {count - 1}, the index of one of the flow's {count} steps (was {position})");
         }
 
         return await RunAsync(id, "position", user, store, caller => client.SetPositionAsync(id, position, caller.Name, cancellationToken), cancellationToken).ConfigureAwait(false);

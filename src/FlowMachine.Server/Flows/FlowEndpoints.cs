@@ -83,9 +83,10 @@ internal static class FlowEndpoints
             return Problems.Spec(ex.Errors, body.Spec is null ? "routine" : "spec");
         }
 
-        if (!started.Created && !caller.CanSee(started.Flow.Owner))
+        // A keyed start is idempotent for the flow's owner only; an admin gets the same 409 (naming the flow).
+        if (!started.Created && !caller.Owns(started.Flow.Owner))
         {
-            return Problems.Conflict($"the key '{start.Key ?? started.Flow.Key}' belongs to another user's flow; choose another key");
+            return Problems.Conflict(caller.KeyHeldBy(start.Key ?? started.Flow.Key ?? "", started.Flow.Id, started.Flow.Owner));
         }
 
         var view = await engine.GetAsync(started.Flow.Id, cancellationToken).ConfigureAwait(false) ?? new FlowView(started.Flow, []);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace FlowMachine.Server.Flows;
 
@@ -9,4 +10,5 @@ namespace FlowMachine.Server.Flows;
 /// <param name="Input">The flow's input.</param>
 /// <param name="Key">A unique key; a start with an existing key returns that flow.</param>
 /// <param name="Label">A label.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // an unknown field is refused with 400, not ignored
 internal sealed record StartFlowBody(string? Routine, int? Version, JsonNode? Spec, JsonNode? Input, string? Key, string? Label);

@@ -79,14 +79,29 @@ public sealed class FlowVerbTests : IDisposable
     }
 
     [Fact]
-    public async Task Cancel_ends_the_flow_cancelled_with_exit_2()
+    public async Task Cancel_ends_the_flow_cancelled_and_exits_0_because_the_command_did_what_was_asked()
     {
         var id = await StartWaitingAsync();
 
         var result = await cli.RunAsync("flows", "cancel", id, "--reason", "no longer needed");
 
-        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("CANCELLED", result.Out, StringComparison.Ordinal);
         Assert.Contains("no longer needed", result.Err, StringComparison.Ordinal);
+        var (show, json) = await cli.JsonAsync("flows", "show", id);
+        Assert.Equal(0, show.ExitCode);
+        Assert.Equal("CANCELLED", (string?)json["state"]);
+    }
+
+    [Fact]
+    public async Task Cancel_with_json_exits_0_and_prints_the_cancelled_flow()
+    {
+        var id = await StartWaitingAsync();
+
+        var (result, json) = await cli.JsonAsync("flows", "cancel", id);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("CANCELLED", (string?)json["state"]);
     }
 
     [Fact]

@@ -92,6 +92,39 @@ public sealed class ServeAndUsersTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_on_a_port_in_use_says_so_in_one_line_exits_1_and_keeps_the_admin_key_for_the_next_start()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var refused = await cli.RunAsync("serve", "--urls", $"http://127.0.0.1:{port}");
+
+        Assert.True(refused.ExitCode == 1, refused.ToString());
+        var lines = refused.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("error: ", StringComparison.Ordinal) && l.Contains($"127.0.0.1:{port}", StringComparison.Ordinal) && l.Contains("in use", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", refused.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", refused.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("fm_", refused.Out, StringComparison.Ordinal);
+
+        // No admin was created, so the next start on a free port prints its key.
+        var stdout = new LockedWriter();
+        var stderr = new LockedWriter();
+        using var stop = new CancellationTokenSource();
+        var serving = CliApp.RunAsync(["serve", "--urls", "http://127.0.0.1:0", "--db", cli.Db], stdout, stderr, stop.Token);
+        try
+        {
+            await WaitForAsync(() => Regex.Match(stdout.Text, "fm_[A-Za-z0-9_-]{43}") is { Success: true } m ? m.Value : null, serving);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+        }
+
+        Assert.Equal(0, await serving.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
     public async Task Serve_refuses_a_missing_task_folder()
     {
         var result = await cli.RunAsync("serve", "--urls", "http://127.0.0.1:0", "--tasks", Path.Combine(cli.Folder, "nope"));

@@ -3,6 +3,7 @@ using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Input;
 using FlowMachine.Cli.Output;
 using FlowMachine.Engine;
+using FlowMachine.Storage;
 
 namespace FlowMachine.Cli.Commands.Flows;
 
@@ -57,7 +58,7 @@ internal static class FlowVerbCommands
     {
         var reason = new Option<string?>("--reason") { Description = "Why; kept as the flow's error.", HelpName = "TEXT" };
         return Verb(io, global, "cancel", "Cancel the flow.", [reason],
-            (parse, client, id, ct) => client.CancelAsync(id, parse.GetValue(reason), Actor, ct));
+            (parse, client, id, ct) => client.CancelAsync(id, parse.GetValue(reason), Actor, ct), asked: FlowState.Cancelled);
     }
 
     private static Command Reset(CliIO io, GlobalOptions global) =>
@@ -79,7 +80,8 @@ internal static class FlowVerbCommands
         string name,
         string description,
         Symbol[] extra,
-        Func<ParseResult, IFlowClient, string, CancellationToken, Task<CommandResult>> apply)
+        Func<ParseResult, IFlowClient, string, CancellationToken, Task<CommandResult>> apply,
+        FlowState? asked = null)
     {
         var id = new Argument<string>("ID") { Description = "The flow's id." };
         var noRun = new Option<bool>("--no-run") { Description = "Only queue the command, for a worker to apply; do not run the flow here." };
@@ -103,7 +105,7 @@ internal static class FlowVerbCommands
         command.SetAction((parse, ct) =>
         {
             var flowId = parse.GetRequiredValue(id);
-            return FlowVerbRunner.ApplyAsync(io, global.Read(parse), flowId, (client, token) => apply(parse, client, flowId, token), parse.GetValue(noRun), parse.GetValue(json), ct);
+            return FlowVerbRunner.ApplyAsync(io, global.Read(parse), flowId, (client, token) => apply(parse, client, flowId, token), parse.GetValue(noRun), parse.GetValue(json), asked, ct);
         });
         return command;
     }

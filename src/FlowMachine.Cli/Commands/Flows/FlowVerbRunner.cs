@@ -1,12 +1,14 @@
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
 using FlowMachine.Engine;
+using FlowMachine.Storage;
 
 namespace FlowMachine.Cli.Commands.Flows;
 
 /// <summary>
 /// The shared tail of push/submit/event/cancel/reset/position: queue the command through
 /// <see cref="IFlowClient"/>, then (unless <c>--no-run</c>) drive the flow here and report it as <c>run</c> does.
+/// A flow that ends in the state the verb asked for (CANCELLED after <c>cancel</c>) exits 0: the command succeeded.
 /// </summary>
 internal static class FlowVerbRunner
 {
@@ -17,6 +19,7 @@ internal static class FlowVerbRunner
         Func<IFlowClient, CancellationToken, Task<CommandResult>> command,
         bool noRun,
         bool json,
+        FlowState? asked,
         CancellationToken ct)
     {
         var human = json ? io.Err : io.Out;
@@ -53,6 +56,7 @@ internal static class FlowVerbRunner
             await JsonOutput.WriteAsync(io.Out, FlowDocuments.Flow(view)).ConfigureAwait(false);
         }
 
-        return FlowOutcome.Report(view, human, io.Err, settings.DbArgument);
+        var code = FlowOutcome.Report(view, human, io.Err, settings.DbArgument);
+        return view.Flow.State == asked ? ExitCodes.Ok : code;
     }
 }

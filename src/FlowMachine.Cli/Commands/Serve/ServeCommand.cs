@@ -49,28 +49,39 @@ internal static class ServeCommand
                 throw new UsageException(string.Join(" ", problems));
             }
 
+            // Before the server touches the database: a first start creates the admin and prints its key once.
+            PortCheck.EnsureFree(options.Urls);
+
             // A connection string may hold a password: never echo it.
             await io.Err.WriteLineAsync($"serving {StoreChoice.Describe(settings.DbPath)}; Ctrl+C stops it").ConfigureAwait(false);
-            await FlowMachineServer.RunAsync(
-                options,
-                flowMachine =>
-                {
-                    StoreChoice.Use(flowMachine, settings.DbPath);
-                    if (settings.Examples)
+            try
+            {
+                await FlowMachineServer.RunAsync(
+                    options,
+                    flowMachine =>
                     {
-                        flowMachine.AddTasks(ExampleTasks.Assembly);
-                    }
-                },
-                addresses =>
-                {
-                    foreach (var address in addresses)
+                        StoreChoice.Use(flowMachine, settings.DbPath);
+                        if (settings.Examples)
+                        {
+                            flowMachine.AddTasks(ExampleTasks.Assembly);
+                        }
+                    },
+                    addresses =>
                     {
-                        io.Err.WriteLine($"listening on {address}");
-                    }
+                        foreach (var address in addresses)
+                        {
+                            io.Err.WriteLine($"listening on {address}");
+                        }
 
-                    io.Err.Flush();
-                },
-                ct).ConfigureAwait(false);
+                        io.Err.Flush();
+                    },
+                    ct).ConfigureAwait(false);
+            }
+            catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                // Taken between the check and the bind.
+                throw PortCheck.InUse(string.Join(", ", options.Urls));
+            }
             await io.Err.WriteLineAsync("server stopped").ConfigureAwait(false);
             return ExitCodes.Ok;
         });

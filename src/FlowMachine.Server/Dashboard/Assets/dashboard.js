@@ -18,8 +18,8 @@
     return error === "";
   }
 
-  function wireJsonFields() {
-    document.querySelectorAll("textarea[data-json]").forEach(function (area) {
+  function wireJsonFields(root) {
+    (root || document).querySelectorAll("textarea[data-json]").forEach(function (area) {
       area.addEventListener("input", function () { checkJson(area); });
       area.form.addEventListener("submit", function (event) {
         let ok = true;
@@ -37,6 +37,46 @@
     badge.textContent = state;
   }
 
+  function nodeOf(key) {
+    const dag = document.getElementById("flow-dag");
+    return dag && dag.querySelector('g.dag-node[data-key="' + CSS.escape(key) + '"]');
+  }
+
+  function paintNode(node, state, taskType) {
+    if (!node) return;
+    node.setAttribute("class", "dag-node state-" + state.toLowerCase());
+    node.dataset.state = state;
+    const label = node.querySelector(".dag-state");
+    if (label) label.textContent = state;
+    const title = node.querySelector("title");
+    if (title && taskType) title.textContent = node.dataset.key + " (" + taskType + "): " + state;
+    else if (title) title.textContent = title.textContent.replace(/: [A-Z]+$/, ": " + state);
+  }
+
+  // The action forms depend on the flow's state and position: fetch them again when either changes.
+  let actionsFetch = null;
+  function refreshActions(flow) {
+    const panel = document.getElementById("flow-actions");
+    if (!panel) return;
+    if (panel.dataset.state === flow.state && panel.dataset.position === String(flow.position)) return;
+    panel.dataset.state = flow.state;
+    panel.dataset.position = String(flow.position);
+    if (actionsFetch) actionsFetch.abort();
+    actionsFetch = new AbortController();
+    fetch(panel.dataset.actions, { credentials: "same-origin", signal: actionsFetch.signal })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (html === null) return;
+        const holder = document.createElement("div");
+        holder.innerHTML = html;
+        const fresh = holder.firstElementChild;
+        if (!fresh) return;
+        panel.replaceWith(fresh);
+        wireJsonFields(fresh);
+      })
+      .catch(function () { /* a newer refresh replaced this one */ });
+  }
+
   // The flow page: recolour DAG nodes from the stream, then refresh the server-rendered details.
   function wireLiveFlow() {
     const dag = document.getElementById("flow-dag");
@@ -46,15 +86,12 @@
     source.addEventListener("flow", function (event) {
       const flow = JSON.parse(event.data);
       (flow.steps || []).forEach(function (step) {
-        const node = dag.querySelector('g.dag-node[data-key="' + CSS.escape(step.key) + '"]');
-        if (!node) return;
-        node.setAttribute("class", "dag-node state-" + step.state.toLowerCase());
-        node.dataset.state = step.state;
-        const label = node.querySelector(".dag-state");
-        if (label) label.textContent = step.state;
-        const title = node.querySelector("title");
-        if (title) title.textContent = step.key + " (" + step.taskType + "): " + step.state;
+        // A step waiting for children it spawned is shown SPAWNED; the stream calls it WAITING.
+        const node = nodeOf(step.key);
+        const shown = step.state === "WAITING" && node && node.dataset.state === "SPAWNED" ? "SPAWNED" : step.state;
+        paintNode(node, shown, step.taskType);
       });
+      refreshActions(flow);
       setBadge(document.getElementById("flow-state"), flow.state);
       document.body.dataset.flowState = flow.state;
       if (terminal.has(flow.state)) source.close();
@@ -68,7 +105,12 @@
           // Keep open <details> open across refreshes.
           const open = new Set(Array.from(details.querySelectorAll("details[open]")).map(function (d) { return d.dataset.step; }));
           details.innerHTML = html;
-          details.querySelectorAll("details[data-step]").forEach(function (d) { if (open.has(d.dataset.step)) d.open = true; });
+          details.querySelectorAll("details[data-step]").forEach(function (d) {
+            if (open.has(d.dataset.step)) d.open = true;
+            // The server knows which waiting steps wait for spawned children.
+            const node = nodeOf(d.dataset.step);
+            if (node && d.dataset.state && node.dataset.state !== d.dataset.state) paintNode(node, d.dataset.state, null);
+          });
         })
         .catch(function () { /* a newer refresh replaced this one */ });
     });

@@ -77,6 +77,10 @@ internal static class FlowActions
                 {
                     error = "The position is the index of the step that should run next: 0 or more.";
                 }
+                else if (position >= view.Steps.Count)
+                {
+                    error = $"The position is the index of one of the flow's {view.Steps.Count} steps: 0 to {view.Steps.Count - 1}.";
+                }
                 else
                 {
                     send = client.SetPositionAsync(id, position, caller.Name, cancellationToken);

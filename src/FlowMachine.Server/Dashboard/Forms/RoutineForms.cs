@@ -86,9 +86,10 @@ internal static class RoutineForms
         }
 
         // The same rule as the API: a key held by someone else's flow must not reveal that flow.
-        if (!started.Created && !caller.CanSee(started.Flow.Owner))
+        if (!started.Created && !caller.Owns(started.Flow.Owner))
         {
-            return await RoutinePage.RenderAsync(request, engine.Store, name, version, inputText, "That key belongs to another user's flow; choose another key.", StatusCodes.Status409Conflict, cancellationToken).ConfigureAwait(false);
+            var message = caller.IsAdmin ? $"That key belongs to flow {started.Flow.Id} of another user; choose another key." : "That key belongs to another user's flow; choose another key.";
+            return await RoutinePage.RenderAsync(request, engine.Store, name, version, inputText, message, StatusCodes.Status409Conflict, cancellationToken).ConfigureAwait(false);
         }
 
         return Results.Redirect($"/flows/{Uri.EscapeDataString(started.Flow.Id)}?notice=started");

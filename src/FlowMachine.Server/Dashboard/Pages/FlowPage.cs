@@ -72,7 +72,7 @@ internal static class FlowPage
         }
 
         var nodes = DagLayout.Arrange(SpecJson.Deserialize(flow.SpecJson));
-        var states = view.Steps.ToDictionary(s => s.Key, s => s.State.ToName(), StringComparer.Ordinal);
+        var states = view.Steps.ToDictionary(s => s.Key, StepStateName.Of, StringComparer.Ordinal);
         var live = flow.State.IsTerminal() ? string.Empty : $" data-live=\"/flows/{Html.U(flow.Id)}/live\"";
         html.Append($"""
             <section class="card" aria-labelledby="dag-h">
@@ -80,10 +80,10 @@ internal static class FlowPage
             <div class="dag-wrap" id="flow-dag" data-flow-id="{Html.E(flow.Id)}" data-details="/flows/{Html.U(flow.Id)}/details"{live}>
             {DagSvg.Render(nodes, k => states.GetValueOrDefault(k), $"Steps of flow {flow.Id}")}
             </div>
-            <ul class="legend" aria-label="Legend">{string.Concat(Enum.GetValues<StepState>().Select(s => $"<li><span class=\"swatch state-{s.ToName().ToLowerInvariant()}\"></span>{s.ToName()}</li>"))}</ul>
+            <ul class="legend" aria-label="Legend">{string.Concat(StepStateName.Legend().Select(s => $"<li><span class=\"swatch state-{s.ToLowerInvariant()}\"></span>{s}</li>"))}</ul>
             </section>
             <div id="flow-details">{await DetailsHtmlAsync(engine, view, cancellationToken).ConfigureAwait(false)}</div>
-            {Actions(request, flow)}
+            {FlowActionsPanel.Render(request, view)}
             """);
         return Layout.Page(request, title, "flows", html.ToString(), status);
     }
@@ -144,7 +144,7 @@ internal static class FlowPage
         {
             var open = s.State is StepState.Failed or StepState.Waiting ? " open" : string.Empty;
             var duration = s.StartedAt is { } from ? Html.Duration((s.FinishedAt ?? engine.Options.Time.GetUtcNow()) - from) : "—";
-            html.Append($"""<details class="step" data-step="{Html.E(s.Key)}"{open}><summary><span class="mono">{Html.E(s.Key)}</span> <span class="muted">{Html.E(s.TaskType)}</span> {Html.Badge(s.State.ToName())} <span class="muted">{s.Attempts} attempt(s) · {duration}</span></summary>""");
+            html.Append($"""<details class="step" data-step="{Html.E(s.Key)}" data-state="{StepStateName.Of(s)}"{open}><summary><span class="mono">{Html.E(s.Key)}</span> <span class="muted">{Html.E(s.TaskType)}</span> {Html.Badge(StepStateName.Of(s))} <span class="muted">{s.Attempts} attempt(s) · {duration}</span></summary>""");
             if (s.Result is not null)
             {
                 html.Append($"<h3>Result</h3><pre aria-label=\"Result of {Html.E(s.Key)}\">{Html.E(Html.Json(s.Result))}</pre>");
@@ -178,7 +178,7 @@ internal static class FlowPage
         html.Append("<section class=\"card\" aria-labelledby=\"history-h\"><h2 id=\"history-h\">History</h2><table class=\"history\" aria-label=\"History\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">At</th><th scope=\"col\">Event</th><th scope=\"col\">Step</th><th scope=\"col\">Detail</th></tr></thead><tbody>");
         foreach (var e in history)
         {
-            var detail = e.Detail?.ToJsonString() ?? string.Empty;
+            var detail = Html.CompactJson(e.Detail);
             if (detail.Length > 200)
             {
                 detail = detail[..199] + "…";
@@ -188,61 +188,6 @@ internal static class FlowPage
         }
 
         html.Append("</tbody></table></section>");
-        return html.ToString();
-    }
-
-    private static string Actions(DashboardRequest request, FlowRecord flow)
-    {
-        var action = $"/flows/{Html.U(flow.Id)}";
-        var csrf = request.CsrfInput;
-        var html = new StringBuilder();
-        html.Append($"""
-            <section class="card" aria-labelledby="actions-h"><h2 id="actions-h">Actions</h2>
-            <div class="actions">
-            <form method="post" action="{action}/push" aria-label="Push a value" class="action">{csrf}
-            <h3>Push a value</h3><p class="note">The value becomes the waiting step's result.</p>
-            <label for="push-value">Value (JSON)</label>
-            <textarea id="push-value" name="value" rows="4" data-json spellcheck="false" placeholder='{"{"}"approved": true{"}"}'></textarea>
-            <p class="json-error" role="alert" aria-live="polite"></p>
-            <label for="push-step">Step (when several wait)</label><input id="push-step" name="step" placeholder="optional">
-            <button type="submit">Push value</button></form>
-
-            <form method="post" action="{action}/submit" aria-label="Resubmit" class="action">{csrf}
-            <h3>Resubmit</h3><p class="note">The waiting step's check runs with these arguments.</p>
-            <label for="submit-args">Arguments (JSON)</label>
-            <textarea id="submit-args" name="args" rows="4" data-json spellcheck="false" placeholder="optional"></textarea>
-            <p class="json-error" role="alert" aria-live="polite"></p>
-            <label for="submit-step">Step (when several wait)</label><input id="submit-step" name="step" placeholder="optional">
-            <button type="submit">Resubmit</button></form>
-
-            <form method="post" action="{action}/event" aria-label="Raise an event" class="action">{csrf}
-            <h3>Raise an event</h3><p class="note">Kept until a step waits for it.</p>
-            <label for="event-name">Event name</label><input id="event-name" name="name" required maxlength="200">
-            <label for="event-value">Value (JSON)</label>
-            <textarea id="event-value" name="value" rows="3" data-json spellcheck="false" placeholder="optional"></textarea>
-            <p class="json-error" role="alert" aria-live="polite"></p>
-            <button type="submit">Raise event</button></form>
-
-            <form method="post" action="{action}/cancel" aria-label="Cancel the flow" class="action">{csrf}
-            <h3>Cancel</h3>
-            <label for="cancel-reason">Reason</label><input id="cancel-reason" name="reason" placeholder="optional">
-            <button type="submit" class="danger">Cancel flow</button></form>
-
-            <form method="post" action="{action}/reset" aria-label="Reset the flow" class="action">{csrf}
-            <h3>Reset</h3><p class="note">Runs the flow again from its first step.</p>
-            <button type="submit" class="danger">Reset flow</button></form>
-            """);
-        if (request.User.IsAdmin)
-        {
-            html.Append($"""
-                <form method="post" action="{action}/position" aria-label="Move the position" class="action">{csrf}
-                <h3>Move position <span class="tag">admin</span></h3><p class="note">The index of the step that runs next (now {flow.Position}).</p>
-                <label for="position-value">Position</label><input id="position-value" name="position" type="number" min="0" required value="{flow.Position}">
-                <button type="submit" class="danger">Move position</button></form>
-                """);
-        }
-
-        html.Append("</div></section>");
         return html.ToString();
     }
 }

@@ -41,7 +41,7 @@ internal static class FlowTimeline
             var to = End(step, view.Flow, now);
             var x = LabelWidth + (BarArea * (from - origin).TotalMilliseconds / span);
             var w = Math.Max(3, BarArea * (to - from).TotalMilliseconds / span);
-            var state = step.State.ToName();
+            var state = StepStateName.Of(step);
             svg.Append(CultureInfo.InvariantCulture, $"""<rect class="tl-bar state-{state.ToLowerInvariant()}" x="{x:0.#}" y="{y + 3}" width="{w:0.#}" height="{RowHeight - 8}" rx="3"><title>{Html.E(step.Key)}: {state}, {Html.E(Html.Duration(to - from))}</title></rect>""");
             svg.Append(CultureInfo.InvariantCulture, $"""<text class="tl-duration" x="{x + w + 6:0.#}" y="{y + 15}">{Html.E(Html.Duration(to - from))}</text>""");
         }

@@ -38,9 +38,10 @@ internal static class TasksPage
                 facts.Add($"times out after {t.TimeoutSeconds} s");
             }
 
-            if (t.Source is not null)
+            // A plugin's file path says where the server keeps its files: for administrators only.
+            if (t.Source is not null && (request.User.IsAdmin || !IsPath(t.Source)))
             {
-                facts.Add($"from {Html.E(t.Source)}");
+                facts.Add($"from <span class=\"source\">{Html.E(t.Source)}</span>");
             }
 
             if (facts.Count > 0)
@@ -54,4 +55,6 @@ internal static class TasksPage
         html.Append("</div>");
         return Layout.Page(request, "Task types", "tasks", html.ToString());
     }
+
+    private static bool IsPath(string source) => source.Contains('/', StringComparison.Ordinal) || source.Contains('\\', StringComparison.Ordinal) || Path.IsPathRooted(source);
 }
