@@ -62,6 +62,8 @@ public static class ServiceCollectionExtensions
             return engine;
         });
         services.TryAddSingleton<IFlowClient>(sp => new FlowClient(sp.GetRequiredService<FlowEngine>()));
+        services.TryAddSingleton<IFlowRunner>(sp => sp.GetRequiredService<FlowEngine>());
+        services.TryAddSingleton<IFlowChangeFeed>(sp => sp.GetRequiredService<FlowEngine>());
 
         // Registered first so the store is ready before the worker or any other hosted service uses it.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StoreInitializer>());

@@ -10,11 +10,11 @@ namespace FlowMachine.Cli.Output;
 /// </summary>
 internal static class FlowProgress
 {
-    public static async Task<FlowView> RunAsync(FlowEngine engine, string flowId, TextWriter writer, WriterTaskLog log, Func<Task<FlowView>> run)
+    public static async Task<FlowView> RunAsync(IFlowChangeFeed feed, string flowId, TextWriter writer, WriterTaskLog log, Func<Task<FlowView>> run)
     {
         if (!CliIO.IsTerminal(writer))
         {
-            using var plain = new StepWatcher(engine, flowId, step =>
+            using var plain = new StepWatcher(feed, flowId, step =>
             {
                 if (StepLine.Format(step) is { } line)
                 {
@@ -24,10 +24,10 @@ internal static class FlowProgress
             return await run().ConfigureAwait(false);
         }
 
-        return await RunLiveAsync(engine, flowId, writer, log, run).ConfigureAwait(false);
+        return await RunLiveAsync(feed, flowId, writer, log, run).ConfigureAwait(false);
     }
 
-    private static async Task<FlowView> RunLiveAsync(FlowEngine engine, string flowId, TextWriter writer, WriterTaskLog log, Func<Task<FlowView>> run)
+    private static async Task<FlowView> RunLiveAsync(IFlowChangeFeed feed, string flowId, TextWriter writer, WriterTaskLog log, Func<Task<FlowView>> run)
     {
         var console = CliIO.ConsoleFor(writer);
         var table = new Table().Border(TableBorder.Rounded).AddColumns("step", "state", "attempt", "detail");
@@ -44,7 +44,7 @@ internal static class FlowProgress
                     console.WriteLine(line);
                 }
             };
-            using var watcher = new StepWatcher(engine, flowId, step =>
+            using var watcher = new StepWatcher(feed, flowId, step =>
             {
                 lock (gate)
                 {

@@ -39,7 +39,11 @@ public sealed partial class FlowEngine : IAsyncDisposable
     /// <summary>Fires when work appears in this process.</summary>
     public FlowSignal Signal { get; } = new();
 
-    /// <summary>Raised after every committed transition (for progress displays and live streams). Handlers must be quick.</summary>
+    /// <summary>
+    /// Raised after every committed transition, with the records the store was handed: the store-level hook,
+    /// for store tests and benchmarks. Progress displays, live streams and counters subscribe to
+    /// <see cref="IFlowChangeFeed"/> instead. Handlers must be quick.
+    /// </summary>
     public event Action<FlowTransition>? Committed;
 
     /// <summary>Raised when running a flow failed unexpectedly (a store error); the flow is retried after its lease expires.</summary>

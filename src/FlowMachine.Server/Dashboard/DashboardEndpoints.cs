@@ -41,14 +41,14 @@ internal static class DashboardEndpoints
     }
 
     /// <summary>The API's flow stream for the session cookie: the flow document now and after every change.</summary>
-    private static async Task<IResult> LiveAsync(HttpContext http, string id, FlowEngine engine, FlowMachineServerOptions options, CancellationToken cancellationToken)
+    private static async Task<IResult> LiveAsync(HttpContext http, string id, FlowEngine engine, IFlowClient client, IFlowChangeFeed feed, FlowMachineServerOptions options, CancellationToken cancellationToken)
     {
         if (await FlowAccess.FindAsync(engine.Store, id, Caller.From(http.User), cancellationToken).ConfigureAwait(false) is null)
         {
             return Results.NotFound();
         }
 
-        var changes = FlowStream.ReadAsync(engine, id, ResumeUrls.For(http.Request), options.StreamRecheckInterval, http.RequestAborted);
+        var changes = FlowStream.ReadAsync(client, feed, id, ResumeUrls.For(http.Request), options.StreamRecheckInterval, http.RequestAborted);
         return TypedResults.ServerSentEvents(changes, FlowStream.EventType);
     }
 }

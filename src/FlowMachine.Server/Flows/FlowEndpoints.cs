@@ -166,14 +166,14 @@ internal static class FlowEndpoints
     }
 
     private static async Task<Results<ServerSentEventsResult<string>, ProblemHttpResult>> StreamAsync(
-        string id, ClaimsPrincipal user, FlowEngine engine, HttpRequest request, FlowMachineServerOptions options, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, FlowEngine engine, IFlowClient client, IFlowChangeFeed feed, HttpRequest request, FlowMachineServerOptions options, CancellationToken cancellationToken)
     {
         if (await FlowAccess.FindAsync(engine.Store, id, Caller.From(user), cancellationToken).ConfigureAwait(false) is null)
         {
             return Problems.FlowNotFound(id);
         }
 
-        var changes = FlowStream.ReadAsync(engine, id, ResumeUrls.For(request), options.StreamRecheckInterval, request.HttpContext.RequestAborted);
+        var changes = FlowStream.ReadAsync(client, feed, id, ResumeUrls.For(request), options.StreamRecheckInterval, request.HttpContext.RequestAborted);
         return TypedResults.ServerSentEvents(changes, FlowStream.EventType);
     }
 }

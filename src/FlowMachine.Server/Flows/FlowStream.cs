@@ -15,25 +15,22 @@ internal static class FlowStream
     public const string EventType = "flow";
 
     public static async IAsyncEnumerable<string> ReadAsync(
-        FlowEngine engine, string flowId, Func<string, string> resumeUrl, TimeSpan recheck, [EnumeratorCancellation] CancellationToken cancellationToken)
+        IFlowClient client, IFlowChangeFeed feed, string flowId, Func<string, string> resumeUrl, TimeSpan recheck, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // One slot is enough: a pending wake-up already means "read again".
         var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        void OnCommitted(FlowTransition transition)
+        using (feed.Subscribe(change =>
         {
-            if (string.Equals(transition.Flow.Id, flowId, StringComparison.Ordinal))
+            if (string.Equals(change.FlowId, flowId, StringComparison.Ordinal))
             {
                 wake.Writer.TryWrite(true);
             }
-        }
-
-        engine.Committed += OnCommitted;
-        try
+        }))
         {
             string? last = null;
             while (!cancellationToken.IsCancellationRequested)
             {
-                var view = await engine.GetAsync(flowId, cancellationToken).ConfigureAwait(false);
+                var view = await client.GetAsync(flowId, cancellationToken).ConfigureAwait(false);
                 if (view is null)
                 {
                     yield break;
@@ -56,10 +53,6 @@ internal static class FlowStream
                     yield break;
                 }
             }
-        }
-        finally
-        {
-            engine.Committed -= OnCommitted;
         }
     }
 

@@ -53,6 +53,36 @@ public sealed class StartAndWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_worker_prints_a_line_with_the_reason_when_a_flow_pauses_or_fails()
+    {
+        var waits = (await cli.RunAsync("start", cli.WriteSpec("waits.yaml", "tasks: [{ key: gate, task_type: wait }]\n"))).Out.Trim();
+        var fails = (await cli.RunAsync("start", cli.WriteSpec("fails.yaml", "tasks: [{ key: boom, task_type: fail, task_params: { error: it broke } }]\n"))).Out.Trim();
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var stdout = new StringWriter();
+        var worker = CliApp.RunAsync(["worker", "--db", cli.Db], TextWriter.Synchronized(stdout), new StringWriter(), stop.Token);
+        JsonNode? waiting = null, failed = null;
+        while (!stop.IsCancellationRequested && !worker.IsCompleted)
+        {
+            (_, waiting) = await cli.JsonAsync("flows", "show", waits);
+            (_, failed) = await cli.JsonAsync("flows", "show", fails);
+            if ((string?)waiting["state"] == "WAITING" && (string?)failed["state"] == "FAILED")
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        await stop.CancelAsync();
+        Assert.Equal(0, await worker);
+        var lines = stdout.ToString().Split(Environment.NewLine);
+        Assert.Contains($"{waits}  WAITING    {(string?)waiting!["waitReason"]}", lines);
+        Assert.Contains($"{fails}  FAILED    {(string?)failed!["error"]}", lines);
+        Assert.Contains("it broke", (string?)failed["error"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_with_input_and_json_prints_a_summary()
     {
         var spec = cli.WriteSpec("one.yaml", "tasks: [test.One]\n");

@@ -6,24 +6,22 @@ namespace FlowMachine.Cli.Commands.Worker;
 /// <summary>Prints one line each time a flow the worker runs ends or pauses.</summary>
 internal sealed class FinishedFlowLines : IDisposable
 {
-    private readonly FlowEngine engine;
+    private readonly IDisposable subscription;
     private readonly TextWriter writer;
     private readonly Dictionary<string, FlowState> last = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
 
-    public FinishedFlowLines(FlowEngine engine, TextWriter writer)
+    public FinishedFlowLines(IFlowChangeFeed feed, TextWriter writer)
     {
-        this.engine = engine;
         this.writer = writer;
-        engine.Committed += OnCommitted;
+        subscription = feed.Subscribe(OnChanged);
     }
 
-    public void Dispose() => engine.Committed -= OnCommitted;
+    public void Dispose() => subscription.Dispose();
 
-    private void OnCommitted(FlowTransition transition)
+    private void OnChanged(FlowChange change)
     {
-        var flow = transition.Flow;
-        if (!flow.State.IsTerminal() && !flow.State.IsPaused())
+        if (!change.State.IsTerminal() && !change.State.IsPaused())
         {
             return;
         }
@@ -31,20 +29,17 @@ internal sealed class FinishedFlowLines : IDisposable
         lock (gate)
         {
             // Several commits may carry the same end state; one line per state change is enough.
-            if (last.TryGetValue(flow.Id, out var before) && before == flow.State)
+            if (last.TryGetValue(change.FlowId, out var before) && before == change.State)
             {
                 return;
             }
 
-            last[flow.Id] = flow.State;
-            var name = flow.Label ?? flow.Routine ?? "";
-            var detail = flow.State switch
-            {
-                FlowState.Completed => "",
-                FlowState.Waiting or FlowState.Spawned => $"  {flow.WaitReason}",
-                _ => $"  {flow.Error}",
-            };
-            writer.WriteLine($"{flow.Id}  {flow.State.ToName()}  {name}{detail}".TrimEnd());
+            last[change.FlowId] = change.State;
+            var name = change.Name ?? "";
+
+            // The reason is the wait reason when paused, else the error.
+            var detail = change.State == FlowState.Completed ? "" : $"  {change.Reason}";
+            writer.WriteLine($"{change.FlowId}  {change.State.ToName()}  {name}{detail}".TrimEnd());
         }
     }
 }

@@ -1,10 +1,9 @@
 using FlowMachine.Engine;
-using FlowMachine.Storage;
 
 namespace FlowMachine.Server.Dashboard.Overview;
 
 /// <summary>
-/// Steps finished per minute over the last hour, counted in memory from <see cref="FlowEngine.Committed"/>
+/// Steps finished per minute over the last hour, counted in memory from the <see cref="IFlowChangeFeed"/>
 /// (so it covers the workers of this process, and starts empty at each start). Counted per owner so a
 /// user's chart shows only their own flows.
 /// </summary>
@@ -12,17 +11,16 @@ internal sealed class StepRate : IDisposable
 {
     public const int Minutes = 60;
 
-    private readonly FlowEngine engine;
+    private readonly IDisposable subscription;
     private readonly TimeProvider time;
     private readonly Lock gate = new();
     private readonly long[] stamps = new long[Minutes];
     private readonly Dictionary<string, int>[] counts = [.. Enumerable.Range(0, Minutes).Select(_ => new Dictionary<string, int>(StringComparer.Ordinal))];
 
-    public StepRate(FlowEngine engine, TimeProvider time)
+    public StepRate(IFlowChangeFeed feed, TimeProvider time)
     {
-        this.engine = engine;
         this.time = time;
-        engine.Committed += OnCommitted;
+        subscription = feed.Subscribe(OnChanged);
     }
 
     /// <summary>Counts for the last <see cref="Minutes"/> minutes, oldest first; <paramref name="owner"/> null counts everyone's.</summary>
@@ -48,19 +46,11 @@ internal sealed class StepRate : IDisposable
         return result;
     }
 
-    public void Dispose() => engine.Committed -= OnCommitted;
+    public void Dispose() => subscription.Dispose();
 
-    private void OnCommitted(FlowTransition transition)
+    private void OnChanged(FlowChange change)
     {
-        var finished = 0;
-        foreach (var e in transition.History)
-        {
-            if (e.Kind is HistoryKinds.StepCompleted or HistoryKinds.StepFailed)
-            {
-                finished++;
-            }
-        }
-
+        var finished = change.StepsFinished;
         if (finished == 0)
         {
             return;
@@ -68,7 +58,7 @@ internal sealed class StepRate : IDisposable
 
         var minute = MinuteOf(time.GetUtcNow());
         var slot = (int)(minute % Minutes);
-        var owner = transition.Flow.Owner ?? string.Empty;
+        var owner = change.Owner ?? string.Empty;
         lock (gate)
         {
             if (stamps[slot] != minute)

@@ -43,6 +43,9 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public FlowEngine Engine { get; }
 
+    /// <summary>The engine as tests run flows in process.</summary>
+    public IFlowRunner Runner => Engine;
+
     public List<FlowTransition> Transitions { get; } = [];
 
     public async Task<string> StartAsync(string spec, JsonNode? input = null, string? key = null)
@@ -51,7 +54,7 @@ public sealed class EngineHarness : IAsyncDisposable
         return started.Flow.Id;
     }
 
-    public Task<FlowView> RunAsync(string flowId) => Engine.RunAsync(flowId);
+    public Task<FlowView> RunAsync(string flowId) => Runner.RunAsync(flowId);
 
     public async Task<FlowView> StartAndRunAsync(string spec, JsonNode? input = null) => await RunAsync(await StartAsync(spec, input));
 
