@@ -472,7 +472,7 @@ public sealed class InMemoryFlowStore : IFlowStore
             ValidateTransition(entry, t);
 
             var stored = entry.Flow;
-            // Committed nodes are never edited afterwards (IFlowStore.CommitAsync), so sharing them is safe
+            // Committed nodes are never edited afterwards (IFlowRuntimeStore.CommitAsync), so sharing them is safe
             // and keeps a commit's cost independent of the size of the flow's input and data.
             var row = t.Flow.ShallowCopy();
             row.Input = stored.Input;
