@@ -1,4 +1,5 @@
 using FlowMachine.Storage;
+using FlowMachine.Storage.Relational;
 using Npgsql;
 using static FlowMachine.Postgres.PostgresQueries;
 
@@ -7,15 +8,10 @@ namespace FlowMachine.Postgres;
 // The resume-token role (IResumeTokenStore).
 public sealed partial class PostgresFlowStore
 {
-    // A waiting step holding the token, unless the token was taken already.
-    private const string FindTokenSql =
-        "SELECT flow_id, key, started_at FROM steps WHERE resume_token = @token AND state = 'WAITING' " +
-        "AND NOT EXISTS (SELECT 1 FROM used_resume_tokens WHERE token = @token) LIMIT 1";
-
     /// <inheritdoc/>
     public async ValueTask<(string FlowId, string StepKey)?> FindResumeTokenAsync(string token, CancellationToken cancellationToken)
     {
-        var hits = await QueryAsync(FindTokenSql, p => p.Add(P("token", token)), r => (r.GetString(0), r.GetString(1)), cancellationToken).ConfigureAwait(false);
+        var hits = await QueryAsync(RelationalSql.FindResumeToken, p => p.Add(P("token", token)), r => (r.GetString(0), r.GetString(1)), cancellationToken).ConfigureAwait(false);
         return hits.Count == 0 ? null : hits[0];
     }
 
@@ -28,7 +24,7 @@ public sealed partial class PostgresFlowStore
             await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
 
             // FOR UPDATE: a concurrent taker waits here, then re-reads the row and finds the token gone.
-            var hits = await QueryAsync(connection, tx, FindTokenSql + " FOR UPDATE", p => p.Add(P("token", token)),
+            var hits = await QueryAsync(connection, tx, RelationalSql.FindResumeToken + " FOR UPDATE", p => p.Add(P("token", token)),
                 r => (FlowId: r.GetString(0), StepKey: r.GetString(1), StartedAt: r.IsDBNull(2) ? (long?)null : r.GetInt64(2)), ct).ConfigureAwait(false);
             if (hits.Count == 0)
             {

@@ -1,6 +1,7 @@
 using FlowMachine.Storage;
 using Npgsql;
 using static FlowMachine.Postgres.PostgresQueries;
+using static FlowMachine.Storage.Relational.RelationalRows;
 
 namespace FlowMachine.Postgres;
 

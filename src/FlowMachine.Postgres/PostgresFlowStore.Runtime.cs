@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using FlowMachine.Storage;
 using Npgsql;
 using static FlowMachine.Postgres.PostgresQueries;
+using static FlowMachine.Storage.Relational.RelationalRows;
 
 namespace FlowMachine.Postgres;
 

@@ -92,7 +92,7 @@ internal static partial class PostgresQueries
 
     private static NpgsqlBatchCommand StepCommand(string flowId, StepRecord s, string sql)
     {
-        CheckStepOwner(flowId, s);
+        RowOwnership.CheckStep(flowId, s);
         var cmd = Command(sql);
         var p = cmd.Parameters;
         p.Add(P(Positional, flowId));
@@ -118,7 +118,7 @@ internal static partial class PostgresQueries
 
     public static NpgsqlBatchCommand HistoryCommand(string flowId, HistoryEvent e, bool conditional = false)
     {
-        CheckHistoryOwner(flowId, e);
+        RowOwnership.CheckHistory(flowId, e);
         var cmd = Command(conditional
             ? "INSERT INTO history (flow_id, seq, at, kind, step_key, detail) SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM flows WHERE id = $1)"
             : "INSERT INTO history (flow_id, seq, at, kind, step_key, detail) VALUES ($1, $2, $3, $4, $5, $6)");
@@ -130,24 +130,6 @@ internal static partial class PostgresQueries
         p.Add(P(Positional, e.StepKey));
         p.Add(P(Positional, Json(e.Detail)));
         return cmd;
-    }
-
-    /// <summary>Refuses a step of another flow than the one being written.</summary>
-    public static void CheckStepOwner(string flowId, StepRecord s)
-    {
-        if (!string.Equals(s.FlowId, flowId, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"Step '{s.Key}' belongs to flow '{s.FlowId}', not to flow '{flowId}' being written.");
-        }
-    }
-
-    /// <summary>Refuses a history event of another flow than the one being written.</summary>
-    public static void CheckHistoryOwner(string flowId, HistoryEvent e)
-    {
-        if (!string.Equals(e.FlowId, flowId, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"History event {e.Seq} belongs to flow '{e.FlowId}', not to flow '{flowId}' being written.");
-        }
     }
 
     /// <summary>Makes the flow due at <paramref name="at"/> (unless due earlier) and queues a command, only if the flow exists.</summary>

@@ -1,7 +1,5 @@
-using System.Buffers.Text;
-using System.Globalization;
-using System.Text;
 using FlowMachine.Storage;
+using FlowMachine.Storage.Relational;
 using static FlowMachine.Sqlite.SqliteQueries;
 
 namespace FlowMachine.Sqlite;
@@ -24,74 +22,16 @@ public sealed partial class SqliteFlowStore
     /// <inheritdoc/>
     public ValueTask<FlowPage> ListFlowsAsync(FlowQuery query, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        var limit = Math.Clamp(query.Limit, 1, 1000);
-        var after = query.After is null ? ((long CreatedAt, string Id)?)null : DecodeCursor(query.After);
-
-        // Only the filters in use appear in the SQL, so each combination gets its own cached statement.
-        var sql = new StringBuilder("SELECT ").Append(FlowColumns).Append(" FROM flows WHERE 1 = 1");
-        if (query.State is not null)
-        {
-            sql.Append(" AND state = @state");
-        }
-
-        if (query.Routine is not null)
-        {
-            sql.Append(" AND routine = @routine");
-        }
-
-        if (query.Key is not null)
-        {
-            sql.Append(" AND key = @key");
-        }
-
-        if (query.Owner is not null)
-        {
-            sql.Append(" AND owner = @owner");
-        }
-
-        if (query.ParentFlowId is not null)
-        {
-            sql.Append(" AND parent_flow_id = @parent");
-        }
-
-        if (after is not null)
-        {
-            sql.Append(" AND (created_at, id) < (@after_at, @after_id)");
-        }
-
-        sql.Append(" ORDER BY created_at DESC, id DESC LIMIT @limit");
-        var text = sql.ToString();
-
+        var list = FlowListQuery.Create(query, FlowColumns, "1 = 1");
         return ReadAsync(db =>
         {
-            var cmd = db.Get(text);
-            if (query.State is { } state)
+            var cmd = db.Get(list.Sql);
+            foreach (var (name, value) in list.Parameters)
             {
-                Add(cmd, "@state", state.ToName());
+                Add(cmd, "@" + name, value);
             }
 
-            Add(cmd, "@routine", query.Routine);
-            Add(cmd, "@key", query.Key);
-            Add(cmd, "@owner", query.Owner);
-            Add(cmd, "@parent", query.ParentFlowId);
-            if (after is { } cursor)
-            {
-                Add(cmd, "@after_at", cursor.CreatedAt);
-                Add(cmd, "@after_id", cursor.Id);
-            }
-
-            // One more row than asked tells whether another page follows.
-            Add(cmd, "@limit", limit + 1);
-            var rows = ReadFlows(db, cmd);
-            string? next = null;
-            if (rows.Count > limit)
-            {
-                rows.RemoveRange(limit, rows.Count - limit);
-                next = EncodeCursor(Ms(rows[^1].CreatedAt), rows[^1].Id);
-            }
-
-            return new FlowPage(rows, next);
+            return list.ToPage(ReadFlows(db, cmd));
         }, cancellationToken);
     }
 
@@ -109,39 +49,13 @@ public sealed partial class SqliteFlowStore
                 ? db.Get("SELECT state, COUNT(*) FROM flows GROUP BY state")
                 : db.Get("SELECT state, COUNT(*) FROM flows WHERE owner = @owner GROUP BY state");
             Add(cmd, "@owner", owner);
-            var counts = Enum.GetValues<FlowState>().ToDictionary(s => s, _ => 0L);
+            var counts = RelationalRows.EmptyStateCounts();
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {
-                if (StateNames.TryParseFlowState(r.GetString(0), out var state))
-                {
-                    counts[state] = r.GetInt64(1);
-                }
+                RelationalRows.AddStateCount(counts, r);
             }
 
             return counts;
         }, cancellationToken);
-
-    private static string EncodeCursor(long createdAtMs, string id) =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(createdAtMs.ToString(CultureInfo.InvariantCulture) + ":" + id));
-
-    private static (long CreatedAt, string Id) DecodeCursor(string cursor)
-    {
-        try
-        {
-            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
-            var colon = text.IndexOf(':', StringComparison.Ordinal);
-            if (colon > 0 && colon < text.Length - 1
-                && long.TryParse(text.AsSpan(0, colon), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var at))
-            {
-                return (at, text[(colon + 1)..]);
-            }
-        }
-        catch (FormatException)
-        {
-            // Reported below with the same message as any other bad cursor.
-        }
-
-        throw new ArgumentException($"The paging cursor '{cursor}' is not valid: pass the Next value of a previous page unchanged.", nameof(cursor));
-    }
 }

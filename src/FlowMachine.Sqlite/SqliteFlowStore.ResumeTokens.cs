@@ -1,4 +1,5 @@
 using FlowMachine.Storage;
+using FlowMachine.Storage.Relational;
 using static FlowMachine.Sqlite.SqliteQueries;
 
 namespace FlowMachine.Sqlite;
@@ -6,16 +7,11 @@ namespace FlowMachine.Sqlite;
 // The resume-token role (IResumeTokenStore).
 public sealed partial class SqliteFlowStore
 {
-    // A waiting step holding the token, unless the token was taken already.
-    private const string FindTokenSql =
-        "SELECT flow_id, key, started_at FROM steps WHERE resume_token = @token AND state = 'WAITING' " +
-        "AND NOT EXISTS (SELECT 1 FROM used_resume_tokens WHERE token = @token) LIMIT 1";
-
     /// <inheritdoc/>
     public ValueTask<(string FlowId, string StepKey)?> FindResumeTokenAsync(string token, CancellationToken cancellationToken) =>
         ReadAsync<(string, string)?>(db =>
         {
-            var cmd = db.Get(FindTokenSql);
+            var cmd = db.Get(RelationalSql.FindResumeToken);
             Add(cmd, "@token", token);
             using var r = cmd.ExecuteReader();
             return r.Read() ? (r.GetString(0), r.GetString(1)) : null;
@@ -29,7 +25,7 @@ public sealed partial class SqliteFlowStore
         // One write transaction (the file's only writer): the read, the check and the take cannot interleave.
         return WriteAsync(db =>
         {
-            var find = db.Get(FindTokenSql);
+            var find = db.Get(RelationalSql.FindResumeToken);
             Add(find, "@token", token);
             string flowId, stepKey;
             DateTimeOffset? started;

@@ -135,11 +135,7 @@ internal static partial class SqliteQueries
 
     private static void WriteStep(SqliteCommandCache db, string sql, string flowId, StepRecord s)
     {
-        if (!string.Equals(s.FlowId, flowId, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"Step '{s.Key}' belongs to flow '{s.FlowId}', not to flow '{flowId}' being written.");
-        }
-
+        RowOwnership.CheckStep(flowId, s);
         db.Prepared(sql)
             .Text(1, flowId)
             .Int(2, s.Index)
@@ -164,11 +160,7 @@ internal static partial class SqliteQueries
 
     public static void InsertHistory(SqliteCommandCache db, string flowId, HistoryEvent e)
     {
-        if (!string.Equals(e.FlowId, flowId, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"History event {e.Seq} belongs to flow '{e.FlowId}', not to flow '{flowId}' being written.");
-        }
-
+        RowOwnership.CheckHistory(flowId, e);
         db.Prepared("INSERT INTO history (flow_id, seq, at, kind, step_key, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
             .Text(1, flowId)
             .Int(2, e.Seq)
@@ -231,11 +223,5 @@ internal static partial class SqliteQueries
 
     public static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
-    private static DateTimeOffset? Time(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : Time(r.GetInt64(i));
-
-    private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
     private static string? Json(JsonNode? node) => node?.ToJsonString();
-
-    private static JsonNode? ParseJson(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : JsonNode.Parse(r.GetString(i));
 }

@@ -1,7 +1,3 @@
-using System.Buffers.Text;
-using System.Globalization;
-using System.Text;
-
 namespace FlowMachine.Storage.InMemory;
 
 // The read-only role (IFlowQueryStore): flows, steps, pages, history and counts.
@@ -43,7 +39,13 @@ public sealed partial class InMemoryFlowStore
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
         var limit = Math.Clamp(query.Limit, 1, 1000);
-        var after = query.After is null ? ((long Ticks, string Id)?)null : DecodeCursor(query.After);
+        (long Ticks, string Id)? after = null;
+        if (query.After is not null)
+        {
+            var (ticks, afterId) = FlowCursor.Decode(query.After, signed: false);
+            after = (ticks, afterId);
+        }
+
         lock (gate)
         {
             IEnumerable<(long Ticks, string Id)> candidates;
@@ -93,7 +95,7 @@ public sealed partial class InMemoryFlowStore
                 items.Add(flow.Clone());
             }
 
-            var next = more ? EncodeCursor(items[^1].CreatedAt.UtcTicks, items[^1].Id) : null;
+            var next = more ? new FlowCursor(items[^1].CreatedAt.UtcTicks, items[^1].Id).Encode() : null;
             return ValueTask.FromResult(new FlowPage(items, next));
         }
     }
@@ -142,29 +144,4 @@ public sealed partial class InMemoryFlowStore
         && (query.Key is null || string.Equals(flow.Key, query.Key, StringComparison.Ordinal))
         && (query.Owner is null || string.Equals(flow.Owner, query.Owner, StringComparison.Ordinal))
         && (query.ParentFlowId is null || string.Equals(flow.ParentFlowId, query.ParentFlowId, StringComparison.Ordinal));
-
-    private static string EncodeCursor(long ticks, string id)
-    {
-        var text = ticks.ToString(CultureInfo.InvariantCulture) + ":" + id;
-        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));
-    }
-
-    private static (long Ticks, string Id) DecodeCursor(string cursor)
-    {
-        try
-        {
-            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
-            var colon = text.IndexOf(':', StringComparison.Ordinal);
-            if (colon > 0 && long.TryParse(text.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && colon < text.Length - 1)
-            {
-                return (ticks, text[(colon + 1)..]);
-            }
-        }
-        catch (FormatException)
-        {
-            // Reported below with the same message as any other bad cursor.
-        }
-
-        throw new ArgumentException($"The paging cursor '{cursor}' is not valid: pass the Next value of a previous page unchanged.", nameof(cursor));
-    }
 }

@@ -337,21 +337,13 @@ public sealed partial class InMemoryFlowStore
         var fresh = history.Count > 16 ? new HashSet<long>() : null;
         for (var i = 0; i < steps.Count; i++)
         {
-            var step = steps[i];
-            if (!string.Equals(step.FlowId, flowId, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"Step '{step.Key}' belongs to flow '{step.FlowId}', not to flow '{flowId}' being written.");
-            }
+            RowOwnership.CheckStep(flowId, steps[i]);
         }
 
         for (var i = 0; i < history.Count; i++)
         {
             var e = history[i];
-            if (!string.Equals(e.FlowId, flowId, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"History event {e.Seq} belongs to flow '{e.FlowId}', not to flow '{flowId}' being written.");
-            }
-
+            RowOwnership.CheckHistory(flowId, e);
             if (IsTaken(stored, e.Seq) || (fresh is not null ? !fresh.Add(e.Seq) : SeenBefore(history, e)))
             {
                 throw new InvalidOperationException($"Flow '{flowId}' already has a history event with seq {e.Seq}.");
