@@ -3,12 +3,16 @@ using FlowMachine.Storage;
 
 namespace FlowMachine.Postgres.Tests;
 
-/// <summary>The PostgreSQL store against the store conformance suite: one database per class, one schema per store.</summary>
-public sealed class PostgresStoreContractTests(TestDatabase db) : FlowStoreContractTests, IClassFixture<TestDatabase>
+/// <summary>PostgreSQL stores for the store conformance suite: one database per class, one schema per store.</summary>
+public sealed class PostgresContractStores(TestDatabase db) : ContractStores
 {
-    protected override ValueTask<IFlowStore> CreateStoreAsync() =>
+    public override ValueTask<IFlowStore> CreateStoreAsync() =>
         ValueTask.FromResult<IFlowStore>(new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = db.ConnectionString, Schema = db.NewSchema() }));
+}
 
+/// <summary>The PostgreSQL store against the runtime contract, and its group commit's multi-row statements.</summary>
+public sealed class PostgresRuntimeContractTests(TestDatabase db) : RuntimeStoreContractTests(new PostgresContractStores(db)), IClassFixture<TestDatabase>
+{
     [Fact]
     public async Task Concurrent_commits_go_as_multi_row_statements()
     {
@@ -20,3 +24,12 @@ public sealed class PostgresStoreContractTests(TestDatabase db) : FlowStoreContr
         Assert.True(postgres.CommitTransactions < postgres.CommitRequests);
     }
 }
+
+/// <summary>The PostgreSQL store against the read-only contract.</summary>
+public sealed class PostgresQueryContractTests(TestDatabase db) : QueryStoreContractTests(new PostgresContractStores(db)), IClassFixture<TestDatabase>;
+
+/// <summary>The PostgreSQL store against the routine contract.</summary>
+public sealed class PostgresRoutineContractTests(TestDatabase db) : RoutineStoreContractTests(new PostgresContractStores(db)), IClassFixture<TestDatabase>;
+
+/// <summary>The PostgreSQL store against the resume-token contract.</summary>
+public sealed class PostgresResumeTokenContractTests(TestDatabase db) : ResumeTokenStoreContractTests(new PostgresContractStores(db)), IClassFixture<TestDatabase>;
