@@ -78,12 +78,12 @@ internal static class CommitBatch
     {
         foreach (var s in t.Steps)
         {
-            CheckStepOwner(t.Flow.Id, s);
+            RowOwnership.CheckStep(t.Flow.Id, s);
         }
 
         foreach (var e in t.History)
         {
-            CheckHistoryOwner(t.Flow.Id, e);
+            RowOwnership.CheckHistory(t.Flow.Id, e);
         }
     }
 

@@ -1,4 +1,5 @@
 using FlowMachine.Storage;
+using FlowMachine.Storage.Relational;
 using FlowMachine.Users;
 using Npgsql;
 using NpgsqlTypes;
@@ -12,8 +13,6 @@ namespace FlowMachine.Postgres;
 /// </summary>
 public sealed class PostgresUserStore(PostgresFlowStore flows) : IUserStore
 {
-    private const string UserColumns = "name, is_admin, created_at";
-
     /// <summary>Initializes the flow store, whose migrations create the user tables.</summary>
     public ValueTask InitializeAsync(CancellationToken cancellationToken) => flows.InitializeAsync(cancellationToken);
 
@@ -34,12 +33,12 @@ public sealed class PostgresUserStore(PostgresFlowStore flows) : IUserStore
 
     /// <inheritdoc/>
     public async ValueTask<UserRecord?> GetUserAsync(string name, CancellationToken cancellationToken) =>
-        (await flows.QueryAsync($"SELECT {UserColumns} FROM users WHERE name = @name", p => p.Add(P("name", name)), ReadUser, cancellationToken).ConfigureAwait(false))
+        (await flows.QueryAsync($"SELECT {RelationalSql.UserColumns} FROM users WHERE name = @name", p => p.Add(P("name", name)), ReadUser, cancellationToken).ConfigureAwait(false))
             .FirstOrDefault();
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<UserRecord>> ListUsersAsync(CancellationToken cancellationToken) =>
-        await flows.QueryAsync($"SELECT {UserColumns} FROM users ORDER BY name", _ => { }, ReadUser, cancellationToken).ConfigureAwait(false);
+        await flows.QueryAsync($"SELECT {RelationalSql.UserColumns} FROM users ORDER BY name", _ => { }, ReadUser, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
     public async ValueTask<long> CountUsersAsync(CancellationToken cancellationToken) =>
@@ -84,7 +83,7 @@ public sealed class PostgresUserStore(PostgresFlowStore flows) : IUserStore
         var rows = await flows.QueryAsync(
             "SELECT k.key_hash, u.name, u.is_admin, u.created_at FROM api_keys k JOIN users u ON u.name = k.user_name WHERE k.key_hash = @hash",
             p => p.Add(Hash(hash)),
-            r => (Stored: (byte[])r.GetValue(0), User: new UserRecord(r.GetString(1), r.GetBoolean(2), Time(r.GetInt64(3)))),
+            r => (Stored: (byte[])r.GetValue(0), User: RelationalRows.ReadUser(r, 1)),
             cancellationToken).ConfigureAwait(false);
 
         // The index found the row; the hashes are still compared in constant time before trusting it.
@@ -93,5 +92,5 @@ public sealed class PostgresUserStore(PostgresFlowStore flows) : IUserStore
 
     private static NpgsqlParameter Hash(byte[] hash) => new("hash", NpgsqlDbType.Bytea) { Value = hash };
 
-    private static UserRecord ReadUser(NpgsqlDataReader r) => new(r.GetString(0), r.GetBoolean(1), Time(r.GetInt64(2)));
+    private static UserRecord ReadUser(NpgsqlDataReader r) => RelationalRows.ReadUser(r, 0);
 }

@@ -8,7 +8,7 @@ namespace FlowMachine.Sqlite;
 /// The hand-written SQL and the mapping between rows and records. Every method runs on the connection
 /// of the given cache, so the same code serves the writer (inside its transaction) and the readers.
 /// </summary>
-internal static class SqliteQueries
+internal static partial class SqliteQueries
 {
     public const string FlowColumns =
         "id, key, label, owner, routine, routine_version, spec_hash, state, position, input, data, wait_reason, result, error, " +
@@ -53,8 +53,6 @@ internal static class SqliteQueries
         "wait_reason = ?6, result = ?7, error = ?8, generation = ?9, updated_at = ?10, next_run_at = ?11";
 
     private const string UpdateFlowWhereSql = " WHERE id = ?1 AND lease_owner = ?12";
-
-    // --- Flows -------------------------------------------------------------------------------
 
     /// <summary>Inserts a flow with its steps and history; false (and nothing written) when its key is taken.</summary>
     public static bool InsertFlow(SqliteCommandCache db, NewFlow flow)
@@ -126,75 +124,6 @@ internal static class SqliteQueries
             .Text(12, leaseOwner)
             .Execute() == 1;
 
-    public static FlowRecord? LoadFlow(SqliteCommandCache db, string id)
-    {
-        var cmd = db.Get("SELECT " + FlowColumns + " FROM flows WHERE id = @id");
-        Add(cmd, "@id", id);
-        return ReadFlows(db, cmd).FirstOrDefault();
-    }
-
-    public static FlowRecord? LoadFlowByKey(SqliteCommandCache db, string key)
-    {
-        var cmd = db.Get("SELECT " + FlowColumns + " FROM flows WHERE key = @key");
-        Add(cmd, "@key", key);
-        return ReadFlows(db, cmd).FirstOrDefault();
-    }
-
-    /// <summary>Reads the flows a query returns, each with its spec (kept apart, in the specs table).</summary>
-    public static List<FlowRecord> ReadFlows(SqliteCommandCache db, SqliteCommand cmd)
-    {
-        var list = new List<FlowRecord>();
-        using (var r = cmd.ExecuteReader())
-        {
-            while (r.Read())
-            {
-                list.Add(ReadFlow(r));
-            }
-        }
-
-        foreach (var flow in list)
-        {
-            flow.SpecJson = SqliteSpecs.Load(db, flow.Id, flow.SpecJson);
-        }
-
-        return list;
-    }
-
-    private static FlowRecord ReadFlow(SqliteDataReader r)
-    {
-        if (!StateNames.TryParseFlowState(r.GetString(7), out var state))
-        {
-            throw new InvalidDataException($"Flow '{r.GetString(0)}' has an unknown state '{r.GetString(7)}' in the database.");
-        }
-
-        return new FlowRecord
-        {
-            Id = r.GetString(0),
-            Key = Str(r, 1),
-            Label = Str(r, 2),
-            Owner = Str(r, 3),
-            Routine = Str(r, 4),
-            RoutineVersion = r.IsDBNull(5) ? null : r.GetInt32(5),
-            SpecJson = r.GetString(6), // the spec's hash until ReadFlows looks the spec up
-            State = state,
-            Position = r.GetInt32(8),
-            Input = ParseJson(r, 9),
-            Data = ParseJson(r, 10) as JsonObject ?? [],
-            WaitReason = Str(r, 11),
-            Result = ParseJson(r, 12),
-            Error = Str(r, 13),
-            ParentFlowId = Str(r, 14),
-            ParentStepKey = Str(r, 15),
-            ParentChildIndex = r.GetInt32(16),
-            Generation = r.GetInt32(17),
-            CreatedAt = Time(r.GetInt64(18)),
-            UpdatedAt = Time(r.GetInt64(19)),
-            NextRunAt = Time(r, 20),
-            LeaseOwner = Str(r, 21),
-            LeaseExpiresAt = Time(r, 22),
-        };
-    }
-
     /// <summary>Points the flow's next run at <paramref name="at"/> unless it is due earlier; false when the flow does not exist.</summary>
     public static bool MakeDue(SqliteCommandCache db, string flowId, DateTimeOffset at) =>
         db.Prepared("UPDATE flows SET next_run_at = CASE WHEN next_run_at IS NULL OR next_run_at > ?2 THEN ?2 ELSE next_run_at END WHERE id = ?1")
@@ -202,26 +131,11 @@ internal static class SqliteQueries
             .Int(2, Ms(at))
             .Execute() == 1;
 
-    /// <summary>A claimed flow: the leased row plus steps, commands, events and the last history seq.</summary>
-    public static ClaimedFlow LoadClaim(SqliteCommandCache db, FlowRecord flow)
-    {
-        var seq = db.Get("SELECT COALESCE(MAX(seq), 0) FROM history WHERE flow_id = @id");
-        Add(seq, "@id", flow.Id);
-        var lastSeq = (long)seq.ExecuteScalar()!;
-        return new ClaimedFlow(flow, LoadSteps(db, flow.Id), LoadCommands(db, flow.Id), LoadEvents(db, flow.Id), lastSeq);
-    }
-
-    // --- Steps -------------------------------------------------------------------------------
-
     public static void UpsertStep(SqliteCommandCache db, string flowId, StepRecord s) => WriteStep(db, UpsertStepSql, flowId, s);
 
     private static void WriteStep(SqliteCommandCache db, string sql, string flowId, StepRecord s)
     {
-        if (!string.Equals(s.FlowId, flowId, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"Step '{s.Key}' belongs to flow '{s.FlowId}', not to flow '{flowId}' being written.");
-        }
-
+        RowOwnership.CheckStep(flowId, s);
         db.Prepared(sql)
             .Text(1, flowId)
             .Int(2, s.Index)
@@ -244,49 +158,9 @@ internal static class SqliteQueries
             .Execute();
     }
 
-    public static List<StepRecord> LoadSteps(SqliteCommandCache db, string flowId)
-    {
-        var cmd = db.Get("SELECT " + StepColumns + " FROM steps WHERE flow_id = @id ORDER BY idx, key");
-        Add(cmd, "@id", flowId);
-        var list = new List<StepRecord>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-        {
-            list.Add(new StepRecord
-            {
-                FlowId = r.GetString(0),
-                Index = r.GetInt32(1),
-                Key = r.GetString(2),
-                TaskType = r.GetString(3),
-                State = StateNames.ParseStepState(r.GetString(4)),
-                Result = ParseJson(r, 5),
-                Error = Str(r, 6),
-                ErrorDetail = Str(r, 7),
-                Attempts = r.GetInt32(8),
-                StartedAt = Time(r, 9),
-                FinishedAt = Time(r, 10),
-                NotBefore = Time(r, 11),
-                WaitReason = Str(r, 12),
-                WaitEvent = Str(r, 13),
-                WaitUntil = Time(r, 14),
-                ResumeToken = Str(r, 15),
-                ParamOverrides = ParseJson(r, 16) as JsonObject,
-                Spawn = ParseJson(r, 17) as JsonObject,
-            });
-        }
-
-        return list;
-    }
-
-    // --- History, commands, events -----------------------------------------------------------
-
     public static void InsertHistory(SqliteCommandCache db, string flowId, HistoryEvent e)
     {
-        if (!string.Equals(e.FlowId, flowId, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"History event {e.Seq} belongs to flow '{e.FlowId}', not to flow '{flowId}' being written.");
-        }
-
+        RowOwnership.CheckHistory(flowId, e);
         db.Prepared("INSERT INTO history (flow_id, seq, at, kind, step_key, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
             .Text(1, flowId)
             .Int(2, e.Seq)
@@ -295,22 +169,6 @@ internal static class SqliteQueries
             .Text(5, e.StepKey)
             .Text(6, Json(e.Detail))
             .Execute();
-    }
-
-    public static List<HistoryEvent> LoadHistory(SqliteCommandCache db, string flowId, long afterSeq, int limit)
-    {
-        var cmd = db.Get("SELECT flow_id, seq, at, kind, step_key, detail FROM history WHERE flow_id = @id AND seq > @after ORDER BY seq LIMIT @limit");
-        Add(cmd, "@id", flowId);
-        Add(cmd, "@after", afterSeq);
-        Add(cmd, "@limit", limit);
-        var list = new List<HistoryEvent>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-        {
-            list.Add(new HistoryEvent(r.GetString(0), r.GetInt64(1), Time(r.GetInt64(2)), r.GetString(3), Str(r, 4), ParseJson(r, 5)));
-        }
-
-        return list;
     }
 
     public static void InsertCommand(SqliteCommandCache db, string flowId, string kind, string? stepKey, JsonNode? payload, string? actor, DateTimeOffset at)
@@ -323,20 +181,6 @@ internal static class SqliteQueries
         Add(cmd, "@actor", actor);
         Add(cmd, "@at", Ms(at));
         cmd.ExecuteNonQuery();
-    }
-
-    public static List<FlowCommand> LoadCommands(SqliteCommandCache db, string flowId)
-    {
-        var cmd = db.Get("SELECT id, flow_id, kind, step_key, payload, actor, at FROM commands WHERE flow_id = @id ORDER BY id");
-        Add(cmd, "@id", flowId);
-        var list = new List<FlowCommand>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-        {
-            list.Add(new FlowCommand(r.GetInt64(0), r.GetString(1), r.GetString(2), Str(r, 3), ParseJson(r, 4), Str(r, 5), Time(r.GetInt64(6))));
-        }
-
-        return list;
     }
 
     public static bool HasCommands(SqliteCommandCache db, string flowId) =>
@@ -363,20 +207,6 @@ internal static class SqliteQueries
         cmd.ExecuteNonQuery();
     }
 
-    public static List<FlowEvent> LoadEvents(SqliteCommandCache db, string flowId)
-    {
-        var cmd = db.Get("SELECT id, flow_id, name, value, at FROM events WHERE flow_id = @id ORDER BY id");
-        Add(cmd, "@id", flowId);
-        var list = new List<FlowEvent>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-        {
-            list.Add(new FlowEvent(r.GetInt64(0), r.GetString(1), r.GetString(2), ParseJson(r, 3), Time(r.GetInt64(4))));
-        }
-
-        return list;
-    }
-
     public static void DeleteEvent(SqliteCommandCache db, string flowId, long id)
     {
         var cmd = db.Get("DELETE FROM events WHERE id = @id AND flow_id = @flow_id");
@@ -384,22 +214,6 @@ internal static class SqliteQueries
         Add(cmd, "@flow_id", flowId);
         cmd.ExecuteNonQuery();
     }
-
-    // --- Routines ----------------------------------------------------------------------------
-
-    public static List<RoutineRecord> ReadRoutines(SqliteCommand cmd)
-    {
-        var list = new List<RoutineRecord>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-        {
-            list.Add(new RoutineRecord(r.GetString(0), r.GetInt32(1), r.GetString(2), Str(r, 3), Time(r.GetInt64(4))));
-        }
-
-        return list;
-    }
-
-    // --- Values ------------------------------------------------------------------------------
 
     public static void Add(SqliteCommand cmd, string name, object? value) => cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
 
@@ -409,11 +223,5 @@ internal static class SqliteQueries
 
     public static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
-    private static DateTimeOffset? Time(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : Time(r.GetInt64(i));
-
-    private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
     private static string? Json(JsonNode? node) => node?.ToJsonString();
-
-    private static JsonNode? ParseJson(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : JsonNode.Parse(r.GetString(i));
 }

@@ -1,4 +1,5 @@
 using FlowMachine.Storage;
+using FlowMachine.Storage.Relational;
 using FlowMachine.Users;
 using Microsoft.Data.Sqlite;
 using static FlowMachine.Sqlite.SqliteQueries;
@@ -11,8 +12,6 @@ namespace FlowMachine.Sqlite;
 /// </summary>
 public sealed class SqliteUserStore(SqliteFlowStore flows) : IUserStore
 {
-    private const string UserColumns = "name, is_admin, created_at";
-
     /// <summary>Initializes the flow store, whose migrations create the user tables.</summary>
     public ValueTask InitializeAsync(CancellationToken cancellationToken) => flows.InitializeAsync(cancellationToken);
 
@@ -35,14 +34,14 @@ public sealed class SqliteUserStore(SqliteFlowStore flows) : IUserStore
     public ValueTask<UserRecord?> GetUserAsync(string name, CancellationToken cancellationToken) =>
         flows.ReadAsync(db =>
         {
-            var cmd = db.Get($"SELECT {UserColumns} FROM users WHERE name = @name");
+            var cmd = db.Get($"SELECT {RelationalSql.UserColumns} FROM users WHERE name = @name");
             Add(cmd, "@name", name);
             return ReadUsers(cmd).FirstOrDefault();
         }, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<UserRecord>> ListUsersAsync(CancellationToken cancellationToken) =>
-        flows.ReadAsync<IReadOnlyList<UserRecord>>(db => ReadUsers(db.Get($"SELECT {UserColumns} FROM users ORDER BY name")), cancellationToken);
+        flows.ReadAsync<IReadOnlyList<UserRecord>>(db => ReadUsers(db.Get($"SELECT {RelationalSql.UserColumns} FROM users ORDER BY name")), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<long> CountUsersAsync(CancellationToken cancellationToken) =>
@@ -91,7 +90,7 @@ public sealed class SqliteUserStore(SqliteFlowStore flows) : IUserStore
 
             // The index found the row; the hashes are still compared in constant time before trusting it.
             var stored = (byte[])r.GetValue(0);
-            return ApiKey.HashesEqual(stored, hash) ? new UserRecord(r.GetString(1), r.GetInt64(2) != 0, Time(r.GetInt64(3))) : null;
+            return ApiKey.HashesEqual(stored, hash) ? RelationalRows.ReadUser(r, 1) : null;
         }, cancellationToken);
     }
 
@@ -101,7 +100,7 @@ public sealed class SqliteUserStore(SqliteFlowStore flows) : IUserStore
         var users = new List<UserRecord>();
         while (r.Read())
         {
-            users.Add(new UserRecord(r.GetString(0), r.GetInt64(1) != 0, Time(r.GetInt64(2))));
+            users.Add(RelationalRows.ReadUser(r, 0));
         }
 
         return users;

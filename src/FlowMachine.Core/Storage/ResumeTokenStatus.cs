@@ -1,6 +1,6 @@
 namespace FlowMachine.Storage;
 
-/// <summary>What <see cref="IFlowStore.ConsumeResumeTokenAsync"/> found.</summary>
+/// <summary>What <see cref="IResumeTokenStore.ConsumeResumeTokenAsync"/> found.</summary>
 public enum ResumeTokenStatus
 {
     /// <summary>No waiting step holds the token: it never existed, was used already or its step moved on.</summary>

@@ -1,6 +1,6 @@
 namespace FlowMachine.Storage;
 
-/// <summary>The answer of <see cref="IFlowStore.ConsumeResumeTokenAsync"/>.</summary>
+/// <summary>The answer of <see cref="IResumeTokenStore.ConsumeResumeTokenAsync"/>.</summary>
 /// <param name="Status">Whether the token was taken, unknown or expired.</param>
 /// <param name="FlowId">The flow of the step that held the token (null when not found).</param>
 /// <param name="StepKey">The step that held the token (null when not found).</param>

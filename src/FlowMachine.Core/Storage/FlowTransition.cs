@@ -1,0 +1,42 @@
+namespace FlowMachine.Storage;
+
+/// <summary>
+/// One atomic change to a flow: its new row, changed steps, new history, consumed commands and events,
+/// children to create and commands for other flows (a finished child tells its parent).
+/// </summary>
+public sealed record FlowTransition
+{
+    public required string LeaseOwner { get; init; }
+
+    /// <summary>The flow's new row. Its lease fields are ignored unless <see cref="Release"/>.</summary>
+    public required FlowRecord Flow { get; init; }
+
+    /// <summary>Whether <see cref="FlowRecord.Data"/> changed and must be written.</summary>
+    public bool DataChanged { get; init; }
+
+    /// <summary>
+    /// False when <see cref="FlowRecord.State"/> is the state the flow's row holds already (most steps of a
+    /// running flow): a store may then leave the state column, and any index on it, alone.
+    /// </summary>
+    public bool StateChanged { get; init; } = true;
+
+    /// <summary>True: clear the lease with this commit.</summary>
+    public bool Release { get; init; }
+
+    public IReadOnlyList<StepRecord> Steps { get; init; } = [];
+    public IReadOnlyList<HistoryEvent> History { get; init; } = [];
+    public IReadOnlyList<long> ConsumedCommands { get; init; } = [];
+    public IReadOnlyList<long> ConsumedEvents { get; init; } = [];
+    public IReadOnlyList<NewFlow> NewFlows { get; init; } = [];
+    public IReadOnlyList<OutgoingCommand> Commands { get; init; } = [];
+
+    /// <summary>
+    /// The highest event id the engine has seen for this flow. On a releasing commit the store makes the
+    /// flow due again when commands remain or newer events came in, so input that arrives while a worker
+    /// lets go is never stranded.
+    /// </summary>
+    public long KnownEventId { get; init; }
+
+    /// <summary>True when nothing but the flow row changes.</summary>
+    public bool IsEmpty => Steps.Count == 0 && History.Count == 0 && ConsumedCommands.Count == 0 && ConsumedEvents.Count == 0 && NewFlows.Count == 0 && Commands.Count == 0;
+}

@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+
+namespace FlowMachine.Storage;
+
+/// <summary>
+/// What the engine and its workers need of a store: creating flows, claiming and leasing them, committing
+/// transitions under the lease, and input from outside (commands and events). A flow is changed only by
+/// <see cref="CommitAsync"/> (under the flow's lease) or by queueing a command that the flow's worker applies.
+/// </summary>
+public interface IFlowRuntimeStore
+{
+    /// <summary>
+    /// Creates a flow with its steps and first history event in one transaction. When a flow with the
+    /// same <see cref="FlowRecord.Key"/> exists, nothing is written and that flow is returned.
+    /// </summary>
+    ValueTask<CreateFlowResult> CreateFlowAsync(NewFlow flow, CancellationToken cancellationToken);
+
+    /// <summary>Queues a command for the flow and makes it due now. Returns false when the flow does not exist.</summary>
+    ValueTask<bool> EnqueueCommandAsync(string flowId, string kind, string? stepKey, JsonNode? payload, string? actor, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Adds a named event to the flow's inbox and makes it due now. Returns false when the flow does not exist.</summary>
+    ValueTask<bool> AddEventAsync(string flowId, string name, JsonNode? value, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Leases up to <paramref name="max"/> due flows (<see cref="FlowRecord.NextRunAt"/> ≤ now, no live lease)
+    /// to <paramref name="owner"/> and returns them with their steps, commands and events.
+    /// </summary>
+    ValueTask<IReadOnlyList<ClaimedFlow>> ClaimDueAsync(string owner, int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Leases one given flow if it is due and not leased by another owner; null otherwise.</summary>
+    ValueTask<ClaimedFlow?> ClaimFlowAsync(string flowId, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Extends the owner's leases. Returns the ids whose lease was lost.</summary>
+    ValueTask<IReadOnlyList<string>> RenewLeasesAsync(string owner, IReadOnlyCollection<string> flowIds, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies one transition in one transaction, only while <see cref="FlowTransition.LeaseOwner"/> holds the lease.
+    /// </summary>
+    /// <remarks>
+    /// The store may keep the step records and JSON nodes of the transition (results, data, history
+    /// details) instead of copying them: once committed, the engine replaces such records and nodes and
+    /// never edits them. The flow row is edited further: a store that keeps it must copy it.
+    /// </remarks>
+    /// <exception cref="LeaseLostException">Another owner has the flow.</exception>
+    ValueTask<CommitResult> CommitAsync(FlowTransition transition, CancellationToken cancellationToken);
+
+    /// <summary>Commands queued for a flow since it was claimed.</summary>
+    ValueTask<IReadOnlyList<FlowCommand>> GetCommandsAsync(string flowId, CancellationToken cancellationToken);
+
+    /// <summary>The earliest <see cref="FlowRecord.NextRunAt"/> of any unleased flow, or the earliest lease expiry.</summary>
+    ValueTask<DateTimeOffset?> GetNextDueAsync(CancellationToken cancellationToken);
+}

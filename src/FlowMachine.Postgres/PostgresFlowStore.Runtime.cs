@@ -1,0 +1,256 @@
+using System.Text.Json.Nodes;
+using FlowMachine.Storage;
+using Npgsql;
+using static FlowMachine.Postgres.PostgresQueries;
+using static FlowMachine.Storage.Relational.RelationalRows;
+
+namespace FlowMachine.Postgres;
+
+// The runtime role (IFlowRuntimeStore): creating, claiming, leasing and committing flows, and input from outside.
+public sealed partial class PostgresFlowStore
+{
+    // The oldest due flows: unleased ones from the head of flows_due, and flows whose lease ran out from
+    // flows_leased (only flows held right now are in it). Neither reads past the flows running now.
+    internal const string ClaimDueSql =
+        "WITH due AS (SELECT id, next_run_at FROM flows WHERE next_run_at <= @now AND lease_owner IS NULL " +
+        "ORDER BY next_run_at, id LIMIT @max FOR UPDATE SKIP LOCKED), " +
+        "expired AS (SELECT id, next_run_at FROM flows WHERE lease_owner IS NOT NULL AND (lease_expires_at IS NULL OR lease_expires_at <= @now) " +
+        "AND next_run_at <= @now ORDER BY next_run_at, id LIMIT @max FOR UPDATE SKIP LOCKED), " +
+        "pick AS (SELECT id AS pick_id FROM (SELECT * FROM due UNION ALL SELECT * FROM expired) c ORDER BY next_run_at, id LIMIT @max) " +
+        "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires FROM pick WHERE id = pick_id RETURNING " + FlowColumns;
+
+    private const string ClaimOneSql =
+        "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires WHERE id = @id AND next_run_at <= @now " +
+        "AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at IS NULL OR lease_expires_at <= @now) RETURNING " + FlowColumns;
+
+    /// <inheritdoc/>
+    public ValueTask<CreateFlowResult> CreateFlowAsync(NewFlow flow, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        ArgumentException.ThrowIfNullOrEmpty(flow.Flow.Id);
+        var commands = new List<NpgsqlBatchCommand>();
+        AddInsertFlow(commands, flow);
+        if (flow.Flow.NextRunAt is not null)
+        {
+            commands.Add(Notify(channel));
+        }
+
+        var copy = flow.Flow.Clone();
+        return RunAsync(async (connection, ct) =>
+        {
+            // ON CONFLICT (key) waits for a concurrent insert of the same key, so racing creates make one flow.
+            var counts = await ExecuteBatchAsync(connection, null, Rebuild(commands), ct).ConfigureAwait(false);
+            if (counts[0] == 1)
+            {
+                return new CreateFlowResult(copy, true);
+            }
+
+            var existing = await QueryAsync(connection, null, $"SELECT {FlowColumns} FROM flows WHERE key = @key", p => p.Add(P("key", flow.Flow.Key)), ReadFlow, ct).ConfigureAwait(false);
+            return new CreateFlowResult(existing.Single(), false);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> EnqueueCommandAsync(string flowId, string kind, string? stepKey, JsonNode? payload, string? actor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        List<NpgsqlBatchCommand> commands = [EnqueueCommand(flowId, kind, stepKey, payload, actor, now), Notify(channel, onlyIfDueFlowId: flowId)];
+        return RunAsync(async (connection, ct) => (await ExecuteBatchAsync(connection, null, Rebuild(commands), ct).ConfigureAwait(false))[0] == 1, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> AddEventAsync(string flowId, string name, JsonNode? value, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        List<NpgsqlBatchCommand> commands = [AddEvent(flowId, name, value, now), Notify(channel, onlyIfDueFlowId: flowId)];
+        return RunAsync(async (connection, ct) => (await ExecuteBatchAsync(connection, null, Rebuild(commands), ct).ConfigureAwait(false))[0] == 1, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<ClaimedFlow>> ClaimDueAsync(string owner, int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        if (max <= 0)
+        {
+            return [];
+        }
+
+        return await ClaimAsync(ClaimDueSql, p =>
+        {
+            p.Add(P("owner", owner));
+            p.Add(P("expires", Ms(now + lease)));
+            p.Add(P("now", Ms(now)));
+            p.Add(P("max", (int?)max));
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<ClaimedFlow?> ClaimFlowAsync(string flowId, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        var claimed = await ClaimAsync(ClaimOneSql, p =>
+        {
+            p.Add(P("id", flowId));
+            p.Add(P("owner", owner));
+            p.Add(P("expires", Ms(now + lease)));
+            p.Add(P("now", Ms(now)));
+        }, cancellationToken).ConfigureAwait(false);
+        return claimed.Count == 0 ? null : claimed[0];
+    }
+
+    /// <summary>Leases rows with <paramref name="claimSql"/> and loads their steps, commands and events in the same transaction.</summary>
+    private ValueTask<List<ClaimedFlow>> ClaimAsync(string claimSql, Action<NpgsqlParameterCollection> bind, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+
+            // Planned for the values at hand each time and by index only, in the same round trip (see IndexPlansSql).
+            var flows = await QueryAsync(connection, tx, IndexPlansSql + claimSql, bind, ReadFlow, ct).ConfigureAwait(false);
+            if (flows.Count == 0)
+            {
+                await tx.CommitAsync(ct).ConfigureAwait(false);
+                return [];
+            }
+
+            // RETURNING gives no order; the oldest due flow comes first.
+            flows.Sort((a, b) =>
+            {
+                var byTime = Nullable.Compare(a.NextRunAt, b.NextRunAt);
+                return byTime != 0 ? byTime : string.CompareOrdinal(a.Id, b.Id);
+            });
+            var ids = flows.ConvertAll(f => f.Id).ToArray();
+            var steps = new Dictionary<string, List<StepRecord>>(StringComparer.Ordinal);
+            var commands = new Dictionary<string, List<FlowCommand>>(StringComparer.Ordinal);
+            var events = new Dictionary<string, List<FlowEvent>>(StringComparer.Ordinal);
+            var lastSeq = new Dictionary<string, long>(StringComparer.Ordinal);
+
+            // Everything for every claimed flow in one round trip.
+            await using (var batch = new NpgsqlBatch(connection, tx))
+            {
+                foreach (var sql in new[]
+                {
+                    // One index lookup per claimed flow (LATERAL), whatever plan a prepared statement settles on:
+                    // a generic plan for "flow_id = ANY(@ids)" may scan whole tables.
+                    $"SELECT s.* FROM unnest(@ids) AS f(id), LATERAL (SELECT {StepColumns} FROM steps WHERE flow_id = f.id) s ORDER BY s.flow_id, s.idx, s.key",
+                    "SELECT c.* FROM unnest(@ids) AS f(id), LATERAL (SELECT id, flow_id, kind, step_key, payload, actor, at FROM commands WHERE flow_id = f.id) c ORDER BY c.id",
+                    "SELECT e.* FROM unnest(@ids) AS f(id), LATERAL (SELECT id, flow_id, name, value, at FROM events WHERE flow_id = f.id) e ORDER BY e.id",
+                    "SELECT f.id, m.seq FROM unnest(@ids) AS f(id), LATERAL (SELECT MAX(seq) AS seq FROM history WHERE flow_id = f.id) m WHERE m.seq IS NOT NULL",
+                })
+                {
+                    var cmd = Command(sql);
+                    cmd.Parameters.Add(P("ids", ids));
+                    batch.BatchCommands.Add(cmd);
+                }
+
+                await using var r = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                while (await r.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    Bucket(steps, r.GetString(0)).Add(ReadStep(r));
+                }
+
+                await r.NextResultAsync(ct).ConfigureAwait(false);
+                while (await r.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    Bucket(commands, r.GetString(1)).Add(ReadCommand(r));
+                }
+
+                await r.NextResultAsync(ct).ConfigureAwait(false);
+                while (await r.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    Bucket(events, r.GetString(1)).Add(ReadEvent(r));
+                }
+
+                await r.NextResultAsync(ct).ConfigureAwait(false);
+                while (await r.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    lastSeq[r.GetString(0)] = r.GetInt64(1);
+                }
+            }
+
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return flows.ConvertAll(f => new ClaimedFlow(
+                f,
+                steps.TryGetValue(f.Id, out var s) ? s : [],
+                commands.TryGetValue(f.Id, out var c) ? c : [],
+                events.TryGetValue(f.Id, out var e) ? e : [],
+                lastSeq.GetValueOrDefault(f.Id)));
+        }, cancellationToken);
+
+    private static List<T> Bucket<T>(Dictionary<string, List<T>> map, string id)
+    {
+        if (!map.TryGetValue(id, out var list))
+        {
+            list = [];
+            map.Add(id, list);
+        }
+
+        return list;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<string>> RenewLeasesAsync(string owner, IReadOnlyCollection<string> flowIds, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(flowIds);
+        var ids = flowIds.ToArray();
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+
+        var held = await QueryAsync(
+            // Locks taken in id order, like the group commit's: a renewal and a commit batch cannot deadlock
+            // (a deadlock costs a second before PostgreSQL breaks it, and leases may be only a few seconds).
+            "UPDATE flows SET lease_expires_at = @expires WHERE id IN (" +
+            "SELECT id FROM flows WHERE id = ANY(@ids) AND lease_owner = @owner ORDER BY id FOR UPDATE) AND lease_owner = @owner RETURNING id",
+            p =>
+            {
+                p.Add(P("ids", ids));
+                p.Add(P("owner", owner));
+                p.Add(P("expires", Ms(expiresAt)));
+            },
+            r => r.GetString(0),
+            cancellationToken).ConfigureAwait(false);
+        var kept = held.ToHashSet(StringComparer.Ordinal);
+        return [.. ids.Where(id => !kept.Contains(id))];
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<CommitResult> CommitAsync(FlowTransition transition, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transition);
+
+        // The transition is written later by the group commit: take a copy the caller cannot change meanwhile.
+        var t = transition with { Flow = transition.Flow.Clone() };
+        return await committer.CommitAsync(t, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<FlowCommand>> GetCommandsAsync(string flowId, CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT id, flow_id, kind, step_key, payload, actor, at FROM commands WHERE flow_id = @id ORDER BY id", p => p.Add(P("id", flowId)), ReadCommand, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    public async ValueTask<DateTimeOffset?> GetNextDueAsync(CancellationToken cancellationToken)
+    {
+        // Unleased flows: the first row of flows_due. Leased flows (flows_leased holds only those): when the
+        // lease ends, if later. By index only (IndexPlansSql): planned on stale statistics, the second part
+        // scanned the whole table, 6 ms each time an idle worker asked.
+        var rows = await RunAsync(
+            async (connection, ct) =>
+            {
+                await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+                var due = await QueryAsync(
+                    connection,
+                    tx,
+                    IndexPlansSql + "SELECT LEAST(" +
+                    "(SELECT MIN(next_run_at) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL), " +
+                    "(SELECT MIN(GREATEST(next_run_at, COALESCE(lease_expires_at, next_run_at))) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NOT NULL))",
+                    _ => { },
+                    r => r.IsDBNull(0) ? (long?)null : r.GetInt64(0),
+                    ct).ConfigureAwait(false);
+                await tx.CommitAsync(ct).ConfigureAwait(false);
+                return due;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return rows[0] is { } ms ? Time(ms) : null;
+    }
+}

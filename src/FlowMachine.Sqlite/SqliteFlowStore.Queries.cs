@@ -1,0 +1,61 @@
+using FlowMachine.Storage;
+using FlowMachine.Storage.Relational;
+using static FlowMachine.Sqlite.SqliteQueries;
+
+namespace FlowMachine.Sqlite;
+
+// The read-only role (IFlowQueryStore): flows, steps, pages, history and counts.
+public sealed partial class SqliteFlowStore
+{
+    /// <inheritdoc/>
+    public ValueTask<FlowRecord?> GetFlowAsync(string flowId, CancellationToken cancellationToken) =>
+        ReadAsync(db => LoadFlow(db, flowId), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<FlowRecord?> GetFlowByKeyAsync(string key, CancellationToken cancellationToken) =>
+        ReadAsync(db => LoadFlowByKey(db, key), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<StepRecord>> GetStepsAsync(string flowId, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<StepRecord>>(db => LoadSteps(db, flowId), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<FlowPage> ListFlowsAsync(FlowQuery query, CancellationToken cancellationToken)
+    {
+        var list = FlowListQuery.Create(query, FlowColumns, "1 = 1");
+        return ReadAsync(db =>
+        {
+            var cmd = db.Get(list.Sql);
+            foreach (var (name, value) in list.Parameters)
+            {
+                Add(cmd, "@" + name, value);
+            }
+
+            return list.ToPage(ReadFlows(db, cmd));
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string flowId, long afterSeq, int limit, CancellationToken cancellationToken) =>
+        limit <= 0
+            ? ValueTask.FromResult<IReadOnlyList<HistoryEvent>>([])
+            : ReadAsync<IReadOnlyList<HistoryEvent>>(db => LoadHistory(db, flowId, afterSeq, limit), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyDictionary<FlowState, long>> CountFlowsByStateAsync(string? owner, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyDictionary<FlowState, long>>(db =>
+        {
+            var cmd = owner is null
+                ? db.Get("SELECT state, COUNT(*) FROM flows GROUP BY state")
+                : db.Get("SELECT state, COUNT(*) FROM flows WHERE owner = @owner GROUP BY state");
+            Add(cmd, "@owner", owner);
+            var counts = RelationalRows.EmptyStateCounts();
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                RelationalRows.AddStateCount(counts, r);
+            }
+
+            return counts;
+        }, cancellationToken);
+}

@@ -1,0 +1,279 @@
+using System.Text.Json.Nodes;
+using FlowMachine.Storage;
+using Microsoft.Data.Sqlite;
+using static FlowMachine.Sqlite.SqliteQueries;
+
+namespace FlowMachine.Sqlite;
+
+// The runtime role (IFlowRuntimeStore): creating, claiming, leasing and committing flows, and input from outside.
+public sealed partial class SqliteFlowStore
+{
+    // The oldest due flows: unleased ones from the head of flows_due, and flows whose lease ran out from
+    // flows_leased (only flows held right now are in it). Neither read steps past the flows running now.
+    internal const string ClaimDueSql =
+        "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires WHERE id IN (" +
+        "SELECT id FROM (" +
+        "SELECT * FROM (SELECT id, next_run_at FROM flows WHERE next_run_at <= @now AND lease_owner IS NULL ORDER BY next_run_at, id LIMIT @max) " +
+        "UNION ALL " +
+        "SELECT * FROM (SELECT id, next_run_at FROM flows WHERE lease_owner IS NOT NULL AND (lease_expires_at IS NULL OR lease_expires_at <= @now) " +
+        "AND next_run_at <= @now ORDER BY next_run_at, id LIMIT @max)) " +
+        "ORDER BY next_run_at, id LIMIT @max) RETURNING id, next_run_at";
+
+    private const string ClaimOneSql =
+        "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires WHERE id = @id AND next_run_at <= @now " +
+        "AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at IS NULL OR lease_expires_at <= @now) RETURNING id, next_run_at";
+
+    /// <inheritdoc/>
+    public ValueTask<CreateFlowResult> CreateFlowAsync(NewFlow flow, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        ArgumentException.ThrowIfNullOrEmpty(flow.Flow.Id);
+        return WriteAsync(db =>
+        {
+            // The one writer serialises creates, so "insert unless the key is taken" cannot race.
+            if (InsertFlow(db, flow))
+            {
+                return new CreateFlowResult(flow.Flow.Clone(), true);
+            }
+
+            return new CreateFlowResult(LoadFlowByKey(db, flow.Flow.Key!)!, false);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> EnqueueCommandAsync(string flowId, string kind, string? stepKey, JsonNode? payload, string? actor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        var payloadCopy = payload?.DeepClone();
+        return WriteAsync(db =>
+        {
+            if (!MakeDue(db, flowId, now))
+            {
+                return false;
+            }
+
+            InsertCommand(db, flowId, kind, stepKey, payloadCopy, actor, now);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> AddEventAsync(string flowId, string name, JsonNode? value, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var valueCopy = value?.DeepClone();
+        return WriteAsync(db =>
+        {
+            if (!MakeDue(db, flowId, now))
+            {
+                return false;
+            }
+
+            InsertEvent(db, flowId, name, valueCopy, now);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<ClaimedFlow>> ClaimDueAsync(string owner, int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        if (max <= 0)
+        {
+            return ValueTask.FromResult<IReadOnlyList<ClaimedFlow>>([]);
+        }
+
+        return ClaimAsync(
+            db =>
+            {
+                var cmd = db.Get(ClaimDueSql);
+                Add(cmd, "@owner", owner);
+                Add(cmd, "@expires", Ms(now + lease));
+                Add(cmd, "@now", Ms(now));
+                Add(cmd, "@max", max);
+                return cmd;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<ClaimedFlow?> ClaimFlowAsync(string flowId, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        var claimed = await ClaimAsync(
+            db =>
+            {
+                var cmd = db.Get(ClaimOneSql);
+                Add(cmd, "@id", flowId);
+                Add(cmd, "@owner", owner);
+                Add(cmd, "@expires", Ms(now + lease));
+                Add(cmd, "@now", Ms(now));
+                return cmd;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return claimed.Count == 0 ? null : claimed[0];
+    }
+
+    /// <summary>
+    /// Leases flows with <paramref name="claim"/> (an UPDATE … RETURNING id, next_run_at) on the writer,
+    /// then reads what the run needs on a read connection, so the one writer spends on a claim only the
+    /// row update. Nobody but the new holder changes a leased flow's row, steps or history, so reading
+    /// them after the commit sees them as claimed; commands and events that come in meanwhile are read
+    /// too, as they would be at the next commit.
+    /// </summary>
+    private async ValueTask<IReadOnlyList<ClaimedFlow>> ClaimAsync(Func<SqliteCommandCache, SqliteCommand> claim, CancellationToken cancellationToken)
+    {
+        var ids = await WriteAsync(
+            db =>
+            {
+                var leased = new List<(string Id, long? Due)>();
+                using var r = claim(db).ExecuteReader();
+                while (r.Read())
+                {
+                    leased.Add((r.GetString(0), r.IsDBNull(1) ? null : r.GetInt64(1)));
+                }
+
+                return leased;
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        // RETURNING gives no order; the oldest due flow comes first.
+        ids.Sort((a, b) =>
+        {
+            var byTime = Nullable.Compare(a.Due, b.Due);
+            return byTime != 0 ? byTime : string.CompareOrdinal(a.Id, b.Id);
+        });
+
+        // Not cancelled half-way: the flows are leased to the caller now, and it must learn of every one.
+        return await ReadAsync(
+            db =>
+            {
+                db.Prepared("BEGIN").Execute();
+                try
+                {
+                    var claimed = new List<ClaimedFlow>(ids.Count);
+                    foreach (var (id, _) in ids)
+                    {
+                        var flow = LoadFlow(db, id)
+                            ?? throw new InvalidDataException($"Flow '{id}' was leased and is missing from the database.");
+                        claimed.Add(LoadClaim(db, flow));
+                    }
+
+                    return claimed;
+                }
+                finally
+                {
+                    db.Prepared("COMMIT").Execute();
+                }
+            },
+            CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<string>> RenewLeasesAsync(string owner, IReadOnlyCollection<string> flowIds, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(flowIds);
+        var ids = flowIds.ToArray();
+        return WriteAsync<IReadOnlyList<string>>(db =>
+        {
+            var lost = new List<string>();
+            foreach (var id in ids)
+            {
+                var cmd = db.Get("UPDATE flows SET lease_expires_at = @expires WHERE id = @id AND lease_owner = @owner");
+                Add(cmd, "@id", id);
+                Add(cmd, "@owner", owner);
+                Add(cmd, "@expires", Ms(expiresAt));
+                if (cmd.ExecuteNonQuery() == 0)
+                {
+                    lost.Add(id);
+                }
+            }
+
+            return lost;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<CommitResult> CommitAsync(FlowTransition transition, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transition);
+
+        // The transition is applied later on the writer thread: take a copy the caller cannot change meanwhile.
+        var t = transition with { Flow = transition.Flow.ShallowCopy() };
+        return WriteAsync(db =>
+        {
+            var flowId = t.Flow.Id;
+
+            // The lease check and the row write are one statement; the savepoint undoes the rest on failure.
+            if (!UpdateFlow(db, t.Flow, t.LeaseOwner, t.DataChanged, t.StateChanged, t.Release))
+            {
+                throw new LeaseLostException(flowId, t.LeaseOwner);
+            }
+
+            foreach (var step in t.Steps)
+            {
+                UpsertStep(db, flowId, step);
+            }
+
+            foreach (var e in t.History)
+            {
+                InsertHistory(db, flowId, e);
+            }
+
+            foreach (var id in t.ConsumedCommands)
+            {
+                DeleteCommand(db, flowId, id);
+            }
+
+            foreach (var id in t.ConsumedEvents)
+            {
+                DeleteEvent(db, flowId, id);
+            }
+
+            foreach (var child in t.NewFlows)
+            {
+                // Like CreateFlowAsync: a child whose key is taken is not created again.
+                InsertFlow(db, child);
+            }
+
+            var at = t.Flow.UpdatedAt;
+            foreach (var command in t.Commands)
+            {
+                // A command for a flow that does not exist has no one to tell; it is dropped.
+                if (MakeDue(db, command.FlowId, at))
+                {
+                    InsertCommand(db, command.FlowId, command.Kind, command.StepKey, command.Payload, null, at);
+                }
+            }
+
+            var hasCommands = HasCommands(db, flowId);
+            if (t.Release && (hasCommands || HasEventsAfter(db, flowId, t.KnownEventId)))
+            {
+                MakeDue(db, flowId, at);
+            }
+
+            return new CommitResult(hasCommands);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<FlowCommand>> GetCommandsAsync(string flowId, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<FlowCommand>>(db => LoadCommands(db, flowId), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<DateTimeOffset?> GetNextDueAsync(CancellationToken cancellationToken) =>
+        ReadAsync<DateTimeOffset?>(db =>
+        {
+            // Unleased flows: the first row of flows_due. Leased flows (flows_leased holds only those): when the lease ends, if later.
+            var cmd = db.Get(
+                "SELECT MIN(t) FROM (" +
+                "SELECT MIN(next_run_at) AS t FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL " +
+                "UNION ALL SELECT MIN(MAX(next_run_at, COALESCE(lease_expires_at, next_run_at))) FROM flows " +
+                "WHERE lease_owner IS NOT NULL AND next_run_at IS NOT NULL)");
+            return cmd.ExecuteScalar() is long ms ? Time(ms) : null;
+        }, cancellationToken);
+}

@@ -1,0 +1,122 @@
+using FlowMachine.Storage;
+using Microsoft.Data.Sqlite;
+using static FlowMachine.Storage.Relational.RelationalRows;
+
+namespace FlowMachine.Sqlite;
+
+// Reads: rows to records, on the writer (inside its transaction) or a reader.
+internal static partial class SqliteQueries
+{
+    public static FlowRecord? LoadFlow(SqliteCommandCache db, string id)
+    {
+        var cmd = db.Get("SELECT " + FlowColumns + " FROM flows WHERE id = @id");
+        Add(cmd, "@id", id);
+        return ReadFlows(db, cmd).FirstOrDefault();
+    }
+
+    public static FlowRecord? LoadFlowByKey(SqliteCommandCache db, string key)
+    {
+        var cmd = db.Get("SELECT " + FlowColumns + " FROM flows WHERE key = @key");
+        Add(cmd, "@key", key);
+        return ReadFlows(db, cmd).FirstOrDefault();
+    }
+
+    /// <summary>Reads the flows a query returns, each with its spec (kept apart, in the specs table).</summary>
+    public static List<FlowRecord> ReadFlows(SqliteCommandCache db, SqliteCommand cmd)
+    {
+        var list = new List<FlowRecord>();
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                list.Add(ReadFlow(r));
+            }
+        }
+
+        foreach (var flow in list)
+        {
+            flow.SpecJson = SqliteSpecs.Load(db, flow.Id, flow.SpecJson);
+        }
+
+        return list;
+    }
+
+    /// <summary>A claimed flow: the leased row plus steps, commands, events and the last history seq.</summary>
+    public static ClaimedFlow LoadClaim(SqliteCommandCache db, FlowRecord flow)
+    {
+        var seq = db.Get("SELECT COALESCE(MAX(seq), 0) FROM history WHERE flow_id = @id");
+        Add(seq, "@id", flow.Id);
+        var lastSeq = (long)seq.ExecuteScalar()!;
+        return new ClaimedFlow(flow, LoadSteps(db, flow.Id), LoadCommands(db, flow.Id), LoadEvents(db, flow.Id), lastSeq);
+    }
+
+    public static List<StepRecord> LoadSteps(SqliteCommandCache db, string flowId)
+    {
+        var cmd = db.Get("SELECT " + StepColumns + " FROM steps WHERE flow_id = @id ORDER BY idx, key");
+        Add(cmd, "@id", flowId);
+        var list = new List<StepRecord>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(ReadStep(r));
+        }
+
+        return list;
+    }
+
+    public static List<HistoryEvent> LoadHistory(SqliteCommandCache db, string flowId, long afterSeq, int limit)
+    {
+        var cmd = db.Get("SELECT flow_id, seq, at, kind, step_key, detail FROM history WHERE flow_id = @id AND seq > @after ORDER BY seq LIMIT @limit");
+        Add(cmd, "@id", flowId);
+        Add(cmd, "@after", afterSeq);
+        Add(cmd, "@limit", limit);
+        var list = new List<HistoryEvent>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(ReadHistory(r));
+        }
+
+        return list;
+    }
+
+    public static List<FlowCommand> LoadCommands(SqliteCommandCache db, string flowId)
+    {
+        var cmd = db.Get("SELECT id, flow_id, kind, step_key, payload, actor, at FROM commands WHERE flow_id = @id ORDER BY id");
+        Add(cmd, "@id", flowId);
+        var list = new List<FlowCommand>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(ReadCommand(r));
+        }
+
+        return list;
+    }
+
+    public static List<FlowEvent> LoadEvents(SqliteCommandCache db, string flowId)
+    {
+        var cmd = db.Get("SELECT id, flow_id, name, value, at FROM events WHERE flow_id = @id ORDER BY id");
+        Add(cmd, "@id", flowId);
+        var list = new List<FlowEvent>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(ReadEvent(r));
+        }
+
+        return list;
+    }
+
+    public static List<RoutineRecord> ReadRoutines(SqliteCommand cmd)
+    {
+        var list = new List<RoutineRecord>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(ReadRoutine(r));
+        }
+
+        return list;
+    }
+}

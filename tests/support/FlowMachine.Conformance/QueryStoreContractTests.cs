@@ -1,0 +1,155 @@
+using System.Text.Json.Nodes;
+using FlowMachine.Storage;
+
+namespace FlowMachine.Conformance;
+
+/// <summary>The read-only contract (<see cref="IFlowQueryStore"/>): pages of flows, history and counts.</summary>
+public abstract class QueryStoreContractTests(ContractStores source) : FlowStoreContractTests(source)
+{
+    [Fact]
+    public async Task Paging_through_120_flows_newest_first()
+    {
+        var store = await NewStoreAsync();
+        for (var i = 0; i < 120; i++)
+        {
+            // Pairs share a creation time, so the id breaks ties.
+            await store.CreateFlowAsync(MakeFlow($"f{i:D3}", createdAt: T0.AddSeconds(i / 2), steps: 0), None);
+        }
+
+        var expected = Enumerable.Range(0, 120).Select(i => $"f{i:D3}").Reverse().ToList();
+        var seen = new List<string>();
+        var pages = 0;
+        string? cursor = null;
+        do
+        {
+            var page = await store.ListFlowsAsync(new FlowQuery { Limit = 50, After = cursor }, None);
+            seen.AddRange(page.Items.Select(f => f.Id));
+            cursor = page.Next;
+            pages++;
+            Assert.True(pages <= 3);
+        }
+        while (cursor is not null);
+
+        Assert.Equal(3, pages);
+        Assert.Equal(expected, seen);
+
+        // Exactly one page: no next cursor.
+        var all = await store.ListFlowsAsync(new FlowQuery { Limit = 120 }, None);
+        Assert.Equal(120, all.Items.Count);
+        Assert.Null(all.Next);
+    }
+
+    [Fact]
+    public async Task Listing_filters_combine_with_paging()
+    {
+        var store = await NewStoreAsync();
+        for (var i = 0; i < 120; i++)
+        {
+            var state = i % 3 == 0 ? FlowState.Completed : FlowState.Pending;
+            await store.CreateFlowAsync(
+                MakeFlow($"f{i:D3}", key: "key" + i, createdAt: T0.AddSeconds(i), state: state, owner: i % 2 == 0 ? "alice" : "bob", routine: i % 4 == 0 ? "r" : null, parent: i >= 100 ? "p" : null, steps: 0),
+                None);
+        }
+
+        async Task<List<string>> AllAsync(FlowQuery query)
+        {
+            var ids = new List<string>();
+            string? cursor = null;
+            do
+            {
+                var page = await store.ListFlowsAsync(query with { After = cursor, Limit = 7 }, None);
+                Assert.True(page.Items.Count <= 7);
+                ids.AddRange(page.Items.Select(f => f.Id));
+                cursor = page.Next;
+            }
+            while (cursor is not null);
+            return ids;
+        }
+
+        List<string> Expect(Func<int, bool> match) =>
+            [.. Enumerable.Range(0, 120).Where(match).Reverse().Select(i => $"f{i:D3}")];
+
+        Assert.Equal(Expect(i => i % 3 == 0), await AllAsync(new FlowQuery { State = FlowState.Completed }));
+        Assert.Equal(Expect(i => i % 2 == 0 && i % 3 == 0), await AllAsync(new FlowQuery { State = FlowState.Completed, Owner = "alice" }));
+        Assert.Equal(Expect(i => i % 4 == 0), await AllAsync(new FlowQuery { Routine = "r" }));
+        Assert.Equal(Expect(i => i >= 100 && i % 2 == 1), await AllAsync(new FlowQuery { ParentFlowId = "p", Owner = "bob" }));
+        Assert.Equal(["f042"], await AllAsync(new FlowQuery { Key = "key42" }));
+        Assert.Empty(await AllAsync(new FlowQuery { Key = "key42", Owner = "bob" }));
+        Assert.Empty(await AllAsync(new FlowQuery { Owner = "carol" }));
+    }
+
+    [Fact]
+    public async Task Listing_clamps_the_limit_and_refuses_a_bad_cursor()
+    {
+        var store = await NewStoreAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await store.CreateFlowAsync(MakeFlow($"f{i}", createdAt: T0.AddSeconds(i), steps: 0), None);
+        }
+
+        var one = await store.ListFlowsAsync(new FlowQuery { Limit = 0 }, None);
+        Assert.Equal(["f2"], one.Items.Select(f => f.Id));
+        Assert.NotNull(one.Next);
+        Assert.Equal(3, (await store.ListFlowsAsync(new FlowQuery { Limit = 100_000 }, None)).Items.Count);
+
+        foreach (var bad in new[] { "garbage!!", "", "bm90IGEgY3Vyc29y", "%%%" })
+        {
+            var error = await Assert.ThrowsAsync<ArgumentException>(async () => await store.ListFlowsAsync(new FlowQuery { After = bad }, None));
+            Assert.Contains("cursor", error.Message, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public async Task History_comes_in_seq_order_after_a_seq()
+    {
+        var store = await NewStoreAsync();
+        await store.CreateFlowAsync(MakeFlow("f1", nextRunAt: T0), None);
+        var claimed = await ClaimOneAsync(store, "f1");
+        await store.CommitAsync(new FlowTransition
+        {
+            LeaseOwner = "w1",
+            Flow = claimed.Flow,
+            History = [.. Enumerable.Range(2, 9).Reverse().Select(s => new HistoryEvent("f1", s, T0.AddSeconds(s), "e" + s, "s0", JsonValue.Create(s)))],
+        }, None);
+
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), (await store.GetHistoryAsync("f1", 0, 100, None)).Select(h => h.Seq));
+        var page = await store.GetHistoryAsync("f1", 4, 3, None);
+        Assert.Equal([5L, 6, 7], page.Select(h => h.Seq));
+        Assert.Equal("e5", page[0].Kind);
+        Assert.Equal("s0", page[0].StepKey);
+        Assert.Equal(T0.AddSeconds(5), page[0].At);
+        Assert.Equal("5", page[0].Detail!.ToJsonString());
+        Assert.Empty(await store.GetHistoryAsync("f1", 10, 100, None));
+        Assert.Empty(await store.GetHistoryAsync("missing", 0, 100, None));
+    }
+
+    [Fact]
+    public async Task Counts_by_state_for_everyone_or_one_owner()
+    {
+        var store = await NewStoreAsync();
+        await store.CreateFlowAsync(MakeFlow("a", owner: "alice", state: FlowState.Completed), None);
+        await store.CreateFlowAsync(MakeFlow("b", owner: "alice", state: FlowState.Waiting), None);
+        await store.CreateFlowAsync(MakeFlow("c", owner: "bob", state: FlowState.Completed), None);
+        await store.CreateFlowAsync(MakeFlow("d", state: FlowState.Failed, nextRunAt: T0), None);
+
+        var all = await store.CountFlowsByStateAsync(null, None);
+        Assert.Equal(2, all.GetValueOrDefault(FlowState.Completed));
+        Assert.Equal(1, all.GetValueOrDefault(FlowState.Waiting));
+        Assert.Equal(1, all.GetValueOrDefault(FlowState.Failed));
+        Assert.Equal(0, all.GetValueOrDefault(FlowState.Running));
+
+        var alice = await store.CountFlowsByStateAsync("alice", None);
+        Assert.Equal(1, alice.GetValueOrDefault(FlowState.Completed));
+        Assert.Equal(1, alice.GetValueOrDefault(FlowState.Waiting));
+        Assert.Equal(0, alice.GetValueOrDefault(FlowState.Failed));
+
+        // Counts follow commits.
+        var claimed = await ClaimOneAsync(store, "d");
+        var row = claimed.Flow.Clone();
+        row.State = FlowState.Running;
+        await store.CommitAsync(new FlowTransition { LeaseOwner = "w1", Flow = row }, None);
+        all = await store.CountFlowsByStateAsync(null, None);
+        Assert.Equal(0, all.GetValueOrDefault(FlowState.Failed));
+        Assert.Equal(1, all.GetValueOrDefault(FlowState.Running));
+    }
+}
