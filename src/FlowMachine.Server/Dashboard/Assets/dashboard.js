@@ -130,7 +130,18 @@
     }, 3000);
   }
 
+  // On a phone the top bar's links fold behind a Menu button.
+  function wireMenu() {
+    const toggle = document.querySelector(".menu-toggle");
+    if (!toggle) return;
+    toggle.addEventListener("click", function () {
+      const open = toggle.closest(".topbar").classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    wireMenu();
     wireJsonFields();
     wireLiveFlow();
     wireLiveRows();
