@@ -116,12 +116,7 @@ public sealed class BadRequestTests(ServerFixture server) : IClassFixture<Server
             return completed;
         }
 
-        var saved = await server.Admin.PostJsonAsync("/api/v1/routines", Http.SeedRoutine);
-        Assert.True(saved.IsSuccessStatusCode);
-        var started = await server.Admin.PostJsonAsync("/api/v1/flows", """{"spec":["noop"]}""");
-        var id = (string)(await started.ReadObjectAsync())["id"]!;
-        await ServerFixture.WaitForStateAsync(server.Admin, id, "COMPLETED");
-        return completed = id;
+        return completed = await Http.SeedAndCompletedFlowAsync(server.Admin);
     }
 
     /// <summary>Flows by state, routines and their versions: what a bad request must not change.</summary>

@@ -108,11 +108,7 @@ public sealed class RequestWordingTests(ServerFixture server) : IClassFixture<Se
             return completed;
         }
 
-        Assert.True((await server.Admin.PostJsonAsync("/api/v1/routines", Http.SeedRoutine)).IsSuccessStatusCode);
-        var started = await server.Admin.PostJsonAsync("/api/v1/flows", """{"spec":["noop"]}""");
-        var id = (string)(await started.ReadObjectAsync())["id"]!;
-        await ServerFixture.WaitForStateAsync(server.Admin, id, "COMPLETED");
-        return completed = id;
+        return completed = await Http.SeedAndCompletedFlowAsync(server.Admin);
     }
 
     private async Task<long> CountAsync()

@@ -33,6 +33,8 @@ internal static class Layout
             """);
         if (request.Caller is { } caller)
         {
+            // On a phone the links and Sign out fold behind the Menu button (dashboard.js opens it).
+            html.Append("<button type=\"button\" class=\"menu-toggle\" aria-expanded=\"false\" aria-controls=\"topnav\">Menu</button><div class=\"topnav\" id=\"topnav\">");
             html.Append("<nav aria-label=\"Main\"><ul>");
             foreach (var (href, label, key) in Links)
             {
@@ -45,7 +47,7 @@ internal static class Layout
             html.Append($"""
                 <form class="signout" method="post" action="/signout">{request.CsrfInput}
                 <span class="who">Signed in as <strong data-testid="user">{Html.E(caller.Name)}</strong>{role}</span>
-                <button type="submit" class="link">Sign out</button></form>
+                <button type="submit" class="link">Sign out</button></form></div>
                 """);
         }
 

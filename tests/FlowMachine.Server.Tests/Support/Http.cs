@@ -36,4 +36,15 @@ internal static class Http
         Assert.Equal(HttpStatusCode.Created, started.StatusCode);
         return (string)(await started.ReadObjectAsync())["id"]!;
     }
+
+    /// <summary>Stores seed 000's routine (so routine cases find it) and returns a flow of <c>["noop"]</c> that has COMPLETED.</summary>
+    public static async Task<string> SeedAndCompletedFlowAsync(HttpClient admin)
+    {
+        var saved = await admin.PostJsonAsync("/api/v1/routines", SeedRoutine);
+        Assert.True(saved.IsSuccessStatusCode);
+        var started = await admin.PostJsonAsync("/api/v1/flows", """{"spec":["noop"]}""");
+        var id = (string)(await started.ReadObjectAsync())["id"]!;
+        await ServerFixture.WaitForStateAsync(admin, id, "COMPLETED");
+        return id;
+    }
 }

@@ -53,28 +53,32 @@
     else if (title) title.textContent = title.textContent.replace(/: [A-Z]+$/, ": " + state);
   }
 
+  // Fetches server-rendered HTML for one part of the page; a newer fetch of the same part cancels the older.
+  const fetches = {};
+  function fetchPart(part, url, apply) {
+    if (fetches[part]) fetches[part].abort();
+    const controller = fetches[part] = new AbortController();
+    fetch(url, { credentials: "same-origin", signal: controller.signal })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) { if (html !== null) apply(html); })
+      .catch(function () { /* a newer refresh replaced this one */ });
+  }
+
   // The action forms depend on the flow's state and position: fetch them again when either changes.
-  let actionsFetch = null;
   function refreshActions(flow) {
     const panel = document.getElementById("flow-actions");
     if (!panel) return;
     if (panel.dataset.state === flow.state && panel.dataset.position === String(flow.position)) return;
     panel.dataset.state = flow.state;
     panel.dataset.position = String(flow.position);
-    if (actionsFetch) actionsFetch.abort();
-    actionsFetch = new AbortController();
-    fetch(panel.dataset.actions, { credentials: "same-origin", signal: actionsFetch.signal })
-      .then(function (r) { return r.ok ? r.text() : null; })
-      .then(function (html) {
-        if (html === null) return;
-        const holder = document.createElement("div");
-        holder.innerHTML = html;
-        const fresh = holder.firstElementChild;
-        if (!fresh) return;
-        panel.replaceWith(fresh);
-        wireJsonFields(fresh);
-      })
-      .catch(function () { /* a newer refresh replaced this one */ });
+    fetchPart("actions", panel.dataset.actions, function (html) {
+      const holder = document.createElement("div");
+      holder.innerHTML = html;
+      const fresh = holder.firstElementChild;
+      if (!fresh) return;
+      panel.replaceWith(fresh);
+      wireJsonFields(fresh);
+    });
   }
 
   // The flow page: recolour DAG nodes from the stream, then refresh the server-rendered details.
@@ -82,7 +86,6 @@
     const dag = document.getElementById("flow-dag");
     if (!dag || !dag.dataset.live || !window.EventSource) return;
     const source = new EventSource(dag.dataset.live);
-    let pending = null;
     source.addEventListener("flow", function (event) {
       const flow = JSON.parse(event.data);
       (flow.steps || []).forEach(function (step) {
@@ -95,24 +98,18 @@
       setBadge(document.getElementById("flow-state"), flow.state);
       document.body.dataset.flowState = flow.state;
       if (terminal.has(flow.state)) source.close();
-      if (pending) pending.abort();
-      pending = new AbortController();
-      fetch(dag.dataset.details, { credentials: "same-origin", signal: pending.signal })
-        .then(function (r) { return r.ok ? r.text() : null; })
-        .then(function (html) {
-          if (html === null) return;
-          const details = document.getElementById("flow-details");
-          // Keep open <details> open across refreshes.
-          const open = new Set(Array.from(details.querySelectorAll("details[open]")).map(function (d) { return d.dataset.step; }));
-          details.innerHTML = html;
-          details.querySelectorAll("details[data-step]").forEach(function (d) {
-            if (open.has(d.dataset.step)) d.open = true;
-            // The server knows which waiting steps wait for spawned children.
-            const node = nodeOf(d.dataset.step);
-            if (node && d.dataset.state && node.dataset.state !== d.dataset.state) paintNode(node, d.dataset.state, null);
-          });
-        })
-        .catch(function () { /* a newer refresh replaced this one */ });
+      fetchPart("details", dag.dataset.details, function (html) {
+        const details = document.getElementById("flow-details");
+        // Keep open <details> open across refreshes.
+        const open = new Set(Array.from(details.querySelectorAll("details[open]")).map(function (d) { return d.dataset.step; }));
+        details.innerHTML = html;
+        details.querySelectorAll("details[data-step]").forEach(function (d) {
+          if (open.has(d.dataset.step)) d.open = true;
+          // The server knows which waiting steps wait for spawned children.
+          const node = nodeOf(d.dataset.step);
+          if (node && d.dataset.state && node.dataset.state !== d.dataset.state) paintNode(node, d.dataset.state, null);
+        });
+      });
     });
   }
 
@@ -130,7 +127,18 @@
     }, 3000);
   }
 
+  // On a phone the top bar's links fold behind a Menu button.
+  function wireMenu() {
+    const toggle = document.querySelector(".menu-toggle");
+    if (!toggle) return;
+    toggle.addEventListener("click", function () {
+      const open = toggle.closest(".topbar").classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    wireMenu();
     wireJsonFields();
     wireLiveFlow();
     wireLiveRows();

@@ -41,7 +41,7 @@ internal static class TasksPage
             // A plugin's file path says where the server keeps its files: for administrators only.
             if (t.Source is not null && (request.User.IsAdmin || !IsPath(t.Source)))
             {
-                facts.Add($"from <span class=\"source\">{Html.E(t.Source)}</span>");
+                facts.Add($"from <span class=\"task-source\">{Html.E(t.Source)}</span>");
             }
 
             if (facts.Count > 0)
