@@ -11,13 +11,16 @@ header='#nullable enable'
 projects=(src/*/*.csproj)
 list=$(mktemp --suffix=.slnx -p .)
 log=$(mktemp)
-trap 'rm -f "$list" "$log"' EXIT
+backup=$(mktemp -d)
+trap 'rm -rf "$list" "$log" "$backup"' EXIT
 
 {
     echo '<Solution>'
     for project in "${projects[@]}"; do
         echo "  <Project Path=\"$project\" />"
         dir=$(dirname "$project")
+        mkdir -p "$backup/$dir"
+        [ -f "$dir/PublicAPI.Unshipped.txt" ] && cp "$dir/PublicAPI.Unshipped.txt" "$backup/$dir/"
         [ -f "$dir/PublicAPI.Shipped.txt" ] || echo "$header" > "$dir/PublicAPI.Shipped.txt"
         echo "$header" > "$dir/PublicAPI.Unshipped.txt"
     done
@@ -26,8 +29,12 @@ trap 'rm -f "$list" "$log"' EXIT
 
 # Warnings stay warnings here: every public symbol is undeclared until the files are written back.
 if ! dotnet build "$list" -c Release -nologo -v:q -p:TreatWarningsAsErrors=false -clp:NoSummary > "$log" 2>&1; then
-    cat "$log" >&2
-    echo "public-api.sh: the build failed; the Unshipped files are left empty." >&2
+    grep -E ': error ' "$log" | sort -u >&2 || cat "$log" >&2
+    for project in "${projects[@]}"; do
+        dir=$(dirname "$project")
+        if [ -f "$backup/$dir/PublicAPI.Unshipped.txt" ]; then cp "$backup/$dir/PublicAPI.Unshipped.txt" "$dir/"; fi
+    done
+    echo "public-api.sh: the build failed; the Unshipped files are as they were." >&2
     exit 1
 fi
 
