@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace FlowMachine;
@@ -30,20 +29,4 @@ public sealed class CheckResult
 
     /// <summary>A boolean check: true is ready with the value <c>true</c>, false keeps waiting.</summary>
     public static implicit operator CheckResult(bool ready) => ready ? Ready(true) : NotReady();
-}
-
-/// <summary>Turns task values into JSON nodes, never into strings.</summary>
-public static class OutcomeJson
-{
-    /// <summary>Options used to serialize task values: camelCase property names.</summary>
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web);
-
-    /// <summary>Converts any value into a detached JSON node.</summary>
-    public static JsonNode? ToNode(object? value) => value switch
-    {
-        null => null,
-        JsonNode node => node.Parent is null ? node : node.DeepClone(),
-        JsonElement element => JsonSerializer.SerializeToNode(element, Options),
-        _ => JsonSerializer.SerializeToNode(value, value.GetType(), Options),
-    };
 }

@@ -1,9 +1,12 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace FlowMachine;
 
 /// <summary>
 /// Every default setting of FlowMachine, written once and grouped as the options are: the engine, the worker
 /// and specs. The options of a host (<c>FlowMachineOptions</c>), of the server and of the tool start from these.
 /// </summary>
+[SuppressMessage("Design", "CA1034:Nested types should not be visible", Justification = "The nested classes group the defaults as the options are grouped: FlowMachineDefaults.Engine.LeaseDuration.")]
 public static class FlowMachineDefaults
 {
     /// <summary>Defaults of the engine.</summary>

@@ -1,8 +1,6 @@
-using System.Text;
 using FlowMachine.Storage;
 using Npgsql;
 using Polly;
-using static FlowMachine.Postgres.PostgresQueries;
 
 namespace FlowMachine.Postgres;
 

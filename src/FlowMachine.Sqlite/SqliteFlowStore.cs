@@ -1,8 +1,5 @@
-using System.Globalization;
-using System.Text;
 using FlowMachine.Storage;
 using Microsoft.Data.Sqlite;
-using static FlowMachine.Sqlite.SqliteQueries;
 
 namespace FlowMachine.Sqlite;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using System.Text.Json.Nodes;
 using FlowMachine.Engine;
 using FlowMachine.Hosting;
 using FlowMachine.Registry;

@@ -45,7 +45,7 @@ public sealed class ManualClock : TimeProvider
     }
 
     /// <summary>Moves the clock forward to <paramref name="time"/>, firing every timer that falls due on the way.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="time"/> is earlier than now; a clock never goes back.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="time"/> is earlier than now; only <see cref="SetBack"/> moves a clock back.</exception>
     public void SetUtcNow(DateTimeOffset time)
     {
         var target = time.ToUniversalTime();
@@ -77,6 +77,20 @@ public sealed class ManualClock : TimeProvider
             }
 
             next.Invoke();
+        }
+    }
+
+    /// <summary>
+    /// Moves the clock back by <paramref name="by"/>, as when a host's clock is corrected. Nothing fires;
+    /// armed timers keep their due times, so they fire once the clock passes them again.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="by"/> is negative.</exception>
+    public void SetBack(TimeSpan by)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
+        lock (gate)
+        {
+            now -= by;
         }
     }
 

@@ -47,7 +47,7 @@ public sealed class ResumeTokenTests(ServerFixture server) : IClassFixture<Serve
             ResumeTokenLifetime = TimeSpan.FromMilliseconds(10),
         };
         options.Urls.Add("http://127.0.0.1:0");
-        await using WebApplication app = FlowMachineServer.Build(options, flowMachine => flowMachine.UseSqlite(folder.File("expiry.db")).AddTasks(ExampleTasks.Assembly));
+        await using var app = FlowMachineServer.Build(options, flowMachine => flowMachine.UseSqlite(folder.File("expiry.db")).AddTasks(ExampleTasks.Assembly));
         await app.StartAsync();
         using var admin = new HttpClient { BaseAddress = new Uri(FlowMachineServer.Addresses(app)[0]) };
         admin.DefaultRequestHeaders.Authorization = new("Bearer", ServerFixture.AdminKey);

@@ -2,6 +2,7 @@ using FlowMachine.BuiltIns;
 using FlowMachine.Engine;
 using FlowMachine.Registry;
 using FlowMachine.Storage;
+using FlowMachine.Testing;
 using FlowMachine.Tests.Support;
 using Microsoft.Data.Sqlite;
 
@@ -18,7 +19,7 @@ public sealed class DiskFullTests : IDisposable
     public async Task A_full_database_refuses_writes_clearly_keeps_what_it_has_and_goes_on_once_there_is_room()
     {
         var path = temp.PathOf("full.db");
-        var time = new FakeTime();
+        var time = new ManualClock();
         var registry = new TaskRegistry().AddBuiltIns();
         var spec = "tasks: [{ key: big, task_type: print, task_params: { msg: '" + new string('x', 4000) + "' } }, noop]";
         var ids = new List<string>();

@@ -65,4 +65,20 @@ public sealed class ManualClockTests
         Assert.Throws<ArgumentOutOfRangeException>(() => clock.SetUtcNow(new DateTimeOffset(2030, 5, 1, 11, 0, 0, TimeSpan.Zero)));
         Assert.Throws<ArgumentOutOfRangeException>(() => clock.Advance(TimeSpan.FromSeconds(-1)));
     }
+
+    [Fact]
+    public void SetBack_moves_the_clock_back_and_its_timers_fire_once_it_passes_them_again()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2030, 5, 1, 12, 0, 0, TimeSpan.Zero));
+        var fired = 0;
+        using var timer = clock.CreateTimer(_ => fired++, null, TimeSpan.FromMinutes(10), Timeout.InfiniteTimeSpan);
+
+        clock.SetBack(TimeSpan.FromHours(1));
+        Assert.Equal(new DateTimeOffset(2030, 5, 1, 11, 0, 0, TimeSpan.Zero), clock.GetUtcNow());
+        clock.Advance(TimeSpan.FromMinutes(69));
+        Assert.Equal(0, fired);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, fired);
+        Assert.Throws<ArgumentOutOfRangeException>(() => clock.SetBack(TimeSpan.FromSeconds(-1)));
+    }
 }

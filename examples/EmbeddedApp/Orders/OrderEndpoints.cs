@@ -38,7 +38,7 @@ internal static class OrderEndpoints
         }
 
         var steps = flow.Steps.ToDictionary(s => s.Key, s => s.State.ToName());
-        JsonNode? receipt = flow.Steps.FirstOrDefault(s => s.Key == "charge")?.Result;
+        var receipt = flow.Steps.FirstOrDefault(s => s.Key == "charge")?.Result;
         return TypedResults.Ok(new OrderStatus(flow.Flow.Id, flow.State.ToName(), steps, receipt, flow.Flow.Error));
     }
 }

@@ -2,12 +2,15 @@ using Spectre.Console;
 
 namespace FlowMachine.Cli.Output;
 
-/// <summary>The two writers a verb prints to, and whether each is an interactive terminal.</summary>
-internal sealed class CliIO(TextWriter stdout, TextWriter stderr)
+/// <summary>The two writers a verb prints to, whether each is an interactive terminal, and the clock verbs read.</summary>
+internal sealed class CliIO(TextWriter stdout, TextWriter stderr, TimeProvider? time = null)
 {
     public TextWriter Out { get; } = stdout;
 
     public TextWriter Err { get; } = stderr;
+
+    /// <summary>The clock for times a verb records (saved routines, new users); the system clock unless a caller passes one.</summary>
+    public TimeProvider Time { get; } = time ?? TimeProvider.System;
 
     /// <summary>True when <paramref name="writer"/> is the real console and not redirected (tests never are).</summary>
     public static bool IsTerminal(TextWriter writer) =>

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace FlowMachine.BuiltIns;
 
 /// <summary>Runs a child flow (a stored routine or an inline spec) and waits for its result.</summary>

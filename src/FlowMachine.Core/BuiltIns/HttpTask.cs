@@ -41,7 +41,7 @@ internal sealed class HttpTask : IFlowTask
     private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext connection, CancellationToken cancellationToken)
     {
         var host = connection.DnsEndPoint.Host;
-        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
         var policy = HttpTaskOptions.Current;
         foreach (var address in addresses)
         {
@@ -54,7 +54,7 @@ internal sealed class HttpTask : IFlowTask
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(addresses, connection.DnsEndPoint.Port, cancellationToken);
+            await socket.ConnectAsync(addresses, connection.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch
@@ -90,8 +90,8 @@ internal sealed class HttpTask : IFlowTask
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
             try
             {
-                using var response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
-                var bytes = await ReadBodyAsync(response.Content, linked.Token);
+                using var response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+                var bytes = await ReadBodyAsync(response.Content, linked.Token).ConfigureAwait(false);
                 if (bytes is null)
                 {
                     return Outcome.Fail($"HTTP {(int)response.StatusCode} from {call}: response body is larger than {MaxBodyBytes / (1024 * 1024)} MB");
@@ -224,11 +224,12 @@ internal sealed class HttpTask : IFlowTask
             return null;
         }
 
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using var streamScope = stream.ConfigureAwait(false);
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
         {
             if (buffer.Length + read > MaxBodyBytes)
             {

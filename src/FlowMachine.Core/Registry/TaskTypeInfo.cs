@@ -30,6 +30,3 @@ public sealed record TaskTypeInfo
     /// <summary>Whether the type implements a check for resubmits.</summary>
     public bool HasCheck => ClrType is not null && typeof(ICheckableTask).IsAssignableFrom(ClrType);
 }
-
-/// <summary>One param of a task type.</summary>
-public sealed record TaskParamInfo(string Name, string Description, bool Required, bool Secret);

@@ -11,7 +11,7 @@ namespace FlowMachine.Storage;
 /// </summary>
 /// <param name="Position">The last flow's creation time, in the store's unit.</param>
 /// <param name="Id">The last flow's id, which orders flows created at the same time.</param>
-public readonly record struct FlowCursor(long Position, string Id)
+internal readonly record struct FlowCursor(long Position, string Id)
 {
     /// <summary>The cursor as the opaque text a caller passes back.</summary>
     public string Encode() =>

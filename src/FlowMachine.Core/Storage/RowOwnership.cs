@@ -4,7 +4,7 @@ namespace FlowMachine.Storage;
 /// The check every store makes before writing a flow's steps and history: each row must belong to the
 /// flow being written. The throws live apart so that the checks stay small enough to inline on the commit path.
 /// </summary>
-public static class RowOwnership
+internal static class RowOwnership
 {
     /// <summary>Refuses a step of another flow than the one being written.</summary>
     /// <exception cref="ArgumentException">The step belongs to another flow.</exception>

@@ -1,3 +1,4 @@
+using FlowMachine.Testing;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using FlowMachine.Examples;
@@ -43,7 +44,7 @@ public class ExampleTaskTests
     public async Task Test_wait_check_with_ok_true_is_ready_with_the_check_time()
     {
         var at = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
-        var check = await new TestWait().CheckAsync(For(args: JsonNode.Parse("""{ "ok": true }"""), time: new FixedTime(at)), default);
+        var check = await new TestWait().CheckAsync(For(args: JsonNode.Parse("""{ "ok": true }"""), time: new ManualClock(at)), default);
         Assert.True(check.IsReady);
         AssertJson("""{ "ok": true, "checkedAt": "2030-01-02T03:04:05+00:00" }""", check.Value);
     }

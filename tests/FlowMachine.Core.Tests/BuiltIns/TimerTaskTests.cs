@@ -1,3 +1,4 @@
+using FlowMachine.Testing;
 using System.Text.Json.Nodes;
 using FlowMachine.BuiltIns;
 using static FlowMachine.Tests.BuiltIns.TestContexts;
@@ -11,7 +12,7 @@ public class TimerTaskTests
     [Fact]
     public async Task Delay_with_seconds_waits_until_now_plus_seconds_on_the_engine_clock()
     {
-        var outcome = Assert.IsType<WaitOutcome>(await new DelayTask().PerformAsync(For(new { seconds = 1.5 }, time: new FixedTime(Now)), default));
+        var outcome = Assert.IsType<WaitOutcome>(await new DelayTask().PerformAsync(For(new { seconds = 1.5 }, time: new ManualClock(Now)), default));
         Assert.Equal(Now.AddSeconds(1.5), outcome.Until);
         Assert.StartsWith("delay until 2030-01-31T12:00:01.5", outcome.Reason, StringComparison.Ordinal);
         Assert.Null(outcome.EventName);
@@ -48,7 +49,7 @@ public class TimerTaskTests
     public async Task Wait_passes_reason_event_and_timer()
     {
         var outcome = Assert.IsType<WaitOutcome>(await new WaitTask().PerformAsync(
-            For(new { reason = "approve", @event = "approved", seconds = 60 }, time: new FixedTime(Now)), default));
+            For(new { reason = "approve", @event = "approved", seconds = 60 }, time: new ManualClock(Now)), default));
         Assert.Equal(Outcome.Wait("approve", "approved", Now.AddMinutes(1)), outcome);
     }
 

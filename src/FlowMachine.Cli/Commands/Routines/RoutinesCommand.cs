@@ -41,7 +41,7 @@ internal static class RoutinesCommand
             await using var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
             var spec = SpecCompiler.Compile(text, host.Registry).GetOrThrow();
             var before = await host.Store.GetRoutineAsync(routine, null, ct).ConfigureAwait(false);
-            var saved = await host.Store.SaveRoutineAsync(routine, SpecJson.Serialize(spec), null, DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
+            var saved = await host.Store.SaveRoutineAsync(routine, SpecJson.Serialize(spec), null, io.Time.GetUtcNow(), ct).ConfigureAwait(false);
             var changed = before is null || before.Version != saved.Version;
             if (parse.GetValue(json))
             {

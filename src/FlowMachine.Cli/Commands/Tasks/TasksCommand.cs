@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using FlowMachine.Engine;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;

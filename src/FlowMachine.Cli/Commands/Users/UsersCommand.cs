@@ -36,7 +36,7 @@ internal static class UsersCommand
             string key;
             try
             {
-                key = await UserAccounts.AddUserAsync(store, userName, parse.GetValue(admin), DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
+                key = await UserAccounts.AddUserAsync(store, userName, parse.GetValue(admin), io.Time.GetUtcNow(), ct).ConfigureAwait(false);
             }
             catch (InvalidOperationException ex)
             {

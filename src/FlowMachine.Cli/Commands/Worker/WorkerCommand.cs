@@ -2,7 +2,6 @@ using System.CommandLine;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
 using FlowMachine.Engine;
-using FlowMachine.Storage;
 
 namespace FlowMachine.Cli.Commands.Worker;
 

@@ -7,7 +7,7 @@ namespace FlowMachine.Storage.Relational;
 /// parameters it uses. Only the filters in use appear in the text, so each combination is planned and
 /// cached as its own statement. The cursor's position is the creation time in Unix milliseconds.
 /// </summary>
-public sealed class FlowListQuery
+internal sealed class FlowListQuery
 {
     private readonly List<KeyValuePair<string, object>> parameters = new(8);
 

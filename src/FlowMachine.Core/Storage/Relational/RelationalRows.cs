@@ -7,7 +7,7 @@ namespace FlowMachine.Storage.Relational;
 /// Records from the rows of a relational store, read by ordinal. Times are Unix milliseconds in 64-bit
 /// integer columns, JSON is text. Each reader expects the columns of its record in the order given.
 /// </summary>
-public static class RelationalRows
+internal static class RelationalRows
 {
     /// <summary>
     /// A flow from <c>id, key, label, owner, routine, routine_version, spec, state, position, input, data,

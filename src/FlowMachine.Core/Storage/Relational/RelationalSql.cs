@@ -1,7 +1,7 @@
 namespace FlowMachine.Storage.Relational;
 
 /// <summary>Statements of the cold path that read the same in every SQL dialect FlowMachine supports.</summary>
-public static class RelationalSql
+internal static class RelationalSql
 {
     /// <summary>A waiting step holding the token <c>@token</c>, unless the token was taken already: <c>flow_id, key, started_at</c>.</summary>
     public const string FindResumeToken =

@@ -1,6 +1,5 @@
 using System.Text;
 using FlowMachine.Engine;
-using FlowMachine.Server.Auth;
 using FlowMachine.Server.Dashboard.Dag;
 using FlowMachine.Server.Flows;
 using FlowMachine.Specs;

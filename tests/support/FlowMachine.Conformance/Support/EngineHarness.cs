@@ -1,3 +1,4 @@
+using FlowMachine.Testing;
 using System.Text.Json.Nodes;
 using FlowMachine.BuiltIns;
 using FlowMachine.Engine;
@@ -33,7 +34,7 @@ public sealed class EngineHarness : IAsyncDisposable
 
     private readonly List<(StepRecord Step, string Json)> committedSteps = [];
 
-    public FakeTime Time { get; } = new();
+    public ManualClock Time { get; } = new();
 
     public CapturingLog Log { get; } = new();
 

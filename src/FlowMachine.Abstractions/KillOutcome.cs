@@ -1,0 +1,4 @@
+namespace FlowMachine;
+
+/// <summary>The flow must end KILLED.</summary>
+public sealed record KillOutcome(string Reason) : Outcome;

@@ -1,0 +1,14 @@
+namespace FlowMachine.Specs;
+
+/// <summary>The <c>cfg</c> block of a spec.</summary>
+public sealed record FlowConfig
+{
+    /// <summary>When true (the default) the first failed step fails the flow and cancels running siblings.</summary>
+    public bool FailFast { get; init; } = true;
+
+    /// <summary>The retry policy for steps that give none.</summary>
+    public RetrySpec? Retry { get; init; }
+
+    /// <summary>Timeout in seconds for one attempt of steps that give none (null = none).</summary>
+    public double? TimeoutSeconds { get; init; }
+}

@@ -1,0 +1,25 @@
+using System.Text.Json.Nodes;
+
+namespace FlowMachine.Specs;
+
+/// <summary>One step of a spec.</summary>
+public sealed record StepSpec
+{
+    /// <summary>The step's unique key.</summary>
+    public required string Key { get; init; }
+
+    /// <summary>The registered task type name.</summary>
+    public required string TaskType { get; init; }
+
+    /// <summary>The params, before interpolation.</summary>
+    public JsonObject TaskParams { get; init; } = [];
+
+    /// <summary>The keys of the steps that must complete first; empty for a step that follows ROOT.</summary>
+    public IReadOnlyList<string> Precursors { get; init; } = [];
+
+    /// <summary>This step's retry policy (null: the flow's, then the task type's default).</summary>
+    public RetrySpec? Retry { get; init; }
+
+    /// <summary>Timeout in seconds for one attempt (null: the flow's, then the task type's default).</summary>
+    public double? TimeoutSeconds { get; init; }
+}
