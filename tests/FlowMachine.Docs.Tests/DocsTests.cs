@@ -12,7 +12,7 @@ namespace FlowMachine.Docs.Tests;
 /// <summary>Every code snippet in README.md and docs/*.md compiles, validates or parses, so the docs never rot.</summary>
 public sealed class DocsTests(ITestOutputHelper output)
 {
-    private static readonly string[] Languages = ["csharp", "yaml", "json", "bash", "text"];
+    private static readonly string[] Languages = ["csharp", "yaml", "json", "bash", "text", "mermaid"];
 
     /// <summary>The snippets deliberately left unchecked; a new one must be added here on purpose.</summary>
     private static readonly string[] ExpectedSkips = [];
@@ -34,7 +34,7 @@ public sealed class DocsTests(ITestOutputHelper output)
     public void Every_block_names_a_language_the_tests_know()
     {
         var unknown = Markdown.All.Where(s => !Languages.Contains(s.Language)).Select(s => s.ToString()).ToList();
-        Assert.True(unknown.Count == 0, "tag these blocks csharp, yaml, json, bash or text: " + string.Join(", ", unknown));
+        Assert.True(unknown.Count == 0, "tag these blocks csharp, yaml, json, bash, text or mermaid: " + string.Join(", ", unknown));
     }
 
     [Fact]
@@ -48,6 +48,24 @@ public sealed class DocsTests(ITestOutputHelper output)
         }
 
         Assert.Equal(ExpectedSkips, skipped.Select(s => $"{s.File}:{s.Line}").ToArray());
+    }
+
+    [Fact]
+    public void Mermaid_pictures_name_their_kind_and_every_arrow_names_known_boxes()
+    {
+        var pictures = Markdown.All.Where(s => s.Language == "mermaid").ToList();
+        Assert.Contains(pictures, s => s.File == "docs/architecture.md");
+        foreach (var picture in pictures)
+        {
+            var lines = picture.Code.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+            Assert.True(lines[0].StartsWith("flowchart ", StringComparison.Ordinal), $"{picture}: a picture starts with 'flowchart DIRECTION'");
+            var boxes = lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^(?:subgraph\s+)?(\w+)\s*\[")).Where(m => m.Success).Select(m => m.Groups[1].Value).ToHashSet();
+            foreach (var arrow in lines.Where(l => l.Contains("-->", StringComparison.Ordinal)))
+            {
+                var ends = arrow.Split("-->").Select(e => System.Text.RegularExpressions.Regex.Match(e.Trim(), @"^\w+").Value).ToList();
+                Assert.All(ends, end => Assert.True(boxes.Contains(end), $"{picture}: '{arrow}' names '{end}', which no box declares"));
+            }
+        }
     }
 
     [Theory]
