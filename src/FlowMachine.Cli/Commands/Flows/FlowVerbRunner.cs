@@ -50,7 +50,7 @@ internal static class FlowVerbRunner
         }
 
         // No worker may run against a plain file at the same time, so this process applies the command itself.
-        var view = await FlowProgress.RunAsync(host.Engine, flowId, human, log, () => host.Engine.RunAsync(flowId, waitForTimers: true, ct)).ConfigureAwait(false);
+        var view = await FlowProgress.RunAsync(host.Changes, flowId, human, log, () => host.Runner.RunAsync(flowId, waitForTimers: true, ct)).ConfigureAwait(false);
         if (json)
         {
             await JsonOutput.WriteAsync(io.Out, FlowDocuments.Flow(view)).ConfigureAwait(false);
