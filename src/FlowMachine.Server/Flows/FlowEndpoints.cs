@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json.Nodes;
 using FlowMachine.Engine;
 using FlowMachine.Operations;
 using FlowMachine.Server.Auth;
@@ -29,7 +28,7 @@ internal static class FlowEndpoints
         return group;
     }
 
-    private static async Task<Results<Created<JsonObject>, Ok<JsonObject>, ProblemHttpResult>> StartAsync(
+    private static async Task<Results<Created<FlowDocument>, Ok<FlowDocument>, ProblemHttpResult>> StartAsync(
         StartFlowBody body, ClaimsPrincipal user, IFlowClient client, SpecInput specs, HttpRequest request, CancellationToken cancellationToken)
     {
         var caller = Callers.From(user);
@@ -89,13 +88,13 @@ internal static class FlowEndpoints
         }
 
         var view = await client.GetAsync(started.Flow.Id, cancellationToken).ConfigureAwait(false) ?? new FlowView(started.Flow, []);
-        var document = FlowDocuments.Flow(view, ResumeUrls.For(request));
+        var document = FlowDocument.Of(view, ResumeUrls.For(request));
         return started.Created
             ? TypedResults.Created($"/api/v1/flows/{Uri.EscapeDataString(started.Flow.Id)}", document)
             : TypedResults.Ok(document);
     }
 
-    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> ListAsync(
+    private static async Task<Results<Ok<FlowListDocument>, ProblemHttpResult>> ListAsync(
         ClaimsPrincipal user, IFlowQueryStore store, string? state, string? routine, string? key, int? limit, string? after, CancellationToken cancellationToken)
     {
         var caller = Callers.From(user);
@@ -134,20 +133,16 @@ internal static class FlowEndpoints
             return Problems.Field("after", ex.Message.Split(" (Parameter", 2)[0]);
         }
 
-        return TypedResults.Ok(new JsonObject
-        {
-            ["items"] = new JsonArray([.. page.Items.Select(f => (JsonNode)FlowDocuments.Summary(f))]),
-            ["next"] = page.Next,
-        });
+        return TypedResults.Ok(FlowListDocument.Of(page));
     }
 
-    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, FlowVerbs verbs, HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<FlowDocument>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, FlowVerbs verbs, HttpRequest request, CancellationToken cancellationToken)
     {
         var view = await verbs.ViewAsync(id, Callers.From(user), cancellationToken).ConfigureAwait(false);
-        return view is null ? Problems.FlowNotFound(id) : TypedResults.Ok(FlowDocuments.Flow(view, ResumeUrls.For(request)));
+        return view is null ? Problems.FlowNotFound(id) : TypedResults.Ok(FlowDocument.Of(view, ResumeUrls.For(request)));
     }
 
-    private static async Task<Results<Ok<JsonArray>, ProblemHttpResult>> HistoryAsync(
+    private static async Task<Results<Ok<IReadOnlyList<HistoryDocument>>, ProblemHttpResult>> HistoryAsync(
         string id, ClaimsPrincipal user, FlowVerbs verbs, IFlowQueryStore store, long? after, int? limit, CancellationToken cancellationToken)
     {
         if (await verbs.FindAsync(id, Callers.From(user), cancellationToken).ConfigureAwait(false) is null)
@@ -161,7 +156,7 @@ internal static class FlowEndpoints
         }
 
         var events = await store.GetHistoryAsync(id, after ?? 0, limit ?? InputLimits.DefaultHistoryLimit, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new JsonArray([.. events.Select(e => (JsonNode)FlowDocuments.History(e))]));
+        return TypedResults.Ok<IReadOnlyList<HistoryDocument>>([.. events.Select(HistoryDocument.Of)]);
     }
 
     private static async Task<Results<ServerSentEventsResult<string>, ProblemHttpResult>> StreamAsync(

@@ -23,7 +23,7 @@ internal static class RoutineEndpoints
         group.MapGet("/{name}", GetAsync).WithName("GetRoutine").WithSummary("One routine with its spec (the newest version unless ?version=N).");
     }
 
-    private static async Task<Results<Created<JsonObject>, Ok<JsonObject>, ProblemHttpResult>> SaveAsync(
+    private static async Task<Results<Created<RoutineSaved>, Ok<RoutineSaved>, ProblemHttpResult>> SaveAsync(
         SaveRoutineBody body, ClaimsPrincipal user, RoutineSaving saving, CancellationToken cancellationToken)
     {
         var result = await saving.SaveAsync(body.Name, body.Spec, Callers.From(user).Name, cancellationToken).ConfigureAwait(false);
@@ -32,19 +32,19 @@ internal static class RoutineEndpoints
             return result.Error == SaveRoutineError.InvalidSpec ? Problems.Spec(result.SpecErrors, "spec") : Problems.Field(result.Field!, result.Problem!);
         }
 
-        var document = new JsonObject { ["name"] = saved.Name, ["version"] = saved.Version };
+        var document = new RoutineSaved(saved.Name, saved.Version);
         return result.NewVersion
             ? TypedResults.Created($"/api/v1/routines/{Uri.EscapeDataString(saved.Name)}?version={saved.Version}", document)
             : TypedResults.Ok(document);
     }
 
-    private static async Task<Ok<JsonArray>> ListAsync(IRoutineStore store, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<RoutineSummary>>> ListAsync(IRoutineStore store, CancellationToken cancellationToken)
     {
         var routines = await store.ListRoutinesAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new JsonArray([.. routines.Select(r => (JsonNode)Summary(r))]));
+        return TypedResults.Ok<IReadOnlyList<RoutineSummary>>([.. routines.Select(RoutineSummary.Of)]);
     }
 
-    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetAsync(string name, int? version, IRoutineStore store, ITaskCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RoutineDocument>, ProblemHttpResult>> GetAsync(string name, int? version, IRoutineStore store, ITaskCatalog catalog, CancellationToken cancellationToken)
     {
         var routine = await store.GetRoutineAsync(name, version, cancellationToken).ConfigureAwait(false);
         if (routine is null)
@@ -52,16 +52,6 @@ internal static class RoutineEndpoints
             return Problems.NotFound(version is { } v ? $"routine '{name}' has no version {v}" : $"routine '{name}' does not exist");
         }
 
-        var document = Summary(routine);
-        document["spec"] = SecretParams.RedactSpec(JsonNode.Parse(routine.SpecJson), catalog);
-        return TypedResults.Ok(document);
+        return TypedResults.Ok(new RoutineDocument(RoutineSummary.Of(routine), SecretParams.RedactSpec(JsonNode.Parse(routine.SpecJson), catalog)));
     }
-
-    private static JsonObject Summary(RoutineRecord routine) => new()
-    {
-        ["name"] = routine.Name,
-        ["version"] = routine.Version,
-        ["owner"] = routine.Owner,
-        ["createdAt"] = routine.CreatedAt,
-    };
 }

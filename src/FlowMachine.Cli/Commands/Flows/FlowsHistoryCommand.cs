@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
 using FlowMachine.Engine;
@@ -40,7 +39,7 @@ internal static class FlowsHistoryCommand
 
             if (parse.GetValue(json))
             {
-                await JsonOutput.WriteAsync(io.Out, new JsonArray([.. events.Select(e => (JsonNode)FlowDocuments.History(e))])).ConfigureAwait(false);
+                await JsonOutput.WriteDocumentAsync<IReadOnlyList<HistoryDocument>>(io.Out, [.. events.Select(HistoryDocument.Of)]).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 

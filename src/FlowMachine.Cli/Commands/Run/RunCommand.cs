@@ -36,7 +36,7 @@ internal static class RunCommand
         var view = await FlowProgress.RunAsync(host.Changes, id, human, log, () => host.Runner.RunAsync(id, waitForTimers: true, ct)).ConfigureAwait(false);
         if (json)
         {
-            await JsonOutput.WriteAsync(io.Out, FlowDocuments.Flow(view)).ConfigureAwait(false);
+            await JsonOutput.WriteDocumentAsync(io.Out, FlowDocument.Of(view)).ConfigureAwait(false);
         }
 
         return FlowOutcome.Report(view, human, io.Err, settings.DbArgument);

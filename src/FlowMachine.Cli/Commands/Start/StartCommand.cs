@@ -29,9 +29,7 @@ internal static class StartCommand
 
             if (parse.GetValue(json))
             {
-                var summary = FlowDocuments.Summary(started.Flow);
-                summary["created"] = started.Created;
-                await JsonOutput.WriteAsync(io.Out, summary).ConfigureAwait(false);
+                await JsonOutput.WriteDocumentAsync(io.Out, new StartedFlowDocument(started.Flow, started.Created)).ConfigureAwait(false);
             }
             else
             {
