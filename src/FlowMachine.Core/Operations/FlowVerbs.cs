@@ -35,6 +35,19 @@ public sealed class FlowVerbs(IFlowClient client, IFlowQueryStore flows)
     }
 
     /// <summary>
+    /// Starts a flow owned by <paramref name="caller"/>. A keyed start returns the existing flow only to its
+    /// owner: anyone else, admins too, is refused with <see cref="FlowStartResult.KeyHeldByOther"/> and the
+    /// surface decides how much to tell. Spec errors are thrown as <see cref="SpecException"/>.
+    /// </summary>
+    public async Task<FlowStartResult> StartAsync(Caller caller, StartFlowRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(request);
+        var started = await client.StartAsync(request with { Owner = caller.Name }, cancellationToken).ConfigureAwait(false);
+        return new FlowStartResult(started, KeyHeldByOther: !started.Created && !caller.Owns(started.Flow.Owner));
+    }
+
+    /// <summary>
     /// Checks the verb's inputs, the caller's right to it and to the flow, then queues it. In that order:
     /// an event name out of limits, an admin-only verb, a flow the caller may not see, a position out of range.
     /// </summary>

@@ -29,7 +29,7 @@ internal static class FlowEndpoints
     }
 
     private static async Task<Results<Created<FlowDocument>, Ok<FlowDocument>, ProblemHttpResult>> StartAsync(
-        StartFlowBody body, ClaimsPrincipal user, IFlowClient client, SpecInput specs, HttpRequest request, CancellationToken cancellationToken)
+        StartFlowBody body, ClaimsPrincipal user, FlowVerbs verbs, IFlowClient client, SpecInput specs, HttpRequest request, CancellationToken cancellationToken)
     {
         var caller = Callers.From(user);
         if ((body.Routine is null) == (body.Spec is null))
@@ -57,7 +57,6 @@ internal static class FlowEndpoints
             Input = body.Input,
             Key = body.Key,
             Label = body.Label,
-            Owner = caller.Name,
         };
         if (body.Spec is not null)
         {
@@ -71,10 +70,10 @@ internal static class FlowEndpoints
             start = start with { Spec = compiled.Spec };
         }
 
-        StartFlowResult started;
+        FlowStartResult result;
         try
         {
-            started = await client.StartAsync(start, cancellationToken).ConfigureAwait(false);
+            result = await verbs.StartAsync(caller, start, cancellationToken).ConfigureAwait(false);
         }
         catch (SpecException ex)
         {
@@ -82,7 +81,8 @@ internal static class FlowEndpoints
         }
 
         // A keyed start is idempotent for the flow's owner only; an admin gets the same 409 (naming the flow).
-        if (!started.Created && !caller.Owns(started.Flow.Owner))
+        var started = result.Started;
+        if (result.KeyHeldByOther)
         {
             return Problems.Conflict(caller.KeyHeldBy(start.Key ?? started.Flow.Key ?? "", started.Flow.Id, started.Flow.Owner));
         }

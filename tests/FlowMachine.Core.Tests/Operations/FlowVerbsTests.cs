@@ -94,4 +94,20 @@ public sealed class FlowVerbsTests : IAsyncLifetime
 
         Assert.Equal(FlowVerbOutcome.Accepted, result.Outcome);
     }
+
+    [Fact]
+    public async Task A_keyed_start_returns_the_flow_to_its_owner_only_and_the_caller_owns_what_they_start()
+    {
+        var request = new StartFlowRequest { SpecText = "tasks: [test.One]", Key = "k-1", Owner = "someone else" };
+        var first = await verbs.StartAsync(Alice, request, default);
+        Assert.True(first.Started.Created);
+        Assert.False(first.KeyHeldByOther);
+        Assert.Equal("alice", first.Started.Flow.Owner);
+
+        var again = await verbs.StartAsync(Alice, request, default);
+        Assert.Equal((false, false, first.Started.Flow.Id), (again.Started.Created, again.KeyHeldByOther, again.Started.Flow.Id));
+
+        Assert.True((await verbs.StartAsync(Bob, request, default)).KeyHeldByOther);
+        Assert.True((await verbs.StartAsync(Admin, request, default)).KeyHeldByOther);
+    }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
 using FlowMachine.Engine;
+using FlowMachine.Operations;
 using FlowMachine.Storage;
 using Spectre.Console;
 
@@ -10,7 +11,7 @@ namespace FlowMachine.Cli.Commands.Flows;
 /// <summary><c>flowmachine flows history ID</c>: every history event of a flow, in order.</summary>
 internal static class FlowsHistoryCommand
 {
-    private const int PageSize = 1000;
+    private const int PageSize = InputLimits.DefaultHistoryLimit;
 
     public static Command Create(CliIO io, GlobalOptions global)
     {

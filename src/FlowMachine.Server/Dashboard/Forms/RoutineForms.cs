@@ -39,7 +39,7 @@ internal static class RoutineForms
         return await RoutinesPage.RenderAsync(request, routines, name, text, result.SpecErrors, problem, StatusCodes.Status400BadRequest, cancellationToken).ConfigureAwait(false);
     }
 
-    public static async Task<IResult> StartAsync(HttpContext http, string name, IFlowClient client, IRoutineStore routines, CancellationToken cancellationToken)
+    public static async Task<IResult> StartAsync(HttpContext http, string name, FlowVerbs verbs, IRoutineStore routines, CancellationToken cancellationToken)
     {
         var form = await FormGuard.ReadAsync(http).ConfigureAwait(false);
         var request = DashboardRequest.For(http);
@@ -56,10 +56,11 @@ internal static class RoutineForms
             return await RoutinePage.RenderAsync(request, routines, name, version, inputText, error, StatusCodes.Status400BadRequest, cancellationToken).ConfigureAwait(false);
         }
 
-        StartFlowResult started;
+        FlowStartResult result;
         try
         {
-            started = await client.StartAsync(
+            result = await verbs.StartAsync(
+                caller,
                 new StartFlowRequest
                 {
                     Routine = name,
@@ -67,7 +68,6 @@ internal static class RoutineForms
                     Input = input,
                     Key = FormGuard.Text(form, "key"),
                     Label = FormGuard.Text(form, "label"),
-                    Owner = caller.Name,
                 },
                 cancellationToken).ConfigureAwait(false);
         }
@@ -77,7 +77,8 @@ internal static class RoutineForms
         }
 
         // The same rule as the API: a key held by someone else's flow must not reveal that flow.
-        if (!started.Created && !caller.Owns(started.Flow.Owner))
+        var started = result.Started;
+        if (result.KeyHeldByOther)
         {
             var message = caller.IsAdmin ? $"That key belongs to flow {started.Flow.Id} of another user; choose another key." : "That key belongs to another user's flow; choose another key.";
             return await RoutinePage.RenderAsync(request, routines, name, version, inputText, message, StatusCodes.Status409Conflict, cancellationToken).ConfigureAwait(false);
