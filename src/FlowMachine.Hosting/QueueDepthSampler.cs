@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 namespace FlowMachine.Hosting;
 
 /// <summary>Samples how many flows are pending or running every few seconds, for the queue-depth gauge.</summary>
-internal sealed class QueueDepthSampler(IFlowStore store, TimeProvider time) : BackgroundService
+internal sealed class QueueDepthSampler(IFlowQueryStore store, TimeProvider time) : BackgroundService
 {
     private static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
 

@@ -1,4 +1,5 @@
 using FlowMachine.Engine;
+using FlowMachine.Operations;
 using FlowMachine.Registry;
 using FlowMachine.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,12 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IValidateOptions<FlowMachineOptions>, FlowMachineOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IFlowStore>(_ => new Storage.InMemory.InMemoryFlowStore());
+
+        // Each role of the store is the one store: consumers take the narrowest they need.
+        services.TryAddSingleton<IFlowRuntimeStore>(sp => sp.GetRequiredService<IFlowStore>());
+        services.TryAddSingleton<IFlowQueryStore>(sp => sp.GetRequiredService<IFlowStore>());
+        services.TryAddSingleton<IRoutineStore>(sp => sp.GetRequiredService<IFlowStore>());
+        services.TryAddSingleton<IResumeTokenStore>(sp => sp.GetRequiredService<IFlowStore>());
         services.TryAddSingleton(sp => builder.BuildRegistry(sp.GetRequiredService<IOptions<FlowMachineOptions>>().Value));
         services.TryAddSingleton<ITaskCatalog>(sp => sp.GetRequiredService<TaskRegistry>());
         services.TryAddSingleton(sp =>
@@ -56,7 +63,12 @@ public static class ServiceCollectionExtensions
                 adjust(engineOptions);
             }
 
-            var engine = new FlowEngine(sp.GetRequiredService<IFlowStore>(), sp.GetRequiredService<ITaskCatalog>(), engineOptions);
+            return engineOptions;
+        });
+        services.TryAddSingleton(sp => sp.GetRequiredService<FlowEngineOptions>().SpecLimits);
+        services.TryAddSingleton(sp =>
+        {
+            var engine = new FlowEngine(sp.GetRequiredService<IFlowStore>(), sp.GetRequiredService<ITaskCatalog>(), sp.GetRequiredService<FlowEngineOptions>());
             var engineLogger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("FlowMachine.Engine");
             engine.Faulted += (flowId, ex) => LogMessages.FlowFaulted(engineLogger, flowId, ex);
             return engine;
@@ -64,6 +76,9 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IFlowClient>(sp => new FlowClient(sp.GetRequiredService<FlowEngine>()));
         services.TryAddSingleton<IFlowRunner>(sp => sp.GetRequiredService<FlowEngine>());
         services.TryAddSingleton<IFlowChangeFeed>(sp => sp.GetRequiredService<FlowEngine>());
+        services.TryAddSingleton<SpecInput>();
+        services.TryAddSingleton<FlowVerbs>();
+        services.TryAddSingleton<RoutineSaving>();
 
         // Registered first so the store is ready before the worker or any other hosted service uses it.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StoreInitializer>());

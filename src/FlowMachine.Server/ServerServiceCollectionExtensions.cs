@@ -68,6 +68,7 @@ public static class ServerServiceCollectionExtensions
         services.AddSingleton<PrometheusMetrics>();
 
         services.AddSingleton<StepRate>();
+        services.AddSingleton<Dashboard.Pages.FlowPageReads>();
 
         // Bearer keys stay the default (the API); the dashboard's cookie is a second scheme that only its pages accept.
         services.AddAuthentication(ApiKeyDefaults.Scheme)

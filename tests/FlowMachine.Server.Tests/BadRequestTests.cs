@@ -18,6 +18,7 @@ public sealed class BadRequestTests(ServerFixture server) : IClassFixture<Server
         { "POST", "/api/v1/flows", "", 400, "" },
         { "POST", "/api/v1/routines", """{"name":5,"spec":["noop"]}""", 400, "name" },
         { "POST", "/api/v1/routines", """{"name":"no spaces allowed","spec":["noop"]}""", 400, "name" },
+        { "POST", "/api/v1/routines", """{"name":"looks.like.a.file.yml","spec":["noop"]}""", 400, "name" },
         { "POST", "/api/v1/routines", """{"name":"nospec"}""", 400, "spec" },
         { "POST", "/api/v1/flows", """{"routine":"seed000","version":"two"}""", 400, "version" },
         { "POST", "/api/v1/flows", """{"routine":"seed000","key":{"a":1}}""", 400, "key" },

@@ -40,6 +40,40 @@ public sealed class DocumentTests(ServerFixture server) : IClassFixture<ServerFi
         Assert.True(paths[path]!.AsObject().ContainsKey(method), $"{method} {path} is missing");
     }
 
+    public static TheoryData<string, string, string, string> Answers => new()
+    {
+        { "/api/v1/flows/{id}", "get", "200", "FlowDocument" },
+        { "/api/v1/flows", "post", "201", "FlowDocument" },
+        { "/api/v1/flows", "get", "200", "FlowListDocument" },
+        { "/api/v1/flows/{id}/history", "get", "200", "HistoryDocument" },
+        { "/api/v1/flows/{id}/cancel", "post", "202", "CommandAccepted" },
+        { "/api/v1/routines", "post", "201", "RoutineSaved" },
+        { "/api/v1/routines", "get", "200", "RoutineSummary" },
+        { "/api/v1/routines/{name}", "get", "200", "RoutineDocument" },
+        { "/api/v1/tasks", "get", "200", "TaskTypeDocument" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Answers))]
+    public async Task OpenApi_document_describes_each_answer_as_its_typed_record(string path, string method, string status, string schema)
+    {
+        var document = (await server.Alice.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
+        var content = document["paths"]![path]![method]!["responses"]![status]!["content"]!["application/json"]!["schema"]!;
+        var reference = (string?)(content["items"] ?? content)["$ref"];
+        Assert.Equal($"#/components/schemas/{schema}", reference);
+        Assert.True(document["components"]!["schemas"]!.AsObject().ContainsKey(schema), $"{schema} is not described");
+    }
+
+    [Fact]
+    public async Task OpenApi_flow_document_names_the_fields_the_api_sends()
+    {
+        var document = (await server.Alice.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
+        var properties = document["components"]!["schemas"]!["FlowDocument"]!["properties"]!.AsObject().Select(p => p.Key);
+        Assert.Equal(
+            ["id", "key", "label", "routine", "version", "owner", "state", "position", "waitReason", "error", "parentFlowId", "nextRunAt", "createdAt", "updatedAt", "input", "data", "result", "steps", "resumeUrl"],
+            properties);
+    }
+
     [Fact]
     public async Task Metrics_show_step_counts_after_a_flow_ran()
     {

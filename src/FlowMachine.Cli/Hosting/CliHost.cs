@@ -1,6 +1,7 @@
 using FlowMachine.Engine;
 using FlowMachine.Examples;
 using FlowMachine.Hosting;
+using FlowMachine.Operations;
 using FlowMachine.Registry;
 using FlowMachine.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,18 +20,32 @@ internal sealed class CliHost : IAsyncDisposable
     {
         this.services = services;
         Registry = registry;
-        Store = services.GetRequiredService<IFlowStore>();
-        Engine = services.GetRequiredService<FlowEngine>();
         Client = services.GetRequiredService<IFlowClient>();
+        Runner = services.GetRequiredService<IFlowRunner>();
+        Changes = services.GetRequiredService<IFlowChangeFeed>();
+        Routines = services.GetRequiredService<IRoutineStore>();
+        Saving = services.GetRequiredService<RoutineSaving>();
     }
 
     public TaskRegistry Registry { get; }
 
-    public IFlowStore Store { get; }
-
-    public FlowEngine Engine { get; }
-
     public IFlowClient Client { get; }
+
+    /// <summary>Runs a flow here, in this process.</summary>
+    public IFlowRunner Runner { get; }
+
+    public IFlowChangeFeed Changes { get; }
+
+    /// <summary>The routines, read-only but for <see cref="Saving"/>.</summary>
+    public IRoutineStore Routines { get; }
+
+    public RoutineSaving Saving { get; }
+
+    /// <summary>The engine's worker identity, for <c>flowmachine worker</c>.</summary>
+    public string WorkerId => services.GetRequiredService<FlowEngineOptions>().WorkerId;
+
+    /// <summary>A worker on this host's engine, for <c>flowmachine worker</c>.</summary>
+    public FlowWorker Worker(FlowWorkerOptions options) => new(services.GetRequiredService<FlowEngine>(), options);
 
     /// <summary>Built-ins, then the samples unless turned off, then plugin folders (which may replace either).</summary>
     /// <exception cref="UsageException">A task folder does not exist.</exception>

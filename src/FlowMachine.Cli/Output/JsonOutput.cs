@@ -16,6 +16,10 @@ internal static class JsonOutput
     public static Task WriteAsync(TextWriter writer, JsonNode? document) =>
         writer.WriteLineAsync(document?.ToJsonString(Indented) ?? "null");
 
+    /// <summary>Writes a typed document (a flow, a page, history, task types) the same way.</summary>
+    public static Task WriteDocumentAsync<T>(TextWriter writer, T document) =>
+        writer.WriteLineAsync(JsonSerializer.Serialize(document, Indented));
+
     /// <summary>Compact JSON for a table cell.</summary>
     public static string Compact(JsonNode? node) => node?.ToJsonString(CompactOptions) ?? "null";
 

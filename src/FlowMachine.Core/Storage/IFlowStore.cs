@@ -14,11 +14,4 @@ public interface IFlowStore : IFlowRuntimeStore, IFlowQueryStore, IRoutineStore,
 {
     /// <summary>Creates schema or prepares the store; called once at start.</summary>
     ValueTask InitializeAsync(CancellationToken cancellationToken);
-
-    /// <inheritdoc cref="IFlowQueryStore.ListFlowsAsync"/>
-    /// <remarks>
-    /// Declared again only so that documentation naming <c>IFlowStore.ListFlowsAsync</c> still resolves
-    /// (a cref does not find members of base interfaces); it goes once those readers take <see cref="IFlowQueryStore"/>.
-    /// </remarks>
-    new ValueTask<FlowPage> ListFlowsAsync(FlowQuery query, CancellationToken cancellationToken);
 }

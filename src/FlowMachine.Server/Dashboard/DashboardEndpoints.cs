@@ -1,4 +1,5 @@
 using FlowMachine.Engine;
+using FlowMachine.Operations;
 using FlowMachine.Registry;
 using FlowMachine.Server.Auth;
 using FlowMachine.Server.Dashboard.Forms;
@@ -28,22 +29,22 @@ internal static class DashboardEndpoints
         pages.MapGet("/", OverviewPage.RenderAsync);
         pages.MapGet("/flows", FlowsPage.RenderAsync);
         pages.MapGet("/flows/rows", FlowsPage.RowsAsync);
-        pages.MapGet("/flows/{id}", (HttpContext http, FlowEngine engine, string id, string? notice, CancellationToken ct) => FlowPage.RenderAsync(http, engine, id, notice, ct));
+        pages.MapGet("/flows/{id}", (HttpContext http, FlowVerbs verbs, FlowPageReads reads, string id, string? notice, CancellationToken ct) => FlowPage.RenderAsync(http, verbs, reads, id, notice, ct));
         pages.MapGet("/flows/{id}/details", FlowPage.DetailsAsync);
         pages.MapGet("/flows/{id}/actions", FlowActionsPanel.RenderAsync);
         pages.MapGet("/flows/{id}/live", LiveAsync);
         pages.MapPost("/flows/{id}/{action:regex(^(push|submit|event|cancel|reset|position)$)}", FlowActions.HandleAsync);
-        pages.MapGet("/routines", (HttpContext http, FlowEngine engine, CancellationToken ct) => RoutinesPage.RenderAsync(http, engine.Store, ct));
+        pages.MapGet("/routines", (HttpContext http, Storage.IRoutineStore routines, CancellationToken ct) => RoutinesPage.RenderAsync(http, routines, ct));
         pages.MapPost("/routines", RoutineForms.AddAsync);
-        pages.MapGet("/routines/{name}", (HttpContext http, FlowEngine engine, string name, int? version, CancellationToken ct) => RoutinePage.RenderAsync(http, engine.Store, name, version, ct));
+        pages.MapGet("/routines/{name}", (HttpContext http, Storage.IRoutineStore routines, string name, int? version, CancellationToken ct) => RoutinePage.RenderAsync(http, routines, name, version, ct));
         pages.MapPost("/routines/{name}/start", RoutineForms.StartAsync);
         pages.MapGet("/tasks", (HttpContext http, ITaskCatalog catalog) => TasksPage.Render(http, catalog));
     }
 
     /// <summary>The API's flow stream for the session cookie: the flow document now and after every change.</summary>
-    private static async Task<IResult> LiveAsync(HttpContext http, string id, FlowEngine engine, IFlowClient client, IFlowChangeFeed feed, FlowMachineServerOptions options, CancellationToken cancellationToken)
+    private static async Task<IResult> LiveAsync(HttpContext http, string id, FlowVerbs verbs, IFlowClient client, IFlowChangeFeed feed, FlowMachineServerOptions options, CancellationToken cancellationToken)
     {
-        if (await FlowAccess.FindAsync(engine.Store, id, Caller.From(http.User), cancellationToken).ConfigureAwait(false) is null)
+        if (await verbs.FindAsync(id, Callers.From(http.User), cancellationToken).ConfigureAwait(false) is null)
         {
             return Results.NotFound();
         }

@@ -1,3 +1,4 @@
+using FlowMachine.Operations;
 using FlowMachine.Server.Auth;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
@@ -30,7 +31,7 @@ internal sealed class DashboardRequest
     public static DashboardRequest For(HttpContext http)
     {
         var tokens = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
-        var caller = http.User.Identity?.IsAuthenticated == true ? Caller.From(http.User) : null;
+        var caller = http.User.Identity?.IsAuthenticated == true ? Callers.From(http.User) : null;
         return new DashboardRequest(http, caller, tokens.RequestToken ?? string.Empty);
     }
 }

@@ -1,9 +1,7 @@
 using System.Security.Claims;
-using FlowMachine.Engine;
+using FlowMachine.Operations;
 using FlowMachine.Server.Auth;
 using FlowMachine.Server.Errors;
-using FlowMachine.Specs;
-using FlowMachine.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,8 +16,6 @@ namespace FlowMachine.Server.Flows;
 /// </summary>
 internal static class FlowCommandEndpoints
 {
-    private const int MaxEventNameLength = 200;
-
     public static void Map(RouteGroupBuilder flows)
     {
         flows.MapPost("/{id}/submit", SubmitAsync).WithName("SubmitFlow").WithSummary("Resubmit: the waiting step's check runs with args.");
@@ -32,62 +28,48 @@ internal static class FlowCommandEndpoints
     }
 
     private static Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> SubmitAsync(
-        string id, [FromBody] SubmitBody? body, ClaimsPrincipal user, IFlowClient client, IFlowStore store, CancellationToken cancellationToken) =>
-        RunAsync(id, "submit", user, store, caller => client.SubmitAsync(id, body?.Args, body?.Step, caller.Name, cancellationToken), cancellationToken);
+        string id, [FromBody] SubmitBody? body, ClaimsPrincipal user, FlowVerbs verbs, CancellationToken cancellationToken) =>
+        RunAsync(new FlowVerb.Submit(id, body?.Args, body?.Step), user, verbs, cancellationToken);
 
     private static Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> PushAsync(
-        string id, [FromBody] PushBody? body, ClaimsPrincipal user, IFlowClient client, IFlowStore store, CancellationToken cancellationToken) =>
-        RunAsync(id, "push", user, store, caller => client.PushAsync(id, body?.Value, body?.Step, caller.Name, cancellationToken), cancellationToken);
+        string id, [FromBody] PushBody? body, ClaimsPrincipal user, FlowVerbs verbs, CancellationToken cancellationToken) =>
+        RunAsync(new FlowVerb.Push(id, body?.Value, body?.Step), user, verbs, cancellationToken);
 
-    private static async Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> RaiseEventAsync(
-        string id, string name, [FromBody] ValueBody? body, ClaimsPrincipal user, IFlowClient client, IFlowStore store, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > MaxEventNameLength)
-        {
-            return Problems.Field("name", $"an event name has 1 to {MaxEventNameLength} characters");
-        }
-
-        return await RunAsync(id, "event", user, store, _ => client.RaiseEventAsync(id, name, body?.Value, cancellationToken), cancellationToken).ConfigureAwait(false);
-    }
+    private static Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> RaiseEventAsync(
+        string id, string name, [FromBody] ValueBody? body, ClaimsPrincipal user, FlowVerbs verbs, CancellationToken cancellationToken) =>
+        RunAsync(new FlowVerb.Event(id, name, body?.Value), user, verbs, cancellationToken);
 
     private static Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> CancelAsync(
-        string id, [FromBody] CancelBody? body, ClaimsPrincipal user, IFlowClient client, IFlowStore store, CancellationToken cancellationToken) =>
-        RunAsync(id, "cancel", user, store, caller => client.CancelAsync(id, body?.Reason, caller.Name, cancellationToken), cancellationToken);
+        string id, [FromBody] CancelBody? body, ClaimsPrincipal user, FlowVerbs verbs, CancellationToken cancellationToken) =>
+        RunAsync(new FlowVerb.Cancel(id, body?.Reason), user, verbs, cancellationToken);
 
     private static Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> ResetAsync(
-        string id, ClaimsPrincipal user, IFlowClient client, IFlowStore store, CancellationToken cancellationToken) =>
-        RunAsync(id, "reset", user, store, caller => client.ResetAsync(id, caller.Name, cancellationToken), cancellationToken);
+        string id, ClaimsPrincipal user, FlowVerbs verbs, CancellationToken cancellationToken) =>
+        RunAsync(new FlowVerb.Reset(id), user, verbs, cancellationToken);
 
     private static async Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> SetPositionAsync(
-        string id, PositionBody body, ClaimsPrincipal user, IFlowClient client, IFlowStore store, CancellationToken cancellationToken)
-    {
-        if (body.Position is not { } position)
-        {
-            return Problems.Field("position", "give the index of the step that should run next");
-        }
-
-        // Out of range is an invalid field (400), as docs/api.md says, not a state conflict.
-        if (await FlowAccess.FindAsync(store, id, Caller.From(user), cancellationToken).ConfigureAwait(false) is { } flow
-            && SpecJson.Deserialize(flow.SpecJson).Tasks.Count is var count && (position < 0 || position >= count))
-        {
-            return Problems.Field("position", $"position must be between 0 and {count - 1}, the index of one of the flow's {count} steps (was {position})");
-        }
-
-        return await RunAsync(id, "position", user, store, caller => client.SetPositionAsync(id, position, caller.Name, cancellationToken), cancellationToken).ConfigureAwait(false);
-    }
+        string id, PositionBody body, ClaimsPrincipal user, FlowVerbs verbs, CancellationToken cancellationToken) =>
+        body.Position is { } position
+            ? await RunAsync(new FlowVerb.Position(id, position), user, verbs, cancellationToken).ConfigureAwait(false)
+            : Problems.Field("position", "give the index of the step that should run next");
 
     private static async Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> RunAsync(
-        string id, string command, ClaimsPrincipal user, IFlowStore store, Func<Caller, Task<CommandResult>> send, CancellationToken cancellationToken)
+        FlowVerb verb, ClaimsPrincipal user, FlowVerbs verbs, CancellationToken cancellationToken)
     {
-        var caller = Caller.From(user);
-        if (await FlowAccess.FindAsync(store, id, caller, cancellationToken).ConfigureAwait(false) is null)
+        var id = verb.FlowId;
+        var result = await verbs.SendAsync(Callers.From(user), verb, cancellationToken).ConfigureAwait(false);
+        return result switch
         {
-            return Problems.FlowNotFound(id);
-        }
+            { Outcome: FlowVerbOutcome.Accepted } => TypedResults.Accepted($"/api/v1/flows/{Uri.EscapeDataString(id)}", new CommandAccepted(id, verb.Name)),
+            { Outcome: FlowVerbOutcome.NotFound } => Problems.FlowNotFound(id),
+            { Outcome: FlowVerbOutcome.Forbidden } => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden"),
+            { Outcome: FlowVerbOutcome.Invalid, Field: "name" } => Problems.Field("name", $"an event name has 1 to {InputLimits.MaxEventNameLength} characters"),
 
-        var result = await send(caller).ConfigureAwait(false);
-        return result.Status == CommandStatus.Accepted
-            ? TypedResults.Accepted($"/api/v1/flows/{Uri.EscapeDataString(id)}", new CommandAccepted(id, command))
-            : Problems.Command(result);
+            // Out of range is an invalid field (400), as docs/api.md says, not a state conflict.
+            { Outcome: FlowVerbOutcome.Invalid, StepCount: var count } when verb is FlowVerb.Position { Index: var position } =>
+                Problems.Field("position", $"position must be between 0 and {count - 1}, the index of one of the flow's {count} steps (was {position})"),
+            { Command: { } refused } => Problems.Command(refused),
+            _ => Problems.FlowNotFound(id),
+        };
     }
 }

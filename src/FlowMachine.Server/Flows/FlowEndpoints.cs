@@ -1,10 +1,9 @@
 using System.Security.Claims;
-using System.Text.Json.Nodes;
 using FlowMachine.Engine;
+using FlowMachine.Operations;
 using FlowMachine.Server.Auth;
 using FlowMachine.Server.Errors;
 using FlowMachine.Server.Resume;
-using FlowMachine.Server.Routines;
 using FlowMachine.Specs;
 using FlowMachine.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -17,8 +16,6 @@ namespace FlowMachine.Server.Flows;
 /// <summary><c>/api/v1/flows</c>: start, list and read flows; each user sees only their own, admins all.</summary>
 internal static class FlowEndpoints
 {
-    private const int MaxLimit = 500;
-
     public static RouteGroupBuilder Map(IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/flows").WithTags("Flows");
@@ -30,10 +27,10 @@ internal static class FlowEndpoints
         return group;
     }
 
-    private static async Task<Results<Created<JsonObject>, Ok<JsonObject>, ProblemHttpResult>> StartAsync(
-        StartFlowBody body, ClaimsPrincipal user, FlowEngine engine, HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<Results<Created<FlowDocument>, Ok<FlowDocument>, ProblemHttpResult>> StartAsync(
+        StartFlowBody body, ClaimsPrincipal user, FlowVerbs verbs, IFlowClient client, SpecInput specs, HttpRequest request, CancellationToken cancellationToken)
     {
-        var caller = Caller.From(user);
+        var caller = Callers.From(user);
         if ((body.Routine is null) == (body.Spec is null))
         {
             return Problems.Fields(new Dictionary<string, string[]>
@@ -59,12 +56,11 @@ internal static class FlowEndpoints
             Input = body.Input,
             Key = body.Key,
             Label = body.Label,
-            Owner = caller.Name,
         };
         if (body.Spec is not null)
         {
             // Compiled here, so errors name their path under "spec".
-            var compiled = SpecInput.Compile(body.Spec, engine.Catalog, engine.Options.SpecLimits);
+            var compiled = specs.Compile(body.Spec);
             if (!compiled.IsValid)
             {
                 return Problems.Spec(compiled.Errors, "spec");
@@ -73,10 +69,10 @@ internal static class FlowEndpoints
             start = start with { Spec = compiled.Spec };
         }
 
-        StartFlowResult started;
+        FlowStartResult result;
         try
         {
-            started = await engine.StartAsync(start, cancellationToken).ConfigureAwait(false);
+            result = await verbs.StartAsync(caller, start, cancellationToken).ConfigureAwait(false);
         }
         catch (SpecException ex)
         {
@@ -84,22 +80,23 @@ internal static class FlowEndpoints
         }
 
         // A keyed start is idempotent for the flow's owner only; an admin gets the same 409 (naming the flow).
-        if (!started.Created && !caller.Owns(started.Flow.Owner))
+        var started = result.Started;
+        if (result.KeyHeldByOther)
         {
             return Problems.Conflict(caller.KeyHeldBy(start.Key ?? started.Flow.Key ?? "", started.Flow.Id, started.Flow.Owner));
         }
 
-        var view = await engine.GetAsync(started.Flow.Id, cancellationToken).ConfigureAwait(false) ?? new FlowView(started.Flow, []);
-        var document = FlowDocuments.Flow(view, ResumeUrls.For(request));
+        var view = await client.GetAsync(started.Flow.Id, cancellationToken).ConfigureAwait(false) ?? new FlowView(started.Flow, []);
+        var document = FlowDocument.Of(view, ResumeUrls.For(request));
         return started.Created
             ? TypedResults.Created($"/api/v1/flows/{Uri.EscapeDataString(started.Flow.Id)}", document)
             : TypedResults.Ok(document);
     }
 
-    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> ListAsync(
-        ClaimsPrincipal user, IFlowStore store, string? state, string? routine, string? key, int? limit, string? after, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<FlowListDocument>, ProblemHttpResult>> ListAsync(
+        ClaimsPrincipal user, IFlowQueryStore store, string? state, string? routine, string? key, int? limit, string? after, CancellationToken cancellationToken)
     {
-        var caller = Caller.From(user);
+        var caller = Callers.From(user);
         FlowState? wanted = null;
         if (!string.IsNullOrEmpty(state))
         {
@@ -111,9 +108,9 @@ internal static class FlowEndpoints
             wanted = parsed;
         }
 
-        if (limit is < 1 or > MaxLimit)
+        if (limit is < 1 or > InputLimits.MaxPageSize)
         {
-            return Problems.Field("limit", $"limit must be between 1 and {MaxLimit} (was {limit})");
+            return Problems.Field("limit", $"limit must be between 1 and {InputLimits.MaxPageSize} (was {limit})");
         }
 
         var query = new FlowQuery
@@ -122,7 +119,7 @@ internal static class FlowEndpoints
             Routine = routine,
             Key = key,
             Owner = caller.IsAdmin ? null : caller.Name,
-            Limit = limit ?? 50,
+            Limit = limit ?? InputLimits.DefaultPageSize,
             After = after,
         };
         FlowPage page;
@@ -135,40 +132,36 @@ internal static class FlowEndpoints
             return Problems.Field("after", ex.Message.Split(" (Parameter", 2)[0]);
         }
 
-        return TypedResults.Ok(new JsonObject
-        {
-            ["items"] = new JsonArray([.. page.Items.Select(f => (JsonNode)FlowDocuments.Summary(f))]),
-            ["next"] = page.Next,
-        });
+        return TypedResults.Ok(FlowListDocument.Of(page));
     }
 
-    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, FlowEngine engine, HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<FlowDocument>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, FlowVerbs verbs, HttpRequest request, CancellationToken cancellationToken)
     {
-        var view = await FlowAccess.ViewAsync(engine, id, Caller.From(user), cancellationToken).ConfigureAwait(false);
-        return view is null ? Problems.FlowNotFound(id) : TypedResults.Ok(FlowDocuments.Flow(view, ResumeUrls.For(request)));
+        var view = await verbs.ViewAsync(id, Callers.From(user), cancellationToken).ConfigureAwait(false);
+        return view is null ? Problems.FlowNotFound(id) : TypedResults.Ok(FlowDocument.Of(view, ResumeUrls.For(request)));
     }
 
-    private static async Task<Results<Ok<JsonArray>, ProblemHttpResult>> HistoryAsync(
-        string id, ClaimsPrincipal user, IFlowStore store, long? after, int? limit, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IReadOnlyList<HistoryDocument>>, ProblemHttpResult>> HistoryAsync(
+        string id, ClaimsPrincipal user, FlowVerbs verbs, IFlowQueryStore store, long? after, int? limit, CancellationToken cancellationToken)
     {
-        if (await FlowAccess.FindAsync(store, id, Caller.From(user), cancellationToken).ConfigureAwait(false) is null)
+        if (await verbs.FindAsync(id, Callers.From(user), cancellationToken).ConfigureAwait(false) is null)
         {
             return Problems.FlowNotFound(id);
         }
 
-        if (limit is < 1 or > 10_000)
+        if (limit is < 1 or > InputLimits.MaxHistoryLimit)
         {
-            return Problems.Field("limit", $"limit must be between 1 and 10000 (was {limit})");
+            return Problems.Field("limit", $"limit must be between 1 and {InputLimits.MaxHistoryLimit} (was {limit})");
         }
 
-        var events = await store.GetHistoryAsync(id, after ?? 0, limit ?? 1000, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new JsonArray([.. events.Select(e => (JsonNode)FlowDocuments.History(e))]));
+        var events = await store.GetHistoryAsync(id, after ?? 0, limit ?? InputLimits.DefaultHistoryLimit, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok<IReadOnlyList<HistoryDocument>>([.. events.Select(HistoryDocument.Of)]);
     }
 
     private static async Task<Results<ServerSentEventsResult<string>, ProblemHttpResult>> StreamAsync(
-        string id, ClaimsPrincipal user, FlowEngine engine, IFlowClient client, IFlowChangeFeed feed, HttpRequest request, FlowMachineServerOptions options, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, FlowVerbs verbs, IFlowClient client, IFlowChangeFeed feed, HttpRequest request, FlowMachineServerOptions options, CancellationToken cancellationToken)
     {
-        if (await FlowAccess.FindAsync(engine.Store, id, Caller.From(user), cancellationToken).ConfigureAwait(false) is null)
+        if (await verbs.FindAsync(id, Callers.From(user), cancellationToken).ConfigureAwait(false) is null)
         {
             return Problems.FlowNotFound(id);
         }

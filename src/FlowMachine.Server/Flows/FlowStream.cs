@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Threading.Channels;
 using FlowMachine.Engine;
 using FlowMachine.Storage;
@@ -36,7 +37,7 @@ internal static class FlowStream
                     yield break;
                 }
 
-                var document = FlowDocuments.Flow(view, resumeUrl).ToJsonString();
+                var document = JsonSerializer.Serialize(FlowDocument.Of(view, resumeUrl));
                 if (!string.Equals(document, last, StringComparison.Ordinal))
                 {
                     last = document;

@@ -26,7 +26,7 @@ internal static class ResumeEndpoints
     private static async Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> ResumeAsync(
         string token,
         [FromBody] ValueBody? body,
-        IFlowStore store,
+        IResumeTokenStore store,
         IFlowClient client,
         FlowMachineServerOptions options,
         TimeProvider time,

@@ -1,10 +1,9 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
-using FlowMachine.Engine;
+using FlowMachine.Operations;
 using FlowMachine.Registry;
 using FlowMachine.Server.Auth;
 using FlowMachine.Server.Errors;
-using FlowMachine.Specs;
 using FlowMachine.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,8 +15,6 @@ namespace FlowMachine.Server.Routines;
 /// <summary><c>/api/v1/routines</c>: stored, versioned flow specs, shared by every user.</summary>
 internal static class RoutineEndpoints
 {
-    private const int MaxNameLength = 200;
-
     public static void Map(IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/routines").WithTags("Routines");
@@ -26,45 +23,28 @@ internal static class RoutineEndpoints
         group.MapGet("/{name}", GetAsync).WithName("GetRoutine").WithSummary("One routine with its spec (the newest version unless ?version=N).");
     }
 
-    private static async Task<Results<Created<JsonObject>, Ok<JsonObject>, ProblemHttpResult>> SaveAsync(
-        SaveRoutineBody body, ClaimsPrincipal user, IFlowStore store, FlowEngine engine, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<RoutineSaved>, Ok<RoutineSaved>, ProblemHttpResult>> SaveAsync(
+        SaveRoutineBody body, ClaimsPrincipal user, RoutineSaving saving, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(body.Name))
+        var result = await saving.SaveAsync(body.Name, body.Spec, Callers.From(user).Name, cancellationToken).ConfigureAwait(false);
+        if (result.Saved is not { } saved)
         {
-            return Problems.Field("name", "a routine needs a name");
+            return result.Error == SaveRoutineError.InvalidSpec ? Problems.Spec(result.SpecErrors, "spec") : Problems.Field(result.Field!, result.Problem!);
         }
 
-        if (body.Name.Length > MaxNameLength || body.Name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')))
-        {
-            return Problems.Field("name", $"use up to {MaxNameLength} letters, digits, '.', '_' and '-'");
-        }
-
-        if (body.Spec is null)
-        {
-            return Problems.Field("spec", "a routine needs a spec: an object with 'tasks' or a list of task names");
-        }
-
-        var compiled = SpecInput.Compile(body.Spec, engine.Catalog, engine.Options.SpecLimits);
-        if (!compiled.IsValid)
-        {
-            return Problems.Spec(compiled.Errors, "spec");
-        }
-
-        var before = await store.GetRoutineAsync(body.Name, null, cancellationToken).ConfigureAwait(false);
-        var saved = await store.SaveRoutineAsync(body.Name, SpecJson.Serialize(compiled.Spec!), Caller.From(user).Name, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        var document = new JsonObject { ["name"] = saved.Name, ["version"] = saved.Version };
-        return before is null || before.Version != saved.Version
+        var document = new RoutineSaved(saved.Name, saved.Version);
+        return result.NewVersion
             ? TypedResults.Created($"/api/v1/routines/{Uri.EscapeDataString(saved.Name)}?version={saved.Version}", document)
             : TypedResults.Ok(document);
     }
 
-    private static async Task<Ok<JsonArray>> ListAsync(IFlowStore store, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<RoutineSummary>>> ListAsync(IRoutineStore store, CancellationToken cancellationToken)
     {
         var routines = await store.ListRoutinesAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new JsonArray([.. routines.Select(r => (JsonNode)Summary(r))]));
+        return TypedResults.Ok<IReadOnlyList<RoutineSummary>>([.. routines.Select(RoutineSummary.Of)]);
     }
 
-    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetAsync(string name, int? version, IFlowStore store, ITaskCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RoutineDocument>, ProblemHttpResult>> GetAsync(string name, int? version, IRoutineStore store, ITaskCatalog catalog, CancellationToken cancellationToken)
     {
         var routine = await store.GetRoutineAsync(name, version, cancellationToken).ConfigureAwait(false);
         if (routine is null)
@@ -72,16 +52,6 @@ internal static class RoutineEndpoints
             return Problems.NotFound(version is { } v ? $"routine '{name}' has no version {v}" : $"routine '{name}' does not exist");
         }
 
-        var document = Summary(routine);
-        document["spec"] = SecretParams.RedactSpec(JsonNode.Parse(routine.SpecJson), catalog);
-        return TypedResults.Ok(document);
+        return TypedResults.Ok(new RoutineDocument(RoutineSummary.Of(routine), SecretParams.RedactSpec(JsonNode.Parse(routine.SpecJson), catalog)));
     }
-
-    private static JsonObject Summary(RoutineRecord routine) => new()
-    {
-        ["name"] = routine.Name,
-        ["version"] = routine.Version,
-        ["owner"] = routine.Owner,
-        ["createdAt"] = routine.CreatedAt,
-    };
 }

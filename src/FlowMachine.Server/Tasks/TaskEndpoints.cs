@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using FlowMachine.Engine;
 using FlowMachine.Registry;
 using Microsoft.AspNetCore.Builder;
@@ -14,5 +13,5 @@ internal static class TaskEndpoints
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapGet("/tasks", List).WithTags("Tasks").WithName("ListTaskTypes").WithSummary("The registered task types with their description and parameters.");
 
-    private static Ok<JsonArray> List(ITaskCatalog catalog) => TypedResults.Ok(FlowDocuments.TaskTypes(catalog.All));
+    private static Ok<IReadOnlyList<TaskTypeDocument>> List(ITaskCatalog catalog) => TypedResults.Ok(TaskTypeDocument.Of(catalog.All));
 }

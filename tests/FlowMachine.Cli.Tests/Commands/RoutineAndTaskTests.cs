@@ -55,6 +55,22 @@ public sealed class RoutineAndTaskTests : IDisposable
         Assert.Single(byRoutine["items"]!.AsArray());
     }
 
+    [Theory]
+    [InlineData("has space")]
+    [InlineData("egg.yaml")]
+    [InlineData("dir/egg")]
+    public async Task A_name_breaking_the_one_routine_naming_rule_is_a_usage_error(string name)
+    {
+        var file = cli.WriteSpec("egg.yaml", "tasks: [test.One]\n");
+
+        var result = await cli.RunAsync("routines", "add", name, file);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("a routine name has 1 to 200 letters, digits, '.', '_' and '-', and does not end in .json, .yaml or .yml", result.Err, StringComparison.Ordinal);
+        var (_, list) = await cli.JsonAsync("routines", "list");
+        Assert.Empty(list.AsArray());
+    }
+
     [Fact]
     public async Task An_invalid_routine_is_refused_and_not_stored()
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using FlowMachine.Engine;
 using FlowMachine.Registry;
@@ -36,10 +37,10 @@ public sealed class SecretParamTests
         // The task saw the real value; nothing the engine wrote holds it.
         Assert.Equal("used 24 chars", (string)view.Step("ok").Result!);
         var history = await store.GetHistoryAsync(started.Flow.Id, 0, 1000, default);
-        var text = string.Join("\n", history.Select(e => FlowDocuments.History(e).ToJsonString()));
+        var text = string.Join("\n", history.Select(e => JsonSerializer.Serialize(HistoryDocument.Of(e))));
         Assert.Contains("step.retry", text, StringComparison.Ordinal);
         Assert.DoesNotContain(Token, text, StringComparison.Ordinal);
-        Assert.DoesNotContain(Token, FlowDocuments.Flow(view).ToJsonString().Replace(view.Flow.Input!.ToJsonString(), "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain(Token, JsonSerializer.Serialize(FlowDocument.Of(view)).Replace(view.Flow.Input!.ToJsonString(), "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ internal static class FlowVerbRunner
             var current = await host.Client.GetAsync(flowId, ct).ConfigureAwait(false);
             if (json && current is not null)
             {
-                await JsonOutput.WriteAsync(io.Out, FlowDocuments.Flow(current)).ConfigureAwait(false);
+                await JsonOutput.WriteDocumentAsync(io.Out, FlowDocument.Of(current)).ConfigureAwait(false);
             }
 
             await human.WriteLineAsync($"accepted: flow {flowId} will apply it when a worker runs it (flowmachine worker{settings.DbArgument})").ConfigureAwait(false);
@@ -50,10 +50,10 @@ internal static class FlowVerbRunner
         }
 
         // No worker may run against a plain file at the same time, so this process applies the command itself.
-        var view = await FlowProgress.RunAsync(host.Engine, flowId, human, log, () => host.Engine.RunAsync(flowId, waitForTimers: true, ct)).ConfigureAwait(false);
+        var view = await FlowProgress.RunAsync(host.Changes, flowId, human, log, () => host.Runner.RunAsync(flowId, waitForTimers: true, ct)).ConfigureAwait(false);
         if (json)
         {
-            await JsonOutput.WriteAsync(io.Out, FlowDocuments.Flow(view)).ConfigureAwait(false);
+            await JsonOutput.WriteDocumentAsync(io.Out, FlowDocument.Of(view)).ConfigureAwait(false);
         }
 
         var code = FlowOutcome.Report(view, human, io.Err, settings.DbArgument);

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
 using FlowMachine.Engine;
+using FlowMachine.Operations;
 using FlowMachine.Storage;
 using Spectre.Console;
 
@@ -11,7 +11,7 @@ namespace FlowMachine.Cli.Commands.Flows;
 /// <summary><c>flowmachine flows history ID</c>: every history event of a flow, in order.</summary>
 internal static class FlowsHistoryCommand
 {
-    private const int PageSize = 1000;
+    private const int PageSize = InputLimits.DefaultHistoryLimit;
 
     public static Command Create(CliIO io, GlobalOptions global)
     {
@@ -40,7 +40,7 @@ internal static class FlowsHistoryCommand
 
             if (parse.GetValue(json))
             {
-                await JsonOutput.WriteAsync(io.Out, new JsonArray([.. events.Select(e => (JsonNode)FlowDocuments.History(e))])).ConfigureAwait(false);
+                await JsonOutput.WriteDocumentAsync<IReadOnlyList<HistoryDocument>>(io.Out, [.. events.Select(HistoryDocument.Of)]).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 

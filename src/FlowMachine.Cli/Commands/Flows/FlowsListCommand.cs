@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
 using FlowMachine.Engine;
@@ -40,12 +39,7 @@ internal static class FlowsListCommand
             var page = await host.Client.ListAsync(query, ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                var document = new JsonObject
-                {
-                    ["items"] = new JsonArray([.. page.Items.Select(f => (JsonNode)FlowDocuments.Summary(f))]),
-                    ["next"] = page.Next,
-                };
-                await JsonOutput.WriteAsync(io.Out, document).ConfigureAwait(false);
+                await JsonOutput.WriteDocumentAsync(io.Out, FlowListDocument.Of(page)).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 

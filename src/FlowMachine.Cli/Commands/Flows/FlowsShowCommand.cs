@@ -23,7 +23,7 @@ internal static class FlowsShowCommand
                 ?? throw new UsageException($"flow {flowId} does not exist");
             if (parse.GetValue(json))
             {
-                await JsonOutput.WriteAsync(io.Out, FlowDocuments.Flow(view)).ConfigureAwait(false);
+                await JsonOutput.WriteDocumentAsync(io.Out, FlowDocument.Of(view)).ConfigureAwait(false);
             }
             else
             {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
+using FlowMachine.Operations;
 using FlowMachine.Specs;
 using FlowMachine.Storage;
 using Spectre.Console;
@@ -11,8 +12,6 @@ namespace FlowMachine.Cli.Commands.Routines;
 /// <summary><c>flowmachine routines add|list|show</c>: named, versioned specs in the database.</summary>
 internal static class RoutinesCommand
 {
-    private static readonly string[] FileLikeEndings = [".json", ".yaml", ".yml"];
-
     public static Command Create(CliIO io, GlobalOptions global)
     {
         var command = new Command("routines", "Store and read named, versioned routines.");
@@ -30,7 +29,12 @@ internal static class RoutinesCommand
         var command = new Command("add", "Validate a spec file and store it as a routine; a changed spec gets a new version.") { name, file, json };
         command.SetAction(async (parse, ct) =>
         {
-            var routine = CheckName(parse.GetRequiredValue(name));
+            var routine = parse.GetRequiredValue(name);
+            if (RoutineNames.Problem(routine) is { } problem)
+            {
+                throw new UsageException(problem);
+            }
+
             var path = parse.GetRequiredValue(file);
             if (!File.Exists(path))
             {
@@ -39,10 +43,9 @@ internal static class RoutinesCommand
 
             var text = await File.ReadAllTextAsync(path, ct).ConfigureAwait(false);
             await using var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
-            var spec = SpecCompiler.Compile(text, host.Registry).GetOrThrow();
-            var before = await host.Store.GetRoutineAsync(routine, null, ct).ConfigureAwait(false);
-            var saved = await host.Store.SaveRoutineAsync(routine, SpecJson.Serialize(spec), null, io.Time.GetUtcNow(), ct).ConfigureAwait(false);
-            var changed = before is null || before.Version != saved.Version;
+            var result = await host.Saving.SaveAsync(routine, JsonValue.Create(text), null, ct).ConfigureAwait(false);
+            var saved = result.Saved ?? throw (result.Error == SaveRoutineError.InvalidSpec ? new SpecException(result.SpecErrors) : new UsageException(result.Problem!));
+            var changed = result.NewVersion;
             if (parse.GetValue(json))
             {
                 var document = Summary(saved);
@@ -66,7 +69,7 @@ internal static class RoutinesCommand
         command.SetAction(async (parse, ct) =>
         {
             await using var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
-            var routines = await host.Store.ListRoutinesAsync(ct).ConfigureAwait(false);
+            var routines = await host.Routines.ListRoutinesAsync(ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 await JsonOutput.WriteAsync(io.Out, new JsonArray([.. routines.Select(r => (JsonNode)Summary(r))])).ConfigureAwait(false);
@@ -103,9 +106,9 @@ internal static class RoutinesCommand
             var routine = parse.GetRequiredValue(name);
             var wanted = parse.GetValue(version);
             await using var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
-            var record = await host.Store.GetRoutineAsync(routine, wanted, ct).ConfigureAwait(false)
+            var record = await host.Routines.GetRoutineAsync(routine, wanted, ct).ConfigureAwait(false)
                 ?? throw new UsageException(wanted is { } v ? $"routine '{routine}' has no version {v}" : $"routine '{routine}' does not exist");
-            var versions = await host.Store.ListRoutineVersionsAsync(routine, ct).ConfigureAwait(false);
+            var versions = await host.Routines.ListRoutineVersionsAsync(routine, ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 var document = Summary(record);
@@ -129,11 +132,4 @@ internal static class RoutinesCommand
         ["createdAt"] = r.CreatedAt,
         ["steps"] = SpecJson.Deserialize(r.SpecJson).Tasks.Count,
     };
-
-    /// <summary>`run NAME` treats paths and spec-file names as files, so such names could never be run.</summary>
-    private static string CheckName(string name) =>
-        string.IsNullOrWhiteSpace(name) || name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal)
-            || FileLikeEndings.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase))
-            ? throw new UsageException($"routine name '{name}' must not be empty, contain '/' or '\\', or end in .json/.yaml/.yml.")
-            : name;
 }

@@ -26,17 +26,17 @@ internal static class RunCommand
         var human = json ? io.Err : io.Out;
         var log = new WriterTaskLog(human);
         await using var host = await CliHost.OpenAsync(settings, log, ct).ConfigureAwait(false);
-        var started = await host.Engine.StartAsync(request, ct).ConfigureAwait(false);
+        var started = await host.Client.StartAsync(request, ct).ConfigureAwait(false);
         var id = started.Flow.Id;
         if (!started.Created)
         {
             await io.Err.WriteLineAsync($"a flow with key '{started.Flow.Key}' exists already: {id}; continuing it").ConfigureAwait(false);
         }
 
-        var view = await FlowProgress.RunAsync(host.Engine, id, human, log, () => host.Engine.RunAsync(id, waitForTimers: true, ct)).ConfigureAwait(false);
+        var view = await FlowProgress.RunAsync(host.Changes, id, human, log, () => host.Runner.RunAsync(id, waitForTimers: true, ct)).ConfigureAwait(false);
         if (json)
         {
-            await JsonOutput.WriteAsync(io.Out, FlowDocuments.Flow(view)).ConfigureAwait(false);
+            await JsonOutput.WriteDocumentAsync(io.Out, FlowDocument.Of(view)).ConfigureAwait(false);
         }
 
         return FlowOutcome.Report(view, human, io.Err, settings.DbArgument);

@@ -2,7 +2,6 @@ using System.CommandLine;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Input;
 using FlowMachine.Cli.Output;
-using FlowMachine.Engine;
 
 namespace FlowMachine.Cli.Commands.Start;
 
@@ -21,7 +20,7 @@ internal static class StartCommand
             var settings = global.Read(parse);
             var request = start.Read(parse);
             await using var host = await CliHost.OpenAsync(settings, NullTaskLog.Instance, ct).ConfigureAwait(false);
-            var started = await host.Engine.StartAsync(request, ct).ConfigureAwait(false);
+            var started = await host.Client.StartAsync(request, ct).ConfigureAwait(false);
             if (!started.Created)
             {
                 await io.Err.WriteLineAsync($"a flow with key '{started.Flow.Key}' exists already; nothing was started").ConfigureAwait(false);
@@ -29,9 +28,7 @@ internal static class StartCommand
 
             if (parse.GetValue(json))
             {
-                var summary = FlowDocuments.Summary(started.Flow);
-                summary["created"] = started.Created;
-                await JsonOutput.WriteAsync(io.Out, summary).ConfigureAwait(false);
+                await JsonOutput.WriteDocumentAsync(io.Out, new StartedFlowDocument(started.Flow, started.Created)).ConfigureAwait(false);
             }
             else
             {

@@ -19,8 +19,7 @@ internal static class TasksCommand
             var registry = CliHost.BuildRegistry(global.Read(parse));
             if (parse.GetValue(json))
             {
-                var list = FlowDocuments.TaskTypes(registry.All);
-                await JsonOutput.WriteAsync(io.Out, list).ConfigureAwait(false);
+                await JsonOutput.WriteDocumentAsync(io.Out, TaskTypeDocument.Of(registry.All)).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 

@@ -31,11 +31,11 @@ internal static class WorkerCommand
             }
 
             await using var host = await CliHost.OpenAsync(settings, new WriterTaskLog(io.Out), ct).ConfigureAwait(false);
-            using var lines = new FinishedFlowLines(host.Engine, io.Out);
-            await io.Err.WriteLineAsync($"worker {host.Engine.Options.WorkerId} on {StoreChoice.Describe(settings.DbPath)} (concurrency {options.Concurrency}); Ctrl+C stops it").ConfigureAwait(false);
+            using var lines = new FinishedFlowLines(host.Changes, io.Out);
+            await io.Err.WriteLineAsync($"worker {host.WorkerId} on {StoreChoice.Describe(settings.DbPath)} (concurrency {options.Concurrency}); Ctrl+C stops it").ConfigureAwait(false);
 
             // FlowWorker treats the token as "stop claiming, finish what runs": a clean stop, not an error.
-            await new FlowWorker(host.Engine, options).RunAsync(ct).ConfigureAwait(false);
+            await host.Worker(options).RunAsync(ct).ConfigureAwait(false);
             await io.Err.WriteLineAsync("worker stopped").ConfigureAwait(false);
             return ExitCodes.Ok;
         });

@@ -1,6 +1,6 @@
 using System.Text;
 using FlowMachine.Engine;
-using FlowMachine.Server.Flows;
+using FlowMachine.Operations;
 using FlowMachine.Storage;
 using Microsoft.AspNetCore.Http;
 
@@ -13,10 +13,10 @@ namespace FlowMachine.Server.Dashboard.Pages;
 /// </summary>
 internal static class FlowActionsPanel
 {
-    public static async Task<IResult> RenderAsync(HttpContext http, FlowEngine engine, string id, CancellationToken cancellationToken)
+    public static async Task<IResult> RenderAsync(HttpContext http, FlowVerbs verbs, string id, CancellationToken cancellationToken)
     {
         var request = DashboardRequest.For(http);
-        var view = await FlowAccess.ViewAsync(engine, id, request.User, cancellationToken).ConfigureAwait(false);
+        var view = await verbs.ViewAsync(id, request.User, cancellationToken).ConfigureAwait(false);
         return view is null ? FlowPage.NotFound(request, id) : new HtmlResult(Render(request, view));
     }
 
@@ -58,7 +58,7 @@ internal static class FlowActionsPanel
             html.Append($"""
                 <form method="post" action="{action}/event" aria-label="Raise an event" class="action">{csrf}
                 <h3>Raise an event</h3><p class="note">Kept until a step waits for it.</p>
-                <label for="event-name">Event name</label><input id="event-name" name="name" required maxlength="200">
+                <label for="event-name">Event name</label><input id="event-name" name="name" required maxlength="{InputLimits.MaxEventNameLength}">
                 <label for="event-value">Value (JSON)</label>
                 <textarea id="event-value" name="value" rows="3" data-json spellcheck="false" placeholder="optional"></textarea>
                 <p class="json-error" role="alert" aria-live="polite"></p>

@@ -1,7 +1,7 @@
 using System.Text;
 using FlowMachine.Engine;
 using FlowMachine.Server.Dashboard.Dag;
-using FlowMachine.Server.Flows;
+using FlowMachine.Operations;
 using FlowMachine.Specs;
 using FlowMachine.Storage;
 using Microsoft.AspNetCore.Http;
@@ -27,23 +27,23 @@ internal static class FlowPage
         ["started"] = "Flow started.",
     };
 
-    public static async Task<IResult> RenderAsync(HttpContext http, FlowEngine engine, string id, string? notice, CancellationToken cancellationToken)
+    public static async Task<IResult> RenderAsync(HttpContext http, FlowVerbs verbs, FlowPageReads reads, string id, string? notice, CancellationToken cancellationToken)
     {
         var request = DashboardRequest.For(http);
-        var view = await FlowAccess.ViewAsync(engine, id, request.User, cancellationToken).ConfigureAwait(false);
+        var view = await verbs.ViewAsync(id, request.User, cancellationToken).ConfigureAwait(false);
         if (view is null)
         {
             return NotFound(request, id);
         }
 
-        return await RenderAsync(request, engine, view, notice is not null ? Notices.GetValueOrDefault(notice) : null, null, StatusCodes.Status200OK, cancellationToken).ConfigureAwait(false);
+        return await RenderAsync(request, reads, view, notice is not null ? Notices.GetValueOrDefault(notice) : null, null, StatusCodes.Status200OK, cancellationToken).ConfigureAwait(false);
     }
 
     public static IResult NotFound(DashboardRequest request, string id) =>
         Layout.Message(request, StatusCodes.Status404NotFound, "Flow not found", $"Flow {id} does not exist, or it is not yours.");
 
     /// <summary>The page, optionally with a notice or an error from a refused action.</summary>
-    public static async Task<IResult> RenderAsync(DashboardRequest request, FlowEngine engine, FlowView view, string? notice, string? error, int status, CancellationToken cancellationToken)
+    public static async Task<IResult> RenderAsync(DashboardRequest request, FlowPageReads reads, FlowView view, string? notice, string? error, int status, CancellationToken cancellationToken)
     {
         var flow = view.Flow;
         var html = new StringBuilder();
@@ -81,21 +81,21 @@ internal static class FlowPage
             </div>
             <ul class="legend" aria-label="Legend">{string.Concat(StepStateName.Legend().Select(s => $"<li><span class=\"swatch state-{s.ToLowerInvariant()}\"></span>{s}</li>"))}</ul>
             </section>
-            <div id="flow-details">{await DetailsHtmlAsync(engine, view, cancellationToken).ConfigureAwait(false)}</div>
+            <div id="flow-details">{await DetailsHtmlAsync(reads, view, cancellationToken).ConfigureAwait(false)}</div>
             {FlowActionsPanel.Render(request, view)}
             """);
         return Layout.Page(request, title, "flows", html.ToString(), status);
     }
 
     /// <summary>The parts the page script swaps in after each change: wait reason, result, timeline, steps, history.</summary>
-    public static async Task<IResult> DetailsAsync(HttpContext http, FlowEngine engine, string id, CancellationToken cancellationToken)
+    public static async Task<IResult> DetailsAsync(HttpContext http, FlowVerbs verbs, FlowPageReads reads, string id, CancellationToken cancellationToken)
     {
         var request = DashboardRequest.For(http);
-        var view = await FlowAccess.ViewAsync(engine, id, request.User, cancellationToken).ConfigureAwait(false);
-        return view is null ? NotFound(request, id) : new HtmlResult(await DetailsHtmlAsync(engine, view, cancellationToken).ConfigureAwait(false));
+        var view = await verbs.ViewAsync(id, request.User, cancellationToken).ConfigureAwait(false);
+        return view is null ? NotFound(request, id) : new HtmlResult(await DetailsHtmlAsync(reads, view, cancellationToken).ConfigureAwait(false));
     }
 
-    private static async Task<string> DetailsHtmlAsync(FlowEngine engine, FlowView view, CancellationToken cancellationToken)
+    private static async Task<string> DetailsHtmlAsync(FlowPageReads reads, FlowView view, CancellationToken cancellationToken)
     {
         var flow = view.Flow;
         var html = new StringBuilder();
@@ -137,12 +137,12 @@ internal static class FlowPage
             html.Append($"<section class=\"alert notice\" aria-label=\"Flow result\"><strong>Completed.</strong> The flow's result:<pre>{Html.E(Html.Json(flow.Result))}</pre></section>");
         }
 
-        html.Append($"""<section class="card" aria-labelledby="tl-h"><h2 id="tl-h">Timeline</h2>{FlowTimeline.Render(view, engine.Options.Time.GetUtcNow())}</section>""");
+        html.Append($"""<section class="card" aria-labelledby="tl-h"><h2 id="tl-h">Timeline</h2>{FlowTimeline.Render(view, reads.Time.GetUtcNow())}</section>""");
         html.Append("<section class=\"card\" aria-labelledby=\"steps-h\"><h2 id=\"steps-h\">Results and errors</h2><div class=\"steps\">");
         foreach (var s in view.Steps)
         {
             var open = s.State is StepState.Failed or StepState.Waiting ? " open" : string.Empty;
-            var duration = s.StartedAt is { } from ? Html.Duration((s.FinishedAt ?? engine.Options.Time.GetUtcNow()) - from) : "—";
+            var duration = s.StartedAt is { } from ? Html.Duration((s.FinishedAt ?? reads.Time.GetUtcNow()) - from) : "—";
             html.Append($"""<details class="step" data-step="{Html.E(s.Key)}" data-state="{StepStateName.Of(s)}"{open}><summary><span class="mono">{Html.E(s.Key)}</span> <span class="muted">{Html.E(s.TaskType)}</span> {Html.Badge(StepStateName.Of(s))} <span class="muted">{s.Attempts} attempt(s) · {duration}</span></summary>""");
             if (s.Result is not null)
             {
@@ -173,7 +173,7 @@ internal static class FlowPage
         }
 
         html.Append("</div></section>");
-        var history = await engine.Store.GetHistoryAsync(flow.Id, 0, HistoryLimit, cancellationToken).ConfigureAwait(false);
+        var history = await reads.Flows.GetHistoryAsync(flow.Id, 0, HistoryLimit, cancellationToken).ConfigureAwait(false);
         html.Append("<section class=\"card\" aria-labelledby=\"history-h\"><h2 id=\"history-h\">History</h2><table class=\"history\" aria-label=\"History\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">At</th><th scope=\"col\">Event</th><th scope=\"col\">Step</th><th scope=\"col\">Detail</th></tr></thead><tbody>");
         foreach (var e in history)
         {

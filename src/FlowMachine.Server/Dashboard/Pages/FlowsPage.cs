@@ -10,7 +10,7 @@ internal static class FlowsPage
 {
     private const int PageSize = 25;
 
-    public static async Task<IResult> RenderAsync(HttpContext http, IFlowStore store, string? state, string? routine, string? key, string? after, CancellationToken cancellationToken)
+    public static async Task<IResult> RenderAsync(HttpContext http, IFlowQueryStore store, string? state, string? routine, string? key, string? after, CancellationToken cancellationToken)
     {
         var request = DashboardRequest.For(http);
         var (page, problem) = await ReadAsync(store, request, state, routine, key, after, cancellationToken).ConfigureAwait(false);
@@ -58,7 +58,7 @@ internal static class FlowsPage
     }
 
     /// <summary>Just the table rows, for the live refresh.</summary>
-    public static async Task<IResult> RowsAsync(HttpContext http, IFlowStore store, string? state, string? routine, string? key, string? after, CancellationToken cancellationToken)
+    public static async Task<IResult> RowsAsync(HttpContext http, IFlowQueryStore store, string? state, string? routine, string? key, string? after, CancellationToken cancellationToken)
     {
         var request = DashboardRequest.For(http);
         var (page, _) = await ReadAsync(store, request, state, routine, key, after, cancellationToken).ConfigureAwait(false);
@@ -66,7 +66,7 @@ internal static class FlowsPage
     }
 
     private static async Task<(StoreFlowPage? Page, string? Problem)> ReadAsync(
-        IFlowStore store, DashboardRequest request, string? state, string? routine, string? key, string? after, CancellationToken cancellationToken)
+        IFlowQueryStore store, DashboardRequest request, string? state, string? routine, string? key, string? after, CancellationToken cancellationToken)
     {
         FlowState? wanted = null;
         if (!string.IsNullOrEmpty(state))

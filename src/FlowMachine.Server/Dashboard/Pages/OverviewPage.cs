@@ -9,14 +9,14 @@ namespace FlowMachine.Server.Dashboard.Pages;
 /// <summary>The overview: flows by state, steps per minute, failures needing attention, workers alive.</summary>
 internal static class OverviewPage
 {
-    public static async Task<IResult> RenderAsync(HttpContext http, FlowEngine engine, StepRate rate, FlowMachineServerOptions options, CancellationToken cancellationToken)
+    public static async Task<IResult> RenderAsync(HttpContext http, IFlowQueryStore store, FlowEngineOptions engine, StepRate rate, FlowMachineServerOptions options, CancellationToken cancellationToken)
     {
         var request = DashboardRequest.For(http);
         var caller = request.User;
         var owner = caller.IsAdmin ? null : caller.Name;
-        var counts = await engine.Store.CountFlowsByStateAsync(owner, cancellationToken).ConfigureAwait(false);
-        var failed = await engine.Store.ListFlowsAsync(new FlowQuery { State = FlowState.Failed, Owner = owner, Limit = 10 }, cancellationToken).ConfigureAwait(false);
-        var workers = await WorkerLeases.ReadAsync(engine, options, caller, cancellationToken).ConfigureAwait(false);
+        var counts = await store.CountFlowsByStateAsync(owner, cancellationToken).ConfigureAwait(false);
+        var failed = await store.ListFlowsAsync(new FlowQuery { State = FlowState.Failed, Owner = owner, Limit = 10 }, cancellationToken).ConfigureAwait(false);
+        var workers = await WorkerLeases.ReadAsync(store, engine, options, caller, cancellationToken).ConfigureAwait(false);
 
         var html = new StringBuilder();
         html.Append($"<h1>Overview</h1><p class=\"lead\">{(caller.IsAdmin ? "Every user's flows" : "Your flows")} at a glance.</p>");

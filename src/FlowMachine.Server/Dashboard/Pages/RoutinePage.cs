@@ -9,11 +9,11 @@ namespace FlowMachine.Server.Dashboard.Pages;
 /// <summary>One routine version: its spec, its DAG picture, its versions, and the form that starts a flow of it.</summary>
 internal static class RoutinePage
 {
-    public static async Task<IResult> RenderAsync(HttpContext http, IFlowStore store, string name, int? version, CancellationToken cancellationToken) =>
+    public static async Task<IResult> RenderAsync(HttpContext http, IRoutineStore store, string name, int? version, CancellationToken cancellationToken) =>
         await RenderAsync(DashboardRequest.For(http), store, name, version, null, null, StatusCodes.Status200OK, cancellationToken).ConfigureAwait(false);
 
     public static async Task<IResult> RenderAsync(
-        DashboardRequest request, IFlowStore store, string name, int? version, string? input, string? error, int status, CancellationToken cancellationToken)
+        DashboardRequest request, IRoutineStore store, string name, int? version, string? input, string? error, int status, CancellationToken cancellationToken)
     {
         var routine = await store.GetRoutineAsync(name, version, cancellationToken).ConfigureAwait(false);
         if (routine is null)

@@ -1,4 +1,5 @@
 using System.Text;
+using FlowMachine.Operations;
 using FlowMachine.Specs;
 using FlowMachine.Storage;
 using Microsoft.AspNetCore.Http;
@@ -10,12 +11,12 @@ internal static class RoutinesPage
 {
     private const string Example = "tasks: [test.One, test.Two, test.Wait, test.Three]";
 
-    public static Task<IResult> RenderAsync(HttpContext http, IFlowStore store, CancellationToken cancellationToken) =>
+    public static Task<IResult> RenderAsync(HttpContext http, IRoutineStore store, CancellationToken cancellationToken) =>
         RenderAsync(DashboardRequest.For(http), store, null, null, [], null, StatusCodes.Status200OK, cancellationToken);
 
     /// <summary>The page; after a refused spec, the form keeps what was typed and shows each error at its line.</summary>
     public static async Task<IResult> RenderAsync(
-        DashboardRequest request, IFlowStore store, string? name, string? spec, IReadOnlyList<SpecError> errors, string? problem, int status, CancellationToken cancellationToken)
+        DashboardRequest request, IRoutineStore store, string? name, string? spec, IReadOnlyList<SpecError> errors, string? problem, int status, CancellationToken cancellationToken)
     {
         var routines = await store.ListRoutinesAsync(cancellationToken).ConfigureAwait(false);
         var html = new StringBuilder();
@@ -42,7 +43,7 @@ internal static class RoutinesPage
             <section class="card" aria-labelledby="add-h"><h2 id="add-h">Add a routine</h2>
             <form method="post" action="/routines" aria-label="Add a routine" class="stack-form">{request.CsrfInput}
             <label for="routine-name">Name</label>
-            <input id="routine-name" name="name" required maxlength="200" pattern="[A-Za-z0-9._\-]+" value="{Html.E(name)}" placeholder="seed-000">
+            <input id="routine-name" name="name" required maxlength="{InputLimits.MaxRoutineNameLength}" pattern="[A-Za-z0-9._\-]+" value="{Html.E(name)}" placeholder="seed-000">
             <label for="routine-spec">Spec (JSON or YAML)</label>
             <textarea id="routine-spec" name="spec" rows="10" required spellcheck="false" class="code" placeholder="{Html.E(Example)}">{Html.E(spec)}</textarea>
             <button type="submit">Save routine</button>

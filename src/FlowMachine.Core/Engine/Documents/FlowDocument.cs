@@ -1,0 +1,53 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace FlowMachine.Engine;
+
+/// <summary>
+/// The whole flow with its steps. With a resume URL builder, waiting steps and the flow carry their
+/// callback URL (<c>resumeUrl</c>, left out otherwise).
+/// </summary>
+public sealed record FlowDocument : FlowSummaryDocument
+{
+    [JsonPropertyName("input")]
+    [JsonPropertyOrder(1)]
+    public JsonNode? Input { get; init; }
+
+    [JsonPropertyName("data")]
+    [JsonPropertyOrder(2)]
+    public JsonNode? Data { get; init; }
+
+    [JsonPropertyName("result")]
+    [JsonPropertyOrder(3)]
+    public JsonNode? Result { get; init; }
+
+    [JsonPropertyName("steps")]
+    [JsonPropertyOrder(4)]
+    public IReadOnlyList<StepDocument> Steps { get; init; } = [];
+
+    [JsonPropertyName("resumeUrl")]
+    [JsonPropertyOrder(5)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [SuppressMessage("Design", "CA1056:URI-like properties should not be strings", Justification = "A JSON read model: the resume URL is sent as the text clients get today.")]
+    public string? ResumeUrl { get; init; }
+
+    [SetsRequiredMembers]
+    private FlowDocument(FlowView view, Func<string, string>? resumeUrl)
+        : base(view.Flow)
+    {
+        Input = view.Flow.Input;
+        Data = view.Flow.Data;
+        Result = view.Flow.Result;
+        Steps = [.. view.Steps.Select(s => StepDocument.Of(s, resumeUrl))];
+        var waiting = view.Steps.FirstOrDefault(s => s.State == Storage.StepState.Waiting && s.ResumeToken is not null);
+        ResumeUrl = resumeUrl is not null && waiting is not null ? resumeUrl(waiting.ResumeToken!) : null;
+    }
+
+    /// <summary>The document of <paramref name="view"/>; with <paramref name="resumeUrl"/>, waiting steps carry their callback URL.</summary>
+    public static FlowDocument Of(FlowView view, Func<string, string>? resumeUrl = null)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        return new FlowDocument(view, resumeUrl);
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.Json.Serialization;
+using FlowMachine.Storage;
+
+namespace FlowMachine.Engine;
+
+/// <summary>A flow without input, data, result and steps: what lists show. States are in capitals.</summary>
+public record FlowSummaryDocument
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    [JsonPropertyName("key")]
+    public string? Key { get; init; }
+
+    [JsonPropertyName("label")]
+    public string? Label { get; init; }
+
+    [JsonPropertyName("routine")]
+    public string? Routine { get; init; }
+
+    [JsonPropertyName("version")]
+    public int? Version { get; init; }
+
+    [JsonPropertyName("owner")]
+    public string? Owner { get; init; }
+
+    [JsonPropertyName("state")]
+    public required string State { get; init; }
+
+    [JsonPropertyName("position")]
+    public int Position { get; init; }
+
+    [JsonPropertyName("waitReason")]
+    public string? WaitReason { get; init; }
+
+    [JsonPropertyName("error")]
+    public string? Error { get; init; }
+
+    [JsonPropertyName("parentFlowId")]
+    public string? ParentFlowId { get; init; }
+
+    [JsonPropertyName("nextRunAt")]
+    public DateTimeOffset? NextRunAt { get; init; }
+
+    [JsonPropertyName("createdAt")]
+    public DateTimeOffset CreatedAt { get; init; }
+
+    [JsonPropertyName("updatedAt")]
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The summary of <paramref name="flow"/>.</summary>
+    public static FlowSummaryDocument Of(FlowRecord flow) => new(flow);
+
+    /// <summary>Copies the summary fields of <paramref name="flow"/>.</summary>
+    [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+    protected FlowSummaryDocument(FlowRecord flow)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        Id = flow.Id;
+        Key = flow.Key;
+        Label = flow.Label;
+        Routine = flow.Routine;
+        Version = flow.RoutineVersion;
+        Owner = flow.Owner;
+        State = flow.State.ToName();
+        Position = flow.Position;
+        WaitReason = flow.WaitReason;
+        Error = flow.Error;
+        ParentFlowId = flow.ParentFlowId;
+        NextRunAt = flow.NextRunAt;
+        CreatedAt = flow.CreatedAt;
+        UpdatedAt = flow.UpdatedAt;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using FlowMachine.Storage;
+
+namespace FlowMachine.Engine;
+
+/// <summary>One step of a flow; a waiting step is a <see cref="WaitingStepDocument"/> and carries what it waits for.</summary>
+[JsonDerivedType(typeof(WaitingStepDocument))]
+public record StepDocument
+{
+    [JsonPropertyName("key")]
+    public required string Key { get; init; }
+
+    [JsonPropertyName("taskType")]
+    public required string TaskType { get; init; }
+
+    [JsonPropertyName("state")]
+    public required string State { get; init; }
+
+    [JsonPropertyName("result")]
+    public JsonNode? Result { get; init; }
+
+    [JsonPropertyName("error")]
+    public string? Error { get; init; }
+
+    [JsonPropertyName("errorDetail")]
+    public string? ErrorDetail { get; init; }
+
+    [JsonPropertyName("attempts")]
+    public int Attempts { get; init; }
+
+    [JsonPropertyName("startedAt")]
+    public DateTimeOffset? StartedAt { get; init; }
+
+    [JsonPropertyName("finishedAt")]
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>The document of <paramref name="step"/>; with <paramref name="resumeUrl"/>, a waiting step carries its callback URL.</summary>
+    public static StepDocument Of(StepRecord step, Func<string, string>? resumeUrl = null)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        var document = new StepDocument
+        {
+            Key = step.Key,
+            TaskType = step.TaskType,
+            State = step.State.ToName(),
+            Result = step.Result,
+            Error = step.Error,
+            ErrorDetail = step.ErrorDetail,
+            Attempts = step.Attempts,
+            StartedAt = step.StartedAt,
+            FinishedAt = step.FinishedAt,
+        };
+        return step.State != StepState.Waiting ? document : new WaitingStepDocument(document)
+        {
+            WaitReason = step.WaitReason,
+            WaitEvent = step.WaitEvent,
+            WaitUntil = step.WaitUntil,
+            ResumeUrl = resumeUrl is not null && step.ResumeToken is not null ? resumeUrl(step.ResumeToken) : null,
+        };
+    }
+}
