@@ -17,5 +17,5 @@ internal static class StoreChoice
         IsPostgres(database) ? builder.UsePostgres(database) : builder.UseSqlite(Path.GetFullPath(database));
 
     /// <summary>How messages name the database: the full file path, never a connection string (it may hold a password).</summary>
-    public static string Describe(string database) => IsPostgres(database) ? "the PostgreSQL database" : Path.GetFullPath(database);
+    public static string Describe(string database) => IsPostgres(database) ? PostgresStoreOptions.Describe(database) : Path.GetFullPath(database);
 }
