@@ -22,7 +22,11 @@ internal sealed class CliHost : IAsyncDisposable
         Store = services.GetRequiredService<IFlowStore>();
         Engine = services.GetRequiredService<FlowEngine>();
         Client = services.GetRequiredService<IFlowClient>();
+        Users = services.GetRequiredService<IUserStore>();
     }
+
+    /// <summary>The users of the database's server: owners of what the verbs create.</summary>
+    public IUserStore Users { get; }
 
     public TaskRegistry Registry { get; }
 

@@ -27,7 +27,8 @@ internal static class RoutinesCommand
         var name = new Argument<string>("NAME") { Description = "The routine's name." };
         var file = new Argument<string>("FILE") { Description = "The spec file (JSON or YAML)." };
         var json = JsonFlag.Create();
-        var command = new Command("add", "Validate a spec file and store it as a routine; a changed spec gets a new version.") { name, file, json };
+        var owner = LocalOwner.CreateOption();
+        var command = new Command("add", "Validate a spec file and store it as a routine; a changed spec gets a new version.") { name, file, json, owner };
         command.SetAction(async (parse, ct) =>
         {
             var routine = CheckName(parse.GetRequiredValue(name));
@@ -41,7 +42,8 @@ internal static class RoutinesCommand
             await using var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
             var spec = SpecCompiler.Compile(text, host.Registry).GetOrThrow();
             var before = await host.Store.GetRoutineAsync(routine, null, ct).ConfigureAwait(false);
-            var saved = await host.Store.SaveRoutineAsync(routine, SpecJson.Serialize(spec), null, io.Time.GetUtcNow(), ct).ConfigureAwait(false);
+            var savedBy = await LocalOwner.ResolveAsync(host.Users, parse.GetValue(owner), ct).ConfigureAwait(false);
+            var saved = await host.Store.SaveRoutineAsync(routine, SpecJson.Serialize(spec), savedBy, io.Time.GetUtcNow(), ct).ConfigureAwait(false);
             var changed = before is null || before.Version != saved.Version;
             if (parse.GetValue(json))
             {
