@@ -24,4 +24,17 @@ public sealed class PostgresStoreOptions
     /// </summary>
     public static bool IsPostgres(string? database) =>
         database is { Length: > 0 } && PostgresConnectionString.LooksLikePostgres(database);
+
+    /// <summary>
+    /// How logs and messages name the database: <c>database 'flows' on db:5432 as app</c>, never the password or
+    /// any other setting of the connection string.
+    /// </summary>
+    /// <exception cref="ArgumentException">The text is not a PostgreSQL connection string or URL.</exception>
+    public static string Describe(string database)
+    {
+        var builder = PostgresConnectionString.Parse(database, "flowmachine");
+        var where = $"{builder.Host}:{builder.Port}";
+        var who = string.IsNullOrEmpty(builder.Username) ? "" : $" as {builder.Username}";
+        return $"PostgreSQL database '{builder.Database ?? builder.Username ?? "postgres"}' on {where}{who}";
+    }
 }

@@ -90,6 +90,49 @@ public sealed class PostgresUserStore(PostgresFlowStore flows) : IUserStore
         return rows.Count == 1 && ApiKey.HashesEqual(rows[0].Stored, hash) ? rows[0].User : null;
     }
 
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken cancellationToken) =>
+        await flows.QueryAsync(RelationalSql.ListApiKeys, _ => { }, RelationalRows.ReadApiKey, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    public ValueTask<bool> ReplaceApiKeysAsync(string userName, ApiKeyRecord? replacement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userName);
+        return flows.RunAsync(async (connection, ct) =>
+        {
+            // One transaction, the user's row locked: the old keys go and the new one comes at the same moment.
+            await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using (var user = new NpgsqlCommand("SELECT 1 FROM users WHERE name = @user FOR UPDATE", connection, tx))
+            {
+                user.Parameters.Add(P("user", userName));
+                if (await user.ExecuteScalarAsync(ct).ConfigureAwait(false) is null)
+                {
+                    return false;
+                }
+            }
+
+            await using (var delete = new NpgsqlCommand(RelationalSql.DeleteApiKeys, connection, tx))
+            {
+                delete.Parameters.Add(P("user", userName));
+                await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            if (replacement is not null)
+            {
+                await using var insert = new NpgsqlCommand(
+                    "INSERT INTO api_keys (key_hash, prefix, user_name, created_at) VALUES (@hash, @prefix, @user, @at) ON CONFLICT (key_hash) DO NOTHING", connection, tx);
+                insert.Parameters.Add(Hash(replacement.Hash));
+                insert.Parameters.Add(P("prefix", replacement.Prefix));
+                insert.Parameters.Add(P("user", userName));
+                insert.Parameters.Add(P("at", Ms(replacement.CreatedAt)));
+                await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
     private static NpgsqlParameter Hash(byte[] hash) => new("hash", NpgsqlDbType.Bytea) { Value = hash };
 
     private static UserRecord ReadUser(NpgsqlDataReader r) => RelationalRows.ReadUser(r, 0);

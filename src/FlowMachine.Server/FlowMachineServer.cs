@@ -35,6 +35,10 @@ public static class FlowMachineServer
         {
             builder.Logging.ClearProviders();
         }
+        else if (options.QuietLogging)
+        {
+            QuietLogging.AddTo(builder.Configuration);
+        }
 
         builder.Services.AddFlowMachineServer(options, configure);
         var app = builder.Build();

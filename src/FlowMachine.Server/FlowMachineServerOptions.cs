@@ -35,6 +35,12 @@ public sealed class FlowMachineServerOptions
     /// <summary>Whether to log to the console.</summary>
     public bool ConsoleLogging { get; set; } = true;
 
+    /// <summary>
+    /// Whether console logging is quiet: FlowMachine's messages and the framework's warnings and errors, no line per
+    /// request. <c>Logging__LogLevel__*</c> settings (environment variables, appsettings) still override each level.
+    /// </summary>
+    public bool QuietLogging { get; set; }
+
     // The worker ------------------------------------------------------------------------------
 
     /// <summary>Whether this process runs a worker as well as the API.</summary>

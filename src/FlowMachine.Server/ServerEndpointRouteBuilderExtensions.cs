@@ -4,6 +4,7 @@ using FlowMachine.Server.Health;
 using FlowMachine.Server.Resume;
 using FlowMachine.Server.Routines;
 using FlowMachine.Server.Tasks;
+using FlowMachine.Server.Users;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 
@@ -13,7 +14,7 @@ namespace FlowMachine.Server;
 public static class ServerEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>/api/v1</c> (routines, tasks, flows and their verbs; API key required), the resume route,
+    /// Maps <c>/api/v1</c> (routines, tasks, flows and their verbs, users for admins; API key required), the resume route,
     /// <c>/healthz</c>, <c>/metrics</c>, <c>/openapi/v1.json</c> and the dashboard at <c>/</c>. Needs <see cref="ServerServiceCollectionExtensions.AddFlowMachineServer"/>.
     /// </summary>
     public static IEndpointRouteBuilder MapFlowMachine(this IEndpointRouteBuilder endpoints)
@@ -24,6 +25,7 @@ public static class ServerEndpointRouteBuilderExtensions
         TaskEndpoints.Map(api);
         var flows = FlowEndpoints.Map(api);
         FlowCommandEndpoints.Map(flows);
+        UserEndpoints.Map(api);
         ResumeEndpoints.Map(endpoints);
         HealthEndpoints.Map(endpoints);
         endpoints.MapOpenApi().RequireAuthorization();

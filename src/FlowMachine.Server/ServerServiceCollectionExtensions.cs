@@ -106,15 +106,7 @@ public static class ServerServiceCollectionExtensions
         o.LoginPath = "/signin";
         o.LogoutPath = "/signout";
 
-        // A session ends when its user is removed, not only when the cookie expires.
-        o.Events.OnValidatePrincipal = async context =>
-        {
-            var name = context.Principal?.Identity?.Name;
-            var users = context.HttpContext.RequestServices.GetRequiredService<IUserStore>();
-            if (name is null || await users.GetUserAsync(name, context.HttpContext.RequestAborted).ConfigureAwait(false) is null)
-            {
-                context.RejectPrincipal();
-            }
-        };
+        // A session ends when its user is removed or the key it signed in with is rotated or revoked.
+        o.Events.OnValidatePrincipal = SessionValidation.ValidateAsync;
     }
 }

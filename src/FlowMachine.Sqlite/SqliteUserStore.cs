@@ -94,6 +94,52 @@ public sealed class SqliteUserStore(SqliteFlowStore flows) : IUserStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken cancellationToken) =>
+        flows.ReadAsync<IReadOnlyList<ApiKeyRecord>>(db =>
+        {
+            using var r = db.Get(RelationalSql.ListApiKeys).ExecuteReader();
+            var keys = new List<ApiKeyRecord>();
+            while (r.Read())
+            {
+                keys.Add(RelationalRows.ReadApiKey(r));
+            }
+
+            return keys;
+        }, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<bool> ReplaceApiKeysAsync(string userName, ApiKeyRecord? replacement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userName);
+
+        // One write is one transaction: the old keys go and the new one comes at the same moment.
+        return flows.WriteAsync(db =>
+        {
+            var exists = db.Get("SELECT 1 FROM users WHERE name = @name");
+            Add(exists, "@name", userName);
+            if (exists.ExecuteScalar() is null)
+            {
+                return false;
+            }
+
+            var delete = db.Get(RelationalSql.DeleteApiKeys);
+            Add(delete, "@user", userName);
+            delete.ExecuteNonQuery();
+            if (replacement is not null)
+            {
+                var insert = db.Get("INSERT INTO api_keys (key_hash, prefix, user_name, created_at) VALUES (@hash, @prefix, @user, @at) ON CONFLICT (key_hash) DO NOTHING");
+                Add(insert, "@hash", replacement.Hash);
+                Add(insert, "@prefix", replacement.Prefix);
+                Add(insert, "@user", userName);
+                Add(insert, "@at", Ms(replacement.CreatedAt));
+                insert.ExecuteNonQuery();
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
     private static List<UserRecord> ReadUsers(SqliteCommand cmd)
     {
         using var r = cmd.ExecuteReader();

@@ -27,7 +27,7 @@ public sealed class PhoneWidthTests(DashboardFixture fixture, ITestOutputHelper 
         foreach (var width in new[] { 390, 360 })
         {
             var page = await SignInAtAsync(width);
-            foreach (var path in new[] { "/", "/flows", $"/flows/{waiting}", $"/flows/{failed}", "/routines", "/routines/phone-routine-with-a-rather-long-name", "/tasks" })
+            foreach (var path in new[] { "/", "/flows", $"/flows/{waiting}", $"/flows/{failed}", "/routines", "/routines/phone-routine-with-a-rather-long-name", "/tasks", "/users" })
             {
                 await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
                 var pageWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
@@ -47,7 +47,7 @@ public sealed class PhoneWidthTests(DashboardFixture fixture, ITestOutputHelper 
                 await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Task types", Exact = true })).ToBeHiddenAsync();
                 await menu.ClickAsync();
                 await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "true");
-                foreach (var name in new[] { "Overview", "Flows", "Routines", "Task types" })
+                foreach (var name in new[] { "Overview", "Flows", "Routines", "Task types", "Users" })
                 {
                     await AssertOnScreenAsync(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = name, Exact = true }), width, path);
                 }

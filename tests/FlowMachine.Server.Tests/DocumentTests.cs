@@ -26,6 +26,9 @@ public sealed class DocumentTests(ServerFixture server) : IClassFixture<ServerFi
         { "/api/v1/flows/{id}/reset", "post" },
         { "/api/v1/flows/{id}/position", "post" },
         { "/api/v1/resume/{token}", "post" },
+        { "/api/v1/users", "get" },
+        { "/api/v1/users/{name}/rotate", "post" },
+        { "/api/v1/users/{name}/revoke", "post" },
         { "/healthz", "get" },
         { "/metrics", "get" },
     };

@@ -25,7 +25,11 @@ internal sealed class CliHost : IAsyncDisposable
         Changes = services.GetRequiredService<IFlowChangeFeed>();
         Routines = services.GetRequiredService<IRoutineStore>();
         Saving = services.GetRequiredService<RoutineSaving>();
+        Users = services.GetRequiredService<IUserStore>();
     }
+
+    /// <summary>The users of the database's server: owners of what the verbs create.</summary>
+    public IUserStore Users { get; }
 
     public TaskRegistry Registry { get; }
 

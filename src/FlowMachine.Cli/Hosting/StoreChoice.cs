@@ -13,9 +13,33 @@ internal static class StoreChoice
     public static bool IsPostgres(string database) => PostgresStoreOptions.IsPostgres(database);
 
     /// <summary>Chooses the store <paramref name="database"/> names on <paramref name="builder"/>.</summary>
-    public static FlowMachineBuilder Use(FlowMachineBuilder builder, string database) =>
-        IsPostgres(database) ? builder.UsePostgres(database) : builder.UseSqlite(Path.GetFullPath(database));
+    /// <exception cref="UsageException">A PostgreSQL URL or connection string that cannot be read.</exception>
+    public static FlowMachineBuilder Use(FlowMachineBuilder builder, string database)
+    {
+        if (!IsPostgres(database))
+        {
+            return builder.UseSqlite(Path.GetFullPath(database));
+        }
 
-    /// <summary>How messages name the database: the full file path, never a connection string (it may hold a password).</summary>
-    public static string Describe(string database) => IsPostgres(database) ? "the PostgreSQL database" : Path.GetFullPath(database);
+        _ = DescribePostgres(database); // read now: a malformed setting is one clear line, not a crash when the store opens
+        return builder.UsePostgres(database);
+    }
+
+    /// <summary>How messages name the database: the full file path, or the PostgreSQL database, host and user (never a password).</summary>
+    /// <exception cref="UsageException">A PostgreSQL URL or connection string that cannot be read.</exception>
+    public static string Describe(string database) => IsPostgres(database) ? DescribePostgres(database) : Path.GetFullPath(database);
+
+    private static string DescribePostgres(string database)
+    {
+        try
+        {
+            return PostgresStoreOptions.Describe(database);
+        }
+        catch (ArgumentException ex)
+        {
+            // The message hides the password already; the parameter name means nothing to a user.
+            var message = ex.ParamName is { } name ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : ex.Message;
+            throw new UsageException(message, ex);
+        }
+    }
 }

@@ -1,9 +1,10 @@
 using System.CommandLine;
+using FlowMachine.Cli.Hosting;
 using FlowMachine.Engine;
 
 namespace FlowMachine.Cli.Input;
 
-/// <summary>The arguments of verbs that start a flow: SPEC, <c>--input</c>, <c>--input-json</c>, <c>--key</c>.</summary>
+/// <summary>The arguments of verbs that start a flow: SPEC, <c>--input</c>, <c>--input-json</c>, <c>--key</c>, <c>--as</c>.</summary>
 internal sealed class StartOptions
 {
     public Argument<string> Spec { get; } = new("SPEC")
@@ -30,8 +31,11 @@ internal sealed class StartOptions
         HelpName = "KEY",
     };
 
+    public Option<string?> As { get; } = LocalOwner.CreateOption();
+
     public void AddTo(Command command)
     {
+        command.Options.Add(As);
         command.Arguments.Add(Spec);
         command.Options.Add(Input);
         command.Options.Add(InputJson);

@@ -27,4 +27,14 @@ public interface IUserStore
 
     /// <summary>The user owning the key whose SHA-256 hash is <paramref name="hash"/>, or null.</summary>
     ValueTask<UserRecord?> FindUserByKeyHashAsync(byte[] hash, CancellationToken cancellationToken);
+
+    /// <summary>Every stored key (its hash and display prefix; the key itself is never stored), by user name, then oldest first.</summary>
+    ValueTask<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes every key of user <paramref name="userName"/> and stores <paramref name="replacement"/> (when given) in
+    /// one step, so no moment has both the old and the new keys, or (on a rotation) neither. Returns false, changing
+    /// nothing, when the user does not exist.
+    /// </summary>
+    ValueTask<bool> ReplaceApiKeysAsync(string userName, ApiKeyRecord? replacement, CancellationToken cancellationToken);
 }

@@ -39,6 +39,9 @@ internal static class DashboardEndpoints
         pages.MapGet("/routines/{name}", (HttpContext http, Storage.IRoutineStore routines, string name, int? version, CancellationToken ct) => RoutinePage.RenderAsync(http, routines, name, version, ct));
         pages.MapPost("/routines/{name}/start", RoutineForms.StartAsync);
         pages.MapGet("/tasks", (HttpContext http, ITaskCatalog catalog) => TasksPage.Render(http, catalog));
+        pages.MapGet("/users", (HttpContext http, FlowMachine.Storage.IUserStore users, CancellationToken ct) => UsersPage.RenderAsync(http, users, ct));
+        pages.MapPost("/users/{name}/rotate", UserForms.RotateAsync);
+        pages.MapPost("/users/{name}/revoke", UserForms.RevokeAsync);
     }
 
     /// <summary>The API's flow stream for the session cookie: the flow document now and after every change.</summary>

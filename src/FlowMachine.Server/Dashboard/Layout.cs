@@ -42,6 +42,11 @@ internal static class Layout
                 html.Append($"<li><a href=\"{href}\"{current}>{label}</a></li>");
             }
 
+            if (caller.IsAdmin)
+            {
+                html.Append($"<li><a href=\"/users\"{(nav == "users" ? " aria-current=\"page\"" : string.Empty)}>Users</a></li>");
+            }
+
             html.Append("</ul></nav>");
             var role = caller.IsAdmin ? " <span class=\"tag\">admin</span>" : string.Empty;
             html.Append($"""

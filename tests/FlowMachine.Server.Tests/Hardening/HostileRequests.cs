@@ -194,7 +194,7 @@ internal sealed class HostileRequests(int seed, IReadOnlyList<string?> keys, int
 
     private HttpRequestMessage UnknownRoute()
     {
-        var path = Pick(["/api/v2/flows", "/api/v1", "/api/v1/", "/api/v1/flowz", "/api/v1/users", "/admin", "/.env", "/api/v1/flows/x/y/z/w", "/%2e%2e/%2e%2e/etc/passwd", "/wp-login.php", "/api/v1/routines/a/b"]);
+        var path = Pick(["/api/v2/flows", "/api/v1", "/api/v1/", "/api/v1/flowz", "/api/v1/users/x/delete", "/admin", "/.env", "/api/v1/flows/x/y/z/w", "/%2e%2e/%2e%2e/etc/passwd", "/wp-login.php", "/api/v1/routines/a/b"]);
         return new HttpRequestMessage(random.Next(2) == 0 ? HttpMethod.Get : HttpMethod.Post, path + (random.Next(3) == 0 ? "?" + RandomAscii(20).Replace("#", "", StringComparison.Ordinal) : ""));
     }
 

@@ -81,4 +81,61 @@ public abstract class UserStoreContractTests : IAsyncLifetime
         Assert.Equal("erin", (await UserAccounts.AuthenticateAsync(store, first))!.Name);
         Assert.Equal("erin", (await UserAccounts.AuthenticateAsync(store, second))!.Name);
     }
+
+    [Fact]
+    public async Task Rotating_replaces_every_key_of_the_user_with_one_new_key_and_leaves_others_alone()
+    {
+        var store = await NewStoreAsync();
+        var first = await UserAccounts.AddUserAsync(store, "erin", isAdmin: false, Now);
+        var second = ApiKey.Generate();
+        await UserAccounts.AddKeyAsync(store, "erin", second, Now);
+        var other = await UserAccounts.AddUserAsync(store, "root", isAdmin: true, Now);
+
+        var rotated = await UserAccounts.RotateKeyAsync(store, "erin", Now.AddHours(1));
+
+        Assert.NotNull(rotated);
+        Assert.StartsWith(ApiKey.Marker, rotated, StringComparison.Ordinal);
+        Assert.NotEqual(first, rotated);
+        Assert.Null(await UserAccounts.AuthenticateAsync(store, first));
+        Assert.Null(await UserAccounts.AuthenticateAsync(store, second));
+        Assert.Equal(new UserRecord("erin", false, Now), await UserAccounts.AuthenticateAsync(store, rotated));
+        Assert.Equal("root", (await UserAccounts.AuthenticateAsync(store, other))!.Name);
+
+        var keys = await store.ListApiKeysAsync(default);
+        Assert.Equal(["erin", "root"], keys.Select(k => k.UserName));
+        Assert.Equal(ApiKey.Prefix(rotated), keys[0].Prefix);
+        Assert.Equal(ApiKey.Hash(rotated), keys[0].Hash);
+        Assert.Equal(Now.AddHours(1), keys[0].CreatedAt);
+
+        Assert.Null(await UserAccounts.RotateKeyAsync(store, "nobody", Now));
+        Assert.Equal(2, await store.CountUsersAsync(default));
+        Assert.Equal(2, (await store.ListApiKeysAsync(default)).Count);
+    }
+
+    [Fact]
+    public async Task Revoking_removes_every_key_of_the_user_and_keeps_the_user()
+    {
+        var store = await NewStoreAsync();
+        var key = await UserAccounts.AddUserAsync(store, "erin", isAdmin: false, Now);
+        var other = await UserAccounts.AddUserAsync(store, "root", isAdmin: true, Now);
+
+        Assert.True(await UserAccounts.RevokeKeysAsync(store, "erin"));
+        Assert.True(await UserAccounts.RevokeKeysAsync(store, "erin")); // again: nothing left to remove, still fine
+        Assert.False(await UserAccounts.RevokeKeysAsync(store, "nobody"));
+
+        Assert.Null(await UserAccounts.AuthenticateAsync(store, key));
+        Assert.NotNull(await UserAccounts.AuthenticateAsync(store, other));
+        Assert.Equal(new UserRecord("erin", false, Now), await store.GetUserAsync("erin", default));
+
+        var listed = await UserAccounts.ListAsync(store);
+        Assert.Equal(["erin", "root"], listed.Select(u => u.Name));
+        Assert.Empty(listed[0].KeyPrefixes);
+        Assert.Null(listed[0].LatestKeyAt);
+        Assert.Equal([ApiKey.Prefix(other)], listed[1].KeyPrefixes);
+        Assert.True(listed[1].IsAdmin);
+
+        // A revoked user can be given a key again.
+        var again = await UserAccounts.RotateKeyAsync(store, "erin", Now);
+        Assert.Equal("erin", (await UserAccounts.AuthenticateAsync(store, again!))!.Name);
+    }
 }

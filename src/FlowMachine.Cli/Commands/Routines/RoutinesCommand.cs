@@ -26,7 +26,8 @@ internal static class RoutinesCommand
         var name = new Argument<string>("NAME") { Description = "The routine's name." };
         var file = new Argument<string>("FILE") { Description = "The spec file (JSON or YAML)." };
         var json = JsonFlag.Create();
-        var command = new Command("add", "Validate a spec file and store it as a routine; a changed spec gets a new version.") { name, file, json };
+        var owner = LocalOwner.CreateOption();
+        var command = new Command("add", "Validate a spec file and store it as a routine; a changed spec gets a new version.") { name, file, json, owner };
         command.SetAction(async (parse, ct) =>
         {
             var routine = parse.GetRequiredValue(name);
@@ -43,7 +44,8 @@ internal static class RoutinesCommand
 
             var text = await File.ReadAllTextAsync(path, ct).ConfigureAwait(false);
             await using var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
-            var result = await host.Saving.SaveAsync(routine, JsonValue.Create(text), null, ct).ConfigureAwait(false);
+            var savedBy = await LocalOwner.ResolveAsync(host.Users, parse.GetValue(owner), ct).ConfigureAwait(false);
+            var result = await host.Saving.SaveAsync(routine, JsonValue.Create(text), savedBy, ct).ConfigureAwait(false);
             var saved = result.Saved ?? throw (result.Error == SaveRoutineError.InvalidSpec ? new SpecException(result.SpecErrors) : new UsageException(result.Problem!));
             var changed = result.NewVersion;
             if (parse.GetValue(json))

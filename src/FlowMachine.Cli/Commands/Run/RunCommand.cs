@@ -16,17 +16,17 @@ internal static class RunCommand
         var command = new Command("run", "Start a flow from a spec file or routine and run it in this process (delays and retries are waited for).");
         start.AddTo(command);
         command.Options.Add(json);
-        command.SetAction((parse, ct) => RunAsync(io, global.Read(parse), start.Read(parse), parse.GetValue(json), ct));
+        command.SetAction((parse, ct) => RunAsync(io, global.Read(parse), start.Read(parse), parse.GetValue(start.As), parse.GetValue(json), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliIO io, HostSettings settings, StartFlowRequest request, bool json, CancellationToken ct)
+    private static async Task<int> RunAsync(CliIO io, HostSettings settings, StartFlowRequest request, string? owner, bool json, CancellationToken ct)
     {
         // With --json, stdout carries the document alone; everything a human reads goes to stderr.
         var human = json ? io.Err : io.Out;
         var log = new WriterTaskLog(human);
         await using var host = await CliHost.OpenAsync(settings, log, ct).ConfigureAwait(false);
-        var started = await host.Client.StartAsync(request, ct).ConfigureAwait(false);
+        var started = await host.Client.StartAsync(request with { Owner = await LocalOwner.ResolveAsync(host.Users, owner, ct).ConfigureAwait(false) }, ct).ConfigureAwait(false);
         var id = started.Flow.Id;
         if (!started.Created)
         {

@@ -2,7 +2,10 @@ using System.CommandLine;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
 using FlowMachine.Examples;
+using FlowMachine.Registry;
 using FlowMachine.Server;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace FlowMachine.Cli.Commands.Serve;
 
@@ -20,7 +23,8 @@ internal static class ServeCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var concurrency = new Option<int?>("--concurrency") { Description = "How many flows the worker runs at once (default: 4 × cores, at least 4).", HelpName = "N" };
-        var command = new Command("serve", "Run the REST API and a worker on the database until stopped (Ctrl+C or SIGTERM).") { urls, concurrency };
+        var verbose = new Option<bool>("--verbose") { Description = "Log every request and the framework's notes (default: warnings and FlowMachine's own messages only)." };
+        var command = new Command("serve", "Run the REST API and a worker on the database until stopped (Ctrl+C or SIGTERM).") { urls, concurrency, verbose };
         command.SetAction(async (parse, ct) =>
         {
             var settings = global.Read(parse);
@@ -28,6 +32,7 @@ internal static class ServeCommand
             {
                 Concurrency = parse.GetValue(concurrency),
                 KeyOutput = io.Out,
+                QuietLogging = !parse.GetValue(verbose),
             };
             foreach (var url in (parse.GetValue(urls) is { Length: > 0 } given ? given : [DefaultUrl]).SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
             {
@@ -56,26 +61,20 @@ internal static class ServeCommand
             await io.Err.WriteLineAsync($"serving {StoreChoice.Describe(settings.DbPath)}; Ctrl+C stops it").ConfigureAwait(false);
             try
             {
-                await FlowMachineServer.RunAsync(
-                    options,
-                    flowMachine =>
+                var app = FlowMachineServer.Build(options, flowMachine =>
+                {
+                    StoreChoice.Use(flowMachine, settings.DbPath);
+                    if (settings.Examples)
                     {
-                        StoreChoice.Use(flowMachine, settings.DbPath);
-                        if (settings.Examples)
-                        {
-                            flowMachine.AddTasks(ExampleTasks.Assembly);
-                        }
-                    },
-                    addresses =>
-                    {
-                        foreach (var address in addresses)
-                        {
-                            io.Err.WriteLine($"listening on {address}");
-                        }
-
-                        io.Err.Flush();
-                    },
-                    ct).ConfigureAwait(false);
+                        flowMachine.AddTasks(ExampleTasks.Assembly);
+                    }
+                });
+                await using (app.ConfigureAwait(false))
+                {
+                    await app.StartAsync(ct).ConfigureAwait(false);
+                    ServeBanner.Write(io.Err, FlowMachineServer.Addresses(app), settings.TaskFolders, app.Services.GetRequiredService<TaskRegistry>(), parse.GetValue(verbose));
+                    await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
+                }
             }
             catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
             {

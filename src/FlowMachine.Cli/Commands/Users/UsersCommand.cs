@@ -6,13 +6,16 @@ using FlowMachine.Users;
 
 namespace FlowMachine.Cli.Commands.Users;
 
-/// <summary><c>flowmachine users add NAME [--admin]</c>: a new user of the server and its API key, printed once.</summary>
+/// <summary><c>flowmachine users add NAME [--admin]</c>: a new user of the server and its API key, printed once; <c>list</c>, <c>rotate</c> and <c>revoke</c> beside it.</summary>
 internal static class UsersCommand
 {
     public static Command Create(CliIO io, GlobalOptions global)
     {
         var users = new Command("users", "Manage the server's users and their API keys.");
         users.Subcommands.Add(CreateAdd(io, global));
+        users.Subcommands.Add(UsersListCommand.Create(io, global));
+        users.Subcommands.Add(UsersKeyCommands.CreateRotate(io, global));
+        users.Subcommands.Add(UsersKeyCommands.CreateRevoke(io, global));
         return users;
     }
 

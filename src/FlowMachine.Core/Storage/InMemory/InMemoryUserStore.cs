@@ -85,4 +85,38 @@ public sealed class InMemoryUserStore : IUserStore
             return ValueTask.FromResult(match is null ? null : users.GetValueOrDefault(match.UserName));
         }
     }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return ValueTask.FromResult<IReadOnlyList<ApiKeyRecord>>([.. keys
+                .OrderBy(k => k.UserName, StringComparer.Ordinal)
+                .ThenBy(k => k.CreatedAt)
+                .ThenBy(k => k.Prefix, StringComparer.Ordinal)
+                .Select(k => k with { Hash = [.. k.Hash] })]);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> ReplaceApiKeysAsync(string userName, ApiKeyRecord? replacement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userName);
+        lock (gate)
+        {
+            if (!users.ContainsKey(userName))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            keys.RemoveAll(k => k.UserName == userName);
+            if (replacement is not null)
+            {
+                keys.Add(replacement with { UserName = userName, Hash = [.. replacement.Hash] });
+            }
+
+            return ValueTask.FromResult(true);
+        }
+    }
 }

@@ -117,6 +117,13 @@ internal static class RelationalRows
         return new(r.GetString(first), r.GetBoolean(first + 1), Time(r.GetInt64(first + 2)));
     }
 
+    /// <summary>A key row of <see cref="RelationalSql.ListApiKeys"/>.</summary>
+    public static ApiKeyRecord ReadApiKey(DbDataReader r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return new(r.GetString(0), r.GetString(1), (byte[])r.GetValue(2), Time(r.GetInt64(3)));
+    }
+
     /// <summary>Zero flows in every state, for <see cref="AddStateCount"/> to fill in.</summary>
     public static Dictionary<FlowState, long> EmptyStateCounts() => Enum.GetValues<FlowState>().ToDictionary(s => s, _ => 0L);
 

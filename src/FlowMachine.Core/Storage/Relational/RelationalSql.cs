@@ -10,4 +10,10 @@ internal static class RelationalSql
 
     /// <summary>A user row as <see cref="RelationalRows.ReadUser"/> reads it.</summary>
     public const string UserColumns = "name, is_admin, created_at";
+
+    /// <summary>Every key row as <see cref="RelationalRows.ReadApiKey"/> reads it, by user, then oldest first.</summary>
+    public const string ListApiKeys = "SELECT prefix, user_name, key_hash, created_at FROM api_keys ORDER BY user_name, created_at, prefix";
+
+    /// <summary>Removes every key of user <c>@user</c>.</summary>
+    public const string DeleteApiKeys = "DELETE FROM api_keys WHERE user_name = @user";
 }

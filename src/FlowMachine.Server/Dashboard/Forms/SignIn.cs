@@ -31,7 +31,7 @@ internal static class SignIn
             return Render(DashboardRequest.For(http), returnUrl, "That API key is not valid.", StatusCodes.Status401Unauthorized);
         }
 
-        List<Claim> claims = [new(ClaimTypes.Name, user.Name)];
+        List<Claim> claims = [new(ClaimTypes.Name, user.Name), new(SessionValidation.KeyPrefixClaim, ApiKey.Prefix(key!))];
         if (user.IsAdmin)
         {
             claims.Add(new Claim(ClaimTypes.Role, ApiKeyDefaults.AdminRole));
