@@ -24,7 +24,8 @@ internal static class FlowVerbRunner
     {
         var human = json ? io.Err : io.Out;
         var log = new WriterTaskLog(human);
-        await using var host = await CliHost.OpenAsync(settings, log, ct).ConfigureAwait(false);
+        var host = await CliHost.OpenAsync(settings, log, ct).ConfigureAwait(false);
+        await using var hostScope = host.ConfigureAwait(false);
         var result = await command(host.Client, ct).ConfigureAwait(false);
         switch (result.Status)
         {

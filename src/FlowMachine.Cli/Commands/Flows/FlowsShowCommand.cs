@@ -18,7 +18,8 @@ internal static class FlowsShowCommand
         command.SetAction(async (parse, ct) =>
         {
             var flowId = parse.GetRequiredValue(id);
-            await using var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            await using var hostScope = host.ConfigureAwait(false);
             var view = await host.Client.GetAsync(flowId, ct).ConfigureAwait(false)
                 ?? throw new UsageException($"flow {flowId} does not exist");
             if (parse.GetValue(json))

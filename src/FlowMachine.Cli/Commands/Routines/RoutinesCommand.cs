@@ -38,7 +38,8 @@ internal static class RoutinesCommand
             }
 
             var text = await File.ReadAllTextAsync(path, ct).ConfigureAwait(false);
-            await using var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            await using var hostScope = host.ConfigureAwait(false);
             var spec = SpecCompiler.Compile(text, host.Registry).GetOrThrow();
             var before = await host.Store.GetRoutineAsync(routine, null, ct).ConfigureAwait(false);
             var saved = await host.Store.SaveRoutineAsync(routine, SpecJson.Serialize(spec), null, io.Time.GetUtcNow(), ct).ConfigureAwait(false);
@@ -65,7 +66,8 @@ internal static class RoutinesCommand
         var command = new Command("list", "List routines (newest version of each).") { json };
         command.SetAction(async (parse, ct) =>
         {
-            await using var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            await using var hostScope = host.ConfigureAwait(false);
             var routines = await host.Store.ListRoutinesAsync(ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
@@ -102,7 +104,8 @@ internal static class RoutinesCommand
         {
             var routine = parse.GetRequiredValue(name);
             var wanted = parse.GetValue(version);
-            await using var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            await using var hostScope = host.ConfigureAwait(false);
             var record = await host.Store.GetRoutineAsync(routine, wanted, ct).ConfigureAwait(false)
                 ?? throw new UsageException(wanted is { } v ? $"routine '{routine}' has no version {v}" : $"routine '{routine}' does not exist");
             var versions = await host.Store.ListRoutineVersionsAsync(routine, ct).ConfigureAwait(false);

@@ -20,7 +20,8 @@ internal static class StartCommand
         {
             var settings = global.Read(parse);
             var request = start.Read(parse);
-            await using var host = await CliHost.OpenAsync(settings, NullTaskLog.Instance, ct).ConfigureAwait(false);
+            var host = await CliHost.OpenAsync(settings, NullTaskLog.Instance, ct).ConfigureAwait(false);
+            await using var hostScope = host.ConfigureAwait(false);
             var started = await host.Engine.StartAsync(request, ct).ConfigureAwait(false);
             if (!started.Created)
             {

@@ -60,7 +60,7 @@ public sealed class InMemoryUserStore : IUserStore
                 throw new InvalidOperationException($"User '{key.UserName}' does not exist; add the user before giving it a key.");
             }
 
-            keys.Add(key with { Hash = [.. key.Hash] });
+            keys.Add(key with { Hash = key.Hash.ToArray() });
         }
 
         return ValueTask.CompletedTask;
@@ -76,7 +76,7 @@ public sealed class InMemoryUserStore : IUserStore
             ApiKeyRecord? match = null;
             foreach (var key in keys)
             {
-                if (ApiKey.HashesEqual(key.Hash, hash))
+                if (ApiKey.HashesEqual(key.Hash.Span, hash))
                 {
                     match = key;
                 }
