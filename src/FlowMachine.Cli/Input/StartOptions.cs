@@ -1,5 +1,4 @@
 using System.CommandLine;
-using FlowMachine.Engine;
 
 namespace FlowMachine.Cli.Input;
 

@@ -1,4 +1,4 @@
-namespace FlowMachine.Engine;
+namespace FlowMachine;
 
 /// <summary>The answer to a command: its status and, when refused, why.</summary>
 public readonly record struct CommandResult(CommandStatus Status, string? Message)

@@ -1,4 +1,4 @@
-namespace FlowMachine.Engine;
+namespace FlowMachine;
 
 /// <summary>How a command from outside was taken.</summary>
 public enum CommandStatus

@@ -1,6 +1,6 @@
 using FlowMachine.Storage;
 
-namespace FlowMachine.Engine;
+namespace FlowMachine;
 
 /// <summary>A flow with its steps, as read from the store.</summary>
 /// <param name="Flow">The flow.</param>

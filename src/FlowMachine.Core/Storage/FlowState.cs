@@ -1,4 +1,4 @@
-namespace FlowMachine.Storage;
+namespace FlowMachine;
 
 /// <summary>The state of a flow. Stored and shown in capitals (<c>WAITING</c>).</summary>
 public enum FlowState

@@ -1,4 +1,4 @@
-namespace FlowMachine.Storage;
+namespace FlowMachine;
 
 /// <summary>Helpers for states.</summary>
 public static class StateNames

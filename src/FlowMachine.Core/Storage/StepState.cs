@@ -1,4 +1,4 @@
-namespace FlowMachine.Storage;
+namespace FlowMachine;
 
 /// <summary>The state of one step of a flow.</summary>
 public enum StepState

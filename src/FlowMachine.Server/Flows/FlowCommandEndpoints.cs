@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using FlowMachine.Engine;
 using FlowMachine.Server.Auth;
 using FlowMachine.Server.Errors;
 using FlowMachine.Specs;

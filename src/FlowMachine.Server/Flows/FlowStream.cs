@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using FlowMachine.Engine;
-using FlowMachine.Storage;
 
 namespace FlowMachine.Server.Flows;
 

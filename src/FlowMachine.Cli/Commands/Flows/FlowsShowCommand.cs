@@ -2,7 +2,6 @@ using System.CommandLine;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
 using FlowMachine.Engine;
-using FlowMachine.Storage;
 using Spectre.Console;
 
 namespace FlowMachine.Cli.Commands.Flows;

@@ -1,4 +1,3 @@
-using FlowMachine.Storage;
 
 namespace FlowMachine.Engine;
 

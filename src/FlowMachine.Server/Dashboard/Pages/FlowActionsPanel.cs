@@ -1,7 +1,6 @@
 using System.Text;
 using FlowMachine.Engine;
 using FlowMachine.Server.Flows;
-using FlowMachine.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace FlowMachine.Server.Dashboard.Pages;

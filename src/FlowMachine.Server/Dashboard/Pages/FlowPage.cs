@@ -3,7 +3,6 @@ using FlowMachine.Engine;
 using FlowMachine.Server.Dashboard.Dag;
 using FlowMachine.Server.Flows;
 using FlowMachine.Specs;
-using FlowMachine.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace FlowMachine.Server.Dashboard.Pages;
