@@ -1,6 +1,6 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
-using System.Diagnostics;
 using FlowMachine.Diagnostics;
 using FlowMachine.Interpolation;
 using FlowMachine.Registry;
