@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Running;
+using FlowMachine;
 using FlowMachine.Benchmarks;
 using FlowMachine.BuiltIns;
 using FlowMachine.Engine;

@@ -1,5 +1,5 @@
 using EmbeddedApp.Orders;
-using FlowMachine.Hosting;
+using FlowMachine;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -1,13 +1,14 @@
 using System.Reflection;
 using FlowMachine.BuiltIns;
 using FlowMachine.Engine;
+using FlowMachine.Hosting;
 using FlowMachine.Registry;
 using FlowMachine.Storage;
 using FlowMachine.Storage.InMemory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace FlowMachine.Hosting;
+namespace FlowMachine;
 
 /// <summary>
 /// Configures FlowMachine in a service collection: its store and its task types. The store packages add

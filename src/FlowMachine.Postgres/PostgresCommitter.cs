@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 using FlowMachine.Storage;
 using Npgsql;
@@ -61,6 +62,7 @@ internal sealed class PostgresCommitter : IAsyncDisposable
         await loop.ConfigureAwait(false);
     }
 
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "The writer loop never dies: a failed batch fails its callers, and every later commit still gets written.")]
     private async Task RunAsync()
     {
         var batch = new List<CommitRequest>(maxBatch);
@@ -154,13 +156,16 @@ internal sealed class PostgresCommitter : IAsyncDisposable
 
         await using (round.ConfigureAwait(false))
         {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var connectionScope = connection.ConfigureAwait(false);
+            var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var txScope = tx.ConfigureAwait(false);
             round.Connection = connection;
             round.Transaction = tx;
             try
             {
-                await using (var reader = await round.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                var reader = await round.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
                 {
                     do
                     {
@@ -208,8 +213,10 @@ internal sealed class PostgresCommitter : IAsyncDisposable
             }
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var txScope = tx.ConfigureAwait(false);
         var savepoints = ready.Count > 1;
 
         // Every request goes in one round trip. A failure stops the rest of the round: the failing request
@@ -220,7 +227,8 @@ internal sealed class PostgresCommitter : IAsyncDisposable
             var next = from;
             try
             {
-                await using var round = new NpgsqlBatch(connection, tx);
+                var round = new NpgsqlBatch(connection, tx);
+                await using var roundScope = round.ConfigureAwait(false);
                 for (var i = from; i < ready.Count; i++)
                 {
                     if (savepoints)
@@ -243,7 +251,8 @@ internal sealed class PostgresCommitter : IAsyncDisposable
                     round.BatchCommands.Add(HasCommands(ready[i].Request.Transition.Flow.Id));
                 }
 
-                await using var reader = await round.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                var reader = await round.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using var readerScope = reader.ConfigureAwait(false);
                 do
                 {
                     if (reader.FieldCount == 1 && reader.GetName(0) == "has_commands" && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -269,7 +278,8 @@ internal sealed class PostgresCommitter : IAsyncDisposable
                 }
 
                 // Undo only this request; its neighbours in the batch go on.
-                await using var undo = new NpgsqlCommand("ROLLBACK TO SAVEPOINT request; RELEASE SAVEPOINT request", connection, tx);
+                var undo = new NpgsqlCommand("ROLLBACK TO SAVEPOINT request; RELEASE SAVEPOINT request", connection, tx);
+                await using var undoScope = undo.ConfigureAwait(false);
                 await undo.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 from = next + 1;
             }

@@ -2,7 +2,7 @@ using FlowMachine.Postgres;
 using FlowMachine.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace FlowMachine.Hosting;
+namespace FlowMachine;
 
 /// <summary>Chooses the PostgreSQL store on a <see cref="FlowMachineBuilder"/>.</summary>
 public static class PostgresFlowMachineBuilderExtensions

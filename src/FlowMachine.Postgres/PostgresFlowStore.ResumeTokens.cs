@@ -21,7 +21,8 @@ public sealed partial class PostgresFlowStore
         ArgumentNullException.ThrowIfNull(token);
         return RunAsync(async (connection, ct) =>
         {
-            await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using var txScope = tx.ConfigureAwait(false);
 
             // FOR UPDATE: a concurrent taker waits here, then re-reads the row and finds the token gone.
             var hits = await QueryAsync(connection, tx, RelationalSql.FindResumeToken + " FOR UPDATE", p => p.Add(P("token", token)),

@@ -17,10 +17,12 @@ public sealed partial class PostgresFlowStore
         ArgumentNullException.ThrowIfNull(specJson);
         return RunAsync(async (connection, ct) =>
         {
-            await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using var txScope = tx.ConfigureAwait(false);
 
             // Two saves of one routine at once must not both pick the next version number.
-            await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('flowmachine.routine:' || @name, 0))", connection, tx))
+            var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('flowmachine.routine:' || @name, 0))", connection, tx);
+            await using (lockCmd.ConfigureAwait(false))
             {
                 lockCmd.Parameters.Add(P("name", name));
                 await lockCmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -34,7 +36,8 @@ public sealed partial class PostgresFlowStore
             }
 
             var record = new RoutineRecord(name, (current?.Version ?? 0) + 1, specJson, owner, Time(Ms(now)));
-            await using (var insert = new NpgsqlCommand("INSERT INTO routines (" + RoutineColumns + ") VALUES (@name, @version, @spec, @owner, @at)", connection, tx))
+            var insert = new NpgsqlCommand("INSERT INTO routines (" + RoutineColumns + ") VALUES (@name, @version, @spec, @owner, @at)", connection, tx);
+            await using (insert.ConfigureAwait(false))
             {
                 insert.Parameters.Add(P("name", name));
                 insert.Parameters.Add(P("version", (int?)record.Version));

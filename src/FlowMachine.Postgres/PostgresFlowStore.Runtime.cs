@@ -102,7 +102,8 @@ public sealed partial class PostgresFlowStore
     private ValueTask<List<ClaimedFlow>> ClaimAsync(string claimSql, Action<NpgsqlParameterCollection> bind, CancellationToken cancellationToken) =>
         RunAsync(async (connection, ct) =>
         {
-            await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using var txScope = tx.ConfigureAwait(false);
 
             // Planned for the values at hand each time and by index only, in the same round trip (see IndexPlansSql).
             var flows = await QueryAsync(connection, tx, IndexPlansSql + claimSql, bind, ReadFlow, ct).ConfigureAwait(false);
@@ -125,7 +126,8 @@ public sealed partial class PostgresFlowStore
             var lastSeq = new Dictionary<string, long>(StringComparer.Ordinal);
 
             // Everything for every claimed flow in one round trip.
-            await using (var batch = new NpgsqlBatch(connection, tx))
+            var batch = new NpgsqlBatch(connection, tx);
+            await using (batch.ConfigureAwait(false))
             {
                 foreach (var sql in new[]
                 {
@@ -142,7 +144,8 @@ public sealed partial class PostgresFlowStore
                     batch.BatchCommands.Add(cmd);
                 }
 
-                await using var r = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                var r = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using var rScope = r.ConfigureAwait(false);
                 while (await r.ReadAsync(ct).ConfigureAwait(false))
                 {
                     Bucket(steps, r.GetString(0)).Add(ReadStep(r));
@@ -237,7 +240,8 @@ public sealed partial class PostgresFlowStore
         var rows = await RunAsync(
             async (connection, ct) =>
             {
-                await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+                var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+                await using var txScope = tx.ConfigureAwait(false);
                 var due = await QueryAsync(
                     connection,
                     tx,

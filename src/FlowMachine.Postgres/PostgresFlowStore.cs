@@ -39,7 +39,7 @@ public sealed partial class PostgresFlowStore : IFlowStore, IStoreNotifications,
         channel = schema + "_work";
         retry = PostgresRetry.Create(options.RetryFor, OnRetry);
         committer = new PostgresCommitter(dataSource, retry, channel, options.MaxBatch);
-        listener = new PostgresListener(listenSource, channel);
+        listener = new PostgresListener(listenSource, channel, options.Time);
     }
 
     /// <summary>Transactions the group commit has written.</summary>
@@ -113,7 +113,8 @@ public sealed partial class PostgresFlowStore : IFlowStore, IStoreNotifications,
         await retry.ExecuteAsync(
             async ct =>
             {
-                await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                await using var connectionScope = connection.ConfigureAwait(false);
                 return await work(connection, ct).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
@@ -123,10 +124,12 @@ public sealed partial class PostgresFlowStore : IFlowStore, IStoreNotifications,
 
     internal static async Task<List<T>> QueryAsync<T>(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, Action<NpgsqlParameterCollection> bind, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand(sql, connection, tx);
+        var cmd = new NpgsqlCommand(sql, connection, tx);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         bind(cmd.Parameters);
         var list = new List<T>();
-        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var rScope = r.ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             list.Add(read(r));
@@ -138,7 +141,8 @@ public sealed partial class PostgresFlowStore : IFlowStore, IStoreNotifications,
     /// <summary>Sends the statements in one round trip (one implicit transaction) and returns each one's row count.</summary>
     private static async Task<int[]> ExecuteBatchAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, List<NpgsqlBatchCommand> commands, CancellationToken cancellationToken)
     {
-        await using var batch = new NpgsqlBatch(connection, tx);
+        var batch = new NpgsqlBatch(connection, tx);
+        await using var batchScope = batch.ConfigureAwait(false);
         foreach (var command in commands)
         {
             batch.BatchCommands.Add(command);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Npgsql;
 
 namespace FlowMachine.Postgres;
@@ -11,15 +12,17 @@ internal sealed class PostgresListener : IAsyncDisposable
 {
     private readonly NpgsqlDataSource dataSource;
     private readonly string channel;
+    private readonly TimeProvider time;
     private readonly Lock gate = new();
     private readonly CancellationTokenSource stop = new();
     private Action[] subscribers = [];
     private Task? loop;
 
-    public PostgresListener(NpgsqlDataSource dataSource, string channel)
+    public PostgresListener(NpgsqlDataSource dataSource, string channel, TimeProvider time)
     {
         this.dataSource = dataSource;
         this.channel = channel;
+        this.time = time;
     }
 
     /// <summary>Notifications received so far (for tests).</summary>
@@ -67,6 +70,7 @@ internal sealed class PostgresListener : IAsyncDisposable
         }
     }
 
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A subscriber's fault must not stop the other subscribers or the listener.")]
     private void Raise()
     {
         Received++;
@@ -83,6 +87,7 @@ internal sealed class PostgresListener : IAsyncDisposable
         }
     }
 
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Any failure of the connection (a restart, a network cut) means reconnecting with backoff for as long as the store lives.")]
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var backoff = TimeSpan.FromMilliseconds(100);
@@ -90,9 +95,11 @@ internal sealed class PostgresListener : IAsyncDisposable
         {
             try
             {
-                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using var connectionScope = connection.ConfigureAwait(false);
                 connection.Notification += (_, _) => Raise();
-                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresSchema.Quote(channel)}", connection))
+                var listen = new NpgsqlCommand($"LISTEN {PostgresSchema.Quote(channel)}", connection);
+                await using (listen.ConfigureAwait(false))
                 {
                     await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
@@ -113,7 +120,7 @@ internal sealed class PostgresListener : IAsyncDisposable
                 // Dropped or refused (a restart): try again with backoff, up to 5 s apart, for as long as the store lives.
                 try
                 {
-                    await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(backoff, time, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

@@ -200,8 +200,10 @@ internal static class PostgresSchema
     /// </summary>
     public static async Task MigrateAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
     {
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, tx))
+        var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var txScope = tx.ConfigureAwait(false);
+        var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, tx);
+        await using (lockCmd.ConfigureAwait(false))
         {
             lockCmd.Parameters.AddWithValue("key", LockKey(schema));
             await lockCmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -210,7 +212,8 @@ internal static class PostgresSchema
         var quoted = Quote(schema);
         await ExecuteAsync(connection, tx, $"CREATE SCHEMA IF NOT EXISTS {quoted}; CREATE TABLE IF NOT EXISTS {quoted}.schema_version (version integer NOT NULL)", cancellationToken).ConfigureAwait(false);
         int current;
-        await using (var read = new NpgsqlCommand($"SELECT COALESCE(MAX(version), 0) FROM {quoted}.schema_version", connection, tx))
+        var read = new NpgsqlCommand($"SELECT COALESCE(MAX(version), 0) FROM {quoted}.schema_version", connection, tx);
+        await using (read.ConfigureAwait(false))
         {
             current = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }
@@ -264,7 +267,8 @@ internal static class PostgresSchema
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand(sql, connection, tx);
+        var cmd = new NpgsqlCommand(sql, connection, tx);
+        await using var cmdScope = cmd.ConfigureAwait(false);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

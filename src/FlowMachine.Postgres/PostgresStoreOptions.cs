@@ -18,6 +18,9 @@ public sealed class PostgresStoreOptions
     /// <summary>How long transient errors (a restart, a dropped connection) are retried before they surface.</summary>
     public TimeSpan RetryFor { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The clock the store waits on (between reconnects of its notification listener).</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     /// <summary>
     /// True when <paramref name="database"/> names a PostgreSQL database (a <c>postgres://</c> URL or a
     /// connection string with a host) rather than a file path; lets one setting choose the store.

@@ -23,7 +23,8 @@ public sealed class PostgresUserStore(PostgresFlowStore flows) : IUserStore
         ArgumentException.ThrowIfNullOrWhiteSpace(user.Name);
         return flows.RunAsync(async (connection, ct) =>
         {
-            await using var cmd = new NpgsqlCommand("INSERT INTO users (name, is_admin, created_at) VALUES (@name, @admin, @at) ON CONFLICT (name) DO NOTHING", connection);
+            var cmd = new NpgsqlCommand("INSERT INTO users (name, is_admin, created_at) VALUES (@name, @admin, @at) ON CONFLICT (name) DO NOTHING", connection);
+            await using var cmdScope = cmd.ConfigureAwait(false);
             cmd.Parameters.Add(P("name", user.Name));
             cmd.Parameters.Add(P("admin", user.IsAdmin));
             cmd.Parameters.Add(P("at", Ms(user.CreatedAt)));
@@ -52,11 +53,12 @@ public sealed class PostgresUserStore(PostgresFlowStore flows) : IUserStore
         // Inserted only when the user exists, in one statement: no window for the user to vanish in between.
         var added = await flows.RunAsync(async (connection, ct) =>
         {
-            await using var cmd = new NpgsqlCommand(
+            var cmd = new NpgsqlCommand(
                 "INSERT INTO api_keys (key_hash, prefix, user_name, created_at) SELECT @hash, @prefix, name, @at FROM users WHERE name = @user " +
                 "ON CONFLICT (key_hash) DO NOTHING RETURNING 1",
                 connection);
-            cmd.Parameters.Add(Hash(key.Hash));
+            await using var cmdScope = cmd.ConfigureAwait(false);
+            cmd.Parameters.Add(Hash(key.Hash.ToArray()));
             cmd.Parameters.Add(P("prefix", key.Prefix));
             cmd.Parameters.Add(P("user", key.UserName));
             cmd.Parameters.Add(P("at", Ms(key.CreatedAt)));
@@ -66,7 +68,8 @@ public sealed class PostgresUserStore(PostgresFlowStore flows) : IUserStore
             }
 
             // Nothing inserted: either the key is stored already (fine) or the user does not exist.
-            await using var exists = new NpgsqlCommand("SELECT 1 FROM users WHERE name = @user", connection);
+            var exists = new NpgsqlCommand("SELECT 1 FROM users WHERE name = @user", connection);
+            await using var existsScope = exists.ConfigureAwait(false);
             exists.Parameters.Add(P("user", key.UserName));
             return await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) is not null;
         }, cancellationToken).ConfigureAwait(false);
@@ -101,8 +104,10 @@ public sealed class PostgresUserStore(PostgresFlowStore flows) : IUserStore
         return flows.RunAsync(async (connection, ct) =>
         {
             // One transaction, the user's row locked: the old keys go and the new one comes at the same moment.
-            await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            await using (var user = new NpgsqlCommand("SELECT 1 FROM users WHERE name = @user FOR UPDATE", connection, tx))
+            var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using var txScope = tx.ConfigureAwait(false);
+            var user = new NpgsqlCommand("SELECT 1 FROM users WHERE name = @user FOR UPDATE", connection, tx);
+            await using (user.ConfigureAwait(false))
             {
                 user.Parameters.Add(P("user", userName));
                 if (await user.ExecuteScalarAsync(ct).ConfigureAwait(false) is null)
@@ -111,7 +116,8 @@ public sealed class PostgresUserStore(PostgresFlowStore flows) : IUserStore
                 }
             }
 
-            await using (var delete = new NpgsqlCommand(RelationalSql.DeleteApiKeys, connection, tx))
+            var delete = new NpgsqlCommand(RelationalSql.DeleteApiKeys, connection, tx);
+            await using (delete.ConfigureAwait(false))
             {
                 delete.Parameters.Add(P("user", userName));
                 await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -119,9 +125,10 @@ public sealed class PostgresUserStore(PostgresFlowStore flows) : IUserStore
 
             if (replacement is not null)
             {
-                await using var insert = new NpgsqlCommand(
+                var insert = new NpgsqlCommand(
                     "INSERT INTO api_keys (key_hash, prefix, user_name, created_at) VALUES (@hash, @prefix, @user, @at) ON CONFLICT (key_hash) DO NOTHING", connection, tx);
-                insert.Parameters.Add(Hash(replacement.Hash));
+                await using var insertScope = insert.ConfigureAwait(false);
+                insert.Parameters.Add(Hash(replacement.Hash.ToArray()));
                 insert.Parameters.Add(P("prefix", replacement.Prefix));
                 insert.Parameters.Add(P("user", userName));
                 insert.Parameters.Add(P("at", Ms(replacement.CreatedAt)));

@@ -1,5 +1,5 @@
-using FlowMachine.Server.Errors;
 using FlowMachine.Server.Dashboard.Overview;
+using FlowMachine.Server.Errors;
 using FlowMachine.Server.Metrics;
 using FlowMachine.Server.Security;
 using Microsoft.AspNetCore.Builder;

@@ -1,4 +1,3 @@
-using FlowMachine.Hosting;
 using FlowMachine.Server.Auth;
 using FlowMachine.Server.Dashboard;
 using FlowMachine.Server.Dashboard.Overview;

@@ -2,7 +2,7 @@ using FlowMachine.Sqlite;
 using FlowMachine.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace FlowMachine.Hosting;
+namespace FlowMachine;
 
 /// <summary>Chooses the SQLite store on a <see cref="FlowMachineBuilder"/>.</summary>
 public static class SqliteFlowMachineBuilderExtensions

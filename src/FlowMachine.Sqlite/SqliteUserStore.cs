@@ -61,7 +61,7 @@ public sealed class SqliteUserStore(SqliteFlowStore flows) : IUserStore
             }
 
             var cmd = db.Get("INSERT INTO api_keys (key_hash, prefix, user_name, created_at) VALUES (@hash, @prefix, @user, @at) ON CONFLICT (key_hash) DO NOTHING");
-            Add(cmd, "@hash", key.Hash);
+            Add(cmd, "@hash", key.Hash.ToArray());
             Add(cmd, "@prefix", key.Prefix);
             Add(cmd, "@user", key.UserName);
             Add(cmd, "@at", Ms(key.CreatedAt));
@@ -129,7 +129,7 @@ public sealed class SqliteUserStore(SqliteFlowStore flows) : IUserStore
             if (replacement is not null)
             {
                 var insert = db.Get("INSERT INTO api_keys (key_hash, prefix, user_name, created_at) VALUES (@hash, @prefix, @user, @at) ON CONFLICT (key_hash) DO NOTHING");
-                Add(insert, "@hash", replacement.Hash);
+                Add(insert, "@hash", replacement.Hash.ToArray());
                 Add(insert, "@prefix", replacement.Prefix);
                 Add(insert, "@user", userName);
                 Add(insert, "@at", Ms(replacement.CreatedAt));

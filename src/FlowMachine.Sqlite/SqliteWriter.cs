@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Data.Sqlite;
 
 namespace FlowMachine.Sqlite;
@@ -172,6 +173,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
     }
 
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "No error may escape the writer half-way: every request of the batch must learn its fate.")]
     private void ApplyOrFail(List<WriteRequest> batch)
     {
         try
@@ -185,6 +187,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
     }
 
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Whatever fails a request or the transaction becomes that request's error, explained; the writer goes on.")]
     private void ApplyBatch(List<WriteRequest> batch)
     {
         var errors = new Exception?[batch.Count];

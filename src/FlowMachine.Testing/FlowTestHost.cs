@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Reflection;
 using FlowMachine.Engine;
-using FlowMachine.Hosting;
 using FlowMachine.Registry;
 using FlowMachine.Specs;
 using FlowMachine.Storage;

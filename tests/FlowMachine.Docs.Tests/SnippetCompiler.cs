@@ -21,11 +21,8 @@ internal static class SnippetCompiler
         global using System.Threading;
         global using System.Threading.Tasks;
         global using FlowMachine;
-        global using FlowMachine.Engine;
-        global using FlowMachine.Hosting;
         global using FlowMachine.Postgres;
         global using FlowMachine.Registry;
-        global using FlowMachine.Storage;
         global using FlowMachine.Testing;
         global using Microsoft.AspNetCore.Builder;
         global using Microsoft.AspNetCore.Http;

@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using FlowMachine;
-using FlowMachine.Engine;
-using FlowMachine.Storage;
 
 namespace EmbeddedApp.Orders;
 

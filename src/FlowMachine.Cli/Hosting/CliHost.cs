@@ -1,6 +1,5 @@
 using FlowMachine.Engine;
 using FlowMachine.Examples;
-using FlowMachine.Hosting;
 using FlowMachine.Operations;
 using FlowMachine.Registry;
 using FlowMachine.Storage;
@@ -10,7 +9,7 @@ namespace FlowMachine.Cli.Hosting;
 
 /// <summary>
 /// The registry, the store (a SQLite file or PostgreSQL) and the engine one verb works with, composed by
-/// <see cref="ServiceCollectionExtensions.AddFlowMachine"/> as in any host; disposing closes them.
+/// <see cref="FlowMachineServiceCollectionExtensions.AddFlowMachine"/> as in any host; disposing closes them.
 /// </summary>
 internal sealed class CliHost : IAsyncDisposable
 {

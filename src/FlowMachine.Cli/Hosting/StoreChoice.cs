@@ -1,4 +1,3 @@
-using FlowMachine.Hosting;
 using FlowMachine.Postgres;
 
 namespace FlowMachine.Cli.Hosting;

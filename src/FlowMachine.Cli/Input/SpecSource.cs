@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using FlowMachine.Engine;
 
 namespace FlowMachine.Cli.Input;
 

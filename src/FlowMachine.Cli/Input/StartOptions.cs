@@ -1,6 +1,5 @@
 using System.CommandLine;
 using FlowMachine.Cli.Hosting;
-using FlowMachine.Engine;
 
 namespace FlowMachine.Cli.Input;
 

@@ -1,5 +1,3 @@
-using FlowMachine.Engine;
-using FlowMachine.Storage;
 
 namespace FlowMachine.Cli.Output;
 

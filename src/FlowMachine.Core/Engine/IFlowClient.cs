@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using FlowMachine.Storage;
 
-namespace FlowMachine.Engine;
+namespace FlowMachine;
 
 /// <summary>
 /// What applications do with flows: start them, read them, and push them on from outside.

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using FlowMachine.Specs;
 
-namespace FlowMachine.Engine;
+namespace FlowMachine;
 
 /// <summary>What to start: a stored routine (by name and optional version) or an inline spec.</summary>
 public sealed record StartFlowRequest

@@ -1,4 +1,3 @@
-using FlowMachine.Engine;
 
 namespace FlowMachine.Operations;
 

@@ -1,4 +1,3 @@
-using FlowMachine.Engine;
 using FlowMachine.Specs;
 using FlowMachine.Storage;
 

@@ -8,4 +8,4 @@ namespace FlowMachine.Storage;
 /// <param name="UserName">The user the key belongs to.</param>
 /// <param name="Hash">The SHA-256 hash of the whole key text (32 bytes).</param>
 /// <param name="CreatedAt">When the key was made.</param>
-public sealed record ApiKeyRecord(string Prefix, string UserName, byte[] Hash, DateTimeOffset CreatedAt);
+public sealed record ApiKeyRecord(string Prefix, string UserName, ReadOnlyMemory<byte> Hash, DateTimeOffset CreatedAt);

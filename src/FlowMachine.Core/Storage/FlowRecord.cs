@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 
 namespace FlowMachine.Storage;
@@ -25,6 +26,7 @@ public sealed class FlowRecord
     public int Position { get; set; }
 
     public JsonNode? Input { get; set; }
+    [SuppressMessage("Usage", "CA2227:Collection properties should be read only", Justification = "The engine swaps in a new data object when a step changes it (and on retry), without copying node by node on the hot path.")]
     public JsonObject Data { get; set; } = [];
     public string? WaitReason { get; set; }
 

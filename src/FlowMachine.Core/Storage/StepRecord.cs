@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 
 namespace FlowMachine.Storage;
@@ -77,6 +78,7 @@ public sealed class StepRecord
     }
 
     /// <summary>Param values merged in by earlier steps (<c>wire</c>).</summary>
+    [SuppressMessage("Usage", "CA2227:Collection properties should be read only", Justification = "Set once from a step's wire outcome and kept off the record (null) until then, so most steps never allocate it.")]
     public JsonObject? ParamOverrides
     {
         get => rare?.ParamOverrides;
@@ -84,6 +86,7 @@ public sealed class StepRecord
     }
 
     /// <summary>While SPAWNED: the children and the results collected so far.</summary>
+    [SuppressMessage("Usage", "CA2227:Collection properties should be read only", Justification = "Set once when a step spawns children and kept off the record (null) until then, so most steps never allocate it.")]
     public JsonObject? Spawn
     {
         get => rare?.Spawn;

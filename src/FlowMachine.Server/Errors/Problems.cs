@@ -1,4 +1,3 @@
-using FlowMachine.Engine;
 using FlowMachine.Specs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using FlowMachine.Engine;
-using FlowMachine.Storage;
 
 namespace FlowMachine.Server.Flows;
 

@@ -1,4 +1,3 @@
-using FlowMachine.Engine;
 using FlowMachine.Server.Errors;
 using FlowMachine.Server.Flows;
 using FlowMachine.Storage;

@@ -1,7 +1,7 @@
-using FlowMachine.Testing;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using FlowMachine.Examples;
+using FlowMachine.Testing;
 using static FlowMachine.Tests.BuiltIns.TestContexts;
 
 namespace FlowMachine.Tests.BuiltIns;

@@ -1,6 +1,6 @@
-using FlowMachine.Testing;
 using System.Text.Json.Nodes;
 using FlowMachine.BuiltIns;
+using FlowMachine.Testing;
 using static FlowMachine.Tests.BuiltIns.TestContexts;
 
 namespace FlowMachine.Tests.BuiltIns;

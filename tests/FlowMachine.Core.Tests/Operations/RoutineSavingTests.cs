@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using FlowMachine.Tests.Specs;
 using FlowMachine.Operations;
 using FlowMachine.Specs;
 using FlowMachine.Storage.InMemory;
+using FlowMachine.Tests.Specs;
 
 namespace FlowMachine.Tests.Operations;
 

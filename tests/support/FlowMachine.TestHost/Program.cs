@@ -1,4 +1,4 @@
-using FlowMachine.Hosting;
+using FlowMachine;
 using FlowMachine.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

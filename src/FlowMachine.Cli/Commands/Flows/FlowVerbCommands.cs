@@ -2,8 +2,6 @@ using System.CommandLine;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Input;
 using FlowMachine.Cli.Output;
-using FlowMachine.Engine;
-using FlowMachine.Storage;
 
 namespace FlowMachine.Cli.Commands.Flows;
 

@@ -1,7 +1,6 @@
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
 using FlowMachine.Engine;
-using FlowMachine.Storage;
 
 namespace FlowMachine.Cli.Commands.Flows;
 
@@ -24,7 +23,8 @@ internal static class FlowVerbRunner
     {
         var human = json ? io.Err : io.Out;
         var log = new WriterTaskLog(human);
-        await using var host = await CliHost.OpenAsync(settings, log, ct).ConfigureAwait(false);
+        var host = await CliHost.OpenAsync(settings, log, ct).ConfigureAwait(false);
+        await using var hostScope = host.ConfigureAwait(false);
         var result = await command(host.Client, ct).ConfigureAwait(false);
         switch (result.Status)
         {

@@ -21,7 +21,8 @@ internal static class FlowsHistoryCommand
         command.SetAction(async (parse, ct) =>
         {
             var flowId = parse.GetRequiredValue(id);
-            await using var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            await using var hostScope = host.ConfigureAwait(false);
             if (await host.Client.GetAsync(flowId, ct).ConfigureAwait(false) is null)
             {
                 throw new UsageException($"flow {flowId} does not exist");

@@ -35,7 +35,8 @@ internal static class FlowsListCommand
                 Limit = size,
                 After = parse.GetValue(after),
             };
-            await using var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            await using var hostScope = host.ConfigureAwait(false);
             var page = await host.Client.ListAsync(query, ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {

@@ -2,7 +2,6 @@ using System.CommandLine;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
 using FlowMachine.Engine;
-using FlowMachine.Storage;
 using Spectre.Console;
 
 namespace FlowMachine.Cli.Commands.Flows;
@@ -18,7 +17,8 @@ internal static class FlowsShowCommand
         command.SetAction(async (parse, ct) =>
         {
             var flowId = parse.GetRequiredValue(id);
-            await using var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            await using var hostScope = host.ConfigureAwait(false);
             var view = await host.Client.GetAsync(flowId, ct).ConfigureAwait(false)
                 ?? throw new UsageException($"flow {flowId} does not exist");
             if (parse.GetValue(json))

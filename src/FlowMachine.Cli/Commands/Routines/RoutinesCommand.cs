@@ -43,7 +43,8 @@ internal static class RoutinesCommand
             }
 
             var text = await File.ReadAllTextAsync(path, ct).ConfigureAwait(false);
-            await using var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            await using var hostScope = host.ConfigureAwait(false);
             var savedBy = await LocalOwner.ResolveAsync(host.Users, parse.GetValue(owner), ct).ConfigureAwait(false);
             var result = await host.Saving.SaveAsync(routine, JsonValue.Create(text), savedBy, ct).ConfigureAwait(false);
             var saved = result.Saved ?? throw (result.Error == SaveRoutineError.InvalidSpec ? new SpecException(result.SpecErrors) : new UsageException(result.Problem!));
@@ -70,7 +71,8 @@ internal static class RoutinesCommand
         var command = new Command("list", "List routines (newest version of each).") { json };
         command.SetAction(async (parse, ct) =>
         {
-            await using var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            await using var hostScope = host.ConfigureAwait(false);
             var routines = await host.Routines.ListRoutinesAsync(ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
@@ -107,7 +109,8 @@ internal static class RoutinesCommand
         {
             var routine = parse.GetRequiredValue(name);
             var wanted = parse.GetValue(version);
-            await using var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+            await using var hostScope = host.ConfigureAwait(false);
             var record = await host.Routines.GetRoutineAsync(routine, wanted, ct).ConfigureAwait(false)
                 ?? throw new UsageException(wanted is { } v ? $"routine '{routine}' has no version {v}" : $"routine '{routine}' does not exist");
             var versions = await host.Routines.ListRoutineVersionsAsync(routine, ct).ConfigureAwait(false);

@@ -25,7 +25,8 @@ internal static class RunCommand
         // With --json, stdout carries the document alone; everything a human reads goes to stderr.
         var human = json ? io.Err : io.Out;
         var log = new WriterTaskLog(human);
-        await using var host = await CliHost.OpenAsync(settings, log, ct).ConfigureAwait(false);
+        var host = await CliHost.OpenAsync(settings, log, ct).ConfigureAwait(false);
+        await using var hostScope = host.ConfigureAwait(false);
         var started = await host.Client.StartAsync(request with { Owner = await LocalOwner.ResolveAsync(host.Users, owner, ct).ConfigureAwait(false) }, ct).ConfigureAwait(false);
         var id = started.Flow.Id;
         if (!started.Created)

@@ -19,7 +19,8 @@ internal static class StartCommand
         {
             var settings = global.Read(parse);
             var request = start.Read(parse);
-            await using var host = await CliHost.OpenAsync(settings, NullTaskLog.Instance, ct).ConfigureAwait(false);
+            var host = await CliHost.OpenAsync(settings, NullTaskLog.Instance, ct).ConfigureAwait(false);
+            await using var hostScope = host.ConfigureAwait(false);
             var started = await host.Client.StartAsync(request with { Owner = await LocalOwner.ResolveAsync(host.Users, parse.GetValue(start.As), ct).ConfigureAwait(false) }, ct).ConfigureAwait(false);
             if (!started.Created)
             {

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using FlowMachine.Engine;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
+using FlowMachine.Engine;
 using Spectre.Console;
 
 namespace FlowMachine.Cli.Commands.Tasks;

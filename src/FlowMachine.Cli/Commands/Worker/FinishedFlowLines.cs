@@ -1,5 +1,4 @@
 using FlowMachine.Engine;
-using FlowMachine.Storage;
 
 namespace FlowMachine.Cli.Commands.Worker;
 

@@ -30,7 +30,8 @@ internal static class WorkerCommand
                 throw new UsageException(ex.Message, ex);
             }
 
-            await using var host = await CliHost.OpenAsync(settings, new WriterTaskLog(io.Out), ct).ConfigureAwait(false);
+            var host = await CliHost.OpenAsync(settings, new WriterTaskLog(io.Out), ct).ConfigureAwait(false);
+            await using var hostScope = host.ConfigureAwait(false);
             using var lines = new FinishedFlowLines(host.Changes, io.Out);
             await io.Err.WriteLineAsync($"worker {host.WorkerId} on {StoreChoice.Describe(settings.DbPath)} (concurrency {options.Concurrency}); Ctrl+C stops it").ConfigureAwait(false);
 

@@ -40,7 +40,7 @@ public sealed record FlowDocument : FlowSummaryDocument
         Data = view.Flow.Data;
         Result = view.Flow.Result;
         Steps = [.. view.Steps.Select(s => StepDocument.Of(s, resumeUrl))];
-        var waiting = view.Steps.FirstOrDefault(s => s.State == Storage.StepState.Waiting && s.ResumeToken is not null);
+        var waiting = view.Steps.FirstOrDefault(s => s.State == StepState.Waiting && s.ResumeToken is not null);
         ResumeUrl = resumeUrl is not null && waiting is not null ? resumeUrl(waiting.ResumeToken!) : null;
     }
 

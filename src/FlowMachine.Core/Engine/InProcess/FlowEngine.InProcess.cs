@@ -1,4 +1,3 @@
-using FlowMachine.Storage;
 
 namespace FlowMachine.Engine;
 
@@ -34,8 +33,9 @@ public sealed partial class FlowEngine : IFlowRunner
             var claimed = await Store.ClaimFlowAsync(flowId, Owner, Now, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
             if (claimed is not null && held.ContainsKey(flowId))
             {
-                // Another run in this process has the flow: wait for it to let go.
-                await Task.WhenAny(wake, Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken)).ConfigureAwait(false);
+                // Another run in this process has the flow: wait for it to let go. A real-time poll, not a
+                // flow timer: on the engine's clock a test's fake time would never move it.
+                await Task.WhenAny(wake, Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, cancellationToken)).ConfigureAwait(false);
                 continue;
             }
 

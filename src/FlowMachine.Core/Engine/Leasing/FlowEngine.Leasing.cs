@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using FlowMachine.Diagnostics;
 using FlowMachine.Storage;
 
@@ -57,6 +58,7 @@ public sealed partial class FlowEngine
         }
     }
 
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A failed heartbeat is reported through Faulted and tried again on the next beat; it must not stop the timer.")]
     private async Task RenewLeasesAsync()
     {
         if (held.IsEmpty || Interlocked.Exchange(ref beating, 1) == 1)

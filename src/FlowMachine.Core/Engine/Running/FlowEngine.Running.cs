@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using FlowMachine.Diagnostics;
 using FlowMachine.Storage;
 
@@ -7,6 +8,7 @@ namespace FlowMachine.Engine;
 public sealed partial class FlowEngine
 {
     /// <summary>The run of a flow this process has just taken into <see cref="held"/>; lets go of it at the end.</summary>
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A store or engine error ends this flow's run and is reported through Faulted; the worker keeps running the other flows.")]
     private async Task<Exception?> RunHeldAsync(ClaimedFlow claimed, HeldFlow mine, bool tick, CancellationToken stop)
     {
         Exception? fault = null;

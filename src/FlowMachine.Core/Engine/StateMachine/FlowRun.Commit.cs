@@ -59,7 +59,7 @@ internal sealed partial class FlowRun
             return [];
         }
 
-        Span<int> indexes = dirty.Count <= 64 ? stackalloc int[dirty.Count] : new int[dirty.Count];
+        var indexes = dirty.Count <= 64 ? stackalloc int[dirty.Count] : new int[dirty.Count];
         var n = 0;
         foreach (var i in dirty)
         {

@@ -1,5 +1,6 @@
-using System.Text.Json.Nodes;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Nodes;
 using FlowMachine.Diagnostics;
 using FlowMachine.Interpolation;
 using FlowMachine.Registry;
@@ -69,6 +70,7 @@ public sealed partial class FlowEngine
     /// Runs one attempt. A task that completes synchronously (most no-op and in-memory tasks) is
     /// finished here without a timer, a span or an async state machine; the rest is awaited.
     /// </summary>
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Whatever a task throws becomes the step's outcome (retry, fail or timeout); it must not escape the engine.")]
     private RunningStep Execute(TaskTypeInfo info, TaskContext context, int index, int attempt, TimeSpan? timeout, CancellationTokenSource cancel, CancellationToken stop)
     {
         if (timeout is not null || FlowMachineDiagnostics.Source.HasListeners())
@@ -96,7 +98,8 @@ public sealed partial class FlowEngine
         return new RunningStep(FinishAsync(pending, info, index, attempt, started, stop), cancel, default);
     }
 
-    private async Task<StepExecution> FinishAsync(ValueTask<Outcome> pending, TaskTypeInfo info, int index, int attempt, long started, CancellationToken stop)
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Whatever a task throws becomes the step's outcome (retry, fail or timeout); it must not escape the engine.")]
+    private static async Task<StepExecution> FinishAsync(ValueTask<Outcome> pending, TaskTypeInfo info, int index, int attempt, long started, CancellationToken stop)
     {
         StepExecution execution;
         try
@@ -111,6 +114,7 @@ public sealed partial class FlowEngine
         return Observe(info, execution, started);
     }
 
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Whatever a task throws becomes the step's outcome (retry, fail or timeout); it must not escape the engine.")]
     private async Task<StepExecution> ExecuteAsync(TaskTypeInfo info, TaskContext context, int index, int attempt, TimeSpan? timeout, CancellationTokenSource cancel, CancellationToken stop)
     {
         using var timer = timeout is { } t ? new CancellationTokenSource(t, Options.Time) : null;

@@ -60,7 +60,7 @@ public sealed class InMemoryUserStore : IUserStore
                 throw new InvalidOperationException($"User '{key.UserName}' does not exist; add the user before giving it a key.");
             }
 
-            keys.Add(key with { Hash = [.. key.Hash] });
+            keys.Add(key with { Hash = key.Hash.ToArray() });
         }
 
         return ValueTask.CompletedTask;
@@ -76,7 +76,7 @@ public sealed class InMemoryUserStore : IUserStore
             ApiKeyRecord? match = null;
             foreach (var key in keys)
             {
-                if (ApiKey.HashesEqual(key.Hash, hash))
+                if (ApiKey.HashesEqual(key.Hash.Span, hash))
                 {
                     match = key;
                 }
@@ -95,7 +95,7 @@ public sealed class InMemoryUserStore : IUserStore
                 .OrderBy(k => k.UserName, StringComparer.Ordinal)
                 .ThenBy(k => k.CreatedAt)
                 .ThenBy(k => k.Prefix, StringComparer.Ordinal)
-                .Select(k => k with { Hash = [.. k.Hash] })]);
+                .Select(k => k with { Hash = k.Hash.ToArray() })]);
         }
     }
 
@@ -113,7 +113,7 @@ public sealed class InMemoryUserStore : IUserStore
             keys.RemoveAll(k => k.UserName == userName);
             if (replacement is not null)
             {
-                keys.Add(replacement with { UserName = userName, Hash = [.. replacement.Hash] });
+                keys.Add(replacement with { UserName = userName, Hash = replacement.Hash.ToArray() });
             }
 
             return ValueTask.FromResult(true);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using FlowMachine.Engine;
 using FlowMachine.Operations;
 using FlowMachine.Server.Dashboard.Pages;
 using Microsoft.AspNetCore.Http;

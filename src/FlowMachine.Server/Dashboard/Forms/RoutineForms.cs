@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using FlowMachine.Engine;
 using FlowMachine.Operations;
 using FlowMachine.Server.Dashboard.Pages;
 using FlowMachine.Specs;

@@ -1,7 +1,5 @@
 using System.Text;
-using FlowMachine.Engine;
 using FlowMachine.Operations;
-using FlowMachine.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace FlowMachine.Server.Dashboard.Pages;

@@ -1,9 +1,7 @@
 using System.Text;
-using FlowMachine.Engine;
-using FlowMachine.Server.Dashboard.Dag;
 using FlowMachine.Operations;
+using FlowMachine.Server.Dashboard.Dag;
 using FlowMachine.Specs;
-using FlowMachine.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace FlowMachine.Server.Dashboard.Pages;

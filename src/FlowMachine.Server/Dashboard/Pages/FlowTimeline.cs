@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using FlowMachine.Engine;
 using FlowMachine.Storage;
 
 namespace FlowMachine.Server.Dashboard.Pages;

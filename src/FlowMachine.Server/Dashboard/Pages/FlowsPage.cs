@@ -1,7 +1,7 @@
 using System.Text;
 using FlowMachine.Storage;
-using StoreFlowPage = FlowMachine.Storage.FlowPage;
 using Microsoft.AspNetCore.Http;
+using StoreFlowPage = FlowMachine.Storage.FlowPage;
 
 namespace FlowMachine.Server.Dashboard.Pages;
 

@@ -1,4 +1,3 @@
-using FlowMachine.Testing;
 using System.Text.Json.Nodes;
 using FlowMachine.BuiltIns;
 using FlowMachine.Engine;
@@ -6,6 +5,7 @@ using FlowMachine.Examples;
 using FlowMachine.Registry;
 using FlowMachine.Storage;
 using FlowMachine.Storage.InMemory;
+using FlowMachine.Testing;
 
 namespace FlowMachine.Tests.Support;
 

@@ -1,17 +1,20 @@
+using FlowMachine;
 using FlowMachine.Engine;
+using FlowMachine.Hosting;
 using FlowMachine.Operations;
 using FlowMachine.Registry;
+using FlowMachine.Specs;
 using FlowMachine.Storage;
-using Microsoft.Extensions.DependencyInjection;
+using FlowMachine.Storage.InMemory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace FlowMachine.Hosting;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Adds FlowMachine to a host.</summary>
-public static class ServiceCollectionExtensions
+public static class FlowMachineServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the engine, the <see cref="IFlowClient"/>, the task registry and (unless turned off) the worker.
@@ -31,7 +34,7 @@ public static class ServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddSingleton<IValidateOptions<FlowMachineOptions>, FlowMachineOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IFlowStore>(_ => new Storage.InMemory.InMemoryFlowStore());
+        services.TryAddSingleton<IFlowStore>(_ => new InMemoryFlowStore());
 
         // Each role of the store is the one store: consumers take the narrowest they need.
         services.TryAddSingleton<IFlowRuntimeStore>(sp => sp.GetRequiredService<IFlowStore>());
@@ -50,7 +53,7 @@ public static class ServiceCollectionExtensions
                 TaskLog = new LoggerTaskLog(logger),
                 Services = sp,
                 LeaseDuration = o.LeaseDuration,
-                SpecLimits = new Specs.SpecLimits { MaxBytes = o.MaxSpecBytes, MaxSteps = o.MaxSpecSteps },
+                SpecLimits = new SpecLimits { MaxBytes = o.MaxSpecBytes, MaxSteps = o.MaxSpecSteps },
                 MaxResultBytes = o.MaxResultBytes,
             };
             if (o.WorkerId is { Length: > 0 } id)

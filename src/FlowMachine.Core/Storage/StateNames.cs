@@ -1,28 +1,4 @@
-namespace FlowMachine.Storage;
-
-/// <summary>The state of a flow. Stored and shown in capitals (<c>WAITING</c>).</summary>
-public enum FlowState
-{
-    Pending,
-    Running,
-    Waiting,
-    Spawned,
-    Completed,
-    Failed,
-    Killed,
-    Cancelled,
-}
-
-/// <summary>The state of one step of a flow.</summary>
-public enum StepState
-{
-    Pending,
-    Running,
-    Waiting,
-    Completed,
-    Failed,
-    Skipped,
-}
+namespace FlowMachine;
 
 /// <summary>Helpers for states.</summary>
 public static class StateNames
