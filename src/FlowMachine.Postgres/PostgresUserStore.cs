@@ -19,15 +19,12 @@ public sealed class PostgresUserStore(PostgresFlowStore flows) : IUserStore
     /// <inheritdoc/>
     public ValueTask<bool> AddUserAsync(UserRecord user, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(user);
-        ArgumentException.ThrowIfNullOrWhiteSpace(user.Name);
+        user = RelationalSql.CheckedNewUser(user);
         return flows.RunAsync(async (connection, ct) =>
         {
-            var cmd = new NpgsqlCommand("INSERT INTO users (name, is_admin, created_at) VALUES (@name, @admin, @at) ON CONFLICT (name) DO NOTHING", connection);
+            var cmd = new NpgsqlCommand(RelationalSql.InsertUser, connection);
             await using var cmdScope = cmd.ConfigureAwait(false);
-            cmd.Parameters.Add(P("name", user.Name));
-            cmd.Parameters.Add(P("admin", user.IsAdmin));
-            cmd.Parameters.Add(P("at", Ms(user.CreatedAt)));
+            RelationalSql.BindNewUser(cmd, user, user.IsAdmin);
             return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
         }, cancellationToken);
     }

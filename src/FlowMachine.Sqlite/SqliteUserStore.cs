@@ -18,14 +18,11 @@ public sealed class SqliteUserStore(SqliteFlowStore flows) : IUserStore
     /// <inheritdoc/>
     public ValueTask<bool> AddUserAsync(UserRecord user, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(user);
-        ArgumentException.ThrowIfNullOrWhiteSpace(user.Name);
+        user = RelationalSql.CheckedNewUser(user);
         return flows.WriteAsync(db =>
         {
-            var cmd = db.Get("INSERT INTO users (name, is_admin, created_at) VALUES (@name, @admin, @at) ON CONFLICT (name) DO NOTHING");
-            Add(cmd, "@name", user.Name);
-            Add(cmd, "@admin", user.IsAdmin ? 1 : 0);
-            Add(cmd, "@at", Ms(user.CreatedAt));
+            var cmd = db.Get(RelationalSql.InsertUser);
+            RelationalSql.BindNewUser(cmd, user, user.IsAdmin ? 1 : 0);
             return cmd.ExecuteNonQuery() == 1;
         }, cancellationToken);
     }

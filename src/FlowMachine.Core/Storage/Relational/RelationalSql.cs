@@ -8,6 +8,9 @@ internal static class RelationalSql
         "SELECT flow_id, key, started_at FROM steps WHERE resume_token = @token AND state = 'WAITING' " +
         "AND NOT EXISTS (SELECT 1 FROM used_resume_tokens WHERE token = @token) LIMIT 1";
 
+    /// <summary>Adds user <c>@name</c> (admin flag <c>@admin</c>, created at <c>@at</c> in Unix milliseconds) unless the name is taken.</summary>
+    public const string InsertUser = "INSERT INTO users (name, is_admin, created_at) VALUES (@name, @admin, @at) ON CONFLICT (name) DO NOTHING";
+
     /// <summary>A user row as <see cref="RelationalRows.ReadUser"/> reads it.</summary>
     public const string UserColumns = "name, is_admin, created_at";
 
@@ -16,4 +19,31 @@ internal static class RelationalSql
 
     /// <summary>Removes every key of user <c>@user</c>.</summary>
     public const string DeleteApiKeys = "DELETE FROM api_keys WHERE user_name = @user";
+
+    /// <summary>The user a store is asked to add, checked the same way by every relational store.</summary>
+    /// <exception cref="ArgumentException">The user has no name.</exception>
+    public static UserRecord CheckedNewUser(UserRecord? user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentException.ThrowIfNullOrWhiteSpace(user.Name);
+        return user;
+    }
+
+    /// <summary>Binds <see cref="InsertUser"/>'s parameters; <paramref name="admin"/> is the admin flag as the dialect stores it.</summary>
+    public static void BindNewUser(System.Data.Common.DbCommand command, UserRecord user, object admin)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(user);
+        Bind(command, "@name", user.Name);
+        Bind(command, "@admin", admin);
+        Bind(command, "@at", user.CreatedAt.ToUnixTimeMilliseconds());
+    }
+
+    private static void Bind(System.Data.Common.DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
 }
