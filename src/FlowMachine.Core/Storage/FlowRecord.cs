@@ -17,6 +17,12 @@ public sealed class FlowRecord
     /// <summary>The routine version the flow is pinned to.</summary>
     public int? RoutineVersion { get; set; }
 
+    /// <summary>The schedule that started the flow, or null.</summary>
+    public string? Schedule { get; set; }
+
+    /// <summary>The slot (the scheduled time, UTC) the schedule started the flow for, or null.</summary>
+    public DateTimeOffset? Slot { get; set; }
+
     /// <summary>The validated spec as canonical JSON; the flow always runs this, whatever the routine becomes.</summary>
     public required string SpecJson { get; set; }
 

@@ -143,5 +143,6 @@ public sealed partial class InMemoryFlowStore
         && (query.Routine is null || string.Equals(flow.Routine, query.Routine, StringComparison.Ordinal))
         && (query.Key is null || string.Equals(flow.Key, query.Key, StringComparison.Ordinal))
         && (query.Owner is null || string.Equals(flow.Owner, query.Owner, StringComparison.Ordinal))
-        && (query.ParentFlowId is null || string.Equals(flow.ParentFlowId, query.ParentFlowId, StringComparison.Ordinal));
+        && (query.ParentFlowId is null || string.Equals(flow.ParentFlowId, query.ParentFlowId, StringComparison.Ordinal))
+        && (query.Schedule is null || string.Equals(flow.Schedule, query.Schedule, StringComparison.Ordinal));
 }
