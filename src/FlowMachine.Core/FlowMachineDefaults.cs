@@ -47,4 +47,26 @@ public static class FlowMachineDefaults
         /// <summary>The most steps a spec may have: 10,000.</summary>
         public const int MaxSteps = 10_000;
     }
+
+    /// <summary>Defaults of schedules.</summary>
+    public static class Schedules
+    {
+        /// <summary>A slot later than this was missed and follows the catch-up policy: 60 seconds.</summary>
+        public static readonly TimeSpan MisfireThreshold = TimeSpan.FromSeconds(60);
+
+        /// <summary>How long a worker holds a schedule it fires: 10 seconds.</summary>
+        public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(10);
+
+        /// <summary>How many due schedules one claim takes: 256.</summary>
+        public const int BatchSize = 256;
+
+        /// <summary>How often a worker looks for schedules changed elsewhere: 1 second.</summary>
+        public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+        /// <summary>The most slots one backfill starts: 10,000.</summary>
+        public const int MaxBackfillSlots = 10_000;
+
+        /// <summary>How many next fire times a schedule shows: 10.</summary>
+        public const int ShownFireTimes = 10;
+    }
 }

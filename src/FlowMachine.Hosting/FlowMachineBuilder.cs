@@ -3,6 +3,7 @@ using FlowMachine.BuiltIns;
 using FlowMachine.Engine;
 using FlowMachine.Hosting;
 using FlowMachine.Registry;
+using FlowMachine.Scheduling;
 using FlowMachine.Storage;
 using FlowMachine.Storage.InMemory;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,8 @@ public sealed class FlowMachineBuilder
     internal List<Action<TaskRegistry>> TaskSetup { get; } = [];
 
     internal List<Action<FlowEngineOptions>> EngineSetup { get; } = [];
+
+    internal DeclaredSchedules Schedules { get; } = new();
 
     /// <summary>
     /// The task registry every host builds the same way (apps, the server, the tool, the test host): the
@@ -111,6 +114,29 @@ public sealed class FlowMachineBuilder
     {
         ArgumentNullException.ThrowIfNull(configure);
         EngineSetup.Add(configure);
+        return this;
+    }
+
+    /// <summary>
+    /// Declares a schedule the host creates at start, or updates when one of that name exists (its paused flag
+    /// stays): several processes starting at once store it once.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name or the definition is not valid; the message names the field.</exception>
+    public FlowMachineBuilder AddSchedule(string name, ScheduleDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var errors = ScheduleRules.Check(definition);
+        if (ScheduleRules.NameProblem(name) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(name));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException($"schedule '{name}': {string.Join("; ", errors.Select(e => $"{e.Path}: {e.Message}"))}", nameof(definition));
+        }
+
+        Schedules.Add(name, definition);
         return this;
     }
 }

@@ -3,6 +3,7 @@ using FlowMachine.Engine;
 using FlowMachine.Hosting;
 using FlowMachine.Operations;
 using FlowMachine.Registry;
+using FlowMachine.Scheduling;
 using FlowMachine.Specs;
 using FlowMachine.Storage;
 using FlowMachine.Storage.InMemory;
@@ -41,6 +42,7 @@ public static class FlowMachineServiceCollectionExtensions
         services.TryAddSingleton<IFlowQueryStore>(sp => sp.GetRequiredService<IFlowStore>());
         services.TryAddSingleton<IRoutineStore>(sp => sp.GetRequiredService<IFlowStore>());
         services.TryAddSingleton<IResumeTokenStore>(sp => sp.GetRequiredService<IFlowStore>());
+        services.TryAddSingleton<IScheduleStore>(sp => sp.GetRequiredService<IFlowStore>());
         services.TryAddSingleton(sp => builder.BuildRegistry(sp.GetRequiredService<IOptions<FlowMachineOptions>>().Value));
         services.TryAddSingleton<ITaskCatalog>(sp => sp.GetRequiredService<TaskRegistry>());
         services.TryAddSingleton(sp =>
@@ -82,6 +84,10 @@ public static class FlowMachineServiceCollectionExtensions
         services.TryAddSingleton<SpecInput>();
         services.TryAddSingleton<FlowVerbs>();
         services.TryAddSingleton<RoutineSaving>();
+        services.TryAddSingleton(_ => new ScheduleOptions());
+        services.TryAddSingleton(sp => new ScheduleRunner(sp.GetRequiredService<FlowEngine>(), sp.GetRequiredService<ScheduleOptions>()));
+        services.TryAddSingleton(sp => new ScheduleVerbs(sp.GetRequiredService<IFlowStore>(), sp.GetRequiredService<SpecInput>(), sp.GetRequiredService<ScheduleRunner>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(builder.Schedules);
 
         // Registered first so the store is ready before the worker or any other hosted service uses it.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StoreInitializer>());

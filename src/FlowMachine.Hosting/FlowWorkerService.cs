@@ -1,12 +1,13 @@
 using FlowMachine.Engine;
+using FlowMachine.Scheduling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FlowMachine.Hosting;
 
-/// <summary>The worker as a hosted service: claims and runs flows until the host stops, then shuts down gracefully.</summary>
-internal sealed class FlowWorkerService(FlowEngine engine, IOptions<FlowMachineOptions> options, ILogger<FlowWorkerService> logger) : BackgroundService
+/// <summary>The worker as a hosted service: claims and runs flows and fires schedules until the host stops, then shuts down gracefully.</summary>
+internal sealed class FlowWorkerService(FlowEngine engine, ScheduleRunner schedules, IOptions<FlowMachineOptions> options, ILogger<FlowWorkerService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -23,7 +24,8 @@ internal sealed class FlowWorkerService(FlowEngine engine, IOptions<FlowMachineO
             ShutdownGrace = o.ShutdownGrace,
         });
         LogMessages.WorkerStarted(logger, engine.Options.WorkerId, o.Concurrency);
-        await worker.RunAsync(stoppingToken).ConfigureAwait(false);
+        // Schedules fire where flows run: a fired slot wakes this worker at once.
+        await Task.WhenAll(worker.RunAsync(stoppingToken), schedules.RunAsync(stoppingToken)).ConfigureAwait(false);
         LogMessages.WorkerStopped(logger, engine.Options.WorkerId);
     }
 

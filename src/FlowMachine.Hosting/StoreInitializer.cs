@@ -1,12 +1,24 @@
+using FlowMachine.Operations;
 using FlowMachine.Storage;
 using Microsoft.Extensions.Hosting;
 
 namespace FlowMachine.Hosting;
 
-/// <summary>Creates or migrates the store's schema when the host starts.</summary>
-internal sealed class StoreInitializer(IFlowStore store) : IHostedService
+/// <summary>Creates or migrates the store's schema when the host starts, then stores the schedules the host declared.</summary>
+internal sealed class StoreInitializer(IFlowStore store, DeclaredSchedules schedules, ScheduleVerbs verbs) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken).AsTask();
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (name, definition) in schedules.All)
+        {
+            var declared = await verbs.DeclareAsync(name, definition, owner: null, cancellationToken).ConfigureAwait(false);
+            if (!declared.Succeeded)
+            {
+                throw new InvalidOperationException($"schedule '{name}' could not be stored ({declared.Outcome}): {string.Join("; ", declared.Errors.Select(e => $"{e.Path}: {e.Message}"))}");
+            }
+        }
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -13,20 +13,21 @@ public sealed class LayeringTests
     public static TheoryData<string> HostAndServer => new() { "FlowMachine.Hosting", "FlowMachine.Server" };
 
     [Fact]
-    public void The_core_compiles_against_only_the_abstractions_YamlDotNet_and_the_base_class_library()
+    public void The_core_compiles_against_only_the_abstractions_YamlDotNet_Cronos_and_the_base_class_library()
     {
         var references = CompiledReferences.Of("FlowMachine.Core");
         Assert.Contains("FlowMachine.Abstractions", references);
         Assert.Contains("YamlDotNet", references);
-        Assert.DoesNotContain(references, r => r is not "FlowMachine.Abstractions" and not "YamlDotNet" && !CompiledReferences.IsBaseClassLibrary(r));
+        Assert.Contains("Cronos", references);
+        Assert.DoesNotContain(references, r => r is not "FlowMachine.Abstractions" and not "YamlDotNet" and not "Cronos" && !CompiledReferences.IsBaseClassLibrary(r));
     }
 
     [Fact]
-    public void The_core_project_references_only_the_abstractions_and_YamlDotNet()
+    public void The_core_project_references_only_the_abstractions_YamlDotNet_and_Cronos()
     {
         var projects = ProjectFile.Source("FlowMachine.Core").WithReferencedProjects();
         Assert.Equal(["FlowMachine.Abstractions", "FlowMachine.Core"], projects.Select(p => p.Name).Order(StringComparer.Ordinal));
-        Assert.Equal(["YamlDotNet"], projects.SelectMany(p => p.PackageReferences).Order(StringComparer.Ordinal));
+        Assert.Equal(["Cronos", "YamlDotNet"], projects.SelectMany(p => p.PackageReferences).Order(StringComparer.Ordinal));
         Assert.Equal([], projects.SelectMany(p => p.FrameworkReferences));
     }
 

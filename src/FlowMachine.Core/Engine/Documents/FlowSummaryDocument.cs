@@ -42,6 +42,16 @@ public record FlowSummaryDocument
     [JsonPropertyName("nextRunAt")]
     public DateTimeOffset? NextRunAt { get; init; }
 
+    /// <summary>The schedule that started the flow; left out when none did.</summary>
+    [JsonPropertyName("schedule")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Schedule { get; init; }
+
+    /// <summary>The slot (scheduled time, UTC) the schedule started the flow for; left out when no schedule did.</summary>
+    [JsonPropertyName("slot")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? Slot { get; init; }
+
     [JsonPropertyName("createdAt")]
     public DateTimeOffset CreatedAt { get; init; }
 
@@ -68,6 +78,8 @@ public record FlowSummaryDocument
         Error = flow.Error;
         ParentFlowId = flow.ParentFlowId;
         NextRunAt = flow.NextRunAt;
+        Schedule = flow.Schedule;
+        Slot = flow.Slot;
         CreatedAt = flow.CreatedAt;
         UpdatedAt = flow.UpdatedAt;
     }
