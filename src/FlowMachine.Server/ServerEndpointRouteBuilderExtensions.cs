@@ -3,6 +3,7 @@ using FlowMachine.Server.Flows;
 using FlowMachine.Server.Health;
 using FlowMachine.Server.Resume;
 using FlowMachine.Server.Routines;
+using FlowMachine.Server.Schedules;
 using FlowMachine.Server.Tasks;
 using FlowMachine.Server.Users;
 using Microsoft.AspNetCore.Builder;
@@ -14,7 +15,7 @@ namespace FlowMachine.Server;
 public static class ServerEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>/api/v1</c> (routines, tasks, flows and their verbs, users for admins; API key required), the resume route,
+    /// Maps <c>/api/v1</c> (routines, tasks, schedules, flows and their verbs, users for admins; API key required), the resume route,
     /// <c>/healthz</c>, <c>/metrics</c>, <c>/openapi/v1.json</c> and the dashboard at <c>/</c>. Needs <see cref="ServerServiceCollectionExtensions.AddFlowMachineServer"/>.
     /// </summary>
     public static IEndpointRouteBuilder MapFlowMachine(this IEndpointRouteBuilder endpoints)
@@ -23,6 +24,7 @@ public static class ServerEndpointRouteBuilderExtensions
         var api = endpoints.MapGroup("/api/v1").RequireAuthorization();
         RoutineEndpoints.Map(api);
         TaskEndpoints.Map(api);
+        ScheduleEndpoints.Map(api);
         var flows = FlowEndpoints.Map(api);
         FlowCommandEndpoints.Map(flows);
         UserEndpoints.Map(api);

@@ -25,6 +25,15 @@ public sealed class DocumentTests(ServerFixture server) : IClassFixture<ServerFi
         { "/api/v1/flows/{id}/cancel", "post" },
         { "/api/v1/flows/{id}/reset", "post" },
         { "/api/v1/flows/{id}/position", "post" },
+        { "/api/v1/schedules", "get" },
+        { "/api/v1/schedules", "post" },
+        { "/api/v1/schedules/{name}", "get" },
+        { "/api/v1/schedules/{name}", "put" },
+        { "/api/v1/schedules/{name}", "delete" },
+        { "/api/v1/schedules/{name}/pause", "post" },
+        { "/api/v1/schedules/{name}/resume", "post" },
+        { "/api/v1/schedules/{name}/trigger", "post" },
+        { "/api/v1/schedules/{name}/backfill", "post" },
         { "/api/v1/resume/{token}", "post" },
         { "/api/v1/users", "get" },
         { "/api/v1/users/{name}/rotate", "post" },
@@ -54,6 +63,12 @@ public sealed class DocumentTests(ServerFixture server) : IClassFixture<ServerFi
         { "/api/v1/routines", "get", "200", "RoutineSummary" },
         { "/api/v1/routines/{name}", "get", "200", "RoutineDocument" },
         { "/api/v1/tasks", "get", "200", "TaskTypeDocument" },
+        { "/api/v1/schedules", "get", "200", "ScheduleDocument" },
+        { "/api/v1/schedules", "post", "201", "ScheduleDocument" },
+        { "/api/v1/schedules/{name}", "get", "200", "ScheduleDocument" },
+        { "/api/v1/schedules/{name}/pause", "post", "200", "ScheduleDocument" },
+        { "/api/v1/schedules/{name}/trigger", "post", "200", "ScheduleStarted" },
+        { "/api/v1/schedules/{name}/backfill", "post", "200", "ScheduleStarted" },
     };
 
     [Theory]
@@ -73,7 +88,7 @@ public sealed class DocumentTests(ServerFixture server) : IClassFixture<ServerFi
         var document = (await server.Alice.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
         var properties = document["components"]!["schemas"]!["FlowDocument"]!["properties"]!.AsObject().Select(p => p.Key);
         Assert.Equal(
-            ["id", "key", "label", "routine", "version", "owner", "state", "position", "waitReason", "error", "parentFlowId", "nextRunAt", "createdAt", "updatedAt", "input", "data", "result", "steps", "resumeUrl"],
+            ["id", "key", "label", "routine", "version", "owner", "state", "position", "waitReason", "error", "parentFlowId", "nextRunAt", "schedule", "slot", "createdAt", "updatedAt", "input", "data", "result", "steps", "resumeUrl"],
             properties);
     }
 

@@ -29,7 +29,7 @@ public sealed partial class ScheduleVerbs
         else if (definition.Spec is { } spec && definition.Routine is null)
         {
             var compiled = specs.Compile(spec);
-            errors.AddRange(compiled.IsValid ? [] : compiled.Errors.Select(e => e with { Path = e.Path == SpecPath.Root ? "spec" : $"spec.{e.Path}" }));
+            errors.AddRange(compiled.IsValid ? [] : compiled.Errors.Select(e => e with { Path = e.Path.StartsWith(SpecPath.Root, StringComparison.Ordinal) ? "spec" + e.Path[1..] : $"spec.{e.Path}" }));
         }
 
         return errors;

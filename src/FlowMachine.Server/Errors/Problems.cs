@@ -19,15 +19,21 @@ internal static class Problems
         });
 
     /// <summary>A refused spec: each error under its spec path, prefixed with the request field that held the spec.</summary>
-    public static ProblemHttpResult Spec(IReadOnlyList<SpecError> errors, string field)
+    public static ProblemHttpResult Spec(IReadOnlyList<SpecError> errors, string field) => Fields(errors, e => FieldPath(field, e.Path));
+
+    /// <summary>Refused input whose errors already name their request field (<c>$</c>, the body itself, is <c>body</c>).</summary>
+    public static ProblemHttpResult Fields(IReadOnlyList<SpecError> errors, int status = StatusCodes.Status400BadRequest) =>
+        Fields(errors, e => e.Path is "$" or "" ? "body" : e.Path, status);
+
+    private static ProblemHttpResult Fields(IReadOnlyList<SpecError> errors, Func<SpecError, string> field, int status = StatusCodes.Status400BadRequest)
     {
         var byPath = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        foreach (var group in errors.GroupBy(e => FieldPath(field, e.Path)))
+        foreach (var group in errors.GroupBy(field))
         {
             byPath[group.Key] = [.. group.Select(e => e.Line is { } line ? $"{e.Message} (line {line})" : e.Message)];
         }
 
-        return Fields(byPath);
+        return Fields(byPath, status);
     }
 
     private static string FieldPath(string field, string path) =>

@@ -94,7 +94,7 @@ internal static class FlowEndpoints
     }
 
     private static async Task<Results<Ok<FlowListDocument>, ProblemHttpResult>> ListAsync(
-        ClaimsPrincipal user, IFlowQueryStore store, string? state, string? routine, string? key, int? limit, string? after, CancellationToken cancellationToken)
+        ClaimsPrincipal user, IFlowQueryStore store, string? state, string? routine, string? schedule, string? key, int? limit, string? after, CancellationToken cancellationToken)
     {
         var caller = Callers.From(user);
         FlowState? wanted = null;
@@ -117,6 +117,7 @@ internal static class FlowEndpoints
         {
             State = wanted,
             Routine = routine,
+            Schedule = schedule,
             Key = key,
             Owner = caller.IsAdmin ? null : caller.Name,
             Limit = limit ?? InputLimits.DefaultPageSize,
