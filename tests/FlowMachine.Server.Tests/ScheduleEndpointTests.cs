@@ -159,6 +159,19 @@ public sealed class ScheduleEndpointTests(ServerFixture server) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_spec_given_as_yaml_text_starts_flows()
+    {
+        var name = NewName();
+        using var created = await server.Alice.PostJsonAsync("/api/v1/schedules", $$"""{"name":"{{name}}","spec":"tasks: [test.One, test.Two]\n","cron":"{{Yearly}}"}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var started = await (await server.Alice.PostAsync($"/api/v1/schedules/{name}/trigger", null)).ReadObjectAsync();
+
+        var flow = await ServerFixture.WaitForStateAsync(server.Alice, (string)started["flowIds"]![0]!, "COMPLETED");
+        Assert.Equal(2, flow["steps"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task Backfill_starts_one_flow_per_slot_by_the_overlap_policy_and_never_a_slot_twice()
     {
         var allow = await CreateAsync(server.Alice, "\"cron\":\"0 * * * *\",\"overlap\":\"allow\"");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using FlowMachine.Cli.Commands.Flows;
 using FlowMachine.Cli.Commands.Routines;
 using FlowMachine.Cli.Commands.Run;
+using FlowMachine.Cli.Commands.Schedules;
 using FlowMachine.Cli.Commands.Serve;
 using FlowMachine.Cli.Commands.Start;
 using FlowMachine.Cli.Commands.Tasks;
@@ -25,6 +26,7 @@ internal static class CommandTree
         root.Subcommands.Add(WorkerCommand.Create(io, global));
         root.Subcommands.Add(FlowsCommand.Create(io, global));
         root.Subcommands.Add(RoutinesCommand.Create(io, global));
+        root.Subcommands.Add(SchedulesCommand.Create(io, global));
         root.Subcommands.Add(TasksCommand.Create(io, global));
         root.Subcommands.Add(ServeCommand.Create(io, global));
         root.Subcommands.Add(UsersCommand.Create(io, global));

@@ -2,6 +2,7 @@ using FlowMachine.Engine;
 using FlowMachine.Examples;
 using FlowMachine.Operations;
 using FlowMachine.Registry;
+using FlowMachine.Scheduling;
 using FlowMachine.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,6 +25,7 @@ internal sealed class CliHost : IAsyncDisposable
         Changes = services.GetRequiredService<IFlowChangeFeed>();
         Routines = services.GetRequiredService<IRoutineStore>();
         Saving = services.GetRequiredService<RoutineSaving>();
+        Schedules = services.GetRequiredService<ScheduleVerbs>();
         Users = services.GetRequiredService<IUserStore>();
     }
 
@@ -44,11 +46,17 @@ internal sealed class CliHost : IAsyncDisposable
 
     public RoutineSaving Saving { get; }
 
+    /// <summary>The schedules, with the same rules as the API.</summary>
+    public ScheduleVerbs Schedules { get; }
+
     /// <summary>The engine's worker identity, for <c>flowmachine worker</c>.</summary>
     public string WorkerId => services.GetRequiredService<FlowEngineOptions>().WorkerId;
 
     /// <summary>A worker on this host's engine, for <c>flowmachine worker</c>.</summary>
     public FlowWorker Worker(FlowWorkerOptions options) => new(services.GetRequiredService<FlowEngine>(), options);
+
+    /// <summary>Fires this database's due schedules, for <c>flowmachine worker</c> as for <c>serve</c>.</summary>
+    public ScheduleRunner ScheduleRunner => services.GetRequiredService<ScheduleRunner>();
 
     /// <summary>Built-ins, then the samples unless turned off, then plugin folders (which may replace either).</summary>
     /// <exception cref="UsageException">A task folder does not exist.</exception>

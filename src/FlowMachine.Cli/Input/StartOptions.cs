@@ -11,12 +11,7 @@ internal sealed class StartOptions
         Description = "A spec file (JSON or YAML), or the name of a stored routine when no such file exists.",
     };
 
-    public Option<string[]> Input { get; } = new("--input", "-i")
-    {
-        Description = "An input value as key=value (JSON when it parses, else a string; a.b=1 nests); repeatable.",
-        HelpName = "KEY=VALUE",
-        Arity = ArgumentArity.OneOrMore,
-    };
+    public Option<string[]> Input { get; } = CreateInputOption();
 
     public Option<string?> InputJson { get; } = new("--input-json")
     {
@@ -31,6 +26,14 @@ internal sealed class StartOptions
     };
 
     public Option<string?> As { get; } = LocalOwner.CreateOption();
+
+    /// <summary>The <c>--input key=value</c> option, also of verbs that store an input (<c>schedules add</c>).</summary>
+    public static Option<string[]> CreateInputOption() => new("--input", "-i")
+    {
+        Description = "An input value as key=value (JSON when it parses, else a string; a.b=1 nests); repeatable.",
+        HelpName = "KEY=VALUE",
+        Arity = ArgumentArity.OneOrMore,
+    };
 
     public void AddTo(Command command)
     {

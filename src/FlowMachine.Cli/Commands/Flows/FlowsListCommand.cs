@@ -14,11 +14,12 @@ internal static class FlowsListCommand
     {
         var state = new Option<string?>("--state") { Description = "Only flows in this state (PENDING, RUNNING, WAITING, SPAWNED, COMPLETED, FAILED, KILLED, CANCELLED).", HelpName = "STATE" };
         var routine = new Option<string?>("--routine") { Description = "Only flows of this stored routine.", HelpName = "NAME" };
+        var schedule = new Option<string?>("--schedule") { Description = "Only flows this schedule started.", HelpName = "NAME" };
         var key = new Option<string?>("--key") { Description = "Only the flow with this key.", HelpName = "KEY" };
         var limit = new Option<int>("--limit") { Description = "How many flows per page (1-1000).", HelpName = "N", DefaultValueFactory = _ => 50 };
         var after = new Option<string?>("--after") { Description = "The cursor printed by the previous page.", HelpName = "CURSOR" };
         var json = JsonFlag.Create();
-        var command = new Command("list", "List flows, newest first.") { state, routine, key, limit, after, json };
+        var command = new Command("list", "List flows, newest first.") { state, routine, schedule, key, limit, after, json };
         command.SetAction(async (parse, ct) =>
         {
             var size = parse.GetValue(limit);
@@ -31,6 +32,7 @@ internal static class FlowsListCommand
             {
                 State = ParseState(parse.GetValue(state)),
                 Routine = parse.GetValue(routine),
+                Schedule = parse.GetValue(schedule),
                 Key = parse.GetValue(key),
                 Limit = size,
                 After = parse.GetValue(after),

@@ -42,6 +42,7 @@ internal static class FlowsShowCommand
         Line(writer, "key", flow.Key);
         Line(writer, "label", flow.Label);
         Line(writer, "routine", flow.Routine is null ? null : $"{flow.Routine} v{flow.RoutineVersion}");
+        Line(writer, "schedule", flow.Schedule is null ? null : $"{flow.Schedule}, slot {flow.Slot?.ToUniversalTime():yyyy-MM-dd'T'HH:mm:ss'Z'}");
         writer.WriteLine($"state     {flow.State.ToName()}");
         writer.WriteLine($"position  {flow.Position}");
         Line(writer, "waiting", flow.WaitReason);

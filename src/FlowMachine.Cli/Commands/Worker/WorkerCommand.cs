@@ -11,7 +11,7 @@ internal static class WorkerCommand
     public static Command Create(CliIO io, GlobalOptions global)
     {
         var concurrency = new Option<int?>("--concurrency") { Description = "How many flows run at once (default: 4 × cores, at least 4).", HelpName = "N" };
-        var command = new Command("worker", "Run flows from the database until stopped (Ctrl+C or SIGTERM stop it gracefully).") { concurrency };
+        var command = new Command("worker", "Run flows and fire due schedules from the database until stopped (Ctrl+C or SIGTERM stop it gracefully).") { concurrency };
         command.SetAction(async (parse, ct) =>
         {
             var settings = global.Read(parse);
@@ -36,7 +36,8 @@ internal static class WorkerCommand
             await io.Err.WriteLineAsync($"worker {host.WorkerId} on {StoreChoice.Describe(settings.DbPath)} (concurrency {options.Concurrency}); Ctrl+C stops it").ConfigureAwait(false);
 
             // FlowWorker treats the token as "stop claiming, finish what runs": a clean stop, not an error.
-            await host.Worker(options).RunAsync(ct).ConfigureAwait(false);
+            // Schedules fire where flows run, as in serve: a fired slot wakes this worker at once.
+            await Task.WhenAll(host.Worker(options).RunAsync(ct), host.ScheduleRunner.RunAsync(ct)).ConfigureAwait(false);
             await io.Err.WriteLineAsync("worker stopped").ConfigureAwait(false);
             return ExitCodes.Ok;
         });

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using FlowMachine.Specs;
 using FlowMachine.Storage;
@@ -13,7 +14,7 @@ public sealed partial class FlowEngine
     {
         var request = spec is null
             ? new StartFlowRequest { Routine = routine, Version = version }
-            : new StartFlowRequest { SpecText = spec.ToJsonString() };
+            : new StartFlowRequest { SpecText = spec.GetValueKind() == JsonValueKind.String ? spec.GetValue<string>() : spec.ToJsonString() }; // a spec given as JSON or YAML text
         var (resolved, name, pinned, specJson) = await ResolveSpecAsync(request, cancellationToken).ConfigureAwait(false);
         var json = specJson ?? SpecJson.Serialize(resolved);
         return (schedule, owner, slot, key, now) =>
