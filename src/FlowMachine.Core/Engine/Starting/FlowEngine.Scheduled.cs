@@ -13,7 +13,7 @@ public sealed partial class FlowEngine
     {
         var request = spec is null
             ? new StartFlowRequest { Routine = routine, Version = version }
-            : new StartFlowRequest { SpecText = spec.ToJsonString() };
+            : new StartFlowRequest { SpecText = spec.GetValueKind() == System.Text.Json.JsonValueKind.String ? spec.GetValue<string>() : spec.ToJsonString() };
         var (resolved, name, pinned, specJson) = await ResolveSpecAsync(request, cancellationToken).ConfigureAwait(false);
         var json = specJson ?? SpecJson.Serialize(resolved);
         return (schedule, owner, slot, key, now) =>
