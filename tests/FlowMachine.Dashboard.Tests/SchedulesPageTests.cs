@@ -12,12 +12,15 @@ namespace FlowMachine.Dashboard.Tests;
 [Collection(DashboardCollection.Name)]
 public sealed class SchedulesPageTests(DashboardFixture fixture)
 {
+    // Starting tomorrow, so no schedule fires by itself while a test looks at it.
+    private static DateTimeOffset Later => DateTimeOffset.UtcNow.AddDays(1);
+
     private ScheduleVerbs Schedules => fixture.App.Services.GetRequiredService<ScheduleVerbs>();
 
     [BrowserFact]
     public async Task A_schedule_shows_its_words_and_next_fire_and_pause_then_resume_change_what_is_shown()
     {
-        var created = await AddAsync("ui-nightly", "alice", new ScheduleDefinition { Spec = Spec(), Cron = "30 2 * * *", TimeZone = "Europe/Berlin" });
+        var created = await AddAsync("ui-nightly", "alice", new ScheduleDefinition { Spec = Spec(), Cron = "30 2 * * *", TimeZone = "Europe/Berlin", StartAt = Later });
         var next = created.NextFireTimes[0].UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
         var page = await fixture.SignInAsync(fixture.AliceKey);
@@ -51,13 +54,19 @@ public sealed class SchedulesPageTests(DashboardFixture fixture)
         await Assertions.Expect(row.GetByTestId("schedule-next")).ToContainTextAsync(next);
         await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Resume ui-nightly" })).ToHaveCountAsync(0);
         Assert.False((await Schedules.GetAsync("ui-nightly"))!.Paused);
+
+        // A note longer than 500 characters is refused, and the schedule stays active.
+        var token = page.Locator("form.signout input[type='hidden']");
+        var form = page.APIRequest.CreateFormData().Set((await token.GetAttributeAsync("name"))!, (await token.GetAttributeAsync("value"))!).Set("note", new string('n', 501));
+        Assert.Equal(400, (await page.APIRequest.PostAsync("/schedules/ui-nightly/pause", new() { Form = form, MaxRedirects = 0 })).Status);
+        Assert.False((await Schedules.GetAsync("ui-nightly"))!.Paused);
         await page.Context.CloseAsync();
     }
 
     [BrowserFact]
     public async Task Trigger_starts_a_flow_whose_page_links_back_to_its_schedule()
     {
-        await AddAsync("ui-hourly", "alice", new ScheduleDefinition { Spec = Spec(), Every = TimeSpan.FromHours(1) });
+        await AddAsync("ui-hourly", "alice", new ScheduleDefinition { Spec = Spec(), Every = TimeSpan.FromHours(1), StartAt = Later });
 
         var page = await fixture.SignInAsync(fixture.AliceKey);
         await page.GotoAsync("/schedules");
@@ -91,12 +100,12 @@ public sealed class SchedulesPageTests(DashboardFixture fixture)
     [BrowserFact]
     public async Task Someone_who_neither_owns_a_schedule_nor_is_an_admin_sees_it_without_buttons_and_may_not_post()
     {
-        await AddAsync("ui-alices", "alice", new ScheduleDefinition { Spec = Spec(), Cron = "0 * * * *" });
+        await AddAsync("ui-alices", "alice", new ScheduleDefinition { Spec = Spec(), Cron = "0 * * * *", StartAt = Later });
 
         var bob = await fixture.SignInAsync(fixture.BobKey);
         await bob.GotoAsync("/schedules");
         var row = bob.Locator("tr[data-schedule='ui-alices']");
-        await Assertions.Expect(row).ToContainTextAsync("every hour");
+        await Assertions.Expect(row.GetByTestId("schedule-words")).ToHaveTextAsync("every hour at minute 0");
         await Assertions.Expect(row.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
         await bob.GotoAsync("/schedules/ui-alices");
         await Assertions.Expect(bob.GetByLabel("Next fire times").Locator("li")).ToHaveCountAsync(10);
@@ -107,6 +116,9 @@ public sealed class SchedulesPageTests(DashboardFixture fixture)
         var form = bob.APIRequest.CreateFormData().Set((await token.GetAttributeAsync("name"))!, (await token.GetAttributeAsync("value"))!);
         Assert.Equal(403, (await bob.APIRequest.PostAsync("/schedules/ui-alices/pause", new() { Form = form, MaxRedirects = 0 })).Status);
         Assert.Equal(403, (await bob.APIRequest.PostAsync("/schedules/ui-alices/trigger", new() { Form = form, MaxRedirects = 0 })).Status);
+        Assert.Equal(400, (await bob.APIRequest.PostAsync("/schedules/ui-alices/pause", new() { Form = bob.APIRequest.CreateFormData().Set("note", "no token"), MaxRedirects = 0 })).Status);
+        Assert.Equal(404, (await bob.APIRequest.PostAsync("/schedules/no-such-schedule/pause", new() { Form = form, MaxRedirects = 0 })).Status);
+        Assert.Equal(404, (await bob.GotoAsync("/schedules/no-such-schedule"))!.Status);
         var after = (await Schedules.GetAsync("ui-alices"))!;
         Assert.False(after.Paused);
         Assert.Null(after.LastFlowId);
