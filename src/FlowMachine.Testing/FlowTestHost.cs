@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Reflection;
 using FlowMachine.Engine;
+using FlowMachine.Operations;
 using FlowMachine.Registry;
+using FlowMachine.Scheduling;
 using FlowMachine.Specs;
 using FlowMachine.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -66,7 +68,26 @@ public sealed class FlowTestHost : IAsyncDisposable
         Store = this.services.GetRequiredService<IFlowStore>();
         Engine = this.services.GetRequiredService<FlowEngine>();
         Client = this.services.GetRequiredService<IFlowClient>();
+        Schedules = this.services.GetRequiredService<ScheduleVerbs>();
+        scheduler = this.services.GetRequiredService<ScheduleRunner>();
     }
+
+    private readonly ScheduleRunner scheduler;
+
+    /// <summary>The schedules of this host (add, pause, trigger, backfill …); they fire as the clock advances.</summary>
+    public ScheduleVerbs Schedules { get; }
+
+    /// <summary>Adds a schedule that fires as <see cref="AdvanceAsync(TimeSpan, CancellationToken)"/> moves the clock.</summary>
+    /// <exception cref="FlowAssertionException">The schedule was refused; the message names each field at fault.</exception>
+    public async Task<ScheduleDocument> AddScheduleAsync(string name, ScheduleDefinition definition, CancellationToken cancellationToken = default)
+    {
+        var added = await Schedules.AddAsync(name, definition, paused: false, note: null, owner: null, cancellationToken).ConfigureAwait(false);
+        return added.Schedule ?? throw new FlowAssertionException($"The schedule '{name}' was refused ({added.Outcome}): {string.Join("; ", added.Errors.Select(e => $"{e.Path}: {e.Message}"))}");
+    }
+
+    /// <summary>The flows a schedule started, oldest slot first.</summary>
+    public async Task<IReadOnlyList<FlowRecord>> ScheduledFlowsAsync(string schedule, CancellationToken cancellationToken = default) =>
+        [.. (await AllFlowsAsync(new FlowQuery { Schedule = schedule }, cancellationToken).ConfigureAwait(false)).OrderBy(f => f.Slot).ThenBy(f => f.Id, StringComparer.Ordinal)];
 
     /// <summary>The clock the engine runs on; prefer <see cref="AdvanceAsync(TimeSpan, CancellationToken)"/>, which also runs what fell due.</summary>
     public ManualClock Clock { get; }
@@ -171,8 +192,8 @@ public sealed class FlowTestHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs every flow that is due at the clock's current time (new flows, commands, events, timers that
-    /// fell due, child flows and the parents they finish) until nothing more is due now.
+    /// Fires the schedules due at the clock's current time and runs every flow that is due (new flows, commands,
+    /// events, timers that fell due, child flows and the parents they finish) until nothing more is due now.
     /// </summary>
     /// <returns>How many flow runs it made.</returns>
     /// <exception cref="FlowAssertionException">The flows did not settle within <see cref="FlowTestHostOptions.MaxRounds"/> rounds.</exception>
@@ -181,6 +202,7 @@ public sealed class FlowTestHost : IAsyncDisposable
         var runs = 0;
         for (var round = 0; round < maxRounds; round++)
         {
+            await scheduler.FireDueAsync(cancellationToken).ConfigureAwait(false);
             var due = await Store.GetNextDueAsync(cancellationToken).ConfigureAwait(false);
             if (due is null || due > Clock.GetUtcNow())
             {
@@ -210,8 +232,8 @@ public sealed class FlowTestHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Moves the clock forward by <paramref name="by"/> as real time would pass: every timer, retry backoff and
-    /// <c>Wait(until)</c> that falls due on the way fires at its own time, in order, and the flows run.
+    /// Moves the clock forward by <paramref name="by"/> as real time would pass: every timer, retry backoff,
+    /// <c>Wait(until)</c> and schedule slot that falls due on the way fires at its own time, in order, and the flows run.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="by"/> is negative.</exception>
     public async Task AdvanceAsync(TimeSpan by, CancellationToken cancellationToken = default)
@@ -222,7 +244,9 @@ public sealed class FlowTestHost : IAsyncDisposable
         while (true)
         {
             // Step from due time to due time so a retry scheduled by a retry inside the window also runs.
-            var due = await Store.GetNextDueAsync(cancellationToken).ConfigureAwait(false);
+            var due = Earliest(
+                await Store.GetNextDueAsync(cancellationToken).ConfigureAwait(false),
+                await Store.GetNextScheduleDueAsync(cancellationToken).ConfigureAwait(false));
             if (due is null || due > target)
             {
                 break;
@@ -233,7 +257,8 @@ public sealed class FlowTestHost : IAsyncDisposable
                 Clock.SetUtcNow(due.Value);
             }
 
-            if (await RunDueAsync(cancellationToken).ConfigureAwait(false) == 0)
+            var fired = await scheduler.FireDueAsync(cancellationToken).ConfigureAwait(false);
+            if (await RunDueAsync(cancellationToken).ConfigureAwait(false) == 0 && fired == 0)
             {
                 break;
             }
@@ -298,6 +323,8 @@ public sealed class FlowTestHost : IAsyncDisposable
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => services.DisposeAsync();
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
     private async Task<TestFlow> AfterAsync(string flowId, string verb, CommandResult result, CancellationToken cancellationToken)
     {

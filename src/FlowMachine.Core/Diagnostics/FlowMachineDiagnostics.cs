@@ -30,6 +30,12 @@ public static class FlowMachineDiagnostics
     /// <summary>Flows started.</summary>
     public static Counter<long> FlowsStarted { get; } = Meter.CreateCounter<long>("flowmachine.flows.started", "{flow}", "Flows created by a start.");
 
+    /// <summary>Flows schedules started, one per slot.</summary>
+    public static Counter<long> SlotsFired { get; } = Meter.CreateCounter<long>("flowmachine.schedule.slots", "{slot}", "Schedule slots that started their flow.");
+
+    /// <summary>How late schedules started their flows: from the slot to the flow's creation.</summary>
+    public static Histogram<double> FiringLag { get; } = Meter.CreateHistogram<double>("flowmachine.schedule.lag", "ms", "Time from a schedule slot to its flow being created.");
+
     /// <summary>Transitions committed.</summary>
     public static Counter<long> Commits { get; } = Meter.CreateCounter<long>("flowmachine.commits", "{commit}", "Flow transitions committed.");
 

@@ -187,7 +187,16 @@ public sealed partial class ScheduleVerbs(IFlowStore store, SpecInput specs, Sch
         return new ScheduleResult { Outcome = ScheduleOutcome.Ok, Schedule = await GetAsync(name, cancellationToken).ConfigureAwait(false) };
     }
 
-    private static string Canonical(ScheduleDefinition definition) => ScheduleJson.Write(definition).ToJsonString();
+    /// <summary>The stored text: an inline spec is kept compiled (canonical JSON), as a routine's is.</summary>
+    private string Canonical(ScheduleDefinition definition)
+    {
+        if (definition.Spec is { } spec && specs.Compile(spec) is { IsValid: true } compiled)
+        {
+            definition = definition with { Spec = JsonNode.Parse(SpecJson.Serialize(compiled.Spec!)) };
+        }
+
+        return ScheduleJson.Write(definition).ToJsonString();
+    }
 
     private async Task<(string? Name, ScheduleDefinition? Definition, bool? Paused, string? Note, IReadOnlyList<SpecError> Errors)> ReadAsync(JsonObject? body, string? pathName, CancellationToken cancellationToken)
     {

@@ -2,8 +2,7 @@ namespace FlowMachine.Scheduling;
 
 /// <summary>
 /// Which slots start, by the catch-up and overlap policies. Slots later than the misfire threshold are only
-/// late and all fire; older ones were missed (downtime) and follow the catch-up policy. Slots fired together
-/// (after downtime, in a backfill) meet the overlap policy one after another, as if each fired in turn.
+/// late and all fire; older ones were missed (downtime) and follow the catch-up policy.
 /// </summary>
 internal static class SlotPlanner
 {
@@ -19,55 +18,39 @@ internal static class SlotPlanner
         return fired;
     }
 
-    /// <summary>Applies the overlap policy to <paramref name="slots"/> (oldest first), given whether the previous flow still runs and the slot already waiting.</summary>
+    /// <summary>
+    /// Applies the overlap policy to the slots of one firing (oldest first), given whether the flow started
+    /// before this firing still runs and the slot already waiting. The policy looks at that previous flow: the
+    /// slots of one firing (late ones after an outage, a catch-up window, a backfill) all start or all wait
+    /// together, except that <c>cancel</c> starts only the newest of them.
+    /// </summary>
     public static SlotDecision Decide(ScheduleOverlap overlap, IReadOnlyList<DateTimeOffset> slots, bool previousRunning, DateTimeOffset? buffered)
     {
         var starts = new List<DateTimeOffset>();
-        var cancel = false;
-        var skipped = 0;
         if (buffered is { } waiting && !previousRunning)
         {
             starts.Add(waiting);
             buffered = null;
-            previousRunning = true;
         }
 
-        foreach (var slot in slots)
+        if (slots.Count == 0)
         {
-            switch (overlap)
-            {
-                case ScheduleOverlap.Allow:
-                    starts.Add(slot);
-                    break;
-                case ScheduleOverlap.Cancel:
-                    // Flows of this same firing would be cancelled at once: only the newest slot starts.
-                    cancel |= previousRunning && starts.Count == 0;
-                    skipped += starts.Count;
-                    starts.Clear();
-                    starts.Add(slot);
-                    previousRunning = true;
-                    break;
-                case ScheduleOverlap.Buffer when previousRunning:
-                    if (buffered is null)
-                    {
-                        buffered = slot;
-                    }
-                    else
-                    {
-                        skipped++;
-                    }
-
-                    break;
-                case ScheduleOverlap.Skip when previousRunning:
-                    skipped++;
-                    break;
-                default:
-                    starts.Add(slot);
-                    previousRunning = true;
-                    break;
-            }
+            return new SlotDecision(starts, false, buffered, 0);
         }
 
-        return new SlotDecision(starts, cancel, buffered, skipped);
+        switch (overlap)
+        {
+            case ScheduleOverlap.Cancel:
+                starts.Add(slots[^1]);
+                return new SlotDecision(starts, previousRunning, buffered, slots.Count - 1);
+            case ScheduleOverlap.Skip when previousRunning:
+                return new SlotDecision(starts, false, buffered, slots.Count);
+            case ScheduleOverlap.Buffer when previousRunning:
+                var skipped = buffered is null ? slots.Count - 1 : slots.Count;
+                return new SlotDecision(starts, false, buffered ?? slots[0], skipped);
+            default:
+                starts.AddRange(slots);
+                return new SlotDecision(starts, false, buffered, 0);
+        }
     }
 }

@@ -38,6 +38,9 @@ internal static class DashboardEndpoints
         pages.MapPost("/routines", RoutineForms.AddAsync);
         pages.MapGet("/routines/{name}", (HttpContext http, Storage.IRoutineStore routines, string name, int? version, CancellationToken ct) => RoutinePage.RenderAsync(http, routines, name, version, ct));
         pages.MapPost("/routines/{name}/start", RoutineForms.StartAsync);
+        pages.MapGet("/schedules", (HttpContext http, ScheduleVerbs schedules, string? done, string? name, string? flow, CancellationToken ct) => SchedulesPage.RenderAsync(http, schedules, done, name, flow, ct));
+        pages.MapGet("/schedules/{name}", (HttpContext http, ScheduleVerbs schedules, Storage.IFlowQueryStore flows, string name, string? done, string? flow, CancellationToken ct) => SchedulePage.RenderAsync(http, schedules, flows, name, done, flow, ct));
+        pages.MapPost("/schedules/{name}/{action:regex(^(pause|resume|trigger)$)}", ScheduleForms.HandleAsync);
         pages.MapGet("/tasks", (HttpContext http, ITaskCatalog catalog) => TasksPage.Render(http, catalog));
         pages.MapGet("/users", (HttpContext http, FlowMachine.Storage.IUserStore users, CancellationToken ct) => UsersPage.RenderAsync(http, users, ct));
         pages.MapPost("/users/{name}/rotate", UserForms.RotateAsync);

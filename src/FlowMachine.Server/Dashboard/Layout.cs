@@ -10,6 +10,7 @@ internal static class Layout
         ("/", "Overview", "overview"),
         ("/flows", "Flows", "flows"),
         ("/routines", "Routines", "routines"),
+        ("/schedules", "Schedules", "schedules"),
         ("/tasks", "Task types", "tasks"),
     ];
 

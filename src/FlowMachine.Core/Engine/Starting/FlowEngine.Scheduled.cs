@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using FlowMachine.Specs;
 using FlowMachine.Storage;
@@ -14,7 +13,7 @@ public sealed partial class FlowEngine
     {
         var request = spec is null
             ? new StartFlowRequest { Routine = routine, Version = version }
-            : new StartFlowRequest { SpecText = spec.GetValueKind() == JsonValueKind.String ? spec.GetValue<string>() : spec.ToJsonString() }; // a spec given as JSON or YAML text
+            : new StartFlowRequest { SpecText = spec.GetValueKind() == System.Text.Json.JsonValueKind.String ? spec.GetValue<string>() : spec.ToJsonString() };
         var (resolved, name, pinned, specJson) = await ResolveSpecAsync(request, cancellationToken).ConfigureAwait(false);
         var json = specJson ?? SpecJson.Serialize(resolved);
         return (schedule, owner, slot, key, now) =>

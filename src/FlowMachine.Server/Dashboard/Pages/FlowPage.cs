@@ -55,6 +55,7 @@ internal static class FlowPage
             <div><dt>Routine</dt><dd>{(flow.Routine is null ? "inline spec" : $"<a href=\"/routines/{Html.U(flow.Routine)}?version={flow.RoutineVersion}\">{Html.E(flow.Routine)}</a> v{flow.RoutineVersion}")}</dd></div>
             <div><dt>Owner</dt><dd>{Html.E(flow.Owner)}</dd></div>
             <div><dt>Key</dt><dd class="mono">{Html.E(flow.Key ?? "—")}</dd></div>
+            {ScheduleMeta(flow)}
             <div><dt>Created</dt><dd>{Html.Time(flow.CreatedAt)}</dd></div>
             </dl></div>
             """);
@@ -84,6 +85,11 @@ internal static class FlowPage
             """);
         return Layout.Page(request, title, "flows", html.ToString(), status);
     }
+
+    /// <summary>For a flow a schedule started: the schedule, linked to its page, and the slot it was started for.</summary>
+    private static string ScheduleMeta(Storage.FlowRecord flow) => flow.Schedule is { } schedule
+        ? $"<div><dt>Schedule</dt><dd data-testid=\"flow-schedule\"><a href=\"/schedules/{Html.U(schedule)}\">{Html.E(schedule)}</a> <span class=\"muted\">(slot {Html.Time(flow.Slot)} UTC)</span></dd></div>"
+        : string.Empty;
 
     /// <summary>The parts the page script swaps in after each change: wait reason, result, timeline, steps, history.</summary>
     public static async Task<IResult> DetailsAsync(HttpContext http, FlowVerbs verbs, FlowPageReads reads, string id, CancellationToken cancellationToken)
