@@ -77,6 +77,8 @@ public sealed class ScheduleEndpointTests(ServerFixture server) : IClassFixture<
     [InlineData("""{"name":"has spaces","spec":["noop"],"every":"1h"}""", "name")]
     [InlineData("""{"name":7,"spec":["noop"],"every":"1h"}""", "name")]
     [InlineData("[1]", "body")]
+    [InlineData("", "body")]
+    [InlineData("{\"name\":", "body")]
     public async Task A_missing_or_bad_name_or_body_is_refused_with_400(string body, string field)
     {
         var problem = await (await server.Alice.PostJsonAsync("/api/v1/schedules", body)).AssertProblemAsync(HttpStatusCode.BadRequest);
