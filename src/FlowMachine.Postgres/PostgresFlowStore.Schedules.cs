@@ -34,9 +34,16 @@ public sealed partial class PostgresFlowStore
 
     // The schedules of a batch of firings still held by their firing's owner, locked (by name: no deadlock
     // with another batch) so that no claim takes them before the transaction ends.
-    private const string LockHeldSchedulesSql =
+    internal const string LockHeldSchedulesSql =
         "SELECT s.name FROM schedules s JOIN unnest(@names, @owners) AS h(name, owner) ON s.name = h.name AND s.lease_owner = h.owner " +
         "ORDER BY s.name FOR UPDATE OF s";
+
+    // Unleased schedules: the first row of schedules_due. Leased ones: when the lease ends, if later.
+    internal const string NextScheduleDueSql =
+        "SELECT LEAST(" +
+        "(SELECT MIN(next_fire_at) FROM schedules WHERE next_fire_at IS NOT NULL AND NOT paused AND lease_owner IS NULL), " +
+        "(SELECT MIN(GREATEST(next_fire_at, COALESCE(lease_expires_at, next_fire_at))) FROM schedules " +
+        "WHERE next_fire_at IS NOT NULL AND NOT paused AND lease_owner IS NOT NULL))";
 
     private const string FireScheduleSql =
         "UPDATE schedules SET next_fire_at = CASE WHEN @advances THEN @next ELSE next_fire_at END, " +
@@ -105,7 +112,7 @@ public sealed partial class PostgresFlowStore
             return [];
         }
 
-        var claimed = await QueryAsync(ClaimDueSchedulesSql, p =>
+        var claimed = await QueryByIndexAsync(ClaimDueSchedulesSql, p =>
         {
             p.Add(P("owner", owner));
             p.Add(P("expires", Ms(now + lease)));
@@ -144,7 +151,7 @@ public sealed partial class PostgresFlowStore
         {
             var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
             await using var txScope = tx.ConfigureAwait(false);
-            var held = (await QueryAsync(connection, tx, LockHeldSchedulesSql, p =>
+            var held = (await QueryAsync(connection, tx, IndexPlansSql + LockHeldSchedulesSql, p =>
             {
                 p.Add(P("names", copies.Select(f => f.Name).ToArray()));
                 p.Add(P("owners", copies.Select(f => f.LeaseOwner).ToArray()));
@@ -195,12 +202,8 @@ public sealed partial class PostgresFlowStore
     /// <inheritdoc/>
     public async ValueTask<DateTimeOffset?> GetNextScheduleDueAsync(CancellationToken cancellationToken)
     {
-        // Unleased schedules: the first row of schedules_due. Leased ones: when the lease ends, if later.
-        var rows = await QueryAsync(
-            "SELECT LEAST(" +
-            "(SELECT MIN(next_fire_at) FROM schedules WHERE next_fire_at IS NOT NULL AND NOT paused AND lease_owner IS NULL), " +
-            "(SELECT MIN(GREATEST(next_fire_at, COALESCE(lease_expires_at, next_fire_at))) FROM schedules " +
-            "WHERE next_fire_at IS NOT NULL AND NOT paused AND lease_owner IS NOT NULL))",
+        var rows = await QueryByIndexAsync(
+            NextScheduleDueSql,
             _ => { },
             r => r.IsDBNull(0) ? (long?)null : r.GetInt64(0),
             cancellationToken).ConfigureAwait(false);
@@ -237,6 +240,20 @@ public sealed partial class PostgresFlowStore
         p.Add(P("error", s.LastError));
         p.Add(P("updated_at", Ms(s.UpdatedAt)));
     }
+
+    /// <summary>
+    /// Runs a query planned for the values at hand and by index only (see <see cref="PostgresQueries.IndexPlansSql"/>):
+    /// schedules are created in bulk and claimed at once, before ANALYZE has seen them.
+    /// </summary>
+    private ValueTask<List<T>> QueryByIndexAsync<T>(string sql, Action<NpgsqlParameterCollection> bind, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using var txScope = tx.ConfigureAwait(false);
+            var rows = await QueryAsync(connection, tx, IndexPlansSql + sql, bind, read, ct).ConfigureAwait(false);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return rows;
+        }, cancellationToken);
 
     /// <summary>Runs one statement (built afresh for each try) and tells whether it changed one row.</summary>
     private ValueTask<bool> ExecuteOneAsync(Func<NpgsqlBatchCommand> build, CancellationToken cancellationToken) =>

@@ -92,6 +92,40 @@ public sealed class PostgresScheduleTests(TestDatabase db, ITestOutputHelper out
     }
 
     [PostgresFact]
+    public async Task Claims_the_next_due_time_and_the_firing_lock_read_indexes_only_on_tables_grown_since_their_last_analyze()
+    {
+        var schema = db.NewSchema();
+        await using (var store = new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = db.ConnectionString, Schema = schema }))
+        {
+            await store.InitializeAsync(default);
+        }
+
+        // Schedules made in bulk and claimed at once: due, leased, leased with the lease run out, buffered behind a running flow.
+        await using var connection = new NpgsqlConnection(db.ConnectionString);
+        await connection.OpenAsync();
+        await Execute(connection, $"SET search_path TO \"{schema}\"; ANALYZE flows; ANALYZE schedules; " +
+            "INSERT INTO flows (id, spec_hash, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at) " +
+            "SELECT 'f' || g, 'h', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1000 FROM generate_series(1, 5000) AS g; " +
+            "INSERT INTO schedules (name, definition_json, paused, next_fire_at, last_flow_id, buffered_slot, lease_owner, lease_expires_at, created_at, updated_at) " +
+            "SELECT 's' || g, '{}', g % 7 = 0, 1000 + g, 'f' || g, CASE WHEN g % 5 = 0 THEN 900 END, " +
+            "CASE WHEN g % 3 = 0 THEN 'w' END, CASE WHEN g % 3 = 0 THEN 1500 + g END, 1000, 1000 FROM generate_series(1, 5000) AS g");
+
+        var claim = PostgresFlowStore.ClaimDueSchedulesSql.Replace("@now", "2000::bigint").Replace("@max", "8").Replace("@owner", "'w2'").Replace("@expires", "9000");
+        var lockHeld = PostgresFlowStore.LockHeldSchedulesSql.Replace("@names", "ARRAY['s1', 's2']").Replace("@owners", "ARRAY['w', 'w']");
+        foreach (var sql in new[] { claim, PostgresFlowStore.NextScheduleDueSql, lockHeld })
+        {
+            await using var tx = await connection.BeginTransactionAsync();
+            await Execute(connection, PostgresQueries.IndexPlansSql, tx);
+            var plan = await Explain(connection, sql, tx);
+            output.WriteLine(plan);
+            Assert.DoesNotContain("Seq Scan", plan);
+            Assert.DoesNotContain("Hash", plan);
+            Assert.DoesNotContain("Bitmap", plan);
+            await tx.RollbackAsync();
+        }
+    }
+
+    [PostgresFact]
     public async Task Stores_claiming_at_once_never_lease_one_schedule_twice_and_fire_every_one()
     {
         const int count = 600;
@@ -141,6 +175,25 @@ public sealed class PostgresScheduleTests(TestDatabase db, ITestOutputHelper out
                 await store.DisposeAsync();
             }
         }
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql, NpgsqlTransaction? tx = null)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection, tx);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<string> Explain(NpgsqlConnection connection, string sql, NpgsqlTransaction tx)
+    {
+        await using var cmd = new NpgsqlCommand("EXPLAIN " + sql, connection, tx);
+        var lines = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join("\n", lines);
     }
 
     private static ScheduleRecord Schedule(string name) =>
