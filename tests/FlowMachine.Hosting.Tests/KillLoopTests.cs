@@ -29,7 +29,16 @@ public sealed class KillLoopTests(ITestOutputHelper output) : IDisposable
 
         for (var kill = 0; kill < Kills; kill++)
         {
+            var before = new FileInfo(record).Length;
             using var worker = RecordingWorkers.Start(db, record, Concurrency, leaseSeconds: 1);
+
+            // Kill it while it works: on a loaded machine a worker may take longer to start than the random delay.
+            var started = Stopwatch.StartNew();
+            while (new FileInfo(record).Length == before && started.Elapsed < TimeSpan.FromSeconds(60) && !worker.HasExited)
+            {
+                await Task.Delay(20);
+            }
+
             await Task.Delay(random.Next(200, 700));
             worker.Kill(entireProcessTree: true);
             await worker.WaitForExitAsync();

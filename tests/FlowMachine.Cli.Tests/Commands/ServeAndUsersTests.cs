@@ -115,6 +115,9 @@ public sealed class ServeAndUsersTests : IDisposable
         try
         {
             await WaitForAsync(() => Regex.Match(stdout.Text, "fm_[A-Za-z0-9_-]{43}") is { Success: true } m ? m.Value : null, serving);
+
+            // The key is printed while the server starts; a stop before it listens is an interruption (130), not this case.
+            await WaitForAsync(() => stderr.Text.Contains("listening on ", StringComparison.Ordinal) ? "listening" : null, serving);
         }
         finally
         {
