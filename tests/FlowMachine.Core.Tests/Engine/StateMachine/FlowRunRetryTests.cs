@@ -216,6 +216,7 @@ public sealed class FlowRunRetryTests
 
         var transition = run.Flush(Owner, At(1), release: true);
         Assert.Equal((StepState.Running, At(1)), (transition.Steps.Single().State, transition.Steps.Single().FinishedAt));
+        Assert.Null(StepDocument.Of(transition.Steps.Single()).FinishedAt); // documents show it still running
     }
 
     private static FlowRun LeftRunning(int recoveries, bool handedBack)
