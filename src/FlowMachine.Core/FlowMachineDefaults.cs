@@ -20,6 +20,9 @@ public static class FlowMachineDefaults
 
         /// <summary>The largest step result in bytes of JSON: 1 MiB.</summary>
         public const long MaxResultBytes = 1024 * 1024;
+
+        /// <summary>How many times a step's worker may be lost while running it before the step fails: 5.</summary>
+        public const int MaxRecoveries = 5;
     }
 
     /// <summary>Defaults of a worker.</summary>

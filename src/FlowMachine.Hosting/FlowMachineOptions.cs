@@ -34,6 +34,9 @@ public sealed class FlowMachineOptions
     /// <summary>The largest step result in bytes of JSON; a larger one fails the step. 1 MiB by default.</summary>
     public long MaxResultBytes { get; set; } = FlowMachineDefaults.Engine.MaxResultBytes;
 
+    /// <summary>How many times a step's worker may be lost while running it before the step fails; 5 by default.</summary>
+    public int MaxRecoveries { get; set; } = FlowMachineDefaults.Engine.MaxRecoveries;
+
     // Specs ----------------------------------------------------------------------------------
 
     /// <summary>The largest spec in bytes (see <see cref="Specs.SpecLimits"/>); 1 MiB by default.</summary>
@@ -62,6 +65,11 @@ public sealed class FlowMachineOptions
         if (LeaseDuration < FlowMachineDefaults.Engine.MinLeaseDuration)
         {
             problems.Add($"FlowMachine:LeaseDuration must be at least 1 second (was {LeaseDuration}).");
+        }
+
+        if (MaxRecoveries < 0)
+        {
+            problems.Add($"FlowMachine:MaxRecoveries must not be negative (was {MaxRecoveries}).");
         }
 
         if (PollInterval <= TimeSpan.Zero)

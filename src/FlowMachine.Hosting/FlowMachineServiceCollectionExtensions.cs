@@ -57,6 +57,7 @@ public static class FlowMachineServiceCollectionExtensions
                 LeaseDuration = o.LeaseDuration,
                 SpecLimits = new SpecLimits { MaxBytes = o.MaxSpecBytes, MaxSteps = o.MaxSpecSteps },
                 MaxResultBytes = o.MaxResultBytes,
+                MaxRecoveries = o.MaxRecoveries,
             };
             if (o.WorkerId is { Length: > 0 } id)
             {

@@ -115,6 +115,7 @@ internal static partial class PostgresQueries
         p.Add(P(Positional, s.ResumeToken));
         p.Add(P(Positional, Json(s.ParamOverrides)));
         p.Add(P(Positional, Json(s.Spawn)));
+        p.Add(P(Positional, (int?)s.Recoveries));
         return cmd;
     }
 

@@ -217,6 +217,10 @@ internal static class PostgresSchema
         ALTER TABLE flows ADD COLUMN slot bigint;
         CREATE INDEX flows_schedule ON flows (schedule, created_at, id) WHERE schedule IS NOT NULL;
         """,
+
+        // 9: how many times a step's worker was lost while running it (the crash-loop limit). A constant
+        // default: the column is added without rewriting the table.
+        "ALTER TABLE steps ADD COLUMN recoveries integer NOT NULL DEFAULT 0;",
     ];
 
     /// <summary>The schema version this code writes.</summary>

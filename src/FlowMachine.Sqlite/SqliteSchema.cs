@@ -192,6 +192,9 @@ internal static class SqliteSchema
         ALTER TABLE flows ADD COLUMN slot INTEGER;
         CREATE INDEX flows_schedule ON flows (schedule, created_at, id) WHERE schedule IS NOT NULL;
         """,
+
+        // 7: how many times a step's worker was lost while running it (the crash-loop limit).
+        "ALTER TABLE steps ADD COLUMN recoveries INTEGER NOT NULL DEFAULT 0;",
     ];
 
     /// <summary>The schema version this code writes.</summary>

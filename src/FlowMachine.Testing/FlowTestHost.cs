@@ -297,6 +297,20 @@ public sealed class FlowTestHost : IAsyncDisposable
     public async Task<TestFlow> CancelAsync(string flowId, string? reason = null, CancellationToken cancellationToken = default) =>
         await AfterAsync(flowId, "cancel", await Engine.CancelAsync(flowId, reason, "test", cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Retries an ended flow from where it stopped (failed and skipped steps run again), then runs it on.</summary>
+    /// <exception cref="FlowAssertionException">The retry was refused (no such flow, or it is not FAILED, KILLED or CANCELLED).</exception>
+    public async Task<TestFlow> RetryAsync(string flowId, CancellationToken cancellationToken = default)
+    {
+        var result = await Engine.RetryAsync(flowId, "test", cancellationToken).ConfigureAwait(false);
+        if (result.Status == CommandStatus.Accepted)
+        {
+            // The flow has ended, so no round of due flows picks it up: apply the retry here first.
+            await Engine.RunAsync(flowId, waitForTimers: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await AfterAsync(flowId, "retry", result, cancellationToken).ConfigureAwait(false);
+    }
+
     // Reading ----------------------------------------------------------------------------------
 
     /// <summary>A snapshot of the flow with its steps and history.</summary>

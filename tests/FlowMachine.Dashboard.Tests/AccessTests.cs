@@ -63,6 +63,7 @@ public sealed class AccessTests(DashboardFixture fixture)
             ["event"] = new() { ["name"] = "go" },
             ["cancel"] = new() { ["reason"] = "mine now" },
             ["reset"] = [],
+            ["retry"] = [],
             ["position"] = new() { ["position"] = "1" },
         };
         foreach (var (action, fields) in forms)

@@ -33,6 +33,10 @@ public sealed class FlowClient(FlowEngine engine) : IFlowClient
     public Task<CommandResult> ResetAsync(string flowId, string? actor = null, CancellationToken cancellationToken = default) =>
         engine.ResetAsync(flowId, actor, cancellationToken);
 
+    /// <inheritdoc/>
+    public Task<CommandResult> RetryAsync(string flowId, string? actor = null, CancellationToken cancellationToken = default) =>
+        engine.RetryAsync(flowId, actor, cancellationToken);
+
     public Task<CommandResult> SetPositionAsync(string flowId, int position, string? actor = null, CancellationToken cancellationToken = default) =>
         engine.SetPositionAsync(flowId, position, actor, cancellationToken);
 }

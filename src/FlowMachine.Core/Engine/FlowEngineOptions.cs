@@ -29,6 +29,12 @@ public sealed class FlowEngineOptions
     /// </summary>
     public long MaxResultBytes { get; set; } = FlowMachineDefaults.Engine.MaxResultBytes;
 
+    /// <summary>
+    /// How many times the worker running a step may be lost (its lease taken over while the step was RUNNING)
+    /// before the step fails instead of running again: a task that crashes its worker does not crash workers forever.
+    /// </summary>
+    public int MaxRecoveries { get; set; } = FlowMachineDefaults.Engine.MaxRecoveries;
+
     /// <summary>Creates flow ids; tests may make them deterministic.</summary>
     public Func<string> NewId { get; set; } = () => Guid.CreateVersion7().ToString("N");
 
@@ -44,6 +50,11 @@ public sealed class FlowEngineOptions
         if (MaxResultBytes < 64)
         {
             throw new ArgumentException($"MaxResultBytes must be at least 64 (was {MaxResultBytes}).", nameof(MaxResultBytes));
+        }
+
+        if (MaxRecoveries < 0)
+        {
+            throw new ArgumentException($"MaxRecoveries must not be negative (was {MaxRecoveries}).", nameof(MaxRecoveries));
         }
 
         if (SpecLimits is null || SpecLimits.Problems() is { Count: > 0 })

@@ -37,6 +37,9 @@ public interface IFlowClient
     /// <summary>Restarts the flow from its first step.</summary>
     Task<CommandResult> ResetAsync(string flowId, string? actor = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Retries a FAILED, KILLED or CANCELLED flow from where it stopped; any other state is a conflict.</summary>
+    Task<CommandResult> RetryAsync(string flowId, string? actor = null, CancellationToken cancellationToken = default);
+
     /// <summary>Moves the flow's position.</summary>
     Task<CommandResult> SetPositionAsync(string flowId, int position, string? actor = null, CancellationToken cancellationToken = default);
 }

@@ -9,7 +9,7 @@ namespace FlowMachine.Operations;
 [SuppressMessage("Naming", "CA1716:Identifiers should not match keywords", Justification = "FlowVerb.Event names the event verb of the API and CLI; it is always qualified by FlowVerb.")]
 public abstract record FlowVerb(string FlowId)
 {
-    /// <summary>The verb's name: submit, push, event, cancel, reset or position.</summary>
+    /// <summary>The verb's name: submit, push, event, cancel, reset, retry or position.</summary>
     public abstract string Name { get; }
 
     /// <summary>Whether only administrators may use the verb.</summary>
@@ -48,6 +48,13 @@ public abstract record FlowVerb(string FlowId)
     {
         /// <inheritdoc/>
         public override string Name => "reset";
+    }
+
+    /// <summary>Retry an ended flow from where it stopped.</summary>
+    public sealed record Retry(string FlowId) : FlowVerb(FlowId)
+    {
+        /// <inheritdoc/>
+        public override string Name => "retry";
     }
 
     /// <summary>Move the flow's position to the step at <paramref name="Index"/> (administrators only).</summary>

@@ -80,6 +80,7 @@ public sealed class FlowVerbs(IFlowClient client, IFlowQueryStore flows)
             FlowVerb.Event e => client.RaiseEventAsync(e.FlowId, e.EventName!, e.Value, cancellationToken),
             FlowVerb.Cancel c => client.CancelAsync(c.FlowId, c.Reason, caller.Name, cancellationToken),
             FlowVerb.Reset r => client.ResetAsync(r.FlowId, caller.Name, cancellationToken),
+            FlowVerb.Retry r => client.RetryAsync(r.FlowId, caller.Name, cancellationToken),
             FlowVerb.Position p => client.SetPositionAsync(p.FlowId, p.Index, caller.Name, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(verb), verb, "not a flow verb"),
         }).ConfigureAwait(false);

@@ -10,5 +10,6 @@ public sealed record FlowCommand(long Id, string FlowId, string Kind, string? St
     public const string Cancel = "cancel";
     public const string Reset = "reset";
     public const string Position = "position";
+    public const string Retry = "retry";
     public const string ChildFinished = "child-finished";
 }

@@ -39,6 +39,12 @@ public sealed class StepRecord
     /// <summary>Attempts started so far.</summary>
     public int Attempts { get; set; }
 
+    /// <summary>
+    /// How many times the worker running this step was lost (its lease taken over while the step was RUNNING);
+    /// past the engine's <c>MaxRecoveries</c> the step fails. A retry of the flow sets it back to 0.
+    /// </summary>
+    public int Recoveries { get; set; }
+
     public DateTimeOffset? StartedAt { get => StoredTime.Read(startedAt); set => startedAt = StoredTime.Of(value); }
 
     public DateTimeOffset? FinishedAt { get => StoredTime.Read(finishedAt); set => finishedAt = StoredTime.Of(value); }

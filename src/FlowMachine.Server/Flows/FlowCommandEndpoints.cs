@@ -23,6 +23,8 @@ internal static class FlowCommandEndpoints
         flows.MapPost("/{id}/events/{name}", RaiseEventAsync).WithName("RaiseFlowEvent").WithSummary("Raise a named event, kept until the flow waits for it.");
         flows.MapPost("/{id}/cancel", CancelAsync).WithName("CancelFlow").WithSummary("Cancel the flow.");
         flows.MapPost("/{id}/reset", ResetAsync).WithName("ResetFlow").WithSummary("Restart the flow from its first step.");
+        flows.MapPost("/{id}/retry", RetryAsync).WithName("RetryFlow")
+            .WithSummary("Retry a FAILED, KILLED or CANCELLED flow from where it stopped; 409 for any other state.");
         flows.MapPost("/{id}/position", SetPositionAsync).WithName("SetFlowPosition").WithSummary("Move the flow's position (administrators only).")
             .RequireAuthorization(ApiKeyDefaults.AdminPolicy);
     }
@@ -46,6 +48,10 @@ internal static class FlowCommandEndpoints
     private static Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> ResetAsync(
         string id, ClaimsPrincipal user, FlowVerbs verbs, CancellationToken cancellationToken) =>
         RunAsync(new FlowVerb.Reset(id), user, verbs, cancellationToken);
+
+    private static Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> RetryAsync(
+        string id, ClaimsPrincipal user, FlowVerbs verbs, CancellationToken cancellationToken) =>
+        RunAsync(new FlowVerb.Retry(id), user, verbs, cancellationToken);
 
     private static async Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> SetPositionAsync(
         string id, PositionBody body, ClaimsPrincipal user, FlowVerbs verbs, CancellationToken cancellationToken) =>

@@ -5,7 +5,7 @@ using FlowMachine.Cli.Output;
 
 namespace FlowMachine.Cli.Commands.Flows;
 
-/// <summary>The verbs that push a flow on from outside: push, submit, event, cancel, reset, position.</summary>
+/// <summary>The verbs that push a flow on from outside: push, submit, event, cancel, reset, retry, position.</summary>
 internal static class FlowVerbCommands
 {
     private const string Actor = "cli";
@@ -17,6 +17,7 @@ internal static class FlowVerbCommands
         yield return Event(io, global);
         yield return Cancel(io, global);
         yield return Reset(io, global);
+        yield return Retry(io, global);
         yield return Position(io, global);
     }
 
@@ -62,6 +63,10 @@ internal static class FlowVerbCommands
     private static Command Reset(CliIO io, GlobalOptions global) =>
         Verb(io, global, "reset", "Restart the flow from its first step with results cleared (history is kept).", [],
             (_, client, id, ct) => client.ResetAsync(id, Actor, ct));
+
+    private static Command Retry(CliIO io, GlobalOptions global) =>
+        Verb(io, global, "retry", "Retry a FAILED, KILLED or CANCELLED flow from where it stopped: failed and skipped steps run again, completed ones keep their results.", [],
+            (_, client, id, ct) => client.RetryAsync(id, Actor, ct));
 
     private static Command Position(CliIO io, GlobalOptions global)
     {

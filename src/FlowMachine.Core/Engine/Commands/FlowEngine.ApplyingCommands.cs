@@ -45,6 +45,12 @@ public sealed partial class FlowEngine
                     }
 
                     break;
+                case FlowCommand.Retry when FlowRun.CanRetry(run.Flow.State):
+                    run.Retry(command.Actor, now);
+                    break;
+                case FlowCommand.Retry:
+                    run.Ignore(command, now, $"the flow is {run.Flow.State.ToName()}; only a FAILED, KILLED or CANCELLED flow is retried");
+                    break;
                 case FlowCommand.ChildFinished when run.IsActive:
                     run.ChildFinished(command, now);
                     break;

@@ -49,7 +49,8 @@ public record StepDocument
             ErrorDetail = step.ErrorDetail,
             Attempts = step.Attempts,
             StartedAt = step.StartedAt,
-            FinishedAt = step.FinishedAt,
+            // A RUNNING step has not finished: a time there only marks a step a stopping worker handed back.
+            FinishedAt = step.State == StepState.Running ? null : step.FinishedAt,
         };
         return step.State != StepState.Waiting ? document : new WaitingStepDocument(document)
         {

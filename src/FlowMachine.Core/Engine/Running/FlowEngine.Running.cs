@@ -26,6 +26,7 @@ public sealed partial class FlowEngine
             run = new FlowRun(claimed, FlowPlan.For(claimed.Flow.SpecJson), Catalog);
             var now = Now;
             run.Begin(now);
+            run.RecoverLost(Options.MaxRecoveries, now);
             await ApplyCommandsAsync(run, claimed.Commands, linked.Token).ConfigureAwait(false);
             run.ApplyEvents(now);
             run.ApplyTimers(now);
@@ -141,7 +142,9 @@ public sealed partial class FlowEngine
             {
                 try
                 {
-                    var transition = run.Flush(Owner, Now, release: true);
+                    var at = Now;
+                    run.HandBack(at);
+                    var transition = run.Flush(Owner, at, release: true);
                     await Store.CommitAsync(transition, CancellationToken.None).ConfigureAwait(false);
                     OnCommitted(transition);
                 }

@@ -144,6 +144,12 @@ internal sealed partial class FlowRun
             {
                 case StepState.Running:
                     // A step left RUNNING by a worker that lost its lease: it runs again with the next attempt.
+                    // One a stopping worker handed back (finished at the hand-back) was not lost.
+                    if (step.FinishedAt is null)
+                    {
+                        lost.Add(i);
+                    }
+
                     step.State = StepState.Pending;
                     ready.Add(i);
                     break;

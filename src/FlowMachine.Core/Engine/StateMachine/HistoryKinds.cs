@@ -10,6 +10,7 @@ public static class HistoryKinds
     public const string FlowKilled = "flow.killed";
     public const string FlowCancelled = "flow.cancelled";
     public const string FlowReset = "flow.reset";
+    public const string FlowRetried = "flow.retried";
     public const string PositionMoved = "flow.position";
     public const string StepStarted = "step.started";
     public const string StepCompleted = "step.completed";
@@ -17,6 +18,7 @@ public static class HistoryKinds
     public const string StepRetry = "step.retry";
     public const string StepWaiting = "step.waiting";
     public const string StepSpawned = "step.spawned";
+    public const string StepRecovered = "step.recovered";
     public const string StepSkipped = "step.skipped";
     public const string StepPushed = "step.pushed";
     public const string StepChecked = "step.checked";

@@ -56,7 +56,7 @@ internal static class RelationalRows
 
     /// <summary>
     /// A step from <c>flow_id, idx, key, task_type, state, result, error, error_detail, attempts, started_at,
-    /// finished_at, not_before, wait_reason, wait_event, wait_until, resume_token, param_overrides, spawn</c>.
+    /// finished_at, not_before, wait_reason, wait_event, wait_until, resume_token, param_overrides, spawn, recoveries</c>.
     /// </summary>
     public static StepRecord ReadStep(DbDataReader r)
     {
@@ -81,6 +81,7 @@ internal static class RelationalRows
             ResumeToken = Str(r, 15),
             ParamOverrides = ParseJson(r, 16) as JsonObject,
             Spawn = ParseJson(r, 17) as JsonObject,
+            Recoveries = r.GetInt32(18),
         };
     }
 

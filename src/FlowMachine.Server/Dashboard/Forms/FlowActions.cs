@@ -115,6 +115,9 @@ internal static class FlowActions
             case "reset":
                 verb = new FlowVerb.Reset(id);
                 return true;
+            case "retry":
+                verb = new FlowVerb.Retry(id);
+                return true;
             case "position":
                 if (!int.TryParse(FormGuard.Text(form, "position"), NumberStyles.None, CultureInfo.InvariantCulture, out var position))
                 {

@@ -6,7 +6,7 @@ namespace FlowMachine.Server.Dashboard.Pages;
 
 /// <summary>
 /// The action forms of a flow page, only those that apply to the flow's state: push and resubmit while a
-/// step waits, events and cancel until the flow ends, reset always, position for admins. The page script
+/// step waits, events and cancel until the flow ends, retry once it failed, was killed or cancelled, reset always, position for admins. The page script
 /// fetches the panel again (<c>/flows/{id}/actions</c>) when the state or position changes live.
 /// </summary>
 internal static class FlowActionsPanel
@@ -66,6 +66,15 @@ internal static class FlowActionsPanel
                 <h3>Cancel</h3>
                 <label for="cancel-reason">Reason</label><input id="cancel-reason" name="reason" placeholder="optional">
                 <button type="submit" class="danger">Cancel flow</button></form>
+                """);
+        }
+
+        if (flow.State is FlowState.Failed or FlowState.Killed or FlowState.Cancelled)
+        {
+            html.Append($"""
+                <form method="post" action="{action}/retry" aria-label="Retry the flow" class="action">{csrf}
+                <h3>Retry</h3><p class="note">Goes on from where the flow stopped: failed and skipped steps run again, completed steps keep their results.</p>
+                <button type="submit">Retry flow</button></form>
                 """);
         }
 

@@ -21,6 +21,7 @@ internal static class FlowPage
         ["event"] = "Event raised: a step waiting for it takes it.",
         ["cancel"] = "Cancel requested.",
         ["reset"] = "Reset requested: the flow starts again from its first step.",
+        ["retry"] = "Retry requested: the flow goes on from where it stopped.",
         ["position"] = "Position moved.",
         ["started"] = "Flow started.",
     };
