@@ -12,7 +12,8 @@ internal static partial class SqliteQueries
 {
     public const string FlowColumns =
         "id, key, label, owner, routine, routine_version, spec_hash, state, position, input, data, wait_reason, result, error, " +
-        "parent_flow_id, parent_step_key, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at";
+        "parent_flow_id, parent_step_key, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at, " +
+        "schedule, slot";
 
     private const string StepColumns =
         "flow_id, idx, key, task_type, state, result, error, error_detail, attempts, started_at, finished_at, not_before, " +
@@ -21,7 +22,7 @@ internal static partial class SqliteQueries
     // Positional parameters, in FlowColumns order (spec_hash in the place of the spec): bound by SqliteStatement.
     private const string InsertFlowSql =
         "INSERT INTO flows (" + FlowColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, " +
-        "?19, ?20, ?21, ?22, ?23) ON CONFLICT (key) DO NOTHING";
+        "?19, ?20, ?21, ?22, ?23, ?24, ?25) ON CONFLICT (key) DO NOTHING";
 
     // A new flow's steps: nothing to update yet.
     private const string InsertStepSql =
@@ -83,6 +84,8 @@ internal static partial class SqliteQueries
             .Int(21, Ms(f.NextRunAt))
             .Text(22, f.LeaseOwner)
             .Int(23, Ms(f.LeaseExpiresAt))
+            .Text(24, f.Schedule)
+            .Int(25, Ms(f.Slot))
             .Execute();
         if (inserted == 0)
         {

@@ -163,6 +163,35 @@ internal static class SqliteSchema
         CREATE INDEX flows_owner ON flows (owner, created_at, id) WHERE owner IS NOT NULL;
         CREATE INDEX flows_parent ON flows (parent_flow_id, created_at, id) WHERE parent_flow_id IS NOT NULL;
         """,
+
+        // 6: schedules, leased like flows: due ones unleased from schedules_due, those whose lease ran out
+        // from schedules_leased, buffered slots from schedules_buffered, so a claim reads only what it may
+        // take. Flows keep the schedule and slot that started them, listed by schedule.
+        """
+        CREATE TABLE schedules (
+            name             TEXT    NOT NULL PRIMARY KEY,
+            owner            TEXT,
+            definition_json  TEXT    NOT NULL,
+            paused           INTEGER NOT NULL,
+            note             TEXT,
+            next_fire_at     INTEGER,
+            last_slot        INTEGER,
+            last_flow_id     TEXT,
+            buffered_slot    INTEGER,
+            last_error       TEXT,
+            lease_owner      TEXT,
+            lease_expires_at INTEGER,
+            created_at       INTEGER NOT NULL,
+            updated_at       INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX schedules_due ON schedules (next_fire_at, name) WHERE next_fire_at IS NOT NULL AND paused = 0 AND lease_owner IS NULL;
+        CREATE INDEX schedules_leased ON schedules (lease_expires_at, name) WHERE lease_owner IS NOT NULL;
+        CREATE INDEX schedules_buffered ON schedules (name) WHERE buffered_slot IS NOT NULL;
+
+        ALTER TABLE flows ADD COLUMN schedule TEXT;
+        ALTER TABLE flows ADD COLUMN slot INTEGER;
+        CREATE INDEX flows_schedule ON flows (schedule, created_at, id) WHERE schedule IS NOT NULL;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

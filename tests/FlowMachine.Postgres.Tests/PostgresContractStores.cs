@@ -33,3 +33,6 @@ public sealed class PostgresRoutineContractTests(TestDatabase db) : RoutineStore
 
 /// <summary>The PostgreSQL store against the resume-token contract.</summary>
 public sealed class PostgresResumeTokenContractTests(TestDatabase db) : ResumeTokenStoreContractTests(new PostgresContractStores(db)), IClassFixture<TestDatabase>;
+
+/// <summary>The PostgreSQL store against the schedule contract.</summary>
+public sealed class PostgresScheduleContractTests(TestDatabase db) : ScheduleStoreContractTests(new PostgresContractStores(db)), IClassFixture<TestDatabase>;

@@ -30,3 +30,6 @@ public sealed class SqliteRoutineContractTests() : RoutineStoreContractTests(new
 
 /// <summary>The SQLite store against the resume-token contract.</summary>
 public sealed class SqliteResumeTokenContractTests() : ResumeTokenStoreContractTests(new SqliteContractStores());
+
+/// <summary>The SQLite store against the schedule contract.</summary>
+public sealed class SqliteScheduleContractTests() : ScheduleStoreContractTests(new SqliteContractStores());

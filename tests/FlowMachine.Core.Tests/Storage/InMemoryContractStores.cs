@@ -21,3 +21,6 @@ public sealed class InMemoryRoutineContractTests() : RoutineStoreContractTests(n
 
 /// <summary>The in-memory store against the resume-token contract.</summary>
 public sealed class InMemoryResumeTokenContractTests() : ResumeTokenStoreContractTests(new InMemoryContractStores());
+
+/// <summary>The in-memory store against the schedule contract.</summary>
+public sealed class InMemoryScheduleContractTests() : ScheduleStoreContractTests(new InMemoryContractStores());

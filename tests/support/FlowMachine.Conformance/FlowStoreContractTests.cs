@@ -8,7 +8,7 @@ namespace FlowMachine.Conformance;
 /// What the store conformance suite shares: the stores of a test and the building blocks of its flows.
 /// The suite is split by the store's contracts (<see cref="RuntimeStoreContractTests"/>,
 /// <see cref="QueryStoreContractTests"/>, <see cref="RoutineStoreContractTests"/>,
-/// <see cref="ResumeTokenStoreContractTests"/>); a provider's test project subclasses each once with its
+/// <see cref="ResumeTokenStoreContractTests"/>, <see cref="ScheduleStoreContractTests"/>); a provider's test project subclasses each once with its
 /// <see cref="ContractStores"/>, which supply a fresh, empty store per call.
 /// </summary>
 public abstract class FlowStoreContractTests(ContractStores source) : IAsyncLifetime

@@ -21,6 +21,7 @@ internal sealed class FlowListQuery
         Filter(sql, "key", "key", query.Key);
         Filter(sql, "owner", "owner", query.Owner);
         Filter(sql, "parent_flow_id", "parent", query.ParentFlowId);
+        Filter(sql, "schedule", "schedule", query.Schedule);
         if (after is { } cursor)
         {
             sql.Append(" AND (created_at, id) < (@after_at, @after_id)");

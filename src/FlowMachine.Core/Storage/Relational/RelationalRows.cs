@@ -12,7 +12,7 @@ internal static class RelationalRows
     /// <summary>
     /// A flow from <c>id, key, label, owner, routine, routine_version, spec, state, position, input, data,
     /// wait_reason, result, error, parent_flow_id, parent_step_key, parent_child_index, generation, created_at,
-    /// updated_at, next_run_at, lease_owner, lease_expires_at</c>; the spec column is read as text as it is
+    /// updated_at, next_run_at, lease_owner, lease_expires_at, schedule, slot</c>; the spec column is read as text as it is
     /// (a store that keeps specs apart may read their hash there and look the spec up after).
     /// </summary>
     /// <exception cref="InvalidDataException">The row holds a state FlowMachine does not know.</exception>
@@ -49,6 +49,8 @@ internal static class RelationalRows
             NextRunAt = Time(r, 20),
             LeaseOwner = Str(r, 21),
             LeaseExpiresAt = Time(r, 22),
+            Schedule = Str(r, 23),
+            Slot = Time(r, 24),
         };
     }
 
@@ -108,6 +110,37 @@ internal static class RelationalRows
     {
         ArgumentNullException.ThrowIfNull(r);
         return new(r.GetString(0), r.GetInt32(1), r.GetString(2), Str(r, 3), Time(r.GetInt64(4)));
+    }
+
+    /// <summary>A schedule from <see cref="RelationalSql.ScheduleColumns"/>.</summary>
+    public static ScheduleRecord ReadSchedule(DbDataReader r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return new()
+        {
+            Name = r.GetString(0),
+            Owner = Str(r, 1),
+            DefinitionJson = r.GetString(2),
+            Paused = r.GetBoolean(3),
+            Note = Str(r, 4),
+            NextFireAt = Time(r, 5),
+            LastSlot = Time(r, 6),
+            LastFlowId = Str(r, 7),
+            BufferedSlot = Time(r, 8),
+            LastError = Str(r, 9),
+            LeaseOwner = Str(r, 10),
+            LeaseExpiresAt = Time(r, 11),
+            CreatedAt = Time(r.GetInt64(12)),
+            UpdatedAt = Time(r.GetInt64(13)),
+        };
+    }
+
+    /// <summary>A leased schedule from <see cref="RelationalSql.ScheduleColumns"/> followed by its last flow's state (null when it has none).</summary>
+    public static ClaimedSchedule ReadClaimedSchedule(DbDataReader r)
+    {
+        var schedule = ReadSchedule(r);
+        FlowState? last = StateNames.TryParseFlowState(Str(r, 14), out var state) ? state : null;
+        return new ClaimedSchedule(schedule, last);
     }
 
     /// <summary>A user from <c>name, is_admin, created_at</c>, starting at column <paramref name="first"/>.</summary>

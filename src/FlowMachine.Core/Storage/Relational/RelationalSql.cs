@@ -14,6 +14,19 @@ internal static class RelationalSql
     /// <summary>A user row as <see cref="RelationalRows.ReadUser"/> reads it.</summary>
     public const string UserColumns = "name, is_admin, created_at";
 
+    /// <summary>A schedule row as <see cref="RelationalRows.ReadSchedule"/> reads it.</summary>
+    public const string ScheduleColumns =
+        "name, owner, definition_json, paused, note, next_fire_at, last_slot, last_flow_id, buffered_slot, last_error, " +
+        "lease_owner, lease_expires_at, created_at, updated_at";
+
+    /// <summary>
+    /// True when schedule <c>s</c>'s last flow has ended or is gone (or it has none): a buffered slot may fire.
+    /// The terminal states of <see cref="StateNames.IsTerminal"/>.
+    /// </summary>
+    public const string LastFlowEnded =
+        "(s.last_flow_id IS NULL OR NOT EXISTS (SELECT 1 FROM flows f WHERE f.id = s.last_flow_id " +
+        "AND f.state NOT IN ('COMPLETED', 'FAILED', 'KILLED', 'CANCELLED')))";
+
     /// <summary>Every key row as <see cref="RelationalRows.ReadApiKey"/> reads it, by user, then oldest first.</summary>
     public const string ListApiKeys = "SELECT prefix, user_name, key_hash, created_at FROM api_keys ORDER BY user_name, created_at, prefix";
 
