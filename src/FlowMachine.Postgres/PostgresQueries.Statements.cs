@@ -23,6 +23,8 @@ internal static partial class PostgresQueries
         cmd.Parameters.Add(P("created_at", Ms(f.CreatedAt)));
         cmd.Parameters.Add(P("lease_owner", f.LeaseOwner));
         cmd.Parameters.Add(P("lease_expires_at", Ms(f.LeaseExpiresAt)));
+        cmd.Parameters.Add(P("schedule", f.Schedule));
+        cmd.Parameters.Add(P("slot", Ms(f.Slot)));
         batch.Add(cmd);
 
         // Content-addressed: a copy stored by another flow (or left by one whose key was taken) is the same text.

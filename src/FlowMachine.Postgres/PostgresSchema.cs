@@ -188,6 +188,35 @@ internal static class PostgresSchema
         ALTER TABLE flows DROP COLUMN spec_json;
         ALTER TABLE flows ALTER COLUMN spec_hash DROP DEFAULT;
         """,
+
+        // 8: schedules, leased like flows: due ones unleased from schedules_due, those whose lease ran out
+        // from schedules_leased, buffered slots from schedules_buffered, so a claim reads only what it may
+        // take. Flows keep the schedule and slot that started them, listed by schedule.
+        """
+        CREATE TABLE schedules (
+            name             text COLLATE "C" NOT NULL PRIMARY KEY,
+            owner            text COLLATE "C",
+            definition_json  text    NOT NULL,
+            paused           boolean NOT NULL,
+            note             text,
+            next_fire_at     bigint,
+            last_slot        bigint,
+            last_flow_id     text COLLATE "C",
+            buffered_slot    bigint,
+            last_error       text,
+            lease_owner      text COLLATE "C",
+            lease_expires_at bigint,
+            created_at       bigint  NOT NULL,
+            updated_at       bigint  NOT NULL
+        );
+        CREATE INDEX schedules_due ON schedules (next_fire_at, name) WHERE next_fire_at IS NOT NULL AND NOT paused AND lease_owner IS NULL;
+        CREATE INDEX schedules_leased ON schedules (lease_expires_at, name) WHERE lease_owner IS NOT NULL;
+        CREATE INDEX schedules_buffered ON schedules (name) WHERE buffered_slot IS NOT NULL;
+
+        ALTER TABLE flows ADD COLUMN schedule text COLLATE "C";
+        ALTER TABLE flows ADD COLUMN slot bigint;
+        CREATE INDEX flows_schedule ON flows (schedule, created_at, id) WHERE schedule IS NOT NULL;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -21,11 +21,11 @@ internal static class RelationalSql
 
     /// <summary>
     /// True when schedule <c>s</c>'s last flow has ended or is gone (or it has none): a buffered slot may fire.
-    /// The terminal states of <see cref="StateNames.IsTerminal"/>.
+    /// The terminal states of <see cref="StateNames.IsTerminal"/>. A scalar lookup by id, not EXISTS: a planner
+    /// may turn EXISTS into a hash of every unfinished flow, read at each claim.
     /// </summary>
     public const string LastFlowEnded =
-        "(s.last_flow_id IS NULL OR NOT EXISTS (SELECT 1 FROM flows f WHERE f.id = s.last_flow_id " +
-        "AND f.state NOT IN ('COMPLETED', 'FAILED', 'KILLED', 'CANCELLED')))";
+        "(COALESCE((SELECT f.state FROM flows f WHERE f.id = s.last_flow_id), 'COMPLETED') IN ('COMPLETED', 'FAILED', 'KILLED', 'CANCELLED'))";
 
     /// <summary>Every key row as <see cref="RelationalRows.ReadApiKey"/> reads it, by user, then oldest first.</summary>
     public const string ListApiKeys = "SELECT prefix, user_name, key_hash, created_at FROM api_keys ORDER BY user_name, created_at, prefix";
