@@ -153,7 +153,7 @@ internal static class ScheduleBench
 
     private static async Task<long> CountAsync(DbConnection connection, bool sqlite, DateTimeOffset slot, bool completedOnly)
     {
-        await using var command = Command(connection, sqlite, "SELECT count(*) FROM {flows} WHERE slot = " + slot.UtcTicks.ToString(CultureInfo.InvariantCulture) +
+        await using var command = Command(connection, sqlite, "SELECT count(*) FROM {flows} WHERE slot = " + slot.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) +
             (completedOnly ? " AND state = 'COMPLETED'" : ""));
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
@@ -161,12 +161,12 @@ internal static class ScheduleBench
     /// <summary>Each flow of the slot: its created time minus its slot, in milliseconds.</summary>
     private static async Task<List<double>> LagsAsync(DbConnection connection, bool sqlite, DateTimeOffset slot)
     {
-        await using var command = Command(connection, sqlite, "SELECT created_at - slot FROM {flows} WHERE slot = " + slot.UtcTicks.ToString(CultureInfo.InvariantCulture));
+        await using var command = Command(connection, sqlite, "SELECT created_at - slot FROM {flows} WHERE slot = " + slot.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
         await using var rows = await command.ExecuteReaderAsync();
         var lags = new List<double>();
         while (await rows.ReadAsync())
         {
-            lags.Add(rows.GetInt64(0) / (double)TimeSpan.TicksPerMillisecond);
+            lags.Add(rows.GetInt64(0)); // stored times are Unix milliseconds
         }
 
         return lags;
