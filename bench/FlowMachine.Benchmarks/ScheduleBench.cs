@@ -25,7 +25,7 @@ internal static class ScheduleBench
 {
     private const string Routine = "tick";
 
-    /// <summary>schedules STORE [--schedules N] [--workers N] [--fire-only] [--same-input]</summary>
+    /// <summary>schedules STORE [--schedules N] [--workers N] [--fire-only] [--same-input] [--profile]</summary>
     public static async Task<int> RunAsync(string[] args)
     {
         string? Arg(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
@@ -34,6 +34,7 @@ internal static class ScheduleBench
         var workers = int.Parse(Arg("--workers") ?? (store == "postgres" ? "2" : "1"), CultureInfo.InvariantCulture);
         var fireOnly = args.Contains("--fire-only");
         var sameInput = args.Contains("--same-input");
+        var profile = args.Contains("--profile");
 
         var folder = Path.Combine(Path.GetTempPath(), "flowmachine-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -50,7 +51,7 @@ internal static class ScheduleBench
             await closing.DisposeAsync();
         }
 
-        await using var processes = await WorkerProcesses.StartSchedulingAsync(database, workers, fireOnly);
+        await using var processes = await WorkerProcesses.StartSchedulingAsync(database, workers, fireOnly, profile);
         var now = DateTimeOffset.UtcNow;
         var warm = MinuteAfter(now.AddSeconds(2));
         var slot = warm.AddMinutes(1);
@@ -101,9 +102,55 @@ internal static class ScheduleBench
         }
 
         Console.WriteLine($"worker peak working set: {processes.PeakWorkingSetMb()} MB");
+        if (profile)
+        {
+            PrintProfile(processes, slot);
+        }
+
         SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
         return lags.Count == count ? 0 : 1;
+    }
+
+    /// <summary>Where each worker's time went between the slot and its last firing: claims, planning (building the flows, reading the routine) and fire transactions.</summary>
+    private static void PrintProfile(WorkerProcesses processes, DateTimeOffset slot)
+    {
+        var from = slot.ToUnixTimeMilliseconds() - 1000;
+        foreach (var worker in processes.Profile.GroupBy(p => p.Process))
+        {
+            var lines = worker.Select(p => p.Line.Split(' ')).Where(f => long.Parse(f[2], CultureInfo.InvariantCulture) >= from && long.Parse(f[2], CultureInfo.InvariantCulture) < from + 56_000).ToList();
+            if (lines.Count == 0)
+            {
+                Console.WriteLine($"  worker {worker.Key}: fired nothing in the measured minute");
+                continue;
+            }
+
+            double claim = 0, plan = 0, fire = 0, reads = 0, readMs = 0;
+            long claimed = 0, created = 0, batches = 0, lastClaimEnd = 0;
+            foreach (var f in lines)
+            {
+                var (start, end) = (long.Parse(f[2], CultureInfo.InvariantCulture), long.Parse(f[3], CultureInfo.InvariantCulture));
+                if (f[1] == "claim")
+                {
+                    claim += end - start;
+                    claimed += long.Parse(f[4], CultureInfo.InvariantCulture);
+                    batches++;
+                    lastClaimEnd = end;
+                }
+                else
+                {
+                    plan += lastClaimEnd > 0 ? start - lastClaimEnd : 0;
+                    fire += end - start;
+                    created += long.Parse(f[4], CultureInfo.InvariantCulture);
+                    reads += double.Parse(f[5], CultureInfo.InvariantCulture);
+                    readMs += double.Parse(f[6], CultureInfo.InvariantCulture);
+                }
+            }
+
+            var base0 = slot.ToUnixTimeMilliseconds();
+            Console.WriteLine($"  worker {worker.Key}: first claim at slot + {long.Parse(lines[0][2], CultureInfo.InvariantCulture) - base0} ms, last firing committed at slot + {long.Parse(lines[^1][3], CultureInfo.InvariantCulture) - base0} ms; " +
+                $"{batches} claims of {claimed} schedules in {claim:0} ms, planning {plan:0} ms (of it {reads:0} routine reads, {readMs:0} ms), {created} flows written in fire transactions taking {fire:0} ms");
+        }
     }
 
     private static async Task CreateSchedulesAsync(IFlowStore flows, int count, bool sameInput)

@@ -15,7 +15,7 @@ internal static class ScheduleWorkerHost
 {
     public const string Mode = "schedule-worker";
 
-    /// <summary>schedule-worker DB [--fire-only]</summary>
+    /// <summary>schedule-worker DB [--fire-only] [--profile]</summary>
     public static async Task<int> RunAsync(string[] args)
     {
         var fireOnly = args.Contains("--fire-only");
@@ -26,7 +26,16 @@ internal static class ScheduleWorkerHost
             o.Concurrency = 32;
             o.RunWorker = !fireOnly;
         });
-        _ = PostgresStoreOptions.IsPostgres(args[0]) ? flowMachine.UsePostgres(args[0]) : flowMachine.UseSqlite(args[0]);
+        var postgres = PostgresStoreOptions.IsPostgres(args[0]);
+        _ = postgres ? flowMachine.UsePostgres(args[0]) : flowMachine.UseSqlite(args[0]);
+        if (args.Contains("--profile"))
+        {
+            // The same store, its schedule claims and firings timed (TimedStore).
+            flowMachine.UseStore(_ => TimedStore.Wrap(postgres
+                ? new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = args[0] })
+                : new Sqlite.SqliteFlowStore(new Sqlite.SqliteStoreOptions { Path = args[0] })));
+        }
+
         if (fireOnly)
         {
             builder.Services.AddHostedService<FiringOnly>();

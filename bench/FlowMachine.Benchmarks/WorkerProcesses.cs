@@ -22,11 +22,11 @@ internal sealed class WorkerProcesses : IAsyncDisposable
         });
 
     /// <summary>Worker processes that claim flows and fire schedules (<see cref="ScheduleWorkerHost"/>), or only fire them.</summary>
-    public static Task<WorkerProcesses> StartSchedulingAsync(string database, int count, bool fireOnly) =>
+    public static Task<WorkerProcesses> StartSchedulingAsync(string database, int count, bool fireOnly, bool profile) =>
         LaunchAsync(count, "worker ready", fromStdout: true, () =>
         {
             var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "FlowMachine.Benchmarks.dll"), ScheduleWorkerHost.Mode, database, fireOnly ? "--fire-only" : "" })
+            foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "FlowMachine.Benchmarks.dll"), ScheduleWorkerHost.Mode, database, fireOnly ? "--fire-only" : "", profile ? "--profile" : "" })
             {
                 if (arg.Length > 0)
                 {
@@ -53,6 +53,10 @@ internal sealed class WorkerProcesses : IAsyncDisposable
                 {
                     up.TrySetResult();
                 }
+                else if (e.Data?.StartsWith("profile ", StringComparison.Ordinal) == true)
+                {
+                    workers.Profile.Enqueue((process.Id, e.Data));
+                }
             }
 
             process.ErrorDataReceived += fromStdout ? (_, _) => { } : Watch;
@@ -66,6 +70,9 @@ internal sealed class WorkerProcesses : IAsyncDisposable
         await Task.WhenAll(ready).WaitAsync(TimeSpan.FromSeconds(60));
         return workers;
     }
+
+    /// <summary>The <c>profile …</c> lines the workers printed (<see cref="TimedStore"/>), with the process that printed each.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(int Process, string Line)> Profile { get; } = new();
 
     /// <summary>The CPU time (user and system) the worker processes have spent so far.</summary>
     public TimeSpan TotalProcessorTime()
