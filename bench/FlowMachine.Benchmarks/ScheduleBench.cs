@@ -44,8 +44,10 @@ internal static class ScheduleBench
         await flows.InitializeAsync(default);
 
         var clock = Stopwatch.StartNew();
-        await CreateSchedulesAsync(flows, count, sameInput);
-        Console.WriteLine($"{count} schedules (cron '* * * * *', routine '{Routine}' of one noop step, {(sameInput ? "one input for all" : "an input of its own each")}) created in {clock.Elapsed.TotalSeconds:F1} s on {store}");
+        // With no flow run, the default overlap policy (skip) would skip every slot after the first: fire-only allows overlap.
+        var overlap = fireOnly ? ScheduleOverlap.Allow : ScheduleOverlap.Skip;
+        await CreateSchedulesAsync(flows, count, sameInput, overlap);
+        Console.WriteLine($"{count} schedules (cron '* * * * *', routine '{Routine}' of one noop step, {(sameInput ? "one input for all" : "an input of its own each")}, overlap {overlap}) created in {clock.Elapsed.TotalSeconds:F1} s on {store}");
         if (flows is IAsyncDisposable closing)
         {
             await closing.DisposeAsync();
@@ -153,7 +155,7 @@ internal static class ScheduleBench
         }
     }
 
-    private static async Task CreateSchedulesAsync(IFlowStore flows, int count, bool sameInput)
+    private static async Task CreateSchedulesAsync(IFlowStore flows, int count, bool sameInput, ScheduleOverlap overlap)
     {
         var registry = new TaskRegistry().AddBuiltIns();
         var specs = new SpecInput(registry, SpecLimits.Default);
@@ -172,6 +174,7 @@ internal static class ScheduleBench
                 Routine = Routine,
                 Cron = "* * * * *",
                 Input = new JsonObject { ["n"] = sameInput ? 0 : i },
+                Overlap = overlap,
             }, paused: false, note: null, owner: null, ct);
             if (!result.Succeeded)
             {

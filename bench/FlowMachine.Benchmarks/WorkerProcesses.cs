@@ -36,6 +36,12 @@ internal sealed class WorkerProcesses : IAsyncDisposable
 
             // As the flowmachine tool's runtimeconfig sets it: idle pool threads do not spin.
             info.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
+            if (profile)
+            {
+                // perf record -p PID can then name the JIT-compiled methods.
+                info.Environment["DOTNET_PerfMapEnabled"] = "1";
+            }
+
             return info;
         });
 
