@@ -25,7 +25,7 @@ internal static class ScheduleBench
 {
     private const string Routine = "tick";
 
-    /// <summary>schedules STORE [--schedules N] [--workers N] [--fire-only] [--same-input] [--profile]</summary>
+    /// <summary>schedules STORE [--schedules N] [--workers N] [--warm MINUTES] [--fire-only] [--same-input] [--profile]</summary>
     public static async Task<int> RunAsync(string[] args)
     {
         string? Arg(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
@@ -35,6 +35,9 @@ internal static class ScheduleBench
         var fireOnly = args.Contains("--fire-only");
         var sameInput = args.Contains("--same-input");
         var profile = args.Contains("--profile");
+
+        // Firing once a minute, a worker's code is still tiered up by the JIT during the second minute: two warm-up minutes by default.
+        var warmMinutes = int.Parse(Arg("--warm") ?? "2", CultureInfo.InvariantCulture);
 
         var folder = Path.Combine(Path.GetTempPath(), "flowmachine-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -56,12 +59,12 @@ internal static class ScheduleBench
         await using var processes = await WorkerProcesses.StartSchedulingAsync(database, workers, fireOnly, profile);
         var now = DateTimeOffset.UtcNow;
         var warm = MinuteAfter(now.AddSeconds(2));
-        var slot = warm.AddMinutes(1);
-        Console.WriteLine($"{workers} worker process(es){(fireOnly ? " firing only (no flow runs)" : " firing and running the flows")}; warm-up minute {warm:HH:mm}, measured minute {slot:HH:mm}");
+        var slot = warm.AddMinutes(warmMinutes);
+        Console.WriteLine($"{workers} worker process(es){(fireOnly ? " firing only (no flow runs)" : " firing and running the flows")}; {warmMinutes} warm-up minute(s) from {warm:HH:mm}, measured minute {slot:HH:mm}");
 
         await using var reader = await OpenAsync(pg?.ConnectionString, database);
         await DelayUntilAsync(slot.AddSeconds(-3));
-        var firedBefore = await CountAsync(reader, pg is null, warm, completedOnly: false);
+        var firedBefore = await CountAsync(reader, pg is null, slot.AddMinutes(-1), completedOnly: false);
         var cpu = processes.TotalProcessorTime();
         var window = Stopwatch.StartNew();
 
@@ -94,7 +97,7 @@ internal static class ScheduleBench
 
         var allCpu = processes.TotalProcessorTime() - cpu;
         var lags = await LagsAsync(reader, pg is null, slot);
-        Console.WriteLine($"warm-up minute: {firedBefore} of {count} slots fired");
+        Console.WriteLine($"last warm-up minute: {firedBefore} of {count} slots fired");
         Console.WriteLine($"measured minute: {lags.Count} of {count} slots fired; created_at - slot: p50 {Percentile(lags, 50):0} ms, p99 {Percentile(lags, 99):0} ms, max {lags.DefaultIfEmpty().Max():0} ms");
         Console.WriteLine("visible to a reader (polled every 20 ms): " + string.Join(", ", seen.Select(s => $"{s.Key:P0} at slot + {s.Value:0} ms")));
         Console.WriteLine($"worker CPU from slot - 3 s until all were visible ({firedAt.TotalSeconds:F1} s): {fireCpu.TotalSeconds:F2} s = {fireCpu.TotalMicroseconds / Math.Max(1, lags.Count):0} µs per fired slot");
