@@ -38,8 +38,9 @@ internal sealed class WorkerProcesses : IAsyncDisposable
             info.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
             if (profile)
             {
-                // perf record -p PID can then name the JIT-compiled methods.
+                // perf record -p PID can then name the JIT-compiled methods (W^X off: code not in a double-mapped memfd).
                 info.Environment["DOTNET_PerfMapEnabled"] = "1";
+                info.Environment["DOTNET_EnableWriteXorExecute"] = "0";
             }
 
             return info;
