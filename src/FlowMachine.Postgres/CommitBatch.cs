@@ -272,7 +272,8 @@ internal static class CommitBatch
         return cmd;
     }
 
-    private static NpgsqlBatchCommand UpsertSteps(List<StepRecord> steps)
+    /// <summary>The steps as one multi-row statement: <paramref name="sql"/> takes them as 18 arrays in the order of <see cref="PostgresQueries.StepColumns"/>.</summary>
+    public static NpgsqlBatchCommand UpsertSteps(List<StepRecord> steps, string sql = UpsertStepsSql)
     {
         var n = steps.Count;
         var flowId = new string[n];
@@ -316,7 +317,7 @@ internal static class CommitBatch
             spawn[i] = s.Spawn?.ToJsonString();
         }
 
-        var cmd = new NpgsqlBatchCommand(UpsertStepsSql);
+        var cmd = new NpgsqlBatchCommand(sql);
         var p = cmd.Parameters;
         p.Add(Array(NpgsqlDbType.Text, flowId));
         p.Add(Array(NpgsqlDbType.Integer, idx));
@@ -339,7 +340,8 @@ internal static class CommitBatch
         return cmd;
     }
 
-    private static NpgsqlBatchCommand InsertHistory(List<HistoryEvent> history)
+    /// <summary>The events as one multi-row statement: <paramref name="sql"/> takes them as 6 arrays (flow_id, seq, at, kind, step_key, detail).</summary>
+    public static NpgsqlBatchCommand InsertHistory(List<HistoryEvent> history, string sql = InsertHistorySql)
     {
         var n = history.Count;
         var flowId = new string[n];
@@ -359,7 +361,7 @@ internal static class CommitBatch
             detail[i] = e.Detail?.ToJsonString();
         }
 
-        var cmd = new NpgsqlBatchCommand(InsertHistorySql);
+        var cmd = new NpgsqlBatchCommand(sql);
         var p = cmd.Parameters;
         p.Add(Array(NpgsqlDbType.Text, flowId));
         p.Add(Array(NpgsqlDbType.Bigint, seq));
@@ -371,6 +373,6 @@ internal static class CommitBatch
     }
 
     // A positional parameter: Npgsql sends statements with $n placeholders as they are, without rewriting them.
-    private static NpgsqlParameter Array(NpgsqlDbType elementType, object values) =>
+    public static NpgsqlParameter Array(NpgsqlDbType elementType, object values) =>
         new() { NpgsqlDbType = NpgsqlDbType.Array | elementType, Value = values };
 }

@@ -1,6 +1,7 @@
 using FlowMachine.Storage;
 using FlowMachine.Storage.Relational;
 using Npgsql;
+using NpgsqlTypes;
 using static FlowMachine.Postgres.PostgresQueries;
 using static FlowMachine.Storage.Relational.RelationalRows;
 
@@ -45,12 +46,14 @@ public sealed partial class PostgresFlowStore
         "(SELECT MIN(GREATEST(next_fire_at, COALESCE(lease_expires_at, next_fire_at))) FROM schedules " +
         "WHERE next_fire_at IS NOT NULL AND NOT paused AND lease_owner IS NOT NULL))";
 
-    private const string FireScheduleSql =
-        "UPDATE schedules SET next_fire_at = CASE WHEN @advances THEN @next ELSE next_fire_at END, " +
-        "last_slot = CASE WHEN @last_slot IS NOT NULL AND (last_slot IS NULL OR @last_slot > last_slot) THEN @last_slot ELSE last_slot END, " +
-        "last_flow_id = COALESCE((SELECT f.id FROM flows f WHERE f.key = @last_key), last_flow_id), " +
-        "buffered_slot = @buffered, last_error = @error, updated_at = @now, lease_owner = NULL, lease_expires_at = NULL " +
-        "WHERE name = @name AND lease_owner = @owner";
+    // Each firing's new state, where its owner still holds the schedule (locked by LockHeldSchedulesSql).
+    private const string FireSchedulesSql =
+        "UPDATE schedules s SET next_fire_at = CASE WHEN v.advances THEN v.next_at ELSE s.next_fire_at END, " +
+        "last_slot = CASE WHEN v.last_slot IS NOT NULL AND (s.last_slot IS NULL OR v.last_slot > s.last_slot) THEN v.last_slot ELSE s.last_slot END, " +
+        "last_flow_id = COALESCE((SELECT f.id FROM flows f WHERE f.key = v.last_key), s.last_flow_id), " +
+        "buffered_slot = v.buffered, last_error = v.error, updated_at = v.now_at, lease_owner = NULL, lease_expires_at = NULL " +
+        "FROM unnest($1::text[], $2::text[], $3::bool[], $4::bigint[], $5::bigint[], $6::text[], $7::bigint[], $8::text[], $9::bigint[]) " +
+        "AS v(name, owner, advances, next_at, last_slot, last_key, buffered, error, now_at) WHERE s.name = v.name AND s.lease_owner = v.owner";
 
     /// <inheritdoc/>
     public ValueTask<bool> CreateScheduleAsync(ScheduleRecord schedule, CancellationToken cancellationToken)
@@ -157,44 +160,45 @@ public sealed partial class PostgresFlowStore
                 p.Add(P("owners", copies.Select(f => f.LeaseOwner).ToArray()));
             }, r => r.GetString(0), ct).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
 
-            // One round trip for the flows and schedules of every firing whose lease holds; the first
-            // statement of each flow's insert tells whether it was created (its key may be taken).
-            var commands = new List<NpgsqlBatchCommand>();
-            var flowStatements = new List<(int Firing, NewFlow Flow, int Statement)>();
-            var due = false;
-            for (var i = 0; i < copies.Length; i++)
+            // One round trip for the flows and schedules of every firing whose lease holds, as multi-row
+            // statements; the flow rows' statement returns the ids it inserted (a slot's key may be taken).
+            var fired = copies.Where(f => held.Contains(f.Name)).ToList();
+            var flows = fired.SelectMany(f => f.Flows).ToList();
+            var inserted = new HashSet<string>(StringComparer.Ordinal);
+            if (fired.Count > 0)
             {
-                if (!held.Contains(copies[i].Name))
+                var commands = new List<NpgsqlBatchCommand>();
+                NewFlowBatch.Add(commands, flows);
+                commands.Add(FireCommand(fired));
+                if (flows.Exists(f => f.Flow.NextRunAt is not null))
                 {
-                    continue;
+                    commands.Add(Notify(channel));
                 }
 
-                foreach (var flow in copies[i].Flows)
+                var batch = new NpgsqlBatch(connection, tx);
+                await using var batchScope = batch.ConfigureAwait(false);
+                foreach (var command in commands)
                 {
-                    flowStatements.Add((i, flow, commands.Count));
-                    AddInsertFlow(commands, flow);
-                    due |= flow.Flow.NextRunAt is not null;
+                    batch.BatchCommands.Add(command);
                 }
 
-                commands.Add(FireCommand(copies[i]));
+                var r = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (r.ConfigureAwait(false))
+                {
+                    while (flows.Count > 0 && await r.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        inserted.Add(r.GetString(0));
+                    }
+
+                    while (await r.NextResultAsync(ct).ConfigureAwait(false))
+                    {
+                        // Every statement runs to its end, so an error in any of them surfaces here.
+                    }
+                }
             }
 
-            if (due)
-            {
-                commands.Add(Notify(channel));
-            }
-
-            var counts = commands.Count == 0 ? Array.Empty<int>() : await ExecuteBatchAsync(connection, tx, commands, ct).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
-            var created = copies.Select(_ => new List<FlowRecord>()).ToArray();
-            foreach (var (firing, flow, statement) in flowStatements)
-            {
-                if (counts[statement] == 1)
-                {
-                    created[firing].Add(flow.Flow);
-                }
-            }
-
+            var created = copies.Select(f => held.Contains(f.Name) ? f.Flows.Where(n => inserted.Contains(n.Flow.Id)).Select(n => n.Flow).ToList() : []).ToArray();
             return [.. copies.Select((f, i) => new ScheduleFireResult(f.Name, held.Contains(f.Name), created[i]))];
         }, cancellationToken);
     }
@@ -210,19 +214,19 @@ public sealed partial class PostgresFlowStore
         return rows[0] is { } ms ? Time(ms) : null;
     }
 
-    private static NpgsqlBatchCommand FireCommand(ScheduleFiring firing)
+    private static NpgsqlBatchCommand FireCommand(List<ScheduleFiring> firings)
     {
-        var cmd = Command(FireScheduleSql);
+        var cmd = Command(FireSchedulesSql);
         var p = cmd.Parameters;
-        p.Add(P("name", firing.Name));
-        p.Add(P("owner", firing.LeaseOwner));
-        p.Add(P("advances", firing.AdvancesNextFire));
-        p.Add(P("next", Ms(firing.NextFireAt)));
-        p.Add(P("last_slot", Ms(firing.LastSlot)));
-        p.Add(P("last_key", firing.LastFlowKey));
-        p.Add(P("buffered", Ms(firing.BufferedSlot)));
-        p.Add(P("error", firing.LastError));
-        p.Add(P("now", Ms(firing.Now)));
+        p.Add(CommitBatch.Array(NpgsqlDbType.Text, firings.ConvertAll(f => f.Name).ToArray()));
+        p.Add(CommitBatch.Array(NpgsqlDbType.Text, firings.ConvertAll(f => f.LeaseOwner).ToArray()));
+        p.Add(CommitBatch.Array(NpgsqlDbType.Boolean, firings.ConvertAll(f => f.AdvancesNextFire).ToArray()));
+        p.Add(CommitBatch.Array(NpgsqlDbType.Bigint, firings.ConvertAll(f => Ms(f.NextFireAt)).ToArray()));
+        p.Add(CommitBatch.Array(NpgsqlDbType.Bigint, firings.ConvertAll(f => Ms(f.LastSlot)).ToArray()));
+        p.Add(CommitBatch.Array(NpgsqlDbType.Text, firings.ConvertAll(f => f.LastFlowKey).ToArray()));
+        p.Add(CommitBatch.Array(NpgsqlDbType.Bigint, firings.ConvertAll(f => Ms(f.BufferedSlot)).ToArray()));
+        p.Add(CommitBatch.Array(NpgsqlDbType.Text, firings.ConvertAll(f => f.LastError).ToArray()));
+        p.Add(CommitBatch.Array(NpgsqlDbType.Bigint, firings.ConvertAll(f => Ms(f.Now)).ToArray()));
         return cmd;
     }
 

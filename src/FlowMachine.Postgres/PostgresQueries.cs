@@ -30,7 +30,7 @@ internal static partial class PostgresQueries
         "state, position, input, data, wait_reason, result, error, " +
         "parent_flow_id, parent_step_key, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at, schedule, slot";
 
-    private const string FlowInsertColumns =
+    public const string FlowInsertColumns =
         "id, key, label, owner, routine, routine_version, spec_hash, state, position, input, data, wait_reason, result, error, " +
         "parent_flow_id, parent_step_key, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at, schedule, slot";
 

@@ -47,19 +47,16 @@ public sealed class MigrationLockTests(TestDatabase db) : IClassFixture<TestData
     public async Task A_version_4_schema_loses_the_foreign_keys_from_a_flows_rows_and_keeps_its_flows()
     {
         // The schema as version 4 left it, with a flow, its step and its history in it.
-        var schema = db.NewSchema();
+        var schema = await PostgresSchemas.CreateAtVersionAsync(
+            db,
+            4,
+            "INSERT INTO flows (id, spec_json, state, position, data, parent_child_index, generation, created_at, updated_at) " +
+            "VALUES ('f', '{}', 'PENDING', 0, '{}', 0, 0, 1, 1);" +
+            "INSERT INTO steps (flow_id, key, idx, task_type, state, attempts) VALUES ('f', 's', 0, 'noop', 'PENDING', 0);" +
+            "INSERT INTO history (flow_id, seq, at, kind) VALUES ('f', 1, 1, 'created');");
         await using (var connection = new NpgsqlConnection(db.ConnectionString))
         {
             await connection.OpenAsync();
-            var sql = $"CREATE SCHEMA \"{schema}\"; SET search_path TO \"{schema}\";\n" +
-                string.Join(";\n", PostgresSchema.Migrations.Take(4)) + ";\n" +
-                "CREATE TABLE schema_version (version integer NOT NULL); INSERT INTO schema_version VALUES (4);" +
-                "INSERT INTO flows (id, spec_json, state, position, data, parent_child_index, generation, created_at, updated_at) " +
-                "VALUES ('f', '{}', 'PENDING', 0, '{}', 0, 0, 1, 1);" +
-                "INSERT INTO steps (flow_id, key, idx, task_type, state, attempts) VALUES ('f', 's', 0, 'noop', 'PENDING', 0);" +
-                "INSERT INTO history (flow_id, seq, at, kind) VALUES ('f', 1, 1, 'created');";
-            await using var cmd = new NpgsqlCommand(sql, connection);
-            await cmd.ExecuteNonQueryAsync();
             await using var keys = new NpgsqlCommand($"SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = '\"{schema}\"'::regnamespace", connection);
             Assert.Equal(5L, (long)(await keys.ExecuteScalarAsync())!); // steps, history, commands, events; api_keys
         }
@@ -86,21 +83,14 @@ public sealed class MigrationLockTests(TestDatabase db) : IClassFixture<TestData
     public async Task A_version_5_schema_claims_due_and_expired_flows_as_before_from_indexes_of_their_own()
     {
         // Flows as schema version 5 stored them: due, held, held with the lease run out, waiting.
-        var schema = db.NewSchema();
-        await using (var connection = new NpgsqlConnection(db.ConnectionString))
-        {
-            await connection.OpenAsync();
-            var sql = $"CREATE SCHEMA \"{schema}\"; SET search_path TO \"{schema}\";\n" +
-                string.Join(";\n", PostgresSchema.Migrations.Take(5)) + ";\n" +
-                "CREATE TABLE schema_version (version integer NOT NULL); INSERT INTO schema_version VALUES (5);" +
-                "INSERT INTO flows (id, spec_json, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at) VALUES " +
-                "('due', '{}', 'PENDING', 0, '{}', 0, 0, 1000, 1000, 1500, NULL, NULL), " +
-                "('held', '{}', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1100, 'w1', 9000), " +
-                "('expired', '{}', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1200, 'w1', 1900), " +
-                "('waiting', '{}', 'WAITING', 0, '{}', 0, 0, 1000, 1000, NULL, NULL, NULL);";
-            await using var cmd = new NpgsqlCommand(sql, connection);
-            await cmd.ExecuteNonQueryAsync();
-        }
+        var schema = await PostgresSchemas.CreateAtVersionAsync(
+            db,
+            5,
+            "INSERT INTO flows (id, spec_json, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at) VALUES " +
+            "('due', '{}', 'PENDING', 0, '{}', 0, 0, 1000, 1000, 1500, NULL, NULL), " +
+            "('held', '{}', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1100, 'w1', 9000), " +
+            "('expired', '{}', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1200, 'w1', 1900), " +
+            "('waiting', '{}', 'WAITING', 0, '{}', 0, 0, 1000, 1000, NULL, NULL, NULL);");
 
         await using var store = new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = db.ConnectionString, Schema = schema });
         await store.InitializeAsync(default);
@@ -115,23 +105,10 @@ public sealed class MigrationLockTests(TestDatabase db) : IClassFixture<TestData
         await using (var connection = new NpgsqlConnection(db.ConnectionString))
         {
             await connection.OpenAsync();
-            await using var cmd = new NpgsqlCommand(
-                $"SET search_path TO \"{schema}\"; SET enable_seqscan = off; EXPLAIN " + PostgresFlowStore.ClaimDueSql.Replace("@now", "2000").Replace("@max", "8").Replace("@owner", "'w'").Replace("@expires", "3000"),
-                connection);
-            var plan = new List<string>();
-            await using (var reader = await cmd.ExecuteReaderAsync())
-            {
-                do
-                {
-                    while (await reader.ReadAsync())
-                    {
-                        plan.Add(reader.GetString(0));
-                    }
-                }
-                while (await reader.NextResultAsync());
-            }
-
-            var text = string.Join("\n", plan);
+            await PostgresSchemas.ExecuteAsync(connection, $"SET search_path TO \"{schema}\"; SET enable_seqscan = off");
+            var text = await PostgresSchemas.ExplainAsync(
+                connection,
+                PostgresFlowStore.ClaimDueSql.Replace("@now", "2000").Replace("@max", "8").Replace("@owner", "'w'").Replace("@expires", "3000"));
             Assert.Contains("flows_due", text);
             Assert.Contains("flows_leased", text);
             Assert.DoesNotContain("flows_next_run", text);
@@ -143,20 +120,13 @@ public sealed class MigrationLockTests(TestDatabase db) : IClassFixture<TestData
     {
         // A flow as schema version 6 stored it: the spec inside the flow row.
         const string spec = """{"tasks":[{"key":"a","task_type":"noop"},{"key":"b","task_type":"noop","precursors":["a"]}]}""";
-        var schema = db.NewSchema();
-        await using (var connection = new NpgsqlConnection(db.ConnectionString))
-        {
-            await connection.OpenAsync();
-            var sql = $"CREATE SCHEMA \"{schema}\"; SET search_path TO \"{schema}\";\n" +
-                string.Join(";\n", PostgresSchema.Migrations.Take(6)) + ";\n" +
-                "CREATE TABLE schema_version (version integer NOT NULL); INSERT INTO schema_version VALUES (6);" +
-                "INSERT INTO flows (id, key, spec_json, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at) " +
-                "VALUES ('old', 'old-key', @spec, 'PENDING', 0, '{}', 0, 0, 1000, 1000, 1000);" +
-                "INSERT INTO steps (flow_id, key, idx, task_type, state, attempts) VALUES ('old', 'a', 0, 'noop', 'PENDING', 0), ('old', 'b', 1, 'noop', 'PENDING', 0);";
-            await using var cmd = new NpgsqlCommand(sql, connection);
-            cmd.Parameters.AddWithValue("spec", spec);
-            await cmd.ExecuteNonQueryAsync();
-        }
+        var schema = await PostgresSchemas.CreateAtVersionAsync(
+            db,
+            6,
+            "INSERT INTO flows (id, key, spec_json, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at) " +
+            "VALUES ('old', 'old-key', @spec, 'PENDING', 0, '{}', 0, 0, 1000, 1000, 1000);" +
+            "INSERT INTO steps (flow_id, key, idx, task_type, state, attempts) VALUES ('old', 'a', 0, 'noop', 'PENDING', 0), ('old', 'b', 1, 'noop', 'PENDING', 0);",
+            spec);
 
         await using var store = new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = db.ConnectionString, Schema = schema });
         await store.InitializeAsync(default);

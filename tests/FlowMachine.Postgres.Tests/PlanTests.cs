@@ -19,7 +19,7 @@ public sealed class PlanTests(TestDatabase db) : IClassFixture<TestDatabase>
 
         await using var connection = new NpgsqlConnection(db.ConnectionString);
         await connection.OpenAsync();
-        await Execute(connection, $"SET search_path TO \"{schema}\"; ANALYZE flows; " +
+        await PostgresSchemas.ExecuteAsync(connection, $"SET search_path TO \"{schema}\"; ANALYZE flows; " +
             "INSERT INTO flows (id, spec_hash, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at) " +
             "SELECT 'f' || g, 'h', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1000, CASE WHEN g % 2 = 0 THEN 'w' END, CASE WHEN g % 2 = 0 THEN 5000 END " +
             "FROM generate_series(1, 5000) AS g");
@@ -30,31 +30,12 @@ public sealed class PlanTests(TestDatabase db) : IClassFixture<TestDatabase>
         foreach (var sql in new[] { claim, nextDue })
         {
             await using var tx = await connection.BeginTransactionAsync();
-            await Execute(connection, PostgresQueries.IndexPlansSql, tx);
-            var plan = await Explain(connection, sql, tx);
+            await PostgresSchemas.ExecuteAsync(connection, PostgresQueries.IndexPlansSql, tx);
+            var plan = await PostgresSchemas.ExplainAsync(connection, sql, tx);
             Assert.DoesNotContain("Seq Scan", plan);
             Assert.DoesNotContain("Hash Join", plan);
             Assert.DoesNotContain("Bitmap", plan);
             await tx.RollbackAsync();
         }
-    }
-
-    private static async Task Execute(NpgsqlConnection connection, string sql, NpgsqlTransaction? tx = null)
-    {
-        await using var cmd = new NpgsqlCommand(sql, connection, tx);
-        await cmd.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<string> Explain(NpgsqlConnection connection, string sql, NpgsqlTransaction tx)
-    {
-        await using var cmd = new NpgsqlCommand("EXPLAIN " + sql, connection, tx);
-        var lines = new List<string>();
-        await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            lines.Add(reader.GetString(0));
-        }
-
-        return string.Join("\n", lines);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FlowMachine.Conformance;
 using FlowMachine.Storage;
 using Npgsql;
 using Xunit.Abstractions;
@@ -15,21 +16,14 @@ public sealed class PostgresScheduleTests(TestDatabase db, ITestOutputHelper out
     public async Task A_version_7_schema_keeps_its_flows_and_gains_schedules()
     {
         // Flows as schema version 7 stored them, one waiting to run and one with a routine and a key.
-        var schema = db.NewSchema();
-        await using (var connection = new NpgsqlConnection(db.ConnectionString))
-        {
-            await connection.OpenAsync();
-            var sql = $"CREATE SCHEMA \"{schema}\"; SET search_path TO \"{schema}\";\n" +
-                string.Join(";\n", PostgresSchema.Migrations.Take(7)) + ";\n" +
-                "CREATE TABLE schema_version (version integer NOT NULL); INSERT INTO schema_version VALUES (7);" +
-                "INSERT INTO specs (hash, spec_json) VALUES ('h', '{\"tasks\":[]}');" +
-                "INSERT INTO flows (id, key, spec_hash, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at, routine) VALUES " +
-                "('due', NULL, 'h', 'PENDING', 0, '{}', 0, 0, 1000, 1000, 1500, NULL), " +
-                "('keyed', 'k', 'h', 'COMPLETED', 0, '{\"n\":1}', 0, 0, 1100, 1100, NULL, 'r');" +
-                "INSERT INTO steps (flow_id, key, idx, task_type, state, attempts) VALUES ('due', 's', 0, 'noop', 'PENDING', 0);";
-            await using var cmd = new NpgsqlCommand(sql, connection);
-            await cmd.ExecuteNonQueryAsync();
-        }
+        var schema = await PostgresSchemas.CreateAtVersionAsync(
+            db,
+            7,
+            "INSERT INTO specs (hash, spec_json) VALUES ('h', '{\"tasks\":[]}');" +
+            "INSERT INTO flows (id, key, spec_hash, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at, routine) VALUES " +
+            "('due', NULL, 'h', 'PENDING', 0, '{}', 0, 0, 1000, 1000, 1500, NULL), " +
+            "('keyed', 'k', 'h', 'COMPLETED', 0, '{\"n\":1}', 0, 0, 1100, 1100, NULL, 'r');" +
+            "INSERT INTO steps (flow_id, key, idx, task_type, state, attempts) VALUES ('due', 's', 0, 'noop', 'PENDING', 0);");
 
         await using var store = new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = db.ConnectionString, Schema = schema });
         await store.InitializeAsync(default);
@@ -67,24 +61,11 @@ public sealed class PostgresScheduleTests(TestDatabase db, ITestOutputHelper out
         await store.InitializeAsync(default);
         await using var connection = new NpgsqlConnection(db.ConnectionString);
         await connection.OpenAsync();
-        await using var cmd = new NpgsqlCommand(
-            $"SET search_path TO \"{schema}\"; SET enable_seqscan = off; EXPLAIN " + PostgresFlowStore.ClaimDueSchedulesSql
-                .Replace("@now", "2000::bigint").Replace("@max", "8").Replace("@owner", "'w'").Replace("@expires", "3000"),
-            connection);
-        var plan = new List<string>();
-        await using (var reader = await cmd.ExecuteReaderAsync())
-        {
-            do
-            {
-                while (await reader.ReadAsync())
-                {
-                    plan.Add(reader.GetString(0));
-                }
-            }
-            while (await reader.NextResultAsync());
-        }
-
-        var text = string.Join("\n", plan);
+        await PostgresSchemas.ExecuteAsync(connection, $"SET search_path TO \"{schema}\"; SET enable_seqscan = off");
+        var text = await PostgresSchemas.ExplainAsync(
+            connection,
+            PostgresFlowStore.ClaimDueSchedulesSql
+                .Replace("@now", "2000::bigint").Replace("@max", "8").Replace("@owner", "'w'").Replace("@expires", "3000"));
         output.WriteLine(text);
         Assert.Contains("schedules_due", text);
         Assert.Contains("schedules_leased", text);
@@ -103,7 +84,7 @@ public sealed class PostgresScheduleTests(TestDatabase db, ITestOutputHelper out
         // Schedules made in bulk and claimed at once: due, leased, leased with the lease run out, buffered behind a running flow.
         await using var connection = new NpgsqlConnection(db.ConnectionString);
         await connection.OpenAsync();
-        await Execute(connection, $"SET search_path TO \"{schema}\"; ANALYZE flows; ANALYZE schedules; " +
+        await PostgresSchemas.ExecuteAsync(connection, $"SET search_path TO \"{schema}\"; ANALYZE flows; ANALYZE schedules; " +
             "INSERT INTO flows (id, spec_hash, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at) " +
             "SELECT 'f' || g, 'h', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1000 FROM generate_series(1, 5000) AS g; " +
             "INSERT INTO schedules (name, definition_json, paused, next_fire_at, last_flow_id, buffered_slot, lease_owner, lease_expires_at, created_at, updated_at) " +
@@ -115,8 +96,8 @@ public sealed class PostgresScheduleTests(TestDatabase db, ITestOutputHelper out
         foreach (var sql in new[] { claim, PostgresFlowStore.NextScheduleDueSql, lockHeld })
         {
             await using var tx = await connection.BeginTransactionAsync();
-            await Execute(connection, PostgresQueries.IndexPlansSql, tx);
-            var plan = await Explain(connection, sql, tx);
+            await PostgresSchemas.ExecuteAsync(connection, PostgresQueries.IndexPlansSql, tx);
+            var plan = await PostgresSchemas.ExplainAsync(connection, sql, tx);
             output.WriteLine(plan);
             Assert.DoesNotContain("Seq Scan", plan);
             Assert.DoesNotContain("Hash", plan);
@@ -177,42 +158,7 @@ public sealed class PostgresScheduleTests(TestDatabase db, ITestOutputHelper out
         }
     }
 
-    private static async Task Execute(NpgsqlConnection connection, string sql, NpgsqlTransaction? tx = null)
-    {
-        await using var cmd = new NpgsqlCommand(sql, connection, tx);
-        await cmd.ExecuteNonQueryAsync();
-    }
+    private static ScheduleRecord Schedule(string name) => ScheduleRows.Schedule(name, T0, T0);
 
-    private static async Task<string> Explain(NpgsqlConnection connection, string sql, NpgsqlTransaction tx)
-    {
-        await using var cmd = new NpgsqlCommand("EXPLAIN " + sql, connection, tx);
-        var lines = new List<string>();
-        await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            lines.Add(reader.GetString(0));
-        }
-
-        return string.Join("\n", lines);
-    }
-
-    private static ScheduleRecord Schedule(string name) =>
-        new() { Name = name, DefinitionJson = "{}", NextFireAt = T0, CreatedAt = T0, UpdatedAt = T0 };
-
-    private static ScheduleFiring Firing(string name, string owner) => new()
-    {
-        Name = name,
-        LeaseOwner = owner,
-        Flows =
-        [
-            new NewFlow(
-                new FlowRecord { Id = "f-" + name, Key = $"schedule:{name}:{T0:O}", Schedule = name, Slot = T0, SpecJson = "{}", CreatedAt = T0, UpdatedAt = T0, NextRunAt = T0 },
-                [new StepRecord { FlowId = "f-" + name, Index = 0, Key = "s0", TaskType = "noop" }],
-                [new HistoryEvent("f-" + name, 1, T0, "created", null, null)]),
-        ],
-        NextFireAt = T0.AddMinutes(1),
-        LastSlot = T0,
-        LastFlowKey = $"schedule:{name}:{T0:O}",
-        Now = T0,
-    };
+    private static ScheduleFiring Firing(string name, string owner) => ScheduleRows.Firing(name, owner, ScheduleRows.Flow(name, T0, "f-" + name));
 }

@@ -1,5 +1,5 @@
+using FlowMachine.Conformance;
 using FlowMachine.Storage;
-using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 
 namespace FlowMachine.Sqlite.Tests;
@@ -18,24 +18,19 @@ public sealed class SqliteScheduleTests(ITestOutputHelper output) : IDisposable
     {
         // Flows as schema version 5 stored them, one waiting to run and one with a routine and a key.
         var path = temp.PathOf();
-        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = string.Join(";\n", SqliteSchema.Migrations.Take(5)) + ";\n" +
-                "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (5);" +
-                "INSERT INTO specs (hash, spec_json) VALUES ('h', '{\"tasks\":[]}');" +
-                "INSERT INTO flows (id, key, spec_hash, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at, routine) VALUES " +
-                "('due', NULL, 'h', 'PENDING', 0, '{}', 0, 0, 1000, 1000, 1500, NULL), " +
-                "('keyed', 'k', 'h', 'COMPLETED', 0, '{\"n\":1}', 0, 0, 1100, 1100, NULL, 'r');" +
-                "INSERT INTO steps (flow_id, key, idx, task_type, state, attempts) VALUES ('due', 's', 0, 'noop', 'PENDING', 0);";
-            command.ExecuteNonQuery();
-        }
+        SqliteFiles.CreateAtVersion(
+            path,
+            5,
+            "INSERT INTO specs (hash, spec_json) VALUES ('h', '{\"tasks\":[]}');" +
+            "INSERT INTO flows (id, key, spec_hash, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at, routine) VALUES " +
+            "('due', NULL, 'h', 'PENDING', 0, '{}', 0, 0, 1000, 1000, 1500, NULL), " +
+            "('keyed', 'k', 'h', 'COMPLETED', 0, '{\"n\":1}', 0, 0, 1100, 1100, NULL, 'r');" +
+            "INSERT INTO steps (flow_id, key, idx, task_type, state, attempts) VALUES ('due', 's', 0, 'noop', 'PENDING', 0);");
 
         var store = new SqliteFlowStore(new SqliteStoreOptions { Path = path });
         await using var storeScope = store;
         await store.InitializeAsync(CancellationToken.None);
-        Assert.Equal(SqliteSchema.Latest, ReadSchemaVersion(path));
+        Assert.Equal(SqliteSchema.Latest, SqliteFiles.ReadSchemaVersion(path));
 
         var keyed = (await store.GetFlowByKeyAsync("k", CancellationToken.None))!;
         Assert.Equal("keyed", keyed.Id);
@@ -63,23 +58,7 @@ public sealed class SqliteScheduleTests(ITestOutputHelper output) : IDisposable
         var store = new SqliteFlowStore(new SqliteStoreOptions { Path = path });
         await using var storeScope = store;
         await store.InitializeAsync(CancellationToken.None);
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteFlowStore.ClaimDueSchedulesSql;
-        command.Parameters.AddWithValue("@owner", "w");
-        command.Parameters.AddWithValue("@expires", 2);
-        command.Parameters.AddWithValue("@now", 1);
-        command.Parameters.AddWithValue("@max", 8);
-        var plan = new List<string>();
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                plan.Add(reader.GetString(3));
-            }
-        }
-
+        var plan = SqliteFiles.ClaimPlan(path, SqliteFlowStore.ClaimDueSchedulesSql);
         output.WriteLine(string.Join("\n", plan));
         Assert.Contains(plan, line => line.Contains("USING INDEX schedules_due", StringComparison.Ordinal));
         Assert.Contains(plan, line => line.Contains("USING INDEX schedules_leased", StringComparison.Ordinal));
@@ -109,32 +88,7 @@ public sealed class SqliteScheduleTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(count, (await store.CountFlowsByStateAsync(null, CancellationToken.None))[FlowState.Pending]);
     }
 
-    private static ScheduleRecord Schedule(string name) =>
-        new() { Name = name, DefinitionJson = "{}", NextFireAt = T0, CreatedAt = T0, UpdatedAt = T0 };
+    private static ScheduleRecord Schedule(string name) => ScheduleRows.Schedule(name, T0, T0);
 
-    private static ScheduleFiring Firing(string name, string owner) => new()
-    {
-        Name = name,
-        LeaseOwner = owner,
-        Flows =
-        [
-            new NewFlow(
-                new FlowRecord { Id = "f-" + name, Key = $"schedule:{name}:{T0:O}", Schedule = name, Slot = T0, SpecJson = "{}", CreatedAt = T0, UpdatedAt = T0, NextRunAt = T0 },
-                [new StepRecord { FlowId = "f-" + name, Index = 0, Key = "s0", TaskType = "noop" }],
-                [new HistoryEvent("f-" + name, 1, T0, "created", null, null)]),
-        ],
-        NextFireAt = T0.AddMinutes(1),
-        LastSlot = T0,
-        LastFlowKey = $"schedule:{name}:{T0:O}",
-        Now = T0,
-    };
-
-    private static long ReadSchemaVersion(string path)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT version FROM schema_version";
-        return (long)command.ExecuteScalar()!;
-    }
+    private static ScheduleFiring Firing(string name, string owner) => ScheduleRows.Firing(name, owner, ScheduleRows.Flow(name, T0, "f-" + name));
 }

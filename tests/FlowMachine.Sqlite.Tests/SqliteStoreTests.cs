@@ -197,11 +197,11 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
     {
         var path = temp.PathOf();
         await (await OpenAsync(path)).DisposeAsync();
-        Assert.Equal(SqliteSchema.Latest, ReadSchemaVersion(path));
+        Assert.Equal(SqliteSchema.Latest, SqliteFiles.ReadSchemaVersion(path));
 
         // Opening again migrates nothing and keeps the data.
         await (await OpenAsync(path)).DisposeAsync();
-        Assert.Equal(SqliteSchema.Latest, ReadSchemaVersion(path));
+        Assert.Equal(SqliteSchema.Latest, SqliteFiles.ReadSchemaVersion(path));
 
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
@@ -224,21 +224,16 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
         // A database as FlowMachine wrote it at schema version 3: the spec inside the flow row.
         var path = temp.PathOf();
         const string spec = """{"tasks":[{"key":"a","task_type":"noop"},{"key":"b","task_type":"noop","precursors":["a"]}]}""";
-        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = string.Join(";\n", SqliteSchema.Migrations.Take(3)) + ";\n" +
-                "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (3);" +
-                "INSERT INTO flows (id, key, spec_json, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at) " +
-                "VALUES ('old', 'old-key', @spec, 'PENDING', 0, '{}', 0, 0, 1000, 1000, 1000);" +
-                "INSERT INTO steps (flow_id, key, idx, task_type, state, attempts) VALUES ('old', 'a', 0, 'noop', 'PENDING', 0), ('old', 'b', 1, 'noop', 'PENDING', 0);";
-            command.Parameters.AddWithValue("@spec", spec);
-            command.ExecuteNonQuery();
-        }
+        SqliteFiles.CreateAtVersion(
+            path,
+            3,
+            "INSERT INTO flows (id, key, spec_json, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at) " +
+            "VALUES ('old', 'old-key', @spec, 'PENDING', 0, '{}', 0, 0, 1000, 1000, 1000);" +
+            "INSERT INTO steps (flow_id, key, idx, task_type, state, attempts) VALUES ('old', 'a', 0, 'noop', 'PENDING', 0), ('old', 'b', 1, 'noop', 'PENDING', 0);",
+            spec);
 
         await using var store = await OpenAsync(path);
-        Assert.Equal(SqliteSchema.Latest, ReadSchemaVersion(path));
+        Assert.Equal(SqliteSchema.Latest, SqliteFiles.ReadSchemaVersion(path));
         var old = await store.GetFlowAsync("old", CancellationToken.None);
         Assert.Equal(spec, old!.SpecJson);
         Assert.Equal("old", (await store.GetFlowByKeyAsync("old-key", CancellationToken.None))!.Id);
@@ -271,23 +266,7 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
     {
         var path = temp.PathOf();
         await using var store = await OpenAsync(path);
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteFlowStore.ClaimDueSql;
-        command.Parameters.AddWithValue("@owner", "w");
-        command.Parameters.AddWithValue("@expires", 2);
-        command.Parameters.AddWithValue("@now", 1);
-        command.Parameters.AddWithValue("@max", 8);
-        var plan = new List<string>();
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                plan.Add(reader.GetString(3));
-            }
-        }
-
+        var plan = SqliteFiles.ClaimPlan(path, SqliteFlowStore.ClaimDueSql);
         output.WriteLine(string.Join("\n", plan));
         Assert.Contains(plan, line => line.Contains("USING INDEX flows_due", StringComparison.Ordinal));
         Assert.Contains(plan, line => line.Contains("USING INDEX flows_leased", StringComparison.Ordinal));
@@ -299,23 +278,18 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
     {
         // Flows as schema version 4 stored them: due, held, held with the lease run out, waiting.
         var path = temp.PathOf();
-        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = string.Join(";\n", SqliteSchema.Migrations.Take(4)) + ";\n" +
-                "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (4);" +
-                "INSERT INTO specs (hash, spec_json) VALUES ('h', '{}');" +
-                "INSERT INTO flows (id, spec_hash, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at, routine) VALUES " +
-                "('due', 'h', 'PENDING', 0, '{}', 0, 0, 1000, 1000, 1500, NULL, NULL, 'r'), " +
-                "('held', 'h', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1100, 'w1', 9000, 'r'), " +
-                "('expired', 'h', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1200, 'w1', 1900, NULL), " +
-                "('waiting', 'h', 'WAITING', 0, '{}', 0, 0, 1000, 1000, NULL, NULL, NULL, 'r');";
-            command.ExecuteNonQuery();
-        }
+        SqliteFiles.CreateAtVersion(
+            path,
+            4,
+            "INSERT INTO specs (hash, spec_json) VALUES ('h', '{}');" +
+            "INSERT INTO flows (id, spec_hash, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at, routine) VALUES " +
+            "('due', 'h', 'PENDING', 0, '{}', 0, 0, 1000, 1000, 1500, NULL, NULL, 'r'), " +
+            "('held', 'h', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1100, 'w1', 9000, 'r'), " +
+            "('expired', 'h', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1200, 'w1', 1900, NULL), " +
+            "('waiting', 'h', 'WAITING', 0, '{}', 0, 0, 1000, 1000, NULL, NULL, NULL, 'r');");
 
         await using var store = await OpenAsync(path);
-        Assert.Equal(SqliteSchema.Latest, ReadSchemaVersion(path));
+        Assert.Equal(SqliteSchema.Latest, SqliteFiles.ReadSchemaVersion(path));
         var now = DateTimeOffset.FromUnixTimeMilliseconds(2000);
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1500), await store.GetNextDueAsync(CancellationToken.None)); // "expired" only from 1900
         var claimed = await store.ClaimDueAsync("w2", 10, now, Lease, CancellationToken.None);
@@ -446,14 +420,5 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
             CancellationToken.None));
         Assert.True(started.Wait(TimeSpan.FromSeconds(30)));
         return (blocker, release);
-    }
-
-    private static long ReadSchemaVersion(string path)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT version FROM schema_version";
-        return (long)command.ExecuteScalar()!;
     }
 }

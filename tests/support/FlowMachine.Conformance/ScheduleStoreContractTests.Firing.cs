@@ -1,4 +1,3 @@
-using System.Globalization;
 using FlowMachine.Storage;
 
 namespace FlowMachine.Conformance;
@@ -235,9 +234,7 @@ public abstract partial class ScheduleStoreContractTests
 
     // Building blocks -------------------------------------------------------------------------
 
-    /// <summary>The key of a slot's flow, as the core makes it.</summary>
-    protected static string KeyOf(string schedule, DateTimeOffset slot) =>
-        $"schedule:{schedule}:{slot.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)}";
+    protected static string KeyOf(string schedule, DateTimeOffset slot) => ScheduleRows.KeyOf(schedule, slot);
 
     /// <summary>A flow a schedule starts for a slot: keyed by the slot, due at once.</summary>
     protected static NewFlow MakeScheduleFlow(string schedule, DateTimeOffset slot, string id)
@@ -249,16 +246,8 @@ public abstract partial class ScheduleStoreContractTests
     }
 
     /// <summary>A firing of one slot that moves the schedule a minute on.</summary>
-    protected static ScheduleFiring Firing(string name, string owner, DateTimeOffset slot, string flowId) => new()
-    {
-        Name = name,
-        LeaseOwner = owner,
-        Flows = [MakeScheduleFlow(name, slot, flowId)],
-        NextFireAt = slot.AddMinutes(1),
-        LastSlot = slot,
-        LastFlowKey = KeyOf(name, slot),
-        Now = slot,
-    };
+    protected static ScheduleFiring Firing(string name, string owner, DateTimeOffset slot, string flowId) =>
+        ScheduleRows.Firing(name, owner, MakeScheduleFlow(name, slot, flowId));
 
     /// <summary>Leases the schedule by name and fires one slot with one flow.</summary>
     protected static async Task FireOnceAsync(IFlowStore store, string name, DateTimeOffset slot, string flowId, DateTimeOffset? buffered = null, bool advances = true)

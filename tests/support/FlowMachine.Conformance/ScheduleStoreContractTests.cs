@@ -256,18 +256,15 @@ public abstract partial class ScheduleStoreContractTests(ContractStores source) 
 
     // Building blocks -------------------------------------------------------------------------
 
-    protected static ScheduleRecord MakeSchedule(string name, DateTimeOffset? nextFireAt, string? lastFlowId = null, DateTimeOffset? buffered = null) => new()
+    protected static ScheduleRecord MakeSchedule(string name, DateTimeOffset? nextFireAt, string? lastFlowId = null, DateTimeOffset? buffered = null)
     {
-        Name = name,
-        DefinitionJson = DefinitionOf(name),
-        NextFireAt = nextFireAt,
-        LastFlowId = lastFlowId,
-        BufferedSlot = buffered,
-        CreatedAt = T0.AddDays(-1),
-        UpdatedAt = T0.AddDays(-1),
-    };
+        var schedule = ScheduleRows.Schedule(name, nextFireAt, T0);
+        schedule.LastFlowId = lastFlowId;
+        schedule.BufferedSlot = buffered;
+        return schedule;
+    }
 
-    private static string DefinitionOf(string name) => $$"""{"target":"{{name}}","every":"PT1M"}""";
+    private static string DefinitionOf(string name) => ScheduleRows.Schedule(name, null, T0).DefinitionJson;
 
     private static void AssertSame(ScheduleRecord expected, ScheduleRecord actual)
     {

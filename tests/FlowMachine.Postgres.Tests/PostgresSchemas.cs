@@ -1,0 +1,49 @@
+using Npgsql;
+
+namespace FlowMachine.Postgres.Tests;
+
+/// <summary>Schemas as an older FlowMachine left them, and statements a test runs behind the store's back.</summary>
+internal static class PostgresSchemas
+{
+    /// <summary>A new schema at <paramref name="version"/>, then <paramref name="rows"/> (SQL, with <c>@spec</c> bound to <paramref name="spec"/>); returns its name.</summary>
+    public static async Task<string> CreateAtVersionAsync(TestDatabase db, int version, string rows, string? spec = null)
+    {
+        var schema = db.NewSchema();
+        await using var connection = new NpgsqlConnection(db.ConnectionString);
+        await connection.OpenAsync();
+        var sql = $"CREATE SCHEMA \"{schema}\"; SET search_path TO \"{schema}\";\n" +
+            string.Join(";\n", PostgresSchema.Migrations.Take(version)) + ";\n" +
+            $"CREATE TABLE schema_version (version integer NOT NULL); INSERT INTO schema_version VALUES ({version});" + rows;
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        if (spec is not null)
+        {
+            cmd.Parameters.AddWithValue("spec", spec);
+        }
+
+        await cmd.ExecuteNonQueryAsync();
+        return schema;
+    }
+
+    public static async Task ExecuteAsync(NpgsqlConnection connection, string sql, NpgsqlTransaction? tx = null)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection, tx);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The plan of <paramref name="sql"/>, every line of every statement's.</summary>
+    public static async Task<string> ExplainAsync(NpgsqlConnection connection, string sql, NpgsqlTransaction? tx = null)
+    {
+        await using var cmd = new NpgsqlCommand("EXPLAIN " + sql, connection, tx);
+        var lines = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        do
+        {
+            while (await reader.ReadAsync())
+            {
+                lines.Add(reader.GetString(0));
+            }
+        }
+        while (await reader.NextResultAsync());
+        return string.Join("\n", lines);
+    }
+}
