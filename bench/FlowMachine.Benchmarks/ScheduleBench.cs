@@ -62,7 +62,7 @@ internal static class ScheduleBench
         var slot = warm.AddMinutes(warmMinutes);
         Console.WriteLine($"{workers} worker process(es){(fireOnly ? " firing only (no flow runs)" : " firing and running the flows")}; {warmMinutes} warm-up minute(s) from {warm:HH:mm}, measured minute {slot:HH:mm}");
 
-        await using var reader = await OpenAsync(pg?.ConnectionString, database);
+        var reader = new Reader(pg?.ConnectionString, database);
         await DelayUntilAsync(slot.AddSeconds(-3));
         var firedBefore = await CountAsync(reader, pg is null, slot.AddMinutes(-1), completedOnly: false);
         var cpu = processes.TotalProcessorTime();
@@ -197,39 +197,47 @@ internal static class ScheduleBench
         }
     }
 
-    private static async Task<DbConnection> OpenAsync(string? postgres, string path)
-    {
-        DbConnection connection = postgres is null ? new SqliteConnection($"Data Source={path};Mode=ReadOnly") : new NpgsqlConnection(postgres);
-        await connection.OpenAsync();
-        return connection;
-    }
-
-    private static async Task<long> CountAsync(DbConnection connection, bool sqlite, DateTimeOffset slot, bool completedOnly)
-    {
-        await using var command = Command(connection, sqlite, "SELECT count(*) FROM {flows} WHERE slot = " + slot.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) +
-            (completedOnly ? " AND state = 'COMPLETED'" : ""));
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-    }
+    private static Task<long> CountAsync(Reader reader, bool sqlite, DateTimeOffset slot, bool completedOnly) =>
+        reader.QueryAsync(sqlite, "SELECT count(*) FROM {flows} WHERE slot = " + slot.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) +
+            (completedOnly ? " AND state = 'COMPLETED'" : ""), async command => Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture));
 
     /// <summary>Each flow of the slot: its created time minus its slot, in milliseconds.</summary>
-    private static async Task<List<double>> LagsAsync(DbConnection connection, bool sqlite, DateTimeOffset slot)
-    {
-        await using var command = Command(connection, sqlite, "SELECT created_at - slot FROM {flows} WHERE slot = " + slot.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
-        await using var rows = await command.ExecuteReaderAsync();
-        var lags = new List<double>();
-        while (await rows.ReadAsync())
+    private static Task<List<double>> LagsAsync(Reader reader, bool sqlite, DateTimeOffset slot) =>
+        reader.QueryAsync(sqlite, "SELECT created_at - slot FROM {flows} WHERE slot = " + slot.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), async command =>
         {
-            lags.Add(rows.GetInt64(0)); // stored times are Unix milliseconds
-        }
+            await using var rows = await command.ExecuteReaderAsync();
+            var lags = new List<double>();
+            while (await rows.ReadAsync())
+            {
+                lags.Add(rows.GetInt64(0)); // stored times are Unix milliseconds
+            }
 
-        return lags;
-    }
+            return lags;
+        });
 
-    private static DbCommand Command(DbConnection connection, bool sqlite, string sql)
+    /// <summary>Reads the benchmark's database on a connection of its own per query, again after a lost connection (a server restarted by someone else).</summary>
+    private sealed class Reader(string? postgres, string path)
     {
-        var command = connection.CreateCommand();
-        command.CommandText = sql.Replace("{flows}", sqlite ? "flows" : "flowmachine.flows", StringComparison.Ordinal);
-        return command;
+        public async Task<T> QueryAsync<T>(bool sqlite, string sql, Func<DbCommand, Task<T>> read)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await using DbConnection connection = postgres is null ? new SqliteConnection($"Data Source={path};Mode=ReadOnly") : new NpgsqlConnection(postgres);
+                    await connection.OpenAsync();
+                    await using var command = connection.CreateCommand();
+                    command.CommandText = sql.Replace("{flows}", sqlite ? "flows" : "flowmachine.flows", StringComparison.Ordinal);
+                    return await read(command);
+                }
+                catch (DbException ex) when (attempt < 20)
+                {
+                    Console.Error.WriteLine($"  (reading again after: {ex.Message})");
+                    NpgsqlConnection.ClearAllPools();
+                    await Task.Delay(500);
+                }
+            }
+        }
     }
 
     private static double Percentile(List<double> values, double p)
