@@ -14,7 +14,18 @@ using FlowMachine.Storage.InMemory;
 
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- [--smoke] [--store memory|sqlite|all] [--json PATH]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- micro [BenchmarkDotNet args]
+// dotnet run -c Release --project bench/FlowMachine.Benchmarks -- schedules sqlite|postgres [--schedules N] [--workers N] [--fire-only] [--same-input]
 var results = new JsonArray();
+if (args.Length > 0 && args[0] == ScheduleWorkerHost.Mode)
+{
+    return await ScheduleWorkerHost.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "schedules")
+{
+    return await ScheduleBench.RunAsync(args);
+}
+
 if (args.Length > 0 && args[0] == "micro")
 {
     BenchmarkSwitcher.FromAssembly(typeof(Micro).Assembly).Run(args[1..]);

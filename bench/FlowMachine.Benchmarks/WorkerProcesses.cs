@@ -8,11 +8,8 @@ internal sealed class WorkerProcesses : IAsyncDisposable
 {
     private readonly List<Process> processes = [];
 
-    public static async Task<WorkerProcesses> StartAsync(string database, int count, int concurrency)
-    {
-        var workers = new WorkerProcesses();
-        var ready = new List<Task>();
-        for (var i = 0; i < count; i++)
+    public static Task<WorkerProcesses> StartAsync(string database, int count, int concurrency) =>
+        LaunchAsync(count, "Ctrl+C stops it", fromStdout: false, () =>
         {
             var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
             info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "flowmachine.dll"));
@@ -21,16 +18,56 @@ internal sealed class WorkerProcesses : IAsyncDisposable
                 info.ArgumentList.Add(arg);
             }
 
-            var process = Process.Start(info) ?? throw new InvalidOperationException("could not start a worker process");
-            var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            process.ErrorDataReceived += (_, e) =>
+            return info;
+        });
+
+    /// <summary>Worker processes that claim flows and fire schedules (<see cref="ScheduleWorkerHost"/>), or only fire them.</summary>
+    public static Task<WorkerProcesses> StartSchedulingAsync(string database, int count, bool fireOnly, bool profile) =>
+        LaunchAsync(count, "worker ready", fromStdout: true, () =>
+        {
+            var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "FlowMachine.Benchmarks.dll"), ScheduleWorkerHost.Mode, database, fireOnly ? "--fire-only" : "", profile ? "--profile" : "" })
             {
-                if (e.Data?.Contains("Ctrl+C stops it", StringComparison.Ordinal) == true)
+                if (arg.Length > 0)
+                {
+                    info.ArgumentList.Add(arg);
+                }
+            }
+
+            // As the flowmachine tool's runtimeconfig sets it: idle pool threads do not spin.
+            info.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
+            if (profile)
+            {
+                // perf record -p PID can then name the JIT-compiled methods (W^X off: code not in a double-mapped memfd).
+                info.Environment["DOTNET_PerfMapEnabled"] = "1";
+                info.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+            }
+
+            return info;
+        });
+
+    private static async Task<WorkerProcesses> LaunchAsync(int count, string readyText, bool fromStdout, Func<ProcessStartInfo> start)
+    {
+        var workers = new WorkerProcesses();
+        var ready = new List<Task>();
+        for (var i = 0; i < count; i++)
+        {
+            var process = Process.Start(start()) ?? throw new InvalidOperationException("could not start a worker process");
+            var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            void Watch(object? sender, DataReceivedEventArgs e)
+            {
+                if (e.Data?.Contains(readyText, StringComparison.Ordinal) == true)
                 {
                     up.TrySetResult();
                 }
-            };
-            process.OutputDataReceived += (_, _) => { };
+                else if (e.Data?.StartsWith("profile ", StringComparison.Ordinal) == true)
+                {
+                    workers.Profile.Enqueue((process.Id, e.Data));
+                }
+            }
+
+            process.ErrorDataReceived += fromStdout ? (_, _) => { } : Watch;
+            process.OutputDataReceived += fromStdout ? Watch : (_, _) => { };
             process.BeginErrorReadLine();
             process.BeginOutputReadLine();
             workers.processes.Add(process);
@@ -39,6 +76,22 @@ internal sealed class WorkerProcesses : IAsyncDisposable
 
         await Task.WhenAll(ready).WaitAsync(TimeSpan.FromSeconds(60));
         return workers;
+    }
+
+    /// <summary>The <c>profile …</c> lines the workers printed (<see cref="TimedStore"/>), with the process that printed each.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(int Process, string Line)> Profile { get; } = new();
+
+    /// <summary>The CPU time (user and system) the worker processes have spent so far.</summary>
+    public TimeSpan TotalProcessorTime()
+    {
+        var total = TimeSpan.Zero;
+        foreach (var p in processes)
+        {
+            p.Refresh();
+            total += p.TotalProcessorTime;
+        }
+
+        return total;
     }
 
     public long PeakWorkingSetMb()

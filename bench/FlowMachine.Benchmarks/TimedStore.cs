@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+using FlowMachine.Storage;
+
+namespace FlowMachine.Benchmarks;
+
+/// <summary>
+/// A store that times what firing schedules asks of it, for the schedules benchmark's <c>--profile</c>: each claim of
+/// due schedules and each firing batch is printed as a line (<c>profile claim|fire START_MS END_MS COUNT …</c>, Unix
+/// milliseconds), with the routine reads made since the previous firing. Every other call goes straight through
+/// (by reflection, about a microsecond more each).
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1852:Seal internal types", Justification = "DispatchProxy derives the proxy type from it at run time.")]
+internal class TimedStore : DispatchProxy
+{
+    private static readonly ConcurrentDictionary<Type, MethodInfo> Timers = new();
+    private IFlowStore inner = null!;
+    private long routineReads;
+    private long routineTicks;
+
+    public static IFlowStore Wrap(IFlowStore inner)
+    {
+        var proxy = Create<IFlowStore, TimedStore>();
+        ((TimedStore)(object)proxy).inner = inner;
+        return proxy;
+    }
+
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+    {
+        var method = targetMethod!;
+        var start = Stopwatch.GetTimestamp();
+        var startMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        object? result;
+        try
+        {
+            result = method.Invoke(inner, args);
+        }
+        catch (TargetInvocationException ex)
+        {
+            ExceptionDispatchInfo.Capture(ex.InnerException!).Throw();
+            throw;
+        }
+
+        if (method.Name is not (nameof(IFlowStore.ClaimDueSchedulesAsync) or nameof(IFlowStore.FireSchedulesAsync) or nameof(IFlowStore.GetRoutineAsync)))
+        {
+            return result;
+        }
+
+        var type = method.ReturnType.GetGenericArguments()[0];
+        var timer = Timers.GetOrAdd(type, t => typeof(TimedStore).GetMethod(nameof(TimeAsync), BindingFlags.NonPublic | BindingFlags.Instance)!.MakeGenericMethod(t));
+        return timer.Invoke(this, [result, method.Name, start, startMs]);
+    }
+
+    private async ValueTask<T> TimeAsync<T>(ValueTask<T> pending, string name, long start, long startMs)
+    {
+        var value = await pending.ConfigureAwait(false);
+        var endMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        switch (value)
+        {
+            case IReadOnlyList<ClaimedSchedule> { Count: > 0 } claimed:
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"profile claim {startMs} {endMs} {claimed.Count}"));
+                break;
+            case IReadOnlyList<ScheduleFireResult> fired:
+                var reads = Interlocked.Exchange(ref routineReads, 0);
+                var readMs = Stopwatch.GetElapsedTime(0, Interlocked.Exchange(ref routineTicks, 0)).TotalMilliseconds;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"profile fire {startMs} {endMs} {fired.Sum(f => f.Created.Count)} {reads} {readMs:0.0}"));
+                break;
+            case RoutineRecord or null when name == nameof(IFlowStore.GetRoutineAsync):
+                Interlocked.Increment(ref routineReads);
+                Interlocked.Add(ref routineTicks, Stopwatch.GetTimestamp() - start);
+                break;
+        }
+
+        return value;
+    }
+}
