@@ -16,11 +16,11 @@ public sealed partial class ScheduleRunner
         var flows = new List<NewFlow>(decision.Starts.Count);
         if (decision.Starts.Count > 0)
         {
-            var target = await TargetAsync(schedule.DefinitionJson, definition, targets, cancellationToken).ConfigureAwait(false);
+            var target = await TargetAsync(definition, targets, cancellationToken).ConfigureAwait(false);
             error = target.Error;
             foreach (var slot in target.Build is null ? [] : decision.Starts)
             {
-                flows.Add(target.Build!(schedule.Name, schedule.Owner, slot, ScheduleKeys.For(schedule.Name, slot), now));
+                flows.Add(target.Build!(schedule.Name, schedule.Owner, definition.Input, slot, ScheduleKeys.For(schedule.Name, slot), now));
             }
         }
 
@@ -48,8 +48,10 @@ public sealed partial class ScheduleRunner
         return firing;
     }
 
-    private async Task<ScheduledTarget> TargetAsync(string key, ScheduleDefinition definition, Dictionary<string, ScheduledTarget> targets, CancellationToken cancellationToken)
+    /// <summary>The target of a definition, resolved once per firing round for every schedule that shares it (the input differs per schedule).</summary>
+    private async Task<ScheduledTarget> TargetAsync(ScheduleDefinition definition, Dictionary<string, ScheduledTarget> targets, CancellationToken cancellationToken)
     {
+        var key = definition.Spec is { } spec ? "spec:" + spec.ToJsonString() : $"routine:{definition.Routine}:{definition.Version}";
         if (targets.TryGetValue(key, out var target))
         {
             return target;
@@ -57,7 +59,7 @@ public sealed partial class ScheduleRunner
 
         try
         {
-            target = new ScheduledTarget(await engine.ScheduledFlowsAsync(definition.Routine, definition.Version, definition.Spec, definition.Input, cancellationToken).ConfigureAwait(false), null);
+            target = new ScheduledTarget(await engine.ScheduledFlowsAsync(definition.Routine, definition.Version, definition.Spec, cancellationToken).ConfigureAwait(false), null);
         }
         catch (SpecException ex)
         {

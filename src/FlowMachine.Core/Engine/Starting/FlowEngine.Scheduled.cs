@@ -7,16 +7,16 @@ namespace FlowMachine.Engine;
 // Flows a schedule starts: the target resolved and checked like any start, built without storing.
 public sealed partial class FlowEngine
 {
-    /// <summary>Resolves a schedule's target (a routine, pinned or latest, or an inline spec) once for many slots.</summary>
+    /// <summary>Resolves a schedule's target (a routine, pinned or latest, or an inline spec) once for many schedules and slots.</summary>
     /// <exception cref="SpecException">The routine does not exist or the spec is invalid.</exception>
-    internal async Task<Func<string, string?, DateTimeOffset, string, DateTimeOffset, NewFlow>> ScheduledFlowsAsync(string? routine, int? version, JsonNode? spec, JsonNode? input, CancellationToken cancellationToken)
+    internal async Task<Func<string, string?, JsonNode?, DateTimeOffset, string, DateTimeOffset, NewFlow>> ScheduledFlowsAsync(string? routine, int? version, JsonNode? spec, CancellationToken cancellationToken)
     {
         var request = spec is null
             ? new StartFlowRequest { Routine = routine, Version = version }
             : new StartFlowRequest { SpecText = spec.GetValueKind() == System.Text.Json.JsonValueKind.String ? spec.GetValue<string>() : spec.ToJsonString() };
         var (resolved, name, pinned, specJson) = await ResolveSpecAsync(request, cancellationToken).ConfigureAwait(false);
         var json = specJson ?? SpecJson.Serialize(resolved);
-        return (schedule, owner, slot, key, now) =>
+        return (schedule, owner, input, slot, key, now) =>
         {
             var flow = NewFlowOf(Options.NewId(), resolved, json, name, pinned, input, key, resolved.Label ?? schedule, owner, parent: null, now);
             flow.Flow.Schedule = schedule;
