@@ -94,6 +94,13 @@ public sealed partial class SqliteFlowStore : IFlowStore, IAsyncDisposable
             db.Execute($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}");
             db.Execute("PRAGMA foreign_keys = OFF");
 
+            // A new file gives pages freed by retention back to the file system (incremental vacuum); this
+            // can only be chosen before the first table exists. Existing files keep their setting.
+            if (IsEmpty(db))
+            {
+                db.Execute("PRAGMA auto_vacuum = INCREMENTAL");
+            }
+
             // Checkpoints run in the background (SqliteCheckpointer); this only bounds the log.
             db.Execute($"PRAGMA wal_autocheckpoint = {SqliteCheckpointer.WriterThresholdPages}");
             if (options.MaxDatabaseBytes is { } maxBytes)
@@ -111,6 +118,13 @@ public sealed partial class SqliteFlowStore : IFlowStore, IAsyncDisposable
             connection?.Dispose();
             throw SqliteErrors.ExplainOpen(error, path);
         }
+    }
+
+    private static bool IsEmpty(SqliteCommandCache db)
+    {
+        using var count = db.Connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM sqlite_master";
+        return (long)count.ExecuteScalar()! == 0;
     }
 
     /// <summary>Finishes queued writes, stops the writer and closes every connection.</summary>
