@@ -87,6 +87,7 @@ public static class FlowMachineServiceCollectionExtensions
         services.TryAddSingleton<IFlowChangeFeed>(sp => sp.GetRequiredService<FlowEngine>());
         services.TryAddSingleton<SpecInput>();
         services.TryAddSingleton<FlowVerbs>();
+        services.TryAddSingleton<FlowDeletion>();
         services.TryAddSingleton<RoutineSaving>();
         services.TryAddSingleton(_ => new ScheduleOptions());
         services.TryAddSingleton(sp => new ScheduleRunner(sp.GetRequiredService<FlowEngine>(), sp.GetRequiredService<ScheduleOptions>()));

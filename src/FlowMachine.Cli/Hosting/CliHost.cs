@@ -65,6 +65,9 @@ internal sealed class CliHost : IAsyncDisposable
     /// <summary>Deleting finished flows (<c>flows purge</c>, <c>flows delete</c>).</summary>
     public IFlowRetentionStore Retention => services.GetRequiredService<IFlowRetentionStore>();
 
+    /// <summary>Deleting one flow, with the same rules as the API.</summary>
+    public FlowDeletion Deletion => services.GetRequiredService<FlowDeletion>();
+
     /// <summary>Built-ins, then the samples unless turned off, then plugin folders (which may replace either).</summary>
     /// <exception cref="UsageException">A task folder does not exist.</exception>
     public static TaskRegistry BuildRegistry(HostSettings settings)

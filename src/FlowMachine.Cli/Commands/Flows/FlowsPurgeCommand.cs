@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
+using FlowMachine.Operations;
 using FlowMachine.Scheduling;
 using FlowMachine.Storage;
 
@@ -61,14 +62,14 @@ internal static class FlowsPurgeCommand
             var flowId = parse.GetRequiredValue(id);
             var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
             await using var hostScope = host.ConfigureAwait(false);
-            switch (await host.Retention.DeleteFlowAsync(flowId, ct).ConfigureAwait(false))
+            // Whoever may open the database is its administrator.
+            var (outcome, state) = await host.Deletion.DeleteAsync(new Caller("cli", IsAdmin: true), flowId, ct).ConfigureAwait(false);
+            switch (outcome)
             {
                 case FlowDeleteOutcome.NotFound:
                     throw new UsageException($"flow {flowId} does not exist");
                 case FlowDeleteOutcome.NotDeletable:
-                    var flow = await host.Client.GetAsync(flowId, ct).ConfigureAwait(false);
-                    throw new UsageException($"flow {flowId} is {flow?.Flow.State.ToName() ?? "gone"}: only a finished flow (COMPLETED, FAILED, KILLED or CANCELLED) " +
-                        "that nothing holds, whose parent and children have finished too, can be deleted");
+                    throw new UsageException(FlowDeletion.Refusal(flowId, state));
             }
 
             await WriteAsync(io, parse.GetValue(json), new JsonObject { ["id"] = flowId, ["deleted"] = true }, $"deleted flow {flowId}").ConfigureAwait(false);
