@@ -89,17 +89,19 @@ public sealed partial class SqliteFlowStore : IFlowStore, IAsyncDisposable
             connection = new SqliteConnection(connectionString);
             connection.Open();
             var db = new SqliteCommandCache(connection);
-            db.Execute("PRAGMA journal_mode = WAL");
-            db.Execute(options.SynchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-            db.Execute($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}");
-            db.Execute("PRAGMA foreign_keys = OFF");
 
             // A new file gives pages freed by retention back to the file system (incremental vacuum); this
-            // can only be chosen before the first table exists. Existing files keep their setting.
+            // can only be chosen before the first table exists and before WAL mode writes the header.
+            // Existing files keep their setting.
             if (IsEmpty(db))
             {
                 db.Execute("PRAGMA auto_vacuum = INCREMENTAL");
             }
+
+            db.Execute("PRAGMA journal_mode = WAL");
+            db.Execute(options.SynchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+            db.Execute($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}");
+            db.Execute("PRAGMA foreign_keys = OFF");
 
             // Checkpoints run in the background (SqliteCheckpointer); this only bounds the log.
             db.Execute($"PRAGMA wal_autocheckpoint = {SqliteCheckpointer.WriterThresholdPages}");
