@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace FlowMachine.Sqlite.Tests;
 
-/// <summary>A new file gives the pages of deleted flows back (incremental vacuum); an existing file keeps its setting.</summary>
+/// <summary>A new file gives the pages of deleted flows back (incremental vacuum); an existing file keeps its setting and upgrades.</summary>
 public sealed class RetentionSpaceTests : IDisposable
 {
     private readonly TempDatabase temp = new();
@@ -77,5 +77,43 @@ public sealed class RetentionSpaceTests : IDisposable
         }
 
         Assert.Equal(0, Pragma(path, "auto_vacuum"));
+    }
+
+    [Fact]
+    public async Task A_database_of_the_version_before_upgrades_and_its_flows_can_be_deleted()
+    {
+        var path = temp.PathOf("before.db");
+        SqliteFiles.CreateAtVersion(
+            path,
+            SqliteSchema.Latest - 1,
+            "INSERT INTO specs (hash, spec_json) VALUES ('h', '{\"tasks\":[]}');" +
+            "INSERT INTO flows (id, spec_hash, state, position, data, parent_child_index, generation, created_at, updated_at) VALUES " +
+            "('done', 'h', 'COMPLETED', 0, '{}', 0, 0, 1000, 1000);" +
+            "INSERT INTO steps (flow_id, key, idx, task_type, state, attempts) VALUES ('done', 's', 0, 'noop', 'COMPLETED', 0);");
+
+        var store = new SqliteFlowStore(new SqliteStoreOptions { Path = path });
+        await using (store)
+        {
+            await store.InitializeAsync(CancellationToken.None);
+            Assert.Equal(SqliteSchema.Latest, SqliteFiles.ReadSchemaVersion(path));
+            Assert.Equal(FlowDeleteOutcome.Deleted, await store.DeleteFlowAsync("done", CancellationToken.None));
+        }
+
+        // The spec went with its last flow, found by the index the migration added.
+        Assert.Equal(0, Pragma(path, "auto_vacuum"));
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM specs";
+        Assert.Equal(0L, cmd.ExecuteScalar());
+        cmd.CommandText = "EXPLAIN QUERY PLAN SELECT 1 FROM flows x WHERE x.spec_hash = 'h'";
+        using var plan = cmd.ExecuteReader();
+        var lines = new List<string>();
+        while (plan.Read())
+        {
+            lines.Add(plan.GetString(3));
+        }
+
+        Assert.Contains(lines, l => l.Contains("flows_spec", StringComparison.Ordinal));
     }
 }
