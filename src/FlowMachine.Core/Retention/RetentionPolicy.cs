@@ -49,6 +49,33 @@ public sealed class RetentionPolicy
         _ => Forever,
     };
 
+    /// <summary>Sets <paramref name="target"/> to this policy (the routines' periods are shared, not copied).</summary>
+    public void CopyTo(RetentionPolicy target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        (target.Enabled, target.Completed, target.Failed, target.Killed, target.Cancelled) = (Enabled, Completed, Failed, Killed, Cancelled);
+        (target.Interval, target.BatchSize, target.Pause) = (Interval, BatchSize, Pause);
+        target.Routines.Clear();
+        foreach (var (routine, periods) in Routines)
+        {
+            target.Routines[routine] = periods;
+        }
+    }
+
+    /// <summary>Sets the global period of a finished <paramref name="state"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The state is not one retention deletes.</exception>
+    public void Set(FlowState state, TimeSpan period)
+    {
+        switch (state)
+        {
+            case FlowState.Completed: Completed = period; break;
+            case FlowState.Failed: Failed = period; break;
+            case FlowState.Killed: Killed = period; break;
+            case FlowState.Cancelled: Cancelled = period; break;
+            default: throw new ArgumentOutOfRangeException(nameof(state), state, "only COMPLETED, FAILED, KILLED and CANCELLED flows are deleted");
+        }
+    }
+
     /// <summary>Every problem with the settings, empty when they are fine.</summary>
     public IReadOnlyList<string> Problems()
     {

@@ -81,4 +81,16 @@ public sealed class FlowPurgeTests : IDisposable
         Assert.True(missing.ExitCode == 1, missing.ToString());
         Assert.Contains($"flow {done} does not exist", missing.Err, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("completed=30x", "'30x' is not a duration")]
+    [InlineData("running=30d", "--keep 'running=30d' must be STATE=DURATION")]
+    [InlineData("completed", "--keep 'completed' must be STATE=DURATION")]
+    public async Task Serve_refuses_a_bad_keep_period_naming_the_flag(string value, string message)
+    {
+        var result = await cli.RunAsync("serve", "--keep", value, "--urls", "http://127.0.0.1:0");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains(message, result.Err, StringComparison.Ordinal);
+    }
 }

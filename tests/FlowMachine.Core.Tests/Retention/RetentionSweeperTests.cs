@@ -108,4 +108,23 @@ public sealed class RetentionSweeperTests
         Assert.Contains(problems, p => p.StartsWith("FlowMachine:Retention:BatchSize", StringComparison.Ordinal));
         Assert.Empty(new RetentionPolicy().Problems());
     }
+
+    [Fact]
+    public void A_policy_copies_to_another_and_sets_one_state()
+    {
+        var source = new RetentionPolicy { BatchSize = 7, Enabled = false };
+        source.Set(FlowState.Failed, RetentionPolicy.Forever);
+        source.Routines["r"] = new RetentionPeriods { Killed = TimeSpan.FromDays(2) };
+        var target = new RetentionPolicy();
+        target.Routines["gone"] = new RetentionPeriods();
+
+        source.CopyTo(target);
+
+        Assert.Equal(RetentionPolicy.Forever, target.Failed);
+        Assert.Equal(TimeSpan.FromDays(30), target.Completed);
+        Assert.Equal(7, target.BatchSize);
+        Assert.False(target.Enabled);
+        Assert.Equal(["r"], target.Routines.Keys);
+        Assert.Throws<ArgumentOutOfRangeException>(() => target.Set(FlowState.Running, TimeSpan.FromDays(1)));
+    }
 }
