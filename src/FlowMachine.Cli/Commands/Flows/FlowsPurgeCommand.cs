@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
 using FlowMachine.Operations;
+using FlowMachine.Retention;
 using FlowMachine.Scheduling;
 using FlowMachine.Storage;
 
@@ -85,7 +86,7 @@ internal static class FlowsPurgeCommand
     {
         if (text is null)
         {
-            return [FlowState.Completed, FlowState.Failed, FlowState.Killed, FlowState.Cancelled];
+            return [.. RetentionPolicy.States];
         }
 
         if (!StateNames.TryParseFlowState(text, out var parsed))
