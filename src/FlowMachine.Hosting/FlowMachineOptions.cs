@@ -45,6 +45,11 @@ public sealed class FlowMachineOptions
     /// <summary>The most steps a spec may have; 10,000 by default.</summary>
     public int MaxSpecSteps { get; set; } = FlowMachineDefaults.Specs.MaxSteps;
 
+    // Retention ------------------------------------------------------------------------------
+
+    /// <summary>How long finished flows are kept; the sweeper of every host deletes them after that.</summary>
+    public Retention.RetentionPolicy Retention { get; } = new();
+
     // Task types -----------------------------------------------------------------------------
 
     /// <summary>Folders of plugin assemblies whose task types are loaded at start.</summary>
@@ -87,6 +92,7 @@ public sealed class FlowMachineOptions
             problems.Add($"FlowMachine:MaxSpecBytes and MaxResultBytes must be at least 64 and MaxSpecSteps at least 1 (were {MaxSpecBytes}, {MaxResultBytes}, {MaxSpecSteps}).");
         }
 
+        problems.AddRange(Retention.Problems());
         foreach (var folder in TaskFolders)
         {
             if (!Directory.Exists(folder))

@@ -3,6 +3,7 @@ using FlowMachine.Engine;
 using FlowMachine.Hosting;
 using FlowMachine.Operations;
 using FlowMachine.Registry;
+using FlowMachine.Retention;
 using FlowMachine.Scheduling;
 using FlowMachine.Specs;
 using FlowMachine.Storage;
@@ -43,6 +44,9 @@ public static class FlowMachineServiceCollectionExtensions
         services.TryAddSingleton<IRoutineStore>(sp => sp.GetRequiredService<IFlowStore>());
         services.TryAddSingleton<IResumeTokenStore>(sp => sp.GetRequiredService<IFlowStore>());
         services.TryAddSingleton<IScheduleStore>(sp => sp.GetRequiredService<IFlowStore>());
+        services.TryAddSingleton<IFlowRetentionStore>(sp => sp.GetRequiredService<IFlowStore>());
+        services.TryAddSingleton(sp => new RetentionSweeper(
+            sp.GetRequiredService<IFlowRetentionStore>(), sp.GetRequiredService<IOptions<FlowMachineOptions>>().Value.Retention, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => builder.BuildRegistry(sp.GetRequiredService<IOptions<FlowMachineOptions>>().Value));
         services.TryAddSingleton<ITaskCatalog>(sp => sp.GetRequiredService<TaskRegistry>());
         services.TryAddSingleton(sp =>
@@ -84,6 +88,7 @@ public static class FlowMachineServiceCollectionExtensions
         services.TryAddSingleton<IFlowChangeFeed>(sp => sp.GetRequiredService<FlowEngine>());
         services.TryAddSingleton<SpecInput>();
         services.TryAddSingleton<FlowVerbs>();
+        services.TryAddSingleton<FlowDeletion>();
         services.TryAddSingleton<RoutineSaving>();
         services.TryAddSingleton(_ => new ScheduleOptions());
         services.TryAddSingleton(sp => new ScheduleRunner(sp.GetRequiredService<FlowEngine>(), sp.GetRequiredService<ScheduleOptions>()));
@@ -94,6 +99,7 @@ public static class FlowMachineServiceCollectionExtensions
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StoreInitializer>());
         services.AddHostedService<FlowWorkerService>();
         services.AddHostedService<QueueDepthSampler>();
+        services.AddHostedService<RetentionSweeperService>();
         return builder;
     }
 }

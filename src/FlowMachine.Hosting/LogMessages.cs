@@ -8,6 +8,7 @@ internal static partial class LogMessages
     public const int WorkerStartedId = 1001;
     public const int WorkerStoppedId = 1002;
     public const int FlowFaultedId = 1101;
+    public const int SweepFailedId = 1201;
     public const int TaskInfoId = 2001;
     public const int TaskWarningId = 2002;
     public const int TaskErrorId = 2003;
@@ -29,4 +30,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = TaskErrorId, Level = LogLevel.Error, Message = "{Message}")]
     public static partial void TaskError(ILogger logger, string message);
+
+    [LoggerMessage(EventId = SweepFailedId, Level = LogLevel.Warning, Message = "The retention sweep failed; it is tried again at the next interval")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
 }

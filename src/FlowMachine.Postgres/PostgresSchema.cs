@@ -221,6 +221,11 @@ internal static class PostgresSchema
         // 9: how many times a step's worker was lost while running it (the crash-loop limit). A constant
         // default: the column is added without rewriting the table.
         "ALTER TABLE steps ADD COLUMN recoveries integer NOT NULL DEFAULT 0;",
+        // 10: retention: deleting a flow deletes its spec when no other flow names it, which this index finds
+        // without reading every flow.
+        """
+        CREATE INDEX IF NOT EXISTS flows_spec ON flows (spec_hash);
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -71,6 +71,10 @@ public sealed class FlowMachineServerOptions
     public IList<string> TaskFolders { get; } = [];
 
     /// <summary>Every problem with the settings, empty when they are fine.</summary>
+    /// <summary>How long finished flows are kept (see docs/operating.md, Retention); the server's sweeper applies it.</summary>
+    public Retention.RetentionPolicy Retention { get; } = new();
+
+    /// <summary>Every problem with the settings, empty when they are fine.</summary>
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();

@@ -27,6 +27,7 @@ public static class ServerEndpointRouteBuilderExtensions
         ScheduleEndpoints.Map(api);
         var flows = FlowEndpoints.Map(api);
         FlowCommandEndpoints.Map(flows);
+        FlowDeleteEndpoint.Map(flows);
         UserEndpoints.Map(api);
         ResumeEndpoints.Map(endpoints);
         HealthEndpoints.Map(endpoints);

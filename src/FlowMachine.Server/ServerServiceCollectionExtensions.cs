@@ -40,6 +40,7 @@ public static class ServerServiceCollectionExtensions
             o.MaxSpecBytes = options.MaxSpecBytes;
             o.MaxSpecSteps = options.MaxSpecSteps;
             o.MaxResultBytes = options.MaxResultBytes;
+            options.Retention.CopyTo(o.Retention);
             if (options.Concurrency is { } concurrency)
             {
                 o.Concurrency = concurrency;

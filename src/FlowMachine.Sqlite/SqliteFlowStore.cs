@@ -89,6 +89,15 @@ public sealed partial class SqliteFlowStore : IFlowStore, IAsyncDisposable
             connection = new SqliteConnection(connectionString);
             connection.Open();
             var db = new SqliteCommandCache(connection);
+
+            // A new file gives pages freed by retention back to the file system (incremental vacuum); this
+            // can only be chosen before the first table exists and before WAL mode writes the header.
+            // Existing files keep their setting.
+            if (IsEmpty(db))
+            {
+                db.Execute("PRAGMA auto_vacuum = INCREMENTAL");
+            }
+
             db.Execute("PRAGMA journal_mode = WAL");
             db.Execute(options.SynchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
             db.Execute($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}");
@@ -111,6 +120,13 @@ public sealed partial class SqliteFlowStore : IFlowStore, IAsyncDisposable
             connection?.Dispose();
             throw SqliteErrors.ExplainOpen(error, path);
         }
+    }
+
+    private static bool IsEmpty(SqliteCommandCache db)
+    {
+        using var count = db.Connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM sqlite_master";
+        return (long)count.ExecuteScalar()! == 0;
     }
 
     /// <summary>Finishes queued writes, stops the writer and closes every connection.</summary>

@@ -195,6 +195,11 @@ internal static class SqliteSchema
 
         // 7: how many times a step's worker was lost while running it (the crash-loop limit).
         "ALTER TABLE steps ADD COLUMN recoveries INTEGER NOT NULL DEFAULT 0;",
+        // 8: retention: deleting a flow deletes its spec when no other flow names it, which this index finds
+        // without reading every flow.
+        """
+        CREATE INDEX IF NOT EXISTS flows_spec ON flows (spec_hash);
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

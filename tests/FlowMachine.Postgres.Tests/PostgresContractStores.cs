@@ -36,3 +36,6 @@ public sealed class PostgresResumeTokenContractTests(TestDatabase db) : ResumeTo
 
 /// <summary>The PostgreSQL store against the schedule contract.</summary>
 public sealed class PostgresScheduleContractTests(TestDatabase db) : ScheduleStoreContractTests(new PostgresContractStores(db)), IClassFixture<TestDatabase>;
+
+/// <summary>The PostgreSQL store against the retention contract.</summary>
+public sealed class PostgresRetentionContractTests(TestDatabase db) : RetentionStoreContractTests(new PostgresContractStores(db)), IClassFixture<TestDatabase>;

@@ -33,3 +33,6 @@ public sealed class SqliteResumeTokenContractTests() : ResumeTokenStoreContractT
 
 /// <summary>The SQLite store against the schedule contract.</summary>
 public sealed class SqliteScheduleContractTests() : ScheduleStoreContractTests(new SqliteContractStores());
+
+/// <summary>The SQLite store against the retention contract.</summary>
+public sealed class SqliteRetentionContractTests() : RetentionStoreContractTests(new SqliteContractStores());

@@ -2,6 +2,7 @@ using FlowMachine.Engine;
 using FlowMachine.Examples;
 using FlowMachine.Operations;
 using FlowMachine.Registry;
+using FlowMachine.Retention;
 using FlowMachine.Scheduling;
 using FlowMachine.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,6 +58,15 @@ internal sealed class CliHost : IAsyncDisposable
 
     /// <summary>Fires this database's due schedules, for <c>flowmachine worker</c> as for <c>serve</c>.</summary>
     public ScheduleRunner ScheduleRunner => services.GetRequiredService<ScheduleRunner>();
+
+    /// <summary>The retention sweeper and the policy of this host, for <c>flowmachine worker</c> and <c>flows purge</c>.</summary>
+    public RetentionSweeper Sweeper => services.GetRequiredService<RetentionSweeper>();
+
+    /// <summary>Deleting finished flows (<c>flows purge</c>, <c>flows delete</c>).</summary>
+    public IFlowRetentionStore Retention => services.GetRequiredService<IFlowRetentionStore>();
+
+    /// <summary>Deleting one flow, with the same rules as the API.</summary>
+    public FlowDeletion Deletion => services.GetRequiredService<FlowDeletion>();
 
     /// <summary>Built-ins, then the samples unless turned off, then plugin folders (which may replace either).</summary>
     /// <exception cref="UsageException">A task folder does not exist.</exception>

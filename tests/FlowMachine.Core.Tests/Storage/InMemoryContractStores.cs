@@ -24,3 +24,6 @@ public sealed class InMemoryResumeTokenContractTests() : ResumeTokenStoreContrac
 
 /// <summary>The in-memory store against the schedule contract.</summary>
 public sealed class InMemoryScheduleContractTests() : ScheduleStoreContractTests(new InMemoryContractStores());
+
+/// <summary>The in-memory store against the retention contract.</summary>
+public sealed class InMemoryRetentionContractTests() : RetentionStoreContractTests(new InMemoryContractStores());

@@ -13,6 +13,8 @@ internal static class FlowsCommand
         command.Subcommands.Add(FlowsListCommand.Create(io, global));
         command.Subcommands.Add(FlowsShowCommand.Create(io, global));
         command.Subcommands.Add(FlowsHistoryCommand.Create(io, global));
+        command.Subcommands.Add(FlowsPurgeCommand.Create(io, global));
+        command.Subcommands.Add(FlowsPurgeCommand.Delete(io, global));
         foreach (var verb in FlowVerbCommands.Create(io, global))
         {
             command.Subcommands.Add(verb);

@@ -24,7 +24,13 @@ internal static class ServeCommand
         };
         var concurrency = new Option<int?>("--concurrency") { Description = "How many flows the worker runs at once (default: 4 × cores, at least 4).", HelpName = "N" };
         var verbose = new Option<bool>("--verbose") { Description = "Log every request and the framework's notes (default: warnings and FlowMachine's own messages only)." };
-        var command = new Command("serve", "Run the REST API and a worker on the database until stopped (Ctrl+C or SIGTERM).") { urls, concurrency, verbose };
+        var keep = new Option<string[]>("--keep")
+        {
+            Description = "How long finished flows are kept before the sweeper deletes them: STATE=DURATION or STATE=forever (default: completed=30d, failed=90d, killed=30d, cancelled=30d); repeatable.",
+            HelpName = "STATE=DURATION",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var command = new Command("serve", "Run the REST API and a worker on the database until stopped (Ctrl+C or SIGTERM).") { urls, concurrency, verbose, keep };
         command.SetAction(async (parse, ct) =>
         {
             var settings = global.Read(parse);
@@ -37,6 +43,11 @@ internal static class ServeCommand
             foreach (var url in (parse.GetValue(urls) is { Length: > 0 } given ? given : [DefaultUrl]).SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
             {
                 options.Urls.Add(url);
+            }
+
+            foreach (var period in parse.GetValue(keep) ?? [])
+            {
+                KeepOption.Apply(period, options.Retention);
             }
 
             foreach (var folder in settings.TaskFolders)

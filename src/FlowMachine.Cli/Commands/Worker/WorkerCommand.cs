@@ -37,7 +37,11 @@ internal static class WorkerCommand
 
             // FlowWorker treats the token as "stop claiming, finish what runs": a clean stop, not an error.
             // Schedules fire where flows run, as in serve: a fired slot wakes this worker at once.
-            await Task.WhenAll(host.Worker(options).RunAsync(ct), host.ScheduleRunner.RunAsync(ct)).ConfigureAwait(false);
+            // Retention sweeps here too, as in serve (the store keeps two sweepers off each other's flows).
+            var sweep = host.Sweeper.Policy.Enabled
+                ? host.Sweeper.RunAsync(error => io.Err.WriteLine($"warning: the retention sweep failed: {error.Message}"), ct)
+                : Task.CompletedTask;
+            await Task.WhenAll(host.Worker(options).RunAsync(ct), host.ScheduleRunner.RunAsync(ct), sweep).ConfigureAwait(false);
             await io.Err.WriteLineAsync("worker stopped").ConfigureAwait(false);
             return ExitCodes.Ok;
         });

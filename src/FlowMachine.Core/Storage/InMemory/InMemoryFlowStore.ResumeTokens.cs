@@ -31,7 +31,7 @@ public sealed partial class InMemoryFlowStore
                 return ValueTask.FromResult(new ResumeTokenUse(ResumeTokenStatus.Expired, found.FlowId, found.Step.Key));
             }
 
-            usedResumeTokens.Add(token);
+            usedResumeTokens[token] = found.FlowId;
             resumeTokens.Remove(token);
 
             // Replaced, not edited: records already handed out must not change under their holders.
@@ -46,7 +46,7 @@ public sealed partial class InMemoryFlowStore
     private (string FlowId, StepRecord Step)? FindWaitingStep(string token)
     {
         // The index may still point at a step that moved on; only a waiting step counts.
-        if (!usedResumeTokens.Contains(token)
+        if (!usedResumeTokens.ContainsKey(token)
             && resumeTokens.TryGetValue(token, out var hit)
             && flows.TryGetValue(hit.FlowId, out var entry)
             && entry.Steps.TryGetValue(hit.StepKey, out var step)

@@ -21,7 +21,7 @@ public sealed partial class InMemoryFlowStore : IFlowStore
     private readonly Dictionary<string, (string FlowId, string StepKey)> resumeTokens = new(StringComparer.Ordinal);
 
     // Tokens taken by ConsumeResumeTokenAsync: a later commit that still carries one cannot revive it.
-    private readonly HashSet<string> usedResumeTokens = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> usedResumeTokens = new(StringComparer.Ordinal); // token → flow id
     private readonly SortedDictionary<string, List<RoutineRecord>> routines = new(StringComparer.Ordinal);
     private long nextCommandId;
     private long nextEventId;

@@ -1,15 +1,17 @@
 using System.Text;
 using FlowMachine.Engine;
+using FlowMachine.Retention;
 using FlowMachine.Server.Dashboard.Overview;
 using FlowMachine.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace FlowMachine.Server.Dashboard.Pages;
 
-/// <summary>The overview: flows by state, steps per minute, failures needing attention, workers alive.</summary>
+/// <summary>The overview: flows by state, steps per minute, workers alive, storage (administrators), failures needing attention.</summary>
 internal static class OverviewPage
 {
-    public static async Task<IResult> RenderAsync(HttpContext http, IFlowQueryStore store, FlowEngineOptions engine, StepRate rate, FlowMachineServerOptions options, CancellationToken cancellationToken)
+    public static async Task<IResult> RenderAsync(
+        HttpContext http, IFlowQueryStore store, FlowEngineOptions engine, StepRate rate, FlowMachineServerOptions options, IFlowRetentionStore retention, RetentionSweeper sweeper, CancellationToken cancellationToken)
     {
         var request = DashboardRequest.For(http);
         var caller = request.User;
@@ -54,6 +56,12 @@ internal static class OverviewPage
         }
 
         html.Append("</section></div>");
+        if (caller.IsAdmin)
+        {
+            // The database as a whole: for administrators only.
+            html.Append(await StorageCard.RenderAsync(retention, sweeper, counts, cancellationToken).ConfigureAwait(false));
+        }
+
         html.Append("<section class=\"card\" aria-labelledby=\"failed-h\"><h2 id=\"failed-h\">Failures needing attention</h2>");
         if (failed.Items.Count == 0)
         {

@@ -1,0 +1,117 @@
+using FlowMachine.Storage;
+
+namespace FlowMachine.Retention;
+
+/// <summary>
+/// Deletes finished flows whose retention period has passed, in batches of <see cref="RetentionPolicy.BatchSize"/>
+/// top-level flows (one transaction each) with a pause between them, then gives the space back where the store
+/// can. Every <c>serve</c> and <c>worker</c> process runs one: the store makes two sweeps at once take different flows.
+/// </summary>
+public sealed class RetentionSweeper(IFlowRetentionStore store, RetentionPolicy policy, TimeProvider time)
+{
+    private RetentionSweep? lastSweep;
+
+    /// <summary>The last sweep this process finished, or null before the first.</summary>
+    public RetentionSweep? LastSweep => Volatile.Read(ref lastSweep);
+
+    /// <summary>The policy it applies.</summary>
+    public RetentionPolicy Policy => policy;
+
+    /// <summary>How long after start the first sweep runs: the process starts its work first.</summary>
+    public static readonly TimeSpan FirstSweepAfter = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Sweeps every <see cref="RetentionPolicy.Interval"/>, the first time <see cref="FirstSweepAfter"/> after
+    /// start, until stopped; a failed sweep is reported and tried again next time.
+    /// </summary>
+    public async Task RunAsync(Action<Exception> failed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(failed);
+        var wait = policy.Interval < FirstSweepAfter ? policy.Interval : FirstSweepAfter;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+                wait = policy.Interval;
+                await SweepOnceAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // a sweep that fails must not stop the process: it is reported and tried again
+            catch (Exception error)
+#pragma warning restore CA1031
+            {
+                failed(error);
+            }
+        }
+    }
+
+    /// <summary>One sweep over every state and routine of the policy.</summary>
+    public async Task<RetentionSweep> SweepOnceAsync(CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var now = time.GetUtcNow();
+        var deleted = RetentionPolicy.States.ToDictionary(s => s, _ => 0L);
+        long children = 0;
+        string? error = null;
+        try
+        {
+            var own = policy.Routines.Keys.Order(StringComparer.Ordinal).ToList();
+            foreach (var state in RetentionPolicy.States)
+            {
+                foreach (var routine in own)
+                {
+                    var period = policy.Routines[routine].For(state) ?? policy.For(state);
+                    var (flows, kids) = await DeleteOlderAsync(now, period, new FlowRetentionFilter { States = [state], Routine = routine }, cancellationToken).ConfigureAwait(false);
+                    deleted[state] += flows;
+                    children += kids;
+                }
+
+                var (all, allKids) = await DeleteOlderAsync(now, policy.For(state), new FlowRetentionFilter { States = [state], ExceptRoutines = own }, cancellationToken).ConfigureAwait(false);
+                deleted[state] += all;
+                children += allKids;
+            }
+
+            await store.ReclaimSpaceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            error = e.Message;
+            throw;
+        }
+        finally
+        {
+            Volatile.Write(ref lastSweep, new RetentionSweep(now, deleted, children, time.GetElapsedTime(started), error));
+        }
+
+        return LastSweep!;
+    }
+
+    /// <summary>Deletes what <paramref name="filter"/> matches in batches until nothing more does; returns (top-level flows, children).</summary>
+    public async Task<(long Flows, long Children)> DeleteAllAsync(FlowRetentionFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        long flows = 0, children = 0;
+        while (true)
+        {
+            var batch = await store.DeleteFlowsAsync(filter, policy.BatchSize, cancellationToken).ConfigureAwait(false);
+            flows += batch.Deleted;
+            children += batch.Children;
+            if (batch.Examined < policy.BatchSize || batch.Deleted == 0)
+            {
+                return (flows, children);
+            }
+
+            // Yield to the workers between two transactions.
+            await Task.Delay(policy.Pause, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private Task<(long Flows, long Children)> DeleteOlderAsync(DateTimeOffset now, TimeSpan period, FlowRetentionFilter filter, CancellationToken cancellationToken) =>
+        period == RetentionPolicy.Forever || period >= now - DateTimeOffset.UnixEpoch
+            ? Task.FromResult((0L, 0L))
+            : DeleteAllAsync(filter with { FinishedBefore = now - period }, cancellationToken);
+}
