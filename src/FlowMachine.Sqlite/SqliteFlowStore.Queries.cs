@@ -9,11 +9,11 @@ public sealed partial class SqliteFlowStore
 {
     /// <inheritdoc/>
     public ValueTask<FlowRecord?> GetFlowAsync(string flowId, CancellationToken cancellationToken) =>
-        ReadAsync(db => LoadFlow(db, flowId), cancellationToken);
+        ReadAsync(db => WithLabels(db, LoadFlow(db, flowId)), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<FlowRecord?> GetFlowByKeyAsync(string key, CancellationToken cancellationToken) =>
-        ReadAsync(db => LoadFlowByKey(db, key), cancellationToken);
+        ReadAsync(db => WithLabels(db, LoadFlowByKey(db, key)), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<StepRecord>> GetStepsAsync(string flowId, CancellationToken cancellationToken) =>

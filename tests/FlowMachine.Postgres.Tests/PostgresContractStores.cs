@@ -36,3 +36,6 @@ public sealed class PostgresResumeTokenContractTests(TestDatabase db) : ResumeTo
 
 /// <summary>The PostgreSQL store against the schedule contract.</summary>
 public sealed class PostgresScheduleContractTests(TestDatabase db) : ScheduleStoreContractTests(new PostgresContractStores(db)), IClassFixture<TestDatabase>;
+
+/// <summary>The PostgreSQL store against the search contract (tags, attributes, list filters).</summary>
+public sealed class PostgresSearchContractTests(TestDatabase db) : SearchStoreContractTests(new PostgresContractStores(db)), IClassFixture<TestDatabase>;

@@ -33,3 +33,6 @@ public sealed class SqliteResumeTokenContractTests() : ResumeTokenStoreContractT
 
 /// <summary>The SQLite store against the schedule contract.</summary>
 public sealed class SqliteScheduleContractTests() : ScheduleStoreContractTests(new SqliteContractStores());
+
+/// <summary>The SQLite store against the search contract (tags, attributes, list filters).</summary>
+public sealed class SqliteSearchContractTests() : SearchStoreContractTests(new SqliteContractStores());

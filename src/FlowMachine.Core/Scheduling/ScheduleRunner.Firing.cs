@@ -57,7 +57,7 @@ public sealed partial class ScheduleRunner
 
         try
         {
-            target = new ScheduledTarget(await engine.ScheduledFlowsAsync(definition.Routine, definition.Version, definition.Spec, definition.Input, cancellationToken).ConfigureAwait(false), null);
+            target = new ScheduledTarget(await engine.ScheduledFlowsAsync(definition.Routine, definition.Version, definition.Spec, definition.Input, definition.Tags, cancellationToken).ConfigureAwait(false), null);
         }
         catch (SpecException ex)
         {

@@ -24,3 +24,6 @@ public sealed class InMemoryResumeTokenContractTests() : ResumeTokenStoreContrac
 
 /// <summary>The in-memory store against the schedule contract.</summary>
 public sealed class InMemoryScheduleContractTests() : ScheduleStoreContractTests(new InMemoryContractStores());
+
+/// <summary>The in-memory store against the search contract (tags, attributes, list filters).</summary>
+public sealed class InMemorySearchContractTests() : SearchStoreContractTests(new InMemoryContractStores());

@@ -8,19 +8,21 @@ namespace FlowMachine.Engine;
 public sealed partial class FlowEngine
 {
     /// <summary>Resolves a schedule's target (a routine, pinned or latest, or an inline spec) once for many slots.</summary>
-    /// <exception cref="SpecException">The routine does not exist or the spec is invalid.</exception>
-    internal async Task<Func<string, string?, DateTimeOffset, string, DateTimeOffset, NewFlow>> ScheduledFlowsAsync(string? routine, int? version, JsonNode? spec, JsonNode? input, CancellationToken cancellationToken)
+    /// <exception cref="SpecException">The routine does not exist, the spec is invalid or the tags are.</exception>
+    internal async Task<Func<string, string?, DateTimeOffset, string, DateTimeOffset, NewFlow>> ScheduledFlowsAsync(string? routine, int? version, JsonNode? spec, JsonNode? input, IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
         var request = spec is null
             ? new StartFlowRequest { Routine = routine, Version = version }
             : new StartFlowRequest { SpecText = spec.GetValueKind() == System.Text.Json.JsonValueKind.String ? spec.GetValue<string>() : spec.ToJsonString() };
         var (resolved, name, pinned, specJson) = await ResolveSpecAsync(request, cancellationToken).ConfigureAwait(false);
         var json = specJson ?? SpecJson.Serialize(resolved);
+        var flowTags = TagsOf(tags, resolved);
         return (schedule, owner, slot, key, now) =>
         {
             var flow = NewFlowOf(Options.NewId(), resolved, json, name, pinned, input, key, resolved.Label ?? schedule, owner, parent: null, now);
             flow.Flow.Schedule = schedule;
             flow.Flow.Slot = slot;
+            flow.Flow.Tags = flowTags;
             var detail = (JsonObject)flow.History[0].Detail!;
             detail["schedule"] = schedule;
             detail["slot"] = Scheduling.ScheduleJson.TimeText(slot);
