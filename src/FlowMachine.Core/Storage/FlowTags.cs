@@ -28,7 +28,7 @@ public static class FlowTags
         return tag.Any(char.IsControl) ? $"tag '{tag}' holds a control character" : null;
     }
 
-    /// <summary>The tags of both lists, first seen first, each once; or why they cannot be a flow's tags.</summary>
+    /// <summary>The tags of both lists, each once, in ordinal order (as every store reads them back); or why they cannot be a flow's tags.</summary>
     public static (IReadOnlyList<string> Tags, string? Error) Combine(IEnumerable<string>? first, IEnumerable<string>? second)
     {
         var tags = new List<string>();
@@ -45,6 +45,7 @@ public static class FlowTags
             }
         }
 
+        tags.Sort(StringComparer.Ordinal);
         return tags.Count > MaxCount
             ? ([], $"a flow has at most {MaxCount} tags, not {tags.Count}")
             : (tags, null);
