@@ -52,20 +52,7 @@ public abstract class SearchStoreContractTests(ContractStores source) : FlowStor
             }
         }
 
-        async Task<List<string>> AllAsync(FlowQuery query)
-        {
-            var ids = new List<string>();
-            string? cursor = null;
-            do
-            {
-                var page = await store.ListFlowsAsync(query with { After = cursor, Limit = 4 }, None);
-                Assert.True(page.Items.Count <= 4);
-                ids.AddRange(page.Items.Select(f => f.Id));
-                cursor = page.Next;
-            }
-            while (cursor is not null);
-            return ids;
-        }
+        Task<List<string>> AllAsync(FlowQuery query) => ListAllAsync(store, query, pageSize: 4);
 
         List<string> Expect(Func<int, bool> match) =>
             [.. Enumerable.Range(0, 90).Where(match).Reverse().Select(i => $"f{i:D3}")];
