@@ -1,5 +1,4 @@
 using FlowMachine.Storage;
-using Npgsql;
 
 namespace FlowMachine.Postgres.Tests;
 
@@ -22,12 +21,7 @@ public sealed class PostgresSearchTests(TestDatabase db) : IClassFixture<TestDat
 
         await using var store = new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = db.ConnectionString, Schema = schema });
         await store.InitializeAsync(default);
-        await using (var connection = new NpgsqlConnection(db.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var cmd = new NpgsqlCommand($"SELECT version FROM \"{schema}\".schema_version", connection);
-            Assert.Equal(PostgresSchema.Latest, (int)(await cmd.ExecuteScalarAsync())!);
-        }
+        Assert.Equal(PostgresSchema.Latest, await PostgresSchemas.ReadVersionAsync(db, schema));
 
         var old = (await store.GetFlowAsync("old", default))!;
         Assert.Empty(old.Tags);
