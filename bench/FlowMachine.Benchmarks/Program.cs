@@ -15,6 +15,7 @@ using FlowMachine.Storage.InMemory;
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- [--smoke] [--store memory|sqlite|all] [--json PATH]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- micro [BenchmarkDotNet args]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- schedules sqlite|postgres [--schedules N] [--workers N] [--fire-only] [--same-input]
+// dotnet run -c Release --project bench/FlowMachine.Benchmarks -- search sqlite|postgres [COUNT]
 var results = new JsonArray();
 if (args.Length > 0 && args[0] == ScheduleWorkerHost.Mode)
 {
@@ -29,6 +30,13 @@ if (args.Length > 0 && args[0] == "schedules")
 if (args.Length > 0 && args[0] == "micro")
 {
     BenchmarkSwitcher.FromAssembly(typeof(Micro).Assembly).Run(args[1..]);
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "search")
+{
+    // A page of flows filtered by tag, attribute, created range and error text: search sqlite|postgres [COUNT]
+    await SearchBench.RunAsync(args.Length > 1 ? args[1] : "sqlite", args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000_000);
     return 0;
 }
 

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace FlowMachine;
 
 /// <summary>Everything a task receives when it runs or is checked.</summary>
-public sealed class TaskContext
+public sealed partial class TaskContext
 {
     /// <summary>The flow's id.</summary>
     public required string FlowId { get; init; }

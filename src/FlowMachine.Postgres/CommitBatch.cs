@@ -179,6 +179,11 @@ internal static class CommitBatch
     public static void AddRarerParts(List<NpgsqlBatchCommand> commands, FlowTransition t, string channel)
     {
         var flowId = t.Flow.Id;
+        if (UpsertAttributes(flowId, t.Attributes) is { } attributes)
+        {
+            commands.Add(attributes);
+        }
+
         if (t.ConsumedCommands.Count > 0)
         {
             commands.Add(DeleteCommands(flowId, t.ConsumedCommands));

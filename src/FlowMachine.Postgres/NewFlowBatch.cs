@@ -81,6 +81,11 @@ internal static class NewFlowBatch
         {
             batch.Add(InsertHistory(history, InsertHistorySql));
         }
+
+        if (PostgresQueries.InsertTags(flows.Select(f => f.Flow)) is { } tags)
+        {
+            batch.Add(tags);
+        }
     }
 
     private static NpgsqlBatchCommand InsertFlows(IReadOnlyList<NewFlow> flows)

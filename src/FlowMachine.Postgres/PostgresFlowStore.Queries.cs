@@ -10,11 +10,11 @@ public sealed partial class PostgresFlowStore
 {
     /// <inheritdoc/>
     public async ValueTask<FlowRecord?> GetFlowAsync(string flowId, CancellationToken cancellationToken) =>
-        (await QueryAsync($"SELECT {FlowColumns} FROM flows WHERE id = @id", p => p.Add(P("id", flowId)), ReadFlow, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        (await QueryAsync($"SELECT {FlowColumns}{LabelColumns} FROM flows WHERE id = @id", p => p.Add(P("id", flowId)), ReadLabeledFlow, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
 
     /// <inheritdoc/>
     public async ValueTask<FlowRecord?> GetFlowByKeyAsync(string key, CancellationToken cancellationToken) =>
-        (await QueryAsync($"SELECT {FlowColumns} FROM flows WHERE key = @key", p => p.Add(P("key", key)), ReadFlow, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        (await QueryAsync($"SELECT {FlowColumns}{LabelColumns} FROM flows WHERE key = @key", p => p.Add(P("key", key)), ReadLabeledFlow, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<StepRecord>> GetStepsAsync(string flowId, CancellationToken cancellationToken) =>
@@ -23,7 +23,7 @@ public sealed partial class PostgresFlowStore
     /// <inheritdoc/>
     public async ValueTask<FlowPage> ListFlowsAsync(FlowQuery query, CancellationToken cancellationToken)
     {
-        var list = FlowListQuery.Create(query, FlowColumns, "true");
+        var list = FlowListQuery.Create(query, FlowColumns, "true", "ILIKE");
         var rows = await QueryAsync(list.Sql, p =>
         {
             foreach (var (name, value) in list.Parameters)

@@ -45,7 +45,7 @@ public sealed partial class PostgresFlowStore
                 return new CreateFlowResult(copy, true);
             }
 
-            var existing = await QueryAsync(connection, null, $"SELECT {FlowColumns} FROM flows WHERE key = @key", p => p.Add(P("key", flow.Flow.Key)), ReadFlow, ct).ConfigureAwait(false);
+            var existing = await QueryAsync(connection, null, $"SELECT {FlowColumns}{LabelColumns} FROM flows WHERE key = @key", p => p.Add(P("key", flow.Flow.Key)), ReadLabeledFlow, ct).ConfigureAwait(false);
             return new CreateFlowResult(existing.Single(), false);
         }, cancellationToken);
     }

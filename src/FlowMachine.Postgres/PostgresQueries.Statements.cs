@@ -34,6 +34,11 @@ internal static partial class PostgresQueries
         batch.Add(spec);
 
         // When the key was taken nothing of this flow exists, so these insert nothing either.
+        if (InsertTags([f]) is { } tags)
+        {
+            batch.Add(tags);
+        }
+
         foreach (var step in flow.Steps)
         {
             batch.Add(StepCommand(f.Id, step, "INSERT INTO steps (" + StepColumns + ") SELECT " + StepValues +

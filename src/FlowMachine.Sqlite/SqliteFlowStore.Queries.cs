@@ -9,11 +9,11 @@ public sealed partial class SqliteFlowStore
 {
     /// <inheritdoc/>
     public ValueTask<FlowRecord?> GetFlowAsync(string flowId, CancellationToken cancellationToken) =>
-        ReadAsync(db => LoadFlow(db, flowId), cancellationToken);
+        ReadAsync(db => WithLabels(db, LoadFlow(db, flowId)), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<FlowRecord?> GetFlowByKeyAsync(string key, CancellationToken cancellationToken) =>
-        ReadAsync(db => LoadFlowByKey(db, key), cancellationToken);
+        ReadAsync(db => WithLabels(db, LoadFlowByKey(db, key)), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<StepRecord>> GetStepsAsync(string flowId, CancellationToken cancellationToken) =>
@@ -22,7 +22,7 @@ public sealed partial class SqliteFlowStore
     /// <inheritdoc/>
     public ValueTask<FlowPage> ListFlowsAsync(FlowQuery query, CancellationToken cancellationToken)
     {
-        var list = FlowListQuery.Create(query, FlowColumns, "1 = 1");
+        var list = ListQuery(query);
         return ReadAsync(db =>
         {
             var cmd = db.Get(list.Sql);
@@ -34,6 +34,15 @@ public sealed partial class SqliteFlowStore
             return list.ToPage(ReadFlows(db, cmd));
         }, cancellationToken);
     }
+
+    /// <summary>The statement of a page of flows and its parameters (its plan is checked by the tests).</summary>
+    internal static (string Sql, IReadOnlyList<KeyValuePair<string, object>> Parameters) ListStatement(FlowQuery query)
+    {
+        var list = ListQuery(query);
+        return (list.Sql, list.Parameters);
+    }
+
+    private static FlowListQuery ListQuery(FlowQuery query) => FlowListQuery.Create(query, FlowColumns, "1 = 1");
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string flowId, long afterSeq, int limit, CancellationToken cancellationToken) =>

@@ -36,7 +36,7 @@ public sealed partial class SqliteFlowStore
                 return new CreateFlowResult(flow.Flow.Clone(), true);
             }
 
-            return new CreateFlowResult(LoadFlowByKey(db, flow.Flow.Key!)!, false);
+            return new CreateFlowResult(WithLabels(db, LoadFlowByKey(db, flow.Flow.Key!))!, false);
         }, cancellationToken);
     }
 
@@ -218,6 +218,8 @@ public sealed partial class SqliteFlowStore
             {
                 UpsertStep(db, flowId, step);
             }
+
+            UpsertAttributes(db, flowId, t.Attributes);
 
             foreach (var e in t.History)
             {

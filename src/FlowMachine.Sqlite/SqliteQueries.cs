@@ -102,6 +102,8 @@ internal static partial class SqliteQueries
             WriteStep(db, InsertStepSql, f.Id, step);
         }
 
+        InsertLabels(db, f);
+
         foreach (var e in flow.History)
         {
             InsertHistory(db, f.Id, e);

@@ -200,6 +200,27 @@ internal static class SqliteSchema
         """
         CREATE INDEX IF NOT EXISTS flows_spec ON flows (spec_hash);
         """,
+        // 9: tags given at a flow's start and attributes its tasks set, for finding flows. Each row copies its
+        // flow's creation time (at), so a page filtered by tag or attribute is read newest first from its
+        // own index; the primary key finds a flow's rows.
+        """
+        CREATE TABLE IF NOT EXISTS flow_tags (
+            flow_id TEXT    NOT NULL,
+            tag     TEXT    NOT NULL,
+            at      INTEGER NOT NULL,
+            PRIMARY KEY (flow_id, tag)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS flow_tags_find ON flow_tags (tag, at, flow_id);
+
+        CREATE TABLE IF NOT EXISTS flow_attributes (
+            flow_id TEXT    NOT NULL,
+            name    TEXT    NOT NULL,
+            value   TEXT    NOT NULL,
+            at      INTEGER NOT NULL,
+            PRIMARY KEY (flow_id, name)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS flow_attributes_find ON flow_attributes (name, value, at, flow_id);
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

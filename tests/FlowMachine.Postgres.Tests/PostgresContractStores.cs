@@ -39,3 +39,6 @@ public sealed class PostgresScheduleContractTests(TestDatabase db) : ScheduleSto
 
 /// <summary>The PostgreSQL store against the retention contract.</summary>
 public sealed class PostgresRetentionContractTests(TestDatabase db) : RetentionStoreContractTests(new PostgresContractStores(db)), IClassFixture<TestDatabase>;
+
+/// <summary>The PostgreSQL store against the search contract (tags, attributes, list filters).</summary>
+public sealed class PostgresSearchContractTests(TestDatabase db) : SearchStoreContractTests(new PostgresContractStores(db)), IClassFixture<TestDatabase>;

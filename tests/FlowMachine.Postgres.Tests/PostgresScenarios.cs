@@ -22,3 +22,8 @@ public sealed class PostgresStartValidationScenarios(TestDatabase db) : StartVal
 {
     protected override IFlowStore CreateStore() => new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = db.ConnectionString, Schema = db.NewSchema() });
 }
+
+public sealed class PostgresSearchScenarios(TestDatabase db) : SearchScenarios, IClassFixture<TestDatabase>
+{
+    protected override IFlowStore CreateStore() => new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = db.ConnectionString, Schema = db.NewSchema() });
+}

@@ -27,12 +27,7 @@ public sealed class PostgresScheduleTests(TestDatabase db, ITestOutputHelper out
 
         await using var store = new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = db.ConnectionString, Schema = schema });
         await store.InitializeAsync(default);
-        await using (var connection = new NpgsqlConnection(db.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var cmd = new NpgsqlCommand($"SELECT version FROM \"{schema}\".schema_version", connection);
-            Assert.Equal(PostgresSchema.Latest, (int)(await cmd.ExecuteScalarAsync())!);
-        }
+        Assert.Equal(PostgresSchema.Latest, await PostgresSchemas.ReadVersionAsync(db, schema));
 
         var keyed = (await store.GetFlowByKeyAsync("k", default))!;
         Assert.Equal("keyed", keyed.Id);

@@ -24,6 +24,15 @@ internal static class PostgresSchemas
         return schema;
     }
 
+    /// <summary>The schema version <paramref name="schema"/> records.</summary>
+    public static async Task<int> ReadVersionAsync(TestDatabase db, string schema)
+    {
+        await using var connection = new NpgsqlConnection(db.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"SELECT version FROM \"{schema}\".schema_version", connection);
+        return (int)(await cmd.ExecuteScalarAsync())!;
+    }
+
     public static async Task ExecuteAsync(NpgsqlConnection connection, string sql, NpgsqlTransaction? tx = null)
     {
         await using var cmd = new NpgsqlCommand(sql, connection, tx);

@@ -90,8 +90,16 @@ public sealed class DocumentTests(ServerFixture server) : IClassFixture<ServerFi
         var document = (await server.Alice.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
         var properties = document["components"]!["schemas"]!["FlowDocument"]!["properties"]!.AsObject().Select(p => p.Key);
         Assert.Equal(
-            ["id", "key", "label", "routine", "version", "owner", "state", "position", "waitReason", "error", "parentFlowId", "nextRunAt", "schedule", "slot", "createdAt", "updatedAt", "input", "data", "result", "steps", "resumeUrl"],
+            ["id", "key", "label", "routine", "version", "owner", "state", "position", "waitReason", "error", "parentFlowId", "nextRunAt", "schedule", "slot", "createdAt", "updatedAt", "input", "data", "result", "steps", "resumeUrl", "tags", "attributes"],
             properties);
+    }
+
+    [Fact]
+    public async Task OpenApi_names_the_search_filters_of_the_flow_list()
+    {
+        var document = (await server.Alice.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
+        var parameters = document["paths"]!["/api/v1/flows"]!["get"]!["parameters"]!.AsArray().Select(p => (string)p!["name"]!).ToList();
+        Assert.Equal(["tag", "attr", "createdAfter", "createdBefore", "error"], parameters.Where(p => FlowMachine.Operations.FlowFilters.Names.Contains(p)));
     }
 
     [Fact]

@@ -36,3 +36,6 @@ public sealed class SqliteScheduleContractTests() : ScheduleStoreContractTests(n
 
 /// <summary>The SQLite store against the retention contract.</summary>
 public sealed class SqliteRetentionContractTests() : RetentionStoreContractTests(new SqliteContractStores());
+
+/// <summary>The SQLite store against the search contract (tags, attributes, list filters).</summary>
+public sealed class SqliteSearchContractTests() : SearchStoreContractTests(new SqliteContractStores());

@@ -3,7 +3,7 @@ using FlowMachine.Cli.Hosting;
 
 namespace FlowMachine.Cli.Input;
 
-/// <summary>The arguments of verbs that start a flow: SPEC, <c>--input</c>, <c>--input-json</c>, <c>--key</c>, <c>--as</c>.</summary>
+/// <summary>The arguments of verbs that start a flow: SPEC, <c>--input</c>, <c>--input-json</c>, <c>--key</c>, <c>--tag</c>, <c>--as</c>.</summary>
 internal sealed class StartOptions
 {
     public Argument<string> Spec { get; } = new("SPEC")
@@ -27,6 +27,12 @@ internal sealed class StartOptions
 
     public Option<string?> As { get; } = LocalOwner.CreateOption();
 
+    public Option<string[]> Tag { get; } = new("--tag")
+    {
+        Description = "A tag for the flow (find it with flows list --tag); repeatable.",
+        HelpName = "TAG",
+    };
+
     /// <summary>The <c>--input key=value</c> option, also of verbs that store an input (<c>schedules add</c>).</summary>
     public static Option<string[]> CreateInputOption() => new("--input", "-i")
     {
@@ -42,12 +48,20 @@ internal sealed class StartOptions
         command.Options.Add(Input);
         command.Options.Add(InputJson);
         command.Options.Add(Key);
+        command.Options.Add(Tag);
     }
 
     /// <exception cref="UsageException">The input or the SPEC is wrong.</exception>
     public StartFlowRequest Read(ParseResult parse)
     {
         var input = InputParser.Parse(parse.GetValue(Input) ?? [], parse.GetValue(InputJson));
-        return SpecSource.Resolve(parse.GetRequiredValue(Spec), input, parse.GetValue(Key));
+        var tags = parse.GetValue(Tag) ?? [];
+        if (FlowMachine.Storage.FlowTags.Combine(tags, null).Error is { } error)
+        {
+            throw new UsageException($"--tag: {error}.");
+        }
+
+        var request = SpecSource.Resolve(parse.GetRequiredValue(Spec), input, parse.GetValue(Key));
+        return tags.Length == 0 ? request : request with { Tags = tags };
     }
 }

@@ -32,4 +32,7 @@ public sealed record StartFlowRequest
 
     /// <summary>The user who owns the flow.</summary>
     public string? Owner { get; init; }
+
+    /// <summary>Tags for the flow, besides the spec's <c>cfg.tags</c>.</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
 }

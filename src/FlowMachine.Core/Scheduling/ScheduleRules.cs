@@ -68,9 +68,9 @@ public static class ScheduleRules
             errors.Add(new SpecError("catchup", "a catch-up window is longer than 0s and its max is 1 or more"));
         }
 
-        if (definition.Tags.Any(string.IsNullOrWhiteSpace))
+        if (Storage.FlowTags.Combine(definition.Tags, null).Error is { } tagError)
         {
-            errors.Add(new SpecError("tags", "a tag is not empty"));
+            errors.Add(new SpecError("tags", tagError));
         }
 
         return errors;

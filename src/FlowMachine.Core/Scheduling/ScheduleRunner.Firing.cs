@@ -20,7 +20,7 @@ public sealed partial class ScheduleRunner
             error = target.Error;
             foreach (var slot in target.Build is null ? [] : decision.Starts)
             {
-                flows.Add(target.Build!(schedule.Name, schedule.Owner, definition.Input, slot, ScheduleKeys.For(schedule.Name, slot), now));
+                flows.Add(target.Build!(schedule.Name, schedule.Owner, definition.Input, definition.Tags, slot, ScheduleKeys.For(schedule.Name, slot), now));
             }
         }
 

@@ -11,4 +11,7 @@ public sealed record FlowConfig
 
     /// <summary>Timeout in seconds for one attempt of steps that give none (null = none).</summary>
     public double? TimeoutSeconds { get; init; }
+
+    /// <summary>Tags every flow of the spec gets, besides those its start gives (<c>cfg.tags</c>).</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
 }

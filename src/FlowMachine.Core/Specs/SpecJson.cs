@@ -38,6 +38,7 @@ public static class SpecJson
             writer.WriteBoolean("fail_fast", spec.Cfg.FailFast);
             WriteRetry(writer, spec.Cfg.Retry);
             WriteTimeout(writer, spec.Cfg.TimeoutSeconds);
+            WriteTags(writer, spec.Cfg.Tags);
             writer.WriteEndObject();
 
             writer.WritePropertyName("data");
@@ -103,6 +104,21 @@ public static class SpecJson
         writer.WriteNumber("factor", retry.Factor);
         writer.WriteNumber("max_delay", retry.MaxDelaySeconds);
         writer.WriteEndObject();
+    }
+
+    // Written only when there are tags, so the text (and hash) of a spec without them stays as it was.
+    private static void WriteTags(Utf8JsonWriter writer, IReadOnlyList<string> tags)
+    {
+        if (tags.Count > 0)
+        {
+            writer.WriteStartArray("tags");
+            foreach (var tag in tags)
+            {
+                writer.WriteStringValue(tag);
+            }
+
+            writer.WriteEndArray();
+        }
     }
 
     private static void WriteTimeout(Utf8JsonWriter writer, double? seconds)

@@ -11,6 +11,21 @@ public sealed record FlowQuery
 
     /// <summary>Only the flows this schedule started.</summary>
     public string? Schedule { get; init; }
+    /// <summary>Only flows with this tag.</summary>
+    public string? Tag { get; init; }
+
+    /// <summary>Only flows whose attribute of this name has this value.</summary>
+    public KeyValuePair<string, string>? Attribute { get; init; }
+
+    /// <summary>Only flows created at or after this time.</summary>
+    public DateTimeOffset? CreatedAfter { get; init; }
+
+    /// <summary>Only flows created before this time.</summary>
+    public DateTimeOffset? CreatedBefore { get; init; }
+
+    /// <summary>Only flows whose error holds this text (ignoring the case of ASCII letters).</summary>
+    public string? Error { get; init; }
+
     public int Limit { get; init; } = 50;
 
     /// <summary>The cursor from a previous page's <see cref="FlowPage.Next"/>.</summary>

@@ -39,6 +39,12 @@ public sealed class FlowRecord
     /// <summary>The flow's result once COMPLETED: a Done value, the single last step's result, or an object of the last steps' results.</summary>
     public JsonNode? Result { get; set; }
 
+    /// <summary>The tags given when the flow started (the start's and the spec's <c>cfg.tags</c>); never changed afterwards.</summary>
+    public IReadOnlyList<string> Tags { get; set; } = [];
+
+    /// <summary>The attributes its tasks set (<see cref="TaskContext.SetAttribute"/>), by name. Replaced, never edited.</summary>
+    public IReadOnlyDictionary<string, string> Attributes { get; set; } = FlowTags.NoAttributes;
+
     /// <summary>Why the flow failed, was killed or cancelled (every error, one per line).</summary>
     public string? Error { get; set; }
 

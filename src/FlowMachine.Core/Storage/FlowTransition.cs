@@ -23,6 +23,9 @@ public sealed record FlowTransition
     /// <summary>True: clear the lease with this commit.</summary>
     public bool Release { get; init; }
 
+    /// <summary>Attributes the flow's tasks set since the last commit (<see cref="TaskContext.SetAttribute"/>): added, or replacing one of the same name.</summary>
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = FlowTags.NoAttributes;
+
     public IReadOnlyList<StepRecord> Steps { get; init; } = [];
     public IReadOnlyList<HistoryEvent> History { get; init; } = [];
     public IReadOnlyList<long> ConsumedCommands { get; init; } = [];

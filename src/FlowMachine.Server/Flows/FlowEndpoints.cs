@@ -20,7 +20,7 @@ internal static class FlowEndpoints
     {
         var group = api.MapGroup("/flows").WithTags("Flows");
         group.MapPost("/", StartAsync).WithName("StartFlow").WithSummary("Start a flow of a routine or an inline spec; an existing key returns that flow with 200.");
-        group.MapGet("/", ListAsync).WithName("ListFlows").WithSummary("A page of flows, newest first: {items, next}.");
+        group.MapGet("/", ListAsync).WithName("ListFlows").WithSummary("A page of flows, newest first: {items, next}. Filters: state, routine, schedule, key, tag, attr (name=value), createdAfter, createdBefore (ISO 8601), error (text in the error).");
         group.MapGet("/{id}", GetAsync).WithName("GetFlow").WithSummary("The flow with its steps; waiting steps carry a resumeUrl.");
         group.MapGet("/{id}/history", HistoryAsync).WithName("GetFlowHistory").WithSummary("The flow's events in order.");
         group.MapGet("/{id}/stream", StreamAsync).WithName("StreamFlow").WithSummary("Server-sent events: the flow document now and after every change, until it ends.");
@@ -44,6 +44,11 @@ internal static class FlowEndpoints
             return Problems.Field("version", "a routine version is 1 or more");
         }
 
+        if (FlowTags.Combine(body.Tags, null).Error is { } badTags)
+        {
+            return Problems.Field("tags", badTags);
+        }
+
         if (body.Spec is not null && body.Version is not null)
         {
             return Problems.Field("version", "'version' applies to a stored routine, not to an inline spec");
@@ -56,6 +61,7 @@ internal static class FlowEndpoints
             Input = body.Input,
             Key = body.Key,
             Label = body.Label,
+            Tags = body.Tags,
         };
         if (body.Spec is not null)
         {
@@ -94,9 +100,15 @@ internal static class FlowEndpoints
     }
 
     private static async Task<Results<Ok<FlowListDocument>, ProblemHttpResult>> ListAsync(
-        ClaimsPrincipal user, IFlowQueryStore store, string? state, string? routine, string? schedule, string? key, int? limit, string? after, CancellationToken cancellationToken)
+        ClaimsPrincipal user, IFlowQueryStore store, HttpRequest request, string? state, string? routine, string? schedule, string? key, int? limit, string? after,
+        string? tag, string? attr, string? createdAfter, string? createdBefore, string? error, CancellationToken cancellationToken)
     {
         var caller = Callers.From(user);
+        if (FlowSearch.UnknownFilter(request) is { } unknown)
+        {
+            return unknown;
+        }
+
         FlowState? wanted = null;
         if (!string.IsNullOrEmpty(state))
         {
@@ -123,6 +135,13 @@ internal static class FlowEndpoints
             Limit = limit ?? InputLimits.DefaultPageSize,
             After = after,
         };
+        var (filtered, field, bad) = FlowFilters.Apply(query, tag, attr, createdAfter, createdBefore, error);
+        if (field is not null)
+        {
+            return Problems.Field(field, bad!);
+        }
+
+        query = filtered;
         FlowPage page;
         try
         {

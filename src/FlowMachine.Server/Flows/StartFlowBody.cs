@@ -10,5 +10,6 @@ namespace FlowMachine.Server.Flows;
 /// <param name="Input">The flow's input.</param>
 /// <param name="Key">A unique key; a start with an existing key returns that flow.</param>
 /// <param name="Label">A label.</param>
+/// <param name="Tags">Tags for the flow, besides the spec's <c>cfg.tags</c> (find flows by them).</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // an unknown field is refused with 400, not ignored
-internal sealed record StartFlowBody(string? Routine, int? Version, JsonNode? Spec, JsonNode? Input, string? Key, string? Label);
+internal sealed record StartFlowBody(string? Routine, int? Version, JsonNode? Spec, JsonNode? Input, string? Key, string? Label, IReadOnlyList<string>? Tags = null);

@@ -33,6 +33,8 @@ public sealed class FlowDocumentTests
         before["result"] = null;
         before["steps"] = new JsonArray(Step(done, null), Step(waiting, "u/tok"));
         before["resumeUrl"] = "u/tok";
+        before["tags"] = new JsonArray();
+        before["attributes"] = new JsonObject();
 
         Assert.Equal(before.ToJsonString(Relaxed), JsonSerializer.Serialize(FlowDocument.Of(view, t => "u/" + t), Relaxed));
         Assert.Equal(before.ToJsonString(), JsonSerializer.Serialize(FlowDocument.Of(view, t => "u/" + t)));

@@ -28,3 +28,8 @@ public sealed class InMemoryTimerScenarios : TimerScenarios
 {
     protected override IFlowStore CreateStore() => new InMemoryFlowStore();
 }
+
+public sealed class InMemorySearchScenarios : SearchScenarios
+{
+    protected override IFlowStore CreateStore() => new InMemoryFlowStore();
+}

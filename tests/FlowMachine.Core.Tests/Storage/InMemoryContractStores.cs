@@ -27,3 +27,6 @@ public sealed class InMemoryScheduleContractTests() : ScheduleStoreContractTests
 
 /// <summary>The in-memory store against the retention contract.</summary>
 public sealed class InMemoryRetentionContractTests() : RetentionStoreContractTests(new InMemoryContractStores());
+
+/// <summary>The in-memory store against the search contract (tags, attributes, list filters).</summary>
+public sealed class InMemorySearchContractTests() : SearchStoreContractTests(new InMemoryContractStores());

@@ -91,5 +91,21 @@ public abstract class FlowStoreContractTests(ContractStores source) : IAsyncLife
         return claimed;
     }
 
+    /// <summary>The ids of every page of <paramref name="query"/>, following the cursor; each page holds at most <paramref name="pageSize"/>.</summary>
+    protected static async Task<List<string>> ListAllAsync(IFlowStore store, FlowQuery query, int pageSize)
+    {
+        var ids = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await store.ListFlowsAsync(query with { After = cursor, Limit = pageSize }, None);
+            Assert.True(page.Items.Count <= pageSize);
+            ids.AddRange(page.Items.Select(f => f.Id));
+            cursor = page.Next;
+        }
+        while (cursor is not null);
+        return ids;
+    }
+
     protected static CancellationToken None => CancellationToken.None;
 }

@@ -51,20 +51,7 @@ public abstract class QueryStoreContractTests(ContractStores source) : FlowStore
                 None);
         }
 
-        async Task<List<string>> AllAsync(FlowQuery query)
-        {
-            var ids = new List<string>();
-            string? cursor = null;
-            do
-            {
-                var page = await store.ListFlowsAsync(query with { After = cursor, Limit = 7 }, None);
-                Assert.True(page.Items.Count <= 7);
-                ids.AddRange(page.Items.Select(f => f.Id));
-                cursor = page.Next;
-            }
-            while (cursor is not null);
-            return ids;
-        }
+        Task<List<string>> AllAsync(FlowQuery query) => ListAllAsync(store, query, pageSize: 7);
 
         List<string> Expect(Func<int, bool> match) =>
             [.. Enumerable.Range(0, 120).Where(match).Reverse().Select(i => $"f{i:D3}")];

@@ -19,7 +19,9 @@ internal static class FlowsListCommand
         var limit = new Option<int>("--limit") { Description = "How many flows per page (1-1000).", HelpName = "N", DefaultValueFactory = _ => 50 };
         var after = new Option<string?>("--after") { Description = "The cursor printed by the previous page.", HelpName = "CURSOR" };
         var json = JsonFlag.Create();
+        var search = new FlowsSearchOptions();
         var command = new Command("list", "List flows, newest first.") { state, routine, schedule, key, limit, after, json };
+        search.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var size = parse.GetValue(limit);
@@ -37,6 +39,7 @@ internal static class FlowsListCommand
                 Limit = size,
                 After = parse.GetValue(after),
             };
+            query = search.Apply(parse, query);
             var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
             await using var hostScope = host.ConfigureAwait(false);
             var page = await host.Client.ListAsync(query, ct).ConfigureAwait(false);

@@ -47,6 +47,8 @@ internal static class FlowsShowCommand
         writer.WriteLine($"position  {flow.Position}");
         Line(writer, "waiting", flow.WaitReason);
         Line(writer, "error", flow.Error);
+        Line(writer, "tags", flow.Tags.Count == 0 ? null : string.Join(", ", flow.Tags));
+        Line(writer, "attrs", flow.Attributes.Count == 0 ? null : string.Join(", ", flow.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}")));
         Line(writer, "input", flow.Input is null ? null : JsonOutput.Compact(flow.Input));
         Line(writer, "result", flow.Result is null ? null : JsonOutput.Compact(flow.Result));
         writer.WriteLine($"created   {flow.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}");

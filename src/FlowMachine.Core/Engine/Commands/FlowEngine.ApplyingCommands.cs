@@ -93,6 +93,7 @@ public sealed partial class FlowEngine
             {
                 var context = CreateContext(run, index, run.Steps[index].Attempts, info, args);
                 var result = await checkable.CheckAsync(context, cancellationToken).ConfigureAwait(false);
+                run.SetAttributes(context.Attributes);
                 if (result.IsReady)
                 {
                     run.CheckPassed(index, result.Value, Now);

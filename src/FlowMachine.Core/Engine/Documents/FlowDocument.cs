@@ -32,6 +32,16 @@ public sealed record FlowDocument : FlowSummaryDocument
     [SuppressMessage("Design", "CA1056:URI-like properties should not be strings", Justification = "A JSON read model: the resume URL is sent as the text clients get today.")]
     public string? ResumeUrl { get; init; }
 
+    /// <summary>The tags the flow was started with.</summary>
+    [JsonPropertyName("tags")]
+    [JsonPropertyOrder(6)]
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>The attributes its tasks set, by name.</summary>
+    [JsonPropertyName("attributes")]
+    [JsonPropertyOrder(7)]
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = Storage.FlowTags.NoAttributes;
+
     [SetsRequiredMembers]
     private FlowDocument(FlowView view, Func<string, string>? resumeUrl)
         : base(view.Flow)
@@ -39,6 +49,8 @@ public sealed record FlowDocument : FlowSummaryDocument
         Input = view.Flow.Input;
         Data = view.Flow.Data;
         Result = view.Flow.Result;
+        Tags = view.Flow.Tags;
+        Attributes = new SortedDictionary<string, string>(view.Flow.Attributes.ToDictionary(), StringComparer.Ordinal);
         Steps = [.. view.Steps.Select(s => StepDocument.Of(s, resumeUrl))];
         var waiting = view.Steps.FirstOrDefault(s => s.State == StepState.Waiting && s.ResumeToken is not null);
         ResumeUrl = resumeUrl is not null && waiting is not null ? resumeUrl(waiting.ResumeToken!) : null;

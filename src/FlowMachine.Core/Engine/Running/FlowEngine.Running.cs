@@ -118,6 +118,11 @@ public sealed partial class FlowEngine
                         throw new OperationCanceledException(linked.Token);
                     }
 
+                    if (step.Context is { } context)
+                    {
+                        run.SetAttributes(context.Attributes);
+                    }
+
                     await ApplyExecutionAsync(run, execution, now, linked.Token).ConfigureAwait(false);
                 }
 

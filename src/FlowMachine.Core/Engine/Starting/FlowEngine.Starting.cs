@@ -29,6 +29,7 @@ public sealed partial class FlowEngine
         }
 
         var flow = BuildFlow(spec, routine, version, request.Input, key, request.Label ?? spec.Label, request.Owner, parent: null, Now, specJson);
+        flow.Flow.Tags = TagsOf(request.Tags, spec);
         var created = await Store.CreateFlowAsync(flow, cancellationToken).ConfigureAwait(false);
         if (created.Created)
         {
@@ -73,6 +74,14 @@ public sealed partial class FlowEngine
         var spec = FlowPlan.For(stored.SpecJson).Spec;
         CheckTaskTypes(spec);
         return (spec, stored.Name, stored.Version, null);
+    }
+
+    /// <summary>The start's tags and the spec's <c>cfg.tags</c>, each once.</summary>
+    /// <exception cref="SpecException">A tag is empty or too long, or there are too many.</exception>
+    private static IReadOnlyList<string> TagsOf(IEnumerable<string>? given, FlowSpec spec)
+    {
+        var (tags, error) = FlowTags.Combine(given, spec.Cfg.Tags);
+        return error is null ? tags : throw new SpecException([new SpecError("tags", error)]);
     }
 
     /// <summary>A spec compiled elsewhere still obeys this engine's step limit.</summary>

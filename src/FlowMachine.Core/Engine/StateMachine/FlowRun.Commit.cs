@@ -29,6 +29,7 @@ internal sealed partial class FlowRun
             LeaseOwner = owner,
             Flow = Flow,
             DataChanged = dataChanged,
+            Attributes = TakeAttributes(),
             StateChanged = Flow.State != storedState,
             Release = release,
             Steps = DirtySteps(),

@@ -28,7 +28,7 @@ public sealed partial class FlowEngine
             return new RunningStep(null, cancel, new StepExecution(index, attempt, Outcome.Fail(ex.Message), true, false));
         }
 
-        return Execute(info, context, index, attempt, run.TimeoutOf(index, info), cancel, stop);
+        return Execute(info, context, index, attempt, run.TimeoutOf(index, info), cancel, stop) with { Context = context };
     }
 
     private TaskContext CreateContext(FlowRun run, int index, int attempt, TaskTypeInfo info, JsonNode? args)

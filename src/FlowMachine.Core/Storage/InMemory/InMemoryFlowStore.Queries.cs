@@ -144,5 +144,14 @@ public sealed partial class InMemoryFlowStore
         && (query.Key is null || string.Equals(flow.Key, query.Key, StringComparison.Ordinal))
         && (query.Owner is null || string.Equals(flow.Owner, query.Owner, StringComparison.Ordinal))
         && (query.ParentFlowId is null || string.Equals(flow.ParentFlowId, query.ParentFlowId, StringComparison.Ordinal))
-        && (query.Schedule is null || string.Equals(flow.Schedule, query.Schedule, StringComparison.Ordinal));
+        && (query.Schedule is null || string.Equals(flow.Schedule, query.Schedule, StringComparison.Ordinal))
+        && MatchesFound(flow, query);
+
+    // The search filters (tag, attribute, created range, error text).
+    private static bool MatchesFound(FlowRecord flow, FlowQuery query) =>
+        (query.Tag is null || flow.Tags.Contains(query.Tag, StringComparer.Ordinal))
+        && (query.Attribute is not { } a || (flow.Attributes.TryGetValue(a.Key, out var value) && string.Equals(value, a.Value, StringComparison.Ordinal)))
+        && (query.CreatedAfter is null || flow.CreatedAt >= query.CreatedAfter)
+        && (query.CreatedBefore is null || flow.CreatedAt < query.CreatedBefore)
+        && (query.Error is null || (flow.Error?.Contains(query.Error, StringComparison.OrdinalIgnoreCase) ?? false));
 }

@@ -188,6 +188,8 @@ public sealed partial class InMemoryFlowStore
             // Identity columns stay as created; the lease stays unless released.
             row.Key = stored.Key;
             row.CreatedAt = stored.CreatedAt;
+            row.Tags = stored.Tags;
+            row.Attributes = FlowTags.Merge(stored.Attributes, t.Attributes);
             if (!t.DataChanged)
             {
                 row.Data = stored.Data;

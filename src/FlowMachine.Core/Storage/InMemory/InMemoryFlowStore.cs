@@ -36,6 +36,8 @@ public sealed partial class InMemoryFlowStore : IFlowStore
     private void Insert(NewFlow flow)
     {
         var row = flow.Flow.Clone();
+        row.Tags = [.. row.Tags];
+        row.Attributes = row.Attributes.Count == 0 ? FlowTags.NoAttributes : FlowTags.Merge(FlowTags.NoAttributes, row.Attributes);
         var entry = new InMemoryFlowEntry(row);
         flows.Add(row.Id, entry);
         if (row.Key is { } key)

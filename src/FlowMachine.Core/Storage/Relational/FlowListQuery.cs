@@ -7,29 +7,31 @@ namespace FlowMachine.Storage.Relational;
 /// parameters it uses. Only the filters in use appear in the text, so each combination is planned and
 /// cached as its own statement. The cursor's position is the creation time in Unix milliseconds.
 /// </summary>
-internal sealed class FlowListQuery
+internal sealed partial class FlowListQuery
 {
     private readonly List<KeyValuePair<string, object>> parameters = new(8);
 
-    private FlowListQuery(FlowQuery query, string flowColumns, string alwaysTrue)
+    private FlowListQuery(FlowQuery query, string flowColumns, string alwaysTrue, string like)
     {
         PageSize = Math.Clamp(query.Limit, 1, 1000);
         var after = query.After is null ? (FlowCursor?)null : FlowCursor.Decode(query.After, signed: true);
-        var sql = new StringBuilder("SELECT ").Append(flowColumns).Append(" FROM flows WHERE ").Append(alwaysTrue);
+        var sql = new StringBuilder("SELECT ").Append(flowColumns).Append(" FROM ");
+        var (at, id) = From(sql, query, alwaysTrue);
         Filter(sql, "state", "state", query.State?.ToName());
         Filter(sql, "routine", "routine", query.Routine);
         Filter(sql, "key", "key", query.Key);
         Filter(sql, "owner", "owner", query.Owner);
         Filter(sql, "parent_flow_id", "parent", query.ParentFlowId);
         Filter(sql, "schedule", "schedule", query.Schedule);
+        Search(sql, query, at, like);
         if (after is { } cursor)
         {
-            sql.Append(" AND (created_at, id) < (@after_at, @after_id)");
+            sql.Append(" AND (").Append(at).Append(", ").Append(id).Append(") < (@after_at, @after_id)");
             parameters.Add(new("after_at", cursor.Position));
             parameters.Add(new("after_id", cursor.Id));
         }
 
-        sql.Append(" ORDER BY created_at DESC, id DESC LIMIT @limit");
+        sql.Append(" ORDER BY ").Append(at).Append(" DESC, ").Append(id).Append(" DESC LIMIT @limit");
 
         // One more row than asked tells whether another page follows.
         parameters.Add(new("limit", PageSize + 1));
@@ -50,10 +52,11 @@ internal sealed class FlowListQuery
     /// <param name="flowColumns">The dialect's select list of a flow row, in the order <see cref="RelationalRows.ReadFlow"/> reads.</param>
     /// <param name="alwaysTrue">The dialect's condition that always holds, which the filters follow.</param>
     /// <exception cref="ArgumentException">The query's cursor is not valid.</exception>
-    public static FlowListQuery Create(FlowQuery query, string flowColumns, string alwaysTrue)
+    /// <param name="like">The dialect's case-insensitive (at least for ASCII letters) LIKE operator, for the error filter.</param>
+    public static FlowListQuery Create(FlowQuery query, string flowColumns, string alwaysTrue, string like = "LIKE")
     {
         ArgumentNullException.ThrowIfNull(query);
-        return new FlowListQuery(query, flowColumns, alwaysTrue);
+        return new FlowListQuery(query, flowColumns, alwaysTrue, like);
     }
 
     /// <summary>The page from the rows the statement returned (one more than a page when another follows); trims <paramref name="rows"/>.</summary>

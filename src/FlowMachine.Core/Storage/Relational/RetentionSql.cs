@@ -25,6 +25,8 @@ internal static class RetentionSql
         "DELETE FROM commands WHERE flow_id IN " + ids,
         "DELETE FROM events WHERE flow_id IN " + ids,
         "DELETE FROM used_resume_tokens WHERE flow_id IN " + ids,
+        "DELETE FROM flow_tags WHERE flow_id IN " + ids,
+        "DELETE FROM flow_attributes WHERE flow_id IN " + ids,
     ];
 
     /// <summary>Deletes the specs <paramref name="hashes"/> that no flow names any more.</summary>

@@ -5,16 +5,16 @@ using StoreFlowPage = FlowMachine.Storage.FlowPage;
 
 namespace FlowMachine.Server.Dashboard.Pages;
 
-/// <summary>The flows table: filtered by state, routine and key, paged by cursor, its rows refreshed live by the page script.</summary>
+/// <summary>The flows table: filtered by state, routine, key and a search (tags, attributes, creation time, error text), paged by cursor, its rows refreshed live by the page script.</summary>
 internal static class FlowsPage
 {
     private const int PageSize = 25;
 
-    public static async Task<IResult> RenderAsync(HttpContext http, IFlowQueryStore store, string? state, string? routine, string? key, string? after, CancellationToken cancellationToken)
+    public static async Task<IResult> RenderAsync(HttpContext http, IFlowQueryStore store, string? state, string? routine, string? key, string? after, string? q, CancellationToken cancellationToken)
     {
         var request = DashboardRequest.For(http);
-        var (page, problem) = await ReadAsync(store, request, state, routine, key, after, cancellationToken).ConfigureAwait(false);
-        var query = QueryString(state, routine, key, after);
+        var (page, problem) = await ReadAsync(store, request, state, routine, key, after, q, cancellationToken).ConfigureAwait(false);
+        var query = QueryString(state, routine, key, after, q);
         var html = new StringBuilder();
         html.Append("<h1>Flows</h1>");
         html.Append("<form class=\"filters card\" method=\"get\" action=\"/flows\" role=\"search\" aria-label=\"Filter flows\">");
@@ -29,6 +29,7 @@ internal static class FlowsPage
             </select></label>
             <label>Routine <input name="routine" value="{Html.E(routine)}" placeholder="any"></label>
             <label>Key <input name="key" value="{Html.E(key)}" placeholder="any"></label>
+            <label>Search <input type="search" name="q" value="{Html.E(q)}" placeholder="{FlowSearchBox.Hint}" size="40"></label>
             <button type="submit">Filter</button> <a href="/flows">Clear</a>
             </form>
             """);
@@ -45,12 +46,12 @@ internal static class FlowsPage
         html.Append("<nav class=\"pager\" aria-label=\"Pages\">");
         if (after is not null)
         {
-            html.Append($"<a href=\"/flows{Html.E(QueryString(state, routine, key, null))}\">← First page</a> ");
+            html.Append($"<a href=\"/flows{Html.E(QueryString(state, routine, key, null, q))}\">← First page</a> ");
         }
 
         if (page?.Next is { } next)
         {
-            html.Append($"<a rel=\"next\" href=\"/flows{Html.E(QueryString(state, routine, key, next))}\">Next page →</a>");
+            html.Append($"<a rel=\"next\" href=\"/flows{Html.E(QueryString(state, routine, key, next, q))}\">Next page →</a>");
         }
 
         html.Append("</nav>");
@@ -58,15 +59,15 @@ internal static class FlowsPage
     }
 
     /// <summary>Just the table rows, for the live refresh.</summary>
-    public static async Task<IResult> RowsAsync(HttpContext http, IFlowQueryStore store, string? state, string? routine, string? key, string? after, CancellationToken cancellationToken)
+    public static async Task<IResult> RowsAsync(HttpContext http, IFlowQueryStore store, string? state, string? routine, string? key, string? after, string? q, CancellationToken cancellationToken)
     {
         var request = DashboardRequest.For(http);
-        var (page, _) = await ReadAsync(store, request, state, routine, key, after, cancellationToken).ConfigureAwait(false);
+        var (page, _) = await ReadAsync(store, request, state, routine, key, after, q, cancellationToken).ConfigureAwait(false);
         return new HtmlResult(Rows(page));
     }
 
     private static async Task<(StoreFlowPage? Page, string? Problem)> ReadAsync(
-        IFlowQueryStore store, DashboardRequest request, string? state, string? routine, string? key, string? after, CancellationToken cancellationToken)
+        IFlowQueryStore store, DashboardRequest request, string? state, string? routine, string? key, string? after, string? q, CancellationToken cancellationToken)
     {
         FlowState? wanted = null;
         if (!string.IsNullOrEmpty(state))
@@ -88,6 +89,12 @@ internal static class FlowsPage
             Limit = PageSize,
             After = string.IsNullOrEmpty(after) ? null : after,
         };
+        (query, var searchProblem) = FlowSearchBox.Apply(query, q);
+        if (searchProblem is not null)
+        {
+            return (null, searchProblem);
+        }
+
         try
         {
             return (await store.ListFlowsAsync(query, cancellationToken).ConfigureAwait(false), null);
@@ -116,7 +123,7 @@ internal static class FlowsPage
         return html.ToString();
     }
 
-    private static string QueryString(string? state, string? routine, string? key, string? after)
+    private static string QueryString(string? state, string? routine, string? key, string? after, string? q)
     {
         var parts = new List<string>();
         void Add(string name, string? value)
@@ -130,6 +137,7 @@ internal static class FlowsPage
         Add("state", state);
         Add("routine", routine);
         Add("key", key);
+        Add("q", q);
         Add("after", after);
         return parts.Count == 0 ? string.Empty : "?" + string.Join("&", parts);
     }
