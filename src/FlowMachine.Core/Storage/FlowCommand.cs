@@ -11,4 +11,6 @@ public sealed record FlowCommand(long Id, string FlowId, string Kind, string? St
     public const string Reset = "reset";
     public const string Position = "position";
     public const string ChildFinished = "child-finished";
+    public const string Suspend = "suspend";
+    public const string Resume = "resume";
 }

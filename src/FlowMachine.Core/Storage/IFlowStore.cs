@@ -8,9 +8,9 @@ namespace FlowMachine.Storage;
 /// <remarks>
 /// Consumers take the narrowest role they need: <see cref="IFlowRuntimeStore"/> (the engine and workers),
 /// <see cref="IFlowQueryStore"/> (read-only pages and lists), <see cref="IRoutineStore"/> and
-/// <see cref="IResumeTokenStore"/> and <see cref="IScheduleStore"/>.
+/// <see cref="IResumeTokenStore"/> and <see cref="IScheduleStore"/> and <see cref="IPauseStore"/>.
 /// </remarks>
-public interface IFlowStore : IFlowRuntimeStore, IFlowQueryStore, IRoutineStore, IResumeTokenStore, IScheduleStore
+public interface IFlowStore : IFlowRuntimeStore, IFlowQueryStore, IRoutineStore, IResumeTokenStore, IScheduleStore, IPauseStore
 {
     /// <summary>Creates schema or prepares the store; called once at start.</summary>
     ValueTask InitializeAsync(CancellationToken cancellationToken);

@@ -45,6 +45,12 @@ public sealed partial class FlowEngine
                     }
 
                     break;
+                case FlowCommand.Suspend when run.IsActive:
+                    run.Suspend(command.Actor, now);
+                    break;
+                case FlowCommand.Resume when run.IsActive:
+                    run.Resume(command.Actor, now);
+                    break;
                 case FlowCommand.ChildFinished when run.IsActive:
                     run.ChildFinished(command, now);
                     break;

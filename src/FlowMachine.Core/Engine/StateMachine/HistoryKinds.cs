@@ -11,6 +11,8 @@ public static class HistoryKinds
     public const string FlowCancelled = "flow.cancelled";
     public const string FlowReset = "flow.reset";
     public const string PositionMoved = "flow.position";
+    public const string FlowSuspended = "flow.suspended";
+    public const string FlowResumed = "flow.resumed";
     public const string StepStarted = "step.started";
     public const string StepCompleted = "step.completed";
     public const string StepFailed = "step.failed";

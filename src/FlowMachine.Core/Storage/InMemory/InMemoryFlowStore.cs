@@ -36,6 +36,8 @@ public sealed partial class InMemoryFlowStore : IFlowStore
     private void Insert(NewFlow flow)
     {
         var row = flow.Flow.Clone();
+        row.Suspended = false;
+        row.RoutinePaused = row.Routine is { } routine && pausedRoutines.ContainsKey(routine);
         var entry = new InMemoryFlowEntry(row);
         flows.Add(row.Id, entry);
         if (row.Key is { } key)
@@ -123,7 +125,8 @@ public sealed partial class InMemoryFlowStore : IFlowStore
     private void Reindex(InMemoryFlowEntry entry)
     {
         var flow = entry.Flow;
-        if (entry.IndexKey is { } same && flow.NextRunAt is { } at && entry.InLeasedIndex == flow.LeaseOwner is not null
+        var held = flow.Suspended || flow.RoutinePaused; // in neither index: never claimed, never due
+        if (!held && entry.IndexKey is { } same && flow.NextRunAt is { } at && entry.InLeasedIndex == flow.LeaseOwner is not null
             && same == (flow.LeaseOwner is null ? at.UtcTicks : Math.Max(at.UtcTicks, (flow.LeaseExpiresAt ?? DateTimeOffset.MinValue).UtcTicks), flow.Id))
         {
             return; // a step that changes neither when the flow is due nor its lease keeps its place
@@ -135,7 +138,7 @@ public sealed partial class InMemoryFlowStore : IFlowStore
             entry.IndexKey = null;
         }
 
-        if (flow.NextRunAt is not { } next)
+        if (held || flow.NextRunAt is not { } next)
         {
             return;
         }
