@@ -83,6 +83,7 @@ public static class FlowMachineServiceCollectionExtensions
         services.TryAddSingleton<IFlowChangeFeed>(sp => sp.GetRequiredService<FlowEngine>());
         services.TryAddSingleton<SpecInput>();
         services.TryAddSingleton<FlowVerbs>();
+        services.TryAddSingleton(sp => new PauseVerbs(sp.GetRequiredService<IFlowStore>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<RoutineSaving>();
         services.TryAddSingleton(_ => new ScheduleOptions());
         services.TryAddSingleton(sp => new ScheduleRunner(sp.GetRequiredService<FlowEngine>(), sp.GetRequiredService<ScheduleOptions>()));

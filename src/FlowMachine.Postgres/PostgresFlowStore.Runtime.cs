@@ -15,6 +15,12 @@ public sealed partial class PostgresFlowStore
     // paused (the insert did not see the pause, the pause's update did not see the insert).
     private const string Runnable = "suspended = 0 AND (routine IS NULL OR NOT EXISTS (SELECT 1 FROM paused_routines p WHERE p.name = flows.routine))";
 
+    // Unleased flows: the first row of flows_due. Leased flows (flows_leased holds only those): when the lease ends, if later.
+    internal const string NextDueSql =
+        "SELECT LEAST((SELECT MIN(next_run_at) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND " + Runnable + "), " +
+        "(SELECT MIN(GREATEST(next_run_at, COALESCE(lease_expires_at, next_run_at))) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NOT NULL " +
+        "AND " + Runnable + "))";
+
     internal const string ClaimDueSql =
         "WITH due AS (SELECT id, next_run_at FROM flows WHERE next_run_at <= @now AND lease_owner IS NULL AND " + Runnable + " " +
         "ORDER BY next_run_at, id LIMIT @max FOR UPDATE SKIP LOCKED), " +
@@ -249,10 +255,7 @@ public sealed partial class PostgresFlowStore
                 var due = await QueryAsync(
                     connection,
                     tx,
-                    IndexPlansSql + "SELECT LEAST(" +
-                    "(SELECT MIN(next_run_at) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND " + Runnable + "), " +
-                    "(SELECT MIN(GREATEST(next_run_at, COALESCE(lease_expires_at, next_run_at))) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NOT NULL " +
-                    "AND " + Runnable + "))",
+                    IndexPlansSql + NextDueSql,
                     _ => { },
                     r => r.IsDBNull(0) ? (long?)null : r.GetInt64(0),
                     ct).ConfigureAwait(false);

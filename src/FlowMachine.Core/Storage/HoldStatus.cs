@@ -12,6 +12,9 @@ public enum HoldStatus
     /// <summary>No such flow or routine: nothing changed.</summary>
     NotFound,
 
+    /// <summary>The caller may not change it (not its owner nor an administrator): nothing changed. Never from a store.</summary>
+    Forbidden,
+
     /// <summary>The flow has ended (see <see cref="HoldResult.State"/>): nothing changed.</summary>
     Ended,
 }
