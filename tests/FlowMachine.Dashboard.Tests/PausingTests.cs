@@ -12,11 +12,7 @@ public sealed class PausingTests(DashboardFixture fixture)
     public async Task Admin_suspends_a_waiting_flow_sees_the_badge_and_resumes_it()
     {
         var page = await fixture.SignInAsync(DashboardFixture.AdminKey);
-        await page.GotoAsync("/routines");
-        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("suspend-me");
-        await page.GetByLabel("Spec (JSON or YAML)").FillAsync("tasks: [test.One, test.Wait, test.Three]\n");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save routine" }).ClickAsync();
-        await page.WaitForURLAsync("**/routines/suspend-me?version=1");
+        await AddRoutineAsync(page, "suspend-me", "tasks: [test.One, test.Wait, test.Three]\n");
         await page.GetByRole(AriaRole.Button, new() { Name = "Start flow" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/flows/[0-9a-f]{32}"));
         await Assertions.Expect(page.Locator("svg.dag g.dag-node[data-key='test.Wait']")).ToHaveAttributeAsync("data-state", "WAITING", new() { Timeout = 30_000 });
@@ -38,11 +34,7 @@ public sealed class PausingTests(DashboardFixture fixture)
     public async Task Admin_pauses_a_routine_on_the_routines_page_and_resumes_it()
     {
         var page = await fixture.SignInAsync(DashboardFixture.AdminKey);
-        await page.GotoAsync("/routines");
-        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("pause-me");
-        await page.GetByLabel("Spec (JSON or YAML)").FillAsync("tasks: [test.One]\n");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save routine" }).ClickAsync();
-        await page.WaitForURLAsync("**/routines/pause-me?version=1");
+        await AddRoutineAsync(page, "pause-me", "tasks: [test.One]\n");
 
         await page.GotoAsync("/routines");
         var row = page.Locator("tr[data-routine='pause-me']");
@@ -56,5 +48,14 @@ public sealed class PausingTests(DashboardFixture fixture)
         await Assertions.Expect(row.GetByTestId("routine-paused")).ToHaveCountAsync(0);
         await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Pause" })).ToBeVisibleAsync();
         await page.Context.CloseAsync();
+    }
+
+    private static async Task AddRoutineAsync(IPage page, string name, string spec)
+    {
+        await page.GotoAsync("/routines");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
+        await page.GetByLabel("Spec (JSON or YAML)").FillAsync(spec);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save routine" }).ClickAsync();
+        await page.WaitForURLAsync($"**/routines/{name}?version=1");
     }
 }

@@ -5,18 +5,11 @@ namespace FlowMachine.Testing.Tests;
 /// <summary>Suspending and resuming a flow in the test host.</summary>
 public sealed class SuspendTests
 {
-    private const string Checkout = """
-        label: checkout
-        tasks:
-          - { key: approve, task_type: shop.Approve, task_params: { amount: "$input.amount" } }
-          - { key: confirm, task_type: print, task_params: { msg: "$tasks.approve.result" } }
-        """;
-
     [Fact]
     public async Task A_suspended_flow_keeps_a_push_until_it_is_resumed()
     {
         await using var host = new FlowTestHost().AddTask<ApproveOrder>();
-        var flow = await host.RunAsync(Checkout, new { amount = 250 });
+        var flow = await host.RunAsync(TaskAuthorTests.Checkout, new { amount = 250 });
 
         flow = await host.SuspendAsync(flow.Id);
         Assert.True(flow.Flow.Suspended);
@@ -34,7 +27,7 @@ public sealed class SuspendTests
     public async Task Suspending_an_unknown_or_ended_flow_fails_the_test_naming_why()
     {
         await using var host = new FlowTestHost().AddTask<ApproveOrder>();
-        var done = await host.RunAsync(Checkout, new { amount = 20 });
+        var done = await host.RunAsync(TaskAuthorTests.Checkout, new { amount = 20 });
 
         var unknown = await Assert.ThrowsAsync<FlowAssertionException>(() => host.SuspendAsync("nope"));
         Assert.Contains("does not exist", unknown.Message, StringComparison.Ordinal);
