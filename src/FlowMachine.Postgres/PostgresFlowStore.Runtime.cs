@@ -11,16 +11,26 @@ public sealed partial class PostgresFlowStore
 {
     // The oldest due flows: unleased ones from the head of flows_due, and flows whose lease ran out from
     // flows_leased (only flows held right now are in it). Neither reads past the flows running now.
+    // Held flows (PauseSql) are out of flows_due; Runnable also skips a flow inserted as its routine was being
+    // paused (the insert did not see the pause, the pause's update did not see the insert).
+    private const string Runnable = "suspended = 0 AND (routine IS NULL OR NOT EXISTS (SELECT 1 FROM paused_routines p WHERE p.name = flows.routine))";
+
+    // Unleased flows: the first row of flows_due. Leased flows (flows_leased holds only those): when the lease ends, if later.
+    internal const string NextDueSql =
+        "SELECT LEAST((SELECT MIN(next_run_at) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND " + Runnable + "), " +
+        "(SELECT MIN(GREATEST(next_run_at, COALESCE(lease_expires_at, next_run_at))) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NOT NULL " +
+        "AND " + Runnable + "))";
+
     internal const string ClaimDueSql =
-        "WITH due AS (SELECT id, next_run_at FROM flows WHERE next_run_at <= @now AND lease_owner IS NULL " +
+        "WITH due AS (SELECT id, next_run_at FROM flows WHERE next_run_at <= @now AND lease_owner IS NULL AND " + Runnable + " " +
         "ORDER BY next_run_at, id LIMIT @max FOR UPDATE SKIP LOCKED), " +
         "expired AS (SELECT id, next_run_at FROM flows WHERE lease_owner IS NOT NULL AND (lease_expires_at IS NULL OR lease_expires_at <= @now) " +
-        "AND next_run_at <= @now ORDER BY next_run_at, id LIMIT @max FOR UPDATE SKIP LOCKED), " +
+        "AND next_run_at <= @now AND " + Runnable + " ORDER BY next_run_at, id LIMIT @max FOR UPDATE SKIP LOCKED), " +
         "pick AS (SELECT id AS pick_id FROM (SELECT * FROM due UNION ALL SELECT * FROM expired) c ORDER BY next_run_at, id LIMIT @max) " +
         "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires FROM pick WHERE id = pick_id RETURNING " + FlowColumns;
 
     private const string ClaimOneSql =
-        "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires WHERE id = @id AND next_run_at <= @now " +
+        "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires WHERE id = @id AND next_run_at <= @now AND " + Runnable + " " +
         "AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at IS NULL OR lease_expires_at <= @now) RETURNING " + FlowColumns;
 
     /// <inheritdoc/>
@@ -245,9 +255,7 @@ public sealed partial class PostgresFlowStore
                 var due = await QueryAsync(
                     connection,
                     tx,
-                    IndexPlansSql + "SELECT LEAST(" +
-                    "(SELECT MIN(next_run_at) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL), " +
-                    "(SELECT MIN(GREATEST(next_run_at, COALESCE(lease_expires_at, next_run_at))) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NOT NULL))",
+                    IndexPlansSql + NextDueSql,
                     _ => { },
                     r => r.IsDBNull(0) ? (long?)null : r.GetInt64(0),
                     ct).ConfigureAwait(false);

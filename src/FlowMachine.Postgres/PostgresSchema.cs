@@ -247,6 +247,28 @@ internal static class PostgresSchema
         );
         CREATE INDEX IF NOT EXISTS flow_attributes_find ON flow_attributes (name, value, at, flow_id);
         """,
+        // 12: pausing: flows.suspended holds 1 for a flow suspended by hand and 2 for a flow of a paused routine.
+        // Held flows leave flows_due, so a claim never reads past them however many wait; flows started
+        // while their routine is paused are marked as they are inserted. No commit names the column.
+        """
+        ALTER TABLE flows ADD COLUMN suspended integer NOT NULL DEFAULT 0;
+        CREATE TABLE paused_routines (
+            name        text COLLATE "C" NOT NULL PRIMARY KEY,
+            paused_at   bigint NOT NULL,
+            paused_by   text
+        );
+        DROP INDEX flows_due;
+        CREATE INDEX flows_due ON flows (next_run_at, id) WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND suspended = 0;
+        CREATE FUNCTION flows_routine_paused() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM paused_routines WHERE name = NEW.routine) THEN
+                NEW.suspended := NEW.suspended | 2;
+            END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER flows_routine_paused BEFORE INSERT ON flows FOR EACH ROW WHEN (NEW.routine IS NOT NULL)
+            EXECUTE FUNCTION flows_routine_paused();
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -1,6 +1,7 @@
 using FlowMachine.Server.Dashboard;
 using FlowMachine.Server.Flows;
 using FlowMachine.Server.Health;
+using FlowMachine.Server.Pausing;
 using FlowMachine.Server.Resume;
 using FlowMachine.Server.Routines;
 using FlowMachine.Server.Schedules;
@@ -28,6 +29,7 @@ public static class ServerEndpointRouteBuilderExtensions
         var flows = FlowEndpoints.Map(api);
         FlowCommandEndpoints.Map(flows);
         FlowDeleteEndpoint.Map(flows);
+        PauseEndpoints.Map(api);
         UserEndpoints.Map(api);
         ResumeEndpoints.Map(endpoints);
         HealthEndpoints.Map(endpoints);

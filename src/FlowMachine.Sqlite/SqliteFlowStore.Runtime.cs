@@ -13,14 +13,14 @@ public sealed partial class SqliteFlowStore
     internal const string ClaimDueSql =
         "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires WHERE id IN (" +
         "SELECT id FROM (" +
-        "SELECT * FROM (SELECT id, next_run_at FROM flows WHERE next_run_at <= @now AND lease_owner IS NULL ORDER BY next_run_at, id LIMIT @max) " +
+        "SELECT * FROM (SELECT id, next_run_at FROM flows WHERE next_run_at <= @now AND lease_owner IS NULL AND suspended = 0 ORDER BY next_run_at, id LIMIT @max) " +
         "UNION ALL " +
         "SELECT * FROM (SELECT id, next_run_at FROM flows WHERE lease_owner IS NOT NULL AND (lease_expires_at IS NULL OR lease_expires_at <= @now) " +
-        "AND next_run_at <= @now ORDER BY next_run_at, id LIMIT @max)) " +
+        "AND next_run_at <= @now AND suspended = 0 ORDER BY next_run_at, id LIMIT @max)) " +
         "ORDER BY next_run_at, id LIMIT @max) RETURNING id, next_run_at";
 
     private const string ClaimOneSql =
-        "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires WHERE id = @id AND next_run_at <= @now " +
+        "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires WHERE id = @id AND next_run_at <= @now AND suspended = 0 " +
         "AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at IS NULL OR lease_expires_at <= @now) RETURNING id, next_run_at";
 
     /// <inheritdoc/>
@@ -273,9 +273,9 @@ public sealed partial class SqliteFlowStore
             // Unleased flows: the first row of flows_due. Leased flows (flows_leased holds only those): when the lease ends, if later.
             var cmd = db.Get(
                 "SELECT MIN(t) FROM (" +
-                "SELECT MIN(next_run_at) AS t FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL " +
+                "SELECT MIN(next_run_at) AS t FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND suspended = 0 " +
                 "UNION ALL SELECT MIN(MAX(next_run_at, COALESCE(lease_expires_at, next_run_at))) FROM flows " +
-                "WHERE lease_owner IS NOT NULL AND next_run_at IS NOT NULL)");
+                "WHERE lease_owner IS NOT NULL AND next_run_at IS NOT NULL AND suspended = 0)");
             return cmd.ExecuteScalar() is long ms ? Time(ms) : null;
         }, cancellationToken);
 }

@@ -10,7 +10,9 @@ namespace FlowMachine.Sqlite;
 /// </summary>
 internal static partial class SqliteQueries
 {
-    public const string FlowColumns =
+    public const string FlowColumns = FlowInsertColumns + ", suspended";
+
+    private const string FlowInsertColumns =
         "id, key, label, owner, routine, routine_version, spec_hash, state, position, input, data, wait_reason, result, error, " +
         "parent_flow_id, parent_step_key, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at, " +
         "schedule, slot";
@@ -21,7 +23,7 @@ internal static partial class SqliteQueries
 
     // Positional parameters, in FlowColumns order (spec_hash in the place of the spec): bound by SqliteStatement.
     private const string InsertFlowSql =
-        "INSERT INTO flows (" + FlowColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, " +
+        "INSERT INTO flows (" + FlowInsertColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, " +
         "?19, ?20, ?21, ?22, ?23, ?24, ?25) ON CONFLICT (key) DO NOTHING";
 
     // A new flow's steps: nothing to update yet.

@@ -221,6 +221,22 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS flow_attributes_find ON flow_attributes (name, value, at, flow_id);
         """,
+        // 10: pausing: flows.suspended holds 1 for a flow suspended by hand and 2 for a flow of a paused routine.
+        // Held flows leave flows_due, so a claim never steps past them however many wait; flows started
+        // while their routine is paused are marked as they are inserted. A commit never names the column.
+        """
+        ALTER TABLE flows ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE paused_routines (
+            name        TEXT    NOT NULL PRIMARY KEY,
+            paused_at   INTEGER NOT NULL,
+            paused_by   TEXT
+        ) WITHOUT ROWID;
+        DROP INDEX flows_due;
+        CREATE INDEX flows_due ON flows (next_run_at, id) WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND suspended = 0;
+        CREATE TRIGGER flows_routine_paused AFTER INSERT ON flows
+            WHEN NEW.routine IS NOT NULL AND EXISTS (SELECT 1 FROM paused_routines WHERE name = NEW.routine)
+            BEGIN UPDATE flows SET suspended = suspended | 2 WHERE id = NEW.id; END;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

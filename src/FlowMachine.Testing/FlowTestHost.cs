@@ -311,6 +311,14 @@ public sealed class FlowTestHost : IAsyncDisposable
         return await AfterAsync(flowId, "retry", result, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Suspends the flow: it is not run (by <see cref="RunDueAsync"/> or anything else) until <see cref="ResumeAsync"/>.</summary>
+    /// <exception cref="FlowAssertionException">No such flow, or it has ended.</exception>
+    public Task<TestFlow> SuspendAsync(string flowId, CancellationToken cancellationToken = default) => HoldAsync(flowId, true, cancellationToken);
+
+    /// <summary>Resumes a suspended flow and runs it on.</summary>
+    /// <exception cref="FlowAssertionException">No such flow, or it has ended.</exception>
+    public Task<TestFlow> ResumeAsync(string flowId, CancellationToken cancellationToken = default) => HoldAsync(flowId, false, cancellationToken);
+
     // Reading ----------------------------------------------------------------------------------
 
     /// <summary>A snapshot of the flow with its steps and history.</summary>
@@ -339,6 +347,21 @@ public sealed class FlowTestHost : IAsyncDisposable
     public ValueTask DisposeAsync() => services.DisposeAsync();
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    private async Task<TestFlow> HoldAsync(string flowId, bool suspend, CancellationToken cancellationToken)
+    {
+        var result = await Store.SetFlowSuspendedAsync(flowId, suspend, "test", Clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (result.Status is HoldStatus.NotFound or HoldStatus.Ended)
+        {
+            var verb = suspend ? "suspend" : "resume";
+            throw new FlowAssertionException(result.Status == HoldStatus.NotFound
+                ? $"Cannot {verb} flow {flowId}: it does not exist in this test host."
+                : $"Cannot {verb} flow {flowId}: it has ended {result.State?.ToName()}.");
+        }
+
+        await RunDueAsync(cancellationToken).ConfigureAwait(false);
+        return await GetAsync(flowId, cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task<TestFlow> AfterAsync(string flowId, string verb, CommandResult result, CancellationToken cancellationToken)
     {

@@ -25,9 +25,7 @@ public sealed class PlanTests(TestDatabase db) : IClassFixture<TestDatabase>
             "FROM generate_series(1, 5000) AS g");
 
         var claim = PostgresFlowStore.ClaimDueSql.Replace("@now", "2000").Replace("@max", "8").Replace("@owner", "'w2'").Replace("@expires", "9000");
-        const string nextDue = "SELECT LEAST((SELECT MIN(next_run_at) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL), " +
-            "(SELECT MIN(GREATEST(next_run_at, COALESCE(lease_expires_at, next_run_at))) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NOT NULL))";
-        foreach (var sql in new[] { claim, nextDue })
+        foreach (var sql in new[] { claim, PostgresFlowStore.NextDueSql })
         {
             await using var tx = await connection.BeginTransactionAsync();
             await PostgresSchemas.ExecuteAsync(connection, PostgresQueries.IndexPlansSql, tx);

@@ -8,7 +8,7 @@ namespace FlowMachine.Testing.Tests;
 /// <summary>The tests a task author typically writes, one per kind of outcome.</summary>
 public sealed class TaskAuthorTests
 {
-    private const string Checkout = """
+    internal const string Checkout = """
         label: checkout
         tasks:
           - { key: approve, task_type: shop.Approve, task_params: { amount: "$input.amount" } }

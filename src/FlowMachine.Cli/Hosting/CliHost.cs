@@ -28,6 +28,7 @@ internal sealed class CliHost : IAsyncDisposable
         Saving = services.GetRequiredService<RoutineSaving>();
         Schedules = services.GetRequiredService<ScheduleVerbs>();
         Users = services.GetRequiredService<IUserStore>();
+        Pauses = services.GetRequiredService<PauseVerbs>();
     }
 
     /// <summary>The users of the database's server: owners of what the verbs create.</summary>
@@ -49,6 +50,9 @@ internal sealed class CliHost : IAsyncDisposable
 
     /// <summary>The schedules, with the same rules as the API.</summary>
     public ScheduleVerbs Schedules { get; }
+
+    /// <summary>Suspending flows and pausing routines, with the same rules as the API.</summary>
+    public PauseVerbs Pauses { get; }
 
     /// <summary>The engine's worker identity, for <c>flowmachine worker</c>.</summary>
     public string WorkerId => services.GetRequiredService<FlowEngineOptions>().WorkerId;

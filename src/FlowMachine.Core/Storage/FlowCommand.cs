@@ -12,4 +12,6 @@ public sealed record FlowCommand(long Id, string FlowId, string Kind, string? St
     public const string Position = "position";
     public const string Retry = "retry";
     public const string ChildFinished = "child-finished";
+    public const string Suspend = "suspend";
+    public const string Resume = "resume";
 }

@@ -69,6 +69,12 @@ public sealed class FlowRecord
     /// <summary>When a worker should next pick the flow up; null when it waits for the outside or has ended.</summary>
     public DateTimeOffset? NextRunAt { get => StoredTime.Read(nextRunAt); set => nextRunAt = StoredTime.Of(value); }
 
+    /// <summary>Suspended by hand: not claimed until resumed (<see cref="IPauseStore"/>). Commits never change it.</summary>
+    public bool Suspended { get; set; }
+
+    /// <summary>The flow's routine is paused: not claimed until the routine resumes. Commits never change it.</summary>
+    public bool RoutinePaused { get; set; }
+
     public string? LeaseOwner { get; set; }
     public DateTimeOffset? LeaseExpiresAt { get => StoredTime.Read(leaseExpiresAt); set => leaseExpiresAt = StoredTime.Of(value); }
 

@@ -34,6 +34,8 @@ internal static class DashboardEndpoints
         pages.MapGet("/flows/{id}/actions", FlowActionsPanel.RenderAsync);
         pages.MapGet("/flows/{id}/live", LiveAsync);
         pages.MapPost("/flows/{id}/{action:regex(^(push|submit|event|cancel|reset|retry|position)$)}", FlowActions.HandleAsync);
+        pages.MapPost("/flows/{id}/{action:regex(^(suspend|resume)$)}", PauseForms.FlowAsync);
+        pages.MapPost("/routines/{name}/{action:regex(^(pause|resume)$)}", PauseForms.RoutineAsync);
         pages.MapGet("/routines", (HttpContext http, Storage.IRoutineStore routines, CancellationToken ct) => RoutinesPage.RenderAsync(http, routines, ct));
         pages.MapPost("/routines", RoutineForms.AddAsync);
         pages.MapGet("/routines/{name}", (HttpContext http, Storage.IRoutineStore routines, string name, int? version, CancellationToken ct) => RoutinePage.RenderAsync(http, routines, name, version, ct));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FlowMachine.Cli.Commands.Pausing;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
 
@@ -15,7 +16,7 @@ internal static class FlowsCommand
         command.Subcommands.Add(FlowsHistoryCommand.Create(io, global));
         command.Subcommands.Add(FlowsPurgeCommand.Create(io, global));
         command.Subcommands.Add(FlowsPurgeCommand.Delete(io, global));
-        foreach (var verb in FlowVerbCommands.Create(io, global))
+        foreach (var verb in FlowVerbCommands.Create(io, global).Concat(PauseCommands.ForFlows(io, global)))
         {
             command.Subcommands.Add(verb);
         }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FlowMachine.Cli.Commands.Pausing;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
 using FlowMachine.Engine;
@@ -44,6 +45,7 @@ internal static class FlowsShowCommand
         Line(writer, "routine", flow.Routine is null ? null : $"{flow.Routine} v{flow.RoutineVersion}");
         Line(writer, "schedule", flow.Schedule is null ? null : $"{flow.Schedule}, slot {flow.Slot?.ToUniversalTime():yyyy-MM-dd'T'HH:mm:ss'Z'}");
         writer.WriteLine($"state     {flow.State.ToName()}");
+        Line(writer, "held", PauseCommands.Held(flow));
         writer.WriteLine($"position  {flow.Position}");
         Line(writer, "waiting", flow.WaitReason);
         Line(writer, "error", flow.Error);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using FlowMachine.Cli.Commands.Pausing;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
 using FlowMachine.Operations;
@@ -18,6 +19,11 @@ internal static class RoutinesCommand
         command.Subcommands.Add(Add(io, global));
         command.Subcommands.Add(List(io, global));
         command.Subcommands.Add(Show(io, global));
+        foreach (var verb in PauseCommands.ForRoutines(io, global))
+        {
+            command.Subcommands.Add(verb);
+        }
+
         return command;
     }
 

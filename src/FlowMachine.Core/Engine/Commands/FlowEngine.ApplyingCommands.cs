@@ -51,6 +51,12 @@ public sealed partial class FlowEngine
                 case FlowCommand.Retry:
                     run.Ignore(command, now, $"the flow is {run.Flow.State.ToName()}; only a FAILED, KILLED or CANCELLED flow is retried");
                     break;
+                case FlowCommand.Suspend when run.IsActive:
+                    run.Suspend(command.Actor, now);
+                    break;
+                case FlowCommand.Resume when run.IsActive:
+                    run.Resume(command.Actor, now);
+                    break;
                 case FlowCommand.ChildFinished when run.IsActive:
                     run.ChildFinished(command, now);
                     break;

@@ -52,6 +52,16 @@ public record FlowSummaryDocument
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? Slot { get; init; }
 
+    /// <summary>True while the flow is suspended (not claimed until resumed); left out when it is not.</summary>
+    [JsonPropertyName("suspended")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Suspended { get; init; }
+
+    /// <summary>True while the flow's routine is paused (not claimed until the routine resumes); left out when it is not.</summary>
+    [JsonPropertyName("routinePaused")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool RoutinePaused { get; init; }
+
     [JsonPropertyName("createdAt")]
     public DateTimeOffset CreatedAt { get; init; }
 
@@ -80,6 +90,10 @@ public record FlowSummaryDocument
         NextRunAt = flow.NextRunAt;
         Schedule = flow.Schedule;
         Slot = flow.Slot;
+
+        // A flow that ended while held (its last step was in flight) is not held any more.
+        Suspended = flow.Suspended && !flow.State.IsTerminal();
+        RoutinePaused = flow.RoutinePaused && !flow.State.IsTerminal();
         CreatedAt = flow.CreatedAt;
         UpdatedAt = flow.UpdatedAt;
     }

@@ -66,6 +66,18 @@ public sealed partial class FlowEngine
                     return null;
                 }
 
+                if (committed.HasCommands && starts.Count > 0)
+                {
+                    // Commands came in with the commit that started these steps: a suspension keeps them from running.
+                    var commands = await Store.GetCommandsAsync(flowId, linked.Token).ConfigureAwait(false);
+                    if (commands.Any(c => c.Kind == FlowCommand.Suspend))
+                    {
+                        run.Unstart(starts);
+                        await ApplyCommandsAsync(run, commands, linked.Token).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+
                 foreach (var (index, attempt) in starts)
                 {
                     var cancel = spare ?? CancellationTokenSource.CreateLinkedTokenSource(linked.Token);

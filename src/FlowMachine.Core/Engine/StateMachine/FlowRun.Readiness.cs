@@ -11,7 +11,7 @@ internal sealed partial class FlowRun
         // One buffer per run: the caller is done with the previous list before it asks again.
         var started = startBuffer;
         started.Clear();
-        if (!IsActive || ready.Count == 0)
+        if (!IsActive || ready.Count == 0 || Suspending)
         {
             return started;
         }

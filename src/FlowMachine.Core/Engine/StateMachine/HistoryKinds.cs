@@ -12,6 +12,8 @@ public static class HistoryKinds
     public const string FlowReset = "flow.reset";
     public const string FlowRetried = "flow.retried";
     public const string PositionMoved = "flow.position";
+    public const string FlowSuspended = "flow.suspended";
+    public const string FlowResumed = "flow.resumed";
     public const string StepStarted = "step.started";
     public const string StepCompleted = "step.completed";
     public const string StepFailed = "step.failed";

@@ -132,7 +132,8 @@ public sealed partial class InMemoryFlowStore
                 || string.Equals(flow.LeaseOwner, owner, StringComparison.Ordinal)
                 || flow.LeaseExpiresAt is null
                 || flow.LeaseExpiresAt <= now;
-            return ValueTask.FromResult(due && free ? Lease(entry, owner, now + lease) : null);
+            var held = flow.Suspended || flow.RoutinePaused;
+            return ValueTask.FromResult(due && free && !held ? Lease(entry, owner, now + lease) : null);
         }
     }
 
@@ -195,6 +196,8 @@ public sealed partial class InMemoryFlowStore
                 row.Data = stored.Data;
             }
 
+            row.Suspended = stored.Suspended;
+            row.RoutinePaused = stored.RoutinePaused;
             row.LeaseOwner = t.Release ? null : stored.LeaseOwner;
             row.LeaseExpiresAt = t.Release ? null : stored.LeaseExpiresAt;
             entry.Flow = row;

@@ -38,6 +38,8 @@ public sealed partial class InMemoryFlowStore : IFlowStore
         var row = flow.Flow.Clone();
         row.Tags = [.. row.Tags];
         row.Attributes = row.Attributes.Count == 0 ? FlowTags.NoAttributes : FlowTags.Merge(FlowTags.NoAttributes, row.Attributes);
+        row.Suspended = false;
+        row.RoutinePaused = row.Routine is { } routine && pausedRoutines.ContainsKey(routine);
         var entry = new InMemoryFlowEntry(row);
         flows.Add(row.Id, entry);
         if (row.Key is { } key)
@@ -125,7 +127,8 @@ public sealed partial class InMemoryFlowStore : IFlowStore
     private void Reindex(InMemoryFlowEntry entry)
     {
         var flow = entry.Flow;
-        if (entry.IndexKey is { } same && flow.NextRunAt is { } at && entry.InLeasedIndex == flow.LeaseOwner is not null
+        var held = flow.Suspended || flow.RoutinePaused; // in neither index: never claimed, never due
+        if (!held && entry.IndexKey is { } same && flow.NextRunAt is { } at && entry.InLeasedIndex == flow.LeaseOwner is not null
             && same == (flow.LeaseOwner is null ? at.UtcTicks : Math.Max(at.UtcTicks, (flow.LeaseExpiresAt ?? DateTimeOffset.MinValue).UtcTicks), flow.Id))
         {
             return; // a step that changes neither when the flow is due nor its lease keeps its place
@@ -137,7 +140,7 @@ public sealed partial class InMemoryFlowStore : IFlowStore
             entry.IndexKey = null;
         }
 
-        if (flow.NextRunAt is not { } next)
+        if (held || flow.NextRunAt is not { } next)
         {
             return;
         }

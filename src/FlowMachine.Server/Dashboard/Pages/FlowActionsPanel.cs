@@ -78,6 +78,7 @@ internal static class FlowActionsPanel
                 """);
         }
 
+        html.Append(Forms.PauseForms.FlowForm(request, flow));
         html.Append($"""
             <form method="post" action="{action}/reset" aria-label="Reset the flow" class="action">{csrf}
             <h3>Reset</h3><p class="note">Runs the flow again from its first step.</p>

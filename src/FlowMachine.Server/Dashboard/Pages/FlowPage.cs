@@ -23,6 +23,8 @@ internal static class FlowPage
         ["reset"] = "Reset requested: the flow starts again from its first step.",
         ["retry"] = "Retry requested: the flow goes on from where it stopped.",
         ["position"] = "Position moved.",
+        ["suspend"] = "Flow suspended: steps in flight finish, nothing more runs until it is resumed.",
+        ["resume"] = "Flow resumed.",
         ["started"] = "Flow started.",
     };
 
@@ -50,7 +52,7 @@ internal static class FlowPage
         html.Append($"""
             <div class="flow-head">
             <div><p class="crumbs"><a href="/flows">Flows</a> /</p>
-            <h1>{Html.E(title)} <span id="flow-state" aria-live="polite">{Html.Badge(flow.State.ToName())}</span></h1>
+            <h1>{Html.E(title)} <span id="flow-state" aria-live="polite">{Html.Badge(flow.State.ToName())}</span>{Forms.PauseForms.Badges(flow)}</h1>
             <p class="mono muted" data-testid="flow-id">{Html.E(flow.Id)}</p></div>
             <dl class="meta">
             <div><dt>Routine</dt><dd>{(flow.Routine is null ? "inline spec" : $"<a href=\"/routines/{Html.U(flow.Routine)}?version={flow.RoutineVersion}\">{Html.E(flow.Routine)}</a> v{flow.RoutineVersion}")}</dd></div>

@@ -19,6 +19,7 @@ internal static class RoutinesPage
         DashboardRequest request, IRoutineStore store, string? name, string? spec, IReadOnlyList<SpecError> errors, string? problem, int status, CancellationToken cancellationToken)
     {
         var routines = await store.ListRoutinesAsync(cancellationToken).ConfigureAwait(false);
+        var paused = await Forms.PauseForms.PausedAsync(request, cancellationToken).ConfigureAwait(false);
         var html = new StringBuilder();
         html.Append("<h1>Routines</h1><p class=\"lead\">Named, versioned flow specs. A changed spec saved under the same name becomes a new version; running flows keep theirs.</p>");
         html.Append("<section class=\"card\" aria-labelledby=\"list-h\"><h2 id=\"list-h\">Stored routines</h2>");
@@ -28,11 +29,11 @@ internal static class RoutinesPage
         }
         else
         {
-            html.Append("<table aria-label=\"Routines\"><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Versions</th><th scope=\"col\">Steps</th><th scope=\"col\">Saved by</th><th scope=\"col\">Saved</th></tr></thead><tbody>");
+            html.Append("<table aria-label=\"Routines\"><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Versions</th><th scope=\"col\">Steps</th><th scope=\"col\">Saved by</th><th scope=\"col\">Saved</th><th scope=\"col\">Runs</th></tr></thead><tbody>");
             foreach (var r in routines)
             {
                 var versions = string.Join(" ", Enumerable.Range(1, r.Version).Reverse().Select(v => $"<a href=\"/routines/{Html.U(r.Name)}?version={v}\">v{v}</a>"));
-                html.Append($"<tr data-routine=\"{Html.E(r.Name)}\"><td><a href=\"/routines/{Html.U(r.Name)}\">{Html.E(r.Name)}</a></td><td>{versions}</td><td>{StepCount(r.SpecJson)}</td><td>{Html.E(r.Owner)}</td><td>{Html.Time(r.CreatedAt)}</td></tr>");
+                html.Append($"<tr data-routine=\"{Html.E(r.Name)}\"><td><a href=\"/routines/{Html.U(r.Name)}\">{Html.E(r.Name)}</a></td><td>{versions}</td><td>{StepCount(r.SpecJson)}</td><td>{Html.E(r.Owner)}</td><td>{Html.Time(r.CreatedAt)}</td><td>{Forms.PauseForms.RoutineCell(request, r.Name, paused.Contains(r.Name))}</td></tr>");
             }
 
             html.Append("</tbody></table>");
