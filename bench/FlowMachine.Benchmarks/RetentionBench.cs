@@ -41,10 +41,12 @@ internal static class RetentionBench
                 await runner.RunAsync(Specs.Linear(3), Live);
             }
 
+            await CheckpointAsync(live);
             Console.WriteLine($"{Live:N0} live flows run in {clock.Elapsed.TotalSeconds:0.0} s; live.db {Mb(live):0.0} MB");
             File.Copy(live, full);
             clock.Restart();
             var oldest = await FillAsync(full, count);
+            await CheckpointAsync(full);
             Console.WriteLine($"{count:N0} finished flows copied in {clock.Elapsed.TotalSeconds:0.0} s; full.db {Mb(full):0.0} MB; load {Load()}");
 
             await W3Async(empty, full, rounds);
@@ -137,7 +139,8 @@ internal static class RetentionBench
         long deleted;
         await using (var store = await OpenAsync(copy))
         {
-            var sweeper = new RetentionSweeper(store, new RetentionPolicy(), TimeProvider.System);
+            // Batches of 2,000 without pauses (FlowMachine:Retention:BatchSize and Pause): nothing else runs here.
+            var sweeper = new RetentionSweeper(store, new RetentionPolicy { BatchSize = 2000, Pause = TimeSpan.Zero }, TimeProvider.System);
             (deleted, _) = await sweeper.DeleteAllAsync(new FlowRetentionFilter { States = [FlowState.Completed], FinishedBefore = DateTimeOffset.FromUnixTimeMilliseconds(oldest + count) }, default);
             var purged = clock.Elapsed;
             clock.Restart();
@@ -211,6 +214,19 @@ internal static class RetentionBench
             _ => "t." + c,
         });
         return $"INSERT INTO {table} ({string.Join(", ", columns)}) SELECT {string.Join(", ", values)} FROM copies c JOIN {table} t ON t.{idColumn} = c.id;";
+    }
+
+    // Moves the WAL into the file and closes every connection, so that File.Copy copies every row.
+    private static async Task CheckpointAsync(string path)
+    {
+        SqliteConnection.ClearAllPools();
+        await using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            await connection.OpenAsync();
+            await ScalarAsync(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+
+        SqliteConnection.ClearAllPools();
     }
 
     private static async Task<long> ScalarAsync(SqliteConnection connection, string sql)
