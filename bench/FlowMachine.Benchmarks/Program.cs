@@ -17,6 +17,7 @@ using FlowMachine.Storage.InMemory;
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- schedules sqlite|postgres [--schedules N] [--workers N] [--fire-only] [--same-input]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- search sqlite|postgres [COUNT]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- retention [COUNT] [ROUNDS] [SLICE]
+// dotnet run -c Release --project bench/FlowMachine.Benchmarks -- retention-pg [COUNT] [ROUNDS]
 var results = new JsonArray();
 if (args.Length > 0 && args[0] == ScheduleWorkerHost.Mode)
 {
@@ -45,6 +46,13 @@ if (args.Length > 0 && args[0] == "retention")
 {
     // SQLite after months: W3 at COUNT finished flows, W10 beside the sweeper, the file after purge and vacuum.
     await RetentionBench.RunAsync(RetentionBench.Parse(args, 1, 1_000_000), RetentionBench.Parse(args, 2, 3), RetentionBench.Parse(args, 3, 100_000));
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "retention-pg")
+{
+    // PostgreSQL: W3 on an empty database against one holding COUNT finished flows.
+    await PgRetentionBench.RunAsync(RetentionBench.Parse(args, 1, 1_000_000), RetentionBench.Parse(args, 2, 3));
     return 0;
 }
 

@@ -212,6 +212,12 @@ internal static class RetentionBench
             }
         }
 
+        return CopySql(table, idColumn, columns);
+    }
+
+    /// <summary>INSERT of <paramref name="table"/>'s rows of every flow in the temporary table <c>copies</c> (id, nid, at) under the new id and time.</summary>
+    public static string CopySql(string table, string idColumn, List<string> columns)
+    {
         var values = columns.Select(c => c switch
         {
             _ when c == idColumn => "c.nid",
@@ -267,13 +273,13 @@ internal static class RetentionBench
 
     private static double Mb(string file) => new[] { "", "-wal" }.Where(s => File.Exists(file + s)).Sum(s => new FileInfo(file + s).Length) / 1048576.0;
 
-    private static double Median(List<double> values)
+    public static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+    public static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
     public static int Parse(string[] args, int index, int fallback) =>
         args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
