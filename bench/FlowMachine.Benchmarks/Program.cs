@@ -16,6 +16,8 @@ using FlowMachine.Storage.InMemory;
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- micro [BenchmarkDotNet args]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- schedules sqlite|postgres [--schedules N] [--workers N] [--fire-only] [--same-input]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- search sqlite|postgres [COUNT]
+// dotnet run -c Release --project bench/FlowMachine.Benchmarks -- retention [COUNT] [ROUNDS] [SLICE]
+// dotnet run -c Release --project bench/FlowMachine.Benchmarks -- retention-pg [COUNT] [ROUNDS]
 var results = new JsonArray();
 if (args.Length > 0 && args[0] == ScheduleWorkerHost.Mode)
 {
@@ -37,6 +39,20 @@ if (args.Length > 0 && args[0] == "search")
 {
     // A page of flows filtered by tag, attribute, created range and error text: search sqlite|postgres [COUNT]
     await SearchBench.RunAsync(args.Length > 1 ? args[1] : "sqlite", args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000_000);
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "retention")
+{
+    // SQLite after months: W3 at COUNT finished flows, W10 beside the sweeper, the file after purge and vacuum.
+    await RetentionBench.RunAsync(RetentionBench.Parse(args, 1, 1_000_000), RetentionBench.Parse(args, 2, 3), RetentionBench.Parse(args, 3, 100_000));
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "retention-pg")
+{
+    // PostgreSQL: W3 on an empty database against one holding COUNT finished flows.
+    await PgRetentionBench.RunAsync(RetentionBench.Parse(args, 1, 1_000_000), RetentionBench.Parse(args, 2, 3));
     return 0;
 }
 
