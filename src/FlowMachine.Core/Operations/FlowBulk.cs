@@ -53,7 +53,8 @@ public sealed class FlowBulk(FlowVerbs verbs, FlowDeletion deletion, IFlowQueryS
 
         var ids = await MatchAsync(caller, query, cancellationToken).ConfigureAwait(false);
         var refusals = new List<FlowBulkRefusal>();
-        var (done, refused) = (0, 0);
+        var done = new List<string>();
+        var refused = 0;
         if (!dryRun)
         {
             foreach (var batch in ids.Chunk(BatchSize))
@@ -70,13 +71,13 @@ public sealed class FlowBulk(FlowVerbs verbs, FlowDeletion deletion, IFlowQueryS
                     }
                     else
                     {
-                        done++;
+                        done.Add(id);
                     }
                 }
             }
         }
 
-        return new FlowBulkResult(action, dryRun, ids.Count, done, refused, [.. ids.Take(Shown)], refusals);
+        return new FlowBulkResult(action, dryRun, ids.Count, done.Count, refused, [.. ids.Take(Shown)], refusals, done);
     }
 
     // Null when the action was accepted for the flow, else why not.

@@ -10,7 +10,8 @@ namespace FlowMachine.Operations;
 /// <param name="Refused">How many it was refused for.</param>
 /// <param name="FirstIds">The first matched ids, newest first.</param>
 /// <param name="Refusals">The first refusals with their reasons.</param>
-public sealed record FlowBulkResult(string Action, bool DryRun, int Matched, int Done, int Refused, IReadOnlyList<string> FirstIds, IReadOnlyList<FlowBulkRefusal> Refusals)
+/// <param name="DoneIds">Every flow the action was accepted for (not in the JSON document).</param>
+public sealed record FlowBulkResult(string Action, bool DryRun, int Matched, int Done, int Refused, IReadOnlyList<string> FirstIds, IReadOnlyList<FlowBulkRefusal> Refusals, IReadOnlyList<string> DoneIds)
 {
     /// <summary>The one line every surface prints: <c>N matched, N done, N refused</c>.</summary>
     public string Summary => DryRun
