@@ -52,6 +52,22 @@ public sealed class FlowBulk(FlowVerbs verbs, FlowDeletion deletion, IFlowQueryS
         }
 
         var ids = await MatchAsync(caller, query, cancellationToken).ConfigureAwait(false);
+        return await RunOnAsync(caller, action, ids, dryRun, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on the flows <paramref name="ids"/> names (the dashboard's selection), in batches;
+    /// a flow the caller may not see is refused as one that does not exist.
+    /// </summary>
+    public async Task<FlowBulkResult> RunOnAsync(Caller caller, string action, IReadOnlyList<string> ids, bool dryRun, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(ids);
+        if (!Actions.Contains(action, StringComparer.Ordinal))
+        {
+            throw new ArgumentOutOfRangeException(nameof(action), action, "not a bulk action");
+        }
+
         var refusals = new List<FlowBulkRefusal>();
         var done = new List<string>();
         var refused = 0;
