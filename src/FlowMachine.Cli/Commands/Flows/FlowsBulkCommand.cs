@@ -46,7 +46,7 @@ internal static class FlowsBulkCommand
                 parse.GetValue(createdAfter), parse.GetValue(createdBefore), parse.GetValue(error)).ToQuery();
             if (field is not null)
             {
-                throw new UsageException($"{Flag(field)}: {message}.");
+                throw FlowsSearchOptions.Refusal(field, message!);
             }
 
             var settings = global.Read(parse);
@@ -84,11 +84,4 @@ internal static class FlowsBulkCommand
         });
         return command;
     }
-
-    private static string Flag(string field) => field switch
-    {
-        "createdAfter" => "--created-after",
-        "createdBefore" => "--created-before",
-        _ => "--" + field,
-    };
 }
