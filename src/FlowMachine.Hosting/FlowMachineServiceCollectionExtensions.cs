@@ -89,6 +89,7 @@ public static class FlowMachineServiceCollectionExtensions
         services.TryAddSingleton<SpecInput>();
         services.TryAddSingleton<FlowVerbs>();
         services.TryAddSingleton<FlowDeletion>();
+        services.TryAddSingleton<FlowBulk>();
         services.TryAddSingleton(sp => new PauseVerbs(sp.GetRequiredService<IFlowStore>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<RoutineSaving>();
         services.TryAddSingleton(_ => new ScheduleOptions());

@@ -140,6 +140,11 @@ public sealed partial class PostgresFlowStore
             p.Add(P("routine", filter.Routine));
         }
 
+        if (filter.Tag is not null)
+        {
+            p.Add(P("tag", filter.Tag));
+        }
+
         if (filter.ExceptRoutines.Count > 0)
         {
             p.Add(new NpgsqlParameter("except", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = filter.ExceptRoutines.ToArray() });

@@ -29,6 +29,7 @@ public static class ServerEndpointRouteBuilderExtensions
         var flows = FlowEndpoints.Map(api);
         FlowCommandEndpoints.Map(flows);
         FlowDeleteEndpoint.Map(flows);
+        FlowBulkEndpoint.Map(flows);
         PauseEndpoints.Map(api);
         UserEndpoints.Map(api);
         ResumeEndpoints.Map(endpoints);

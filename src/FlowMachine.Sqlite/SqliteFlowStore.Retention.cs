@@ -140,6 +140,7 @@ public sealed partial class SqliteFlowStore
     {
         Add(cmd, "@before", Ms(filter.FinishedBefore));
         Add(cmd, "@routine", filter.Routine);
+        Add(cmd, "@tag", filter.Tag);
         Add(cmd, "@except", JsonSerializer.Serialize(filter.ExceptRoutines));
     }
 

@@ -72,6 +72,9 @@ internal sealed class CliHost : IAsyncDisposable
     /// <summary>Deleting one flow, with the same rules as the API.</summary>
     public FlowDeletion Deletion => services.GetRequiredService<FlowDeletion>();
 
+    /// <summary>Bulk retry, cancel and delete.</summary>
+    public FlowBulk Bulk => services.GetRequiredService<FlowBulk>();
+
     /// <summary>Built-ins, then the samples unless turned off, then plugin folders (which may replace either).</summary>
     /// <exception cref="UsageException">A task folder does not exist.</exception>
     public static TaskRegistry BuildRegistry(HostSettings settings)

@@ -5,6 +5,10 @@ public sealed record FlowQuery
 {
     public FlowState? State { get; init; }
     public string? Routine { get; init; }
+
+    /// <summary>Only flows started from this version of their stored routine.</summary>
+    public int? Version { get; init; }
+
     public string? Key { get; init; }
     public string? Owner { get; init; }
     public string? ParentFlowId { get; init; }

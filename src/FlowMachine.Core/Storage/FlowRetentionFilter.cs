@@ -12,6 +12,9 @@ public sealed record FlowRetentionFilter
     /// <summary>Only flows of this stored routine; null for any flow.</summary>
     public string? Routine { get; init; }
 
+    /// <summary>Only flows with this tag; null for any flow.</summary>
+    public string? Tag { get; init; }
+
     /// <summary>Never flows of these routines (they have a retention policy of their own).</summary>
     public IReadOnlyList<string> ExceptRoutines { get; init; } = [];
 
@@ -22,6 +25,7 @@ public sealed record FlowRetentionFilter
         return flow.State.IsTerminal() && States.Contains(flow.State)
             && (FinishedBefore is not { } before || flow.UpdatedAt < before)
             && (Routine is null || string.Equals(flow.Routine, Routine, StringComparison.Ordinal))
+            && (Tag is null || flow.Tags.Contains(Tag, StringComparer.Ordinal))
             && (flow.Routine is null || !ExceptRoutines.Contains(flow.Routine, StringComparer.Ordinal));
     }
 }

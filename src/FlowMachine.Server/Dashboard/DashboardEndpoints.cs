@@ -29,6 +29,9 @@ internal static class DashboardEndpoints
         pages.MapGet("/", OverviewPage.RenderAsync);
         pages.MapGet("/flows", FlowsPage.RenderAsync);
         pages.MapGet("/flows/rows", FlowsPage.RowsAsync);
+        pages.MapPost("/flows/bulk", BulkForms.SelectedAsync);
+        pages.MapGet("/flows/bulk/confirm", BulkForms.ConfirmAsync);
+        pages.MapPost("/flows/bulk/confirm", BulkForms.RetryFailedAsync);
         pages.MapGet("/flows/{id}", (HttpContext http, FlowVerbs verbs, FlowPageReads reads, string id, string? notice, CancellationToken ct) => FlowPage.RenderAsync(http, verbs, reads, id, notice, ct));
         pages.MapGet("/flows/{id}/details", FlowPage.DetailsAsync);
         pages.MapGet("/flows/{id}/actions", FlowActionsPanel.RenderAsync);

@@ -46,6 +46,24 @@ public sealed class FlowPurgeTests : IDisposable
         Assert.Equal(0, (await cli.RunAsync("flows", "show", waiting)).ExitCode);
     }
 
+    [Fact]
+    public async Task Purge_by_tag_deletes_only_the_tagged_finished_flows()
+    {
+        var spec = cli.WriteSpec("tagged.yaml", "tasks: [test.One]\n");
+        var (_, tagged) = await cli.JsonAsync("run", spec, "--tag", "old-batch");
+        var (_, other) = await cli.JsonAsync("run", spec, "--tag", "keep");
+
+        var (dry, dryJson) = await cli.JsonAsync("flows", "purge", "--tag", "old-batch", "--dry-run");
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        Assert.Equal(1, (int)dryJson["flows"]!);
+        var purge = await cli.RunAsync("flows", "purge", "--tag", "old-batch");
+
+        Assert.True(purge.ExitCode == 0, purge.ToString());
+        Assert.Contains("deleted 1 flow", purge.Out, StringComparison.Ordinal);
+        Assert.Equal(1, (await cli.RunAsync("flows", "show", (string)tagged["id"]!)).ExitCode);
+        Assert.Equal(0, (await cli.RunAsync("flows", "show", (string)other["id"]!)).ExitCode);
+    }
+
     [Theory]
     [InlineData("--older-than", "30x", "--older-than '30x' is not a duration")]
     [InlineData("--state", "SLEEPING", "--state 'SLEEPING' is not a flow state")]

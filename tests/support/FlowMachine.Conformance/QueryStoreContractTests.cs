@@ -66,6 +66,24 @@ public abstract class QueryStoreContractTests(ContractStores source) : FlowStore
     }
 
     [Fact]
+    public async Task Listing_filters_by_routine_version()
+    {
+        var store = await NewStoreAsync();
+        for (var i = 0; i < 12; i++)
+        {
+            var made = MakeFlow($"f{i:D3}", createdAt: T0.AddSeconds(i), routine: i % 2 == 0 ? "r" : "other", steps: 0);
+            made.Flow.RoutineVersion = i % 3 == 0 ? 2 : 1;
+            await store.CreateFlowAsync(made, None);
+        }
+
+        var versionTwo = await ListAllAsync(store, new FlowQuery { Routine = "r", Version = 2 }, pageSize: 2);
+
+        Assert.Equal(["f006", "f000"], versionTwo);
+        Assert.Equal(["f010", "f008", "f004", "f002"], await ListAllAsync(store, new FlowQuery { Routine = "r", Version = 1 }, pageSize: 3));
+        Assert.Empty(await ListAllAsync(store, new FlowQuery { Routine = "r", Version = 3 }, pageSize: 3));
+    }
+
+    [Fact]
     public async Task Listing_clamps_the_limit_and_refuses_a_bad_cursor()
     {
         var store = await NewStoreAsync();

@@ -18,6 +18,23 @@ public abstract partial class RetentionStoreContractTests(ContractStores source)
         MakeFlow(id, key: key, createdAt: at ?? T0, state: state, routine: routine, parent: parent);
 
     [Fact]
+    public async Task A_tag_picks_only_the_tagged_flows()
+    {
+        var store = await NewStoreAsync();
+        var tagged = Ended("tagged");
+        tagged.Flow.Tags = ["old-batch"];
+        await store.CreateFlowAsync(tagged, None);
+        await store.CreateFlowAsync(Ended("plain"), None);
+
+        var byTag = All with { Tag = "old-batch" };
+        Assert.Equal(1, await store.CountDeletableFlowsAsync(byTag, None));
+        Assert.Equal(1, (await store.DeleteFlowsAsync(byTag, 10, None)).Deleted);
+
+        Assert.Null(await store.GetFlowAsync("tagged", None));
+        Assert.NotNull(await store.GetFlowAsync("plain", None));
+    }
+
+    [Fact]
     public async Task A_deleted_flow_leaves_nothing_behind()
     {
         var store = await NewStoreAsync();

@@ -16,6 +16,7 @@ internal static class FlowsCommand
         command.Subcommands.Add(FlowsHistoryCommand.Create(io, global));
         command.Subcommands.Add(FlowsPurgeCommand.Create(io, global));
         command.Subcommands.Add(FlowsPurgeCommand.Delete(io, global));
+        command.Subcommands.Add(FlowsBulkCommand.Create(io, global));
         foreach (var verb in FlowVerbCommands.Create(io, global).Concat(PauseCommands.ForFlows(io, global)))
         {
             command.Subcommands.Add(verb);

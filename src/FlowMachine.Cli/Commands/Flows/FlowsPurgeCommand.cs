@@ -20,14 +20,21 @@ internal static class FlowsPurgeCommand
         var state = new Option<string?>("--state") { Description = "Only flows that ended in this state (COMPLETED, FAILED, KILLED or CANCELLED); all four by default.", HelpName = "STATE" };
         var olderThan = new Option<string?>("--older-than") { Description = "Only flows that ended longer ago than this (30d, 12h, 90m).", HelpName = "DURATION" };
         var routine = new Option<string?>("--routine") { Description = "Only flows of this stored routine.", HelpName = "NAME" };
+        var tag = new Option<string?>("--tag") { Description = "Only flows with this tag.", HelpName = "TAG" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Count the flows that would be deleted; delete nothing." };
         var json = JsonFlag.Create();
-        var command = new Command("purge", "Delete finished flows (with their children, steps and history) now.") { state, olderThan, routine, dryRun, json };
+        var command = new Command("purge", "Delete finished flows (with their children, steps and history) now.") { state, olderThan, routine, tag, dryRun, json };
         command.SetAction(async (parse, ct) =>
         {
             // Checked before the database is opened: bad input changes nothing.
             var states = ParseState(parse.GetValue(state));
             var age = ParseAge(parse.GetValue(olderThan));
+            var tagged = parse.GetValue(tag);
+            if (tagged is not null && FlowTags.TagError(tagged) is { } badTag)
+            {
+                throw new UsageException($"--tag: {badTag}.");
+            }
+
             var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
             await using var hostScope = host.ConfigureAwait(false);
             var filter = new FlowRetentionFilter
@@ -35,6 +42,7 @@ internal static class FlowsPurgeCommand
                 States = states,
                 FinishedBefore = age is { } a ? TimeProvider.System.GetUtcNow() - a : null,
                 Routine = parse.GetValue(routine),
+                Tag = tagged,
             };
             if (parse.GetValue(dryRun))
             {

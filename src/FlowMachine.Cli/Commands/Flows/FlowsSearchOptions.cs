@@ -33,12 +33,17 @@ internal sealed class FlowsSearchOptions
             return filtered;
         }
 
-        var flag = field switch
-        {
-            "createdAfter" => "--created-after",
-            "createdBefore" => "--created-before",
-            _ => "--" + field,
-        };
-        throw new UsageException($"{flag}: {message!.Replace("createdBefore", "--created-before", StringComparison.Ordinal).Replace("createdAfter", "--created-after", StringComparison.Ordinal)}.");
+        throw Refusal(field, message!);
     }
+
+    /// <summary>The usage error for a wrong filter, naming its flag (the API's names in the message become flags too).</summary>
+    public static UsageException Refusal(string field, string message) =>
+        new($"{Flag(field)}: {message.Replace("createdBefore", "--created-before", StringComparison.Ordinal).Replace("createdAfter", "--created-after", StringComparison.Ordinal)}.");
+
+    private static string Flag(string field) => field switch
+    {
+        "createdAfter" => "--created-after",
+        "createdBefore" => "--created-before",
+        _ => "--" + field,
+    };
 }

@@ -141,6 +141,7 @@ public sealed partial class InMemoryFlowStore
     private static bool Matches(FlowRecord flow, FlowQuery query) =>
         (query.State is null || flow.State == query.State)
         && (query.Routine is null || string.Equals(flow.Routine, query.Routine, StringComparison.Ordinal))
+        && (query.Version is null || flow.RoutineVersion == query.Version)
         && (query.Key is null || string.Equals(flow.Key, query.Key, StringComparison.Ordinal))
         && (query.Owner is null || string.Equals(flow.Owner, query.Owner, StringComparison.Ordinal))
         && (query.ParentFlowId is null || string.Equals(flow.ParentFlowId, query.ParentFlowId, StringComparison.Ordinal))

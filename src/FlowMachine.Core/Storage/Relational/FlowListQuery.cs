@@ -19,6 +19,12 @@ internal sealed partial class FlowListQuery
         var (at, id) = From(sql, query, alwaysTrue);
         Filter(sql, "state", "state", query.State?.ToName());
         Filter(sql, "routine", "routine", query.Routine);
+        if (query.Version is { } version)
+        {
+            sql.Append(" AND routine_version = @version");
+            parameters.Add(new("version", version));
+        }
+
         Filter(sql, "key", "key", query.Key);
         Filter(sql, "owner", "owner", query.Owner);
         Filter(sql, "parent_flow_id", "parent", query.ParentFlowId);

@@ -51,6 +51,7 @@ internal static class RetentionSql
             "AND f.next_run_at IS NULL AND f.lease_owner IS NULL" +
             (filter.FinishedBefore is null ? "" : " AND f.updated_at < @before AND f.created_at < @before") +
             (filter.Routine is null ? "" : " AND f.routine = @routine") +
+            (filter.Tag is null ? "" : " AND EXISTS (SELECT 1 FROM flow_tags t WHERE t.flow_id = f.id AND t.tag = @tag)") +
             (filter.ExceptRoutines.Count == 0 ? "" : " AND (f.routine IS NULL OR NOT " + exceptRoutines + ")") +
             " AND NOT EXISTS (SELECT 1 FROM flows c WHERE c.parent_flow_id = f.id AND NOT " + Idle.Replace("f.", "c.", StringComparison.Ordinal) + ")";
     }

@@ -39,9 +39,16 @@ internal static class FlowsPage
         }
 
         html.Append($"""
+            <form method="post" action="/flows/bulk" aria-label="Selected flows">{request.CsrfInput}
             <table class="flows" aria-label="Flows" data-live-rows="/flows/rows{Html.E(query)}">
-            <thead><tr><th scope="col">Flow</th><th scope="col">Routine</th><th scope="col">Key</th><th scope="col">Owner</th><th scope="col">State</th><th scope="col">Position</th><th scope="col">Updated</th></tr></thead>
+            <thead><tr><th scope="col">Select</th><th scope="col">Flow</th><th scope="col">Routine</th><th scope="col">Key</th><th scope="col">Owner</th><th scope="col">State</th><th scope="col">Position</th><th scope="col">Updated</th></tr></thead>
             <tbody>{Rows(page)}</tbody></table>
+            <p class="actions">With the selected flows:
+            <button type="submit" name="action" value="retry">Retry selected</button>
+            <button type="submit" name="action" value="cancel">Cancel selected</button>
+            <button type="submit" name="action" value="delete">Delete selected</button>
+            <a class="button" href="/flows/bulk/confirm{Html.E(QueryString("FAILED", routine, key, null, q))}">Retry all failed in this view</a></p>
+            </form>
             """);
         html.Append("<nav class=\"pager\" aria-label=\"Pages\">");
         if (after is not null)
@@ -69,6 +76,26 @@ internal static class FlowsPage
     private static async Task<(StoreFlowPage? Page, string? Problem)> ReadAsync(
         IFlowQueryStore store, DashboardRequest request, string? state, string? routine, string? key, string? after, string? q, CancellationToken cancellationToken)
     {
+        var (query, problem) = Query(request, state, routine, key, q);
+        if (query is null)
+        {
+            return (null, problem);
+        }
+
+        query = query with { Limit = PageSize, After = string.IsNullOrEmpty(after) ? null : after };
+        try
+        {
+            return (await store.ListFlowsAsync(query, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (ArgumentException)
+        {
+            return (null, "That page link is no longer valid; start from the first page.");
+        }
+    }
+
+    /// <summary>The view's filters as a query (the caller's own flows unless an administrator), or why they are wrong.</summary>
+    public static (FlowQuery? Query, string? Problem) Query(DashboardRequest request, string? state, string? routine, string? key, string? q)
+    {
         FlowState? wanted = null;
         if (!string.IsNullOrEmpty(state))
         {
@@ -86,30 +113,16 @@ internal static class FlowsPage
             Routine = string.IsNullOrWhiteSpace(routine) ? null : routine.Trim(),
             Key = string.IsNullOrWhiteSpace(key) ? null : key.Trim(),
             Owner = request.User.IsAdmin ? null : request.User.Name,
-            Limit = PageSize,
-            After = string.IsNullOrEmpty(after) ? null : after,
         };
         (query, var searchProblem) = FlowSearchBox.Apply(query, q);
-        if (searchProblem is not null)
-        {
-            return (null, searchProblem);
-        }
-
-        try
-        {
-            return (await store.ListFlowsAsync(query, cancellationToken).ConfigureAwait(false), null);
-        }
-        catch (ArgumentException)
-        {
-            return (null, "That page link is no longer valid; start from the first page.");
-        }
+        return searchProblem is null ? (query, null) : (null, searchProblem);
     }
 
     private static string Rows(StoreFlowPage? page)
     {
         if (page is null || page.Items.Count == 0)
         {
-            return "<tr><td colspan=\"7\" class=\"muted\">No flows match.</td></tr>";
+            return "<tr><td colspan=\"8\" class=\"muted\">No flows match.</td></tr>";
         }
 
         var html = new StringBuilder();
@@ -117,7 +130,7 @@ internal static class FlowsPage
         {
             var name = f.Label is { Length: > 0 } label ? Html.E(label) : $"<span class=\"mono\">{Html.E(f.Id)}</span>";
             var routine = f.Routine is null ? "<span class=\"muted\">inline</span>" : $"<a href=\"/routines/{Html.U(f.Routine)}?version={f.RoutineVersion}\">{Html.E(f.Routine)}</a> <span class=\"muted\">v{f.RoutineVersion}</span>";
-            html.Append($"""<tr data-flow-id="{Html.E(f.Id)}"><td><a href="/flows/{Html.U(f.Id)}">{name}</a></td><td>{routine}</td><td class="mono">{Html.E(f.Key)}</td><td>{Html.E(f.Owner)}</td><td>{Html.Badge(f.State.ToName())}</td><td>{f.Position}</td><td>{Html.Time(f.UpdatedAt)}</td></tr>""");
+            html.Append($"""<tr data-flow-id="{Html.E(f.Id)}"><td><input type="checkbox" name="id" value="{Html.E(f.Id)}" aria-label="Select {Html.E(f.Id)}"></td><td><a href="/flows/{Html.U(f.Id)}">{name}</a></td><td>{routine}</td><td class="mono">{Html.E(f.Key)}</td><td>{Html.E(f.Owner)}</td><td>{Html.Badge(f.State.ToName())}</td><td>{f.Position}</td><td>{Html.Time(f.UpdatedAt)}</td></tr>""");
         }
 
         return html.ToString();
