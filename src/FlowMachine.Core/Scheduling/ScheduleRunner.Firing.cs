@@ -6,10 +6,7 @@ namespace FlowMachine.Scheduling;
 // Turning a decision into a firing, writing firings, and the starts people ask for (trigger, backfill).
 public sealed partial class ScheduleRunner
 {
-    private readonly Dictionary<ScheduleFiring, string> cancels = new(ReferenceEqualityComparer.Instance);
-    private readonly Lock cancelsGate = new();
-
-    private async Task<ScheduleFiring> PlanAsync(ClaimedSchedule claimed, ScheduleDefinition definition, SlotDecision decision, DateTimeOffset now, Dictionary<string, ScheduledTarget> targets, DateTimeOffset? advancesTo, CancellationToken cancellationToken, bool advances = true, string? leaseOwner = null)
+    private async Task<PlannedFiring> PlanAsync(ClaimedSchedule claimed, ScheduleDefinition definition, SlotDecision decision, DateTimeOffset now, Dictionary<string, ScheduledTarget> targets, DateTimeOffset? advancesTo, CancellationToken cancellationToken, bool advances = true, string? leaseOwner = null)
     {
         var schedule = claimed.Schedule;
         string? error = null;
@@ -37,15 +34,7 @@ public sealed partial class ScheduleRunner
             LastError = error,
             Now = now,
         };
-        if (decision.CancelPrevious && flows.Count > 0 && schedule.LastFlowId is { } previous)
-        {
-            lock (cancelsGate)
-            {
-                cancels[firing] = previous;
-            }
-        }
-
-        return firing;
+        return new PlannedFiring(firing, decision.CancelPrevious && flows.Count > 0 ? schedule.LastFlowId : null);
     }
 
     /// <summary>The target of a definition, resolved once per firing round for every schedule that shares it (the input differs per schedule).</summary>
@@ -71,22 +60,17 @@ public sealed partial class ScheduleRunner
     }
 
     /// <summary>Writes the firings; cancels the previous flows the cancel policy replaces; wakes the workers. Returns how many flows started.</summary>
-    private async Task<int> FireAsync(IReadOnlyList<ScheduleFiring> firings, CancellationToken cancellationToken) =>
+    private async Task<int> FireAsync(IReadOnlyList<PlannedFiring> firings, CancellationToken cancellationToken) =>
         (await FireWithResultsAsync(firings, cancellationToken).ConfigureAwait(false)).Sum(r => r.Created.Count);
 
-    private async Task<IReadOnlyList<ScheduleFireResult>> FireWithResultsAsync(IReadOnlyList<ScheduleFiring> firings, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ScheduleFireResult>> FireWithResultsAsync(IReadOnlyList<PlannedFiring> planned, CancellationToken cancellationToken)
     {
+        var firings = planned.Select(p => p.Firing).ToList();
         var results = await Store.FireSchedulesAsync(firings, cancellationToken).ConfigureAwait(false);
         var started = 0;
         for (var i = 0; i < firings.Count; i++)
         {
-            string? previous;
-            lock (cancelsGate)
-            {
-                cancels.Remove(firings[i], out previous);
-            }
-
-            if (results[i].Fired && previous is not null)
+            if (results[i].Fired && planned[i].CancelFlowId is { } previous)
             {
                 await engine.CancelAsync(previous, $"schedule '{firings[i].Name}' started the flow of slot {ScheduleJson.TimeText(firings[i].LastSlot!.Value)} (overlap policy cancel)", $"schedule:{firings[i].Name}", cancellationToken).ConfigureAwait(false);
             }
@@ -171,8 +155,9 @@ public sealed partial class ScheduleRunner
     {
         var definition = definitions.Get(claimed.Schedule.DefinitionJson)?.Definition
             ?? throw new InvalidOperationException($"the stored definition of schedule '{claimed.Schedule.Name}' is not valid");
-        var firing = await PlanAsync(claimed, definition, decision, now, [], advancesTo: null, cancellationToken, advances: false, leaseOwner: ManualOwner).ConfigureAwait(false);
-        var result = (await FireWithResultsAsync([firing], cancellationToken).ConfigureAwait(false))[0];
+        var planned = await PlanAsync(claimed, definition, decision, now, [], advancesTo: null, cancellationToken, advances: false, leaseOwner: ManualOwner).ConfigureAwait(false);
+        var firing = planned.Firing;
+        var result = (await FireWithResultsAsync([planned], cancellationToken).ConfigureAwait(false))[0];
         return new ScheduleStart(result.Fired, [.. firing.Flows.Select(f => f.Flow.Key!)], result.Created, decision.Skipped + decision.Starts.Count - firing.Flows.Count, firing.LastError);
     }
 

@@ -50,7 +50,7 @@ public sealed partial class ScheduleRunner
             }
 
             var targets = new Dictionary<string, ScheduledTarget>(StringComparer.Ordinal);
-            var firings = new List<ScheduleFiring>(claimed.Count);
+            var firings = new List<PlannedFiring>(claimed.Count);
             foreach (var schedule in claimed)
             {
                 firings.Add(await PlanDueAsync(schedule, now, targets, cancellationToken).ConfigureAwait(false));
@@ -101,7 +101,7 @@ public sealed partial class ScheduleRunner
         }
     }
 
-    private async Task<ScheduleFiring> PlanDueAsync(ClaimedSchedule claimed, DateTimeOffset now, Dictionary<string, ScheduledTarget> targets, CancellationToken cancellationToken)
+    private async Task<PlannedFiring> PlanDueAsync(ClaimedSchedule claimed, DateTimeOffset now, Dictionary<string, ScheduledTarget> targets, CancellationToken cancellationToken)
     {
         var schedule = claimed.Schedule;
         if (definitions.Get(schedule.DefinitionJson) is not var (definition, times))
@@ -143,7 +143,7 @@ public sealed partial class ScheduleRunner
 
     private static bool IsRunning(ClaimedSchedule claimed) => claimed.LastFlowState is { } state && !state.IsTerminal();
 
-    private ScheduleFiring Release(ScheduleRecord schedule, DateTimeOffset now, DateTimeOffset? next, string error) => new()
+    private PlannedFiring Release(ScheduleRecord schedule, DateTimeOffset now, DateTimeOffset? next, string error) => new(new ScheduleFiring
     {
         Name = schedule.Name,
         LeaseOwner = Owner,
@@ -151,5 +151,5 @@ public sealed partial class ScheduleRunner
         BufferedSlot = schedule.BufferedSlot,
         LastError = error,
         Now = now,
-    };
+    });
 }
