@@ -23,6 +23,9 @@ public static class FlowMachineDefaults
 
         /// <summary>How many times a step's worker may be lost while running it before the step fails: 5.</summary>
         public const int MaxRecoveries = 5;
+
+        /// <summary>How often an engine on a store with a clock (PostgreSQL) measures that clock again: 30 seconds.</summary>
+        public static readonly TimeSpan ClockAlignmentInterval = TimeSpan.FromSeconds(30);
     }
 
     /// <summary>Defaults of a worker.</summary>

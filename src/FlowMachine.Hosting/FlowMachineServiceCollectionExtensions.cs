@@ -46,7 +46,7 @@ public static class FlowMachineServiceCollectionExtensions
         services.TryAddSingleton<IScheduleStore>(sp => sp.GetRequiredService<IFlowStore>());
         services.TryAddSingleton<IFlowRetentionStore>(sp => sp.GetRequiredService<IFlowStore>());
         services.TryAddSingleton(sp => new RetentionSweeper(
-            sp.GetRequiredService<IFlowRetentionStore>(), sp.GetRequiredService<IOptions<FlowMachineOptions>>().Value.Retention, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IFlowRetentionStore>(), sp.GetRequiredService<IOptions<FlowMachineOptions>>().Value.Retention, sp.GetRequiredService<FlowEngine>().Time));
         services.TryAddSingleton(sp => builder.BuildRegistry(sp.GetRequiredService<IOptions<FlowMachineOptions>>().Value));
         services.TryAddSingleton<ITaskCatalog>(sp => sp.GetRequiredService<TaskRegistry>());
         services.TryAddSingleton(sp =>
@@ -90,11 +90,11 @@ public static class FlowMachineServiceCollectionExtensions
         services.TryAddSingleton<FlowVerbs>();
         services.TryAddSingleton<FlowDeletion>();
         services.TryAddSingleton<FlowBulk>();
-        services.TryAddSingleton(sp => new PauseVerbs(sp.GetRequiredService<IFlowStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new PauseVerbs(sp.GetRequiredService<IFlowStore>(), sp.GetRequiredService<FlowEngine>().Time));
         services.TryAddSingleton<RoutineSaving>();
         services.TryAddSingleton(_ => new ScheduleOptions());
         services.TryAddSingleton(sp => new ScheduleRunner(sp.GetRequiredService<FlowEngine>(), sp.GetRequiredService<ScheduleOptions>()));
-        services.TryAddSingleton(sp => new ScheduleVerbs(sp.GetRequiredService<IFlowStore>(), sp.GetRequiredService<SpecInput>(), sp.GetRequiredService<ScheduleRunner>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ScheduleVerbs(sp.GetRequiredService<IFlowStore>(), sp.GetRequiredService<SpecInput>(), sp.GetRequiredService<ScheduleRunner>(), sp.GetRequiredService<FlowEngine>().Time));
         services.TryAddSingleton(builder.Schedules);
 
         // Registered first so the store is ready before the worker or any other hosted service uses it.

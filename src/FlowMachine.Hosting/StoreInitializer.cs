@@ -1,15 +1,20 @@
+using FlowMachine.Engine;
 using FlowMachine.Operations;
 using FlowMachine.Storage;
 using Microsoft.Extensions.Hosting;
 
 namespace FlowMachine.Hosting;
 
-/// <summary>Creates or migrates the store's schema when the host starts, then stores the schedules the host declared.</summary>
-internal sealed class StoreInitializer(IFlowStore store, DeclaredSchedules schedules, ScheduleVerbs verbs) : IHostedService
+/// <summary>
+/// Creates or migrates the store's schema when the host starts, reads the store's clock (when it has one),
+/// then stores the schedules the host declared.
+/// </summary>
+internal sealed class StoreInitializer(IFlowStore store, FlowEngine engine, DeclaredSchedules schedules, ScheduleVerbs verbs) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await engine.AlignClockAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (name, definition) in schedules.All)
         {
             var declared = await verbs.DeclareAsync(name, definition, owner: null, cancellationToken).ConfigureAwait(false);

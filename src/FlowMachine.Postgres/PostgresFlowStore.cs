@@ -11,7 +11,7 @@ namespace FlowMachine.Postgres;
 /// transient errors (a restart, a dropped connection) are retried with backoff rather than surfaced.
 /// Call <see cref="InitializeAsync"/> once (it migrates the schema), and dispose at the end.
 /// </summary>
-public sealed partial class PostgresFlowStore : IFlowStore, IStoreNotifications, IAsyncDisposable
+public sealed partial class PostgresFlowStore : IFlowStore, IStoreNotifications, IStoreClock, IAsyncDisposable
 {
     private readonly PostgresStoreOptions options;
     private readonly NpgsqlDataSource dataSource;

@@ -11,6 +11,7 @@ public sealed partial class FlowEngine : IAsyncDisposable
 {
     private readonly ITimer heartbeat;
     private readonly IDisposable? storeNotifications;
+    private readonly ITimer? clockAlignment;
 
     /// <summary>Creates an engine over a store and the task types it may run.</summary>
     public FlowEngine(IFlowStore store, ITaskCatalog catalog, FlowEngineOptions? options = null)
@@ -19,9 +20,15 @@ public sealed partial class FlowEngine : IAsyncDisposable
         Catalog = catalog;
         Options = options ?? new FlowEngineOptions();
         Options.Validate();
+        Time = new StoreAlignedClock(Options.Time, store as IStoreClock);
         inlineSpecs = new InlineSpecCache(catalog, Options);
         var period = Options.LeaseDuration / 3;
         heartbeat = Options.Time.CreateTimer(_ => _ = RenewLeasesAsync(), null, period, period);
+        if (Time.FollowsStore)
+        {
+            var every = FlowMachineDefaults.Engine.ClockAlignmentInterval;
+            clockAlignment = Options.Time.CreateTimer(_ => _ = AlignClockAsync(CancellationToken.None), null, every, every);
+        }
 
         // Work made due by other processes wakes this one at once; polling remains the fallback.
         storeNotifications = (store as IStoreNotifications)?.Subscribe(Signal.Notify);
@@ -36,6 +43,13 @@ public sealed partial class FlowEngine : IAsyncDisposable
     /// <summary>The engine's settings.</summary>
     public FlowEngineOptions Options { get; }
 
+    /// <summary>
+    /// The engine's clock: <see cref="FlowEngineOptions.Time"/>, moved to the store's time when the store has a
+    /// clock (<see cref="IStoreClock"/>, PostgreSQL), so that leases, claims and due times are judged alike by
+    /// every process. Everything the engine dates, and every task's <see cref="TaskContext.Time"/>, uses it.
+    /// </summary>
+    public StoreAlignedClock Time { get; }
+
     /// <summary>Fires when work appears in this process.</summary>
     public FlowSignal Signal { get; } = new();
 
@@ -49,7 +63,7 @@ public sealed partial class FlowEngine : IAsyncDisposable
     /// <summary>Raised when running a flow failed unexpectedly (a store error); the flow is retried after its lease expires.</summary>
     public event Action<string, Exception>? Faulted;
 
-    private DateTimeOffset Now => Options.Time.GetUtcNow();
+    private DateTimeOffset Now => Time.GetUtcNow();
 
     private string Owner => Options.WorkerId;
 
@@ -67,9 +81,14 @@ public sealed partial class FlowEngine : IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         storeNotifications?.Dispose();
-        return heartbeat.DisposeAsync();
+        if (clockAlignment is not null)
+        {
+            await clockAlignment.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await heartbeat.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -24,13 +24,15 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
     /// </summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        var time = engine.Options.Time;
+        var time = engine.Time;
         var store = engine.Store;
         using var hardStop = new CancellationTokenSource();
         var runs = new HashSet<Task>();
         var finished = new FlowSignal();
         try
         {
+            // On a store with a clock, judge leases and due times by it from the first claim on.
+            await engine.AlignClockAsync(stoppingToken).ConfigureAwait(false);
             while (!stoppingToken.IsCancellationRequested)
             {
                 var wake = engine.Signal.NextAsync();

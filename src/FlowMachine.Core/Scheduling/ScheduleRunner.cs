@@ -32,7 +32,7 @@ public sealed partial class ScheduleRunner
 
     private IScheduleStore Store => engine.Store;
 
-    private TimeProvider Time => engine.Options.Time;
+    private TimeProvider Time => engine.Time;
 
     private string Owner => engine.Options.WorkerId;
 

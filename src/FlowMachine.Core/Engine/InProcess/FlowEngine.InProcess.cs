@@ -79,7 +79,7 @@ public sealed partial class FlowEngine : IFlowRunner
             var delay = (due ?? Now + TimeSpan.FromMilliseconds(200)) - Now;
             if (delay > TimeSpan.Zero)
             {
-                await Task.WhenAny(Task.Delay(delay, Options.Time, cancellationToken), wake).ConfigureAwait(false);
+                await Task.WhenAny(Task.Delay(delay, Time, cancellationToken), wake).ConfigureAwait(false);
             }
         }
 

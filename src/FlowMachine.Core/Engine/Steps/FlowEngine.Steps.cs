@@ -61,7 +61,7 @@ public sealed partial class FlowEngine
             Args = args,
             Owner = flow.Owner,
             Log = Options.TaskLog,
-            Time = Options.Time,
+            Time = Time,
             Services = Options.Services,
         };
     }
@@ -117,7 +117,7 @@ public sealed partial class FlowEngine
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Whatever a task throws becomes the step's outcome (retry, fail or timeout); it must not escape the engine.")]
     private async Task<StepExecution> ExecuteAsync(TaskTypeInfo info, TaskContext context, int index, int attempt, TimeSpan? timeout, CancellationTokenSource cancel, CancellationToken stop)
     {
-        using var timer = timeout is { } t ? new CancellationTokenSource(t, Options.Time) : null;
+        using var timer = timeout is { } t ? new CancellationTokenSource(t, Time) : null;
         using var both = timer is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, timer.Token);
         var token = both?.Token ?? cancel.Token;
         using var activity = FlowMachineDiagnostics.Source.StartActivity(info.Name);
