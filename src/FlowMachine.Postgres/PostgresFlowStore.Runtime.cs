@@ -9,25 +9,37 @@ namespace FlowMachine.Postgres;
 // The runtime role (IFlowRuntimeStore): creating, claiming, leasing and committing flows, and input from outside.
 public sealed partial class PostgresFlowStore
 {
-    // The oldest due flows: unleased ones from the head of flows_due, and flows whose lease ran out from
-    // flows_leased (only flows held right now are in it). Neither reads past the flows running now.
+    // The first due flows by priority, then due time: unleased ones of priority above 0 from the head of
+    // flows_due_ranked, of priority 0 from the head of flows_due, below 0 from flows_due_ranked again, and flows
+    // whose lease ran out from flows_leased (only flows held right now are in it). None reads the flows running
+    // now; with every flow at priority 0 the ranked parts find an empty index.
     // Held flows (PauseSql) are out of flows_due; Runnable also skips a flow inserted as its routine was being
     // paused (the insert did not see the pause, the pause's update did not see the insert).
     private const string Runnable = "suspended = 0 AND (routine IS NULL OR NOT EXISTS (SELECT 1 FROM paused_routines p WHERE p.name = flows.routine))";
 
-    // Unleased flows: the first row of flows_due. Leased flows (flows_leased holds only those): when the lease ends, if later.
+    // Unleased flows: the first row of flows_due, and the earliest of flows_due_ranked (read whole, by index only:
+    // few flows wait with a priority other than 0). Leased flows (flows_leased holds only those): when the lease ends, if later.
     internal const string NextDueSql =
-        "SELECT LEAST((SELECT MIN(next_run_at) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND " + Runnable + "), " +
+        "SELECT LEAST((SELECT MIN(next_run_at) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND " + Runnable + " AND priority = 0), " +
+        "(SELECT MIN(next_run_at) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND " + Runnable + " AND priority <> 0), " +
         "(SELECT MIN(GREATEST(next_run_at, COALESCE(lease_expires_at, next_run_at))) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NOT NULL " +
         "AND " + Runnable + "))";
 
     internal const string ClaimDueSql =
-        "WITH due AS (SELECT id, next_run_at FROM flows WHERE next_run_at <= @now AND lease_owner IS NULL AND " + Runnable + " " +
+        "WITH high AS (SELECT id, priority, next_run_at FROM flows WHERE " + DueRanked + " AND priority > 0 " +
+        "ORDER BY priority DESC, next_run_at, id LIMIT @max FOR UPDATE SKIP LOCKED), " +
+        "due AS (SELECT id, 0 AS priority, next_run_at FROM flows WHERE next_run_at <= @now AND lease_owner IS NULL AND " + Runnable + " AND priority = 0 " +
         "ORDER BY next_run_at, id LIMIT @max FOR UPDATE SKIP LOCKED), " +
-        "expired AS (SELECT id, next_run_at FROM flows WHERE lease_owner IS NOT NULL AND (lease_expires_at IS NULL OR lease_expires_at <= @now) " +
-        "AND next_run_at <= @now AND " + Runnable + " ORDER BY next_run_at, id LIMIT @max FOR UPDATE SKIP LOCKED), " +
-        "pick AS (SELECT id AS pick_id FROM (SELECT * FROM due UNION ALL SELECT * FROM expired) c ORDER BY next_run_at, id LIMIT @max) " +
+        "low AS (SELECT id, priority, next_run_at FROM flows WHERE " + DueRanked + " AND priority < 0 " +
+        "ORDER BY priority DESC, next_run_at, id LIMIT @max FOR UPDATE SKIP LOCKED), " +
+        "expired AS (SELECT id, priority, next_run_at FROM flows WHERE lease_owner IS NOT NULL AND (lease_expires_at IS NULL OR lease_expires_at <= @now) " +
+        "AND next_run_at <= @now AND " + Runnable + " ORDER BY priority DESC, next_run_at, id LIMIT @max FOR UPDATE SKIP LOCKED), " +
+        "pick AS (SELECT id AS pick_id FROM (SELECT * FROM high UNION ALL SELECT * FROM due UNION ALL SELECT * FROM low UNION ALL SELECT * FROM expired) c " +
+        "ORDER BY priority DESC, next_run_at, id LIMIT @max) " +
         "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires FROM pick WHERE id = pick_id RETURNING " + FlowColumns;
+
+    // The terms of flows_due_ranked, plus Runnable.
+    private const string DueRanked = "next_run_at <= @now AND lease_owner IS NULL AND " + Runnable + " AND priority <> 0";
 
     private const string ClaimOneSql =
         "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires WHERE id = @id AND next_run_at <= @now AND " + Runnable + " " +
@@ -123,10 +135,11 @@ public sealed partial class PostgresFlowStore
                 return [];
             }
 
-            // RETURNING gives no order; the oldest due flow comes first.
+            // RETURNING gives no order; the highest priority comes first, then the oldest due flow.
             flows.Sort((a, b) =>
             {
-                var byTime = Nullable.Compare(a.NextRunAt, b.NextRunAt);
+                var byPriority = b.Priority.CompareTo(a.Priority);
+                var byTime = byPriority != 0 ? byPriority : Nullable.Compare(a.NextRunAt, b.NextRunAt);
                 return byTime != 0 ? byTime : string.CompareOrdinal(a.Id, b.Id);
             });
             var ids = flows.ConvertAll(f => f.Id).ToArray();

@@ -8,20 +8,30 @@ namespace FlowMachine.Sqlite;
 // The runtime role (IFlowRuntimeStore): creating, claiming, leasing and committing flows, and input from outside.
 public sealed partial class SqliteFlowStore
 {
-    // The oldest due flows: unleased ones from the head of flows_due, and flows whose lease ran out from
-    // flows_leased (only flows held right now are in it). Neither read steps past the flows running now.
+    // The first due flows by priority, then due time: unleased ones of priority above 0 from the head of
+    // flows_due_ranked, of priority 0 from the head of flows_due, below 0 from flows_due_ranked again, and flows
+    // whose lease ran out from flows_leased (only flows held right now are in it). None reads the flows running
+    // now; with every flow at priority 0 the ranked parts find an empty index.
     internal const string ClaimDueSql =
         "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires WHERE id IN (" +
         "SELECT id FROM (" +
-        "SELECT * FROM (SELECT id, next_run_at FROM flows WHERE next_run_at <= @now AND lease_owner IS NULL AND suspended = 0 ORDER BY next_run_at, id LIMIT @max) " +
+        "SELECT * FROM (SELECT id, priority, next_run_at FROM flows WHERE " + DueRanked + " AND priority > 0 ORDER BY priority DESC, next_run_at, id LIMIT @max) " +
         "UNION ALL " +
-        "SELECT * FROM (SELECT id, next_run_at FROM flows WHERE lease_owner IS NOT NULL AND (lease_expires_at IS NULL OR lease_expires_at <= @now) " +
-        "AND next_run_at <= @now AND suspended = 0 ORDER BY next_run_at, id LIMIT @max)) " +
-        "ORDER BY next_run_at, id LIMIT @max) RETURNING id, next_run_at";
+        "SELECT * FROM (SELECT id, 0 AS priority, next_run_at FROM flows WHERE next_run_at <= @now AND lease_owner IS NULL AND suspended = 0 AND priority = 0 " +
+        "ORDER BY next_run_at, id LIMIT @max) " +
+        "UNION ALL " +
+        "SELECT * FROM (SELECT id, priority, next_run_at FROM flows WHERE " + DueRanked + " AND priority < 0 ORDER BY priority DESC, next_run_at, id LIMIT @max) " +
+        "UNION ALL " +
+        "SELECT * FROM (SELECT id, priority, next_run_at FROM flows WHERE lease_owner IS NOT NULL AND (lease_expires_at IS NULL OR lease_expires_at <= @now) " +
+        "AND next_run_at <= @now AND suspended = 0 ORDER BY priority DESC, next_run_at, id LIMIT @max)) " +
+        "ORDER BY priority DESC, next_run_at, id LIMIT @max) RETURNING id, priority, next_run_at";
+
+    // The terms of flows_due_ranked as written in its definition (SQLite matches a partial index by its terms).
+    private const string DueRanked = "next_run_at <= @now AND lease_owner IS NULL AND suspended = 0 AND priority <> 0";
 
     private const string ClaimOneSql =
         "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires WHERE id = @id AND next_run_at <= @now AND suspended = 0 " +
-        "AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at IS NULL OR lease_expires_at <= @now) RETURNING id, next_run_at";
+        "AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at IS NULL OR lease_expires_at <= @now) RETURNING id, priority, next_run_at";
 
     /// <inheritdoc/>
     public ValueTask<CreateFlowResult> CreateFlowAsync(NewFlow flow, CancellationToken cancellationToken)
@@ -115,7 +125,7 @@ public sealed partial class SqliteFlowStore
     }
 
     /// <summary>
-    /// Leases flows with <paramref name="claim"/> (an UPDATE … RETURNING id, next_run_at) on the writer,
+    /// Leases flows with <paramref name="claim"/> (an UPDATE … RETURNING id, priority, next_run_at) on the writer,
     /// then reads what the run needs on a read connection, so the one writer spends on a claim only the
     /// row update. Nobody but the new holder changes a leased flow's row, steps or history, so reading
     /// them after the commit sees them as claimed; commands and events that come in meanwhile are read
@@ -126,11 +136,11 @@ public sealed partial class SqliteFlowStore
         var ids = await WriteAsync(
             db =>
             {
-                var leased = new List<(string Id, long? Due)>();
+                var leased = new List<(string Id, long Priority, long? Due)>();
                 using var r = claim(db).ExecuteReader();
                 while (r.Read())
                 {
-                    leased.Add((r.GetString(0), r.IsDBNull(1) ? null : r.GetInt64(1)));
+                    leased.Add((r.GetString(0), r.GetInt64(1), r.IsDBNull(2) ? null : r.GetInt64(2)));
                 }
 
                 return leased;
@@ -141,10 +151,11 @@ public sealed partial class SqliteFlowStore
             return [];
         }
 
-        // RETURNING gives no order; the oldest due flow comes first.
+        // RETURNING gives no order; the highest priority comes first, then the oldest due flow.
         ids.Sort((a, b) =>
         {
-            var byTime = Nullable.Compare(a.Due, b.Due);
+            var byPriority = b.Priority.CompareTo(a.Priority);
+            var byTime = byPriority != 0 ? byPriority : Nullable.Compare(a.Due, b.Due);
             return byTime != 0 ? byTime : string.CompareOrdinal(a.Id, b.Id);
         });
 
@@ -156,7 +167,7 @@ public sealed partial class SqliteFlowStore
                 try
                 {
                     var claimed = new List<ClaimedFlow>(ids.Count);
-                    foreach (var (id, _) in ids)
+                    foreach (var (id, _, _) in ids)
                     {
                         var flow = LoadFlow(db, id)
                             ?? throw new InvalidDataException($"Flow '{id}' was leased and is missing from the database.");
@@ -270,10 +281,12 @@ public sealed partial class SqliteFlowStore
     public ValueTask<DateTimeOffset?> GetNextDueAsync(CancellationToken cancellationToken) =>
         ReadAsync<DateTimeOffset?>(db =>
         {
-            // Unleased flows: the first row of flows_due. Leased flows (flows_leased holds only those): when the lease ends, if later.
+            // Unleased flows: the first row of flows_due, and the earliest of flows_due_ranked (read whole, by index only:
+            // few flows wait with a priority other than 0). Leased flows (flows_leased holds only those): when the lease ends, if later.
             var cmd = db.Get(
                 "SELECT MIN(t) FROM (" +
-                "SELECT MIN(next_run_at) AS t FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND suspended = 0 " +
+                "SELECT MIN(next_run_at) AS t FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND suspended = 0 AND priority = 0 " +
+                "UNION ALL SELECT MIN(next_run_at) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND suspended = 0 AND priority <> 0 " +
                 "UNION ALL SELECT MIN(MAX(next_run_at, COALESCE(lease_expires_at, next_run_at))) FROM flows " +
                 "WHERE lease_owner IS NOT NULL AND next_run_at IS NOT NULL AND suspended = 0)");
             return cmd.ExecuteScalar() is long ms ? Time(ms) : null;

@@ -237,6 +237,16 @@ internal static class SqliteSchema
             WHEN NEW.routine IS NOT NULL AND EXISTS (SELECT 1 FROM paused_routines WHERE name = NEW.routine)
             BEGIN UPDATE flows SET suspended = suspended | 2 WHERE id = NEW.id; END;
         """,
+        // 11: priorities (higher runs first, 0 unless a start asks otherwise). flows_due keeps the unleased flows
+        // of priority 0, so claiming those reads it as before; flows of any other priority are in
+        // flows_due_ranked, highest first, then by due time, and a claim takes them before and after priority 0.
+        """
+        ALTER TABLE flows ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+        DROP INDEX flows_due;
+        CREATE INDEX flows_due ON flows (next_run_at, id) WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND suspended = 0 AND priority = 0;
+        CREATE INDEX flows_due_ranked ON flows (priority DESC, next_run_at, id)
+            WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND suspended = 0 AND priority <> 0;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -35,6 +35,20 @@ public sealed class FlowPageTests(DashboardFixture fixture)
     }
 
     [BrowserFact]
+    public async Task The_flow_page_shows_the_flows_priority()
+    {
+        using var api = fixture.Api(DashboardFixture.AdminKey);
+        var started = await api.PostAsJsonAsync("/api/v1/flows", new { spec = "tasks: [test.Wait]", priority = 4 });
+        started.EnsureSuccessStatusCode();
+        var flowId = (string)(await started.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
+
+        var page = await fixture.SignInAsync(DashboardFixture.AdminKey);
+        await page.GotoAsync($"/flows/{flowId}");
+        await Assertions.Expect(page.GetByTestId("flow-priority")).ToHaveTextAsync("4");
+        await page.Context.CloseAsync();
+    }
+
+    [BrowserFact]
     public async Task A_step_waiting_for_its_spawned_child_shows_spawned_in_violet_as_the_legend_says()
     {
         using var api = fixture.Api(DashboardFixture.AdminKey);

@@ -27,3 +27,8 @@ public sealed class PostgresSearchScenarios(TestDatabase db) : SearchScenarios, 
 {
     protected override IFlowStore CreateStore() => new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = db.ConnectionString, Schema = db.NewSchema() });
 }
+
+public sealed class PostgresPriorityScenarios(TestDatabase db) : PriorityScenarios, IClassFixture<TestDatabase>
+{
+    protected override IFlowStore CreateStore() => new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = db.ConnectionString, Schema = db.NewSchema() });
+}

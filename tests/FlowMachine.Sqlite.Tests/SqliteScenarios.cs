@@ -62,3 +62,13 @@ public sealed class SqliteSearchScenarios : SearchScenarios, IDisposable
 
     public void Dispose() => temp.Dispose();
 }
+
+public sealed class SqlitePriorityScenarios : PriorityScenarios, IDisposable
+{
+    private readonly TempDatabase temp = new();
+    private int count;
+
+    protected override IFlowStore CreateStore() => new SqliteFlowStore(new SqliteStoreOptions { Path = temp.PathOf($"scenario{++count}.db") });
+
+    public void Dispose() => temp.Dispose();
+}

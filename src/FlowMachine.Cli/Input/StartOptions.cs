@@ -1,9 +1,10 @@
 using System.CommandLine;
 using FlowMachine.Cli.Hosting;
+using FlowMachine.Storage;
 
 namespace FlowMachine.Cli.Input;
 
-/// <summary>The arguments of verbs that start a flow: SPEC, <c>--input</c>, <c>--input-json</c>, <c>--key</c>, <c>--tag</c>, <c>--as</c>.</summary>
+/// <summary>The arguments of verbs that start a flow: SPEC, <c>--input</c>, <c>--input-json</c>, <c>--key</c>, <c>--tag</c>, <c>--priority</c>, <c>--as</c>.</summary>
 internal sealed class StartOptions
 {
     public Argument<string> Spec { get; } = new("SPEC")
@@ -33,6 +34,12 @@ internal sealed class StartOptions
         HelpName = "TAG",
     };
 
+    public Option<int?> Priority { get; } = new("--priority")
+    {
+        Description = $"The flow's priority, from {FlowPriority.Min} to {FlowPriority.Max} (default: the spec's cfg.priority, else 0): workers take due flows of a higher one first.",
+        HelpName = "N",
+    };
+
     /// <summary>The <c>--input key=value</c> option, also of verbs that store an input (<c>schedules add</c>).</summary>
     public static Option<string[]> CreateInputOption() => new("--input", "-i")
     {
@@ -49,6 +56,7 @@ internal sealed class StartOptions
         command.Options.Add(InputJson);
         command.Options.Add(Key);
         command.Options.Add(Tag);
+        command.Options.Add(Priority);
     }
 
     /// <exception cref="UsageException">The input or the SPEC is wrong.</exception>
@@ -56,12 +64,18 @@ internal sealed class StartOptions
     {
         var input = InputParser.Parse(parse.GetValue(Input) ?? [], parse.GetValue(InputJson));
         var tags = parse.GetValue(Tag) ?? [];
-        if (FlowMachine.Storage.FlowTags.Combine(tags, null).Error is { } error)
+        if (FlowTags.Combine(tags, null).Error is { } error)
         {
             throw new UsageException($"--tag: {error}.");
         }
 
-        var request = SpecSource.Resolve(parse.GetRequiredValue(Spec), input, parse.GetValue(Key));
+        var priority = parse.GetValue(Priority);
+        if (priority is { } given && FlowPriority.Error(given) is { } badPriority)
+        {
+            throw new UsageException($"--priority: {badPriority}.");
+        }
+
+        var request = SpecSource.Resolve(parse.GetRequiredValue(Spec), input, parse.GetValue(Key)) with { Priority = priority };
         return tags.Length == 0 ? request : request with { Tags = tags };
     }
 }

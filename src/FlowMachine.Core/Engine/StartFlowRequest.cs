@@ -35,4 +35,7 @@ public sealed record StartFlowRequest
 
     /// <summary>Tags for the flow, besides the spec's <c>cfg.tags</c>.</summary>
     public IReadOnlyList<string>? Tags { get; init; }
+
+    /// <summary>The flow's priority (higher runs first, from -1000 to 1000); overrides the spec's <c>cfg.priority</c>; 0 when neither gives one.</summary>
+    public int? Priority { get; init; }
 }

@@ -56,6 +56,7 @@ public sealed partial class ScheduleVerbs
             Overlap = ScheduleJson.OverlapName(definition.Overlap),
             Catchup = definition.Catchup is { } c ? new() { ["window"] = Durations.Format(c.Window), ["max"] = c.Max } : null,
             Tags = definition.Tags,
+            Priority = definition.Priority,
             Description = ScheduleWords.Describe(definition),
             Paused = row.Paused,
             Note = row.Note,

@@ -43,4 +43,7 @@ public sealed record ScheduleDefinition
 
     /// <summary>Tags for the flows the schedule starts.</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>The priority of the flows the schedule starts (from -1000 to 1000); null leaves it to the spec's <c>cfg.priority</c>, else 0.</summary>
+    public int? Priority { get; init; }
 }

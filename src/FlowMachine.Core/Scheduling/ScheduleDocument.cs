@@ -29,6 +29,9 @@ public sealed record ScheduleDocument
 
     [JsonPropertyName("tags")] public IReadOnlyList<string> Tags { get; init; } = [];
 
+    /// <summary>The priority of the flows it starts, or null when the spec (else 0) decides.</summary>
+    [JsonPropertyName("priority")] public int? Priority { get; init; }
+
     /// <summary>When it fires, in words: <c>every day at 02:30 (Europe/Berlin)</c>.</summary>
     [JsonPropertyName("description")] public required string Description { get; init; }
 

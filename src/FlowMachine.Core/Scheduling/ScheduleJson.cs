@@ -8,14 +8,14 @@ namespace FlowMachine.Scheduling;
 /// <summary>
 /// A schedule definition as JSON (the API body, a YAML file, the stored form): <c>routine</c>, <c>version</c>,
 /// <c>spec</c>, <c>input</c>, <c>cron</c>, <c>every</c>, <c>timeZone</c>, <c>start</c>, <c>end</c>,
-/// <c>overlap</c>, <c>catchup</c> (<c>{ window, max }</c>) and <c>tags</c>. Reading checks the shape of each
+/// <c>overlap</c>, <c>catchup</c> (<c>{ window, max }</c>), <c>tags</c> and <c>priority</c>. Reading checks the shape of each
 /// field and names the field at fault; <see cref="ScheduleRules"/> checks the definition as a whole.
 /// </summary>
 public static class ScheduleJson
 {
     /// <summary>The definition's fields.</summary>
     public static readonly IReadOnlyList<string> Fields =
-        ["routine", "version", "spec", "input", "cron", "every", "timeZone", "start", "end", "overlap", "catchup", "tags"];
+        ["routine", "version", "spec", "input", "cron", "every", "timeZone", "start", "end", "overlap", "catchup", "tags", "priority"];
 
     /// <summary>Reads a definition; <paramref name="extraFields"/> are fields the caller reads itself (such as <c>name</c>).</summary>
     public static (ScheduleDefinition? Definition, IReadOnlyList<SpecError> Errors) Read(JsonObject body, params IReadOnlyCollection<string> extraFields)
@@ -44,6 +44,7 @@ public static class ScheduleJson
             Overlap = Overlap(body, errors),
             Catchup = Catchup(body, errors),
             Tags = Tags(body, errors),
+            Priority = Integer(body, "priority", errors),
         };
         return errors.Count == 0 ? (definition, errors) : (null, errors);
     }
@@ -76,6 +77,8 @@ public static class ScheduleJson
         {
             json["tags"] = new JsonArray([.. definition.Tags.Select(t => (JsonNode?)JsonValue.Create(t))]);
         }
+
+        Put(json, "priority", definition.Priority);
 
         return json;
     }

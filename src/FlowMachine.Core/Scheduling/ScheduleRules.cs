@@ -73,6 +73,11 @@ public static class ScheduleRules
             errors.Add(new SpecError("tags", tagError));
         }
 
+        if (definition.Priority is { } priority && Storage.FlowPriority.Error(priority) is { } priorityError)
+        {
+            errors.Add(new SpecError("priority", priorityError));
+        }
+
         return errors;
     }
 }

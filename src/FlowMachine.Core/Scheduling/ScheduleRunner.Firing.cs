@@ -17,7 +17,9 @@ public sealed partial class ScheduleRunner
             error = target.Error;
             foreach (var slot in target.Build is null ? [] : decision.Starts)
             {
-                flows.Add(target.Build!(schedule.Name, schedule.Owner, definition.Input, definition.Tags, slot, ScheduleKeys.For(schedule.Name, slot), now));
+                var flow = target.Build!(schedule.Name, schedule.Owner, definition.Input, definition.Tags, slot, ScheduleKeys.For(schedule.Name, slot), now);
+                flow.Flow.Priority = definition.Priority ?? flow.Flow.Priority;
+                flows.Add(flow);
             }
         }
 

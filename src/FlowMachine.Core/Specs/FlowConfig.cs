@@ -14,4 +14,7 @@ public sealed record FlowConfig
 
     /// <summary>Tags every flow of the spec gets, besides those its start gives (<c>cfg.tags</c>).</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>The priority every flow of the spec gets unless its start gives one (<c>cfg.priority</c>); null when not set.</summary>
+    public int? Priority { get; init; }
 }

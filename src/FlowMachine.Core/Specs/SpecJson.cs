@@ -39,6 +39,12 @@ public static class SpecJson
             WriteRetry(writer, spec.Cfg.Retry);
             WriteTimeout(writer, spec.Cfg.TimeoutSeconds);
             WriteTags(writer, spec.Cfg.Tags);
+            if (spec.Cfg.Priority is { } priority)
+            {
+                // Only when set, so the text (and hash) of a spec without it stays as it was.
+                writer.WriteNumber("priority", priority);
+            }
+
             writer.WriteEndObject();
 
             writer.WritePropertyName("data");

@@ -3,7 +3,7 @@ using FlowMachine.Storage;
 
 namespace FlowMachine.Specs;
 
-// cfg.tags: a list of tags every flow of the spec gets.
+// cfg.tags: a list of tags every flow of the spec gets; cfg.priority: the priority its flows get unless their start gives one.
 internal sealed partial class SpecReader
 {
     private IReadOnlyList<string> ReadTags(JsonNode? node, string path, JsonNode parent)
@@ -43,5 +43,27 @@ internal sealed partial class SpecReader
         }
 
         return combined;
+    }
+
+    private int? ReadPriority(JsonNode? node, string path, JsonNode parent)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (!NodeReader.TryGetInt(node, out var priority))
+        {
+            Error(path, $"'priority' must be a whole number from {FlowPriority.Min} to {FlowPriority.Max}, not {NodeReader.Describe(node)}.", node, parent);
+            return null;
+        }
+
+        if (FlowPriority.Error(priority) is { } error)
+        {
+            Error(path, error + ".", node, parent);
+            return null;
+        }
+
+        return priority;
     }
 }

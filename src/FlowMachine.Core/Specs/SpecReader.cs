@@ -13,7 +13,7 @@ internal sealed partial class SpecReader
     public const string RootKey = "ROOT";
 
     private static readonly string[] FlowFields = ["label", "key", "cfg", "data", "tasks"];
-    private static readonly string[] CfgFields = ["fail_fast", "retry", "timeout", "tags"];
+    private static readonly string[] CfgFields = ["fail_fast", "retry", "timeout", "tags", "priority"];
     private static readonly string[] TaskFields = ["key", "task_type", "task_params", "precursors", "retry", "timeout"];
     private static readonly string[] RetryFields = ["attempts", "delay", "factor", "max_delay"];
 
@@ -161,6 +161,9 @@ internal sealed partial class SpecReader
                     break;
                 case "tags":
                     cfg = cfg with { Tags = ReadTags(value, childPath, obj) };
+                    break;
+                case "priority":
+                    cfg = cfg with { Priority = ReadPriority(value, childPath, obj) };
                     break;
                 default:
                     Unknown(name, childPath, CfgFields, value, obj);

@@ -45,6 +45,9 @@ public sealed class FlowRecord
     /// <summary>The attributes its tasks set (<see cref="TaskContext.SetAttribute"/>), by name. Replaced, never edited.</summary>
     public IReadOnlyDictionary<string, string> Attributes { get; set; } = FlowTags.NoAttributes;
 
+    /// <summary>The flow's priority (<see cref="FlowPriority"/>): claims take due flows of a higher one first. Set at the start, never changed.</summary>
+    public int Priority { get; set; }
+
     /// <summary>Why the flow failed, was killed or cancelled (every error, one per line).</summary>
     public string? Error { get; set; }
 

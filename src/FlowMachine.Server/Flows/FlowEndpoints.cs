@@ -49,6 +49,11 @@ internal static class FlowEndpoints
             return Problems.Field("tags", badTags);
         }
 
+        if (body.Priority is { } priority && FlowPriority.Error(priority) is { } badPriority)
+        {
+            return Problems.Field("priority", badPriority);
+        }
+
         if (body.Spec is not null && body.Version is not null)
         {
             return Problems.Field("version", "'version' applies to a stored routine, not to an inline spec");
@@ -62,6 +67,7 @@ internal static class FlowEndpoints
             Key = body.Key,
             Label = body.Label,
             Tags = body.Tags,
+            Priority = body.Priority,
         };
         if (body.Spec is not null)
         {

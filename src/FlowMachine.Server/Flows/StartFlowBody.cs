@@ -11,5 +11,6 @@ namespace FlowMachine.Server.Flows;
 /// <param name="Key">A unique key; a start with an existing key returns that flow.</param>
 /// <param name="Label">A label.</param>
 /// <param name="Tags">Tags for the flow, besides the spec's <c>cfg.tags</c> (find flows by them).</param>
+/// <param name="Priority">The flow's priority, from -1000 to 1000: workers take due flows of a higher one first. Overrides the spec's <c>cfg.priority</c>; 0 when neither gives one.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // an unknown field is refused with 400, not ignored
-internal sealed record StartFlowBody(string? Routine, int? Version, JsonNode? Spec, JsonNode? Input, string? Key, string? Label, IReadOnlyList<string>? Tags = null);
+internal sealed record StartFlowBody(string? Routine, int? Version, JsonNode? Spec, JsonNode? Input, string? Key, string? Label, IReadOnlyList<string>? Tags = null, int? Priority = null);

@@ -35,6 +35,7 @@ public sealed class FlowDocumentTests
         before["resumeUrl"] = "u/tok";
         before["tags"] = new JsonArray();
         before["attributes"] = new JsonObject();
+        before["priority"] = 0;
 
         Assert.Equal(before.ToJsonString(Relaxed), JsonSerializer.Serialize(FlowDocument.Of(view, t => "u/" + t), Relaxed));
         Assert.Equal(before.ToJsonString(), JsonSerializer.Serialize(FlowDocument.Of(view, t => "u/" + t)));

@@ -33,3 +33,8 @@ public sealed class InMemorySearchScenarios : SearchScenarios
 {
     protected override IFlowStore CreateStore() => new InMemoryFlowStore();
 }
+
+public sealed class InMemoryPriorityScenarios : PriorityScenarios
+{
+    protected override IFlowStore CreateStore() => new InMemoryFlowStore();
+}

@@ -50,6 +50,7 @@ internal static class FlowsShowCommand
         Line(writer, "waiting", flow.WaitReason);
         Line(writer, "error", flow.Error);
         Line(writer, "tags", flow.Tags.Count == 0 ? null : string.Join(", ", flow.Tags));
+        Line(writer, "priority", flow.Priority == 0 ? null : flow.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Line(writer, "attrs", flow.Attributes.Count == 0 ? null : string.Join(", ", flow.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}")));
         Line(writer, "input", flow.Input is null ? null : JsonOutput.Compact(flow.Input));
         Line(writer, "result", flow.Result is null ? null : JsonOutput.Compact(flow.Result));

@@ -24,12 +24,13 @@ internal static class ScheduleAddCommand
         var zone = new Option<string?>("--tz") { Description = "The IANA time zone of the cron expression (default: UTC).", HelpName = "ZONE" };
         var input = StartOptions.CreateInputOption();
         var overlap = new Option<string?>("--overlap") { Description = "While the previous flow runs: skip (default), buffer, allow or cancel.", HelpName = "skip|buffer|allow|cancel" };
+        var priority = new Option<int?>("--priority") { Description = "The priority of the flows it starts, from -1000 to 1000 (default: the spec's cfg.priority, else 0).", HelpName = "N" };
         var paused = new Option<bool>("--paused") { Description = "Add it paused: it fires once resumed." };
         var owner = LocalOwner.CreateOption();
         var json = JsonFlag.Create();
         var command = new Command("add", "Add a schedule that starts a routine or a spec file on a cron expression or an interval.")
         {
-            name, spec, routine, version, cron, every, zone, input, overlap, paused, owner, json,
+            name, spec, routine, version, cron, every, zone, input, overlap, priority, paused, owner, json,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -41,6 +42,7 @@ internal static class ScheduleAddCommand
             Put(body, "every", parse.GetValue(every));
             Put(body, "timeZone", parse.GetValue(zone));
             Put(body, "overlap", parse.GetValue(overlap));
+            Put(body, "priority", parse.GetValue(priority));
             if (parse.GetValue(paused))
             {
                 body["paused"] = true;

@@ -85,6 +85,7 @@ internal static class ScheduleReadCommands
         Line(writer, "start", s.StartAt is { } start ? ScheduleOutput.Time(start) : null);
         Line(writer, "end", s.EndAt is { } end ? ScheduleOutput.Time(end) : null);
         Line(writer, "tags", s.Tags.Count > 0 ? string.Join(", ", s.Tags) : null);
+        Line(writer, "priority", s.Priority?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Line(writer, "paused", s.Paused ? s.Note is null ? "yes" : $"yes: {s.Note}" : null);
         Line(writer, "note", s.Paused ? null : s.Note);
         Line(writer, "last slot", s.LastSlot is { } slot ? ScheduleOutput.Time(slot) : null);

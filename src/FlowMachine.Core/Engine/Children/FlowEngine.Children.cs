@@ -49,7 +49,9 @@ public sealed partial class FlowEngine
             }
 
             var label = spec.Label ?? $"child {k} of {run.Flow.Id}/{stepKey}";
-            children.Add(BuildFlow(spec with { Key = null }, routine, version, request.Input, key: null, label, run.Flow.Owner, (run.Flow.Id, stepKey, k), now));
+            var child = BuildFlow(spec with { Key = null }, routine, version, request.Input, key: null, label, run.Flow.Owner, (run.Flow.Id, stepKey, k), now);
+            child.Flow.Priority = spec.Cfg.Priority ?? run.Flow.Priority; // a child runs as urgently as its parent unless its spec says otherwise
+            children.Add(child);
         }
 
         return children;

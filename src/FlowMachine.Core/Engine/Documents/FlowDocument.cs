@@ -42,6 +42,11 @@ public sealed record FlowDocument : FlowSummaryDocument
     [JsonPropertyOrder(7)]
     public IReadOnlyDictionary<string, string> Attributes { get; init; } = Storage.FlowTags.NoAttributes;
 
+    /// <summary>The flow's priority: claims take due flows of a higher one first (0 unless its start or spec gave one).</summary>
+    [JsonPropertyName("priority")]
+    [JsonPropertyOrder(8)]
+    public int Priority { get; init; }
+
     [SetsRequiredMembers]
     private FlowDocument(FlowView view, Func<string, string>? resumeUrl)
         : base(view.Flow)
@@ -50,6 +55,7 @@ public sealed record FlowDocument : FlowSummaryDocument
         Data = view.Flow.Data;
         Result = view.Flow.Result;
         Tags = view.Flow.Tags;
+        Priority = view.Flow.Priority;
         Attributes = new SortedDictionary<string, string>(view.Flow.Attributes.ToDictionary(), StringComparer.Ordinal);
         Steps = [.. view.Steps.Select(s => StepDocument.Of(s, resumeUrl))];
         var waiting = view.Steps.FirstOrDefault(s => s.State == StepState.Waiting && s.ResumeToken is not null);

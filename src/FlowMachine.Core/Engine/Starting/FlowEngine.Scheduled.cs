@@ -21,6 +21,7 @@ public sealed partial class FlowEngine
             var flow = NewFlowOf(Options.NewId(), resolved, json, name, pinned, input, key, resolved.Label ?? schedule, owner, parent: null, now);
             flow.Flow.Schedule = schedule;
             flow.Flow.Slot = slot;
+            flow.Flow.Priority = resolved.Cfg.Priority ?? 0; // the schedule's own priority, if any, wins (ScheduleRunner)
             // The schedule's tags were checked when it was saved; a spec's own (cfg.tags) join them.
             var (flowTags, error) = FlowTags.Combine(tags, resolved.Cfg.Tags);
             flow.Flow.Tags = error is null ? flowTags : resolved.Cfg.Tags;

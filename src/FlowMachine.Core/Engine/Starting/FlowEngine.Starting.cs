@@ -30,6 +30,7 @@ public sealed partial class FlowEngine
 
         var flow = BuildFlow(spec, routine, version, request.Input, key, request.Label ?? spec.Label, request.Owner, parent: null, Now, specJson);
         flow.Flow.Tags = TagsOf(request.Tags, spec);
+        flow.Flow.Priority = PriorityOf(request.Priority, spec);
         var created = await Store.CreateFlowAsync(flow, cancellationToken).ConfigureAwait(false);
         if (created.Created)
         {
@@ -83,6 +84,13 @@ public sealed partial class FlowEngine
         var (tags, error) = FlowTags.Combine(given, spec.Cfg.Tags);
         return error is null ? tags : throw new SpecException([new SpecError("tags", error)]);
     }
+
+    /// <summary>The start's priority, else the spec's <c>cfg.priority</c>, else 0.</summary>
+    /// <exception cref="SpecException">The start's priority is out of range.</exception>
+    private static int PriorityOf(int? given, FlowSpec spec) =>
+        given is { } priority && FlowPriority.Error(priority) is { } error
+            ? throw new SpecException([new SpecError("priority", error)])
+            : given ?? spec.Cfg.Priority ?? 0;
 
     /// <summary>A spec compiled elsewhere still obeys this engine's step limit.</summary>
     private void CheckStepCount(FlowSpec spec)

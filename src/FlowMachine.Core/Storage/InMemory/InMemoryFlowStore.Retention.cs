@@ -146,7 +146,7 @@ public sealed partial class InMemoryFlowStore
         byCreated.Remove((flow.CreatedAt.UtcTicks, flow.Id));
         if (entry.IndexKey is { } indexed)
         {
-            (entry.InLeasedIndex ? leased : ready).Remove(indexed);
+            Unindex(entry, indexed);
         }
 
         foreach (var step in entry.Steps.Values)

@@ -72,18 +72,10 @@ public sealed partial class InMemoryFlowStore
         var nowTicks = now.UtcTicks;
         lock (gate)
         {
-            // Candidates: the oldest unleased due flows, plus every flow whose lease has expired
-            // (few: only dead workers leave those). Then the oldest NextRunAt wins.
+            // Candidates: the first unleased due flows by priority, then due time, plus every flow whose lease
+            // has expired (few: only dead workers leave those). Then the highest priority and oldest NextRunAt win.
             var picked = new List<InMemoryFlowEntry>(Math.Min(max, 64));
-            foreach (var (ticks, id) in ready)
-            {
-                if (ticks > nowTicks || picked.Count == max)
-                {
-                    break;
-                }
-
-                picked.Add(flows[id]);
-            }
+            PickDue(picked, max, nowTicks);
 
             foreach (var (ticks, id) in leased)
             {
@@ -95,10 +87,9 @@ public sealed partial class InMemoryFlowStore
                 picked.Add(flows[id]);
             }
 
+            picked.Sort(ClaimOrder);
             if (picked.Count > max)
             {
-                picked.Sort((a, b) => DueKeyComparer.Instance.Compare(
-                    (a.Flow.NextRunAt!.Value.UtcTicks, a.Flow.Id), (b.Flow.NextRunAt!.Value.UtcTicks, b.Flow.Id)));
                 picked.RemoveRange(max, picked.Count - max);
             }
 
@@ -108,8 +99,6 @@ public sealed partial class InMemoryFlowStore
                 claimed.Add(Lease(entry, owner, now + lease));
             }
 
-            claimed.Sort((a, b) => DueKeyComparer.Instance.Compare(
-                (a.Flow.NextRunAt!.Value.UtcTicks, a.Flow.Id), (b.Flow.NextRunAt!.Value.UtcTicks, b.Flow.Id)));
             return ValueTask.FromResult<IReadOnlyList<ClaimedFlow>>(claimed);
         }
     }
@@ -190,6 +179,7 @@ public sealed partial class InMemoryFlowStore
             row.Key = stored.Key;
             row.CreatedAt = stored.CreatedAt;
             row.Tags = stored.Tags;
+            row.Priority = stored.Priority;
             row.Attributes = FlowTags.Merge(stored.Attributes, t.Attributes);
             if (!t.DataChanged)
             {
@@ -291,6 +281,11 @@ public sealed partial class InMemoryFlowStore
             if (ready.Count > 0)
             {
                 ticks = ready.Min.Ticks;
+            }
+
+            if (ranked.Count > 0 && NextRankedDue() is { } first && (ticks is null || first < ticks))
+            {
+                ticks = first;
             }
 
             if (leased.Count > 0 && (ticks is null || leased.Min.Ticks < ticks))

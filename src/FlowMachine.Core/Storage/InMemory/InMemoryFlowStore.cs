@@ -10,7 +10,7 @@ public sealed partial class InMemoryFlowStore : IFlowStore
     private readonly Dictionary<string, InMemoryFlowEntry> flows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> idsByKey = new(StringComparer.Ordinal);
 
-    // Flows with NextRunAt and no lease, by NextRunAt.
+    // Flows with NextRunAt, no lease and priority 0, by NextRunAt (other priorities: `ranked`).
     private readonly SortedSet<(long Ticks, string Id)> ready = new(DueKeyComparer.Instance);
 
     // Flows with NextRunAt and a lease, by when they become claimable: max(NextRunAt, LeaseExpiresAt).
@@ -136,7 +136,7 @@ public sealed partial class InMemoryFlowStore : IFlowStore
 
         if (entry.IndexKey is { } old)
         {
-            (entry.InLeasedIndex ? leased : ready).Remove(old);
+            Unindex(entry, old);
             entry.IndexKey = null;
         }
 
@@ -156,7 +156,7 @@ public sealed partial class InMemoryFlowStore : IFlowStore
         else
         {
             var key = (next.UtcTicks, flow.Id);
-            ready.Add(key);
+            ReadySet(flow.Priority).Add(key);
             entry.IndexKey = key;
             entry.InLeasedIndex = false;
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using FlowMachine.Operations;
 using FlowMachine.Server.Dashboard.Dag;
@@ -59,6 +60,7 @@ internal static class FlowPage
             <div><dt>Owner</dt><dd>{Html.E(flow.Owner)}</dd></div>
             <div><dt>Key</dt><dd class="mono">{Html.E(flow.Key ?? "—")}</dd></div>
             {ScheduleMeta(flow)}
+            <div><dt>Priority</dt><dd data-testid="flow-priority">{flow.Priority.ToString(CultureInfo.InvariantCulture)}</dd></div>
             <div><dt>Created</dt><dd>{Html.Time(flow.CreatedAt)}</dd></div>
             </dl></div>
             """);
