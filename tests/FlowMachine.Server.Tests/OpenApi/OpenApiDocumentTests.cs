@@ -165,6 +165,30 @@ public sealed class OpenApiDocumentTests(ServerFixture server) : IClassFixture<S
         Assert.Equal(true, (bool?)flow["steps"]![2]!["result"]!["approved"]);
     }
 
+    [Fact]
+    public async Task The_document_and_its_reference_page_are_served_without_a_key()
+    {
+        foreach (var client in new[] { server.Anonymous, server.WrongKey })
+        {
+            using var document = await client.GetAsync("/openapi/v1.json");
+            Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+            Assert.Equal("application/json", document.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("FlowMachine API", (string?)(await document.ReadObjectAsync())["info"]!["title"]);
+
+            using var page = await client.GetAsync("/api/docs");
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+            var html = await page.Content.ReadAsStringAsync();
+            Assert.Contains("\"url\":\"openapi/v1.json\"", html, StringComparison.Ordinal);
+            using var script = await client.GetAsync("/api/docs/scalar.js");
+            Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+            Assert.Contains("<title>FlowMachine API</title>", html, StringComparison.Ordinal);
+        }
+
+        // The API itself still needs a key.
+        await (await server.Anonymous.GetAsync("/api/v1/flows")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
     private async Task<JsonObject> DocumentAsync() => (await server.Alice.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
 
     private static IEnumerable<(string Name, JsonObject Operation)> Operations(JsonObject document) =>

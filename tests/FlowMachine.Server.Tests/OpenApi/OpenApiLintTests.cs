@@ -35,7 +35,7 @@ public sealed class OpenApiLintTests(ServerFixture server) : IClassFixture<Serve
     /// <summary>The document as a client without a key reads it, in a folder of its own.</summary>
     private async Task<TempFolder> ServedDocumentAsync()
     {
-        var response = await server.Alice.GetAsync("/openapi/v1.json");
+        var response = await server.Anonymous.GetAsync("/openapi/v1.json");
         response.EnsureSuccessStatusCode();
         var folder = new TempFolder();
         File.WriteAllText(folder.File("openapi.json"), await response.Content.ReadAsStringAsync());
