@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FlowMachine.Engine;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -20,6 +21,16 @@ internal sealed class ApiSchemaTransformer : IOpenApiSchemaTransformer
             schema.Pattern = null;
         }
 
+        if (context.JsonTypeInfo.Type == typeof(System.Text.Json.Nodes.JsonNode))
+        {
+            schema.Description = "Any JSON value.";
+        }
+
+        if (context.JsonTypeInfo.Type == typeof(StepDocument) && schema.AnyOf is { Count: > 0 } kinds)
+        {
+            Flatten(schema, kinds);
+        }
+
         var handling = context.JsonTypeInfo.Type.GetCustomAttributes(typeof(JsonUnmappedMemberHandlingAttribute), inherit: false);
         if (handling is [JsonUnmappedMemberHandlingAttribute { UnmappedMemberHandling: JsonUnmappedMemberHandling.Disallow }])
         {
@@ -28,5 +39,18 @@ internal sealed class ApiSchemaTransformer : IOpenApiSchemaTransformer
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A step is one object: a waiting step has the same fields and what it waits for (left out on other steps).
+    /// The serializer's "any of a step or a waiting step" has no discriminator, and clients cannot tell the two apart.
+    /// </summary>
+    private static void Flatten(OpenApiSchema schema, IList<IOpenApiSchema> kinds)
+    {
+        var widest = kinds.MaxBy(k => k.Properties?.Count ?? 0)!;
+        schema.AnyOf = null;
+        schema.Type = JsonSchemaType.Object;
+        schema.Properties = new Dictionary<string, IOpenApiSchema>(widest.Properties!, StringComparer.Ordinal);
+        schema.Required = new HashSet<string>(kinds.SelectMany(k => k.Required ?? new HashSet<string>()), StringComparer.Ordinal);
     }
 }

@@ -52,15 +52,7 @@ internal static class OpenApiLinters
             return path;
         }
 
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "FlowMachine.slnx")))
-            {
-                var local = Path.Combine(folder.FullName, ".ci", "node", "node_modules", ".bin", name);
-                return File.Exists(local) ? local : null;
-            }
-        }
-
-        return null;
+        var local = Path.Combine(Support.Repository.Root, ".ci", "node", "node_modules", ".bin", name);
+        return File.Exists(local) ? local : null;
     }
 }
