@@ -17,7 +17,7 @@ public static class ServerEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps <c>/api/v1</c> (routines, tasks, schedules, flows and their verbs, users for admins; API key required), the resume route,
-    /// <c>/healthz</c>, <c>/metrics</c>, <c>/openapi/v1.json</c> and the dashboard at <c>/</c>. Needs <see cref="ServerServiceCollectionExtensions.AddFlowMachineServer"/>.
+    /// <c>/healthz</c>, <c>/metrics</c>, <c>/openapi/v1.json</c> and its reference page <c>/api/docs</c> (both without a key) and the dashboard at <c>/</c>. Needs <see cref="ServerServiceCollectionExtensions.AddFlowMachineServer"/>.
     /// </summary>
     public static IEndpointRouteBuilder MapFlowMachine(this IEndpointRouteBuilder endpoints)
     {
@@ -34,7 +34,7 @@ public static class ServerEndpointRouteBuilderExtensions
         UserEndpoints.Map(api);
         ResumeEndpoints.Map(endpoints);
         HealthEndpoints.Map(endpoints);
-        endpoints.MapOpenApi().RequireAuthorization();
+        OpenApi.ApiDocument.Map(endpoints);
         DashboardEndpoints.Map(endpoints);
         return endpoints;
     }

@@ -91,7 +91,7 @@ public static class ServerServiceCollectionExtensions
 
         // Binding failures throw, so the exception handler answers them as ProblemDetails naming the field.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddOpenApi();
+        services.AddOpenApi(OpenApi.ApiDocument.Configure);
         return services;
     }
 

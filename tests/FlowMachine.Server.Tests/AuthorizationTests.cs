@@ -10,7 +10,7 @@ public sealed class AuthorizationTests(ServerFixture server) : IClassFixture<Ser
 {
     public static TheoryData<string> FlowRoutes => ["get", "history", "stream", "submit", "push", "event", "cancel", "reset", "position"];
 
-    public static TheoryData<string> SharedRoutes => ["routines.save", "routines.list", "routines.get", "tasks", "flows.start", "flows.list", "metrics", "openapi"];
+    public static TheoryData<string> SharedRoutes => ["routines.save", "routines.list", "routines.get", "tasks", "flows.start", "flows.list", "metrics"];
 
     [Theory]
     [MemberData(nameof(FlowRoutes))]
@@ -155,7 +155,6 @@ public sealed class AuthorizationTests(ServerFixture server) : IClassFixture<Ser
         "flows.start" => client.PostJsonAsync("/api/v1/flows", """{"spec":["noop"]}"""),
         "flows.list" => client.GetAsync("/api/v1/flows"),
         "metrics" => client.GetAsync("/metrics"),
-        "openapi" => client.GetAsync("/openapi/v1.json"),
         _ => throw new ArgumentOutOfRangeException(nameof(route), route, null),
     };
 

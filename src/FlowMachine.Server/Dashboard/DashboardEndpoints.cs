@@ -21,8 +21,8 @@ internal static class DashboardEndpoints
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         DashboardAssets.Map(endpoints);
-        endpoints.MapGet("/signin", (HttpContext http, string? returnUrl) => SignIn.Page(http, returnUrl)).AllowAnonymous();
-        endpoints.MapPost("/signin", SignIn.PostAsync).AllowAnonymous();
+        endpoints.MapGet("/signin", (HttpContext http, string? returnUrl) => SignIn.Page(http, returnUrl)).AllowAnonymous().ExcludeFromDescription();
+        endpoints.MapPost("/signin", SignIn.PostAsync).AllowAnonymous().ExcludeFromDescription();
 
         var pages = endpoints.MapGroup(string.Empty).RequireAuthorization(DashboardDefaults.Policy).ExcludeFromDescription();
         pages.MapPost("/signout", (Delegate)SignIn.SignOutAsync);

@@ -48,7 +48,7 @@ internal static class Layout
                 html.Append($"<li><a href=\"/users\"{(nav == "users" ? " aria-current=\"page\"" : string.Empty)}>Users</a></li>");
             }
 
-            html.Append("</ul></nav>");
+            html.Append("<li><a href=\"/api/docs\">API</a></li></ul></nav>");
             var role = caller.IsAdmin ? " <span class=\"tag\">admin</span>" : string.Empty;
             html.Append($"""
                 <form class="signout" method="post" action="/signout">{request.CsrfInput}

@@ -21,10 +21,10 @@ internal static class FlowBulkEndpoint
     private static readonly string[] BodyFields = ["action", "filter", "dryRun"];
 
     public static void Map(RouteGroupBuilder flows) =>
-        flows.MapPost("/bulk", RunAsync).WithName("BulkFlows")
-            .WithSummary("Retry, cancel or delete every flow a filter (state, routine, version, tag, createdAfter, createdBefore, error) matches: {matched, done, refused, firstIds, refusals}; dryRun only counts.");
+        flows.MapPost("/bulk", RunAsync).WithName("BulkFlows").WithSummary("Act on every flow a filter matches")
+            .WithDescription("Retry, cancel or delete every flow a filter (state, routine, version, tag, createdAfter, createdBefore, error) matches: {matched, done, refused, firstIds, refusals}; dryRun only counts.");
 
-    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> RunAsync(
+    private static async Task<Results<Ok<FlowBulkDocument>, ProblemHttpResult>> RunAsync(
         [FromBody] JsonObject? body, ClaimsPrincipal user, FlowBulk bulk, CancellationToken cancellationToken)
     {
         if (body is null)
@@ -68,7 +68,7 @@ internal static class FlowBulkEndpoint
         }
 
         var result = await bulk.RunAsync(Callers.From(user), action, query, body["dryRun"]?.GetValue<bool>() ?? false, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(result.ToJson());
+        return TypedResults.Ok(FlowBulkDocument.Of(result));
     }
 
     // A string or a number as text; anything else is not text.

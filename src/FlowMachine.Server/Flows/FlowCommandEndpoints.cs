@@ -18,15 +18,25 @@ internal static class FlowCommandEndpoints
 {
     public static void Map(RouteGroupBuilder flows)
     {
-        flows.MapPost("/{id}/submit", SubmitAsync).WithName("SubmitFlow").WithSummary("Resubmit: the waiting step's check runs with args.");
-        flows.MapPost("/{id}/push", PushAsync).WithName("PushFlow").WithSummary("Force-step: the value becomes the waiting step's result; 409 if nothing waits.");
-        flows.MapPost("/{id}/events/{name}", RaiseEventAsync).WithName("RaiseFlowEvent").WithSummary("Raise a named event, kept until the flow waits for it.");
-        flows.MapPost("/{id}/cancel", CancelAsync).WithName("CancelFlow").WithSummary("Cancel the flow.");
-        flows.MapPost("/{id}/reset", ResetAsync).WithName("ResetFlow").WithSummary("Restart the flow from its first step.");
-        flows.MapPost("/{id}/retry", RetryAsync).WithName("RetryFlow")
-            .WithSummary("Retry a FAILED, KILLED or CANCELLED flow from where it stopped; 409 for any other state.");
-        flows.MapPost("/{id}/position", SetPositionAsync).WithName("SetFlowPosition").WithSummary("Move the flow's position (administrators only).")
-            .RequireAuthorization(ApiKeyDefaults.AdminPolicy);
+        Verb(flows.MapPost("/{id}/submit", SubmitAsync).WithName("SubmitFlow").WithSummary("Resubmit a waiting step")
+            .WithDescription("Resubmit: the waiting step's check runs with args; it passes (the flow goes on) or it keeps waiting with a new reason. 409 if nothing waits."));
+        Verb(flows.MapPost("/{id}/push", PushAsync).WithName("PushFlow").WithSummary("Push a value into a waiting step")
+            .WithDescription("Force-step: the value becomes the waiting step's result; 409 if nothing waits."));
+        Verb(flows.MapPost("/{id}/events/{name}", RaiseEventAsync).WithName("RaiseFlowEvent").WithSummary("Raise an event")
+            .WithDescription("Raise a named event with an optional value, kept until the flow waits for it."));
+        Verb(flows.MapPost("/{id}/cancel", CancelAsync).WithName("CancelFlow").WithSummary("Cancel a flow").WithDescription("Cancel the flow, with an optional reason."));
+        Verb(flows.MapPost("/{id}/reset", ResetAsync).WithName("ResetFlow").WithSummary("Reset a flow").WithDescription("Restart the flow from its first step."));
+        Verb(flows.MapPost("/{id}/retry", RetryAsync).WithName("RetryFlow").WithSummary("Retry a flow")
+            .WithDescription("Retry a FAILED, KILLED or CANCELLED flow from where it stopped; 409 for any other state."));
+        Verb(flows.MapPost("/{id}/position", SetPositionAsync).WithName("SetFlowPosition").WithSummary("Move a flow's position")
+            .WithDescription("Move the flow's position: the step at that index runs next (administrators only).")
+            .RequireAuthorization(ApiKeyDefaults.AdminPolicy));
+    }
+
+    /// <summary>Every verb is queued (202) or refused: 403 for a flow the caller may see but not change, 404, 409 for the wrong state.</summary>
+    private static void Verb(RouteHandlerBuilder verb)
+    {
+        verb.ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> SubmitAsync(

@@ -14,8 +14,9 @@ namespace FlowMachine.Server.Flows;
 internal static class FlowDeleteEndpoint
 {
     public static void Map(RouteGroupBuilder flows) =>
-        flows.MapDelete("/{id}", DeleteAsync).WithName("DeleteFlow")
-            .WithSummary("Delete a finished flow with its children, steps and history (administrators and the flow's owner); 409 while it has not finished.");
+        flows.MapDelete("/{id}", DeleteAsync).WithName("DeleteFlow").WithSummary("Delete a flow")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("Delete a finished flow with its children, steps and history (administrators and the flow's owner); 409 while it has not finished.");
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ClaimsPrincipal user, FlowDeletion deletion, CancellationToken cancellationToken)
     {

@@ -19,11 +19,20 @@ internal static class FlowEndpoints
     public static RouteGroupBuilder Map(IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/flows").WithTags("Flows");
-        group.MapPost("/", StartAsync).WithName("StartFlow").WithSummary("Start a flow of a routine or an inline spec; an existing key returns that flow with 200.");
-        group.MapGet("/", ListAsync).WithName("ListFlows").WithSummary("A page of flows, newest first: {items, next}. Filters: state, routine, schedule, key, tag, attr (name=value), createdAfter, createdBefore (ISO 8601), error (text in the error).");
-        group.MapGet("/{id}", GetAsync).WithName("GetFlow").WithSummary("The flow with its steps; waiting steps carry a resumeUrl.");
-        group.MapGet("/{id}/history", HistoryAsync).WithName("GetFlowHistory").WithSummary("The flow's events in order.");
-        group.MapGet("/{id}/stream", StreamAsync).WithName("StreamFlow").WithSummary("Server-sent events: the flow document now and after every change, until it ends.");
+        group.MapPost("/", StartAsync).WithName("StartFlow").WithSummary("Start a flow")
+            .WithDescription("Start a flow of a stored routine or an inline spec; 201 with the new flow. A start with a key you already used returns that flow with 200; a key another user holds is 409. An invalid spec is 400 with every error under its spec path.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/", ListAsync).WithName("ListFlows").WithSummary("List flows")
+            .WithDescription("A page of flows, newest first: {items, next}. Filters: state, routine, schedule, key, tag, attr (name=value), createdAfter, createdBefore (ISO 8601), error (text in the error). Pass next as after for the next page.");
+        group.MapGet("/{id}", GetAsync).WithName("GetFlow").WithSummary("Get a flow")
+            .WithDescription("The flow with its steps; waiting steps carry what they wait for and a resumeUrl.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/history", HistoryAsync).WithName("GetFlowHistory").WithSummary("Get a flow's history")
+            .WithDescription("The flow's events in order, from after (a seq) on, at most limit of them.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/stream", StreamAsync).WithName("StreamFlow").WithSummary("Stream a flow's changes")
+            .WithDescription("Server-sent events of type flow: the flow document (as JSON text in data) now and after every change, until it ends.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

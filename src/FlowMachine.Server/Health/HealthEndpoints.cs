@@ -12,8 +12,11 @@ internal static class HealthEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", HealthAsync).AllowAnonymous().WithTags("Health").WithName("Health").WithSummary("200 when the server and its database answer.");
-        app.MapGet("/metrics", Metrics).RequireAuthorization().WithTags("Health").WithName("Metrics").WithSummary("Prometheus text exposition of the FlowMachine meter.")
+        app.MapGet("/healthz", HealthAsync).AllowAnonymous().WithTags("Health").WithName("Health").WithSummary("Check health")
+            .WithDescription("200 when the server and its database answer, 503 when the database does not; no API key needed.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/metrics", Metrics).RequireAuthorization().WithTags("Health").WithName("Metrics").WithSummary("Read metrics")
+            .WithDescription("Prometheus text exposition of the FlowMachine meter: steps, their durations, the queue depth.")
             .Produces<string>(StatusCodes.Status200OK, PrometheusMetrics.ContentType);
     }
 

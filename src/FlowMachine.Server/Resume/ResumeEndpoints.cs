@@ -20,7 +20,9 @@ internal static class ResumeEndpoints
             .AllowAnonymous()
             .WithTags("Resume")
             .WithName("Resume")
-            .WithSummary("Push the waiting step holding this single-use token; no API key needed.");
+            .WithSummary("Resume a waiting step by its token")
+            .WithDescription("Push the waiting step holding this single-use token (the resumeUrl of a waiting step); no API key needed. 404 for a used or unknown token, 410 for an expired one.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status410Gone);
 
     private static async Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> ResumeAsync(
         string token,

@@ -18,9 +18,12 @@ internal static class RoutineEndpoints
     public static void Map(IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/routines").WithTags("Routines");
-        group.MapPost("/", SaveAsync).WithName("SaveRoutine").WithSummary("Store a routine; a changed spec makes a new version.");
-        group.MapGet("/", ListAsync).WithName("ListRoutines").WithSummary("The newest version of every routine.");
-        group.MapGet("/{name}", GetAsync).WithName("GetRoutine").WithSummary("One routine with its spec (the newest version unless ?version=N).");
+        group.MapPost("/", SaveAsync).WithName("SaveRoutine").WithSummary("Save a routine")
+            .WithDescription("Store a routine: 201 when the spec is new or changed (a new version), 200 when it is unchanged. An invalid spec is 400 with every error under its spec path.");
+        group.MapGet("/", ListAsync).WithName("ListRoutines").WithSummary("List routines").WithDescription("The newest version of every routine, without specs.");
+        group.MapGet("/{name}", GetAsync).WithName("GetRoutine").WithSummary("Get a routine")
+            .WithDescription("One routine with its spec, secret params masked (the newest version unless ?version=N).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<Results<Created<RoutineSaved>, Ok<RoutineSaved>, ProblemHttpResult>> SaveAsync(

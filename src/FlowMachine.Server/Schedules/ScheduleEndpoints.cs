@@ -22,17 +22,30 @@ internal static class ScheduleEndpoints
     public static void Map(IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/schedules").WithTags("Schedules");
-        group.MapGet("/", ListAsync).WithName("ListSchedules").WithSummary("Every schedule, by name, with its next fire times.");
-        group.MapPost("/", CreateAsync).WithName("CreateSchedule")
-            .WithSummary("Create a schedule: name, routine (and version) or spec, input, cron or every, timeZone, start, end, overlap, catchup, tags, paused, note.");
-        group.MapGet("/{name}", GetAsync).WithName("GetSchedule").WithSummary("One schedule: its next 10 fire times and the last slot and flow it fired.");
-        group.MapPut("/{name}", ReplaceAsync).WithName("ReplaceSchedule").WithSummary("Replace a schedule's definition; it fires from the next slot after now.");
-        group.MapDelete("/{name}", DeleteAsync).WithName("DeleteSchedule").WithSummary("Delete a schedule; the flows it started stay.");
-        group.MapPost("/{name}/pause", PauseAsync).WithName("PauseSchedule").WithSummary("Pause a schedule, with an optional note saying why.");
-        group.MapPost("/{name}/resume", ResumeAsync).WithName("ResumeSchedule").WithSummary("Resume a schedule from the next slot after now.");
-        group.MapPost("/{name}/trigger", TriggerAsync).WithName("TriggerSchedule").WithSummary("Start one flow of the schedule now, whatever its overlap policy.");
-        group.MapPost("/{name}/backfill", BackfillAsync).WithName("BackfillSchedule")
-            .WithSummary("Start one flow per slot from 'from' to 'to' by the overlap policy; slots already started are not started again.");
+        group.MapGet("/", ListAsync).WithName("ListSchedules").WithSummary("List schedules").WithDescription("Every schedule, by name, with its next fire times.");
+        group.MapPost("/", CreateAsync).WithName("CreateSchedule").WithSummary("Create a schedule")
+            .WithDescription("Create a schedule: name, routine (and version) or spec, input, cron or every, timeZone, start, end, overlap, catchup, tags, paused, note. 409 when the name is taken.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        Named(group.MapGet("/{name}", GetAsync).WithName("GetSchedule").WithSummary("Get a schedule")
+            .WithDescription("One schedule: its next 10 fire times and the last slot and flow it fired."));
+        Named(group.MapPut("/{name}", ReplaceAsync).WithName("ReplaceSchedule").WithSummary("Replace a schedule")
+            .WithDescription("Replace a schedule's definition; it fires from the next slot after now."));
+        Named(group.MapDelete("/{name}", DeleteAsync).WithName("DeleteSchedule").WithSummary("Delete a schedule").WithDescription("Delete a schedule; the flows it started stay."));
+        Named(group.MapPost("/{name}/pause", PauseAsync).WithName("PauseSchedule").WithSummary("Pause a schedule")
+            .WithDescription("Pause a schedule, with an optional note saying why; it starts nothing until resumed."));
+        Named(group.MapPost("/{name}/resume", ResumeAsync).WithName("ResumeSchedule").WithSummary("Resume a schedule")
+            .WithDescription("Resume a schedule from the next slot after now."));
+        Named(group.MapPost("/{name}/trigger", TriggerAsync).WithName("TriggerSchedule").WithSummary("Trigger a schedule")
+            .WithDescription("Start one flow of the schedule now, whatever its overlap policy; 409 when its target could not start."));
+        Named(group.MapPost("/{name}/backfill", BackfillAsync).WithName("BackfillSchedule").WithSummary("Backfill a schedule")
+            .WithDescription("Start one flow per slot from 'from' to 'to' by the overlap policy; slots already started are not started again."));
+    }
+
+    /// <summary>A verb on one schedule is refused as 403 (not its owner), 404, 409 or 503 (a worker is firing it).</summary>
+    private static void Named(RouteHandlerBuilder verb)
+    {
+        verb.ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<Ok<IReadOnlyList<ScheduleDocument>>> ListAsync(ScheduleVerbs verbs, ITaskCatalog catalog, CancellationToken cancellationToken)

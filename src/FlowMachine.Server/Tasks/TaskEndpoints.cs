@@ -11,7 +11,8 @@ namespace FlowMachine.Server.Tasks;
 internal static class TaskEndpoints
 {
     public static void Map(IEndpointRouteBuilder api) =>
-        api.MapGet("/tasks", List).WithTags("Tasks").WithName("ListTaskTypes").WithSummary("The registered task types with their description and parameters.");
+        api.MapGet("/tasks", List).WithTags("Tasks").WithName("ListTaskTypes").WithSummary("List task types")
+            .WithDescription("The registered task types with their description, parameters (required, secret), check, defaults and source.");
 
     private static Ok<IReadOnlyList<TaskTypeDocument>> List(ITaskCatalog catalog) => TypedResults.Ok(TaskTypeDocument.Of(catalog.All));
 }

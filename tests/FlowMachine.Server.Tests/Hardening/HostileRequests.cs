@@ -166,7 +166,7 @@ internal sealed class HostileRequests(int seed, IReadOnlyList<string?> keys, int
     /// <summary>A missing, malformed or unknown key on a route that needs one (no key is added after this).</summary>
     private HttpRequestMessage BadAuthorization()
     {
-        string[] routes = ["/api/v1/routines", "/api/v1/tasks", "/api/v1/flows", $"/api/v1/flows/{FakeId()}", "/metrics", "/openapi/v1.json"];
+        string[] routes = ["/api/v1/routines", "/api/v1/tasks", "/api/v1/flows", $"/api/v1/flows/{FakeId()}", "/metrics"];
         var request = new HttpRequestMessage(random.Next(3) == 0 ? HttpMethod.Post : HttpMethod.Get, Pick(routes));
         if (request.Method == HttpMethod.Post)
         {

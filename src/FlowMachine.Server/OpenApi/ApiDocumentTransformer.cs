@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace FlowMachine.Server.OpenApi;
+
+/// <summary>
+/// The document's frame: title, description, licence, the bearer API-key scheme, tags with their descriptions,
+/// and server URLs without a trailing slash.
+/// </summary>
+internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
+{
+    public const string SecurityScheme = "ApiKey";
+
+    private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
+    {
+        ["Routines"] = "Stored, versioned flow specs, shared by every user. A changed spec makes a new version.",
+        ["Tasks"] = "The task types this server can run, with their parameters.",
+        ["Schedules"] = "Cron and interval starts of a routine or spec. Everyone sees every schedule; its owner or an administrator changes it.",
+        ["Flows"] = "Start, list, read and steer flows: resubmit, push, events, cancel, reset, retry, suspend. Each user sees only their own flows, administrators all.",
+        ["Workers"] = "The workers that run flows and what they hold.",
+        ["Users"] = "Users and their API keys (administrators only).",
+        ["Resume"] = "Callback URLs for other systems: a single-use token stands in for the API key.",
+        ["Health"] = "Liveness of the server and its database, and Prometheus metrics.",
+    };
+
+    public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        document.Info = new OpenApiInfo
+        {
+            Title = "FlowMachine API",
+            Version = "v1",
+            Description = "The REST API of a FlowMachine server: routines, task types, schedules, flows and their verbs, users. "
+                + "Every /api route but the resume callback needs an API key, sent as 'Authorization: Bearer KEY'. "
+                + "Errors are RFC 9457 problem details; a refused request names each wrong field (or spec path) in 'errors'.",
+            Contact = new OpenApiContact { Name = "FlowMachine" },
+            License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" },
+        };
+
+        foreach (var server in document.Servers ?? [])
+        {
+            if (server.Url is { Length: > 1 } url && url.EndsWith('/'))
+            {
+                server.Url = url.TrimEnd('/');
+            }
+        }
+
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal);
+        document.Components.SecuritySchemes[SecurityScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            Description = "A FlowMachine API key (fm_...), sent as 'Authorization: Bearer KEY'. The first administrator's key is printed when the server creates it; administrators rotate keys with POST /api/v1/users/{name}/rotate.",
+        };
+
+        var used = (document.Paths ?? [])
+            .SelectMany(p => p.Value.Operations ?? [])
+            .SelectMany(o => o.Value.Tags ?? Enumerable.Empty<OpenApiTagReference>())
+            .Select(t => t.Name)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
+        document.Tags = new HashSet<OpenApiTag>(used.Select(name => new OpenApiTag
+        {
+            Name = name,
+            Description = TagDescriptions.TryGetValue(name, out var description) ? description : name,
+        }));
+        return Task.CompletedTask;
+    }
+}
