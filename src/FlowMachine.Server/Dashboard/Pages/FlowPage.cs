@@ -2,6 +2,7 @@ using System.Text;
 using FlowMachine.Operations;
 using FlowMachine.Server.Dashboard.Dag;
 using FlowMachine.Specs;
+using FlowMachine.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace FlowMachine.Server.Dashboard.Pages;
@@ -26,6 +27,14 @@ internal static class FlowPage
         ["suspend"] = "Flow suspended: steps in flight finish, nothing more runs until it is resumed.",
         ["resume"] = "Flow resumed.",
         ["started"] = "Flow started.",
+    };
+
+    /// <summary>" · worker lost 3 times" on a step whose worker was lost while running it; nothing otherwise.</summary>
+    private static string Recoveries(StepRecord step) => step.Recoveries switch
+    {
+        0 => string.Empty,
+        1 => " <span class=\"muted\" data-testid=\"step-recoveries\" title=\"the worker running this step was lost (its lease was taken over)\">· worker lost once</span>",
+        var n => $" <span class=\"muted\" data-testid=\"step-recoveries\" title=\"the worker running this step was lost (its lease was taken over)\">· worker lost {n} times</span>",
     };
 
     public static async Task<IResult> RenderAsync(HttpContext http, FlowVerbs verbs, FlowPageReads reads, string id, string? notice, CancellationToken cancellationToken)
@@ -150,7 +159,7 @@ internal static class FlowPage
         {
             var open = s.State is StepState.Failed or StepState.Waiting ? " open" : string.Empty;
             var duration = s.StartedAt is { } from ? Html.Duration((s.FinishedAt ?? reads.Time.GetUtcNow()) - from) : "—";
-            html.Append($"""<details class="step" data-step="{Html.E(s.Key)}" data-state="{StepStateName.Of(s)}"{open}><summary><span class="mono">{Html.E(s.Key)}</span> <span class="muted">{Html.E(s.TaskType)}</span> {Html.Badge(StepStateName.Of(s))} <span class="muted">{s.Attempts} attempt(s) · {duration}</span></summary>""");
+            html.Append($"""<details class="step" data-step="{Html.E(s.Key)}" data-state="{StepStateName.Of(s)}"{open}><summary><span class="mono">{Html.E(s.Key)}</span> <span class="muted">{Html.E(s.TaskType)}</span> {Html.Badge(StepStateName.Of(s))} <span class="muted">{s.Attempts} attempt(s) · {duration}</span>{Recoveries(s)}</summary>""");
             if (s.Result is not null)
             {
                 html.Append($"<h3>Result</h3><pre aria-label=\"Result of {Html.E(s.Key)}\">{Html.E(Html.Json(s.Result))}</pre>");
