@@ -7,7 +7,7 @@ using Microsoft.Playwright;
 
 namespace FlowMachine.Dashboard.Tests;
 
-/// <summary>What the flow page tells an operator beyond the steps' states: how often a step's worker was lost.</summary>
+/// <summary>What the flow page tells an operator beyond the steps' states: how often a step's worker was lost, its tags and attributes.</summary>
 [Collection(DashboardCollection.Name)]
 public sealed class FlowPageDetailsTests(DashboardFixture fixture)
 {
@@ -24,6 +24,34 @@ public sealed class FlowPageDetailsTests(DashboardFixture fixture)
         await page.GotoAsync($"/flows/{id}");
         await Assertions.Expect(page.Locator("details.step[data-step='crashy']").GetByTestId("step-recoveries")).ToHaveTextAsync("· worker lost 3 times");
         await Assertions.Expect(page.Locator("details.step[data-step='calm']").GetByTestId("step-recoveries")).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
+    [BrowserFact]
+    public async Task The_flow_page_shows_its_tags_and_attributes_and_a_tag_finds_its_flows()
+    {
+        var tag = "t" + Guid.NewGuid().ToString("N")[..8];
+        var id = await SeedCompletedAsync(fixture, tags: ["eu", tag], attributes: new Dictionary<string, string> { ["customer"] = "42", ["note"] = "<two> words" });
+        var plain = await SeedCompletedAsync(fixture);
+
+        var page = await fixture.SignInAsync(DashboardFixture.AdminKey);
+        await page.GotoAsync($"/flows/{id}");
+        var tags = page.GetByTestId("flow-tags");
+        await Assertions.Expect(tags.Locator("a.tag")).ToHaveTextAsync(["eu", tag]);
+        var attributes = page.GetByTestId("flow-attributes");
+        await Assertions.Expect(attributes.Locator("[data-attribute='customer'] dd")).ToHaveTextAsync("42");
+        await Assertions.Expect(attributes.Locator("[data-attribute='note'] dd")).ToHaveTextAsync("<two> words");
+        await Assertions.Expect(attributes.Locator("[data-attribute='customer'] a")).ToHaveAttributeAsync("href", "/flows?q=customer%3D42");
+
+        await tags.GetByRole(AriaRole.Link, new() { Name = tag }).ClickAsync();
+        await page.WaitForURLAsync("**/flows?q=tag*");
+        await Assertions.Expect(page.Locator("tr[data-flow-id]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator($"tr[data-flow-id='{id}']")).ToBeVisibleAsync();
+
+        await page.GotoAsync($"/flows/{plain}");
+        await Assertions.Expect(page.GetByTestId("flow-id")).ToHaveTextAsync(plain);
+        await Assertions.Expect(page.GetByTestId("flow-tags")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("flow-attributes")).ToHaveCountAsync(0);
         await page.Context.CloseAsync();
     }
 

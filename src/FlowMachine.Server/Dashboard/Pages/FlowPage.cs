@@ -68,6 +68,7 @@ internal static class FlowPage
             <div><dt>Owner</dt><dd>{Html.E(flow.Owner)}</dd></div>
             <div><dt>Key</dt><dd class="mono">{Html.E(flow.Key ?? "—")}</dd></div>
             {ScheduleMeta(flow)}
+            {FlowLabelsHtml.Tags(flow)}
             <div><dt>Created</dt><dd>{Html.Time(flow.CreatedAt)}</dd></div>
             </dl></div>
             """);
@@ -103,7 +104,7 @@ internal static class FlowPage
         ? $"<div><dt>Schedule</dt><dd data-testid=\"flow-schedule\"><a href=\"/schedules/{Html.U(schedule)}\">{Html.E(schedule)}</a> <span class=\"muted\">(slot {Html.Time(flow.Slot)} UTC)</span></dd></div>"
         : string.Empty;
 
-    /// <summary>The parts the page script swaps in after each change: wait reason, result, timeline, steps, history.</summary>
+    /// <summary>The parts the page script swaps in after each change: wait reason, result, attributes, timeline, steps, history.</summary>
     public static async Task<IResult> DetailsAsync(HttpContext http, FlowVerbs verbs, FlowPageReads reads, string id, CancellationToken cancellationToken)
     {
         var request = DashboardRequest.For(http);
@@ -153,6 +154,7 @@ internal static class FlowPage
             html.Append($"<section class=\"alert notice\" aria-label=\"Flow result\"><strong>Completed.</strong> The flow's result:<pre>{Html.E(Html.Json(flow.Result))}</pre></section>");
         }
 
+        html.Append(FlowLabelsHtml.Attributes(flow));
         html.Append($"""<section class="card" aria-labelledby="tl-h"><h2 id="tl-h">Timeline</h2>{FlowTimeline.Render(view, reads.Time.GetUtcNow())}</section>""");
         html.Append("<section class=\"card\" aria-labelledby=\"steps-h\"><h2 id=\"steps-h\">Results and errors</h2><div class=\"steps\">");
         foreach (var s in view.Steps)
