@@ -37,6 +37,35 @@ public sealed class BulkActionTests(DashboardFixture fixture)
     }
 
     [BrowserFact]
+    public async Task A_live_refresh_of_the_rows_keeps_the_ticked_boxes()
+    {
+        using var api = fixture.Api(DashboardFixture.AdminKey);
+        var tag = "tick" + Guid.NewGuid().ToString("N")[..10];
+        var spec = $"cfg: {{ tags: [{tag}] }}\ntasks: [test.One, test.Wait]";
+        var changing = await FlowPageTests.StartAsync(api, spec);
+        var other = await FlowPageTests.StartAsync(api, spec);
+        foreach (var id in new[] { changing, other })
+        {
+            await FlowPageTests.WaitForStateAsync(api, id, "WAITING");
+        }
+
+        var page = await fixture.SignInAsync(DashboardFixture.AdminKey);
+        await page.GotoAsync($"/flows?q=tag:{tag}");
+        var changingRow = page.Locator($"tr[data-flow-id='{changing}']");
+        await Assertions.Expect(changingRow.Locator(".badge")).ToHaveTextAsync("WAITING");
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = $"Select {changing}" }).CheckAsync();
+
+        // The flow's row changes, so the next refresh re-renders the rows; the badge shows it did.
+        (await api.PostAsJsonAsync($"/api/v1/flows/{changing}/push", new { value = new { by = "test" } })).EnsureSuccessStatusCode();
+        await FlowPageTests.WaitForStateAsync(api, changing, "COMPLETED");
+        await Assertions.Expect(changingRow.Locator(".badge")).ToHaveTextAsync("COMPLETED", new() { Timeout = 15_000 });
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = $"Select {changing}" })).ToBeCheckedAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = $"Select {other}" })).Not.ToBeCheckedAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [BrowserFact]
     public async Task Retry_all_failed_shows_the_count_first_and_retries_only_after_confirming()
     {
         using var api = fixture.Api(DashboardFixture.AdminKey);
