@@ -13,15 +13,8 @@ public sealed class BulkActionTests(DashboardFixture fixture)
     public async Task Ticked_flows_are_cancelled_and_the_others_stay()
     {
         using var api = fixture.Api(DashboardFixture.AdminKey);
-        var tag = "bulk" + Guid.NewGuid().ToString("N")[..10];
-        var spec = $"cfg: {{ tags: [{tag}] }}\ntasks: [test.One, test.Wait]";
-        var first = await FlowPageTests.StartAsync(api, spec);
-        var second = await FlowPageTests.StartAsync(api, spec);
-        var kept = await FlowPageTests.StartAsync(api, spec);
-        foreach (var id in new[] { first, second, kept })
-        {
-            await FlowPageTests.WaitForStateAsync(api, id, "WAITING");
-        }
+        var (tag, flows) = await StartWaitingAsync(api, "bulk", 3);
+        var (first, second, kept) = (flows[0], flows[1], flows[2]);
 
         var page = await fixture.SignInAsync(DashboardFixture.AdminKey);
         await page.GotoAsync($"/flows?q=tag:{tag}");
@@ -40,14 +33,8 @@ public sealed class BulkActionTests(DashboardFixture fixture)
     public async Task A_live_refresh_of_the_rows_keeps_the_ticked_boxes()
     {
         using var api = fixture.Api(DashboardFixture.AdminKey);
-        var tag = "tick" + Guid.NewGuid().ToString("N")[..10];
-        var spec = $"cfg: {{ tags: [{tag}] }}\ntasks: [test.One, test.Wait]";
-        var changing = await FlowPageTests.StartAsync(api, spec);
-        var other = await FlowPageTests.StartAsync(api, spec);
-        foreach (var id in new[] { changing, other })
-        {
-            await FlowPageTests.WaitForStateAsync(api, id, "WAITING");
-        }
+        var (tag, flows) = await StartWaitingAsync(api, "tick", 2);
+        var (changing, other) = (flows[0], flows[1]);
 
         var page = await fixture.SignInAsync(DashboardFixture.AdminKey);
         await page.GotoAsync($"/flows?q=tag:{tag}");
@@ -96,5 +83,24 @@ public sealed class BulkActionTests(DashboardFixture fixture)
         }
 
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>Starts <paramref name="count"/> flows with a new tag that wait for a push, and waits until they do.</summary>
+    private static async Task<(string Tag, string[] Ids)> StartWaitingAsync(HttpClient api, string prefix, int count)
+    {
+        var tag = prefix + Guid.NewGuid().ToString("N")[..10];
+        var spec = $"cfg: {{ tags: [{tag}] }}\ntasks: [test.One, test.Wait]";
+        var ids = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = await FlowPageTests.StartAsync(api, spec);
+        }
+
+        foreach (var id in ids)
+        {
+            await FlowPageTests.WaitForStateAsync(api, id, "WAITING");
+        }
+
+        return (tag, ids);
     }
 }
