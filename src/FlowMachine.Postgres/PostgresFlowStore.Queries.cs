@@ -55,6 +55,33 @@ public sealed partial class PostgresFlowStore
                 cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
+    public async ValueTask<IReadOnlyDictionary<string, FlowState>> GetFlowStatesAsync(IReadOnlyCollection<string> flowIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(flowIds);
+        var states = new Dictionary<string, FlowState>(StringComparer.Ordinal);
+        if (flowIds.Count == 0)
+        {
+            return states;
+        }
+
+        // One index lookup per id, whatever plan a prepared statement settles on (see the claim's reads).
+        var rows = await QueryAsync(
+            "SELECT f.id, f.state FROM unnest(@ids) AS i(id) JOIN flows f ON f.id = i.id",
+            p => p.Add(P("ids", flowIds.ToArray())),
+            r => (Id: r.GetString(0), State: r.GetString(1)),
+            cancellationToken).ConfigureAwait(false);
+        foreach (var (id, name) in rows)
+        {
+            if (StateNames.TryParseFlowState(name, out var state))
+            {
+                states[id] = state;
+            }
+        }
+
+        return states;
+    }
+
+    /// <inheritdoc/>
     public async ValueTask<IReadOnlyDictionary<FlowState, long>> CountFlowsByStateAsync(string? owner, CancellationToken cancellationToken)
     {
         var counts = EmptyStateCounts();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FlowMachine.Storage;
 using FlowMachine.Storage.Relational;
 using static FlowMachine.Sqlite.SqliteQueries;
@@ -49,6 +50,25 @@ public sealed partial class SqliteFlowStore
         limit <= 0
             ? ValueTask.FromResult<IReadOnlyList<HistoryEvent>>([])
             : ReadAsync<IReadOnlyList<HistoryEvent>>(db => LoadHistory(db, flowId, afterSeq, limit), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyDictionary<string, FlowState>> GetFlowStatesAsync(IReadOnlyCollection<string> flowIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(flowIds);
+        if (flowIds.Count == 0)
+        {
+            return ValueTask.FromResult<IReadOnlyDictionary<string, FlowState>>(new Dictionary<string, FlowState>());
+        }
+
+        var ids = JsonSerializer.Serialize(flowIds);
+        return ReadAsync<IReadOnlyDictionary<string, FlowState>>(db =>
+        {
+            // One primary-key lookup per id.
+            var cmd = db.Get("SELECT f.id, f.state FROM json_each(@ids) AS i JOIN flows f ON f.id = i.value");
+            Add(cmd, "@ids", ids);
+            return RelationalRows.ReadStates(cmd);
+        }, cancellationToken);
+    }
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyDictionary<FlowState, long>> CountFlowsByStateAsync(string? owner, CancellationToken cancellationToken) =>

@@ -13,15 +13,8 @@ public sealed class BulkActionTests(DashboardFixture fixture)
     public async Task Ticked_flows_are_cancelled_and_the_others_stay()
     {
         using var api = fixture.Api(DashboardFixture.AdminKey);
-        var tag = "bulk" + Guid.NewGuid().ToString("N")[..10];
-        var spec = $"cfg: {{ tags: [{tag}] }}\ntasks: [test.One, test.Wait]";
-        var first = await FlowPageTests.StartAsync(api, spec);
-        var second = await FlowPageTests.StartAsync(api, spec);
-        var kept = await FlowPageTests.StartAsync(api, spec);
-        foreach (var id in new[] { first, second, kept })
-        {
-            await FlowPageTests.WaitForStateAsync(api, id, "WAITING");
-        }
+        var (tag, flows) = await StartWaitingAsync(api, "bulk", 3);
+        var (first, second, kept) = (flows[0], flows[1], flows[2]);
 
         var page = await fixture.SignInAsync(DashboardFixture.AdminKey);
         await page.GotoAsync($"/flows?q=tag:{tag}");
@@ -33,6 +26,29 @@ public sealed class BulkActionTests(DashboardFixture fixture)
         await FlowPageTests.WaitForStateAsync(api, first, "CANCELLED");
         await FlowPageTests.WaitForStateAsync(api, second, "CANCELLED");
         Assert.Equal("WAITING", (string?)(await api.GetFromJsonAsync<JsonObject>($"/api/v1/flows/{kept}"))!["state"]);
+        await page.Context.CloseAsync();
+    }
+
+    [BrowserFact]
+    public async Task A_live_refresh_of_the_rows_keeps_the_ticked_boxes()
+    {
+        using var api = fixture.Api(DashboardFixture.AdminKey);
+        var (tag, flows) = await StartWaitingAsync(api, "tick", 2);
+        var (changing, other) = (flows[0], flows[1]);
+
+        var page = await fixture.SignInAsync(DashboardFixture.AdminKey);
+        await page.GotoAsync($"/flows?q=tag:{tag}");
+        var changingRow = page.Locator($"tr[data-flow-id='{changing}']");
+        await Assertions.Expect(changingRow.Locator(".badge")).ToHaveTextAsync("WAITING");
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = $"Select {changing}" }).CheckAsync();
+
+        // The flow's row changes, so the next refresh re-renders the rows; the badge shows it did.
+        (await api.PostAsJsonAsync($"/api/v1/flows/{changing}/push", new { value = new { by = "test" } })).EnsureSuccessStatusCode();
+        await FlowPageTests.WaitForStateAsync(api, changing, "COMPLETED");
+        await Assertions.Expect(changingRow.Locator(".badge")).ToHaveTextAsync("COMPLETED", new() { Timeout = 15_000 });
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = $"Select {changing}" })).ToBeCheckedAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = $"Select {other}" })).Not.ToBeCheckedAsync();
         await page.Context.CloseAsync();
     }
 
@@ -67,5 +83,24 @@ public sealed class BulkActionTests(DashboardFixture fixture)
         }
 
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>Starts <paramref name="count"/> flows with a new tag that wait for a push, and waits until they do.</summary>
+    private static async Task<(string Tag, string[] Ids)> StartWaitingAsync(HttpClient api, string prefix, int count)
+    {
+        var tag = prefix + Guid.NewGuid().ToString("N")[..10];
+        var spec = $"cfg: {{ tags: [{tag}] }}\ntasks: [test.One, test.Wait]";
+        var ids = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = await FlowPageTests.StartAsync(api, spec);
+        }
+
+        foreach (var id in ids)
+        {
+            await FlowPageTests.WaitForStateAsync(api, id, "WAITING");
+        }
+
+        return (tag, ids);
     }
 }

@@ -50,6 +50,33 @@ public sealed class PausingTests(DashboardFixture fixture)
         await page.Context.CloseAsync();
     }
 
+    [BrowserFact]
+    public async Task A_paused_routine_shows_since_when_and_by_whom_on_its_page_and_in_the_badge_title()
+    {
+        var page = await fixture.SignInAsync(fixture.AliceKey);
+        await AddRoutineAsync(page, "paused-by-alice", "tasks: [test.One]\n");
+        await Assertions.Expect(page.GetByTestId("routine-paused")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("routine-paused-since")).ToHaveCountAsync(0);
+
+        await page.GotoAsync("/routines");
+        var row = page.Locator("tr[data-routine='paused-by-alice']");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
+        await page.WaitForURLAsync("**/routines");
+        await Assertions.Expect(row.GetByTestId("routine-paused")).ToHaveAttributeAsync("title", new Regex(@"^paused since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC by alice$"));
+
+        await page.GotoAsync("/routines/paused-by-alice");
+        await Assertions.Expect(page.Locator("h1").GetByTestId("routine-paused")).ToHaveTextAsync("paused");
+        await Assertions.Expect(page.GetByTestId("routine-paused-since")).ToContainTextAsync(new Regex(@"paused since .* UTC by alice: its flows are stored but not run"));
+
+        await page.GotoAsync("/routines");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
+        await page.WaitForURLAsync("**/routines");
+        await page.GotoAsync("/routines/paused-by-alice");
+        await Assertions.Expect(page.GetByTestId("routine-paused")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("routine-paused-since")).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
     private static async Task AddRoutineAsync(IPage page, string name, string spec)
     {
         await page.GotoAsync("/routines");

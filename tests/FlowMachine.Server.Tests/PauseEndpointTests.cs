@@ -91,4 +91,34 @@ public sealed class PauseEndpointTests(ServerFixture server) : IClassFixture<Ser
             await server.Admin.PostAsync("/api/v1/routines/seed000/resume", null);
         }
     }
+
+    [Fact]
+    public async Task The_routine_list_and_document_say_whether_it_is_paused_since_when_and_by_whom()
+    {
+        var name = "paused-" + Guid.NewGuid().ToString("N")[..8];
+        Assert.Equal(HttpStatusCode.Created, (await server.Alice.PostJsonAsync("/api/v1/routines", $$"""{"name":"{{name}}","spec":["noop"]}""")).StatusCode);
+        var running = (await server.Bob.GetFromJsonAsync<JsonObject>($"/api/v1/routines/{name}"))!;
+        Assert.False(running.ContainsKey("paused"));
+        Assert.False(running.ContainsKey("pausedAt"));
+        Assert.False(running.ContainsKey("pausedBy"));
+
+        var before = DateTimeOffset.UtcNow.AddMinutes(-1);
+        Assert.Equal(HttpStatusCode.OK, (await server.Alice.PostAsync($"/api/v1/routines/{name}/pause", null)).StatusCode);
+        var list = (await server.Bob.GetFromJsonAsync<JsonArray>("/api/v1/routines"))!;
+        var listed = list.Single(r => (string?)r!["name"] == name)!;
+        Assert.Equal(true, (bool?)listed["paused"]);
+        Assert.Equal("alice", (string?)listed["pausedBy"]);
+        Assert.InRange((DateTimeOffset)listed["pausedAt"]!, before, DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.All(list.Where(r => !r!.AsObject().ContainsKey("paused")), r => Assert.False(r!.AsObject().ContainsKey("pausedAt")));
+
+        var document = (await server.Bob.GetFromJsonAsync<JsonObject>($"/api/v1/routines/{name}"))!;
+        Assert.Equal(true, (bool?)document["paused"]);
+        Assert.Equal("alice", (string?)document["pausedBy"]);
+        Assert.Equal((DateTimeOffset)listed["pausedAt"]!, (DateTimeOffset)document["pausedAt"]!);
+
+        Assert.Equal(HttpStatusCode.OK, (await server.Admin.PostAsync($"/api/v1/routines/{name}/resume", null)).StatusCode);
+        var resumed = (await server.Bob.GetFromJsonAsync<JsonObject>($"/api/v1/routines/{name}?version=1"))!;
+        Assert.False(resumed.ContainsKey("paused"));
+        Assert.False(resumed.ContainsKey("pausedBy"));
+    }
 }

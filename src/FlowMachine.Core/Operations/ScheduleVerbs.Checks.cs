@@ -37,17 +37,24 @@ public sealed partial class ScheduleVerbs
 
     private async Task<ScheduleDocument> DocumentAsync(ScheduleRecord row, CancellationToken cancellationToken)
     {
-        var definition = ScheduleJson.ReadStored(row.DefinitionJson)
-            ?? new ScheduleDefinition();
         var last = row.LastFlowId is { } id ? await store.GetFlowAsync(id, cancellationToken).ConfigureAwait(false) : null;
+        return Document(row, last?.State);
+    }
+
+    /// <summary>The document of a schedule whose last flow is in <paramref name="lastFlowState"/> (null: none, or deleted).</summary>
+    private ScheduleDocument Document(ScheduleRecord row, FlowState? lastFlowState)
+    {
+        // The runner's parsed definition when it is valid (shared: its JSON is copied), else read here as before.
+        var shared = runner.StoredDefinition(row.DefinitionJson);
+        var definition = shared ?? ScheduleJson.ReadStored(row.DefinitionJson) ?? new ScheduleDefinition();
         return new ScheduleDocument
         {
             Name = row.Name,
             Owner = row.Owner,
             Routine = definition.Routine,
             Version = definition.Version,
-            Spec = definition.Spec,
-            Input = definition.Input,
+            Spec = shared is null ? definition.Spec : definition.Spec?.DeepClone(),
+            Input = shared is null ? definition.Input : definition.Input?.DeepClone(),
             Cron = definition.Cron,
             Every = definition.Every is { } every ? Durations.Format(every) : null,
             TimeZone = definition.TimeZone,
@@ -63,7 +70,7 @@ public sealed partial class ScheduleVerbs
             NextFireTimes = row.Paused ? [] : runner.NextTimes(row.DefinitionJson, row.NextFireAt, FlowMachineDefaults.Schedules.ShownFireTimes),
             LastSlot = row.LastSlot,
             LastFlowId = row.LastFlowId,
-            LastFlowState = last?.State.ToName(),
+            LastFlowState = lastFlowState?.ToName(),
             BufferedSlot = row.BufferedSlot,
             LastError = row.LastError,
             CreatedAt = row.CreatedAt,
@@ -114,7 +121,7 @@ public sealed partial class ScheduleVerbs
             return ScheduleResult.Invalid("to", string.Create(CultureInfo.InvariantCulture, $"the range holds more than {max} slots; backfill it in parts"));
         }
 
-        var overlap = ScheduleJson.ReadStored(row.DefinitionJson)?.Overlap ?? ScheduleOverlap.Skip;
+        var overlap = (runner.StoredDefinition(row.DefinitionJson) ?? ScheduleJson.ReadStored(row.DefinitionJson))?.Overlap ?? ScheduleOverlap.Skip;
         return await StartedAsync(name, await runner.BackfillAsync(name, slots, overlap, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 

@@ -14,6 +14,10 @@ namespace FlowMachine.Operations;
 public sealed partial class ScheduleVerbs(IFlowStore store, SpecInput specs, ScheduleRunner runner, TimeProvider time)
 {
     private static readonly string[] BodyFields = ["name", "paused", "note"];
+    private static readonly IReadOnlyDictionary<string, FlowState> NoStates = new Dictionary<string, FlowState>();
+
+    /// <summary>How many schedules' last flows <see cref="ListAsync"/> reads at once.</summary>
+    private const int LastFlowPage = 500;
 
     /// <summary>Creates a schedule from a body with <c>name</c>, the definition's fields, and optionally <c>paused</c> and <c>note</c>.</summary>
     public async Task<ScheduleResult> CreateAsync(JsonObject? body, Caller caller, CancellationToken cancellationToken = default)
@@ -117,9 +121,12 @@ public sealed partial class ScheduleVerbs(IFlowStore store, SpecInput specs, Sch
     {
         var rows = await store.ListSchedulesAsync(cancellationToken).ConfigureAwait(false);
         var documents = new List<ScheduleDocument>(rows.Count);
-        foreach (var row in rows)
+        foreach (var page in rows.Chunk(LastFlowPage))
         {
-            documents.Add(await DocumentAsync(row, cancellationToken).ConfigureAwait(false));
+            // The last flows of a whole page of schedules in one read, not one read per schedule.
+            var ids = page.Select(r => r.LastFlowId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+            var states = ids.Count == 0 ? NoStates : await store.GetFlowStatesAsync(ids, cancellationToken).ConfigureAwait(false);
+            documents.AddRange(page.Select(r => Document(r, r.LastFlowId is { } id && states.TryGetValue(id, out var state) ? state : null)));
         }
 
         return documents;

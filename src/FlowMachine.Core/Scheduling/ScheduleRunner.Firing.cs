@@ -149,6 +149,9 @@ public sealed partial class ScheduleRunner
         return list;
     }
 
+    /// <summary>A stored definition, parsed once and shared (do not change its JSON nodes); null when it is not valid.</summary>
+    internal ScheduleDefinition? StoredDefinition(string definitionJson) => definitions.Get(definitionJson)?.Definition;
+
     /// <summary>The first slot after <paramref name="after"/> of a stored definition, or null when it has ended or is not valid.</summary>
     internal DateTimeOffset? NextAfter(string definitionJson, DateTimeOffset after) =>
         definitions.Get(definitionJson) is var (_, times) ? times.Next(after) : null;

@@ -19,6 +19,12 @@ public interface IFlowQueryStore
     /// <summary>The flow's history after <paramref name="afterSeq"/>, in order.</summary>
     ValueTask<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string flowId, long afterSeq, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The state of each of <paramref name="flowIds"/> in one read (the last flows of a page of schedules, say),
+    /// by id; an id of no flow is left out.
+    /// </summary>
+    ValueTask<IReadOnlyDictionary<string, FlowState>> GetFlowStatesAsync(IReadOnlyCollection<string> flowIds, CancellationToken cancellationToken);
+
     /// <summary>Counts of flows by state (for dashboards and metrics).</summary>
     ValueTask<IReadOnlyDictionary<FlowState, long>> CountFlowsByStateAsync(string? owner, CancellationToken cancellationToken);
 }

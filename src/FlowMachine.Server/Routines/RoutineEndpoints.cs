@@ -41,13 +41,15 @@ internal static class RoutineEndpoints
             : TypedResults.Ok(document);
     }
 
-    private static async Task<Ok<IReadOnlyList<RoutineSummary>>> ListAsync(IRoutineStore store, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<RoutineSummary>>> ListAsync(IRoutineStore store, PauseVerbs pauses, CancellationToken cancellationToken)
     {
         var routines = await store.ListRoutinesAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok<IReadOnlyList<RoutineSummary>>([.. routines.Select(RoutineSummary.Of)]);
+        var paused = (await pauses.ListPausedAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(p => p.Name, StringComparer.Ordinal);
+        return TypedResults.Ok<IReadOnlyList<RoutineSummary>>([.. routines.Select(r => RoutineSummary.Of(r, paused.GetValueOrDefault(r.Name)))]);
     }
 
-    private static async Task<Results<Ok<RoutineDocument>, ProblemHttpResult>> GetAsync(string name, int? version, IRoutineStore store, ITaskCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RoutineDocument>, ProblemHttpResult>> GetAsync(
+        string name, int? version, IRoutineStore store, PauseVerbs pauses, ITaskCatalog catalog, CancellationToken cancellationToken)
     {
         var routine = await store.GetRoutineAsync(name, version, cancellationToken).ConfigureAwait(false);
         if (routine is null)
@@ -55,6 +57,7 @@ internal static class RoutineEndpoints
             return Problems.NotFound(version is { } v ? $"routine '{name}' has no version {v}" : $"routine '{name}' does not exist");
         }
 
-        return TypedResults.Ok(new RoutineDocument(RoutineSummary.Of(routine), SecretParams.RedactSpec(JsonNode.Parse(routine.SpecJson), catalog)));
+        var paused = await pauses.FindPausedAsync(routine.Name, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new RoutineDocument(RoutineSummary.Of(routine, paused), SecretParams.RedactSpec(JsonNode.Parse(routine.SpecJson), catalog)));
     }
 }

@@ -76,4 +76,43 @@ public sealed class PauseCommandTests : IDisposable
         var (_, free) = await cli.JsonAsync("flows", "show", id);
         Assert.Null(free["routinePaused"]);
     }
+
+    [Fact]
+    public async Task Routines_list_and_show_say_whether_a_routine_is_paused_since_when_and_by_whom()
+    {
+        Assert.Equal(0, (await cli.RunAsync("routines", "add", "held", cli.WriteSpec("held.yaml", "tasks: [noop]\n"))).ExitCode);
+        Assert.Equal(0, (await cli.RunAsync("routines", "add", "free", cli.WriteSpec("free.yaml", "tasks: [noop]\n"))).ExitCode);
+        var (_, running) = await cli.JsonAsync("routines", "show", "held");
+        Assert.False(running.AsObject().ContainsKey("paused"));
+        Assert.Null(running["pausedAt"]);
+        Assert.Equal(0, (await cli.RunAsync("routines", "pause", "held")).ExitCode);
+
+        var (listed, list) = await cli.JsonAsync("routines", "list");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        var byName = list.AsArray().ToDictionary(r => (string)r!["name"]!);
+        Assert.Equal(true, (bool?)byName["held"]!["paused"]);
+        Assert.NotNull((DateTimeOffset?)byName["held"]!["pausedAt"]);
+        Assert.False(string.IsNullOrEmpty((string?)byName["held"]!["pausedBy"]));
+        Assert.False(byName["free"]!.AsObject().ContainsKey("paused"));
+        Assert.Null(byName["free"]!["pausedAt"]);
+
+        var table = await cli.RunAsync("routines", "list");
+        Assert.Contains("paused", table.Out, StringComparison.Ordinal);
+        var heldRow = table.Out.Split('\n').Single(l => l.TrimStart().StartsWith("held ", StringComparison.Ordinal));
+        var freeRow = table.Out.Split('\n').Single(l => l.TrimStart().StartsWith("free ", StringComparison.Ordinal));
+        Assert.EndsWith("yes", heldRow.TrimEnd(), StringComparison.Ordinal);
+        Assert.DoesNotContain("yes", freeRow, StringComparison.Ordinal);
+
+        var (_, shown) = await cli.JsonAsync("routines", "show", "held");
+        Assert.Equal(true, (bool?)shown["paused"]);
+        Assert.Equal((string?)byName["held"]!["pausedBy"], (string?)shown["pausedBy"]);
+        var text = await cli.RunAsync("routines", "show", "held");
+        Assert.Matches(@"paused since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d by \S+: its flows are stored but not run \(flowmachine routines resume held\)", text.Out);
+        Assert.DoesNotContain("paused since", (await cli.RunAsync("routines", "show", "free")).Out, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await cli.RunAsync("routines", "resume", "held")).ExitCode);
+        var (_, resumed) = await cli.JsonAsync("routines", "show", "held");
+        Assert.False(resumed.AsObject().ContainsKey("paused"));
+        Assert.Null(resumed["pausedBy"]);
+    }
 }

@@ -43,6 +43,20 @@ public sealed class FlowDocumentTests
     }
 
     [Fact]
+    public void A_step_whose_worker_was_lost_carries_its_recoveries_and_other_steps_leave_them_out()
+    {
+        var flow = new FlowRecord { Id = "f-2", SpecJson = "{}", State = FlowState.Running, CreatedAt = At, UpdatedAt = At };
+        var lost = new StepRecord { FlowId = "f-2", Key = "crashy", TaskType = "t.count", State = StepState.Running, Attempts = 3, Recoveries = 2, StartedAt = At };
+        var calm = new StepRecord { FlowId = "f-2", Index = 1, Key = "calm", TaskType = "t.count" };
+
+        var document = JsonNode.Parse(JsonSerializer.Serialize(FlowDocument.Of(new FlowView(flow, [lost, calm]))))!;
+
+        Assert.Equal(2, (int?)document["steps"]![0]!["recoveries"]);
+        Assert.Equal(["key", "taskType", "state", "result", "error", "errorDetail", "attempts", "recoveries", "startedAt", "finishedAt"], document["steps"]![0]!.AsObject().Select(p => p.Key));
+        Assert.False(document["steps"]![1]!.AsObject().ContainsKey("recoveries"));
+    }
+
+    [Fact]
     public void History_prints_as_before()
     {
         var e = new HistoryEvent("f-1", 7, At, "step.failed", "two", JsonNode.Parse("""{"error":"é<>"}"""));

@@ -157,4 +157,36 @@ public abstract class QueryStoreContractTests(ContractStores source) : FlowStore
         Assert.Equal(0, all.GetValueOrDefault(FlowState.Failed));
         Assert.Equal(1, all.GetValueOrDefault(FlowState.Running));
     }
+
+    [Fact]
+    public async Task The_states_of_many_flows_come_in_one_read_and_unknown_ids_are_left_out()
+    {
+        var store = await NewStoreAsync();
+        Assert.Empty(await store.GetFlowStatesAsync([], None));
+        await store.CreateFlowAsync(MakeFlow("a", state: FlowState.Completed), None);
+        await store.CreateFlowAsync(MakeFlow("b", state: FlowState.Waiting), None);
+        await store.CreateFlowAsync(MakeFlow("c", nextRunAt: T0), None);
+        var many = Enumerable.Range(0, 700).Select(i => $"m{i:D3}").ToList();
+        foreach (var id in many.Where((_, i) => i % 100 == 0))
+        {
+            await store.CreateFlowAsync(MakeFlow(id, state: FlowState.Failed), None);
+        }
+
+        var states = await store.GetFlowStatesAsync(["a", "b", "missing", "c", "a"], None);
+        Assert.Equal(
+            [("a", FlowState.Completed), ("b", FlowState.Waiting), ("c", FlowState.Pending)],
+            states.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => (s.Key, s.Value)));
+
+        // A long list (more ids than a statement takes parameters on some databases) is fine.
+        var found = await store.GetFlowStatesAsync(many, None);
+        Assert.Equal(7, found.Count);
+        Assert.All(found, s => Assert.Equal(FlowState.Failed, s.Value));
+
+        // States follow commits.
+        var claimed = await ClaimOneAsync(store, "c");
+        var row = claimed.Flow.Clone();
+        row.State = FlowState.Running;
+        await store.CommitAsync(new FlowTransition { LeaseOwner = "w1", Flow = row }, None);
+        Assert.Equal(FlowState.Running, (await store.GetFlowStatesAsync(["c"], None))["c"]);
+    }
 }

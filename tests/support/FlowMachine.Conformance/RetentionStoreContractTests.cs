@@ -5,7 +5,8 @@ namespace FlowMachine.Conformance;
 /// <summary>
 /// The retention contract (<see cref="IFlowRetentionStore"/>): finished flows go with everything that is
 /// theirs and with their children; nothing that runs, waits, is held or is due ever goes. Sweeping while
-/// workers commit is in RetentionStoreContractTests.Concurrency.cs.
+/// workers commit is in RetentionStoreContractTests.Concurrency.cs; while workers die and others take their
+/// flows over, in RetentionStoreContractTests.KillLoop.cs.
 /// </summary>
 public abstract partial class RetentionStoreContractTests(ContractStores source) : FlowStoreContractTests(source)
 {

@@ -80,9 +80,10 @@ internal static class RoutinesCommand
             var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
             await using var hostScope = host.ConfigureAwait(false);
             var routines = await host.Routines.ListRoutinesAsync(ct).ConfigureAwait(false);
+            var paused = (await host.Pauses.ListPausedAsync(ct).ConfigureAwait(false)).ToDictionary(p => p.Name, StringComparer.Ordinal);
             if (parse.GetValue(json))
             {
-                await JsonOutput.WriteAsync(io.Out, new JsonArray([.. routines.Select(r => (JsonNode)Summary(r))])).ConfigureAwait(false);
+                await JsonOutput.WriteAsync(io.Out, new JsonArray([.. routines.Select(r => (JsonNode)Summary(r, paused.GetValueOrDefault(r.Name)))])).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 
@@ -92,11 +93,11 @@ internal static class RoutinesCommand
                 return ExitCodes.Ok;
             }
 
-            var table = new Table().Border(TableBorder.Simple).AddColumns("name", "version", "steps", "label", "created");
+            var table = new Table().Border(TableBorder.Simple).AddColumns("name", "version", "steps", "label", "created", "paused");
             foreach (var r in routines)
             {
                 var spec = SpecJson.Deserialize(r.SpecJson);
-                table.AddRow(Markup.Escape(r.Name), r.Version.ToString(), spec.Tasks.Count.ToString(), Markup.Escape(spec.Label ?? ""), r.CreatedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss"));
+                table.AddRow(Markup.Escape(r.Name), r.Version.ToString(), spec.Tasks.Count.ToString(), Markup.Escape(spec.Label ?? ""), LocalTime(r.CreatedAt), paused.ContainsKey(r.Name) ? "yes" : "");
             }
 
             CliIO.ConsoleFor(io.Out).Write(table);
@@ -120,21 +121,30 @@ internal static class RoutinesCommand
             var record = await host.Routines.GetRoutineAsync(routine, wanted, ct).ConfigureAwait(false)
                 ?? throw new UsageException(wanted is { } v ? $"routine '{routine}' has no version {v}" : $"routine '{routine}' does not exist");
             var versions = await host.Routines.ListRoutineVersionsAsync(routine, ct).ConfigureAwait(false);
+            var paused = await host.Pauses.FindPausedAsync(record.Name, ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                var document = Summary(record);
+                var document = Summary(record, paused);
                 document["versions"] = new JsonArray([.. versions.Select(r => (JsonNode?)JsonValue.Create(r.Version))]);
                 document["spec"] = JsonNode.Parse(record.SpecJson);
                 await JsonOutput.WriteAsync(io.Out, document).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 
-            await io.Out.WriteLineAsync($"routine {record.Name} version {record.Version} of {versions.Count}, created {record.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}").ConfigureAwait(false);
+            await io.Out.WriteLineAsync($"routine {record.Name} version {record.Version} of {versions.Count}, created {LocalTime(record.CreatedAt)}").ConfigureAwait(false);
+            if (paused is not null)
+            {
+                var by = paused.PausedBy is null ? "" : $" by {paused.PausedBy}";
+                await io.Out.WriteLineAsync($"paused since {LocalTime(paused.PausedAt)}{by}: its flows are stored but not run (flowmachine routines resume {record.Name})").ConfigureAwait(false);
+            }
+
             await io.Out.WriteLineAsync(SpecJson.Serialize(SpecJson.Deserialize(record.SpecJson), indented: true)).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    private static string LocalTime(DateTimeOffset time) => time.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss");
 
     private static JsonObject Summary(RoutineRecord r) => new()
     {
@@ -143,4 +153,21 @@ internal static class RoutinesCommand
         ["createdAt"] = r.CreatedAt,
         ["steps"] = SpecJson.Deserialize(r.SpecJson).Tasks.Count,
     };
+
+    /// <summary>The summary of a listed or shown routine: while it is paused, <c>"paused": true</c>, <c>pausedAt</c> and <c>pausedBy</c>.</summary>
+    private static JsonObject Summary(RoutineRecord r, PausedRoutine? paused)
+    {
+        var summary = Summary(r);
+        if (paused is not null)
+        {
+            summary["paused"] = true;
+            summary["pausedAt"] = paused.PausedAt;
+            if (paused.PausedBy is not null)
+            {
+                summary["pausedBy"] = paused.PausedBy;
+            }
+        }
+
+        return summary;
+    }
 }

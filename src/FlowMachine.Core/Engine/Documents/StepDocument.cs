@@ -29,6 +29,11 @@ public record StepDocument
     [JsonPropertyName("attempts")]
     public int Attempts { get; init; }
 
+    /// <summary>How often the worker running the step was lost (its lease taken over); left out when never.</summary>
+    [JsonPropertyName("recoveries")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Recoveries { get; init; }
+
     [JsonPropertyName("startedAt")]
     public DateTimeOffset? StartedAt { get; init; }
 
@@ -48,6 +53,7 @@ public record StepDocument
             Error = step.Error,
             ErrorDetail = step.ErrorDetail,
             Attempts = step.Attempts,
+            Recoveries = step.Recoveries,
             StartedAt = step.StartedAt,
             // A RUNNING step has not finished: a time there only marks a step a stopping worker handed back.
             FinishedAt = step.State == StepState.Running ? null : step.FinishedAt,

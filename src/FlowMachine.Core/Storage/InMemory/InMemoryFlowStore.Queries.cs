@@ -34,6 +34,26 @@ public sealed partial class InMemoryFlowStore
     }
 
     /// <inheritdoc/>
+    public ValueTask<IReadOnlyDictionary<string, FlowState>> GetFlowStatesAsync(IReadOnlyCollection<string> flowIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(flowIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        var states = new Dictionary<string, FlowState>(StringComparer.Ordinal);
+        lock (gate)
+        {
+            foreach (var id in flowIds)
+            {
+                if (flows.TryGetValue(id, out var entry))
+                {
+                    states[id] = entry.Flow.State;
+                }
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<string, FlowState>>(states);
+    }
+
+    /// <inheritdoc/>
     public ValueTask<FlowPage> ListFlowsAsync(FlowQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -161,6 +161,23 @@ internal static class RelationalRows
         return new(r.GetString(0), r.GetString(1), (byte[])r.GetValue(2), Time(r.GetInt64(3)));
     }
 
+    /// <summary>Reads rows of <c>id, state</c> into states by id; a state FlowMachine does not know is left out.</summary>
+    public static Dictionary<string, FlowState> ReadStates(DbCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var states = new Dictionary<string, FlowState>(StringComparer.Ordinal);
+        using var r = command.ExecuteReader();
+        while (r.Read())
+        {
+            if (StateNames.TryParseFlowState(r.GetString(1), out var state))
+            {
+                states[r.GetString(0)] = state;
+            }
+        }
+
+        return states;
+    }
+
     /// <summary>Zero flows in every state, for <see cref="AddStateCount"/> to fill in.</summary>
     public static Dictionary<FlowState, long> EmptyStateCounts() => Enum.GetValues<FlowState>().ToDictionary(s => s, _ => 0L);
 

@@ -113,16 +113,28 @@
     });
   }
 
-  // The flows table: re-read the rows every few seconds while the tab is visible.
+  // The flows table: re-read the rows every few seconds while the tab is visible. The ticked boxes (the
+  // selection for a bulk action) survive a refresh for every flow still shown.
   function wireLiveRows() {
     const table = document.querySelector("table[data-live-rows]");
     if (!table) return;
     const body = table.tBodies[0];
+    function ticked() {
+      const ids = new Set();
+      body.querySelectorAll("input[type=checkbox][name=id]").forEach(function (box) { if (box.checked) ids.add(box.value); });
+      return ids;
+    }
     setInterval(function () {
       if (document.hidden) return;
       fetch(table.dataset.liveRows, { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.text() : null; })
-        .then(function (html) { if (html !== null && html !== body.innerHTML) body.innerHTML = html; })
+        .then(function (html) {
+          if (html === null || html === body.innerHTML) return;
+          // Read the selection as the rows are swapped, so a box ticked while the request was out counts.
+          const keep = ticked();
+          body.innerHTML = html;
+          body.querySelectorAll("input[type=checkbox][name=id]").forEach(function (box) { box.checked = keep.has(box.value); });
+        })
         .catch(function () { /* try again next time */ });
     }, 3000);
   }

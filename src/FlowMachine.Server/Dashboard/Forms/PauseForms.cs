@@ -83,15 +83,23 @@ internal static class PauseForms
     }
 
     /// <summary>The routines page's cell for one routine: its paused badge and the Pause or Resume button.</summary>
-    public static string RoutineCell(DashboardRequest request, string name, bool paused) => $"""
-        {(paused ? "<span class=\"tag held\" data-testid=\"routine-paused\">paused</span> " : string.Empty)}<form method="post" action="/routines/{Html.U(name)}/{(paused ? "resume" : "pause")}" class="inline-form" aria-label="{(paused ? "Resume" : "Pause")} {Html.E(name)}">{request.CsrfInput}<button type="submit">{(paused ? "Resume" : "Pause")}</button></form>
+    public static string RoutineCell(DashboardRequest request, string name, PausedRoutine? paused) => $"""
+        {(paused is not null ? PausedBadge(paused) + " " : string.Empty)}<form method="post" action="/routines/{Html.U(name)}/{(paused is not null ? "resume" : "pause")}" class="inline-form" aria-label="{(paused is not null ? "Resume" : "Pause")} {Html.E(name)}">{request.CsrfInput}<button type="submit">{(paused is not null ? "Resume" : "Pause")}</button></form>
         """;
 
-    /// <summary>The names of the paused routines, for the routines page.</summary>
-    public static async Task<HashSet<string>> PausedAsync(DashboardRequest request, CancellationToken cancellationToken)
+    /// <summary>The "paused" badge of a paused routine; its title says since when and by whom.</summary>
+    public static string PausedBadge(PausedRoutine paused) =>
+        $"<span class=\"tag held\" data-testid=\"routine-paused\" title=\"{Html.E(PausedSince(paused))}\">paused</span>";
+
+    /// <summary>"paused since 2026-12-06 05:00:00 UTC by alice".</summary>
+    public static string PausedSince(PausedRoutine paused) =>
+        $"paused since {paused.PausedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC{(paused.PausedBy is null ? string.Empty : $" by {paused.PausedBy}")}";
+
+    /// <summary>The paused routines by name, for the routines page.</summary>
+    public static async Task<Dictionary<string, PausedRoutine>> PausedAsync(DashboardRequest request, CancellationToken cancellationToken)
     {
         var verbs = request.Http.RequestServices.GetRequiredService<PauseVerbs>();
         var paused = await verbs.ListPausedAsync(cancellationToken).ConfigureAwait(false);
-        return paused.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        return paused.ToDictionary(p => p.Name, StringComparer.Ordinal);
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using FlowMachine.Operations;
 using FlowMachine.Server.Dashboard.Dag;
 using FlowMachine.Specs;
+using FlowMachine.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace FlowMachine.Server.Dashboard.Pages;
@@ -27,6 +28,14 @@ internal static class FlowPage
         ["suspend"] = "Flow suspended: steps in flight finish, nothing more runs until it is resumed.",
         ["resume"] = "Flow resumed.",
         ["started"] = "Flow started.",
+    };
+
+    /// <summary>" · worker lost 3 times" on a step whose worker was lost while running it; nothing otherwise.</summary>
+    private static string Recoveries(StepRecord step) => step.Recoveries switch
+    {
+        0 => string.Empty,
+        1 => " <span class=\"muted\" data-testid=\"step-recoveries\" title=\"the worker running this step was lost (its lease was taken over)\">· worker lost once</span>",
+        var n => $" <span class=\"muted\" data-testid=\"step-recoveries\" title=\"the worker running this step was lost (its lease was taken over)\">· worker lost {n} times</span>",
     };
 
     public static async Task<IResult> RenderAsync(HttpContext http, FlowVerbs verbs, FlowPageReads reads, string id, string? notice, CancellationToken cancellationToken)
@@ -61,6 +70,7 @@ internal static class FlowPage
             <div><dt>Key</dt><dd class="mono">{Html.E(flow.Key ?? "—")}</dd></div>
             {ScheduleMeta(flow)}
             <div><dt>Priority</dt><dd data-testid="flow-priority">{flow.Priority.ToString(CultureInfo.InvariantCulture)}</dd></div>
+            {FlowLabelsHtml.Tags(flow)}
             <div><dt>Created</dt><dd>{Html.Time(flow.CreatedAt)}</dd></div>
             </dl></div>
             """);
@@ -96,7 +106,7 @@ internal static class FlowPage
         ? $"<div><dt>Schedule</dt><dd data-testid=\"flow-schedule\"><a href=\"/schedules/{Html.U(schedule)}\">{Html.E(schedule)}</a> <span class=\"muted\">(slot {Html.Time(flow.Slot)} UTC)</span></dd></div>"
         : string.Empty;
 
-    /// <summary>The parts the page script swaps in after each change: wait reason, result, timeline, steps, history.</summary>
+    /// <summary>The parts the page script swaps in after each change: wait reason, result, attributes, timeline, steps, history.</summary>
     public static async Task<IResult> DetailsAsync(HttpContext http, FlowVerbs verbs, FlowPageReads reads, string id, CancellationToken cancellationToken)
     {
         var request = DashboardRequest.For(http);
@@ -146,13 +156,14 @@ internal static class FlowPage
             html.Append($"<section class=\"alert notice\" aria-label=\"Flow result\"><strong>Completed.</strong> The flow's result:<pre>{Html.E(Html.Json(flow.Result))}</pre></section>");
         }
 
+        html.Append(FlowLabelsHtml.Attributes(flow));
         html.Append($"""<section class="card" aria-labelledby="tl-h"><h2 id="tl-h">Timeline</h2>{FlowTimeline.Render(view, reads.Time.GetUtcNow())}</section>""");
         html.Append("<section class=\"card\" aria-labelledby=\"steps-h\"><h2 id=\"steps-h\">Results and errors</h2><div class=\"steps\">");
         foreach (var s in view.Steps)
         {
             var open = s.State is StepState.Failed or StepState.Waiting ? " open" : string.Empty;
             var duration = s.StartedAt is { } from ? Html.Duration((s.FinishedAt ?? reads.Time.GetUtcNow()) - from) : "—";
-            html.Append($"""<details class="step" data-step="{Html.E(s.Key)}" data-state="{StepStateName.Of(s)}"{open}><summary><span class="mono">{Html.E(s.Key)}</span> <span class="muted">{Html.E(s.TaskType)}</span> {Html.Badge(StepStateName.Of(s))} <span class="muted">{s.Attempts} attempt(s) · {duration}</span></summary>""");
+            html.Append($"""<details class="step" data-step="{Html.E(s.Key)}" data-state="{StepStateName.Of(s)}"{open}><summary><span class="mono">{Html.E(s.Key)}</span> <span class="muted">{Html.E(s.TaskType)}</span> {Html.Badge(StepStateName.Of(s))} <span class="muted">{s.Attempts} attempt(s) · {duration}</span>{Recoveries(s)}</summary>""");
             if (s.Result is not null)
             {
                 html.Append($"<h3>Result</h3><pre aria-label=\"Result of {Html.E(s.Key)}\">{Html.E(Html.Json(s.Result))}</pre>");

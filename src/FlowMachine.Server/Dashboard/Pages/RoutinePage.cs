@@ -1,8 +1,10 @@
 using System.Text;
+using FlowMachine.Operations;
 using FlowMachine.Server.Dashboard.Dag;
 using FlowMachine.Specs;
 using FlowMachine.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowMachine.Server.Dashboard.Pages;
 
@@ -24,14 +26,20 @@ internal static class RoutinePage
 
         var spec = SpecJson.Deserialize(routine.SpecJson);
         var versions = await store.ListRoutineVersionsAsync(name, cancellationToken).ConfigureAwait(false);
+        var paused = await request.Http.RequestServices.GetRequiredService<PauseVerbs>().FindPausedAsync(routine.Name, cancellationToken).ConfigureAwait(false);
         var html = new StringBuilder();
         html.Append($"""
             <p class="crumbs"><a href="/routines">Routines</a> /</p>
-            <h1>{Html.E(routine.Name)} <span class="tag">v{routine.Version}</span></h1>
+            <h1>{Html.E(routine.Name)} <span class="tag">v{routine.Version}</span>{(paused is null ? string.Empty : " " + Forms.PauseForms.PausedBadge(paused))}</h1>
             <p class="lead">Saved by {Html.E(routine.Owner ?? "unknown")} at {Html.Time(routine.CreatedAt)} · {spec.Tasks.Count} steps · versions:
             {string.Join(" ", versions.Select(v => v.Version == routine.Version ? $"<strong>v{v.Version}</strong>" : $"<a href=\"/routines/{Html.U(name)}?version={v.Version}\">v{v.Version}</a>"))}
             · <a href="/flows?routine={Html.U(name)}">its flows</a></p>
             """);
+        if (paused is not null)
+        {
+            html.Append($"<p class=\"note\" data-testid=\"routine-paused-since\">{Html.E(Forms.PauseForms.PausedSince(paused))}: its flows are stored but not run until it resumes (Resume on the <a href=\"/routines\">routines page</a>).</p>");
+        }
+
         if (error is not null)
         {
             html.Append($"<p class=\"alert error\" role=\"alert\">{Html.E(error)}</p>");

@@ -33,7 +33,7 @@ internal static class RoutinesPage
             foreach (var r in routines)
             {
                 var versions = string.Join(" ", Enumerable.Range(1, r.Version).Reverse().Select(v => $"<a href=\"/routines/{Html.U(r.Name)}?version={v}\">v{v}</a>"));
-                html.Append($"<tr data-routine=\"{Html.E(r.Name)}\"><td><a href=\"/routines/{Html.U(r.Name)}\">{Html.E(r.Name)}</a></td><td>{versions}</td><td>{StepCount(r.SpecJson)}</td><td>{Html.E(r.Owner)}</td><td>{Html.Time(r.CreatedAt)}</td><td>{Forms.PauseForms.RoutineCell(request, r.Name, paused.Contains(r.Name))}</td></tr>");
+                html.Append($"<tr data-routine=\"{Html.E(r.Name)}\"><td><a href=\"/routines/{Html.U(r.Name)}\">{Html.E(r.Name)}</a></td><td>{versions}</td><td>{StepCount(r.SpecJson)}</td><td>{Html.E(r.Owner)}</td><td>{Html.Time(r.CreatedAt)}</td><td>{Forms.PauseForms.RoutineCell(request, r.Name, paused.GetValueOrDefault(r.Name))}</td></tr>");
             }
 
             html.Append("</tbody></table>");
