@@ -20,7 +20,7 @@ public sealed partial class FlowEngine : IAsyncDisposable
         Catalog = catalog;
         Options = options ?? new FlowEngineOptions();
         Options.Validate();
-        Time = new StoreAlignedClock(Options.Time, store as IStoreClock);
+        Time = new StoreAlignedClock(Options.Time, Options.FollowStoreClock ? store as IStoreClock : null);
         inlineSpecs = new InlineSpecCache(catalog, Options);
         var period = Options.LeaseDuration / 3;
         heartbeat = Options.Time.CreateTimer(_ => _ = RenewLeasesAsync(), null, period, period);

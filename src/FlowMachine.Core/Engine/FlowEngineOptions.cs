@@ -8,6 +8,13 @@ public sealed class FlowEngineOptions
     /// <summary>The clock for timers, retries and leases. Tests pass a fake one.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// On a store with a clock (PostgreSQL), run on the store's time: <see cref="Time"/> moved by the offset
+    /// measured against it (true by default; see <see cref="FlowEngine.Time"/>). Set false when a test
+    /// drives <see cref="Time"/> by hand and the store's real clock must not move it.
+    /// </summary>
+    public bool FollowStoreClock { get; set; } = true;
+
     /// <summary>Where tasks' log lines go.</summary>
     public ITaskLog TaskLog { get; set; } = NullTaskLog.Instance;
 

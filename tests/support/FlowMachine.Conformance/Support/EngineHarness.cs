@@ -16,7 +16,7 @@ public sealed class EngineHarness : IAsyncDisposable
     {
         Store = store ?? new InMemoryFlowStore();
         Registry = new TaskRegistry().AddBuiltIns().RegisterAssembly(ExampleTasks.Assembly).RegisterAssembly(typeof(CountTask).Assembly);
-        Engine = new FlowEngine(Store, Registry, new FlowEngineOptions { Time = Time, TaskLog = Log });
+        Engine = new FlowEngine(Store, Registry, new FlowEngineOptions { Time = Time, TaskLog = Log, FollowStoreClock = false });
         Engine.Committed += t =>
         {
             lock (committedSteps)
