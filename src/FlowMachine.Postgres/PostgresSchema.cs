@@ -269,6 +269,20 @@ internal static class PostgresSchema
         CREATE TRIGGER flows_routine_paused BEFORE INSERT ON flows FOR EACH ROW WHEN (NEW.routine IS NOT NULL)
             EXECUTE FUNCTION flows_routine_paused();
         """,
+
+        // Queues and worker pools: the route of a flow let go for another pool, and the workers' registry.
+        """
+        ALTER TABLE flows ADD COLUMN route text COLLATE "C";
+        CREATE TABLE workers (
+            id            text COLLATE "C" NOT NULL PRIMARY KEY,
+            host          text NOT NULL,
+            process_id    integer NOT NULL,
+            queues        text NOT NULL,
+            task_types    text NOT NULL,
+            started_at    bigint NOT NULL,
+            heartbeat_at  bigint NOT NULL
+        );
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

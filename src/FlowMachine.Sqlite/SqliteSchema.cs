@@ -237,6 +237,20 @@ internal static class SqliteSchema
             WHEN NEW.routine IS NOT NULL AND EXISTS (SELECT 1 FROM paused_routines WHERE name = NEW.routine)
             BEGIN UPDATE flows SET suspended = suspended | 2 WHERE id = NEW.id; END;
         """,
+
+        // Queues and worker pools: the route of a flow let go for another pool, and the workers' registry.
+        """
+        ALTER TABLE flows ADD COLUMN route TEXT;
+        CREATE TABLE workers (
+            id            TEXT    NOT NULL PRIMARY KEY,
+            host          TEXT    NOT NULL,
+            process_id    INTEGER NOT NULL,
+            queues        TEXT    NOT NULL,
+            task_types    TEXT    NOT NULL,
+            started_at    INTEGER NOT NULL,
+            heartbeat_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

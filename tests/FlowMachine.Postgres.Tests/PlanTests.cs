@@ -24,8 +24,8 @@ public sealed class PlanTests(TestDatabase db) : IClassFixture<TestDatabase>
             "SELECT 'f' || g, 'h', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1000, CASE WHEN g % 2 = 0 THEN 'w' END, CASE WHEN g % 2 = 0 THEN 5000 END " +
             "FROM generate_series(1, 5000) AS g");
 
-        var claim = PostgresFlowStore.ClaimDueSql.Replace("@now", "2000").Replace("@max", "8").Replace("@owner", "'w2'").Replace("@expires", "9000");
-        foreach (var sql in new[] { claim, PostgresFlowStore.NextDueSql })
+        var claim = PostgresFlowStore.ClaimDueSql.Replace("@now", "2000").Replace("@max", "8").Replace("@owner", "'w2'").Replace("@expires", "9000").Replace("@routes", "ARRAY['gpu/t']");
+        foreach (var sql in new[] { claim, PostgresFlowStore.NextDueSql.Replace("@routes", "ARRAY['gpu/t']") })
         {
             await using var tx = await connection.BeginTransactionAsync();
             await PostgresSchemas.ExecuteAsync(connection, PostgresQueries.IndexPlansSql, tx);

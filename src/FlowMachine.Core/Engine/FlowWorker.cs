@@ -44,7 +44,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
                 var claimedAll = false;
                 if (free > 0)
                 {
-                    var claimed = await store.ClaimDueAsync(engine.Options.WorkerId, free, time.GetUtcNow(), engine.Options.LeaseDuration, stoppingToken).ConfigureAwait(false);
+                    var claimed = await store.ClaimDueAsync(engine.Options.WorkerId, free, engine.Routes, time.GetUtcNow(), engine.Options.LeaseDuration, stoppingToken).ConfigureAwait(false);
                     foreach (var flow in claimed)
                     {
                         Interlocked.Increment(ref active);
@@ -70,7 +70,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
                 }
 
                 var delay = options.PollInterval;
-                var due = await store.GetNextDueAsync(stoppingToken).ConfigureAwait(false);
+                var due = await store.GetNextDueAsync(engine.Routes, stoppingToken).ConfigureAwait(false);
                 if (due is { } at)
                 {
                     var until = at - time.GetUtcNow();
