@@ -29,6 +29,8 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
         using var hardStop = new CancellationTokenSource();
         var runs = new HashSet<Task>();
         var finished = new FlowSignal();
+        var presence = await Routing.WorkerPresence.StartAsync(engine).ConfigureAwait(false);
+        await using var presenceScope = presence.ConfigureAwait(false);
         try
         {
             while (!stoppingToken.IsCancellationRequested)

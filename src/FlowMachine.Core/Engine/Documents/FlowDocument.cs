@@ -42,6 +42,12 @@ public sealed record FlowDocument : FlowSummaryDocument
     [JsonPropertyOrder(7)]
     public IReadOnlyDictionary<string, string> Attributes { get; init; } = Storage.FlowTags.NoAttributes;
 
+    /// <summary>Set when the flow's next step waits for a worker of another pool: its queue (null: the task type's default) and task type.</summary>
+    [JsonPropertyName("waitingForWorker")]
+    [JsonPropertyOrder(8)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Routing.WorkerWait? WaitingForWorker { get; init; }
+
     [SetsRequiredMembers]
     private FlowDocument(FlowView view, Func<string, string>? resumeUrl)
         : base(view.Flow)
@@ -54,6 +60,7 @@ public sealed record FlowDocument : FlowSummaryDocument
         Steps = [.. view.Steps.Select(s => StepDocument.Of(s, resumeUrl))];
         var waiting = view.Steps.FirstOrDefault(s => s.State == StepState.Waiting && s.ResumeToken is not null);
         ResumeUrl = resumeUrl is not null && waiting is not null ? resumeUrl(waiting.ResumeToken!) : null;
+        WaitingForWorker = Routing.WorkerWait.Of(view.Flow.Route);
     }
 
     /// <summary>The document of <paramref name="view"/>; with <paramref name="resumeUrl"/>, waiting steps carry their callback URL.</summary>
