@@ -118,6 +118,29 @@ public abstract class RoutingScenarios : ScenarioBase
         Assert.Equal("night", ranBy[$"{id}/b"]);
     }
 
+    [Fact]
+    public async Task A_host_without_a_task_type_starts_flows_for_it_only_while_a_live_worker_has_it()
+    {
+        var store = CreateStore();
+        await store.InitializeAsync(CancellationToken.None);
+        await using var api = Engine(store, Pool("api"), "default");
+        const string spec = "tasks: [{ key: train, task_type: q.gpu }]";
+        var refused = await Assert.ThrowsAsync<FlowMachine.Specs.SpecException>(() => api.StartAsync(new StartFlowRequest { SpecText = spec }));
+        Assert.Contains("q.gpu", refused.Message, StringComparison.Ordinal);
+
+        var now = DateTimeOffset.UtcNow;
+        var worker = new WorkerRecord { Id = "gpu-1", Host = "h", Queues = ["gpu"], TaskTypes = new Dictionary<string, string> { ["q.gpu"] = "gpu" }, StartedAt = now, HeartbeatAt = now };
+        await store.RegisterWorkerAsync(worker with { HeartbeatAt = now.AddMinutes(-5) }, CancellationToken.None);
+        await Assert.ThrowsAsync<FlowMachine.Specs.SpecException>(() => api.StartAsync(new StartFlowRequest { SpecText = spec })); // a silent worker does not count
+
+        await store.RegisterWorkerAsync(worker, CancellationToken.None);
+        var started = await api.StartAsync(new StartFlowRequest { SpecText = spec });
+        Assert.Equal(FlowState.Pending, started.Flow.State);
+        var other = await Assert.ThrowsAsync<FlowMachine.Specs.SpecException>(() => api.StartAsync(new StartFlowRequest { SpecText = "tasks: [q.gpu, q.nothing]" }));
+        Assert.Contains("q.nothing", other.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("'q.gpu'", other.Message, StringComparison.Ordinal);
+    }
+
     private sealed class RecordingTask(ConcurrentDictionary<string, string> ranBy, string pool) : IFlowTask
     {
         public ValueTask<Outcome> PerformAsync(TaskContext context, CancellationToken cancellationToken)
