@@ -15,4 +15,7 @@ public sealed class TaskTypeAttribute(string name) : Attribute
 
     /// <summary>Default timeout in seconds for one attempt (0 = none) unless the step says otherwise.</summary>
     public double TimeoutSeconds { get; init; }
+
+    /// <summary>The queue its steps run on unless the step names one (null: <c>default</c>).</summary>
+    public string? Queue { get; init; }
 }

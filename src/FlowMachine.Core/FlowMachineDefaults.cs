@@ -42,6 +42,15 @@ public static class FlowMachineDefaults
 
         /// <summary>How many flows a worker runs at once: 4 × cores, at least 4.</summary>
         public static int Concurrency => Math.Max(4, Environment.ProcessorCount * 4);
+
+        /// <summary>How often a worker tells the registry it is alive: 10 seconds.</summary>
+        public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(10);
+
+        /// <summary>A worker is live while its last heartbeat is younger than this: 30 seconds.</summary>
+        public static readonly TimeSpan LiveFor = TimeSpan.FromSeconds(30);
+
+        /// <summary>A worker silent for longer than this leaves the registry: 1 day.</summary>
+        public static readonly TimeSpan ForgetAfter = TimeSpan.FromDays(1);
     }
 
     /// <summary>Defaults of the spec limits.</summary>

@@ -26,6 +26,12 @@ public sealed class FlowMachineOptions
     /// <summary>This process's lease owner name; unique per process by default.</summary>
     public string? WorkerId { get; set; }
 
+    /// <summary>The queues the worker serves; empty: <c>default</c> only. It runs only steps on these queues.</summary>
+    public IList<string> Queues { get; } = [];
+
+    /// <summary>Default queues by task type name, over the types' own (<see cref="TaskTypeAttribute.Queue"/>).</summary>
+    public IDictionary<string, string> TaskQueues { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     // The engine -----------------------------------------------------------------------------
 
     /// <summary>How long a lease lasts without a heartbeat.</summary>
@@ -90,6 +96,14 @@ public sealed class FlowMachineOptions
         if (MaxSpecBytes < 64 || MaxSpecSteps < 1 || MaxResultBytes < 64)
         {
             problems.Add($"FlowMachine:MaxSpecBytes and MaxResultBytes must be at least 64 and MaxSpecSteps at least 1 (were {MaxSpecBytes}, {MaxResultBytes}, {MaxSpecSteps}).");
+        }
+
+        foreach (var queue in Queues.Concat(TaskQueues.Values))
+        {
+            if (FlowMachine.Routing.QueueNames.Problem(queue) is { } problem)
+            {
+                problems.Add($"FlowMachine:Queues: {problem}.");
+            }
         }
 
         problems.AddRange(Retention.Problems());

@@ -62,6 +62,8 @@ public static class FlowMachineServiceCollectionExtensions
                 SpecLimits = new SpecLimits { MaxBytes = o.MaxSpecBytes, MaxSteps = o.MaxSpecSteps },
                 MaxResultBytes = o.MaxResultBytes,
                 MaxRecoveries = o.MaxRecoveries,
+                Queues = o.Queues.Count > 0 ? [.. o.Queues.Distinct(StringComparer.Ordinal)] : [FlowMachine.Routing.QueueNames.Default],
+                TaskQueues = new Dictionary<string, string>(o.TaskQueues, StringComparer.Ordinal),
             };
             if (o.WorkerId is { Length: > 0 } id)
             {

@@ -210,6 +210,10 @@ internal static class CommitBatch
         if (t.Release)
         {
             commands.Add(DueAgainIfInputWaits(flowId, t.KnownEventId, at));
+            if (t.Flow.Route is { } route)
+            {
+                commands.Add(SetRouteUnlessInputWaits(flowId, route, t.KnownEventId));
+            }
         }
 
         if (t.NewFlows.Count > 0 || t.Commands.Count > 0)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FlowMachine.Routing;
 using FlowMachine.Storage;
 using Npgsql;
 using static FlowMachine.Postgres.PostgresQueries;
@@ -20,29 +21,33 @@ public sealed partial class PostgresFlowStore
     // Unleased flows: the first row of flows_due, and the earliest of flows_due_ranked (read whole, by index only:
     // few flows wait with a priority other than 0). Leased flows (flows_leased holds only those): when the lease ends, if later.
     internal const string NextDueSql =
-        "SELECT LEAST((SELECT MIN(next_run_at) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND " + Runnable + " AND priority = 0), " +
-        "(SELECT MIN(next_run_at) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND " + Runnable + " AND priority <> 0), " +
+        "SELECT LEAST((SELECT MIN(next_run_at) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND " + Runnable + " AND priority = 0" + RouteFilter + "), " +
+        "(SELECT MIN(next_run_at) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND " + Runnable + " AND priority <> 0" + RouteFilter + "), " +
         "(SELECT MIN(GREATEST(next_run_at, COALESCE(lease_expires_at, next_run_at))) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NOT NULL " +
         "AND " + Runnable + "))";
 
+    // A flow let go for another pool (its route set) goes only to a worker that accepts the route (@routes, a text
+    // array; null: any). Only unleased flows carry a route: a claim clears it.
+    internal const string RouteFilter = " AND (route IS NULL OR @routes::text[] IS NULL OR route = ANY(@routes::text[]))";
+
     internal const string ClaimDueSql =
-        "WITH high AS (SELECT id, priority, next_run_at FROM flows WHERE " + DueRanked + " AND priority > 0 " +
+        "WITH high AS (SELECT id, priority, next_run_at FROM flows WHERE " + DueRanked + " AND priority > 0" + RouteFilter + " " +
         "ORDER BY priority DESC, next_run_at, id LIMIT @max FOR UPDATE SKIP LOCKED), " +
-        "due AS (SELECT id, 0 AS priority, next_run_at FROM flows WHERE next_run_at <= @now AND lease_owner IS NULL AND " + Runnable + " AND priority = 0 " +
+        "due AS (SELECT id, 0 AS priority, next_run_at FROM flows WHERE next_run_at <= @now AND lease_owner IS NULL AND " + Runnable + " AND priority = 0" + RouteFilter + " " +
         "ORDER BY next_run_at, id LIMIT @max FOR UPDATE SKIP LOCKED), " +
-        "low AS (SELECT id, priority, next_run_at FROM flows WHERE " + DueRanked + " AND priority < 0 " +
+        "low AS (SELECT id, priority, next_run_at FROM flows WHERE " + DueRanked + " AND priority < 0" + RouteFilter + " " +
         "ORDER BY priority DESC, next_run_at, id LIMIT @max FOR UPDATE SKIP LOCKED), " +
         "expired AS (SELECT id, priority, next_run_at FROM flows WHERE lease_owner IS NOT NULL AND (lease_expires_at IS NULL OR lease_expires_at <= @now) " +
         "AND next_run_at <= @now AND " + Runnable + " ORDER BY priority DESC, next_run_at, id LIMIT @max FOR UPDATE SKIP LOCKED), " +
         "pick AS (SELECT id AS pick_id FROM (SELECT * FROM high UNION ALL SELECT * FROM due UNION ALL SELECT * FROM low UNION ALL SELECT * FROM expired) c " +
         "ORDER BY priority DESC, next_run_at, id LIMIT @max) " +
-        "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires FROM pick WHERE id = pick_id RETURNING " + FlowColumns;
+        "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires, route = NULL FROM pick WHERE id = pick_id RETURNING " + FlowColumns;
 
     // The terms of flows_due_ranked, plus Runnable.
     private const string DueRanked = "next_run_at <= @now AND lease_owner IS NULL AND " + Runnable + " AND priority <> 0";
 
     private const string ClaimOneSql =
-        "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires WHERE id = @id AND next_run_at <= @now AND " + Runnable + " " +
+        "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires, route = NULL WHERE id = @id AND next_run_at <= @now AND " + Runnable + RouteFilter + " " +
         "AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at IS NULL OR lease_expires_at <= @now) RETURNING " + FlowColumns;
 
     /// <inheritdoc/>
@@ -89,7 +94,11 @@ public sealed partial class PostgresFlowStore
     }
 
     /// <inheritdoc/>
-    public async ValueTask<IReadOnlyList<ClaimedFlow>> ClaimDueAsync(string owner, int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<ClaimedFlow>> ClaimDueAsync(string owner, int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
+        ClaimDueAsync(owner, max, null, now, lease, cancellationToken);
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<ClaimedFlow>> ClaimDueAsync(string owner, int max, RouteSet? routes, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         if (max <= 0)
@@ -103,11 +112,16 @@ public sealed partial class PostgresFlowStore
             p.Add(P("expires", Ms(now + lease)));
             p.Add(P("now", Ms(now)));
             p.Add(P("max", (int?)max));
+            p.Add(Routes(routes));
         }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    public async ValueTask<ClaimedFlow?> ClaimFlowAsync(string flowId, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    public ValueTask<ClaimedFlow?> ClaimFlowAsync(string flowId, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
+        ClaimFlowAsync(flowId, owner, null, now, lease, cancellationToken);
+
+    /// <inheritdoc/>
+    public async ValueTask<ClaimedFlow?> ClaimFlowAsync(string flowId, string owner, RouteSet? routes, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         var claimed = await ClaimAsync(ClaimOneSql, p =>
@@ -116,6 +130,7 @@ public sealed partial class PostgresFlowStore
             p.Add(P("owner", owner));
             p.Add(P("expires", Ms(now + lease)));
             p.Add(P("now", Ms(now)));
+            p.Add(Routes(routes));
         }, cancellationToken).ConfigureAwait(false);
         return claimed.Count == 0 ? null : claimed[0];
     }
@@ -255,7 +270,10 @@ public sealed partial class PostgresFlowStore
         await QueryAsync("SELECT id, flow_id, kind, step_key, payload, actor, at FROM commands WHERE flow_id = @id ORDER BY id", p => p.Add(P("id", flowId)), ReadCommand, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
-    public async ValueTask<DateTimeOffset?> GetNextDueAsync(CancellationToken cancellationToken)
+    public ValueTask<DateTimeOffset?> GetNextDueAsync(CancellationToken cancellationToken) => GetNextDueAsync(null, cancellationToken);
+
+    /// <inheritdoc/>
+    public async ValueTask<DateTimeOffset?> GetNextDueAsync(RouteSet? routes, CancellationToken cancellationToken)
     {
         // Unleased flows: the first row of flows_due. Leased flows (flows_leased holds only those): when the
         // lease ends, if later. By index only (IndexPlansSql): planned on stale statistics, the second part
@@ -269,7 +287,7 @@ public sealed partial class PostgresFlowStore
                     connection,
                     tx,
                     IndexPlansSql + NextDueSql,
-                    _ => { },
+                    p => p.Add(Routes(routes)),
                     r => r.IsDBNull(0) ? (long?)null : r.GetInt64(0),
                     ct).ConfigureAwait(false);
                 await tx.CommitAsync(ct).ConfigureAwait(false);

@@ -180,6 +180,17 @@ internal static partial class PostgresQueries
         return cmd;
     }
 
+    /// <summary>On release for another pool: the flow's route, unless input waits (then any worker applies it first).</summary>
+    public static NpgsqlBatchCommand SetRouteUnlessInputWaits(string flowId, string route, long knownEventId)
+    {
+        var cmd = Command("UPDATE flows SET route = @route WHERE id = @id AND NOT EXISTS (SELECT 1 FROM commands WHERE flow_id = @id) " +
+            "AND NOT EXISTS (SELECT 1 FROM events WHERE flow_id = @id AND id > @known)");
+        cmd.Parameters.Add(P("id", flowId));
+        cmd.Parameters.Add(P("route", route));
+        cmd.Parameters.Add(P("known", (long?)knownEventId));
+        return cmd;
+    }
+
     public static NpgsqlBatchCommand DeleteCommands(string flowId, IReadOnlyList<long> ids)
     {
         var cmd = Command("DELETE FROM commands WHERE flow_id = @flow_id AND id = ANY(@ids)");

@@ -28,7 +28,7 @@ internal static partial class PostgresQueries
     public const string FlowColumns =
         "id, key, label, owner, routine, routine_version, (SELECT s.spec_json FROM specs s WHERE s.hash = flows.spec_hash) AS spec_json, " +
         "state, position, input, data, wait_reason, result, error, " +
-        "parent_flow_id, parent_step_key, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at, schedule, slot, suspended::bigint, priority";
+        "parent_flow_id, parent_step_key, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at, schedule, slot, suspended::bigint, priority, route";
 
     public const string FlowInsertColumns =
         "id, key, label, owner, routine, routine_version, spec_hash, state, position, input, data, wait_reason, result, error, " +
@@ -69,7 +69,7 @@ internal static partial class PostgresQueries
         "SELECT check_lease((SELECT count(*) FROM u), $1)";
 
     private const string MakeDueSql =
-        "UPDATE flows SET next_run_at = CASE WHEN next_run_at IS NULL OR next_run_at > @at THEN @at ELSE next_run_at END WHERE id = @id";
+        "UPDATE flows SET next_run_at = CASE WHEN next_run_at IS NULL OR next_run_at > @at THEN @at ELSE next_run_at END, route = NULL WHERE id = @id";
 
     public static NpgsqlBatchCommand Command(string sql) => new(sql);
 
@@ -85,6 +85,10 @@ internal static partial class PostgresQueries
     public static NpgsqlParameter P(string name, bool value) => new(name, NpgsqlDbType.Boolean) { Value = value };
 
     public static NpgsqlParameter P(string name, string[] values) => new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values };
+
+    /// <summary>The <c>@routes</c> of a claim: the routes a worker accepts, or null for any.</summary>
+    public static NpgsqlParameter Routes(Routing.RouteSet? routes) =>
+        new("routes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = routes is null ? DBNull.Value : routes.Array as string[] ?? [.. routes.Array] };
 
     public static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 

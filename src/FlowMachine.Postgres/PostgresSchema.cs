@@ -279,6 +279,19 @@ internal static class PostgresSchema
         CREATE INDEX flows_due_ranked ON flows (priority DESC, next_run_at, id)
             WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND suspended = 0 AND priority <> 0;
         """,
+        // 14: Queues and worker pools: the route of a flow let go for another pool, and the workers' registry.
+        """
+        ALTER TABLE flows ADD COLUMN route text COLLATE "C";
+        CREATE TABLE workers (
+            id            text COLLATE "C" NOT NULL PRIMARY KEY,
+            host          text NOT NULL,
+            process_id    integer NOT NULL,
+            queues        text NOT NULL,
+            task_types    text NOT NULL,
+            started_at    bigint NOT NULL,
+            heartbeat_at  bigint NOT NULL
+        );
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -49,6 +49,9 @@ public sealed class FlowMachineServerOptions
     /// <summary>How many flows the worker runs at once; null keeps the host's default.</summary>
     public int? Concurrency { get; set; }
 
+    /// <summary>The queues the worker serves; empty: <c>default</c> only.</summary>
+    public IList<string> Queues { get; } = [];
+
     /// <summary>How often the worker looks at the store when nothing wakes it.</summary>
     public TimeSpan? PollInterval { get; set; }
 

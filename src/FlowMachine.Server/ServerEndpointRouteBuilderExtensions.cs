@@ -25,6 +25,7 @@ public static class ServerEndpointRouteBuilderExtensions
         var api = endpoints.MapGroup("/api/v1").RequireAuthorization();
         RoutineEndpoints.Map(api);
         TaskEndpoints.Map(api);
+        Workers.WorkerEndpoints.Map(api);
         ScheduleEndpoints.Map(api);
         var flows = FlowEndpoints.Map(api);
         FlowCommandEndpoints.Map(flows);

@@ -55,6 +55,11 @@ public static class ServerServiceCollectionExtensions
             {
                 o.TaskFolders.Add(folder);
             }
+
+            foreach (var queue in options.Queues)
+            {
+                o.Queues.Add(queue);
+            }
         });
         configure(flowMachine);
         if (!services.Any(s => s.ServiceType == typeof(IUserStore)))

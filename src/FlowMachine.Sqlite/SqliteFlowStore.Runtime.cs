@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FlowMachine.Routing;
 using FlowMachine.Storage;
 using Microsoft.Data.Sqlite;
 using static FlowMachine.Sqlite.SqliteQueries;
@@ -13,14 +14,14 @@ public sealed partial class SqliteFlowStore
     // whose lease ran out from flows_leased (only flows held right now are in it). None reads the flows running
     // now; with every flow at priority 0 the ranked parts find an empty index.
     internal const string ClaimDueSql =
-        "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires WHERE id IN (" +
+        "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires, route = NULL WHERE id IN (" +
         "SELECT id FROM (" +
-        "SELECT * FROM (SELECT id, priority, next_run_at FROM flows WHERE " + DueRanked + " AND priority > 0 ORDER BY priority DESC, next_run_at, id LIMIT @max) " +
+        "SELECT * FROM (SELECT id, priority, next_run_at FROM flows WHERE " + DueRanked + " AND priority > 0" + RouteFilterSql + " ORDER BY priority DESC, next_run_at, id LIMIT @max) " +
         "UNION ALL " +
-        "SELECT * FROM (SELECT id, 0 AS priority, next_run_at FROM flows WHERE next_run_at <= @now AND lease_owner IS NULL AND suspended = 0 AND priority = 0 " +
+        "SELECT * FROM (SELECT id, 0 AS priority, next_run_at FROM flows WHERE next_run_at <= @now AND lease_owner IS NULL AND suspended = 0 AND priority = 0" + RouteFilterSql + " " +
         "ORDER BY next_run_at, id LIMIT @max) " +
         "UNION ALL " +
-        "SELECT * FROM (SELECT id, priority, next_run_at FROM flows WHERE " + DueRanked + " AND priority < 0 ORDER BY priority DESC, next_run_at, id LIMIT @max) " +
+        "SELECT * FROM (SELECT id, priority, next_run_at FROM flows WHERE " + DueRanked + " AND priority < 0" + RouteFilterSql + " ORDER BY priority DESC, next_run_at, id LIMIT @max) " +
         "UNION ALL " +
         "SELECT * FROM (SELECT id, priority, next_run_at FROM flows WHERE lease_owner IS NOT NULL AND (lease_expires_at IS NULL OR lease_expires_at <= @now) " +
         "AND next_run_at <= @now AND suspended = 0 ORDER BY priority DESC, next_run_at, id LIMIT @max)) " +
@@ -29,8 +30,12 @@ public sealed partial class SqliteFlowStore
     // The terms of flows_due_ranked as written in its definition (SQLite matches a partial index by its terms).
     private const string DueRanked = "next_run_at <= @now AND lease_owner IS NULL AND suspended = 0 AND priority <> 0";
 
+    // A flow let go for another pool (its route set) goes only to a worker that accepts the route (@routes, a JSON
+    // array; null: any). Only unleased flows carry a route: a claim clears it.
+    internal const string RouteFilterSql = " AND (route IS NULL OR @routes IS NULL OR route IN (SELECT value FROM json_each(@routes)))";
+
     private const string ClaimOneSql =
-        "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires WHERE id = @id AND next_run_at <= @now AND suspended = 0 " +
+        "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires, route = NULL WHERE id = @id AND next_run_at <= @now AND suspended = 0" + RouteFilterSql + " " +
         "AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at IS NULL OR lease_expires_at <= @now) RETURNING id, priority, next_run_at";
 
     /// <inheritdoc/>
@@ -85,7 +90,11 @@ public sealed partial class SqliteFlowStore
     }
 
     /// <inheritdoc/>
-    public ValueTask<IReadOnlyList<ClaimedFlow>> ClaimDueAsync(string owner, int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<ClaimedFlow>> ClaimDueAsync(string owner, int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
+        ClaimDueAsync(owner, max, null, now, lease, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<ClaimedFlow>> ClaimDueAsync(string owner, int max, RouteSet? routes, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         if (max <= 0)
@@ -101,13 +110,18 @@ public sealed partial class SqliteFlowStore
                 Add(cmd, "@expires", Ms(now + lease));
                 Add(cmd, "@now", Ms(now));
                 Add(cmd, "@max", max);
+                Add(cmd, "@routes", routes?.Json);
                 return cmd;
             },
             cancellationToken);
     }
 
     /// <inheritdoc/>
-    public async ValueTask<ClaimedFlow?> ClaimFlowAsync(string flowId, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    public ValueTask<ClaimedFlow?> ClaimFlowAsync(string flowId, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
+        ClaimFlowAsync(flowId, owner, null, now, lease, cancellationToken);
+
+    /// <inheritdoc/>
+    public async ValueTask<ClaimedFlow?> ClaimFlowAsync(string flowId, string owner, RouteSet? routes, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         var claimed = await ClaimAsync(
@@ -118,6 +132,7 @@ public sealed partial class SqliteFlowStore
                 Add(cmd, "@owner", owner);
                 Add(cmd, "@expires", Ms(now + lease));
                 Add(cmd, "@now", Ms(now));
+                Add(cmd, "@routes", routes?.Json);
                 return cmd;
             },
             cancellationToken).ConfigureAwait(false);
@@ -215,7 +230,7 @@ public sealed partial class SqliteFlowStore
 
         // The transition is applied later on the writer thread: take a copy the caller cannot change meanwhile.
         var t = transition with { Flow = transition.Flow.ShallowCopy() };
-        return WriteAsync(db =>
+        var written = WriteAsync(db =>
         {
             var flowId = t.Flow.Id;
 
@@ -268,9 +283,16 @@ public sealed partial class SqliteFlowStore
             {
                 MakeDue(db, flowId, at);
             }
+            else if (t.Release && t.Flow.Route is { } route)
+            {
+                db.Prepared("UPDATE flows SET route = ?2 WHERE id = ?1").Text(1, flowId).Text(2, route).Execute();
+            }
 
             return new CommitResult(hasCommands);
         }, cancellationToken);
+
+        // A flow let go for another pool: wake the workers in this process once it is written (other processes poll).
+        return t.Release && t.Flow.Route is not null ? NotifyAfterAsync(written) : written;
     }
 
     /// <inheritdoc/>
@@ -278,17 +300,21 @@ public sealed partial class SqliteFlowStore
         ReadAsync<IReadOnlyList<FlowCommand>>(db => LoadCommands(db, flowId), cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask<DateTimeOffset?> GetNextDueAsync(CancellationToken cancellationToken) =>
+    public ValueTask<DateTimeOffset?> GetNextDueAsync(CancellationToken cancellationToken) => GetNextDueAsync(null, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<DateTimeOffset?> GetNextDueAsync(RouteSet? routes, CancellationToken cancellationToken) =>
         ReadAsync<DateTimeOffset?>(db =>
         {
             // Unleased flows: the first row of flows_due, and the earliest of flows_due_ranked (read whole, by index only:
             // few flows wait with a priority other than 0). Leased flows (flows_leased holds only those): when the lease ends, if later.
             var cmd = db.Get(
                 "SELECT MIN(t) FROM (" +
-                "SELECT MIN(next_run_at) AS t FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND suspended = 0 AND priority = 0 " +
-                "UNION ALL SELECT MIN(next_run_at) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND suspended = 0 AND priority <> 0 " +
+                "SELECT MIN(next_run_at) AS t FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND suspended = 0 AND priority = 0" + RouteFilterSql + " " +
+                "UNION ALL SELECT MIN(next_run_at) FROM flows WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND suspended = 0 AND priority <> 0" + RouteFilterSql + " " +
                 "UNION ALL SELECT MIN(MAX(next_run_at, COALESCE(lease_expires_at, next_run_at))) FROM flows " +
                 "WHERE lease_owner IS NOT NULL AND next_run_at IS NOT NULL AND suspended = 0)");
+            Add(cmd, "@routes", routes?.Json);
             return cmd.ExecuteScalar() is long ms ? Time(ms) : null;
         }, cancellationToken);
 }

@@ -8,7 +8,7 @@ namespace FlowMachine.Sqlite;
 /// commits whatever is queued in one transaction (group commit); reads use a small pool of separate
 /// connections. Call <see cref="InitializeAsync"/> once before use, and dispose to stop the writer.
 /// </summary>
-public sealed partial class SqliteFlowStore : IFlowStore, IAsyncDisposable
+public sealed partial class SqliteFlowStore : IFlowStore, IStoreNotifications, IAsyncDisposable
 {
     private readonly SqliteStoreOptions options;
     private readonly string connectionString;

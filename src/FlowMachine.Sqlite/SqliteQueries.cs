@@ -10,7 +10,7 @@ namespace FlowMachine.Sqlite;
 /// </summary>
 internal static partial class SqliteQueries
 {
-    public const string FlowColumns = FlowInsertColumns + ", suspended, priority";
+    public const string FlowColumns = FlowInsertColumns + ", suspended, priority, route";
 
     private const string FlowInsertColumns =
         "id, key, label, owner, routine, routine_version, spec_hash, state, position, input, data, wait_reason, result, error, " +
@@ -134,7 +134,7 @@ internal static partial class SqliteQueries
 
     /// <summary>Points the flow's next run at <paramref name="at"/> unless it is due earlier; false when the flow does not exist.</summary>
     public static bool MakeDue(SqliteCommandCache db, string flowId, DateTimeOffset at) =>
-        db.Prepared("UPDATE flows SET next_run_at = CASE WHEN next_run_at IS NULL OR next_run_at > ?2 THEN ?2 ELSE next_run_at END WHERE id = ?1")
+        db.Prepared("UPDATE flows SET next_run_at = CASE WHEN next_run_at IS NULL OR next_run_at > ?2 THEN ?2 ELSE next_run_at END, route = NULL WHERE id = ?1")
             .Text(1, flowId)
             .Int(2, Ms(at))
             .Execute() == 1;

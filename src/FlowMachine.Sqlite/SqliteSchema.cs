@@ -247,6 +247,19 @@ internal static class SqliteSchema
         CREATE INDEX flows_due_ranked ON flows (priority DESC, next_run_at, id)
             WHERE next_run_at IS NOT NULL AND lease_owner IS NULL AND suspended = 0 AND priority <> 0;
         """,
+        // 12: Queues and worker pools: the route of a flow let go for another pool, and the workers' registry.
+        """
+        ALTER TABLE flows ADD COLUMN route TEXT;
+        CREATE TABLE workers (
+            id            TEXT    NOT NULL PRIMARY KEY,
+            host          TEXT    NOT NULL,
+            process_id    INTEGER NOT NULL,
+            queues        TEXT    NOT NULL,
+            task_types    TEXT    NOT NULL,
+            started_at    INTEGER NOT NULL,
+            heartbeat_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -203,7 +203,7 @@ public sealed class FlowTestHost : IAsyncDisposable
         for (var round = 0; round < maxRounds; round++)
         {
             await scheduler.FireDueAsync(cancellationToken).ConfigureAwait(false);
-            var due = await Store.GetNextDueAsync(cancellationToken).ConfigureAwait(false);
+            var due = await Store.GetNextDueAsync(Engine.Routes, cancellationToken).ConfigureAwait(false);
             if (due is null || due > Clock.GetUtcNow())
             {
                 return runs;
@@ -213,7 +213,7 @@ public sealed class FlowTestHost : IAsyncDisposable
             foreach (var id in await ActiveFlowIdsAsync(cancellationToken).ConfigureAwait(false))
             {
                 var before = await Store.GetFlowAsync(id, cancellationToken).ConfigureAwait(false);
-                if (before?.NextRunAt is { } at && at <= Clock.GetUtcNow())
+                if (before?.NextRunAt is { } at && at <= Clock.GetUtcNow() && (before.Route is null || Engine.Routes.Contains(before.Route)))
                 {
                     await Engine.RunAsync(id, waitForTimers: false, cancellationToken).ConfigureAwait(false);
                     runs++;
@@ -245,7 +245,7 @@ public sealed class FlowTestHost : IAsyncDisposable
         {
             // Step from due time to due time so a retry scheduled by a retry inside the window also runs.
             var due = Earliest(
-                await Store.GetNextDueAsync(cancellationToken).ConfigureAwait(false),
+                await Store.GetNextDueAsync(Engine.Routes, cancellationToken).ConfigureAwait(false),
                 await Store.GetNextScheduleDueAsync(cancellationToken).ConfigureAwait(false));
             if (due is null || due > target)
             {

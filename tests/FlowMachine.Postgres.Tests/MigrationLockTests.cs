@@ -108,7 +108,7 @@ public sealed class MigrationLockTests(TestDatabase db) : IClassFixture<TestData
             await PostgresSchemas.ExecuteAsync(connection, $"SET search_path TO \"{schema}\"; SET enable_seqscan = off");
             var text = await PostgresSchemas.ExplainAsync(
                 connection,
-                PostgresFlowStore.ClaimDueSql.Replace("@now", "2000").Replace("@max", "8").Replace("@owner", "'w'").Replace("@expires", "3000"));
+                PostgresFlowStore.ClaimDueSql.Replace("@now", "2000").Replace("@max", "8").Replace("@owner", "'w'").Replace("@expires", "3000").Replace("@routes", "ARRAY['gpu/t']"));
             Assert.Contains("flows_due", text);
             Assert.Contains("flows_leased", text);
             Assert.DoesNotContain("flows_next_run", text);

@@ -16,7 +16,7 @@ public sealed class PlanTests(TestDatabase db, ITestOutputHelper output) : IClas
             "SELECT 'f' || g, 'h', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1000, CASE WHEN g % 2 = 0 THEN 'w' END, CASE WHEN g % 2 = 0 THEN 5000 END, 0 " +
             "FROM generate_series(1, 5000) AS g");
 
-        foreach (var sql in new[] { Claim, PostgresFlowStore.NextDueSql })
+        foreach (var sql in new[] { Claim, NextDue })
         {
             await using var tx = await connection.BeginTransactionAsync();
             await PostgresSchemas.ExecuteAsync(connection, PostgresQueries.IndexPlansSql, tx);
@@ -44,14 +44,16 @@ public sealed class PlanTests(TestDatabase db, ITestOutputHelper output) : IClas
         Assert.Contains("flows_leased", plan);
         Assert.DoesNotContain("Seq Scan", plan);
 
-        var next = await PostgresSchemas.ExplainAsync(connection, PostgresFlowStore.NextDueSql, tx);
+        var next = await PostgresSchemas.ExplainAsync(connection, NextDue, tx);
         output.WriteLine(next);
         Assert.Contains("flows_due_ranked", next);
         Assert.DoesNotContain("Seq Scan", next);
         await tx.RollbackAsync();
     }
 
-    private static string Claim => PostgresFlowStore.ClaimDueSql.Replace("@now", "2000").Replace("@max", "8").Replace("@owner", "'w2'").Replace("@expires", "9000");
+    private static string Claim => PostgresFlowStore.ClaimDueSql.Replace("@now", "2000").Replace("@max", "8").Replace("@owner", "'w2'").Replace("@expires", "9000").Replace("@routes", "ARRAY['gpu/t']");
+
+    private static string NextDue => PostgresFlowStore.NextDueSql.Replace("@routes", "ARRAY['gpu/t']");
 
     /// <summary>A connection to a new schema whose flows table was analyzed empty, then filled by <paramref name="rows"/>.</summary>
     private async Task<NpgsqlConnection> GrownAsync(string rows)

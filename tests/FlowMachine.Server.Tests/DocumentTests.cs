@@ -14,6 +14,7 @@ public sealed class DocumentTests(ServerFixture server) : IClassFixture<ServerFi
         { "/api/v1/routines", "get" },
         { "/api/v1/routines/{name}", "get" },
         { "/api/v1/tasks", "get" },
+        { "/api/v1/workers", "get" },
         { "/api/v1/flows", "post" },
         { "/api/v1/flows", "get" },
         { "/api/v1/flows/{id}", "get" },
@@ -65,6 +66,7 @@ public sealed class DocumentTests(ServerFixture server) : IClassFixture<ServerFi
         { "/api/v1/routines", "get", "200", "RoutineSummary" },
         { "/api/v1/routines/{name}", "get", "200", "RoutineDocument" },
         { "/api/v1/tasks", "get", "200", "TaskTypeDocument" },
+        { "/api/v1/workers", "get", "200", "WorkersDocument" },
         { "/api/v1/schedules", "get", "200", "ScheduleDocument" },
         { "/api/v1/schedules", "post", "201", "ScheduleDocument" },
         { "/api/v1/schedules/{name}", "get", "200", "ScheduleDocument" },
@@ -90,7 +92,7 @@ public sealed class DocumentTests(ServerFixture server) : IClassFixture<ServerFi
         var document = (await server.Alice.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
         var properties = document["components"]!["schemas"]!["FlowDocument"]!["properties"]!.AsObject().Select(p => p.Key);
         Assert.Equal(
-            ["id", "key", "label", "routine", "version", "owner", "state", "position", "waitReason", "error", "parentFlowId", "nextRunAt", "schedule", "slot", "suspended", "routinePaused", "createdAt", "updatedAt", "input", "data", "result", "steps", "resumeUrl", "tags", "attributes", "priority"],
+            ["id", "key", "label", "routine", "version", "owner", "state", "position", "waitReason", "error", "parentFlowId", "nextRunAt", "schedule", "slot", "suspended", "routinePaused", "createdAt", "updatedAt", "input", "data", "result", "steps", "resumeUrl", "tags", "attributes", "priority", "waitingForWorker"],
             properties);
     }
 

@@ -28,6 +28,7 @@ internal static class CommandTree
         root.Subcommands.Add(RoutinesCommand.Create(io, global));
         root.Subcommands.Add(SchedulesCommand.Create(io, global));
         root.Subcommands.Add(TasksCommand.Create(io, global));
+        root.Subcommands.Add(Workers.WorkersCommand.Create(io, global));
         root.Subcommands.Add(ServeCommand.Create(io, global));
         root.Subcommands.Add(UsersCommand.Create(io, global));
         return root;

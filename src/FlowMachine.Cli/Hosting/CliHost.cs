@@ -69,6 +69,12 @@ internal sealed class CliHost : IAsyncDisposable
     /// <summary>Deleting finished flows (<c>flows purge</c>, <c>flows delete</c>).</summary>
     public IFlowRetentionStore Retention => services.GetRequiredService<IFlowRetentionStore>();
 
+    /// <summary>The workers' registry, for <c>flowmachine workers</c>.</summary>
+    public IWorkerRegistry WorkerRegistry => services.GetRequiredService<IFlowStore>();
+
+    /// <summary>The host's clock.</summary>
+    public TimeProvider Time => services.GetRequiredService<FlowEngineOptions>().Time;
+
     /// <summary>Deleting one flow, with the same rules as the API.</summary>
     public FlowDeletion Deletion => services.GetRequiredService<FlowDeletion>();
 
@@ -122,7 +128,14 @@ internal sealed class CliHost : IAsyncDisposable
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        var flowMachine = services.AddFlowMachine(o => o.RunWorker = false).ConfigureEngine(o => o.TaskLog = taskLog);
+        var flowMachine = services.AddFlowMachine(o =>
+        {
+            o.RunWorker = false;
+            foreach (var queue in settings.Queues)
+            {
+                o.Queues.Add(queue);
+            }
+        }).ConfigureEngine(o => o.TaskLog = taskLog);
         StoreChoice.Use(flowMachine, settings.DbPath);
         if (settings.Examples)
         {

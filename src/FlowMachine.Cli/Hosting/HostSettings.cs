@@ -7,6 +7,9 @@ namespace FlowMachine.Cli.Hosting;
 /// <param name="Examples">Whether the sample tasks (test.One, …) are registered.</param>
 internal sealed record HostSettings(string DbPath, bool DbGiven, IReadOnlyList<string> TaskFolders, bool Examples)
 {
+    /// <summary>The queues a worker of this host serves (<c>--queue</c>); empty: <c>default</c>.</summary>
+    public IReadOnlyList<string> Queues { get; init; } = [];
+
     /// <summary>" --db PATH" when the path was given on the command line, for hints that must hit the same file.</summary>
     public string DbArgument => DbGiven ? $" --db {Quote(DbPath)}" : "";
 

@@ -1,4 +1,5 @@
 using FlowMachine.Registry;
+using FlowMachine.Routing;
 using FlowMachine.Storage;
 
 namespace FlowMachine.Engine;
@@ -22,6 +23,7 @@ public sealed partial class FlowEngine : IAsyncDisposable
         Options.Validate();
         Time = new StoreAlignedClock(Options.Time, Options.FollowStoreClock ? store as IStoreClock : null);
         inlineSpecs = new InlineSpecCache(catalog, Options);
+        Router = new StepRouter(catalog, Options.Queues, Options.TaskQueues ?? new Dictionary<string, string>());
         var period = Options.LeaseDuration / 3;
         heartbeat = Options.Time.CreateTimer(_ => _ = RenewLeasesAsync(), null, period, period);
         if (Time.FollowsStore)
@@ -39,6 +41,11 @@ public sealed partial class FlowEngine : IAsyncDisposable
 
     /// <summary>The task types the engine can run.</summary>
     public ITaskCatalog Catalog { get; }
+
+    /// <summary>The routes this engine's worker accepts (its queues and task types).</summary>
+    public RouteSet Routes => Router.Routes;
+
+    internal StepRouter Router { get; }
 
     /// <summary>The engine's settings.</summary>
     public FlowEngineOptions Options { get; }

@@ -42,6 +42,12 @@ public sealed class FlowEngineOptions
     /// </summary>
     public int MaxRecoveries { get; set; } = FlowMachineDefaults.Engine.MaxRecoveries;
 
+    /// <summary>The queues this process's worker serves (<c>default</c> unless given): it runs only steps on these queues.</summary>
+    public IReadOnlyList<string> Queues { get; set; } = [Routing.QueueNames.Default];
+
+    /// <summary>Default queues by task type name, over the types' own (<see cref="TaskTypeAttribute.Queue"/>).</summary>
+    public IReadOnlyDictionary<string, string> TaskQueues { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Creates flow ids; tests may make them deterministic.</summary>
     public Func<string> NewId { get; set; } = () => Guid.CreateVersion7().ToString("N");
 
@@ -67,6 +73,19 @@ public sealed class FlowEngineOptions
         if (SpecLimits is null || SpecLimits.Problems() is { Count: > 0 })
         {
             throw new ArgumentException(SpecLimits is null ? "SpecLimits must not be null." : string.Join(" ", SpecLimits.Problems()), nameof(SpecLimits));
+        }
+
+        if (Queues is null || Queues.Count == 0)
+        {
+            throw new ArgumentException("Queues must name at least one queue.", nameof(Queues));
+        }
+
+        foreach (var queue in Queues.Concat(TaskQueues?.Values ?? []))
+        {
+            if (Routing.QueueNames.Problem(queue) is { } problem)
+            {
+                throw new ArgumentException(problem + ".", nameof(Queues));
+            }
         }
 
         if (string.IsNullOrWhiteSpace(WorkerId))

@@ -29,6 +29,8 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
         using var hardStop = new CancellationTokenSource();
         var runs = new HashSet<Task>();
         var finished = new FlowSignal();
+        var presence = await Routing.WorkerPresence.StartAsync(engine).ConfigureAwait(false);
+        await using var presenceScope = presence.ConfigureAwait(false);
         try
         {
             // On a store with a clock, judge leases and due times by it from the first claim on.
@@ -46,7 +48,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
                 var claimedAll = false;
                 if (free > 0)
                 {
-                    var claimed = await store.ClaimDueAsync(engine.Options.WorkerId, free, time.GetUtcNow(), engine.Options.LeaseDuration, stoppingToken).ConfigureAwait(false);
+                    var claimed = await store.ClaimDueAsync(engine.Options.WorkerId, free, engine.Routes, time.GetUtcNow(), engine.Options.LeaseDuration, stoppingToken).ConfigureAwait(false);
                     foreach (var flow in claimed)
                     {
                         Interlocked.Increment(ref active);
@@ -72,7 +74,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
                 }
 
                 var delay = options.PollInterval;
-                var due = await store.GetNextDueAsync(stoppingToken).ConfigureAwait(false);
+                var due = await store.GetNextDueAsync(engine.Routes, stoppingToken).ConfigureAwait(false);
                 if (due is { } at)
                 {
                     var until = at - time.GetUtcNow();

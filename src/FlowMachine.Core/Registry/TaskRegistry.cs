@@ -23,6 +23,11 @@ public sealed class TaskRegistry : ITaskCatalog
     public TaskRegistry Register(TaskTypeInfo info)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(info.Name);
+        if (info.Queue is not null && Routing.QueueNames.Problem(info.Queue) is { } problem)
+        {
+            throw new ArgumentException($"Task type '{info.Name}': {problem}.", nameof(info));
+        }
+
         types[info.Name] = info;
         return this;
     }
@@ -117,6 +122,7 @@ public sealed class TaskRegistry : ITaskCatalog
                 Params = parameters,
                 MaxAttempts = attribute.MaxAttempts,
                 TimeoutSeconds = attribute.TimeoutSeconds,
+                Queue = attribute.Queue,
                 ClrType = type,
                 Source = source,
                 Factory = factory,

@@ -18,6 +18,9 @@ public sealed record TaskTypeInfo
     /// <summary>Default timeout per attempt in seconds (0 = none).</summary>
     public double TimeoutSeconds { get; init; }
 
+    /// <summary>The queue its steps run on unless the step names one (null: <c>default</c>).</summary>
+    public string? Queue { get; init; }
+
     /// <summary>The implementing class, when registered from a type.</summary>
     public Type? ClrType { get; init; }
 

@@ -69,6 +69,11 @@ public static class SpecJson
                 writer.WriteEndArray();
                 WriteRetry(writer, step.Retry);
                 WriteTimeout(writer, step.TimeoutSeconds);
+                if (step.Queue is not null)
+                {
+                    writer.WriteString("queue", step.Queue);
+                }
+
                 writer.WriteEndObject();
             }
 

@@ -65,6 +65,7 @@ internal sealed partial class SpecReader
             Precursors = d.Resolved,
             Retry = d.Retry,
             TimeoutSeconds = d.Timeout,
+            Queue = d.Queue,
         })];
     }
 
@@ -139,6 +140,9 @@ internal sealed partial class SpecReader
                     break;
                 case "timeout":
                     draft.Timeout = ReadTimeout(value, childPath, obj);
+                    break;
+                case "queue":
+                    draft.Queue = ReadQueue(value, childPath, obj);
                     break;
                 default:
                     Unknown(name, childPath, TaskFields, value, obj);

@@ -14,7 +14,7 @@ internal sealed partial class SpecReader
 
     private static readonly string[] FlowFields = ["label", "key", "cfg", "data", "tasks"];
     private static readonly string[] CfgFields = ["fail_fast", "retry", "timeout", "tags", "priority"];
-    private static readonly string[] TaskFields = ["key", "task_type", "task_params", "precursors", "retry", "timeout"];
+    private static readonly string[] TaskFields = ["key", "task_type", "task_params", "precursors", "retry", "timeout", "queue"];
     private static readonly string[] RetryFields = ["attempts", "delay", "factor", "max_delay"];
 
     private readonly List<SpecError> errors = [];

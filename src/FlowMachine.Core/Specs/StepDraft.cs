@@ -31,4 +31,6 @@ internal sealed class StepDraft(string path, JsonNode node)
     public RetrySpec? Retry { get; set; }
 
     public double? Timeout { get; set; }
+
+    public string? Queue { get; set; }
 }

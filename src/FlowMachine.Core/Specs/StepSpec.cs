@@ -22,4 +22,7 @@ public sealed record StepSpec
 
     /// <summary>Timeout in seconds for one attempt (null: the flow's, then the task type's default).</summary>
     public double? TimeoutSeconds { get; init; }
+
+    /// <summary>The queue the step runs on (null: the task type's default queue, else <c>default</c>).</summary>
+    public string? Queue { get; init; }
 }

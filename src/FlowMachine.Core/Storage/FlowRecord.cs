@@ -78,6 +78,13 @@ public sealed class FlowRecord
     /// <summary>The flow's routine is paused: not claimed until the routine resumes. Commits never change it.</summary>
     public bool RoutinePaused { get; set; }
 
+    /// <summary>
+    /// Where the flow's next runnable step belongs when the last worker let it go for another pool: <c>queue/task_type</c>
+    /// (queue empty: the task type's default). Only workers that accept the route claim the flow; null: any worker.
+    /// Claims, commands and events clear it.
+    /// </summary>
+    public string? Route { get; set; }
+
     public string? LeaseOwner { get; set; }
     public DateTimeOffset? LeaseExpiresAt { get => StoredTime.Read(leaseExpiresAt); set => leaseExpiresAt = StoredTime.Of(value); }
 

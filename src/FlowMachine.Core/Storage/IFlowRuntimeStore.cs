@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FlowMachine.Routing;
 
 namespace FlowMachine.Storage;
 
@@ -27,8 +28,17 @@ public interface IFlowRuntimeStore
     /// </summary>
     ValueTask<IReadOnlyList<ClaimedFlow>> ClaimDueAsync(string owner, int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// As <see cref="ClaimDueAsync(string, int, DateTimeOffset, TimeSpan, CancellationToken)"/>, taking only flows without a
+    /// <see cref="FlowRecord.Route"/> or with one that <paramref name="routes"/> holds (null: any flow). Claiming clears the route.
+    /// </summary>
+    ValueTask<IReadOnlyList<ClaimedFlow>> ClaimDueAsync(string owner, int max, RouteSet? routes, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+
     /// <summary>Leases one given flow if it is due and not leased by another owner; null otherwise.</summary>
     ValueTask<ClaimedFlow?> ClaimFlowAsync(string flowId, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>As <see cref="ClaimFlowAsync(string, string, DateTimeOffset, TimeSpan, CancellationToken)"/>, only when the flow has no route or one that <paramref name="routes"/> holds (null: any).</summary>
+    ValueTask<ClaimedFlow?> ClaimFlowAsync(string flowId, string owner, RouteSet? routes, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
 
     /// <summary>Extends the owner's leases. Returns the ids whose lease was lost.</summary>
     ValueTask<IReadOnlyList<string>> RenewLeasesAsync(string owner, IReadOnlyCollection<string> flowIds, DateTimeOffset expiresAt, CancellationToken cancellationToken);
@@ -49,4 +59,7 @@ public interface IFlowRuntimeStore
 
     /// <summary>The earliest <see cref="FlowRecord.NextRunAt"/> of any unleased flow, or the earliest lease expiry.</summary>
     ValueTask<DateTimeOffset?> GetNextDueAsync(CancellationToken cancellationToken);
+
+    /// <summary>As <see cref="GetNextDueAsync(CancellationToken)"/>, counting only unleased flows that a worker with <paramref name="routes"/> may claim.</summary>
+    ValueTask<DateTimeOffset?> GetNextDueAsync(RouteSet? routes, CancellationToken cancellationToken);
 }

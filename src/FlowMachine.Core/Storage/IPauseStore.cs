@@ -2,7 +2,7 @@ namespace FlowMachine.Storage;
 
 /// <summary>
 /// Holding flows back: a suspended flow, and every flow of a paused routine, is stored and takes input but is
-/// never claimed (nor counted by <see cref="IFlowRuntimeStore.GetNextDueAsync"/>) until it is resumed. A commit
+/// never claimed (nor counted by <see cref="IFlowRuntimeStore.GetNextDueAsync(CancellationToken)"/>) until it is resumed. A commit
 /// never clears either hold: a step in flight when the flow is suspended commits, and the flow stays held.
 /// </summary>
 public interface IPauseStore

@@ -47,6 +47,7 @@ internal static class DashboardEndpoints
         pages.MapGet("/schedules/{name}", (HttpContext http, ScheduleVerbs schedules, Storage.IFlowQueryStore flows, string name, string? done, string? flow, CancellationToken ct) => SchedulePage.RenderAsync(http, schedules, flows, name, done, flow, ct));
         pages.MapPost("/schedules/{name}/{action:regex(^(pause|resume|trigger)$)}", ScheduleForms.HandleAsync);
         pages.MapGet("/tasks", (HttpContext http, ITaskCatalog catalog) => TasksPage.Render(http, catalog));
+        pages.MapGet("/workers", (HttpContext http, Storage.IFlowStore store, TimeProvider time, CancellationToken ct) => WorkersPage.RenderAsync(http, store, time, ct));
         pages.MapGet("/users", (HttpContext http, FlowMachine.Storage.IUserStore users, CancellationToken ct) => UsersPage.RenderAsync(http, users, ct));
         pages.MapPost("/users/{name}/rotate", UserForms.RotateAsync);
         pages.MapPost("/users/{name}/revoke", UserForms.RevokeAsync);

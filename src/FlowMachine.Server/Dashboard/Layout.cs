@@ -12,6 +12,7 @@ internal static class Layout
         ("/routines", "Routines", "routines"),
         ("/schedules", "Schedules", "schedules"),
         ("/tasks", "Task types", "tasks"),
+        ("/workers", "Workers", "workers"),
     ];
 
     public static HtmlResult Page(DashboardRequest request, string title, string nav, string content, int status = 200)

@@ -133,6 +133,28 @@ public class SpecCompilerValidationTests
         HasError(Invalid(text), path);
     }
 
+    [Theory]
+    [InlineData("5")]
+    [InlineData("\"\"")]
+    [InlineData("\"GPU\"")]
+    [InlineData("\"-gpu\"")]
+    [InlineData("\"gpu pool\"")]
+    [InlineData("\"gpu/1\"")]
+    public void A_queue_that_is_not_a_queue_name_is_refused_at_its_path(string queue)
+    {
+        var errors = Invalid($$"""{ "tasks": [ "noop", "noop", { "key": "a", "task_type": "noop", "queue": {{queue}} } ] }""");
+        HasError(errors, "tasks[2].queue", queue == "5" ? "must be a queue name" : "not a valid queue name");
+    }
+
+    [Fact]
+    public void A_queue_name_is_kept_on_its_step()
+    {
+        var spec = Valid("""{ "tasks": [ { "key": "a", "task_type": "noop", "queue": "gpu.big_1-a" }, { "key": "b", "task_type": "noop" } ] }""");
+        Assert.Equal(["gpu.big_1-a", null], spec.Tasks.Select(t => t.Queue));
+        Assert.True(FlowMachine.Routing.QueueNames.IsValid("q" + new string('x', 63)));
+        Assert.False(FlowMachine.Routing.QueueNames.IsValid("q" + new string('x', 64)));
+    }
+
     [Fact]
     public void Missing_key_and_task_type_are_required()
     {

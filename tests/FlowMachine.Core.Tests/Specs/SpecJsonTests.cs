@@ -13,7 +13,7 @@ public class SpecJsonTests
         tasks:
           - { key: a, task_type: print, task_params: { msg: "$data.z" } }
           - { key: b, task_type: noop, precursors: [a], retry: { attempts: 2 }, timeout: 3 }
-          - { key: c, task_type: noop, precursors: [] }
+          - { key: c, task_type: noop, precursors: [], queue: gpu.big-1 }
           - { key: d, task_type: noop, precursors: [b, c] }
           - test.One
           - test.One
@@ -40,6 +40,7 @@ public class SpecJsonTests
             Assert.Equal(x.Precursors, y.Precursors);
             Assert.Equal(x.Retry, y.Retry);
             Assert.Equal(x.TimeoutSeconds, y.TimeoutSeconds);
+            Assert.Equal(x.Queue, y.Queue);
             Assert.True(JsonNode.DeepEquals(x.TaskParams, y.TaskParams));
         }
     }

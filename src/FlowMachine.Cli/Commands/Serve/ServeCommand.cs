@@ -30,7 +30,8 @@ internal static class ServeCommand
             HelpName = "STATE=DURATION",
             Arity = ArgumentArity.OneOrMore,
         };
-        var command = new Command("serve", "Run the REST API and a worker on the database until stopped (Ctrl+C or SIGTERM).") { urls, concurrency, verbose, keep };
+        var queue = Worker.QueueOption.Create();
+        var command = new Command("serve", "Run the REST API and a worker on the database until stopped (Ctrl+C or SIGTERM).") { urls, concurrency, queue, verbose, keep };
         command.SetAction(async (parse, ct) =>
         {
             var settings = global.Read(parse);
@@ -43,6 +44,11 @@ internal static class ServeCommand
             foreach (var url in (parse.GetValue(urls) is { Length: > 0 } given ? given : [DefaultUrl]).SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
             {
                 options.Urls.Add(url);
+            }
+
+            foreach (var name in Worker.QueueOption.Read(parse, queue))
+            {
+                options.Queues.Add(name);
             }
 
             foreach (var period in parse.GetValue(keep) ?? [])

@@ -11,10 +11,11 @@ internal static class WorkerCommand
     public static Command Create(CliIO io, GlobalOptions global)
     {
         var concurrency = new Option<int?>("--concurrency") { Description = "How many flows run at once (default: 4 × cores, at least 4).", HelpName = "N" };
-        var command = new Command("worker", "Run flows and fire due schedules from the database until stopped (Ctrl+C or SIGTERM stop it gracefully).") { concurrency };
+        var queue = QueueOption.Create();
+        var command = new Command("worker", "Run flows and fire due schedules from the database until stopped (Ctrl+C or SIGTERM stop it gracefully).") { concurrency, queue };
         command.SetAction(async (parse, ct) =>
         {
-            var settings = global.Read(parse);
+            var settings = global.Read(parse) with { Queues = QueueOption.Read(parse, queue) };
             var options = new FlowWorkerOptions();
             if (parse.GetValue(concurrency) is { } n)
             {
@@ -33,7 +34,7 @@ internal static class WorkerCommand
             var host = await CliHost.OpenAsync(settings, new WriterTaskLog(io.Out), ct).ConfigureAwait(false);
             await using var hostScope = host.ConfigureAwait(false);
             using var lines = new FinishedFlowLines(host.Changes, io.Out);
-            await io.Err.WriteLineAsync($"worker {host.WorkerId} on {StoreChoice.Describe(settings.DbPath)} (concurrency {options.Concurrency}); Ctrl+C stops it").ConfigureAwait(false);
+            await io.Err.WriteLineAsync($"worker {host.WorkerId} on {StoreChoice.Describe(settings.DbPath)} (concurrency {options.Concurrency}, queues {QueueOption.Describe(settings.Queues)}); Ctrl+C stops it").ConfigureAwait(false);
 
             // FlowWorker treats the token as "stop claiming, finish what runs": a clean stop, not an error.
             // Schedules fire where flows run, as in serve: a fired slot wakes this worker at once.

@@ -35,7 +35,7 @@ public sealed partial class FlowEngine
                 var stored = await Store.GetRoutineAsync(name, request.Version, cancellationToken).ConfigureAwait(false)
                     ?? throw new SpecException([new SpecError("routine", $"routine '{name}' does not exist")]);
                 spec = SpecJson.Deserialize(stored.SpecJson);
-                CheckTaskTypes(spec);
+                CheckTaskTypes(spec, Catalog);
                 routine = stored.Name;
                 version = stored.Version;
             }

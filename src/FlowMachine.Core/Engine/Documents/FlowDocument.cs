@@ -47,6 +47,12 @@ public sealed record FlowDocument : FlowSummaryDocument
     [JsonPropertyOrder(8)]
     public int Priority { get; init; }
 
+    /// <summary>Set when the flow's next step waits for a worker of another pool: its queue (null: the task type's default) and task type.</summary>
+    [JsonPropertyName("waitingForWorker")]
+    [JsonPropertyOrder(9)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Routing.WorkerWait? WaitingForWorker { get; init; }
+
     [SetsRequiredMembers]
     private FlowDocument(FlowView view, Func<string, string>? resumeUrl)
         : base(view.Flow)
@@ -60,6 +66,7 @@ public sealed record FlowDocument : FlowSummaryDocument
         Steps = [.. view.Steps.Select(s => StepDocument.Of(s, resumeUrl))];
         var waiting = view.Steps.FirstOrDefault(s => s.State == StepState.Waiting && s.ResumeToken is not null);
         ResumeUrl = resumeUrl is not null && waiting is not null ? resumeUrl(waiting.ResumeToken!) : null;
+        WaitingForWorker = Routing.WorkerWait.Of(view.Flow.Route);
     }
 
     /// <summary>The document of <paramref name="view"/>; with <paramref name="resumeUrl"/>, waiting steps carry their callback URL.</summary>

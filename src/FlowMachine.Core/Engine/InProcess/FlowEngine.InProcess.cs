@@ -10,7 +10,7 @@ public sealed partial class FlowEngine : IFlowRunner
     /// </summary>
     public async Task<FlowView> TickAsync(string flowId, CancellationToken cancellationToken = default)
     {
-        var claimed = await Store.ClaimFlowAsync(flowId, Owner, Now, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        var claimed = await Store.ClaimFlowAsync(flowId, Owner, Routes, Now, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
         if (claimed is not null)
         {
             ThrowIfFaulted(await RunClaimedAsync(claimed, tick: true, cancellationToken).ConfigureAwait(false));
@@ -30,7 +30,7 @@ public sealed partial class FlowEngine : IFlowRunner
         {
             cancellationToken.ThrowIfCancellationRequested();
             var wake = Signal.NextAsync();
-            var claimed = await Store.ClaimFlowAsync(flowId, Owner, Now, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+            var claimed = await Store.ClaimFlowAsync(flowId, Owner, Routes, Now, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
             if (claimed is not null && held.ContainsKey(flowId))
             {
                 // Another run in this process has the flow: wait for it to let go. A real-time poll, not a
@@ -54,7 +54,7 @@ public sealed partial class FlowEngine : IFlowRunner
             }
 
             // Children (and anything else due) run here too, so a spawning flow can finish in one call.
-            var others = await Store.ClaimDueAsync(Owner, 16, Now, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+            var others = await Store.ClaimDueAsync(Owner, 16, Routes, Now, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
             if (others.Count > 0)
             {
                 foreach (var fault in await Task.WhenAll(others.Select(o => RunClaimedAsync(o, tick: false, cancellationToken))).ConfigureAwait(false))
@@ -70,7 +70,7 @@ public sealed partial class FlowEngine : IFlowRunner
                 break;
             }
 
-            var due = await Store.GetNextDueAsync(cancellationToken).ConfigureAwait(false);
+            var due = await Store.GetNextDueAsync(Routes, cancellationToken).ConfigureAwait(false);
             if (due is null && flow.LeaseOwner is null)
             {
                 break; // nothing will happen without outside input

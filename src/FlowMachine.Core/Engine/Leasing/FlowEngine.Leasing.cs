@@ -48,7 +48,7 @@ public sealed partial class FlowEngine
                 return fault;
             }
 
-            var again = await Store.ClaimFlowAsync(flowId, Owner, Now, Options.LeaseDuration, stop).ConfigureAwait(false);
+            var again = await Store.ClaimFlowAsync(flowId, Owner, Routes, Now, Options.LeaseDuration, stop).ConfigureAwait(false);
             if (again is null)
             {
                 return null;

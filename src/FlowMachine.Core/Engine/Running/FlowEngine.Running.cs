@@ -23,7 +23,7 @@ public sealed partial class FlowEngine
         FlowRun? run = null;
         try
         {
-            run = new FlowRun(claimed, FlowPlan.For(claimed.Flow.SpecJson), Catalog);
+            run = new FlowRun(claimed, FlowPlan.For(claimed.Flow.SpecJson), Catalog, Router);
             var now = Now;
             run.Begin(now);
             run.RecoverLost(Options.MaxRecoveries, now);

@@ -52,19 +52,21 @@ public sealed partial class FlowEngine
         if (request.Spec is not null)
         {
             CheckStepCount(request.Spec);
-            CheckTaskTypes(request.Spec);
+            await WithWorkerTypesAsync(c => CheckTaskTypes(request.Spec, c), cancellationToken).ConfigureAwait(false);
             return (request.Spec, null, null, null);
         }
 
         if (request.SpecText is not null)
         {
-            var (compiledSpec, json) = inlineSpecs.Compile(request.SpecText);
+            var (compiledSpec, json) = await WithWorkerTypesAsync(
+                c => ReferenceEquals(c, Catalog) ? inlineSpecs.Compile(request.SpecText) : Compiled(SpecCompiler.Compile(request.SpecText, c, Options.SpecLimits).GetOrThrow()),
+                cancellationToken).ConfigureAwait(false);
             return (compiledSpec, null, null, json);
         }
 
         if (request.SpecNode is not null)
         {
-            return (SpecCompiler.Compile(request.SpecNode, Catalog, Options.SpecLimits).GetOrThrow(), null, null, null);
+            return (await WithWorkerTypesAsync(c => SpecCompiler.Compile(request.SpecNode, c, Options.SpecLimits).GetOrThrow(), cancellationToken).ConfigureAwait(false), null, null, null);
         }
 
         var stored = await Store.GetRoutineAsync(request.Routine!, request.Version, cancellationToken).ConfigureAwait(false)
@@ -73,8 +75,34 @@ public sealed partial class FlowEngine
                 : $"routine '{request.Routine}' does not exist; add it first (flowmachine routines add)")]);
         // Stored specs are immutable: the plan cache holds each one parsed once.
         var spec = FlowPlan.For(stored.SpecJson).Spec;
-        CheckTaskTypes(spec);
+        await WithWorkerTypesAsync(c => CheckTaskTypes(spec, c), cancellationToken).ConfigureAwait(false);
         return (spec, stored.Name, stored.Version, null);
+    }
+
+    private static (FlowSpec Spec, string Json) Compiled(FlowSpec spec) => (spec, SpecJson.Serialize(spec));
+
+    /// <summary>
+    /// Checks against this host's task types; when that fails, once more with the types live workers registered
+    /// (<see cref="IWorkerRegistry"/>): a flow may be started here for a pool whose types this process lacks.
+    /// </summary>
+    private async Task<T> WithWorkerTypesAsync<T>(Func<Registry.ITaskCatalog, T> check, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return check(Catalog);
+        }
+        catch (SpecException)
+        {
+            var now = Now;
+            var workers = await Store.ListWorkersAsync(cancellationToken).ConfigureAwait(false);
+            var catalog = new Routing.WorkerTypesCatalog(Catalog, workers.Where(w => now - w.HeartbeatAt < FlowMachineDefaults.Worker.LiveFor).SelectMany(w => w.TaskTypes.Keys));
+            if (!catalog.AddsAny)
+            {
+                throw;
+            }
+
+            return check(catalog);
+        }
     }
 
     /// <summary>The start's tags and the spec's <c>cfg.tags</c>, each once.</summary>
@@ -102,17 +130,14 @@ public sealed partial class FlowEngine
     }
 
     /// <summary>A stored spec may name task types this host lacks; refuse it before anything runs.</summary>
-    private void CheckTaskTypes(FlowSpec spec)
+    private static bool CheckTaskTypes(FlowSpec spec, Registry.ITaskCatalog catalog)
     {
         var errors = spec.Tasks
             .Select((t, i) => (t, i))
-            .Where(x => !Catalog.TryGet(x.t.TaskType, out _))
+            .Where(x => !catalog.TryGet(x.t.TaskType, out _))
             .Select(x => new SpecError($"tasks[{x.i}].task_type", $"task type '{x.t.TaskType}' is not registered in this host (see `flowmachine tasks`)"))
             .ToList();
-        if (errors.Count > 0)
-        {
-            throw new SpecException(errors);
-        }
+        return errors.Count == 0 ? true : throw new SpecException(errors);
     }
 
     private NewFlow BuildFlow(FlowSpec spec, string? routine, int? version, JsonNode? input, string? key, string? label, string? owner, (string FlowId, string StepKey, int Index)? parent, DateTimeOffset now, string? serialized = null) =>

@@ -24,6 +24,8 @@ internal sealed partial class FlowRun
             Flow.NextRunAt = null;
         }
 
+        Flow.Route = release ? ForeignRoute(now) : null;
+
         var transition = new FlowTransition
         {
             LeaseOwner = owner,

@@ -19,7 +19,7 @@ internal sealed partial class FlowRun
         due.Clear();
         foreach (var i in ready)
         {
-            if (Steps[i].NotBefore is not { } notBefore || notBefore <= now)
+            if ((Steps[i].NotBefore is not { } notBefore || notBefore <= now) && (router is null || router.CanRun(Plan.Steps[i])))
             {
                 due.Add(i);
             }
@@ -62,6 +62,36 @@ internal sealed partial class FlowRun
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// When the steps ready now all belong to another pool (a queue this process does not serve, a task type it
+    /// lacks): the route of the first of them, for the flow's row as it is let go; otherwise null.
+    /// </summary>
+    public string? ForeignRoute(DateTimeOffset now)
+    {
+        if (router is null || !IsActive)
+        {
+            return null;
+        }
+
+        string? route = null;
+        foreach (var i in ready)
+        {
+            if (Steps[i].NotBefore is { } t && t > now)
+            {
+                continue;
+            }
+
+            if (router.CanRun(Plan.Steps[i]))
+            {
+                return null;
+            }
+
+            route ??= router.RouteOf(Plan.Steps[i]);
+        }
+
+        return route;
     }
 
     private enum Gate

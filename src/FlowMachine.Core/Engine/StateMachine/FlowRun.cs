@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using FlowMachine.Registry;
+using FlowMachine.Routing;
 using FlowMachine.Storage;
 
 namespace FlowMachine.Engine;
@@ -36,9 +37,12 @@ internal sealed partial class FlowRun
     private long seq;
     private long knownEventId;
 
-    public FlowRun(ClaimedFlow claimed, FlowPlan plan, ITaskCatalog catalog)
+    private readonly StepRouter? router;
+
+    public FlowRun(ClaimedFlow claimed, FlowPlan plan, ITaskCatalog catalog, StepRouter? router = null)
     {
         this.catalog = catalog;
+        this.router = router;
         Flow = claimed.Flow;
         storedState = Flow.State;
         Plan = plan;

@@ -53,11 +53,11 @@ public sealed partial class InMemoryFlowStore
     }
 
     /// <summary>Adds due unleased flows to <paramref name="picked"/> until it holds <paramref name="max"/>: priorities above 0, then 0, then below.</summary>
-    private void PickDue(List<InMemoryFlowEntry> picked, int max, long nowTicks)
+    private void PickDue(List<InMemoryFlowEntry> picked, int max, RouteSet? routes, long nowTicks)
     {
         if (ranked.Count == 0)
         {
-            PickDue(ready, picked, max, nowTicks);
+            PickDue(ready, picked, max, routes, nowTicks);
             return;
         }
 
@@ -65,21 +65,21 @@ public sealed partial class InMemoryFlowStore
         {
             if (priority > 0)
             {
-                PickDue(set, picked, max, nowTicks);
+                PickDue(set, picked, max, routes, nowTicks);
             }
         }
 
-        PickDue(ready, picked, max, nowTicks);
+        PickDue(ready, picked, max, routes, nowTicks);
         foreach (var (priority, set) in ranked)
         {
             if (priority < 0)
             {
-                PickDue(set, picked, max, nowTicks);
+                PickDue(set, picked, max, routes, nowTicks);
             }
         }
     }
 
-    private void PickDue(SortedSet<(long Ticks, string Id)> set, List<InMemoryFlowEntry> picked, int max, long nowTicks)
+    private void PickDue(SortedSet<(long Ticks, string Id)> set, List<InMemoryFlowEntry> picked, int max, RouteSet? routes, long nowTicks)
     {
         if (picked.Count == max)
         {
@@ -93,18 +93,28 @@ public sealed partial class InMemoryFlowStore
                 break;
             }
 
-            picked.Add(flows[id]);
+            var entry = flows[id];
+            if (Accepts(routes, entry.Flow.Route))
+            {
+                picked.Add(entry);
+            }
         }
     }
 
     /// <summary>The earliest due time among unleased flows of a priority other than 0, in ticks.</summary>
-    private long? NextRankedDue()
+    private long? NextRankedDue(RouteSet? routes)
     {
         long? ticks = null;
         foreach (var set in ranked.Values)
         {
-            var first = set.Min.Ticks;
-            ticks = ticks is null || first < ticks ? first : ticks;
+            foreach (var (first, id) in set)
+            {
+                if (Accepts(routes, flows[id].Flow.Route))
+                {
+                    ticks = ticks is null || first < ticks ? first : ticks;
+                    break;
+                }
+            }
         }
 
         return ticks;

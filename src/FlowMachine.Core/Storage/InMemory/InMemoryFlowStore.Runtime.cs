@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FlowMachine.Routing;
 
 namespace FlowMachine.Storage.InMemory;
 
@@ -60,7 +61,11 @@ public sealed partial class InMemoryFlowStore
     }
 
     /// <inheritdoc/>
-    public ValueTask<IReadOnlyList<ClaimedFlow>> ClaimDueAsync(string owner, int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<ClaimedFlow>> ClaimDueAsync(string owner, int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
+        ClaimDueAsync(owner, max, null, now, lease, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<ClaimedFlow>> ClaimDueAsync(string owner, int max, RouteSet? routes, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         cancellationToken.ThrowIfCancellationRequested();
@@ -75,7 +80,7 @@ public sealed partial class InMemoryFlowStore
             // Candidates: the first unleased due flows by priority, then due time, plus every flow whose lease
             // has expired (few: only dead workers leave those). Then the highest priority and oldest NextRunAt win.
             var picked = new List<InMemoryFlowEntry>(Math.Min(max, 64));
-            PickDue(picked, max, nowTicks);
+            PickDue(picked, max, routes, nowTicks);
 
             foreach (var (ticks, id) in leased)
             {
@@ -104,7 +109,11 @@ public sealed partial class InMemoryFlowStore
     }
 
     /// <inheritdoc/>
-    public ValueTask<ClaimedFlow?> ClaimFlowAsync(string flowId, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    public ValueTask<ClaimedFlow?> ClaimFlowAsync(string flowId, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
+        ClaimFlowAsync(flowId, owner, null, now, lease, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<ClaimedFlow?> ClaimFlowAsync(string flowId, string owner, RouteSet? routes, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         cancellationToken.ThrowIfCancellationRequested();
@@ -121,7 +130,7 @@ public sealed partial class InMemoryFlowStore
                 || string.Equals(flow.LeaseOwner, owner, StringComparison.Ordinal)
                 || flow.LeaseExpiresAt is null
                 || flow.LeaseExpiresAt <= now;
-            var held = flow.Suspended || flow.RoutinePaused;
+            var held = flow.Suspended || flow.RoutinePaused || !Accepts(routes, flow.Route);
             return ValueTask.FromResult(due && free && !held ? Lease(entry, owner, now + lease) : null);
         }
     }
@@ -187,6 +196,7 @@ public sealed partial class InMemoryFlowStore
             }
 
             row.Suspended = stored.Suspended;
+            row.Route = t.Release ? t.Flow.Route : null;
             row.RoutinePaused = stored.RoutinePaused;
             row.LeaseOwner = t.Release ? null : stored.LeaseOwner;
             row.LeaseExpiresAt = t.Release ? null : stored.LeaseExpiresAt;
@@ -241,6 +251,10 @@ public sealed partial class InMemoryFlowStore
             {
                 MakeDueAndReindex(entry, at);
             }
+            else if (row.Route is not null)
+            {
+                Notify(); // the flow waits for another pool: wake its workers
+            }
 
             return ValueTask.FromResult(new CommitResult(entry.Commands.Count > 0));
         }
@@ -272,18 +286,25 @@ public sealed partial class InMemoryFlowStore
     }
 
     /// <inheritdoc/>
-    public ValueTask<DateTimeOffset?> GetNextDueAsync(CancellationToken cancellationToken)
+    public ValueTask<DateTimeOffset?> GetNextDueAsync(CancellationToken cancellationToken) => GetNextDueAsync(null, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<DateTimeOffset?> GetNextDueAsync(RouteSet? routes, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         lock (gate)
         {
             long? ticks = null;
-            if (ready.Count > 0)
+            foreach (var (at, id) in ready)
             {
-                ticks = ready.Min.Ticks;
+                if (Accepts(routes, flows[id].Flow.Route))
+                {
+                    ticks = at;
+                    break;
+                }
             }
 
-            if (ranked.Count > 0 && NextRankedDue() is { } first && (ticks is null || first < ticks))
+            if (ranked.Count > 0 && NextRankedDue(routes) is { } first && (ticks is null || first < ticks))
             {
                 ticks = first;
             }
@@ -375,8 +396,11 @@ public sealed partial class InMemoryFlowStore
         return false;
     }
 
+    private static bool Accepts(RouteSet? routes, string? route) => route is null || routes is null || routes.Contains(route);
+
     private ClaimedFlow Lease(InMemoryFlowEntry entry, string owner, DateTimeOffset expiresAt)
     {
+        entry.Flow.Route = null;
         entry.Flow.LeaseOwner = owner;
         entry.Flow.LeaseExpiresAt = expiresAt;
         Reindex(entry);

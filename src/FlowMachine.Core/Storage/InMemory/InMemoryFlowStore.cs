@@ -4,7 +4,7 @@ namespace FlowMachine.Storage.InMemory;
 /// A flow store in process memory, for tests and embedding. Everything is lost when the process ends.
 /// One lock guards all state; the due and lease indexes keep claiming at O(log n) per claimed flow.
 /// </summary>
-public sealed partial class InMemoryFlowStore : IFlowStore
+public sealed partial class InMemoryFlowStore : IFlowStore, IStoreNotifications
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, InMemoryFlowEntry> flows = new(StringComparer.Ordinal);
@@ -39,6 +39,7 @@ public sealed partial class InMemoryFlowStore : IFlowStore
         row.Tags = [.. row.Tags];
         row.Attributes = row.Attributes.Count == 0 ? FlowTags.NoAttributes : FlowTags.Merge(FlowTags.NoAttributes, row.Attributes);
         row.Suspended = false;
+        row.Route = null;
         row.RoutinePaused = row.Routine is { } routine && pausedRoutines.ContainsKey(routine);
         var entry = new InMemoryFlowEntry(row);
         flows.Add(row.Id, entry);
@@ -111,6 +112,7 @@ public sealed partial class InMemoryFlowStore : IFlowStore
 
     private static void MakeDue(InMemoryFlowEntry entry, DateTimeOffset at)
     {
+        entry.Flow.Route = null; // input any worker applies
         if (entry.Flow.NextRunAt is null || at < entry.Flow.NextRunAt)
         {
             entry.Flow.NextRunAt = at;

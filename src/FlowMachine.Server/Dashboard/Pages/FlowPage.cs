@@ -146,6 +146,11 @@ internal static class FlowPage
             html.Append(" Push a value, resubmit, or raise an event below.</section>");
         }
 
+        if (Routing.WorkerWait.Of(flow.Route) is { } wait && !flow.State.IsTerminal())
+        {
+            html.Append($"<section class=\"alert waiting\" aria-label=\"Waiting for a worker\" data-testid=\"worker-wait\"><strong>Waiting for a worker.</strong> The next step needs {Html.E(wait.ToString())}; see <a href=\"/workers\">Workers</a>.</section>");
+        }
+
         if (flow.Error is not null)
         {
             html.Append($"<section class=\"alert error\" aria-label=\"Flow error\"><strong>{flow.State.ToName()}.</strong><pre>{Html.E(flow.Error)}</pre></section>");

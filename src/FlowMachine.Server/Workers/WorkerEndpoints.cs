@@ -1,0 +1,19 @@
+using FlowMachine.Routing;
+using FlowMachine.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace FlowMachine.Server.Workers;
+
+/// <summary><c>/api/v1/workers</c>: the registered workers, each queue's depth, and what no live worker serves.</summary>
+internal static class WorkerEndpoints
+{
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapGet("/workers", ListAsync).WithTags("Workers").WithName("ListWorkers")
+            .WithSummary("The registered workers (live or not), each queue's depth and oldest due flow, and the queues and task types no live worker serves.");
+
+    private static async Task<Ok<WorkersDocument>> ListAsync(IFlowStore store, TimeProvider time, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await WorkersDocument.ReadAsync(store, time.GetUtcNow(), cancellationToken).ConfigureAwait(false));
+}
