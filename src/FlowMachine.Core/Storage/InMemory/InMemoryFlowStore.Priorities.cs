@@ -1,3 +1,5 @@
+using FlowMachine.Routing;
+
 namespace FlowMachine.Storage.InMemory;
 
 // Priorities: unleased due flows of priority 0 sit in `ready`; those of any other priority in one set per
