@@ -15,4 +15,13 @@ public sealed class TaskTypeAttribute(string name) : Attribute
 
     /// <summary>Default timeout in seconds for one attempt (0 = none) unless the step says otherwise.</summary>
     public double TimeoutSeconds { get; init; }
+
+    /// <summary>At most this many steps of the type run at once across every process of the store (0 = no limit).</summary>
+    public int MaxConcurrency { get; init; }
+
+    /// <summary>At most this many steps of the type start in any window of <see cref="RatePeriodSeconds"/> (0 = no limit).</summary>
+    public int RateLimit { get; init; }
+
+    /// <summary>The window of <see cref="RateLimit"/>, in seconds (1 unless given).</summary>
+    public double RatePeriodSeconds { get; init; }
 }

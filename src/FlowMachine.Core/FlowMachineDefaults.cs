@@ -23,6 +23,9 @@ public static class FlowMachineDefaults
 
         /// <summary>How many times a step's worker may be lost while running it before the step fails: 5.</summary>
         public const int MaxRecoveries = 5;
+
+        /// <summary>How long a step refused a concurrency slot waits at most before it asks again, should its wake be lost: 30 seconds.</summary>
+        public static readonly TimeSpan SlotWaitFallback = TimeSpan.FromSeconds(30);
     }
 
     /// <summary>Defaults of a worker.</summary>

@@ -61,7 +61,8 @@ internal static class CommitBatch
         var ids = new HashSet<string>(transitions.Count, StringComparer.Ordinal);
         foreach (var t in transitions)
         {
-            if (!ids.Add(t.Flow.Id))
+            // Flow control goes request by request: its statements touch other flows' rows.
+            if (!ids.Add(t.Flow.Id) || PostgresLimits.Touches(t))
             {
                 return false;
             }

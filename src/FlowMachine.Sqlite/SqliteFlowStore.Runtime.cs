@@ -258,6 +258,16 @@ public sealed partial class SqliteFlowStore
                 MakeDue(db, flowId, at);
             }
 
+            if (t.ReleasedSlots.Count > 0)
+            {
+                SqliteLimits.Release(db, flowId, t.ReleasedSlots, at);
+            }
+
+            if (t.WaitsForSlot)
+            {
+                SqliteLimits.Recheck(db, flowId, at);
+            }
+
             return new CommitResult(hasCommands);
         }, cancellationToken);
     }

@@ -35,6 +35,18 @@ public sealed class FlowEngineOptions
     /// </summary>
     public int MaxRecoveries { get; set; } = FlowMachineDefaults.Engine.MaxRecoveries;
 
+    /// <summary>
+    /// Concurrency and rate limits of task types by name, for types you do not own (they replace the limits of
+    /// the type's <see cref="TaskTypeAttribute"/>).
+    /// </summary>
+    public IDictionary<string, TaskLimits> TaskLimits { get; } = new Dictionary<string, TaskLimits>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How long a step refused a concurrency slot waits at most before it asks again. It is woken as soon as a
+    /// slot of its key frees; this only bounds the wait should a wake be lost (30 seconds by default).
+    /// </summary>
+    public TimeSpan SlotWaitFallback { get; set; } = FlowMachineDefaults.Engine.SlotWaitFallback;
+
     /// <summary>Creates flow ids; tests may make them deterministic.</summary>
     public Func<string> NewId { get; set; } = () => Guid.CreateVersion7().ToString("N");
 
@@ -60,6 +72,19 @@ public sealed class FlowEngineOptions
         if (SpecLimits is null || SpecLimits.Problems() is { Count: > 0 })
         {
             throw new ArgumentException(SpecLimits is null ? "SpecLimits must not be null." : string.Join(" ", SpecLimits.Problems()), nameof(SpecLimits));
+        }
+
+        if (SlotWaitFallback <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"SlotWaitFallback must be greater than 0 (was {SlotWaitFallback}).", nameof(SlotWaitFallback));
+        }
+
+        foreach (var (name, limits) in TaskLimits)
+        {
+            if (limits is null || limits.MaxConcurrency < 0 || limits.RateLimit < 0 || limits.RatePeriod <= TimeSpan.Zero)
+            {
+                throw new ArgumentException($"TaskLimits['{name}'] must have MaxConcurrency and RateLimit of at least 0 and a RatePeriod greater than 0.", nameof(TaskLimits));
+            }
         }
 
         if (string.IsNullOrWhiteSpace(WorkerId))

@@ -18,6 +18,15 @@ public sealed record TaskTypeInfo
     /// <summary>Default timeout per attempt in seconds (0 = none).</summary>
     public double TimeoutSeconds { get; init; }
 
+    /// <summary>How many steps of the type may run at once across all processes (0 = no limit).</summary>
+    public int MaxConcurrency { get; init; }
+
+    /// <summary>How many steps of the type may start in any window of <see cref="RatePeriodSeconds"/> (0 = no limit).</summary>
+    public int RateLimit { get; init; }
+
+    /// <summary>The window of <see cref="RateLimit"/> in seconds (0 reads as 1).</summary>
+    public double RatePeriodSeconds { get; init; }
+
     /// <summary>The implementing class, when registered from a type.</summary>
     public Type? ClrType { get; init; }
 

@@ -14,4 +14,10 @@ public sealed record FlowConfig
 
     /// <summary>Tags every flow of the spec gets, besides those its start gives (<c>cfg.tags</c>).</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>The concurrency limit of steps that give none (<c>cfg.concurrency</c>).</summary>
+    public ConcurrencySpec? Concurrency { get; init; }
+
+    /// <summary>The rate limit of steps that give none (<c>cfg.rate</c>).</summary>
+    public RateSpec? Rate { get; init; }
 }

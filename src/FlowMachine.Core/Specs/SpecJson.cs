@@ -39,6 +39,7 @@ public static class SpecJson
             WriteRetry(writer, spec.Cfg.Retry);
             WriteTimeout(writer, spec.Cfg.TimeoutSeconds);
             WriteTags(writer, spec.Cfg.Tags);
+            WriteLimits(writer, spec.Cfg.Concurrency, spec.Cfg.Rate);
             writer.WriteEndObject();
 
             writer.WritePropertyName("data");
@@ -63,6 +64,7 @@ public static class SpecJson
                 writer.WriteEndArray();
                 WriteRetry(writer, step.Retry);
                 WriteTimeout(writer, step.TimeoutSeconds);
+                WriteLimits(writer, step.Concurrency, step.Rate);
                 writer.WriteEndObject();
             }
 
@@ -118,6 +120,35 @@ public static class SpecJson
             }
 
             writer.WriteEndArray();
+        }
+    }
+
+    // Written only when given, so the text (and hash) of a spec without limits stays as it was.
+    private static void WriteLimits(Utf8JsonWriter writer, ConcurrencySpec? concurrency, RateSpec? rate)
+    {
+        if (concurrency is not null)
+        {
+            writer.WriteStartObject("concurrency");
+            if (concurrency.Key is not null)
+            {
+                writer.WriteString("key", concurrency.Key);
+            }
+
+            writer.WriteNumber("limit", concurrency.Limit);
+            writer.WriteEndObject();
+        }
+
+        if (rate is not null)
+        {
+            writer.WriteStartObject("rate");
+            writer.WriteNumber("limit", rate.Limit);
+            writer.WriteNumber("per", rate.PerSeconds);
+            if (rate.Key is not null)
+            {
+                writer.WriteString("key", rate.Key);
+            }
+
+            writer.WriteEndObject();
         }
     }
 

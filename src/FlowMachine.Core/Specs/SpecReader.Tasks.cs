@@ -65,6 +65,8 @@ internal sealed partial class SpecReader
             Precursors = d.Resolved,
             Retry = d.Retry,
             TimeoutSeconds = d.Timeout,
+            Concurrency = d.Concurrency,
+            Rate = d.Rate,
         })];
     }
 
@@ -139,6 +141,12 @@ internal sealed partial class SpecReader
                     break;
                 case "timeout":
                     draft.Timeout = ReadTimeout(value, childPath, obj);
+                    break;
+                case "concurrency":
+                    draft.Concurrency = ReadConcurrency(value, childPath, obj);
+                    break;
+                case "rate":
+                    draft.Rate = ReadRate(value, childPath, obj);
                     break;
                 default:
                     Unknown(name, childPath, TaskFields, value, obj);

@@ -13,8 +13,8 @@ internal sealed partial class SpecReader
     public const string RootKey = "ROOT";
 
     private static readonly string[] FlowFields = ["label", "key", "cfg", "data", "tasks"];
-    private static readonly string[] CfgFields = ["fail_fast", "retry", "timeout", "tags"];
-    private static readonly string[] TaskFields = ["key", "task_type", "task_params", "precursors", "retry", "timeout"];
+    private static readonly string[] CfgFields = ["fail_fast", "retry", "timeout", "tags", "concurrency", "rate"];
+    private static readonly string[] TaskFields = ["key", "task_type", "task_params", "precursors", "retry", "timeout", "concurrency", "rate"];
     private static readonly string[] RetryFields = ["attempts", "delay", "factor", "max_delay"];
 
     private readonly List<SpecError> errors = [];
@@ -161,6 +161,12 @@ internal sealed partial class SpecReader
                     break;
                 case "tags":
                     cfg = cfg with { Tags = ReadTags(value, childPath, obj) };
+                    break;
+                case "concurrency":
+                    cfg = cfg with { Concurrency = ReadConcurrency(value, childPath, obj) };
+                    break;
+                case "rate":
+                    cfg = cfg with { Rate = ReadRate(value, childPath, obj) };
                     break;
                 default:
                     Unknown(name, childPath, CfgFields, value, obj);

@@ -31,4 +31,8 @@ internal sealed class StepDraft(string path, JsonNode node)
     public RetrySpec? Retry { get; set; }
 
     public double? Timeout { get; set; }
+
+    public ConcurrencySpec? Concurrency { get; set; }
+
+    public RateSpec? Rate { get; set; }
 }

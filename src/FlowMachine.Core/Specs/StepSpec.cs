@@ -22,4 +22,10 @@ public sealed record StepSpec
 
     /// <summary>Timeout in seconds for one attempt (null: the flow's, then the task type's default).</summary>
     public double? TimeoutSeconds { get; init; }
+
+    /// <summary>This step's concurrency limit (null: the flow's <c>cfg.concurrency</c>, if any).</summary>
+    public ConcurrencySpec? Concurrency { get; init; }
+
+    /// <summary>This step's rate limit (null: the flow's <c>cfg.rate</c>, if any).</summary>
+    public RateSpec? Rate { get; init; }
 }

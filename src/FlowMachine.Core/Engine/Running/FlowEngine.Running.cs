@@ -21,11 +21,17 @@ public sealed partial class FlowEngine
         // A step's own token source, kept for the next step when the step finished without cancelling it.
         CancellationTokenSource? spare = null;
         FlowRun? run = null;
+        LimitLedger? limits = null;
         try
         {
             run = new FlowRun(claimed, FlowPlan.For(claimed.Flow.SpecJson), Catalog);
             var now = Now;
             run.Begin(now);
+            if ((limits = LedgerFor(run.Plan)) is not null)
+            {
+                run.RetrySlotWaits();
+            }
+
             run.RecoverLost(Options.MaxRecoveries, now);
             await ApplyCommandsAsync(run, claimed.Commands, linked.Token).ConfigureAwait(false);
             run.ApplyEvents(now);
@@ -43,11 +49,26 @@ public sealed partial class FlowEngine
                 fresh = false;
                 var starts = !tick || firstRound ? run.TakeReady(now) : [];
                 firstRound = false;
+                if (limits is not null && starts.Count > 0)
+                {
+                    await GateAsync(run, limits, starts, now, linked.Token).ConfigureAwait(false);
+                }
+
                 var release = !run.IsActive || (running.Count == 0 && starts.Count == 0);
                 var transition = run.Flush(Owner, now, release);
+                if (limits is not null)
+                {
+                    transition = limits.Attach(transition);
+                }
+
                 var cancels = run.TakeCancelRequests();
                 var committed = await Store.CommitAsync(transition, CancellationToken.None).ConfigureAwait(false);
                 OnCommitted(transition);
+                if (transition.ReleasedSlots.Count > 0)
+                {
+                    Signal.Notify(); // the oldest waiter of a freed key may be due now
+                }
+
                 foreach (var i in cancels)
                 {
                     if (running.Remove(i, out var r))
@@ -73,6 +94,11 @@ public sealed partial class FlowEngine
                     if (commands.Any(c => c.Kind == FlowCommand.Suspend))
                     {
                         run.Unstart(starts);
+                        foreach (var (index, _) in starts)
+                        {
+                            limits?.Finish(index);
+                        }
+
                         await ApplyCommandsAsync(run, commands, linked.Token).ConfigureAwait(false);
                         continue;
                     }
@@ -82,7 +108,9 @@ public sealed partial class FlowEngine
                 {
                     var cancel = spare ?? CancellationTokenSource.CreateLinkedTokenSource(linked.Token);
                     spare = null;
-                    running[index] = Launch(run, index, attempt, cancel, linked.Token);
+                    running[index] = limits?.TakeKeyError(index) is { } keyError
+                        ? new RunningStep(null, cancel, new StepExecution(index, attempt, Outcome.Fail(keyError), true, false))
+                        : Launch(run, index, attempt, cancel, linked.Token);
                 }
 
                 if (committed.HasCommands)
@@ -115,6 +143,7 @@ public sealed partial class FlowEngine
                 foreach (var index in finished)
                 {
                     running.Remove(index, out var step);
+                    limits?.Finish(index);
                     if (spare is null && step.Cancel.TryReset())
                     {
                         spare = step.Cancel;
@@ -161,7 +190,9 @@ public sealed partial class FlowEngine
                 {
                     var at = Now;
                     run.HandBack(at);
+                    limits?.FinishAll();
                     var transition = run.Flush(Owner, at, release: true);
+                    transition = limits?.Attach(transition) ?? transition;
                     await Store.CommitAsync(transition, CancellationToken.None).ConfigureAwait(false);
                     OnCommitted(transition);
                 }
@@ -184,6 +215,11 @@ public sealed partial class FlowEngine
             }
 
             held.TryRemove(new KeyValuePair<string, HeldFlow>(flowId, mine));
+            if (limits is not null)
+            {
+                slotHolders.TryRemove(flowId, out _); // slots left unreleased expire with the lease
+            }
+
             spare?.Dispose();
         }
 

@@ -252,6 +252,16 @@ public sealed partial class InMemoryFlowStore
                 MakeDueAndReindex(entry, at);
             }
 
+            if (t.ReleasedSlots.Count > 0)
+            {
+                ReleaseLocked(flowId, t.ReleasedSlots, at);
+            }
+
+            if (t.WaitsForSlot)
+            {
+                RecheckSlotWait(entry, at);
+            }
+
             return ValueTask.FromResult(new CommitResult(entry.Commands.Count > 0));
         }
     }
