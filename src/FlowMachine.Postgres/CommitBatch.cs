@@ -61,8 +61,7 @@ internal static class CommitBatch
         var ids = new HashSet<string>(transitions.Count, StringComparer.Ordinal);
         foreach (var t in transitions)
         {
-            // Flow control goes request by request: its statements touch other flows' rows.
-            if (!ids.Add(t.Flow.Id) || PostgresLimits.Touches(t))
+            if (!ids.Add(t.Flow.Id))
             {
                 return false;
             }
@@ -129,6 +128,10 @@ internal static class CommitBatch
         foreach (var t in transitions)
         {
             AddRarerParts(extras, t, channel);
+            if (PostgresLimits.Touches(t))
+            {
+                PostgresLimits.AddCommitParts(extras, t, channel);
+            }
         }
 
         foreach (var command in extras)

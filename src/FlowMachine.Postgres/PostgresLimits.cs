@@ -16,12 +16,14 @@ internal static class PostgresLimits
 
     public const string RenewSql = "UPDATE limit_slots SET expires_at = $3 WHERE owner = $2 AND flow_id = ANY($1)";
 
+    // Due now (and the workers told) when woken before this commit or a key it waits for has a free slot.
     private const string RecheckSql =
-        "UPDATE flows SET next_run_at = LEAST(next_run_at, $2) WHERE id = $1 AND next_run_at IS NOT NULL AND " +
+        "WITH due AS (UPDATE flows SET next_run_at = LEAST(next_run_at, $2) WHERE id = $1 AND next_run_at IS NOT NULL AND " +
         "(NOT EXISTS (SELECT 1 FROM limit_waiters WHERE flow_id = $1) OR EXISTS (SELECT 1 FROM limit_waiters w WHERE w.flow_id = $1 AND " +
-        "(SELECT count(*) FROM limit_slots s WHERE s.key = w.key AND s.expires_at > $2) < w.lim))";
+        "(SELECT count(*) FROM limit_slots s WHERE s.key = w.key AND s.expires_at > $2) < w.lim)) RETURNING id) " +
+        "SELECT pg_notify($3, '') FROM due";
 
-    /// <summary>True when the transition changes flow control, which the multi-row commit statements do not cover.</summary>
+    /// <summary>True when the transition changes flow control: slots to release or a refusal to recheck.</summary>
     public static bool Touches(FlowTransition t) => t.ReleasedSlots.Count > 0 || t.WaitsForSlot;
 
     /// <summary>The commit's flow control part: its slots released (waking waiters), and the recheck of a refused step.</summary>
@@ -38,6 +40,7 @@ internal static class PostgresLimits
             var recheck = Command(RecheckSql);
             recheck.Parameters.Add(P(Positional, t.Flow.Id));
             recheck.Parameters.Add(P(Positional, (long?)now));
+            recheck.Parameters.Add(P(Positional, channel));
             commands.Add(recheck);
         }
     }

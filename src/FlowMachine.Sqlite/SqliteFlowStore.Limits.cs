@@ -20,8 +20,7 @@ public sealed partial class SqliteFlowStore
         var list = slots.ToArray();
         return Done(WriteAsync(db =>
         {
-            SqliteLimits.Release(db, flowId, list, now);
-            return true;
+            return SqliteLimits.Release(db, flowId, list, now);
         }, cancellationToken));
     }
 

@@ -258,17 +258,14 @@ public sealed partial class SqliteFlowStore
                 MakeDue(db, flowId, at);
             }
 
-            if (t.ReleasedSlots.Count > 0)
-            {
-                SqliteLimits.Release(db, flowId, t.ReleasedSlots, at);
-            }
+            var woke = t.ReleasedSlots.Count > 0 && SqliteLimits.Release(db, flowId, t.ReleasedSlots, at);
 
             if (t.WaitsForSlot)
             {
-                SqliteLimits.Recheck(db, flowId, at);
+                woke |= SqliteLimits.Recheck(db, flowId, at);
             }
 
-            return new CommitResult(hasCommands);
+            return new CommitResult(hasCommands) { WokeWaiter = woke };
         }, cancellationToken);
     }
 

@@ -13,30 +13,28 @@ internal static class SqliteLimits
 
     public static bool Acquire(SqliteCommandCache db, SlotRequest r)
     {
-        db.Prepared("DELETE FROM limit_slots WHERE key = ?1 AND expires_at <= ?2").Text(1, r.Key).Int(2, Ms(r.Now)).Execute();
-        var renewed = db.Prepared("UPDATE limit_slots SET owner = ?4, expires_at = ?5 WHERE key = ?1 AND flow_id = ?2 AND step_key = ?3")
-            .Text(1, r.Key).Text(2, r.FlowId).Text(3, r.StepKey).Text(4, r.Owner).Int(5, Ms(r.ExpiresAt)).Execute() == 1;
-        if (!renewed)
+        // The usual case in two statements: count the others' live slots, then take (or renew) this step's.
+        var held = db.Prepared("SELECT count(*) FROM limit_slots WHERE key = ?1 AND expires_at > ?2 AND NOT (flow_id = ?3 AND step_key = ?4)")
+            .Text(1, r.Key).Int(2, Ms(r.Now)).Text(3, r.FlowId).Text(4, r.StepKey).ScalarInt() ?? 0;
+        if (held >= r.Limit)
         {
-            var held = db.Prepared("SELECT count(*) FROM limit_slots WHERE key = ?1").Text(1, r.Key).ScalarInt() ?? 0;
-            if (held >= r.Limit)
-            {
-                db.Prepared("INSERT OR IGNORE INTO limit_waiters (key, flow_id, since, lim) VALUES (?1, ?2, ?3, ?4)")
-                    .Text(1, r.Key).Text(2, r.FlowId).Int(3, Ms(r.Now)).Int(4, r.Limit).Execute();
-                return false;
-            }
-
-            db.Prepared("INSERT INTO limit_slots (key, flow_id, step_key, owner, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")
-                .Text(1, r.Key).Text(2, r.FlowId).Text(3, r.StepKey).Text(4, r.Owner).Int(5, Ms(r.ExpiresAt)).Execute();
+            db.Prepared("DELETE FROM limit_slots WHERE key = ?1 AND expires_at <= ?2").Text(1, r.Key).Int(2, Ms(r.Now)).Execute();
+            db.Prepared("INSERT OR IGNORE INTO limit_waiters (key, flow_id, since, lim) VALUES (?1, ?2, ?3, ?4)")
+                .Text(1, r.Key).Text(2, r.FlowId).Int(3, Ms(r.Now)).Int(4, r.Limit).Execute();
+            return false;
         }
 
+        db.Prepared("INSERT INTO limit_slots (key, flow_id, step_key, owner, expires_at) VALUES (?1, ?2, ?3, ?4, ?5) " +
+                "ON CONFLICT (key, flow_id, step_key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at")
+            .Text(1, r.Key).Text(2, r.FlowId).Text(3, r.StepKey).Text(4, r.Owner).Int(5, Ms(r.ExpiresAt)).Execute();
         db.Prepared("DELETE FROM limit_waiters WHERE key = ?1 AND flow_id = ?2").Text(1, r.Key).Text(2, r.FlowId).Execute();
         return true;
     }
 
     /// <summary>Frees the slots; the oldest waiter of each freed key whose flow still waits is made due at <paramref name="now"/>.</summary>
-    public static void Release(SqliteCommandCache db, string flowId, IReadOnlyList<LimitSlot> slots, DateTimeOffset now)
+    public static bool Release(SqliteCommandCache db, string flowId, IReadOnlyList<LimitSlot> slots, DateTimeOffset now)
     {
+        var woke = false;
         foreach (var slot in slots)
         {
             if (db.Prepared("DELETE FROM limit_slots WHERE key = ?1 AND flow_id = ?2 AND step_key = ?3").Text(1, slot.Key).Text(2, flowId).Text(3, slot.StepKey).Execute() == 0)
@@ -55,20 +53,23 @@ internal static class SqliteLimits
 
                 if (db.Prepared("UPDATE flows SET next_run_at = MIN(next_run_at, ?2) WHERE id = ?1 AND next_run_at IS NOT NULL").Text(1, waiter).Int(2, Ms(now)).Execute() == 1)
                 {
+                    woke = true;
                     break;
                 }
             }
         }
+
+        return woke;
     }
 
     /// <summary>A flow just refused a slot: due now if it was woken meanwhile or a key it waits for has a free slot.</summary>
-    public static void Recheck(SqliteCommandCache db, string flowId, DateTimeOffset now)
+    public static bool Recheck(SqliteCommandCache db, string flowId, DateTimeOffset now)
     {
         var cmd = db.Get("UPDATE flows SET next_run_at = MIN(next_run_at, @now) WHERE id = @id AND next_run_at IS NOT NULL AND " +
             "(NOT EXISTS (SELECT 1 FROM limit_waiters WHERE flow_id = @id) OR EXISTS (SELECT 1 FROM limit_waiters w WHERE w.flow_id = @id AND (" + HeldSql + ") < w.lim))");
         Add(cmd, "@id", flowId);
         Add(cmd, "@now", Ms(now));
-        cmd.ExecuteNonQuery();
+        return cmd.ExecuteNonQuery() == 1;
     }
 
     public static DateTimeOffset? TakeToken(SqliteCommandCache db, string key, int limit, TimeSpan per, DateTimeOffset now)

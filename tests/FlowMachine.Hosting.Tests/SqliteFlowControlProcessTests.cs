@@ -33,7 +33,8 @@ public sealed class SqliteFlowControlProcessTests : IDisposable
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2), $"25 starts at 10 per second took only {clock.Elapsed.TotalSeconds} s");
 
         // When each step took its token (its start in the store): never more than 10 in any second.
-        Assert.Equal(10, SpanLog.MaxStartsIn(tokens.Values, TimeSpan.FromSeconds(1)));
+        // (A loaded machine may not fit ten into one second at all; it must never fit more.)
+        Assert.InRange(SpanLog.MaxStartsIn(tokens.Values, TimeSpan.FromSeconds(1)), 1, 10);
 
         // As the task measured its starts: each later than its token by the time the worker took to call it, so the
         // window shrinks by the largest such delay; within it, still never more than 10.

@@ -73,7 +73,8 @@ public sealed class FlowControlProcessTests(TestDatabase db, ITestOutputHelper o
 
         var measured = SpanLog.Read(spans).Where(s => ids.Contains(s.Flow)).ToList();
         Assert.Equal(40, measured.Count);
-        Assert.Equal(10, SpanLog.MaxStartsIn(started.Select(s => s.At), TimeSpan.FromSeconds(1)));
+        // (A loaded machine may not fit ten into one second at all; it must never fit more.)
+        Assert.InRange(SpanLog.MaxStartsIn(started.Select(s => s.At), TimeSpan.FromSeconds(1)), 1, 10);
 
         // As the task measured its starts: each is later than its token by the time the worker took to call it,
         // so the window shrinks by the largest such delay; within it, still never more than 10.

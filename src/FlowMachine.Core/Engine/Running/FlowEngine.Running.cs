@@ -64,9 +64,9 @@ public sealed partial class FlowEngine
                 var cancels = run.TakeCancelRequests();
                 var committed = await Store.CommitAsync(transition, CancellationToken.None).ConfigureAwait(false);
                 OnCommitted(transition);
-                if (transition.ReleasedSlots.Count > 0)
+                if (committed.WokeWaiter)
                 {
-                    Signal.Notify(); // the oldest waiter of a freed key may be due now
+                    Signal.Notify(); // the oldest waiter of a freed key is due now
                 }
 
                 foreach (var i in cancels)

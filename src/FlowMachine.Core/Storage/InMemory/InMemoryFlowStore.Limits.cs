@@ -52,7 +52,7 @@ public sealed partial class InMemoryFlowStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (gate)
         {
-            ReleaseLocked(flowId, slots, now);
+            _ = ReleaseLocked(flowId, slots, now);
         }
 
         return ValueTask.CompletedTask;
@@ -112,22 +112,26 @@ public sealed partial class InMemoryFlowStore
         }
     }
 
-    private void ReleaseLocked(string flowId, IReadOnlyList<LimitSlot> released, DateTimeOffset now)
+    /// <summary>Frees the slots; true when a waiter was made due.</summary>
+    private bool ReleaseLocked(string flowId, IReadOnlyList<LimitSlot> released, DateTimeOffset now)
     {
+        var woke = false;
         foreach (var slot in released)
         {
             if (heldSlots.TryGetValue(slot.Key, out var list) && list.RemoveAll(s => s.FlowId == flowId && s.StepKey == slot.StepKey) > 0)
             {
-                WakeOldest(slot.Key, now);
+                woke |= WakeOldest(slot.Key, now);
             }
         }
+
+        return woke;
     }
 
-    private void WakeOldest(string key, DateTimeOffset now)
+    private bool WakeOldest(string key, DateTimeOffset now)
     {
         if (!waiters.TryGetValue(key, out var queue))
         {
-            return;
+            return false;
         }
 
         while (queue.Count > 0)
@@ -137,13 +141,15 @@ public sealed partial class InMemoryFlowStore
             if (flows.TryGetValue(first.FlowId, out var entry) && entry.Flow.NextRunAt is not null && !entry.Flow.State.IsTerminal())
             {
                 MakeDueAndReindex(entry, now);
-                return;
+                return true;
             }
         }
+
+        return false;
     }
 
     /// <summary>A flow that waits for a slot and was woken, or whose key has a free slot, before its commit: due now.</summary>
-    private void RecheckSlotWait(InMemoryFlowEntry entry, DateTimeOffset now)
+    private bool RecheckSlotWait(InMemoryFlowEntry entry, DateTimeOffset now)
     {
         var waits = false;
         foreach (var (key, queue) in waiters)
@@ -159,14 +165,17 @@ public sealed partial class InMemoryFlowStore
             if (held < me.Limit)
             {
                 MakeDueAndReindex(entry, now);
-                return;
+                return true;
             }
         }
 
         if (!waits && entry.Flow.NextRunAt is not null)
         {
             MakeDueAndReindex(entry, now);
+            return true;
         }
+
+        return false;
     }
 
     private sealed class HeldSlot(string flowId, string stepKey)

@@ -252,17 +252,14 @@ public sealed partial class InMemoryFlowStore
                 MakeDueAndReindex(entry, at);
             }
 
-            if (t.ReleasedSlots.Count > 0)
-            {
-                ReleaseLocked(flowId, t.ReleasedSlots, at);
-            }
+            var woke = t.ReleasedSlots.Count > 0 && ReleaseLocked(flowId, t.ReleasedSlots, at);
 
             if (t.WaitsForSlot)
             {
-                RecheckSlotWait(entry, at);
+                woke |= RecheckSlotWait(entry, at);
             }
 
-            return ValueTask.FromResult(new CommitResult(entry.Commands.Count > 0));
+            return ValueTask.FromResult(new CommitResult(entry.Commands.Count > 0) { WokeWaiter = woke });
         }
     }
 
