@@ -271,7 +271,9 @@ internal static class PostgresSchema
         """,
         // 15: flow control. limit_slots holds one row per running step that holds a concurrency slot (expiring with
         // its lease); limit_waiters the flows refused a slot, oldest first per key; rate_tokens the rate tokens taken
-        // within their window. limit_acquire and rate_take decide in one statement, under a per-key advisory lock;
+        // within their window. limit_acquire and rate_take decide in one statement, under a per-key advisory lock, and
+        // commit without waiting for the disk: the commit that starts the step is later in the log, so once the step's
+        // start is durable its slot or token is too, and a crash before that loses a start that never happened.
         // limit_release frees slots in the commit's transaction and makes the oldest waiter of each freed key due.
         """
         CREATE TABLE limit_slots (
@@ -303,6 +305,8 @@ internal static class PostgresSchema
         RETURNS boolean LANGUAGE plpgsql AS $$
         DECLARE held integer;
         BEGIN
+            -- No wait for the disk here: the commit that starts the step comes after and waits for this too.
+            PERFORM set_config('synchronous_commit', 'off', true);
             PERFORM pg_advisory_xact_lock(hashtextextended(current_schema() || ':slot:' || p_key, 0));
             DELETE FROM limit_slots WHERE key = p_key AND expires_at <= p_now;
             UPDATE limit_slots SET owner = p_owner, expires_at = p_expires WHERE key = p_key AND flow_id = p_flow AND step_key = p_step;
@@ -349,6 +353,7 @@ internal static class PostgresSchema
         RETURNS bigint LANGUAGE plpgsql AS $$
         DECLARE back bigint;
         BEGIN
+            PERFORM set_config('synchronous_commit', 'off', true);
             PERFORM pg_advisory_xact_lock(hashtextextended(current_schema() || ':rate:' || p_key, 0));
             DELETE FROM rate_tokens WHERE key = p_key AND taken_at <= p_now - p_per;
             SELECT taken_at + p_per INTO back FROM rate_tokens WHERE key = p_key ORDER BY taken_at DESC OFFSET p_limit - 1 LIMIT 1;
