@@ -29,7 +29,12 @@ public sealed class FlowControlEngineTests
         Assert.Equal(now.AddSeconds(30), view.Flow.NextRunAt); // the fallback, should the wake be lost
         Assert.Null(view.Flow.LeaseOwner); // no worker holds it while it waits
         Assert.Equal(0, Executions.Of(id, "call"));
-        Assert.DoesNotContain(await h.HistoryAsync(id), e => e.Kind == "step.started");
+        // The slot is asked for while the start is committed: the start that was refused is followed by why it went back.
+        var history = await h.HistoryAsync(id);
+        var held = Assert.Single(history, e => e.Kind == HistoryKinds.StepHeld);
+        Assert.Equal("call", held.StepKey);
+        Assert.Equal(view.Flow.WaitReason, (string?)held.Detail!["reason"]);
+        Assert.True(history.Single(e => e.Kind == HistoryKinds.StepStarted).Seq < held.Seq);
 
         // Another customer is not held up.
         var other = await h.StartAndRunAsync(PerCustomer, new JsonObject { ["customer"] = 7 });

@@ -65,12 +65,13 @@ public sealed partial class FlowEngine
     }
 
     /// <summary>
-    /// Takes the slots and tokens of the steps about to start. A step refused one goes back to wait (deferred, with
-    /// its reason) and leaves <paramref name="starts"/>; its flow then holds no worker while it waits.
+    /// Takes the slots and tokens of the steps about to start, while the commit that starts them is written (so a
+    /// limit costs no round trip of its own in the usual case). The buckets are read before it returns, so the run
+    /// may change afterwards. <see cref="ApplyGate"/> then takes back the starts that were refused.
     /// </summary>
-    private async ValueTask GateAsync(FlowRun run, LimitLedger ledger, List<(int Index, int Attempt)> starts, DateTimeOffset now, CancellationToken cancellationToken)
+    private Task<List<GateOutcome>> GateAsync(FlowRun run, LimitLedger ledger, List<(int Index, int Attempt)> starts, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        List<(int Index, int Attempt)>? refused = null;
+        var asks = new List<(int Index, int Attempt, string StepKey, List<(LimitRule Rule, string Bucket)> Limits)>();
         foreach (var (index, attempt) in starts)
         {
             var rules = ledger.Rules[index];
@@ -79,22 +80,37 @@ public sealed partial class FlowEngine
                 continue;
             }
 
+            var limits = new List<(LimitRule, string)>(rules.Length);
+            try
+            {
+                foreach (var rule in rules)
+                {
+                    limits.Add((rule, BucketOf(run, index, rule)));
+                }
+            }
+            catch (InterpolationException ex)
+            {
+                ledger.KeyError(index, ex.Message); // the step fails instead of running, naming the path
+                continue;
+            }
+
+            asks.Add((index, attempt, run.Plan.Steps[index].Key, limits));
+        }
+
+        return asks.Count == 0 ? Task.FromResult<List<GateOutcome>>([]) : TakeAsync(run.Flow.Id, asks, now, cancellationToken);
+    }
+
+    private async Task<List<GateOutcome>> TakeAsync(string flowId, List<(int Index, int Attempt, string StepKey, List<(LimitRule Rule, string Bucket)> Limits)> asks, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<GateOutcome>(asks.Count);
+        foreach (var (index, attempt, stepKey, limits) in asks)
+        {
             var taken = new List<LimitSlot>();
             string? reason = null;
             var until = now;
-            foreach (var rule in rules)
+            var slotRefused = false;
+            foreach (var (rule, bucket) in limits)
             {
-                string bucket;
-                try
-                {
-                    bucket = BucketOf(run, index, rule);
-                }
-                catch (InterpolationException ex)
-                {
-                    ledger.KeyError(index, ex.Message);
-                    break;
-                }
-
                 if (rule.Per is { } per)
                 {
                     if (await Store.TakeTokenAsync(bucket, rule.Limit, per, now, cancellationToken).ConfigureAwait(false) is { } next)
@@ -106,38 +122,52 @@ public sealed partial class FlowEngine
                 }
                 else
                 {
-                    var request = new SlotRequest(bucket, rule.Limit, run.Flow.Id, run.Plan.Steps[index].Key, Owner, now, now + Options.LeaseDuration);
+                    var request = new SlotRequest(bucket, rule.Limit, flowId, stepKey, Owner, now, now + Options.LeaseDuration);
                     if (!await Store.AcquireSlotAsync(request, cancellationToken).ConfigureAwait(false))
                     {
                         reason = $"{FlowRun.SlotWaitPrefix}: key '{bucket}', limit {rule.Limit.ToString(CultureInfo.InvariantCulture)}";
                         until = now + Options.SlotWaitFallback;
-                        ledger.Refused();
+                        slotRefused = true;
                         break;
                     }
 
-                    slotHolders.TryAdd(run.Flow.Id, 0);
-                    taken.Add(new LimitSlot(bucket, request.StepKey));
+                    slotHolders.TryAdd(flowId, 0);
+                    taken.Add(new LimitSlot(bucket, stepKey));
                 }
             }
 
-            if (reason is null)
+            outcomes.Add(new GateOutcome(index, attempt, taken, reason, until, slotRefused));
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>
+    /// After the commit that started the steps: a step refused a slot or a token goes back to wait (deferred, with
+    /// its reason, committed with the next round) and leaves <paramref name="starts"/>; its flow holds no worker then.
+    /// </summary>
+    private static void ApplyGate(FlowRun run, LimitLedger ledger, List<GateOutcome> outcomes, List<(int Index, int Attempt)> starts, DateTimeOffset now)
+    {
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Reason is null)
             {
-                if (taken.Count > 0)
+                if (outcome.Taken.Count > 0)
                 {
-                    ledger.Hold(index, taken);
+                    ledger.Hold(outcome.Index, outcome.Taken);
                 }
 
                 continue;
             }
 
-            ledger.Release(taken);
-            run.Defer(index, until, reason);
-            (refused ??= []).Add((index, attempt));
-        }
+            ledger.Release(outcome.Taken);
+            if (outcome.SlotRefused)
+            {
+                ledger.Refused();
+            }
 
-        if (refused is not null)
-        {
-            starts.RemoveAll(refused.Contains);
+            run.Defer(outcome.Index, now, outcome.Until, outcome.Reason);
+            starts.Remove((outcome.Index, outcome.Attempt));
         }
     }
 

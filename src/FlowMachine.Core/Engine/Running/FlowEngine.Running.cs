@@ -49,10 +49,9 @@ public sealed partial class FlowEngine
                 fresh = false;
                 var starts = !tick || firstRound ? run.TakeReady(now) : [];
                 firstRound = false;
-                if (limits is not null && starts.Count > 0)
-                {
-                    await GateAsync(run, limits, starts, now, linked.Token).ConfigureAwait(false);
-                }
+
+                // Slots and tokens are taken while the commit that starts the steps is written; refused ones go back after it.
+                var gate = limits is not null && starts.Count > 0 ? GateAsync(run, limits, starts, now, linked.Token) : null;
 
                 var release = !run.IsActive || (running.Count == 0 && starts.Count == 0);
                 var transition = run.Flush(Owner, now, release);
@@ -64,6 +63,11 @@ public sealed partial class FlowEngine
                 var cancels = run.TakeCancelRequests();
                 var committed = await Store.CommitAsync(transition, CancellationToken.None).ConfigureAwait(false);
                 OnCommitted(transition);
+                if (gate is not null)
+                {
+                    ApplyGate(run, limits!, await gate.ConfigureAwait(false), starts, now);
+                }
+
                 if (committed.WokeWaiter)
                 {
                     Signal.Notify(); // the oldest waiter of a freed key is due now

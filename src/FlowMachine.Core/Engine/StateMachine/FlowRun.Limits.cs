@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace FlowMachine.Engine;
 
 // Flow control: a step refused a concurrency slot or a rate token goes back to wait, as if never started.
@@ -8,9 +10,10 @@ internal sealed partial class FlowRun
 
     /// <summary>
     /// Undoes the start of step <paramref name="index"/> (it was refused a slot or a token): PENDING again, due at
-    /// <paramref name="until"/>, with <paramref name="reason"/> as its wait reason, and no start in its history.
+    /// <paramref name="until"/>, with <paramref name="reason"/> as its wait reason. Its start leaves the history
+    /// when not committed yet; a committed one is followed by a <see cref="HistoryKinds.StepHeld"/> event.
     /// </summary>
-    public void Defer(int index, DateTimeOffset until, string reason)
+    public void Defer(int index, DateTimeOffset now, DateTimeOffset until, string reason)
     {
         var step = Edit(index);
         SetState(index, StepState.Pending);
@@ -31,9 +34,11 @@ internal sealed partial class FlowRun
                 }
 
                 seq--;
-                break;
+                return;
             }
         }
+
+        Record(now, HistoryKinds.StepHeld, step.Key, new JsonObject { ["reason"] = reason });
     }
 
     /// <summary>Steps waiting for a concurrency slot ask again now: the flow was claimed, so a slot may have freed.</summary>
