@@ -53,6 +53,34 @@ public sealed class FlowControlEngineTests
     }
 
     [Fact]
+    public async Task A_held_back_step_is_committed_as_waiting_while_its_sibling_still_runs()
+    {
+        await using var h = new EngineHarness();
+        Assert.True(await h.Store.AcquireSlotAsync(Held("customer:42", h.Time.GetUtcNow()), default));
+        var id = await h.StartAsync(
+            "tasks: [{ key: a, task_type: t.gate, precursors: [] }, { key: b, task_type: t.count, precursors: [], concurrency: { key: \"$input.customer\", limit: 1 } }]",
+            new JsonObject { ["customer"] = 42 });
+        var run = h.RunAsync(id);
+        await GateTask.EnteredAsync(id).WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Step a still runs; b's wait is in the store already.
+        var until = DateTime.UtcNow.AddSeconds(10);
+        StepRecord b;
+        while ((b = (await h.Store.GetStepsAsync(id, default))[1]).State != StepState.Pending)
+        {
+            Assert.True(DateTime.UtcNow < until, "b was not committed as held back while a ran");
+            await Task.Delay(10);
+        }
+
+        Assert.Equal("waiting for a concurrency slot: key 'customer:42', limit 1", b.WaitReason);
+        Assert.Equal(0, b.Attempts);
+        GateTask.Open(id);
+        var view = await run;
+        Assert.Equal([StepState.Completed, StepState.Pending], view.Steps.Select(s => s.State));
+        Assert.Equal(b.WaitReason, view.Flow.WaitReason);
+    }
+
+    [Fact]
     public async Task A_per_type_limit_from_the_options_holds_every_step_of_the_type()
     {
         await using var h = new EngineHarness();

@@ -146,8 +146,10 @@ public sealed partial class FlowEngine
     /// After the commit that started the steps: a step refused a slot or a token goes back to wait (deferred, with
     /// its reason, committed with the next round) and leaves <paramref name="starts"/>; its flow holds no worker then.
     /// </summary>
-    private static void ApplyGate(FlowRun run, LimitLedger ledger, List<GateOutcome> outcomes, List<(int Index, int Attempt)> starts, DateTimeOffset now)
+    /// <returns>True when a step went back to wait (the next round commits that).</returns>
+    private static bool ApplyGate(FlowRun run, LimitLedger ledger, List<GateOutcome> outcomes, List<(int Index, int Attempt)> starts, DateTimeOffset now)
     {
+        var held = false;
         foreach (var outcome in outcomes)
         {
             if (outcome.Reason is null)
@@ -168,7 +170,10 @@ public sealed partial class FlowEngine
 
             run.Defer(outcome.Index, now, outcome.Until, outcome.Reason);
             starts.Remove((outcome.Index, outcome.Attempt));
+            held = true;
         }
+
+        return held;
     }
 
     private static string BucketOf(FlowRun run, int index, LimitRule rule)

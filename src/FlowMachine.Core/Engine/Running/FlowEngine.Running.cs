@@ -63,10 +63,7 @@ public sealed partial class FlowEngine
                 var cancels = run.TakeCancelRequests();
                 var committed = await Store.CommitAsync(transition, CancellationToken.None).ConfigureAwait(false);
                 OnCommitted(transition);
-                if (gate is not null)
-                {
-                    ApplyGate(run, limits!, await gate.ConfigureAwait(false), starts, now);
-                }
+                var heldBack = gate is not null && ApplyGate(run, limits!, await gate.ConfigureAwait(false), starts, now);
 
                 if (committed.WokeWaiter)
                 {
@@ -115,6 +112,11 @@ public sealed partial class FlowEngine
                     running[index] = limits?.TakeKeyError(index) is { } keyError
                         ? new RunningStep(null, cancel, new StepExecution(index, attempt, Outcome.Fail(keyError), true, false))
                         : Launch(run, index, attempt, cancel, linked.Token);
+                }
+
+                if (heldBack && running.Count > 0)
+                {
+                    continue; // commit at once that the held back steps wait, not only when a sibling finishes
                 }
 
                 if (committed.HasCommands)
