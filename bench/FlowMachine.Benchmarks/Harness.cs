@@ -111,8 +111,8 @@ internal sealed class Harness : IAsyncDisposable
         return false;
     }
 
-    /// <summary>Starts <paramref name="flows"/> flows at once and waits until all completed.</summary>
-    public async Task<TimeSpan> RunBatchAsync(string spec, int flows)
+    /// <summary>Starts <paramref name="flows"/> flows at once (flow i with <paramref name="input"/>(i), if given) and waits until all completed.</summary>
+    public async Task<TimeSpan> RunBatchAsync(string spec, int flows, Func<int, JsonNode?>? input = null)
     {
         completed = 0;
         expected = flows;
@@ -124,7 +124,7 @@ internal sealed class Harness : IAsyncDisposable
         var starts = new Task[flows];
         for (var i = 0; i < flows; i++)
         {
-            starts[i] = Engine.StartAsync(new StartFlowRequest { SpecText = spec });
+            starts[i] = Engine.StartAsync(new StartFlowRequest { SpecText = spec, Input = input?.Invoke(i) });
         }
 
         await Task.WhenAll(starts);

@@ -18,6 +18,7 @@ using FlowMachine.Storage.InMemory;
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- search sqlite|postgres [COUNT]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- retention [COUNT] [ROUNDS] [SLICE]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- retention-pg [COUNT] [ROUNDS]
+// dotnet run -c Release --project bench/FlowMachine.Benchmarks -- limits sqlite|postgres [FLOWS] [ROUNDS]
 var results = new JsonArray();
 if (args.Length > 0 && args[0] == ScheduleWorkerHost.Mode)
 {
@@ -27,6 +28,13 @@ if (args.Length > 0 && args[0] == ScheduleWorkerHost.Mode)
 if (args.Length > 0 && args[0] == "schedules")
 {
     return await ScheduleBench.RunAsync(args);
+}
+
+if (args.Length > 0 && args[0] == LimitsBench.Mode)
+{
+    // W10 without limits, with a concurrency limit and with a rate limit that never bind: limits STORE [FLOWS] [ROUNDS]
+    await LimitsBench.RunAsync(args.Length > 1 ? args[1] : "sqlite", RetentionBench.Parse(args, 2, 500), RetentionBench.Parse(args, 3, 3));
+    return 0;
 }
 
 if (args.Length > 0 && args[0] == "micro")

@@ -18,4 +18,13 @@ public sealed class TaskTypeAttribute(string name) : Attribute
 
     /// <summary>The queue its steps run on unless the step names one (null: <c>default</c>).</summary>
     public string? Queue { get; init; }
+
+    /// <summary>At most this many steps of the type run at once across every process of the store (0 = no limit).</summary>
+    public int MaxConcurrency { get; init; }
+
+    /// <summary>At most this many steps of the type start in any window of <see cref="RatePeriodSeconds"/> (0 = no limit).</summary>
+    public int RateLimit { get; init; }
+
+    /// <summary>The window of <see cref="RateLimit"/>, in seconds (1 unless given).</summary>
+    public double RatePeriodSeconds { get; init; }
 }

@@ -26,6 +26,9 @@ public static class FlowMachineDefaults
 
         /// <summary>How often an engine on a store with a clock (PostgreSQL) measures that clock again: 30 seconds.</summary>
         public static readonly TimeSpan ClockAlignmentInterval = TimeSpan.FromSeconds(30);
+
+        /// <summary>How long a step refused a concurrency slot waits at most before it asks again, should its wake be lost: 30 seconds.</summary>
+        public static readonly TimeSpan SlotWaitFallback = TimeSpan.FromSeconds(30);
     }
 
     /// <summary>Defaults of a worker.</summary>

@@ -128,6 +128,10 @@ internal static class CommitBatch
         foreach (var t in transitions)
         {
             AddRarerParts(extras, t, channel);
+            if (PostgresLimits.Touches(t))
+            {
+                PostgresLimits.AddCommitParts(extras, t, channel);
+            }
         }
 
         foreach (var command in extras)

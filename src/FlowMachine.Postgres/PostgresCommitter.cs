@@ -308,6 +308,11 @@ internal sealed class PostgresCommitter : IAsyncDisposable
         }
 
         CommitBatch.AddRarerParts(commands, t, channel);
+        if (PostgresLimits.Touches(t))
+        {
+            PostgresLimits.AddCommitParts(commands, t, channel);
+        }
+
         return commands;
     }
 }

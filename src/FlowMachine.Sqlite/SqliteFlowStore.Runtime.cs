@@ -288,7 +288,14 @@ public sealed partial class SqliteFlowStore
                 db.Prepared("UPDATE flows SET route = ?2 WHERE id = ?1").Text(1, flowId).Text(2, route).Execute();
             }
 
-            return new CommitResult(hasCommands);
+            var woke = t.ReleasedSlots.Count > 0 && SqliteLimits.Release(db, flowId, t.ReleasedSlots, at);
+
+            if (t.WaitsForSlot)
+            {
+                woke |= SqliteLimits.Recheck(db, flowId, at);
+            }
+
+            return new CommitResult(hasCommands) { WokeWaiter = woke };
         }, cancellationToken);
 
         // A flow let go for another pool: wake the workers in this process once it is written (other processes poll).

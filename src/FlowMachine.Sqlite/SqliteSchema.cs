@@ -260,6 +260,34 @@ internal static class SqliteSchema
             heartbeat_at  INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        // 13: flow control. limit_slots holds one row per running step that holds a concurrency slot (expiring with
+        // its lease); limit_waiters the flows refused a slot, oldest first per key; rate_tokens the rate tokens taken
+        // within their window. One writer at a time decides, so a count and an insert need no further lock.
+        """
+        CREATE TABLE IF NOT EXISTS limit_slots (
+            key         TEXT    NOT NULL,
+            flow_id     TEXT    NOT NULL,
+            step_key    TEXT    NOT NULL,
+            owner       TEXT,
+            expires_at  INTEGER NOT NULL,
+            PRIMARY KEY (key, flow_id, step_key)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS limit_slots_flow ON limit_slots (flow_id);
+        CREATE TABLE IF NOT EXISTS limit_waiters (
+            key         TEXT    NOT NULL,
+            flow_id     TEXT    NOT NULL,
+            since       INTEGER NOT NULL,
+            lim         INTEGER NOT NULL,
+            PRIMARY KEY (key, flow_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS limit_waiters_order ON limit_waiters (key, since, flow_id);
+        CREATE INDEX IF NOT EXISTS limit_waiters_flow ON limit_waiters (flow_id);
+        CREATE TABLE IF NOT EXISTS rate_tokens (
+            key         TEXT    NOT NULL,
+            taken_at    INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS rate_tokens_key ON rate_tokens (key, taken_at);
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

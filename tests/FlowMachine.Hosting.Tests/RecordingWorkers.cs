@@ -28,7 +28,7 @@ internal static class RecordingWorkers
     }
 
     /// <summary>Starts a FlowMachine.TestHost worker process that appends each execution to <paramref name="record"/>.</summary>
-    public static Process Start(string db, string record, int concurrency, double leaseSeconds)
+    public static Process Start(string db, string record, int concurrency, double leaseSeconds, string? spans = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "FlowMachine.TestHost.dll"));
@@ -36,6 +36,11 @@ internal static class RecordingWorkers
         info.ArgumentList.Add(concurrency.ToString(CultureInfo.InvariantCulture));
         info.ArgumentList.Add(leaseSeconds.ToString(CultureInfo.InvariantCulture));
         info.Environment["FLOWMACHINE_RECORD"] = record;
+        if (spans is not null)
+        {
+            info.Environment["FLOWMACHINE_SPANS"] = spans; // SpanLog
+        }
+
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the worker process");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -9,7 +9,7 @@ internal sealed class WorkerProcess : IDisposable
     private readonly Process process;
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public WorkerProcess(string name, string connectionString, int concurrency, double leaseSeconds, int pollMs = 50)
+    public WorkerProcess(string name, string connectionString, int concurrency, double leaseSeconds, int pollMs = 50, string? spans = null)
     {
         Name = name;
         var info = new ProcessStartInfo("dotnet")
@@ -25,6 +25,11 @@ internal sealed class WorkerProcess : IDisposable
         info.ArgumentList.Add(pollMs.ToString(CultureInfo.InvariantCulture));
         info.Environment["FLOWMACHINE_RECORD_PG"] = connectionString;
         info.Environment["FLOWMACHINE_WORKER_NAME"] = name;
+        if (spans is not null)
+        {
+            info.Environment["FLOWMACHINE_SPANS"] = spans;
+        }
+
         process = Process.Start(info) ?? throw new InvalidOperationException("could not start the worker process");
         process.OutputDataReceived += (_, e) =>
         {

@@ -48,6 +48,18 @@ public sealed class FlowEngineOptions
     /// <summary>Default queues by task type name, over the types' own (<see cref="TaskTypeAttribute.Queue"/>).</summary>
     public IReadOnlyDictionary<string, string> TaskQueues { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Concurrency and rate limits of task types by name, for types you do not own (they replace the limits of
+    /// the type's <see cref="TaskTypeAttribute"/>).
+    /// </summary>
+    public IDictionary<string, TaskLimits> TaskLimits { get; } = new Dictionary<string, TaskLimits>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How long a step refused a concurrency slot waits at most before it asks again. It is woken as soon as a
+    /// slot of its key frees; this only bounds the wait should a wake be lost (30 seconds by default).
+    /// </summary>
+    public TimeSpan SlotWaitFallback { get; set; } = FlowMachineDefaults.Engine.SlotWaitFallback;
+
     /// <summary>Creates flow ids; tests may make them deterministic.</summary>
     public Func<string> NewId { get; set; } = () => Guid.CreateVersion7().ToString("N");
 
@@ -85,6 +97,19 @@ public sealed class FlowEngineOptions
             if (Routing.QueueNames.Problem(queue) is { } problem)
             {
                 throw new ArgumentException(problem + ".", nameof(Queues));
+            }
+        }
+
+        if (SlotWaitFallback <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"SlotWaitFallback must be greater than 0 (was {SlotWaitFallback}).", nameof(SlotWaitFallback));
+        }
+
+        foreach (var (name, limits) in TaskLimits)
+        {
+            if (limits is null || limits.MaxConcurrency < 0 || limits.RateLimit < 0 || limits.RatePeriod <= TimeSpan.Zero)
+            {
+                throw new ArgumentException($"TaskLimits['{name}'] must have MaxConcurrency and RateLimit of at least 0 and a RatePeriod greater than 0.", nameof(TaskLimits));
             }
         }
 

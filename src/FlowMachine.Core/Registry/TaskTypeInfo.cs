@@ -21,6 +21,15 @@ public sealed record TaskTypeInfo
     /// <summary>The queue its steps run on unless the step names one (null: <c>default</c>).</summary>
     public string? Queue { get; init; }
 
+    /// <summary>How many steps of the type may run at once across all processes (0 = no limit).</summary>
+    public int MaxConcurrency { get; init; }
+
+    /// <summary>How many steps of the type may start in any window of <see cref="RatePeriodSeconds"/> (0 = no limit).</summary>
+    public int RateLimit { get; init; }
+
+    /// <summary>The window of <see cref="RateLimit"/> in seconds (0 reads as 1).</summary>
+    public double RatePeriodSeconds { get; init; }
+
     /// <summary>The implementing class, when registered from a type.</summary>
     public Type? ClrType { get; init; }
 

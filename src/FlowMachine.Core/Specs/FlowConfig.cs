@@ -17,4 +17,10 @@ public sealed record FlowConfig
 
     /// <summary>The priority every flow of the spec gets unless its start gives one (<c>cfg.priority</c>); null when not set.</summary>
     public int? Priority { get; init; }
+
+    /// <summary>The concurrency limit of steps that give none (<c>cfg.concurrency</c>).</summary>
+    public ConcurrencySpec? Concurrency { get; init; }
+
+    /// <summary>The rate limit of steps that give none (<c>cfg.rate</c>).</summary>
+    public RateSpec? Rate { get; init; }
 }

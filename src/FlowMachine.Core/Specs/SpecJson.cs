@@ -45,6 +45,7 @@ public static class SpecJson
                 writer.WriteNumber("priority", priority);
             }
 
+            WriteLimits(writer, spec.Cfg.Concurrency, spec.Cfg.Rate);
             writer.WriteEndObject();
 
             writer.WritePropertyName("data");
@@ -74,6 +75,7 @@ public static class SpecJson
                     writer.WriteString("queue", step.Queue);
                 }
 
+                WriteLimits(writer, step.Concurrency, step.Rate);
                 writer.WriteEndObject();
             }
 
@@ -129,6 +131,35 @@ public static class SpecJson
             }
 
             writer.WriteEndArray();
+        }
+    }
+
+    // Written only when given, so the text (and hash) of a spec without limits stays as it was.
+    private static void WriteLimits(Utf8JsonWriter writer, ConcurrencySpec? concurrency, RateSpec? rate)
+    {
+        if (concurrency is not null)
+        {
+            writer.WriteStartObject("concurrency");
+            if (concurrency.Key is not null)
+            {
+                writer.WriteString("key", concurrency.Key);
+            }
+
+            writer.WriteNumber("limit", concurrency.Limit);
+            writer.WriteEndObject();
+        }
+
+        if (rate is not null)
+        {
+            writer.WriteStartObject("rate");
+            writer.WriteNumber("limit", rate.Limit);
+            writer.WriteNumber("per", rate.PerSeconds);
+            if (rate.Key is not null)
+            {
+                writer.WriteString("key", rate.Key);
+            }
+
+            writer.WriteEndObject();
         }
     }
 

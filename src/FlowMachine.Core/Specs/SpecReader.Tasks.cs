@@ -66,6 +66,8 @@ internal sealed partial class SpecReader
             Retry = d.Retry,
             TimeoutSeconds = d.Timeout,
             Queue = d.Queue,
+            Concurrency = d.Concurrency,
+            Rate = d.Rate,
         })];
     }
 
@@ -143,6 +145,12 @@ internal sealed partial class SpecReader
                     break;
                 case "queue":
                     draft.Queue = ReadQueue(value, childPath, obj);
+                    break;
+                case "concurrency":
+                    draft.Concurrency = ReadConcurrency(value, childPath, obj);
+                    break;
+                case "rate":
+                    draft.Rate = ReadRate(value, childPath, obj);
                     break;
                 default:
                     Unknown(name, childPath, TaskFields, value, obj);

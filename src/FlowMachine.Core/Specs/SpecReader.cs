@@ -13,8 +13,8 @@ internal sealed partial class SpecReader
     public const string RootKey = "ROOT";
 
     private static readonly string[] FlowFields = ["label", "key", "cfg", "data", "tasks"];
-    private static readonly string[] CfgFields = ["fail_fast", "retry", "timeout", "tags", "priority"];
-    private static readonly string[] TaskFields = ["key", "task_type", "task_params", "precursors", "retry", "timeout", "queue"];
+    private static readonly string[] CfgFields = ["fail_fast", "retry", "timeout", "tags", "priority", "concurrency", "rate"];
+    private static readonly string[] TaskFields = ["key", "task_type", "task_params", "precursors", "retry", "timeout", "queue", "concurrency", "rate"];
     private static readonly string[] RetryFields = ["attempts", "delay", "factor", "max_delay"];
 
     private readonly List<SpecError> errors = [];
@@ -164,6 +164,12 @@ internal sealed partial class SpecReader
                     break;
                 case "priority":
                     cfg = cfg with { Priority = ReadPriority(value, childPath, obj) };
+                    break;
+                case "concurrency":
+                    cfg = cfg with { Concurrency = ReadConcurrency(value, childPath, obj) };
+                    break;
+                case "rate":
+                    cfg = cfg with { Rate = ReadRate(value, childPath, obj) };
                     break;
                 default:
                     Unknown(name, childPath, CfgFields, value, obj);

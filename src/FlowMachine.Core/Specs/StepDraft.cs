@@ -33,4 +33,8 @@ internal sealed class StepDraft(string path, JsonNode node)
     public double? Timeout { get; set; }
 
     public string? Queue { get; set; }
+
+    public ConcurrencySpec? Concurrency { get; set; }
+
+    public RateSpec? Rate { get; set; }
 }

@@ -25,4 +25,10 @@ public sealed record StepSpec
 
     /// <summary>The queue the step runs on (null: the task type's default queue, else <c>default</c>).</summary>
     public string? Queue { get; init; }
+
+    /// <summary>This step's concurrency limit (null: the flow's <c>cfg.concurrency</c>, if any).</summary>
+    public ConcurrencySpec? Concurrency { get; init; }
+
+    /// <summary>This step's rate limit (null: the flow's <c>cfg.rate</c>, if any).</summary>
+    public RateSpec? Rate { get; init; }
 }

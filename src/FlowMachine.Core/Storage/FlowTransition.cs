@@ -40,6 +40,18 @@ public sealed record FlowTransition
     /// </summary>
     public long KnownEventId { get; init; }
 
+    /// <summary>
+    /// Concurrency slots of the flow's steps to release with this commit (<see cref="IFlowLimitStore"/>): the oldest
+    /// waiter of each freed key is made due at the commit's time (<see cref="FlowRecord.UpdatedAt"/>).
+    /// </summary>
+    public IReadOnlyList<LimitSlot> ReleasedSlots { get; init; } = [];
+
+    /// <summary>
+    /// True when a step of the flow was just refused a slot and the flow waits for one: if a slot of a key it waits
+    /// for was freed (or it was woken) before this commit, the store keeps the flow due now, so no wake is lost.
+    /// </summary>
+    public bool WaitsForSlot { get; init; }
+
     /// <summary>True when nothing but the flow row changes.</summary>
     public bool IsEmpty => Steps.Count == 0 && History.Count == 0 && ConsumedCommands.Count == 0 && ConsumedEvents.Count == 0 && NewFlows.Count == 0 && Commands.Count == 0;
 }

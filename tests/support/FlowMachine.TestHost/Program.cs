@@ -22,7 +22,7 @@ var flowMachineBuilder = builder.Services.AddFlowMachine(o =>
     o.PollInterval = TimeSpan.FromMilliseconds(pollMs);
 });
 var flowMachine = FlowMachine.Postgres.PostgresStoreOptions.IsPostgres(args[0]) ? flowMachineBuilder.UsePostgres(args[0]) : flowMachineBuilder.UseSqlite(args[0]);
-flowMachine.AddTask<RecordTask>().AddTask<RecordRowTask>().AddTask<KillMyWorkerTask>();
+flowMachine.AddTask<RecordTask>().AddTask<RecordRowTask>().AddTask<KillMyWorkerTask>().AddTask<SpanTask>().AddTask<LimitedSpanTask>();
 using var host = builder.Build();
 await host.StartAsync();
 Console.WriteLine("worker ready");

@@ -63,6 +63,7 @@ internal static class FlowsShowCommand
             var detail = step.State switch
             {
                 StepState.Waiting => step.WaitReason ?? step.WaitEvent ?? "",
+                StepState.Pending when step.WaitReason is not null => "held back: " + step.WaitReason,
                 StepState.Failed => step.Error ?? "",
                 _ => step.Result is null ? step.Error ?? "" : JsonOutput.Compact(step.Result),
             };

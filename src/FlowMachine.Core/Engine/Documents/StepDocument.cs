@@ -40,6 +40,19 @@ public record StepDocument
     [JsonPropertyName("finishedAt")]
     public DateTimeOffset? FinishedAt { get; init; }
 
+    /// <summary>
+    /// Why a PENDING step has not started although it may: it waits for a concurrency slot or a rate token (the
+    /// wait reason, such as <c>waiting for a concurrency slot: key 'customer:42', limit 1</c>). Left out otherwise.
+    /// </summary>
+    [JsonPropertyName("heldBack")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? HeldBack { get; init; }
+
+    /// <summary>When a held back or retried PENDING step may start (or asks again for its slot); left out otherwise.</summary>
+    [JsonPropertyName("notBefore")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? NotBefore { get; init; }
+
     /// <summary>The document of <paramref name="step"/>; with <paramref name="resumeUrl"/>, a waiting step carries its callback URL.</summary>
     public static StepDocument Of(StepRecord step, Func<string, string>? resumeUrl = null)
     {
@@ -57,6 +70,8 @@ public record StepDocument
             StartedAt = step.StartedAt,
             // A RUNNING step has not finished: a time there only marks a step a stopping worker handed back.
             FinishedAt = step.State == StepState.Running ? null : step.FinishedAt,
+            HeldBack = step.State == StepState.Pending ? step.WaitReason : null,
+            NotBefore = step.State == StepState.Pending ? step.NotBefore : null,
         };
         return step.State != StepState.Waiting ? document : new WaitingStepDocument(document)
         {

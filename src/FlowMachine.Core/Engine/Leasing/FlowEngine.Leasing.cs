@@ -68,7 +68,9 @@ public sealed partial class FlowEngine
 
         try
         {
-            var lost = await Store.RenewLeasesAsync(Owner, [.. held.Keys], Now + Options.LeaseDuration, CancellationToken.None).ConfigureAwait(false);
+            var expiresAt = Now + Options.LeaseDuration;
+            var lost = await Store.RenewLeasesAsync(Owner, [.. held.Keys], expiresAt, CancellationToken.None).ConfigureAwait(false);
+            await RenewSlotsAsync(expiresAt).ConfigureAwait(false);
             FlowMachineDiagnostics.LeasesLost.Add(lost.Count);
             foreach (var id in lost)
             {

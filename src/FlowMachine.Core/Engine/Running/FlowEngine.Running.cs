@@ -21,11 +21,17 @@ public sealed partial class FlowEngine
         // A step's own token source, kept for the next step when the step finished without cancelling it.
         CancellationTokenSource? spare = null;
         FlowRun? run = null;
+        LimitLedger? limits = null;
         try
         {
             run = new FlowRun(claimed, FlowPlan.For(claimed.Flow.SpecJson), Catalog, Router);
             var now = Now;
             run.Begin(now);
+            if ((limits = LedgerFor(run.Plan)) is not null)
+            {
+                run.RetrySlotWaits();
+            }
+
             run.RecoverLost(Options.MaxRecoveries, now);
             await ApplyCommandsAsync(run, claimed.Commands, linked.Token).ConfigureAwait(false);
             run.ApplyEvents(now);
@@ -43,11 +49,27 @@ public sealed partial class FlowEngine
                 fresh = false;
                 var starts = !tick || firstRound ? run.TakeReady(now) : [];
                 firstRound = false;
+
+                // Slots and tokens are taken while the commit that starts the steps is written; refused ones go back after it.
+                var gate = limits is not null && starts.Count > 0 ? GateAsync(run, limits, starts, now, linked.Token) : null;
+
                 var release = !run.IsActive || (running.Count == 0 && starts.Count == 0);
                 var transition = run.Flush(Owner, now, release);
+                if (limits is not null)
+                {
+                    transition = limits.Attach(transition);
+                }
+
                 var cancels = run.TakeCancelRequests();
                 var committed = await Store.CommitAsync(transition, CancellationToken.None).ConfigureAwait(false);
                 OnCommitted(transition);
+                var heldBack = gate is not null && ApplyGate(run, limits!, await gate.ConfigureAwait(false), starts, now);
+
+                if (committed.WokeWaiter)
+                {
+                    Signal.Notify(); // the oldest waiter of a freed key is due now
+                }
+
                 foreach (var i in cancels)
                 {
                     if (running.Remove(i, out var r))
@@ -73,6 +95,11 @@ public sealed partial class FlowEngine
                     if (commands.Any(c => c.Kind == FlowCommand.Suspend))
                     {
                         run.Unstart(starts);
+                        foreach (var (index, _) in starts)
+                        {
+                            limits?.Finish(index);
+                        }
+
                         await ApplyCommandsAsync(run, commands, linked.Token).ConfigureAwait(false);
                         continue;
                     }
@@ -82,7 +109,14 @@ public sealed partial class FlowEngine
                 {
                     var cancel = spare ?? CancellationTokenSource.CreateLinkedTokenSource(linked.Token);
                     spare = null;
-                    running[index] = Launch(run, index, attempt, cancel, linked.Token);
+                    running[index] = limits?.TakeKeyError(index) is { } keyError
+                        ? new RunningStep(null, cancel, new StepExecution(index, attempt, Outcome.Fail(keyError), true, false))
+                        : Launch(run, index, attempt, cancel, linked.Token);
+                }
+
+                if (heldBack && running.Count > 0)
+                {
+                    continue; // commit at once that the held back steps wait, not only when a sibling finishes
                 }
 
                 if (committed.HasCommands)
@@ -115,6 +149,7 @@ public sealed partial class FlowEngine
                 foreach (var index in finished)
                 {
                     running.Remove(index, out var step);
+                    limits?.Finish(index);
                     if (spare is null && step.Cancel.TryReset())
                     {
                         spare = step.Cancel;
@@ -161,7 +196,9 @@ public sealed partial class FlowEngine
                 {
                     var at = Now;
                     run.HandBack(at);
+                    limits?.FinishAll();
                     var transition = run.Flush(Owner, at, release: true);
+                    transition = limits?.Attach(transition) ?? transition;
                     await Store.CommitAsync(transition, CancellationToken.None).ConfigureAwait(false);
                     OnCommitted(transition);
                 }
@@ -184,6 +221,11 @@ public sealed partial class FlowEngine
             }
 
             held.TryRemove(new KeyValuePair<string, HeldFlow>(flowId, mine));
+            if (limits is not null)
+            {
+                slotHolders.TryRemove(flowId, out _); // slots left unreleased expire with the lease
+            }
+
             spare?.Dispose();
         }
 

@@ -167,13 +167,26 @@ internal sealed partial class FlowRun
         }
         else if (ready.Count > 0)
         {
-            Flow.State = FlowState.Running; // a retry is due later
-            Flow.WaitReason = null;
+            Flow.State = FlowState.Running; // a retry is due later, or a step waits for a slot or a token
+            Flow.WaitReason = FirstReadyReason();
         }
         else
         {
             End(FlowState.Failed, now, "no step can run: the flow's steps are blocked (this is a bug in FlowMachine; please report it)", null);
         }
+    }
+
+    private string? FirstReadyReason()
+    {
+        foreach (var i in ready)
+        {
+            if (Steps[i].WaitReason is { } reason)
+            {
+                return reason;
+            }
+        }
+
+        return null;
     }
 
     private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) =>

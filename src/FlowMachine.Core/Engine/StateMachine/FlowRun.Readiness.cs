@@ -35,6 +35,7 @@ internal sealed partial class FlowRun
             step.StartedAt = now;
             step.FinishedAt = null;
             step.NotBefore = null;
+            step.WaitReason = null; // a step that waited for a slot or a token
             step.Error = null;
             step.ErrorDetail = null;
             // The first attempt is the common case; only retries and re-runs say which attempt they are.

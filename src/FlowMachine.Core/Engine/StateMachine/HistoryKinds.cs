@@ -15,6 +15,9 @@ public static class HistoryKinds
     public const string FlowSuspended = "flow.suspended";
     public const string FlowResumed = "flow.resumed";
     public const string StepStarted = "step.started";
+
+    /// <summary>A step that was started went back to wait: it was refused a concurrency slot or a rate token (detail: reason).</summary>
+    public const string StepHeld = "step.held";
     public const string StepCompleted = "step.completed";
     public const string StepFailed = "step.failed";
     public const string StepRetry = "step.retry";

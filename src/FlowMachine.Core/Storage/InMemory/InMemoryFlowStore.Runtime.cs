@@ -256,7 +256,14 @@ public sealed partial class InMemoryFlowStore
                 Notify(); // the flow waits for another pool: wake its workers
             }
 
-            return ValueTask.FromResult(new CommitResult(entry.Commands.Count > 0));
+            var woke = t.ReleasedSlots.Count > 0 && ReleaseLocked(flowId, t.ReleasedSlots, at);
+
+            if (t.WaitsForSlot)
+            {
+                woke |= RecheckSlotWait(entry, at);
+            }
+
+            return ValueTask.FromResult(new CommitResult(entry.Commands.Count > 0) { WokeWaiter = woke });
         }
     }
 

@@ -114,6 +114,30 @@ internal static class FlowPage
         return view is null ? NotFound(request, id) : new HtmlResult(await DetailsHtmlAsync(reads, view, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>Steps that may start but wait for a concurrency slot or a rate token, and why.</summary>
+    private static void AppendHeldBack(StringBuilder html, FlowView view)
+    {
+        var held = view.Steps.Where(s => s.State == StepState.Pending && s.WaitReason is not null).ToList();
+        if (held.Count == 0 || view.Flow.State.IsTerminal())
+        {
+            return;
+        }
+
+        html.Append("<section class=\"alert waiting\" aria-label=\"Held back\" data-testid=\"held-back\"><strong>Held back.</strong> ");
+        foreach (var s in held)
+        {
+            html.Append($"Step <span class=\"mono\">{Html.E(s.Key)}</span>: {Html.E(s.WaitReason)}");
+            if (s.NotBefore is not null)
+            {
+                html.Append($" (asks again by {Html.Time(s.NotBefore)})");
+            }
+
+            html.Append(". ");
+        }
+
+        html.Append("It starts by itself; no worker is held while it waits.</section>");
+    }
+
     private static async Task<string> DetailsHtmlAsync(FlowPageReads reads, FlowView view, CancellationToken cancellationToken)
     {
         var flow = view.Flow;
@@ -151,6 +175,7 @@ internal static class FlowPage
             html.Append($"<section class=\"alert waiting\" aria-label=\"Waiting for a worker\" data-testid=\"worker-wait\"><strong>Waiting for a worker.</strong> The next step needs {Html.E(wait.ToString())}; see <a href=\"/workers\">Workers</a>.</section>");
         }
 
+        AppendHeldBack(html, view);
         if (flow.Error is not null)
         {
             html.Append($"<section class=\"alert error\" aria-label=\"Flow error\"><strong>{flow.State.ToName()}.</strong><pre>{Html.E(flow.Error)}</pre></section>");
@@ -189,7 +214,12 @@ internal static class FlowPage
                 html.Append($"<p>Waiting: {Html.E(s.WaitReason ?? "no reason given")}</p>");
             }
 
-            if (s.Result is null && s.Error is null && s.State != StepState.Waiting)
+            if (s.State == StepState.Pending && s.WaitReason is not null)
+            {
+                html.Append($"<p>Held back: {Html.E(s.WaitReason)}</p>");
+            }
+
+            if (s.Result is null && s.Error is null && s.State != StepState.Waiting && s.WaitReason is null)
             {
                 html.Append("<p class=\"muted\">No result yet.</p>");
             }

@@ -38,6 +38,16 @@ internal static class TasksPage
                 facts.Add($"times out after {t.TimeoutSeconds} s");
             }
 
+            if (t.MaxConcurrency > 0)
+            {
+                facts.Add($"at most {t.MaxConcurrency} at once");
+            }
+
+            if (t.RateLimit > 0)
+            {
+                facts.Add($"at most {t.RateLimit} starts per {(t.RatePeriodSeconds > 0 ? t.RatePeriodSeconds : 1)} s");
+            }
+
             // A plugin's file path says where the server keeps its files: for administrators only.
             if (t.Source is not null && (request.User.IsAdmin || !IsPath(t.Source)))
             {

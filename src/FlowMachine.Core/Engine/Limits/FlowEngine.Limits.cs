@@ -1,0 +1,199 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FlowMachine.Interpolation;
+using FlowMachine.Scheduling;
+using FlowMachine.Specs;
+using FlowMachine.Storage;
+
+namespace FlowMachine.Engine;
+
+// Flow control: concurrency slots and rate tokens, taken from the store as steps start.
+public sealed partial class FlowEngine
+{
+    private static readonly LimitRule[][] NoLimits = [];
+    private readonly ConditionalWeakTable<FlowPlan, LimitRule[][]> limitRules = [];
+
+    // Flows whose steps hold slots here: the lease heartbeat renews their slots.
+    private readonly ConcurrentDictionary<string, byte> slotHolders = new(StringComparer.Ordinal);
+
+    /// <summary>The ledger for a run of <paramref name="plan"/>, or null when none of its steps has a limit (no store round trip then).</summary>
+    private LimitLedger? LedgerFor(FlowPlan plan)
+    {
+        var rules = limitRules.GetValue(plan, BuildRules);
+        return ReferenceEquals(rules, NoLimits) ? null : new LimitLedger(rules);
+    }
+
+    private LimitRule[][] BuildRules(FlowPlan plan)
+    {
+        var all = new LimitRule[plan.Steps.Length][];
+        var any = false;
+        for (var i = 0; i < all.Length; i++)
+        {
+            var step = plan.Steps[i];
+            var list = new List<LimitRule>();
+            if ((step.Concurrency ?? plan.Spec.Cfg.Concurrency) is { } c)
+            {
+                list.Add(new LimitRule(c.Key, null, c.Limit, null));
+            }
+
+            if ((step.Rate ?? plan.Spec.Cfg.Rate) is { } r)
+            {
+                list.Add(new LimitRule(r.Key, null, r.Limit, TimeSpan.FromSeconds(r.PerSeconds)));
+            }
+
+            var type = Options.TaskLimits.TryGetValue(step.TaskType, out var set) ? set
+                : Catalog.TryGet(step.TaskType, out var info) ? new TaskLimits { MaxConcurrency = info.MaxConcurrency, RateLimit = info.RateLimit, RatePeriod = TimeSpan.FromSeconds(info.RatePeriodSeconds > 0 ? info.RatePeriodSeconds : 1) }
+                : null;
+            if (type is { MaxConcurrency: > 0 })
+            {
+                list.Add(new LimitRule(null, "type:" + step.TaskType, type.MaxConcurrency, null));
+            }
+
+            if (type is { RateLimit: > 0 })
+            {
+                list.Add(new LimitRule(null, "type:" + step.TaskType, type.RateLimit, type.RatePeriod));
+            }
+
+            any |= list.Count > 0;
+            all[i] = [.. list];
+        }
+
+        return any ? all : NoLimits;
+    }
+
+    /// <summary>
+    /// Takes the slots and tokens of the steps about to start, while the commit that starts them is written (so a
+    /// limit costs no round trip of its own in the usual case). The buckets are read before it returns, so the run
+    /// may change afterwards. <see cref="ApplyGate"/> then takes back the starts that were refused.
+    /// </summary>
+    private Task<List<GateOutcome>> GateAsync(FlowRun run, LimitLedger ledger, List<(int Index, int Attempt)> starts, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var asks = new List<(int Index, int Attempt, string StepKey, List<(LimitRule Rule, string Bucket)> Limits)>();
+        foreach (var (index, attempt) in starts)
+        {
+            var rules = ledger.Rules[index];
+            if (rules.Length == 0)
+            {
+                continue;
+            }
+
+            var limits = new List<(LimitRule, string)>(rules.Length);
+            try
+            {
+                foreach (var rule in rules)
+                {
+                    limits.Add((rule, BucketOf(run, index, rule)));
+                }
+            }
+            catch (InterpolationException ex)
+            {
+                ledger.KeyError(index, ex.Message); // the step fails instead of running, naming the path
+                continue;
+            }
+
+            asks.Add((index, attempt, run.Plan.Steps[index].Key, limits));
+        }
+
+        return asks.Count == 0 ? Task.FromResult<List<GateOutcome>>([]) : TakeAsync(run.Flow.Id, asks, now, cancellationToken);
+    }
+
+    private async Task<List<GateOutcome>> TakeAsync(string flowId, List<(int Index, int Attempt, string StepKey, List<(LimitRule Rule, string Bucket)> Limits)> asks, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<GateOutcome>(asks.Count);
+        foreach (var (index, attempt, stepKey, limits) in asks)
+        {
+            var taken = new List<LimitSlot>();
+            string? reason = null;
+            var until = now;
+            var slotRefused = false;
+            foreach (var (rule, bucket) in limits)
+            {
+                if (rule.Per is { } per)
+                {
+                    if (await Store.TakeTokenAsync(bucket, rule.Limit, per, now, cancellationToken).ConfigureAwait(false) is { } next)
+                    {
+                        reason = $"waiting for a rate token: key '{bucket}', {rule.Limit.ToString(CultureInfo.InvariantCulture)} per {Durations.Format(per)}";
+                        until = next;
+                        break;
+                    }
+                }
+                else
+                {
+                    var request = new SlotRequest(bucket, rule.Limit, flowId, stepKey, Owner, now, now + Options.LeaseDuration);
+                    if (!await Store.AcquireSlotAsync(request, cancellationToken).ConfigureAwait(false))
+                    {
+                        reason = $"{FlowRun.SlotWaitPrefix}: key '{bucket}', limit {rule.Limit.ToString(CultureInfo.InvariantCulture)}";
+                        until = now + Options.SlotWaitFallback;
+                        slotRefused = true;
+                        break;
+                    }
+
+                    slotHolders.TryAdd(flowId, 0);
+                    taken.Add(new LimitSlot(bucket, stepKey));
+                }
+            }
+
+            outcomes.Add(new GateOutcome(index, attempt, taken, reason, until, slotRefused));
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>
+    /// After the commit that started the steps: a step refused a slot or a token goes back to wait (deferred, with
+    /// its reason, committed with the next round) and leaves <paramref name="starts"/>; its flow holds no worker then.
+    /// </summary>
+    /// <returns>True when a step went back to wait (the next round commits that).</returns>
+    private static bool ApplyGate(FlowRun run, LimitLedger ledger, List<GateOutcome> outcomes, List<(int Index, int Attempt)> starts, DateTimeOffset now)
+    {
+        var held = false;
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Reason is null)
+            {
+                if (outcome.Taken.Count > 0)
+                {
+                    ledger.Hold(outcome.Index, outcome.Taken);
+                }
+
+                continue;
+            }
+
+            ledger.Release(outcome.Taken);
+            if (outcome.SlotRefused)
+            {
+                ledger.Refused();
+            }
+
+            run.Defer(outcome.Index, now, outcome.Until, outcome.Reason);
+            starts.Remove((outcome.Index, outcome.Attempt));
+            held = true;
+        }
+
+        return held;
+    }
+
+    private static string BucketOf(FlowRun run, int index, LimitRule rule)
+    {
+        if (rule.KeyPath is not { } path)
+        {
+            return rule.Bucket ?? $"step:{run.Flow.Routine ?? run.Plan.Spec.Label ?? "inline"}/{run.Plan.Steps[index].Key}";
+        }
+
+        var scope = new InterpolationScope(run.Flow.Input, run.Flow.Data, run.Results);
+        var value = ContextPath.Lookup(path[1..], scope, $"{run.Plan.Steps[index].Key}.{(rule.IsRate ? "rate" : "concurrency")}.key", path);
+        var text = value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : value?.ToJsonString() ?? "null";
+        return LimitKeys.NameOf(path) + ":" + text;
+    }
+
+    private async Task RenewSlotsAsync(DateTimeOffset expiresAt)
+    {
+        if (!slotHolders.IsEmpty)
+        {
+            await Store.RenewSlotsAsync(Owner, [.. slotHolders.Keys], expiresAt, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using FlowMachine.Storage;
+
+namespace FlowMachine.Engine;
+
+/// <summary>
+/// The concurrency slots the steps of one run hold, and what the next commit must tell the store: slots to
+/// release (with the step's result) and whether a step was just refused a slot.
+/// </summary>
+internal sealed class LimitLedger(LimitRule[][] rules)
+{
+    private readonly Dictionary<int, List<LimitSlot>> held = [];
+    private readonly List<LimitSlot> releases = [];
+    private Dictionary<int, string>? keyErrors;
+    private bool waits;
+
+    /// <summary>The rules of each step of the plan, by index.</summary>
+    public LimitRule[][] Rules { get; } = rules;
+
+    public bool HoldsAny => held.Count > 0;
+
+    public void Hold(int index, List<LimitSlot> slots) => held[index] = slots;
+
+    public void Release(IEnumerable<LimitSlot> slots) => releases.AddRange(slots);
+
+    public void Refused() => waits = true;
+
+    public void KeyError(int index, string error) => (keyErrors ??= [])[index] = error;
+
+    /// <summary>The error that keeps step <paramref name="index"/> from running (its limit key could not be read), once.</summary>
+    public string? TakeKeyError(int index) => keyErrors is not null && keyErrors.Remove(index, out var error) ? error : null;
+
+    /// <summary>The step finished (or went back unstarted): its slots go with the next commit.</summary>
+    public void Finish(int index)
+    {
+        if (held.Remove(index, out var slots))
+        {
+            releases.AddRange(slots);
+        }
+    }
+
+    /// <summary>Letting go of the flow with steps in flight: every slot goes with this commit.</summary>
+    public void FinishAll()
+    {
+        foreach (var slots in held.Values)
+        {
+            releases.AddRange(slots);
+        }
+
+        held.Clear();
+    }
+
+    /// <summary>The transition with the slots to release and the refusal to recheck; the same one when there are none.</summary>
+    public FlowTransition Attach(FlowTransition transition)
+    {
+        if (releases.Count == 0 && !waits)
+        {
+            return transition;
+        }
+
+        var result = transition with { ReleasedSlots = releases.Count == 0 ? [] : [.. releases], WaitsForSlot = waits };
+        releases.Clear();
+        waits = false;
+        return result;
+    }
+}

@@ -1,0 +1,87 @@
+using FlowMachine.Storage;
+using static FlowMachine.Sqlite.SqliteQueries;
+
+namespace FlowMachine.Sqlite;
+
+/// <summary>
+/// Flow control statements, run on the writer (one writer at a time across processes, so a count and the
+/// insert it allows need no further lock).
+/// </summary>
+internal static class SqliteLimits
+{
+    private const string HeldSql = "SELECT count(*) FROM limit_slots s WHERE s.key = w.key AND s.expires_at > @now";
+
+    public static bool Acquire(SqliteCommandCache db, SlotRequest r)
+    {
+        // The usual case in two statements: count the others' live slots, then take (or renew) this step's.
+        var held = db.Prepared("SELECT count(*) FROM limit_slots WHERE key = ?1 AND expires_at > ?2 AND NOT (flow_id = ?3 AND step_key = ?4)")
+            .Text(1, r.Key).Int(2, Ms(r.Now)).Text(3, r.FlowId).Text(4, r.StepKey).ScalarInt() ?? 0;
+        if (held >= r.Limit)
+        {
+            db.Prepared("DELETE FROM limit_slots WHERE key = ?1 AND expires_at <= ?2").Text(1, r.Key).Int(2, Ms(r.Now)).Execute();
+            db.Prepared("INSERT OR IGNORE INTO limit_waiters (key, flow_id, since, lim) VALUES (?1, ?2, ?3, ?4)")
+                .Text(1, r.Key).Text(2, r.FlowId).Int(3, Ms(r.Now)).Int(4, r.Limit).Execute();
+            return false;
+        }
+
+        db.Prepared("INSERT INTO limit_slots (key, flow_id, step_key, owner, expires_at) VALUES (?1, ?2, ?3, ?4, ?5) " +
+                "ON CONFLICT (key, flow_id, step_key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at")
+            .Text(1, r.Key).Text(2, r.FlowId).Text(3, r.StepKey).Text(4, r.Owner).Int(5, Ms(r.ExpiresAt)).Execute();
+        db.Prepared("DELETE FROM limit_waiters WHERE key = ?1 AND flow_id = ?2").Text(1, r.Key).Text(2, r.FlowId).Execute();
+        return true;
+    }
+
+    /// <summary>Frees the slots; the oldest waiter of each freed key whose flow still waits is made due at <paramref name="now"/>.</summary>
+    public static bool Release(SqliteCommandCache db, string flowId, IReadOnlyList<LimitSlot> slots, DateTimeOffset now)
+    {
+        var woke = false;
+        foreach (var slot in slots)
+        {
+            if (db.Prepared("DELETE FROM limit_slots WHERE key = ?1 AND flow_id = ?2 AND step_key = ?3").Text(1, slot.Key).Text(2, flowId).Text(3, slot.StepKey).Execute() == 0)
+            {
+                continue;
+            }
+
+            while (true)
+            {
+                var next = db.Get("DELETE FROM limit_waiters WHERE key = @key AND flow_id = (SELECT flow_id FROM limit_waiters WHERE key = @key ORDER BY since, flow_id LIMIT 1) RETURNING flow_id");
+                Add(next, "@key", slot.Key);
+                if (next.ExecuteScalar() is not string waiter)
+                {
+                    break;
+                }
+
+                if (db.Prepared("UPDATE flows SET next_run_at = MIN(next_run_at, ?2) WHERE id = ?1 AND next_run_at IS NOT NULL").Text(1, waiter).Int(2, Ms(now)).Execute() == 1)
+                {
+                    woke = true;
+                    break;
+                }
+            }
+        }
+
+        return woke;
+    }
+
+    /// <summary>A flow just refused a slot: due now if it was woken meanwhile or a key it waits for has a free slot.</summary>
+    public static bool Recheck(SqliteCommandCache db, string flowId, DateTimeOffset now)
+    {
+        var cmd = db.Get("UPDATE flows SET next_run_at = MIN(next_run_at, @now) WHERE id = @id AND next_run_at IS NOT NULL AND " +
+            "(NOT EXISTS (SELECT 1 FROM limit_waiters WHERE flow_id = @id) OR EXISTS (SELECT 1 FROM limit_waiters w WHERE w.flow_id = @id AND (" + HeldSql + ") < w.lim))");
+        Add(cmd, "@id", flowId);
+        Add(cmd, "@now", Ms(now));
+        return cmd.ExecuteNonQuery() == 1;
+    }
+
+    public static DateTimeOffset? TakeToken(SqliteCommandCache db, string key, int limit, TimeSpan per, DateTimeOffset now)
+    {
+        var perMs = (long)per.TotalMilliseconds;
+        db.Prepared("DELETE FROM rate_tokens WHERE key = ?1 AND taken_at <= ?2").Text(1, key).Int(2, Ms(now) - perMs).Execute();
+        if (db.Prepared("SELECT taken_at FROM rate_tokens WHERE key = ?1 ORDER BY taken_at DESC LIMIT 1 OFFSET ?2").Text(1, key).Int(2, limit - 1).ScalarInt() is { } oldest)
+        {
+            return Time(oldest + perMs);
+        }
+
+        db.Prepared("INSERT INTO rate_tokens (key, taken_at) VALUES (?1, ?2)").Text(1, key).Int(2, Ms(now)).Execute();
+        return null;
+    }
+}
