@@ -12,7 +12,8 @@ internal static class WorkerEndpoints
 {
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapGet("/workers", ListAsync).WithTags("Workers").WithName("ListWorkers")
-            .WithSummary("The registered workers (live or not), each queue's depth and oldest due flow, and the queues and task types no live worker serves.");
+            .WithSummary("List workers and queues")
+            .WithDescription("The registered workers (live or not) with their queues and task types, each queue's depth and the age of its oldest due flow, and the queues and task types no live worker serves.");
 
     private static async Task<Ok<WorkersDocument>> ListAsync(IFlowStore store, TimeProvider time, CancellationToken cancellationToken) =>
         TypedResults.Ok(await WorkersDocument.ReadAsync(store, time.GetUtcNow(), cancellationToken).ConfigureAwait(false));
