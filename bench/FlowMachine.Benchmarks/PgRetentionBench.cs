@@ -1,11 +1,13 @@
 using FlowMachine.Postgres;
+using FlowMachine.Retention;
+using FlowMachine.Storage;
 using Npgsql;
 
 namespace FlowMachine.Benchmarks;
 
 /// <summary>
-/// W3 on PostgreSQL: a fresh database against one holding COUNT finished 3-step flows (5,000 real flows run by the
-/// engine, their flows, steps and history rows copied in SQL with new ids and older times), rounds alternating.
+/// Operating for months on PostgreSQL. W3 (retention-pg): a fresh database against one holding COUNT finished 3-step flows (5,000 real flows run by the
+/// engine, their flows, steps and history rows copied in SQL with new ids and older times), rounds alternating. W10 beside the sweeper and the table sizes (retention-pg-sweep): see SweepAsync.
 /// </summary>
 internal static class PgRetentionBench
 {
@@ -13,18 +15,8 @@ internal static class PgRetentionBench
 
     public static async Task RunAsync(int count, int rounds)
     {
-        var server = PgDatabase.Server ?? throw new InvalidOperationException("set FLOWMACHINE_BENCH_PG or FLOWMACHINE_TEST_PG");
-        await using var full = await PgDatabase.CreateAsync(server);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        await using (var runner = await BatchRunner.OpenAsync(await OpenAsync(full.ConnectionString), 64))
-        {
-            await runner.RunAsync(Specs.Linear(3), Live);
-        }
-
-        Console.WriteLine($"postgres: {Live:N0} live flows run in {clock.Elapsed.TotalSeconds:0.0} s");
-        clock.Restart();
-        await FillAsync(full.ConnectionString, count);
-        Console.WriteLine($"postgres: {count:N0} finished flows copied in {clock.Elapsed.TotalSeconds:0.0} s; load {RetentionBench.Load()}");
+        var (server, full, _) = await PrepareAsync(count);
+        await using var fullScope = full;
         var times = new Dictionary<string, List<double>> { ["empty"] = [], ["full"] = [] };
         for (var round = 0; round < rounds; round++)
         {
@@ -38,6 +30,97 @@ internal static class PgRetentionBench
 
         var (a, b) = (RetentionBench.Median(times["empty"]), RetentionBench.Median(times["full"]));
         Console.WriteLine($"postgres W3 medians: empty {6000 / a:N0} steps/s, full {6000 / b:N0} steps/s; full/empty time {b / a:0.00}x (target <= 1.2x)");
+    }
+
+    /// <summary>
+    /// W10 alone against W10 while the sweeper (default policy) deletes COUNT / ROUNDS of the old flows a round, so
+    /// every old flow is gone after the last round. Then, on a second database filled the same way (the first holds
+    /// the W10 flows too), the table sizes before a purge of every old flow, after it and after a plain VACUUM,
+    /// against the same database when it held only its live flows.
+    /// </summary>
+    public static async Task SweepAsync(int count, int rounds)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (_, full, oldest) = await PrepareAsync(count);
+        await using (full)
+        {
+            clock.Restart();
+            await using var runner = await BatchRunner.OpenAsync(await OpenAsync(full.ConnectionString), 64);
+            await RetentionBench.W10BesideSweepAsync(runner, oldest, count, rounds, count / rounds);
+            Console.WriteLine($"postgres: W10 beside the sweeper took {clock.Elapsed.TotalSeconds:0.0} s; load {RetentionBench.Load()}");
+        }
+
+        (_, full, oldest) = await PrepareAsync(count);
+        await using (full)
+        {
+            await PrintSizesAsync(full.ConnectionString, "before the purge");
+            clock.Restart();
+            await using (var store = await OpenAsync(full.ConnectionString))
+            {
+                // Batches of 2,000 without pauses (FlowMachine:Retention:BatchSize and Pause): nothing else runs here.
+                var sweeper = new RetentionSweeper(store, new RetentionPolicy { BatchSize = 2000, Pause = TimeSpan.Zero }, TimeProvider.System);
+                var filter = new FlowRetentionFilter { States = [FlowState.Completed], FinishedBefore = DateTimeOffset.FromUnixTimeMilliseconds(oldest + count) };
+                var (deleted, _) = await sweeper.DeleteAllAsync(filter, default);
+                Console.WriteLine($"postgres: purged {deleted:N0} flows in {clock.Elapsed.TotalSeconds:0.0} s ({deleted / clock.Elapsed.TotalSeconds:N0} flows/s); load {RetentionBench.Load()}");
+            }
+
+            await PrintSizesAsync(full.ConnectionString, "after the purge");
+            clock.Restart();
+            await ExecuteAsync(full.ConnectionString, "VACUUM");
+            Console.WriteLine($"postgres: VACUUM took {clock.Elapsed.TotalSeconds:0.0} s");
+            await PrintSizesAsync(full.ConnectionString, "after VACUUM");
+        }
+    }
+
+    // A database holding LIVE real 3-step flows (its sizes printed as the fresh store), then COUNT finished copies.
+    private static async Task<(string Server, PgDatabase Full, long Oldest)> PrepareAsync(int count)
+    {
+        var server = PgDatabase.Server ?? throw new InvalidOperationException("set FLOWMACHINE_BENCH_PG or FLOWMACHINE_TEST_PG");
+        var full = await PgDatabase.CreateAsync(server);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using (var runner = await BatchRunner.OpenAsync(await OpenAsync(full.ConnectionString), 64))
+        {
+            await runner.RunAsync(Specs.Linear(3), Live);
+        }
+
+        Console.WriteLine($"postgres: {Live:N0} live flows run in {clock.Elapsed.TotalSeconds:0.0} s");
+        await PrintSizesAsync(full.ConnectionString, "fresh store, live flows only");
+        clock.Restart();
+        var oldest = await FillAsync(full.ConnectionString, count);
+        Console.WriteLine($"postgres: {count:N0} finished flows copied in {clock.Elapsed.TotalSeconds:0.0} s; load {RetentionBench.Load()}");
+        return (server, full, oldest);
+    }
+
+    // pg_total_relation_size (table, indexes, TOAST) of flows, steps, history and the other tables together; the database.
+    private static async Task PrintSizesAsync(string connectionString, string label)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
+            "WHERE n.nspname = 'flowmachine' AND c.relkind = 'r' UNION ALL SELECT '(database)', pg_database_size(current_database()) " +
+            "UNION ALL SELECT '(flows rows)', count(*) FROM flowmachine.flows",
+            connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var sizes = new Dictionary<string, long>();
+        while (await reader.ReadAsync())
+        {
+            sizes[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        static string Mb(long bytes) => $"{bytes / 1048576.0:0.0} MB";
+        var named = new[] { "flows", "steps", "history" };
+        var other = sizes.Where(p => !named.Contains(p.Key) && !p.Key.StartsWith('(')).Sum(p => p.Value);
+        Console.WriteLine($"  sizes, {label} ({sizes["(flows rows)"]:N0} flows): flows {Mb(sizes["flows"])}, steps {Mb(sizes["steps"])}, history {Mb(sizes["history"])}, " +
+            $"other tables {Mb(other)}; database {Mb(sizes["(database)"])}");
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 7200 };
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task RoundAsync(string connectionString, string name, int round, Dictionary<string, List<double>> times)
@@ -56,8 +139,10 @@ internal static class PgRetentionBench
         return store;
     }
 
-    private static async Task FillAsync(string connectionString, int count)
+    // Returns the oldest copy's time: copy i has times oldest + i ms, so a FinishedBefore selects the oldest copies.
+    private static async Task<long> FillAsync(string connectionString, int count)
     {
+        var oldest = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - count - 86_400_000L;
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         var sql = "SET search_path TO flowmachine;" +
@@ -68,8 +153,9 @@ internal static class PgRetentionBench
             "ANALYZE;";
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 7200 };
         command.Parameters.AddWithValue("n", (long)count);
-        command.Parameters.AddWithValue("oldest", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - count - 86_400_000L);
+        command.Parameters.AddWithValue("oldest", oldest);
         await command.ExecuteNonQueryAsync();
+        return oldest;
     }
 
     private static async Task<string> CopyAsync(NpgsqlConnection connection, string table, string idColumn)

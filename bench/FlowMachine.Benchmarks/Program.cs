@@ -18,6 +18,7 @@ using FlowMachine.Storage.InMemory;
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- search sqlite|postgres [COUNT]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- retention [COUNT] [ROUNDS] [SLICE]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- retention-pg [COUNT] [ROUNDS]
+// dotnet run -c Release --project bench/FlowMachine.Benchmarks -- retention-pg-sweep [COUNT] [ROUNDS]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- limits sqlite|postgres [FLOWS] [ROUNDS]
 var results = new JsonArray();
 if (args.Length > 0 && args[0] == ScheduleWorkerHost.Mode)
@@ -61,6 +62,13 @@ if (args.Length > 0 && args[0] == "retention-pg")
 {
     // PostgreSQL: W3 on an empty database against one holding COUNT finished flows.
     await PgRetentionBench.RunAsync(RetentionBench.Parse(args, 1, 1_000_000), RetentionBench.Parse(args, 2, 3));
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "retention-pg-sweep")
+{
+    // PostgreSQL: W10 alone and while the sweeper deletes COUNT finished flows in ROUNDS slices; table sizes.
+    await PgRetentionBench.SweepAsync(RetentionBench.Parse(args, 1, 1_000_000), RetentionBench.Parse(args, 2, 3));
     return 0;
 }
 
