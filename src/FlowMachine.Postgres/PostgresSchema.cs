@@ -387,6 +387,31 @@ internal static class PostgresSchema
             RETURN NULL;
         END $$;
         """,
+        // 16: a rate token is never taken at a time before the latest one of its key. A worker whose "now" was read
+        // before another worker took a token (a slow round under load) is told to ask again from that token's time:
+        // tokens are taken in time order, so a token that came back to one worker is back for every later one, and
+        // no window of `per` ever holds more than `limit` starts.
+        """
+        CREATE OR REPLACE FUNCTION rate_take(p_key text, p_limit integer, p_per bigint, p_now bigint)
+        RETURNS bigint LANGUAGE plpgsql AS $$
+        DECLARE back bigint;
+        DECLARE latest bigint;
+        BEGIN
+            PERFORM set_config('synchronous_commit', 'off', true);
+            PERFORM pg_advisory_xact_lock(hashtextextended(current_schema() || ':rate:' || p_key, 0));
+            SELECT max(taken_at) INTO latest FROM rate_tokens WHERE key = p_key;
+            IF latest > p_now THEN
+                RETURN latest;
+            END IF;
+            DELETE FROM rate_tokens WHERE key = p_key AND taken_at <= p_now - p_per;
+            SELECT taken_at + p_per INTO back FROM rate_tokens WHERE key = p_key ORDER BY taken_at DESC OFFSET p_limit - 1 LIMIT 1;
+            IF back IS NOT NULL THEN
+                RETURN back;
+            END IF;
+            INSERT INTO rate_tokens (key, taken_at) VALUES (p_key, p_now);
+            RETURN NULL;
+        END $$;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

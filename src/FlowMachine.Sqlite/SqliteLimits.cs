@@ -75,6 +75,13 @@ internal static class SqliteLimits
     public static DateTimeOffset? TakeToken(SqliteCommandCache db, string key, int limit, TimeSpan per, DateTimeOffset now)
     {
         var perMs = (long)per.TotalMilliseconds;
+
+        // Never a token before the latest of its key: a "now" read before another process took one asks again from there.
+        if (db.Prepared("SELECT max(taken_at) FROM rate_tokens WHERE key = ?1").Text(1, key).ScalarInt() is { } latest && latest > Ms(now))
+        {
+            return Time(latest);
+        }
+
         db.Prepared("DELETE FROM rate_tokens WHERE key = ?1 AND taken_at <= ?2").Text(1, key).Int(2, Ms(now) - perMs).Execute();
         if (db.Prepared("SELECT taken_at FROM rate_tokens WHERE key = ?1 ORDER BY taken_at DESC LIMIT 1 OFFSET ?2").Text(1, key).Int(2, limit - 1).ScalarInt() is { } oldest)
         {

@@ -20,13 +20,21 @@ public sealed class HeldBackShowTests : IDisposable
         var worker = CliApp.RunAsync(["worker", "--db", cli.Db], new StringWriter(), new StringWriter(), stop.Token);
         const string reason = "waiting for a rate token: key 'step:paced/call', 1 per 1h";
         string? seen = null;
+        var held = second;
         while (!stop.IsCancellationRequested && !worker.IsCompleted)
         {
+            // The worker claims both flows at once: either may take the one token; the other is held back.
             var (_, a) = await cli.JsonAsync("flows", "show", first);
             var (_, b) = await cli.JsonAsync("flows", "show", second);
-            seen = (string?)b["waitReason"];
-            if ((string?)a["state"] == "COMPLETED" && seen is not null)
+            if ((string?)a["state"] == "COMPLETED" && (string?)b["waitReason"] is { } whyB)
             {
+                (seen, held) = (whyB, second);
+                break;
+            }
+
+            if ((string?)b["state"] == "COMPLETED" && (string?)a["waitReason"] is { } whyA)
+            {
+                (seen, held) = (whyA, first);
                 break;
             }
 
@@ -37,7 +45,7 @@ public sealed class HeldBackShowTests : IDisposable
         Assert.Equal(0, await worker);
         Assert.Equal(reason, seen);
 
-        var shown = await cli.RunAsync("flows", "show", second);
+        var shown = await cli.RunAsync("flows", "show", held);
         Assert.True(shown.ExitCode == 0, shown.ToString());
         Assert.Contains("waiting   " + reason, shown.Out, StringComparison.Ordinal);
         Assert.Contains("held back: waiting for a rate token", shown.Out, StringComparison.Ordinal);

@@ -50,7 +50,8 @@ public sealed class StoreAlignedClock : TimeProvider
 
     /// <summary>
     /// Reads the store's clock a few times and keeps the offset of the quickest round trip, taking the store's
-    /// reading to be from the middle of it. Does nothing when the store has no clock.
+    /// reading to be from the middle of it; an offset smaller than that reading's uncertainty counts as none.
+    /// Does nothing when the store has no clock.
     /// </summary>
     /// <returns>The offset now in use.</returns>
     public async ValueTask<TimeSpan> AlignAsync(CancellationToken cancellationToken)
@@ -75,7 +76,11 @@ public sealed class StoreAlignedClock : TimeProvider
             }
         }
 
-        Volatile.Write(ref offsetTicks, best!.Value.Ticks);
-        return best.Value;
+        // An offset within what the quickest round trip leaves uncertain (plus a millisecond) is no offset:
+        // processes on one machine, or on machines that keep time, keep agreeing exactly rather than each
+        // moving by its own measuring error.
+        var offset = best!.Value.Duration() <= (bestTrip / 2) + TimeSpan.FromMilliseconds(1) ? TimeSpan.Zero : best.Value;
+        Volatile.Write(ref offsetTicks, offset.Ticks);
+        return offset;
     }
 }
