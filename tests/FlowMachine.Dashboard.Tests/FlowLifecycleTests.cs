@@ -17,13 +17,13 @@ public sealed class FlowLifecycleTests(DashboardFixture fixture, ITestOutputHelp
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("seed-000");
         await page.GetByLabel("Spec (JSON or YAML)").FillAsync("tasks: [test.One, test.Two, test.Wait, test.Three]\n");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save routine" }).ClickAsync();
-        await page.WaitForURLAsync("**/routines/seed-000?version=1");
+        await PageAddress.ExpectAsync(page, new Regex(@"/routines/seed-000\?version=1$"));
         await Assertions.Expect(page.Locator("svg.dag g.dag-node")).ToHaveCountAsync(4);
         await Assertions.Expect(page.Locator("svg.dag path.dag-edge")).ToHaveCountAsync(3);
 
         await page.GetByLabel("Input (JSON)").FillAsync("{\"ticket\": \"OPS-42\"}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Start flow" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/flows/[0-9a-f]{32}"));
+        await PageAddress.ExpectAsync(page, new Regex("/flows/[0-9a-f]{32}"));
         var flowUrl = page.Url.Split('?')[0];
 
         // A marker in the page's JS world: it survives only if the page is never reloaded.

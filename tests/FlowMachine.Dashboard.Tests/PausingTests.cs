@@ -14,7 +14,7 @@ public sealed class PausingTests(DashboardFixture fixture)
         var page = await fixture.SignInAsync(DashboardFixture.AdminKey);
         await AddRoutineAsync(page, "suspend-me", "tasks: [test.One, test.Wait, test.Three]\n");
         await page.GetByRole(AriaRole.Button, new() { Name = "Start flow" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/flows/[0-9a-f]{32}"));
+        await PageAddress.ExpectAsync(page, new Regex("/flows/[0-9a-f]{32}"));
         await Assertions.Expect(page.Locator("svg.dag g.dag-node[data-key='test.Wait']")).ToHaveAttributeAsync("data-state", "WAITING", new() { Timeout = 30_000 });
         await Assertions.Expect(page.GetByTestId("flow-suspended")).ToHaveCountAsync(0);
 
@@ -40,11 +40,11 @@ public sealed class PausingTests(DashboardFixture fixture)
         var row = page.Locator("tr[data-routine='pause-me']");
         await Assertions.Expect(row.GetByTestId("routine-paused")).ToHaveCountAsync(0);
         await row.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
-        await page.WaitForURLAsync("**/routines");
+        await PageAddress.ExpectAsync(page, new Regex("/routines$"));
         await Assertions.Expect(row.GetByTestId("routine-paused")).ToHaveTextAsync("paused");
 
         await row.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
-        await page.WaitForURLAsync("**/routines");
+        await PageAddress.ExpectAsync(page, new Regex("/routines$"));
         await Assertions.Expect(row.GetByTestId("routine-paused")).ToHaveCountAsync(0);
         await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Pause" })).ToBeVisibleAsync();
         await page.Context.CloseAsync();
@@ -61,7 +61,7 @@ public sealed class PausingTests(DashboardFixture fixture)
         await page.GotoAsync("/routines");
         var row = page.Locator("tr[data-routine='paused-by-alice']");
         await row.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
-        await page.WaitForURLAsync("**/routines");
+        await PageAddress.ExpectAsync(page, new Regex("/routines$"));
         await Assertions.Expect(row.GetByTestId("routine-paused")).ToHaveAttributeAsync("title", new Regex(@"^paused since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC by alice$"));
 
         await page.GotoAsync("/routines/paused-by-alice");
@@ -70,7 +70,7 @@ public sealed class PausingTests(DashboardFixture fixture)
 
         await page.GotoAsync("/routines");
         await row.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
-        await page.WaitForURLAsync("**/routines");
+        await PageAddress.ExpectAsync(page, new Regex("/routines$"));
         await page.GotoAsync("/routines/paused-by-alice");
         await Assertions.Expect(page.GetByTestId("routine-paused")).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByTestId("routine-paused-since")).ToHaveCountAsync(0);
@@ -83,6 +83,6 @@ public sealed class PausingTests(DashboardFixture fixture)
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
         await page.GetByLabel("Spec (JSON or YAML)").FillAsync(spec);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save routine" }).ClickAsync();
-        await page.WaitForURLAsync($"**/routines/{name}?version=1");
+        await PageAddress.ExpectAsync(page, new Regex($@"/routines/{Regex.Escape(name)}\?version=1$"));
     }
 }

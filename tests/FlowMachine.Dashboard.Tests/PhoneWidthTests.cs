@@ -96,7 +96,7 @@ public sealed class PhoneWidthTests(DashboardFixture fixture, ITestOutputHelper 
         Assert.True(signInWidth <= width, $"/signin is {signInWidth} px wide at {width} px");
         await page.GetByLabel("API key").FillAsync(DashboardFixture.AdminKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(fixture.BaseUrl + "/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await PageAddress.ExpectAsync(page, fixture.BaseUrl + "/");
         return page;
     }
 

@@ -75,7 +75,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         await page.GotoAsync("/signin");
         await page.GetByLabel("API key").FillAsync(key);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(BaseUrl + "/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await PageAddress.ExpectAsync(page, BaseUrl + "/");
         return page;
     }
 
