@@ -63,6 +63,21 @@ public sealed class LayeringTests
         Assert.DoesNotContain(projects.SelectMany(p => p.PackageReferences), IsStoreOrExamples);
     }
 
+    [Fact]
+    public void The_client_compiles_against_the_core_the_HttpClient_factory_and_Polly_and_no_store_server_or_host()
+    {
+        var references = CompiledReferences.Of("FlowMachine.Client");
+        Assert.Contains("FlowMachine.Core", references);
+        Assert.Contains("Microsoft.Extensions.Http", references);
+        Assert.Contains("Polly.Core", references);
+        Assert.DoesNotContain(references, r => IsStoreOrExamples(r) || r.StartsWith("FlowMachine.Server", StringComparison.Ordinal)
+            || r.StartsWith("FlowMachine.Hosting", StringComparison.Ordinal) || r.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+
+        var projects = ProjectFile.Source("FlowMachine.Client").WithReferencedProjects();
+        Assert.Equal(["FlowMachine.Abstractions", "FlowMachine.Client", "FlowMachine.Core"], projects.Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Empty(projects.SelectMany(p => p.FrameworkReferences));
+    }
+
     private static bool IsStoreOrExamples(string name) =>
         StoreOrExamples.Any(s => name.Equals(s, StringComparison.OrdinalIgnoreCase) || name.StartsWith(s + ".", StringComparison.OrdinalIgnoreCase));
 }

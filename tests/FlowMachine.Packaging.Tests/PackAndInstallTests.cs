@@ -12,7 +12,7 @@ namespace FlowMachine.Packaging.Tests;
 public sealed class PackAndInstallTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly string[] Libraries =
-        ["FlowMachine.Abstractions", "FlowMachine.Core", "FlowMachine.Sqlite", "FlowMachine.Hosting", "FlowMachine.Testing"];
+        ["FlowMachine.Abstractions", "FlowMachine.Core", "FlowMachine.Sqlite", "FlowMachine.Hosting", "FlowMachine.Testing", "FlowMachine.Client"];
 
     private readonly string temp = Directory.CreateTempSubdirectory("fm-pack-").FullName;
 
@@ -37,6 +37,13 @@ public sealed class PackAndInstallTests(ITestOutputHelper output) : IDisposable
         var hostingDependencies = Dependencies(Path.Combine(packages, "FlowMachine.Hosting.0.1.0.nupkg"));
         Assert.Contains("FlowMachine.Core", hostingDependencies);
         Assert.DoesNotContain(hostingDependencies, d => d is "Npgsql" or "Microsoft.Data.Sqlite" or "FlowMachine.Sqlite" or "FlowMachine.Postgres" || d.StartsWith("SQLitePCLRaw", StringComparison.Ordinal));
+
+        // The client package talks HTTP only: no store, no server, no hosting.
+        var clientDependencies = Dependencies(Path.Combine(packages, "FlowMachine.Client.0.1.0.nupkg"));
+        Assert.Contains("FlowMachine.Core", clientDependencies);
+        Assert.Contains("Microsoft.Extensions.Http", clientDependencies);
+        Assert.Contains("Polly.Core", clientDependencies);
+        Assert.DoesNotContain(clientDependencies, d => d is "FlowMachine.Sqlite" or "FlowMachine.Postgres" or "FlowMachine.Server" or "FlowMachine.Hosting" or "Npgsql" or "Microsoft.Data.Sqlite");
 
         var tool = Path.Combine(packages, "flowmachine.0.1.0.nupkg");
         Assert.True(File.Exists(tool), "the CLI did not pack as flowmachine.0.1.0.nupkg; found " + string.Join(", ", files));

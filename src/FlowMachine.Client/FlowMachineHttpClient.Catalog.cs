@@ -1,0 +1,36 @@
+using System.Globalization;
+using System.Net;
+using FlowMachine.Engine;
+
+namespace FlowMachine.Client;
+
+/// <summary>The server's routines and task types.</summary>
+internal sealed partial class FlowMachineHttpClient
+{
+    public Task<IReadOnlyList<TaskTypeDocument>> ListTaskTypesAsync(CancellationToken cancellationToken = default) =>
+        GetListAsync<TaskTypeDocument>("api/v1/tasks", cancellationToken);
+
+    public Task<IReadOnlyList<RoutineInfo>> ListRoutinesAsync(CancellationToken cancellationToken = default) =>
+        GetListAsync<RoutineInfo>("api/v1/routines", cancellationToken);
+
+    public async Task<RoutineInfo?> GetRoutineAsync(string name, int? version = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var path = "api/v1/routines/" + Uri.EscapeDataString(name) + (version is { } v ? "?version=" + v.ToString(CultureInfo.InvariantCulture) : "");
+        using var response = await SendAsync(HttpMethod.Get, path, null, idempotent: true, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<RoutineInfo>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<T>> GetListAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, null, idempotent: true, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<List<T>>(response, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace FlowMachine.Client;
+
+/// <summary>The commands: queued on the server (202); 404 and 409 come back as results, as in process.</summary>
+internal sealed partial class FlowMachineHttpClient
+{
+    public Task<CommandResult> SubmitAsync(string flowId, JsonNode? args = null, string? stepKey = null, string? actor = null, CancellationToken cancellationToken = default) =>
+        CommandAsync(flowId, "submit", Body(("args", args?.DeepClone()), ("step", stepKey)), cancellationToken);
+
+    public Task<CommandResult> PushAsync(string flowId, JsonNode? value, string? stepKey = null, string? actor = null, CancellationToken cancellationToken = default) =>
+        CommandAsync(flowId, "push", Body(("value", value?.DeepClone()), ("step", stepKey)), cancellationToken);
+
+    public Task<CommandResult> RaiseEventAsync(string flowId, string name, JsonNode? value = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return CommandAsync(flowId, "events/" + Uri.EscapeDataString(name), Body(("value", value?.DeepClone())), cancellationToken);
+    }
+
+    public Task<CommandResult> CancelAsync(string flowId, string? reason = null, string? actor = null, CancellationToken cancellationToken = default) =>
+        CommandAsync(flowId, "cancel", Body(("reason", reason)), cancellationToken);
+
+    public Task<CommandResult> ResetAsync(string flowId, string? actor = null, CancellationToken cancellationToken = default) =>
+        CommandAsync(flowId, "reset", null, cancellationToken);
+
+    public Task<CommandResult> RetryAsync(string flowId, string? actor = null, CancellationToken cancellationToken = default) =>
+        CommandAsync(flowId, "retry", null, cancellationToken);
+
+    public Task<CommandResult> SetPositionAsync(string flowId, int position, string? actor = null, CancellationToken cancellationToken = default) =>
+        CommandAsync(flowId, "position", Body(("position", position)), cancellationToken);
+
+    private static JsonObject Body(params (string Name, JsonNode? Value)[] fields)
+    {
+        var body = new JsonObject();
+        foreach (var (name, value) in fields)
+        {
+            Add(body, name, value);
+        }
+
+        return body;
+    }
+
+    // Commands carry no idempotency id the server could recognise, so they are sent once: a retry could apply one twice.
+    private async Task<CommandResult> CommandAsync(string flowId, string verb, JsonObject? body, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, $"{FlowPath(flowId)}/{verb}", body, idempotent: false, cancellationToken).ConfigureAwait(false);
+        switch (response.StatusCode)
+        {
+            case HttpStatusCode.NotFound:
+                return new CommandResult(CommandStatus.NotFound, (await Problems.ReadAsync(response, cancellationToken).ConfigureAwait(false)).Problem.ToString());
+            case HttpStatusCode.Conflict:
+                return new CommandResult(CommandStatus.Conflict, (await Problems.ReadAsync(response, cancellationToken).ConfigureAwait(false)).Problem.ToString());
+        }
+
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return CommandResult.Accepted;
+    }
+}

@@ -1,0 +1,35 @@
+using FlowMachine.Engine;
+
+namespace FlowMachine.Client;
+
+/// <summary>
+/// <see cref="IFlowClient"/> over the FlowMachine REST API, with what only a remote client needs: watching a
+/// flow live and waiting for it to end, and the server's routines and task types.
+/// </summary>
+/// <remarks>
+/// Results are those of the in-process client: <see cref="IFlowClient.GetAsync"/> returns null for a flow
+/// that does not exist (or that the key may not see), commands answer <see cref="CommandStatus.NotFound"/> or
+/// <see cref="CommandStatus.Conflict"/> with the server's reason. Everything else the server refuses is a
+/// <see cref="FlowMachineApiException"/>: an invalid spec or input is a <see cref="FlowMachineValidationException"/>
+/// (not a <c>SpecException</c>) carrying each error under its path. The owner and actor arguments are the
+/// API key's user; a <see cref="Storage.FlowQuery"/> may not filter on <c>Version</c> or <c>ParentFlowId</c>.
+/// </remarks>
+public interface IFlowMachineClient : IFlowClient
+{
+    /// <summary>The flow now and again after every change, until it ends; nothing when it does not exist.</summary>
+    IAsyncEnumerable<FlowView> WatchAsync(string flowId, CancellationToken cancellationToken = default);
+
+    /// <summary>Watches the flow until it is COMPLETED, FAILED, KILLED or CANCELLED and returns it.</summary>
+    /// <exception cref="TimeoutException">The flow had not ended after <paramref name="timeout"/>.</exception>
+    /// <exception cref="FlowMachineNotFoundException">The flow does not exist.</exception>
+    Task<FlowView> WaitForCompletionAsync(string flowId, TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>The task types the server's workers run.</summary>
+    Task<IReadOnlyList<TaskTypeDocument>> ListTaskTypesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The newest version of every routine, without specs.</summary>
+    Task<IReadOnlyList<RoutineInfo>> ListRoutinesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A routine with its spec (the newest version unless <paramref name="version"/>), or null.</summary>
+    Task<RoutineInfo?> GetRoutineAsync(string name, int? version = null, CancellationToken cancellationToken = default);
+}
