@@ -1,6 +1,8 @@
 using System.CommandLine;
 using FlowMachine.Cli.Commands;
+using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
+using FlowMachine.Client;
 using FlowMachine.Specs;
 
 namespace FlowMachine.Cli;
@@ -55,6 +57,22 @@ public static class CliApp
         catch (SpecException ex)
         {
             await SpecErrors.WriteAsync(stderr, ex.Errors).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        catch (FlowMachineApiException ex)
+        {
+            await ServerErrors.WriteAsync(stderr, ex).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        catch (HttpRequestException ex)
+        {
+            await stderr.WriteLineAsync($"error: cannot reach the FlowMachine server (--server or ${GlobalOptions.ServerVariable}): {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // HttpClient's own timeout: the server took the connection but did not answer.
+            await stderr.WriteLineAsync("error: the FlowMachine server did not answer in time").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

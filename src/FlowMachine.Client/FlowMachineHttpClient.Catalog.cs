@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json.Nodes;
 using FlowMachine.Engine;
 
 namespace FlowMachine.Client;
@@ -25,6 +26,19 @@ internal sealed partial class FlowMachineHttpClient
 
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         return await ReadAsync<RoutineInfo>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<RoutineSaveResult> SaveRoutineAsync(string name, JsonNode spec, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(spec);
+
+        // Saving the same spec again changes nothing, so the request may be sent again.
+        var body = new JsonObject { ["name"] = name, ["spec"] = spec.DeepClone() };
+        using var response = await SendAsync(HttpMethod.Post, "api/v1/routines", body, idempotent: true, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        var saved = await ReadAsync<RoutineInfo>(response, cancellationToken).ConfigureAwait(false);
+        return new RoutineSaveResult(saved.Name, saved.Version, response.StatusCode == HttpStatusCode.Created);
     }
 
     private async Task<IReadOnlyList<T>> GetListAsync<T>(string path, CancellationToken cancellationToken)

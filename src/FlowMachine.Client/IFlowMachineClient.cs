@@ -30,6 +30,13 @@ public interface IFlowMachineClient : IFlowClient
     /// <summary>The newest version of every routine, without specs.</summary>
     Task<IReadOnlyList<RoutineInfo>> ListRoutinesAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Stores a routine: a changed spec makes a new version, the same spec again returns the current one.</summary>
+    /// <param name="name">The routine's name.</param>
+    /// <param name="spec">The spec as a JSON document, or JSON or YAML text in a string value.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="FlowMachineValidationException">The name or the spec is not valid (errors under <c>spec...</c>).</exception>
+    Task<RoutineSaveResult> SaveRoutineAsync(string name, System.Text.Json.Nodes.JsonNode spec, CancellationToken cancellationToken = default);
+
     /// <summary>A routine with its spec (the newest version unless <paramref name="version"/>), or null.</summary>
     Task<RoutineInfo?> GetRoutineAsync(string name, int? version = null, CancellationToken cancellationToken = default);
 }

@@ -26,6 +26,9 @@ public sealed class ServeProcess : IAsyncDisposable
 
     public string Folder { get; }
 
+    /// <summary>The server's SQLite file.</summary>
+    public string DbPath => Path.Combine(Folder, "serve.db");
+
     /// <summary>What the process printed so far, for failure messages.</summary>
     public string Output
     {

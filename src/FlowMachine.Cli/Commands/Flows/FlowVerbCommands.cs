@@ -108,7 +108,7 @@ internal static class FlowVerbCommands
         command.SetAction((parse, ct) =>
         {
             var flowId = parse.GetRequiredValue(id);
-            return FlowVerbRunner.ApplyAsync(io, global.Read(parse), flowId, (client, token) => apply(parse, client, flowId, token), parse.GetValue(noRun), parse.GetValue(json), asked, ct);
+            return FlowVerbRunner.ApplyAsync(io, global, parse, flowId, (client, token) => apply(parse, client, flowId, token), parse.GetValue(noRun), parse.GetValue(json), asked, ct);
         });
         return command;
     }

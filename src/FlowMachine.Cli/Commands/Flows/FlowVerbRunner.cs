@@ -1,3 +1,4 @@
+using System.CommandLine;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
 using FlowMachine.Engine;
@@ -11,7 +12,39 @@ namespace FlowMachine.Cli.Commands.Flows;
 /// </summary>
 internal static class FlowVerbRunner
 {
+    /// <summary>
+    /// With <c>--server</c> the command is queued on the server, whose workers apply it, as with <c>--no-run</c>;
+    /// otherwise on the database, then run here unless <paramref name="noRun"/>.
+    /// </summary>
     public static async Task<int> ApplyAsync(
+        CliIO io,
+        GlobalOptions global,
+        ParseResult parse,
+        string flowId,
+        Func<IFlowClient, CancellationToken, Task<CommandResult>> command,
+        bool noRun,
+        bool json,
+        FlowState? asked,
+        CancellationToken ct)
+    {
+        if (global.ReadServer(parse) is not { } server)
+        {
+            return await ApplyAsync(io, global.Read(parse), flowId, command, noRun, json, asked, ct).ConfigureAwait(false);
+        }
+
+        var connection = server.Connect();
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var result = await command(connection.Client, ct).ConfigureAwait(false);
+        if (await RefusedAsync(io, flowId, result).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
+        await ReportQueuedAsync(io, connection.Client, flowId, json, $"accepted: the server's workers apply it (flowmachine flows show {flowId}{server.Argument})", ct).ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> ApplyAsync(
         CliIO io,
         HostSettings settings,
         string flowId,
@@ -26,26 +59,15 @@ internal static class FlowVerbRunner
         var host = await CliHost.OpenAsync(settings, log, ct).ConfigureAwait(false);
         await using var hostScope = host.ConfigureAwait(false);
         var result = await command(host.Client, ct).ConfigureAwait(false);
-        switch (result.Status)
+        if (await RefusedAsync(io, flowId, result).ConfigureAwait(false) is { } refused)
         {
-            case CommandStatus.NotFound:
-                await io.Err.WriteLineAsync($"error: flow {flowId} does not exist").ConfigureAwait(false);
-                return ExitCodes.Usage;
-            case CommandStatus.Conflict:
-                await io.Err.WriteLineAsync($"error: {result.Message}").ConfigureAwait(false);
-                return ExitCodes.Usage;
+            return refused;
         }
 
         if (noRun)
         {
             // Queued for whichever worker holds the file; report the flow as it stands now.
-            var current = await host.Client.GetAsync(flowId, ct).ConfigureAwait(false);
-            if (json && current is not null)
-            {
-                await JsonOutput.WriteDocumentAsync(io.Out, FlowDocument.Of(current)).ConfigureAwait(false);
-            }
-
-            await human.WriteLineAsync($"accepted: flow {flowId} will apply it when a worker runs it (flowmachine worker{settings.DbArgument})").ConfigureAwait(false);
+            await ReportQueuedAsync(io, host.Client, flowId, json, $"accepted: flow {flowId} will apply it when a worker runs it (flowmachine worker{settings.DbArgument})", ct).ConfigureAwait(false);
             return ExitCodes.Ok;
         }
 
@@ -58,5 +80,31 @@ internal static class FlowVerbRunner
 
         var code = FlowOutcome.Report(view, human, io.Err, settings.DbArgument);
         return view.Flow.State == asked ? ExitCodes.Ok : code;
+    }
+
+    private static async Task<int?> RefusedAsync(CliIO io, string flowId, CommandResult result)
+    {
+        switch (result.Status)
+        {
+            case CommandStatus.NotFound:
+                await io.Err.WriteLineAsync($"error: flow {flowId} does not exist").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            case CommandStatus.Conflict:
+                await io.Err.WriteLineAsync($"error: {result.Message}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            default:
+                return null;
+        }
+    }
+
+    private static async Task ReportQueuedAsync(CliIO io, IFlowClient client, string flowId, bool json, string note, CancellationToken ct)
+    {
+        var current = await client.GetAsync(flowId, ct).ConfigureAwait(false);
+        if (json && current is not null)
+        {
+            await JsonOutput.WriteDocumentAsync(io.Out, FlowDocument.Of(current)).ConfigureAwait(false);
+        }
+
+        await (json ? io.Err : io.Out).WriteLineAsync(note).ConfigureAwait(false);
     }
 }

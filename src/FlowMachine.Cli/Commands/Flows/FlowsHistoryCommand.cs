@@ -21,23 +21,7 @@ internal static class FlowsHistoryCommand
         command.SetAction(async (parse, ct) =>
         {
             var flowId = parse.GetRequiredValue(id);
-            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
-            await using var hostScope = host.ConfigureAwait(false);
-            if (await host.Client.GetAsync(flowId, ct).ConfigureAwait(false) is null)
-            {
-                throw new UsageException($"flow {flowId} does not exist");
-            }
-
-            var events = new List<HistoryEvent>();
-            while (true)
-            {
-                var page = await host.Client.HistoryAsync(flowId, events.Count == 0 ? 0 : events[^1].Seq, PageSize, ct).ConfigureAwait(false);
-                events.AddRange(page);
-                if (page.Count < PageSize)
-                {
-                    break;
-                }
-            }
+            var events = await FlowReads.UseAsync(global, parse, (client, token) => ReadAllAsync(client, flowId, token), ct).ConfigureAwait(false);
 
             if (parse.GetValue(json))
             {
@@ -55,5 +39,24 @@ internal static class FlowsHistoryCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static async Task<List<HistoryEvent>> ReadAllAsync(IFlowClient client, string flowId, CancellationToken ct)
+    {
+        if (await client.GetAsync(flowId, ct).ConfigureAwait(false) is null)
+        {
+            throw new UsageException($"flow {flowId} does not exist");
+        }
+
+        var events = new List<HistoryEvent>();
+        while (true)
+        {
+            var page = await client.HistoryAsync(flowId, events.Count == 0 ? 0 : events[^1].Seq, PageSize, ct).ConfigureAwait(false);
+            events.AddRange(page);
+            if (page.Count < PageSize)
+            {
+                return events;
+            }
+        }
     }
 }

@@ -40,9 +40,7 @@ internal static class FlowsListCommand
                 After = parse.GetValue(after),
             };
             query = search.Apply(parse, query);
-            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
-            await using var hostScope = host.ConfigureAwait(false);
-            var page = await host.Client.ListAsync(query, ct).ConfigureAwait(false);
+            var page = await FlowReads.ListAsync(global, parse, query, ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 await JsonOutput.WriteDocumentAsync(io.Out, FlowListDocument.Of(page)).ConfigureAwait(false);

@@ -18,10 +18,7 @@ internal static class FlowsShowCommand
         command.SetAction(async (parse, ct) =>
         {
             var flowId = parse.GetRequiredValue(id);
-            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
-            await using var hostScope = host.ConfigureAwait(false);
-            var view = await host.Client.GetAsync(flowId, ct).ConfigureAwait(false)
-                ?? throw new UsageException($"flow {flowId} does not exist");
+            var view = await FlowReads.GetAsync(global, parse, flowId, ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 await JsonOutput.WriteDocumentAsync(io.Out, FlowDocument.Of(view)).ConfigureAwait(false);

@@ -49,12 +49,7 @@ internal static class RoutinesCommand
             }
 
             var text = await File.ReadAllTextAsync(path, ct).ConfigureAwait(false);
-            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
-            await using var hostScope = host.ConfigureAwait(false);
-            var savedBy = await LocalOwner.ResolveAsync(host.Users, parse.GetValue(owner), ct).ConfigureAwait(false);
-            var result = await host.Saving.SaveAsync(routine, JsonValue.Create(text), savedBy, ct).ConfigureAwait(false);
-            var saved = result.Saved ?? throw (result.Error == SaveRoutineError.InvalidSpec ? new SpecException(result.SpecErrors) : new UsageException(result.Problem!));
-            var changed = result.NewVersion;
+            var (saved, changed) = await RoutineReads.SaveAsync(global, parse, routine, text, parse.GetValue(owner), ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 var document = Summary(saved);
@@ -77,10 +72,9 @@ internal static class RoutinesCommand
         var command = new Command("list", "List routines (newest version of each).") { json };
         command.SetAction(async (parse, ct) =>
         {
-            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
-            await using var hostScope = host.ConfigureAwait(false);
-            var routines = await host.Routines.ListRoutinesAsync(ct).ConfigureAwait(false);
-            var paused = (await host.Pauses.ListPausedAsync(ct).ConfigureAwait(false)).ToDictionary(p => p.Name, StringComparer.Ordinal);
+            var listed = await RoutineReads.ListAsync(global, parse, ct).ConfigureAwait(false);
+            var routines = listed.Select(r => r.Routine).ToList();
+            var paused = listed.Where(r => r.Paused is not null).ToDictionary(r => r.Routine.Name, r => r.Paused!, StringComparer.Ordinal);
             if (parse.GetValue(json))
             {
                 await JsonOutput.WriteAsync(io.Out, new JsonArray([.. routines.Select(r => (JsonNode)Summary(r, paused.GetValueOrDefault(r.Name)))])).ConfigureAwait(false);
@@ -116,16 +110,11 @@ internal static class RoutinesCommand
         {
             var routine = parse.GetRequiredValue(name);
             var wanted = parse.GetValue(version);
-            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
-            await using var hostScope = host.ConfigureAwait(false);
-            var record = await host.Routines.GetRoutineAsync(routine, wanted, ct).ConfigureAwait(false)
-                ?? throw new UsageException(wanted is { } v ? $"routine '{routine}' has no version {v}" : $"routine '{routine}' does not exist");
-            var versions = await host.Routines.ListRoutineVersionsAsync(routine, ct).ConfigureAwait(false);
-            var paused = await host.Pauses.FindPausedAsync(record.Name, ct).ConfigureAwait(false);
+            var (record, versions, paused) = await RoutineReads.ShowAsync(global, parse, routine, wanted, ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 var document = Summary(record, paused);
-                document["versions"] = new JsonArray([.. versions.Select(r => (JsonNode?)JsonValue.Create(r.Version))]);
+                document["versions"] = new JsonArray([.. versions.Select(v => (JsonNode?)JsonValue.Create(v))]);
                 document["spec"] = JsonNode.Parse(record.SpecJson);
                 await JsonOutput.WriteAsync(io.Out, document).ConfigureAwait(false);
                 return ExitCodes.Ok;

@@ -17,11 +17,11 @@ internal static class StartCommand
         command.Options.Add(json);
         command.SetAction(async (parse, ct) =>
         {
-            var settings = global.Read(parse);
+            var server = global.ReadServer(parse);
             var request = start.Read(parse);
-            var host = await CliHost.OpenAsync(settings, NullTaskLog.Instance, ct).ConfigureAwait(false);
-            await using var hostScope = host.ConfigureAwait(false);
-            var started = await host.Client.StartAsync(request with { Owner = await LocalOwner.ResolveAsync(host.Users, parse.GetValue(start.As), ct).ConfigureAwait(false) }, ct).ConfigureAwait(false);
+            var started = server is null
+                ? await StartHereAsync(global.Read(parse), request, parse.GetValue(start.As), ct).ConfigureAwait(false)
+                : await StartOnServerAsync(server, request, parse.GetValue(start.As), ct).ConfigureAwait(false);
             if (!started.Created)
             {
                 await io.Err.WriteLineAsync($"a flow with key '{started.Flow.Key}' exists already; nothing was started").ConfigureAwait(false);
@@ -39,5 +39,25 @@ internal static class StartCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static async Task<StartFlowResult> StartHereAsync(HostSettings settings, StartFlowRequest request, string? owner, CancellationToken ct)
+    {
+        var host = await CliHost.OpenAsync(settings, NullTaskLog.Instance, ct).ConfigureAwait(false);
+        await using var hostScope = host.ConfigureAwait(false);
+        return await host.Client.StartAsync(request with { Owner = await LocalOwner.ResolveAsync(host.Users, owner, ct).ConfigureAwait(false) }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The flow belongs to the API key's user; <c>--as</c> names a database's user and has no meaning there.</summary>
+    private static async Task<StartFlowResult> StartOnServerAsync(ServerTarget server, StartFlowRequest request, string? owner, CancellationToken ct)
+    {
+        if (owner is not null)
+        {
+            throw new UsageException("--as does not apply with --server: the flow belongs to the API key's user.");
+        }
+
+        var connection = server.Connect();
+        await using var connectionScope = connection.ConfigureAwait(false);
+        return await connection.Client.StartAsync(request, ct).ConfigureAwait(false);
     }
 }

@@ -15,16 +15,27 @@ internal static class TasksCommand
         var command = new Command("tasks", "List the task types available to specs.") { json };
         command.SetAction(async (parse, ct) =>
         {
-            // The catalogue needs no database.
-            var registry = CliHost.BuildRegistry(global.Read(parse));
+            // The catalogue needs no database; with --server it is the server's.
+            IReadOnlyList<TaskTypeDocument> types;
+            if (global.ReadServer(parse) is { } server)
+            {
+                var connection = server.Connect();
+                await using var connectionScope = connection.ConfigureAwait(false);
+                types = await connection.Client.ListTaskTypesAsync(ct).ConfigureAwait(false);
+            }
+            else
+            {
+                types = TaskTypeDocument.Of(CliHost.BuildRegistry(global.Read(parse)).All);
+            }
+
             if (parse.GetValue(json))
             {
-                await JsonOutput.WriteDocumentAsync(io.Out, TaskTypeDocument.Of(registry.All)).ConfigureAwait(false);
+                await JsonOutput.WriteDocumentAsync(io.Out, types).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 
             var table = new Table().Border(TableBorder.Simple).AddColumns("name", "description", "params (* required)");
-            foreach (var t in registry.All)
+            foreach (var t in types)
             {
                 var parameters = string.Join(", ", t.Params.Select(p => p.Required ? p.Name + "*" : p.Name));
                 table.AddRow(Markup.Escape(t.Name), Markup.Escape(t.Description ?? ""), Markup.Escape(parameters));

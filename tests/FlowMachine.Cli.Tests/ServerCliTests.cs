@@ -1,0 +1,197 @@
+using System.Text.Json.Nodes;
+using FlowMachine.Cli.Tests.Support;
+using FlowMachine.Client.Tests.Support;
+
+namespace FlowMachine.Cli.Tests;
+
+/// <summary>
+/// The CLI with <c>--server</c> against a real <c>flowmachine serve</c> process: the verbs talk to it through FlowMachine.Client
+/// and print what they print on the server's database file.
+/// </summary>
+public sealed class ServerCliTests : IAsyncLifetime
+{
+    private ServeProcess serve = null!;
+
+    private string Url => serve.BaseAddress.ToString().TrimEnd('/');
+
+    public async Task InitializeAsync() => serve = await ServeProcess.StartAsync();
+
+    public async Task DisposeAsync() => await serve.DisposeAsync();
+
+    [Fact]
+    public async Task Start_show_submit_push_and_history_talk_to_the_server_with_the_outputs_of_the_database()
+    {
+        var start = await RemoteAsync("start", CliFixture.Spec("seed000.yaml"), "--key", "remote-1", "--tag", "eu", "-i", "order=42");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        var id = start.Out.Trim();
+        Assert.Matches("^[0-9a-z]+$", id);
+
+        await WaitForStateAsync(id, "WAITING");
+        var show = await RemoteAsync("flows", "show", id);
+        Assert.True(show.ExitCode == 0, show.ToString());
+        Assert.Contains("state     WAITING", show.Out, StringComparison.Ordinal);
+        Assert.Contains("waiting   Wait for external", show.Out, StringComparison.Ordinal);
+        Assert.Contains("tags      eu", show.Out, StringComparison.Ordinal);
+
+        var again = await RemoteAsync("start", CliFixture.Spec("seed000.yaml"), "--key", "remote-1", "--json");
+        Assert.Equal(0, again.ExitCode);
+        Assert.False((bool)JsonNode.Parse(again.Out)!["created"]!);
+        Assert.Contains("exists already", again.Err, StringComparison.Ordinal);
+
+        var submit = await RemoteAsync("flows", "submit", id, "--args", """{"ok": false}""");
+        Assert.True(submit.ExitCode == 0, submit.ToString());
+        Assert.Contains("accepted: the server's workers apply it", submit.Out, StringComparison.Ordinal);
+
+        var push = await RemoteAsync("flows", "push", id, """{"approved": true}""", "--json");
+        Assert.True(push.ExitCode == 0, push.ToString());
+        Assert.Equal(id, (string?)JsonNode.Parse(push.Out)!["id"]);
+        await WaitForStateAsync(id, "COMPLETED");
+
+        // The same verbs on the server's database file print the same documents.
+        foreach (var verb in new[] { new[] { "flows", "show", id }, ["flows", "history", id], ["flows", "list", "--tag", "eu"], ["tasks"] })
+        {
+            var remote = await RemoteAsync([.. verb, "--json"]);
+            var local = await LocalAsync([.. verb, "--json"]);
+            Assert.True(remote.ExitCode == 0, remote.ToString());
+            Assert.True(local.ExitCode == 0, local.ToString());
+            Assert.Equal(local.Out, remote.Out);
+        }
+
+        var list = await RemoteAsync("flows", "list", "--state", "COMPLETED");
+        Assert.Contains(id, list.Out, StringComparison.Ordinal);
+        Assert.Contains("COMPLETED", list.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Refused_commands_exit_1_with_the_servers_reason()
+    {
+        var missing = await RemoteAsync("flows", "cancel", "no-such-flow");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Equal("error: flow no-such-flow does not exist", missing.Err.Trim());
+
+        var show = await RemoteAsync("flows", "show", "no-such-flow");
+        Assert.Equal(1, show.ExitCode);
+        Assert.Contains("flow no-such-flow does not exist", show.Err, StringComparison.Ordinal);
+
+        var id = (await RemoteAsync("start", CliFixture.Spec("seed000.yaml"))).Out.Trim();
+        await WaitForStateAsync(id, "WAITING");
+        var retry = await RemoteAsync("flows", "retry", id);
+        Assert.Equal(1, retry.ExitCode);
+        Assert.StartsWith("error: ", retry.Err, StringComparison.Ordinal);
+        Assert.Equal(0, (await RemoteAsync("flows", "cancel", id, "--reason", "not needed")).ExitCode);
+        await WaitForStateAsync(id, "CANCELLED");
+        Assert.Equal(0, (await RemoteAsync("flows", "retry", id)).ExitCode);
+
+        var bad = new CliFixture();
+        try
+        {
+            var spec = bad.WriteSpec("bad.yaml", "tasks:\n  - test.One\n  - test.Twoo\n");
+            var invalid = await RemoteAsync("start", spec);
+            Assert.Equal(1, invalid.ExitCode);
+            Assert.Contains("error: the spec is invalid", invalid.Err, StringComparison.Ordinal);
+            Assert.Contains("tasks[1]", invalid.Err, StringComparison.Ordinal);
+            Assert.Contains("test.Two", invalid.Err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            bad.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Routines_add_list_and_show_go_to_the_server()
+    {
+        var add = await RemoteAsync("routines", "add", "remote-seed", CliFixture.Spec("seed000.yaml"));
+        Assert.True(add.ExitCode == 0, add.ToString());
+        Assert.Equal("routine remote-seed version 1", add.Out.Trim());
+        Assert.Equal("routine remote-seed version 1 (unchanged)", (await RemoteAsync("routines", "add", "remote-seed", CliFixture.Spec("seed000.yaml"))).Out.Trim());
+
+        var list = await RemoteAsync("routines", "list");
+        Assert.Contains("remote-seed", list.Out, StringComparison.Ordinal);
+        foreach (var verb in new[] { new[] { "routines", "list" }, ["routines", "show", "remote-seed"] })
+        {
+            Assert.Equal((await LocalAsync([.. verb, "--json"])).Out, (await RemoteAsync([.. verb, "--json"])).Out);
+        }
+
+        var show = await RemoteAsync("routines", "show", "remote-seed");
+        Assert.StartsWith("routine remote-seed version 1 of 1", show.Out, StringComparison.Ordinal);
+        Assert.Equal(1, (await RemoteAsync("routines", "show", "remote-seed", "--version", "2")).ExitCode);
+
+        var started = await RemoteAsync("start", "remote-seed", "--json");
+        Assert.Equal("remote-seed", (string?)JsonNode.Parse(started.Out)!["routine"]);
+    }
+
+    [Fact]
+    public async Task A_wrong_key_or_a_server_that_is_not_there_is_one_line_and_exit_1()
+    {
+        var wrong = await CliAsync("flows", "list", "--server", Url, "--api-key", "fm_wrong");
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.Equal("", wrong.Out);
+        var line = Assert.Single(wrong.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: the server refused the API key", line, StringComparison.Ordinal);
+
+        var none = await CliAsync("flows", "list", "--server", $"http://127.0.0.1:{ServeProcess.FreePort()}", "--api-key", ServeProcess.AdminKey);
+        Assert.Equal(1, none.ExitCode);
+        line = Assert.Single(none.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: cannot reach the FlowMachine server", line, StringComparison.Ordinal);
+
+        var notUrl = await CliAsync("flows", "list", "--server", "localhost:5080");
+        Assert.Equal(1, notUrl.ExitCode);
+        Assert.Contains("is not a server URL", notUrl.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verbs_that_work_on_a_database_refuse_a_server_and_open_none()
+    {
+        var folder = new CliFixture();
+        try
+        {
+            foreach (var verb in new[] { new[] { "flows", "purge", "--older-than", "1d" }, ["workers"], ["schedules", "list"], ["users", "list"], ["worker"], ["flows", "bulk", "cancel", "--state", "WAITING"] })
+            {
+                var result = await CliAsync([.. verb, "--server", Url, "--api-key", ServeProcess.AdminKey]);
+                Assert.True(result.ExitCode == 1, $"{string.Join(' ', verb)}: {result}");
+                Assert.Contains($"'flowmachine {string.Join(' ', verb.TakeWhile(v => !v.StartsWith('-')).Take(2))}", result.Err, StringComparison.Ordinal);
+                Assert.Contains("is not supported with --server", result.Err, StringComparison.Ordinal);
+            }
+
+            Assert.Empty(Directory.GetFiles(Environment.CurrentDirectory, "flowmachine.db*"));
+            var both = await CliAsync("flows", "list", "--server", Url, "--db", folder.Db);
+            Assert.Equal(1, both.ExitCode);
+            Assert.Contains("not both", both.Err, StringComparison.Ordinal);
+            Assert.False(File.Exists(folder.Db));
+        }
+        finally
+        {
+            folder.Dispose();
+        }
+    }
+
+    private Task<CliResult> RemoteAsync(params string[] args) => CliAsync([.. args, "--server", Url, "--api-key", ServeProcess.AdminKey]);
+
+    private Task<CliResult> LocalAsync(params string[] args) => CliAsync([.. args, "--db", serve.DbPath]);
+
+    private static async Task<CliResult> CliAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await CliApp.RunAsync(args, stdout, stderr, CancellationToken.None);
+        return new CliResult(code, stdout.ToString(), stderr.ToString());
+    }
+
+    private async Task WaitForStateAsync(string id, string state)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var show = await RemoteAsync("flows", "show", id, "--json");
+            Assert.True(show.ExitCode == 0, show.ToString());
+            if ((string?)JsonNode.Parse(show.Out)!["state"] == state)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"flow {id} is not {state}:\n{show.Out}\n{serve.Output}");
+            await Task.Delay(50);
+        }
+    }
+}
