@@ -39,4 +39,21 @@ public interface IFlowMachineClient : IFlowClient
 
     /// <summary>A routine with its spec (the newest version unless <paramref name="version"/>), or null.</summary>
     Task<RoutineInfo?> GetRoutineAsync(string name, int? version = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Every schedule, by name, with its next fire times.</summary>
+    Task<IReadOnlyList<Scheduling.ScheduleDocument>> ListSchedulesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>One schedule with its next fire times and the last flow it started, or null.</summary>
+    Task<Scheduling.ScheduleDocument?> GetScheduleAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>The registered workers, each queue's depth, and what no live worker serves.</summary>
+    Task<Routing.WorkersDocument> GetWorkersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Retries, cancels or deletes (<paramref name="action"/>) every flow of the key's user (every flow for an
+    /// administrator) that <paramref name="filter"/> matches; a dry run only counts. The result's <c>DoneIds</c> is empty:
+    /// the server does not list them.
+    /// </summary>
+    /// <exception cref="FlowMachineValidationException">An unknown action or a filter value that does not parse.</exception>
+    Task<Operations.FlowBulkResult> BulkAsync(string action, Operations.FlowBulkFilter filter, bool dryRun = false, CancellationToken cancellationToken = default);
 }

@@ -146,11 +146,11 @@ public sealed class ServerCliTests : IAsyncLifetime
         var folder = new CliFixture();
         try
         {
-            foreach (var verb in new[] { new[] { "flows", "purge", "--older-than", "1d" }, ["workers"], ["schedules", "list"], ["users", "list"], ["worker"], ["flows", "bulk", "cancel", "--state", "WAITING"] })
+            foreach (var verb in new[] { new[] { "flows", "purge", "--older-than", "1d" }, ["flows", "delete", "x"], ["flows", "suspend", "x"], ["routines", "pause", "r"], ["schedules", "trigger", "s"], ["users", "list"], ["worker"], ["run", "x"], ["serve"] })
             {
                 var result = await CliAsync([.. verb, "--server", Url, "--api-key", ServeProcess.AdminKey]);
                 Assert.True(result.ExitCode == 1, $"{string.Join(' ', verb)}: {result}");
-                Assert.Contains($"'flowmachine {string.Join(' ', verb.TakeWhile(v => !v.StartsWith('-')).Take(2))}", result.Err, StringComparison.Ordinal);
+                Assert.StartsWith($"error: 'flowmachine {verb[0]}", result.Err, StringComparison.Ordinal);
                 Assert.Contains("is not supported with --server", result.Err, StringComparison.Ordinal);
             }
 
@@ -164,6 +164,55 @@ public sealed class ServerCliTests : IAsyncLifetime
         {
             folder.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task Schedules_workers_and_bulk_actions_go_to_the_server()
+    {
+        Assert.Equal(0, (await RemoteAsync("routines", "add", "nightly-seed", CliFixture.Spec("seed000.yaml"))).ExitCode);
+        var added = await LocalAsync("schedules", "add", "nightly", "--routine", "nightly-seed", "--cron", "0 3 * * *");
+        Assert.True(added.ExitCode == 0, added.ToString());
+        foreach (var verb in new[] { new[] { "schedules", "list" }, ["schedules", "show", "nightly"] })
+        {
+            var remote = await RemoteAsync([.. verb, "--json"]);
+            Assert.True(remote.ExitCode == 0, remote.ToString());
+            Assert.Equal((await LocalAsync([.. verb, "--json"])).Out, remote.Out);
+        }
+
+        Assert.Contains("nightly", (await RemoteAsync("schedules", "list")).Out, StringComparison.Ordinal);
+        var missing = await RemoteAsync("schedules", "show", "no-such-schedule");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("does not exist", missing.Err, StringComparison.Ordinal);
+
+        // The serve process's own worker is registered and live.
+        var workers = JsonNode.Parse((await RemoteAsync("workers", "--json")).Out)!;
+        Assert.Contains(workers["workers"]!.AsArray(), w => (bool)w!["live"]!);
+        Assert.Contains("live", (await RemoteAsync("workers")).Out, StringComparison.Ordinal);
+
+        var ids = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            ids.Add((await RemoteAsync("start", CliFixture.Spec("seed000.yaml"), "--tag", "bulk")).Out.Trim());
+        }
+
+        foreach (var id in ids)
+        {
+            await WaitForStateAsync(id, "WAITING");
+        }
+
+        var dry = await RemoteAsync("flows", "bulk", "cancel", "--tag", "bulk", "--dry-run", "--json");
+        Assert.Equal((await LocalAsync("flows", "bulk", "cancel", "--tag", "bulk", "--dry-run", "--json")).Out, dry.Out);
+        Assert.Equal(2, (int)JsonNode.Parse(dry.Out)!["matched"]!);
+        var cancel = await RemoteAsync("flows", "bulk", "cancel", "--tag", "bulk");
+        Assert.True(cancel.ExitCode == 0, cancel.ToString());
+        Assert.Equal("2 matched, 2 done, 0 refused", cancel.Out.Trim());
+        foreach (var id in ids)
+        {
+            await WaitForStateAsync(id, "CANCELLED");
+        }
+
+        var bad = await RemoteAsync("flows", "bulk", "retry", "--state", "NOPE");
+        Assert.Equal(1, bad.ExitCode);
     }
 
     private Task<CliResult> RemoteAsync(params string[] args) => CliAsync([.. args, "--server", Url, "--api-key", ServeProcess.AdminKey]);

@@ -194,6 +194,42 @@ public sealed class FlowMachineClientTests(TestServerFixture server) : IClassFix
     }
 
     [Fact]
+    public async Task Schedules_workers_and_bulk_actions_are_read_and_run_on_the_server()
+    {
+        var client = server.Client();
+        Assert.Null(await client.GetScheduleAsync("no-such-schedule"));
+        Assert.DoesNotContain(await client.ListSchedulesAsync(), s => s.Name == "no-such-schedule");
+        var workers = await client.GetWorkersAsync();
+        Assert.Contains(workers.Workers, w => w.Live);
+        Assert.Contains(workers.Queues, q => q.Name == "default");
+
+        var tag = "bulk-" + Guid.NewGuid().ToString("N")[..8];
+        var ids = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            ids.Add((await client.StartAsync(SeedSpecs.SeedStart(tags: [tag]))).Flow.Id);
+        }
+
+        foreach (var id in ids)
+        {
+            await WaitForAsync(client, id, FlowState.Waiting);
+        }
+
+        var dry = await client.BulkAsync("cancel", new Operations.FlowBulkFilter(Tag: tag), dryRun: true);
+        Assert.Equal((2, 0, true), (dry.Matched, dry.Done, dry.DryRun));
+        Assert.Equal(ids.Order(), dry.FirstIds.Order());
+        var done = await client.BulkAsync("cancel", new Operations.FlowBulkFilter(Tag: tag));
+        Assert.Equal((2, 2, 0), (done.Matched, done.Done, done.Refused));
+        foreach (var id in ids)
+        {
+            Assert.Equal(FlowState.Cancelled, (await client.WaitForCompletionAsync(id, Patience)).State);
+        }
+
+        var refused = await Assert.ThrowsAsync<FlowMachineValidationException>(() => client.BulkAsync("explode", new Operations.FlowBulkFilter()));
+        Assert.Contains("action", refused.Problem.Errors.Keys);
+    }
+
+    [Fact]
     public async Task Waiting_past_the_timeout_is_a_timeout()
     {
         var client = server.Client();

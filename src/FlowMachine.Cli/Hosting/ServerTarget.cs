@@ -19,6 +19,14 @@ internal sealed record ServerTarget(Uri Url, string? ApiKey)
         return new ServerConnection(services.BuildServiceProvider());
     }
 
+    /// <summary>Runs <paramref name="call"/> on a client of the server, closed afterwards.</summary>
+    public async Task<T> UseAsync<T>(Func<FlowMachine.Client.IFlowMachineClient, CancellationToken, Task<T>> call, CancellationToken ct)
+    {
+        var connection = Connect();
+        await using var connectionScope = connection.ConfigureAwait(false);
+        return await call(connection.Client, ct).ConfigureAwait(false);
+    }
+
     /// <summary>" --server URL" for hints that must reach the same server.</summary>
     public string Argument => $" --server {Url.ToString().TrimEnd('/')}";
 }

@@ -12,9 +12,7 @@ internal static class FlowReads
     {
         if (global.ReadServer(parse) is { } server)
         {
-            var connection = server.Connect();
-            await using var connectionScope = connection.ConfigureAwait(false);
-            return await read(connection.Client, ct).ConfigureAwait(false);
+            return await server.UseAsync(read, ct).ConfigureAwait(false);
         }
 
         var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);

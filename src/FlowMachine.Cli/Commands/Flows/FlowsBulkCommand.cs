@@ -2,6 +2,7 @@ using System.CommandLine;
 using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
 using FlowMachine.Operations;
+using FlowMachine.Storage;
 
 namespace FlowMachine.Cli.Commands.Flows;
 
@@ -41,27 +42,19 @@ internal static class FlowsBulkCommand
         command.SetAction(async (parse, ct) =>
         {
             // Checked before the database is opened: bad input changes nothing.
-            var (query, field, message) = new FlowBulkFilter(
+            var filter = new FlowBulkFilter(
                 parse.GetValue(state), parse.GetValue(routine), parse.GetValue(version), parse.GetValue(tag),
-                parse.GetValue(createdAfter), parse.GetValue(createdBefore), parse.GetValue(error)).ToQuery();
+                parse.GetValue(createdAfter), parse.GetValue(createdBefore), parse.GetValue(error));
+            var (query, field, message) = filter.ToQuery();
             if (field is not null)
             {
                 throw FlowsSearchOptions.Refusal(field, message!);
             }
 
-            var settings = global.Read(parse);
-            var host = await CliHost.OpenAsync(settings, NullTaskLog.Instance, ct).ConfigureAwait(false);
-            await using var hostScope = host.ConfigureAwait(false);
-            // Whoever may open the database is its administrator.
-            var result = await host.Bulk.RunAsync(new Caller("cli", IsAdmin: true), action, query, parse.GetValue(dryRun), ct).ConfigureAwait(false);
-            if (!result.DryRun && action != "delete" && !parse.GetValue(noRun))
-            {
-                // No worker may run against a plain file at the same time, so this process applies the commands itself.
-                foreach (var id in result.DoneIds)
-                {
-                    await host.Runner.RunAsync(id, waitForTimers: false, ct).ConfigureAwait(false);
-                }
-            }
+            // With --server, the server's workers apply the retries and cancels (as with --no-run here).
+            var result = global.ReadServer(parse) is { } server
+                ? await server.UseAsync((client, token) => client.BulkAsync(action, filter, parse.GetValue(dryRun), token), ct).ConfigureAwait(false)
+                : await RunHereAsync(global.Read(parse), action, query, parse.GetValue(dryRun), parse.GetValue(noRun), ct).ConfigureAwait(false);
 
             if (parse.GetValue(json))
             {
@@ -83,5 +76,24 @@ internal static class FlowsBulkCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static async Task<FlowBulkResult> RunHereAsync(HostSettings settings, string action, FlowQuery query, bool dryRun, bool noRun, CancellationToken ct)
+    {
+        var host = await CliHost.OpenAsync(settings, NullTaskLog.Instance, ct).ConfigureAwait(false);
+        await using var hostScope = host.ConfigureAwait(false);
+
+        // Whoever may open the database is its administrator.
+        var result = await host.Bulk.RunAsync(new Caller("cli", IsAdmin: true), action, query, dryRun, ct).ConfigureAwait(false);
+        if (!result.DryRun && action != "delete" && !noRun)
+        {
+            // No worker may run against a plain file at the same time, so this process applies the commands itself.
+            foreach (var id in result.DoneIds)
+            {
+                await host.Runner.RunAsync(id, waitForTimers: false, ct).ConfigureAwait(false);
+            }
+        }
+
+        return result;
     }
 }

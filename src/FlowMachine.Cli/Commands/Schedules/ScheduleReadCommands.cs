@@ -15,9 +15,9 @@ internal static class ScheduleReadCommands
         var command = new Command("list", "List schedules by name with their next fire time and last flow.") { json };
         command.SetAction(async (parse, ct) =>
         {
-            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
-            await using var hostScope = host.ConfigureAwait(false);
-            var schedules = await host.Schedules.ListAsync(ct).ConfigureAwait(false);
+            var schedules = global.ReadServer(parse) is { } server
+                ? await server.UseAsync((client, token) => client.ListSchedulesAsync(token), ct).ConfigureAwait(false)
+                : await ListHereAsync(global.Read(parse), ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 await JsonOutput.WriteDocumentAsync(io.Out, schedules).ConfigureAwait(false);
@@ -52,9 +52,9 @@ internal static class ScheduleReadCommands
         command.SetAction(async (parse, ct) =>
         {
             var wanted = parse.GetRequiredValue(name);
-            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
-            await using var hostScope = host.ConfigureAwait(false);
-            var schedule = await host.Schedules.GetAsync(wanted, ct).ConfigureAwait(false)
+            var schedule = (global.ReadServer(parse) is { } server
+                    ? await server.UseAsync((client, token) => client.GetScheduleAsync(wanted, token), ct).ConfigureAwait(false)
+                    : await GetHereAsync(global.Read(parse), wanted, ct).ConfigureAwait(false))
                 ?? throw new UsageException($"schedule '{wanted}' does not exist; `flowmachine schedules list` shows the schedules");
             if (parse.GetValue(json))
             {
@@ -68,6 +68,20 @@ internal static class ScheduleReadCommands
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static async Task<IReadOnlyList<ScheduleDocument>> ListHereAsync(HostSettings settings, CancellationToken ct)
+    {
+        var host = await CliHost.OpenAsync(settings, NullTaskLog.Instance, ct).ConfigureAwait(false);
+        await using var hostScope = host.ConfigureAwait(false);
+        return await host.Schedules.ListAsync(ct).ConfigureAwait(false);
+    }
+
+    private static async Task<ScheduleDocument?> GetHereAsync(HostSettings settings, string name, CancellationToken ct)
+    {
+        var host = await CliHost.OpenAsync(settings, NullTaskLog.Instance, ct).ConfigureAwait(false);
+        await using var hostScope = host.ConfigureAwait(false);
+        return await host.Schedules.GetAsync(name, ct).ConfigureAwait(false);
     }
 
     private static void Print(TextWriter writer, ScheduleDocument s)

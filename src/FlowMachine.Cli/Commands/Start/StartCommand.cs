@@ -56,8 +56,6 @@ internal static class StartCommand
             throw new UsageException("--as does not apply with --server: the flow belongs to the API key's user.");
         }
 
-        var connection = server.Connect();
-        await using var connectionScope = connection.ConfigureAwait(false);
-        return await connection.Client.StartAsync(request, ct).ConfigureAwait(false);
+        return await server.UseAsync((client, token) => client.StartAsync(request, token), ct).ConfigureAwait(false);
     }
 }

@@ -16,17 +16,9 @@ internal static class TasksCommand
         command.SetAction(async (parse, ct) =>
         {
             // The catalogue needs no database; with --server it is the server's.
-            IReadOnlyList<TaskTypeDocument> types;
-            if (global.ReadServer(parse) is { } server)
-            {
-                var connection = server.Connect();
-                await using var connectionScope = connection.ConfigureAwait(false);
-                types = await connection.Client.ListTaskTypesAsync(ct).ConfigureAwait(false);
-            }
-            else
-            {
-                types = TaskTypeDocument.Of(CliHost.BuildRegistry(global.Read(parse)).All);
-            }
+            var types = global.ReadServer(parse) is { } server
+                ? await server.UseAsync((client, token) => client.ListTaskTypesAsync(token), ct).ConfigureAwait(false)
+                : TaskTypeDocument.Of(CliHost.BuildRegistry(global.Read(parse)).All);
 
             if (parse.GetValue(json))
             {

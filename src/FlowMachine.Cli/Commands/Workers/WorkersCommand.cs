@@ -16,10 +16,7 @@ internal static class WorkersCommand
         var command = new Command("workers", "List the workers registered in the database (queues, task types, heartbeat), each queue's depth and oldest due flow, and the queues and task types no live worker serves.") { json };
         command.SetAction(async (parse, ct) =>
         {
-            var host = await CliHost.OpenAsync(global.Read(parse), FlowMachine.NullTaskLog.Instance, ct).ConfigureAwait(false);
-            await using var hostScope = host.ConfigureAwait(false);
-            var now = host.Time.GetUtcNow();
-            var document = await WorkersDocument.ReadAsync(host.WorkerRegistry, now, ct).ConfigureAwait(false);
+            var (document, now) = await ReadAsync(io, global, parse, ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 await JsonOutput.WriteDocumentAsync(io.Out, document).ConfigureAwait(false);
@@ -79,6 +76,20 @@ internal static class WorkersCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The server's workers with <c>--server</c> (ages from this machine's clock), else the database's.</summary>
+    private static async Task<(WorkersDocument Document, DateTimeOffset Now)> ReadAsync(CliIO io, GlobalOptions global, ParseResult parse, CancellationToken ct)
+    {
+        if (global.ReadServer(parse) is { } server)
+        {
+            return (await server.UseAsync((client, token) => client.GetWorkersAsync(token), ct).ConfigureAwait(false), io.Time.GetUtcNow());
+        }
+
+        var host = await CliHost.OpenAsync(global.Read(parse), FlowMachine.NullTaskLog.Instance, ct).ConfigureAwait(false);
+        await using var hostScope = host.ConfigureAwait(false);
+        var now = host.Time.GetUtcNow();
+        return (await WorkersDocument.ReadAsync(host.WorkerRegistry, now, ct).ConfigureAwait(false), now);
     }
 
     private static string Note(QueueDocument q) => q switch

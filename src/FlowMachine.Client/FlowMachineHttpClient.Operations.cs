@@ -1,0 +1,53 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using FlowMachine.Operations;
+using FlowMachine.Routing;
+using FlowMachine.Scheduling;
+
+namespace FlowMachine.Client;
+
+/// <summary>What operators read and do: schedules, workers and bulk actions.</summary>
+internal sealed partial class FlowMachineHttpClient
+{
+    public Task<IReadOnlyList<ScheduleDocument>> ListSchedulesAsync(CancellationToken cancellationToken = default) =>
+        GetListAsync<ScheduleDocument>("api/v1/schedules", cancellationToken);
+
+    public async Task<ScheduleDocument?> GetScheduleAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        using var response = await SendAsync(HttpMethod.Get, "api/v1/schedules/" + Uri.EscapeDataString(name), null, idempotent: true, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<ScheduleDocument>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<WorkersDocument> GetWorkersAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Get, "api/v1/workers", null, idempotent: true, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<WorkersDocument>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<FlowBulkResult> BulkAsync(string action, FlowBulkFilter filter, bool dryRun = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(action);
+        ArgumentNullException.ThrowIfNull(filter);
+        var body = new JsonObject
+        {
+            ["action"] = action,
+            ["filter"] = Body(
+                ("state", filter.State), ("routine", filter.Routine), ("version", filter.Version), ("tag", filter.Tag),
+                ("createdAfter", filter.CreatedAfter), ("createdBefore", filter.CreatedBefore), ("error", filter.Error)),
+            ["dryRun"] = dryRun,
+        };
+
+        // A dry run changes nothing; a real one is sent once.
+        using var response = await SendAsync(HttpMethod.Post, "api/v1/flows/bulk", body, idempotent: dryRun, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return (await ReadAsync<Wire.WireBulk>(response, cancellationToken).ConfigureAwait(false)).ToResult();
+    }
+}
