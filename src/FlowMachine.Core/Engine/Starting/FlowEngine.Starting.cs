@@ -34,7 +34,7 @@ public sealed partial class FlowEngine
         var created = await Store.CreateFlowAsync(flow, cancellationToken).ConfigureAwait(false);
         if (created.Created)
         {
-            FlowMachineDiagnostics.FlowsStarted.Add(1);
+            FlowMachineDiagnostics.FlowStarted(created.Flow);
             Signal.Notify();
         }
 

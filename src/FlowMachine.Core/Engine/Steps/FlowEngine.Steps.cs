@@ -164,7 +164,7 @@ public sealed partial class FlowEngine
             FlowMachineDiagnostics.Steps.Add(1, tags);
             if (started != 0)
             {
-                FlowMachineDiagnostics.StepDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tags);
+                FlowMachineDiagnostics.StepDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
             }
         }
 
