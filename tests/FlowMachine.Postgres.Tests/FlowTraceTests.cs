@@ -44,7 +44,13 @@ public sealed class FlowTraceTests(TestDatabase db) : IClassFixture<TestDatabase
         // children along), and finishes the parent.
         Assert.Equal(FlowState.Waiting, (await a.Engine.RunAsync(id)).State);
         var seenByA = spans.Count;
-        Assert.True((await b.Engine.PushAsync(id, JsonValue.Create("go"))).Status == CommandStatus.Accepted);
+        ActivityContext pushRequest;
+        using (var span = Requests.StartActivity("POST /api/v1/flows/{id}/push", ActivityKind.Server))
+        {
+            pushRequest = span!.Context;
+            Assert.True((await b.Engine.PushAsync(id, JsonValue.Create("go"))).Status == CommandStatus.Accepted);
+        }
+
         Assert.Equal(FlowState.Completed, (await b.Engine.RunAsync(id)).State);
         var childId = (await b.Store.ListFlowsAsync(new FlowQuery { ParentFlowId = id }, CancellationToken.None)).Items.Single().Id;
         tracing.ForceFlush();
@@ -68,6 +74,14 @@ public sealed class FlowTraceTests(TestDatabase db) : IClassFixture<TestDatabase
         });
         Assert.Equal(["result", "wait", "spawn", "result"], steps.Select(s => Tag(s, "flowmachine.outcome")));
         Assert.Equal(2, spans.Take(seenByA).Count(steps.Contains)); // first and hold ran on A; child and last on B
+
+        // The push: a span in the flow's trace, linked to the request that sent it (a trace of its own).
+        var push = Assert.Single(spans, s => s.OperationName == "push" && Tag(s, "flowmachine.flow_id") == id);
+        Assert.Equal(start.SpanId, push.ParentSpanId);
+        Assert.Equal("hold", Tag(push, "flowmachine.step"));
+        var sender = Assert.Single(push.Links);
+        Assert.Equal(pushRequest.SpanId, sender.Context.SpanId);
+        Assert.NotEqual(request.TraceId, pushRequest.TraceId);
 
         // The child: a trace of its own, its start linked to the parent's "child" step, its steps under that start.
         var spawner = steps[2];

@@ -21,9 +21,13 @@ public static partial class FlowMachineDiagnostics
     internal static void Committed(FlowTransition transition)
     {
         Commits.Add(1);
-        foreach (var created in transition.NewFlows)
+        if (FlowsStarted.Enabled)
         {
-            FlowStarted(created.Flow);
+            // Indexed: enumerating an IReadOnlyList allocates an enumerator, at every commit.
+            for (var i = 0; i < transition.NewFlows.Count; i++)
+            {
+                FlowStarted(transition.NewFlows[i].Flow);
+            }
         }
 
         if (transition.StateChanged && transition.Flow.State.IsTerminal() && FlowsFinished.Enabled)

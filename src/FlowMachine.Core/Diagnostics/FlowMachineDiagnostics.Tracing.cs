@@ -89,4 +89,33 @@ public static partial class FlowMachineDiagnostics
             }
         }
     }
+
+    /// <summary>
+    /// Records a message from outside (a push, a resubmit, an event) as a span in the flow's trace, linked to the
+    /// request that sent it: whoever reads the flow's trace finds the request, without anything stored.
+    /// </summary>
+    internal static void TraceMessage(FlowRecord flow, string name, string? stepKey)
+    {
+        if (!Source.HasListeners())
+        {
+            return;
+        }
+
+        ActivityContext.TryParse(flow.TraceParent, null, isRemote: true, out var parent);
+        var request = Activity.Current;
+        using var span = Source.StartActivity(
+            name,
+            ActivityKind.Producer,
+            parent,
+            links: request is null ? null : [new ActivityLink(request.Context)]);
+        if (span is not null)
+        {
+            span.SetTag("flowmachine.flow_id", flow.Id);
+            span.SetTag("flowmachine.routine", RoutineTag(flow));
+            if (stepKey is not null)
+            {
+                span.SetTag("flowmachine.step", stepKey);
+            }
+        }
+    }
 }

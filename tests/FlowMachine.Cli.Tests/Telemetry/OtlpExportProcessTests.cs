@@ -42,6 +42,8 @@ public sealed partial class OtlpExportProcessTests : IDisposable
 
             // The request's span and the steps' spans, with the service the variables name and their resource attribute.
             var traces = await receiver.WaitForAsync("/v1/traces", Patience, "fm-otlp-test", "otlp-test", "test.One", "test.Two", "flowmachine.flow_id", id, "POST");
+            Assert.Contains("flowmachine.task_type", traces, StringComparison.Ordinal);
+            Assert.Contains("start inline", traces, StringComparison.Ordinal);
             await receiver.WaitForAsync("/v1/metrics", Patience, "fm-otlp-test", "flowmachine.steps", "flowmachine.step.duration", "http.server.request.duration");
             await receiver.WaitForAsync("/v1/logs", Patience, "fm-otlp-test");
             Assert.All(receiver.Requests, r => Assert.Equal("application/x-protobuf", r.ContentType));

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using FlowMachine.Diagnostics;
+using FlowMachine.Engine;
 using FlowMachine.Storage;
 using FlowMachine.Tests.Support;
 
@@ -102,5 +103,33 @@ public sealed class DiagnosticsTests
 
         using var request = new Activity("request").SetIdFormat(ActivityIdFormat.W3C).Start();
         Assert.Equal(request.Id, FlowMachineDiagnostics.TraceStart(flow, default));
+    }
+
+    [Fact]
+    public async Task An_event_is_a_span_in_the_flows_trace_linked_to_the_request_that_raised_it()
+    {
+        var spans = new ConcurrentBag<Activity>();
+        using var activities = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == FlowMachineDiagnostics.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(activities);
+
+        await using var h = new EngineHarness();
+        var id = await h.StartAsync("tasks: [{ key: hold, task_type: wait, task_params: { event: go } }, { key: after, task_type: noop }]");
+        Assert.Equal(FlowState.Waiting, (await h.RunAsync(id)).State);
+        using (var request = new Activity("POST /api/v1/flows/{id}/events/go").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            Assert.Equal(CommandStatus.Accepted, (await h.Engine.RaiseEventAsync(id, "go", 1)).Status);
+            var start = Assert.Single(spans, s => s.OperationName == "start inline" && (string?)s.GetTagItem("flowmachine.flow_id") == id);
+            var received = Assert.Single(spans, s => s.OperationName == "event go" && (string?)s.GetTagItem("flowmachine.flow_id") == id);
+            Assert.Equal(start.TraceId, received.TraceId);
+            Assert.Equal(start.SpanId, received.ParentSpanId);
+            Assert.Equal(request.SpanId, Assert.Single(received.Links).Context.SpanId);
+        }
+
+        Assert.Equal(FlowState.Completed, (await h.RunAsync(id)).State);
     }
 }
