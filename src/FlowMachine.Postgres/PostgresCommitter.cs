@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
+using FlowMachine.Diagnostics;
 using FlowMachine.Storage;
 using Npgsql;
 using Polly;
@@ -92,6 +93,7 @@ internal sealed class PostgresCommitter : IAsyncDisposable
                 await retry.ExecuteAsync(async ct => await WriteBatchAsync(batch, ct).ConfigureAwait(false), CancellationToken.None).ConfigureAwait(false);
                 Interlocked.Increment(ref transactions);
                 Interlocked.Add(ref requests, batch.Count);
+                FlowMachineDiagnostics.CommitBatchSize.Record(batch.Count);
                 foreach (var request in batch)
                 {
                     request.Finish();

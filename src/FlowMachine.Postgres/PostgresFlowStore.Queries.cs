@@ -96,4 +96,15 @@ public sealed partial class PostgresFlowStore
             cancellationToken).ConfigureAwait(false);
         return counts;
     }
+
+    /// <inheritdoc/>
+    public async ValueTask<DateTimeOffset?> GetOldestDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            "SELECT MIN(next_run_at) FROM flows WHERE next_run_at <= @now AND " + Runnable + " AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= @now)",
+            p => p.Add(P("now", Ms(now))),
+            r => r.IsDBNull(0) ? (DateTimeOffset?)null : Time(r.GetInt64(0)),
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
 }

@@ -26,6 +26,7 @@ internal static partial class PostgresQueries
         cmd.Parameters.Add(P("schedule", f.Schedule));
         cmd.Parameters.Add(P("slot", Ms(f.Slot)));
         cmd.Parameters.Add(P("priority", f.Priority));
+        cmd.Parameters.Add(P("trace_parent", f.TraceParent));
         batch.Add(cmd);
 
         // Content-addressed: a copy stored by another flow (or left by one whose key was taken) is the same text.

@@ -28,11 +28,11 @@ internal static partial class PostgresQueries
     public const string FlowColumns =
         "id, key, label, owner, routine, routine_version, (SELECT s.spec_json FROM specs s WHERE s.hash = flows.spec_hash) AS spec_json, " +
         "state, position, input, data, wait_reason, result, error, " +
-        "parent_flow_id, parent_step_key, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at, schedule, slot, suspended::bigint, priority, route";
+        "parent_flow_id, parent_step_key, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at, schedule, slot, suspended::bigint, priority, route, trace_parent";
 
     public const string FlowInsertColumns =
         "id, key, label, owner, routine, routine_version, spec_hash, state, position, input, data, wait_reason, result, error, " +
-        "parent_flow_id, parent_step_key, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at, schedule, slot, priority";
+        "parent_flow_id, parent_step_key, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at, schedule, slot, priority, trace_parent";
 
     public const string StepColumns =
         "flow_id, idx, key, task_type, state, result, error, error_detail, attempts, started_at, finished_at, not_before, " +
@@ -41,7 +41,7 @@ internal static partial class PostgresQueries
     private const string InsertFlowSql =
         "INSERT INTO flows (" + FlowInsertColumns + ") VALUES (@id, @key, @label, @owner, @routine, @routine_version, @spec_hash, @state, @position, " +
         "@input, @data, @wait_reason, @result, @error, @parent_flow_id, @parent_step_key, @parent_child_index, @generation, @created_at, " +
-        "@updated_at, @next_run_at, @lease_owner, @lease_expires_at, @schedule, @slot, @priority) ON CONFLICT (key) DO NOTHING";
+        "@updated_at, @next_run_at, @lease_owner, @lease_expires_at, @schedule, @slot, @priority, @trace_parent) ON CONFLICT (key) DO NOTHING";
 
     // The step values as a SELECT, so a child's steps can be made conditional on the child row existing.
     // Positional ($n), as every statement a step runs: Npgsql sends those as they are, where named

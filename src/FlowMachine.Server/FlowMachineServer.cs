@@ -2,9 +2,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace FlowMachine.Server;
 
@@ -40,11 +43,21 @@ public static class FlowMachineServer
         }
 
         builder.Services.AddFlowMachineServer(options, configure);
+        if (builder.Services.AddFlowMachineOtlpExport(builder.Configuration, FlowMachineTelemetry.DefaultServiceName))
+        {
+            // Requests become spans (the parents of the flows they start); health checks and scrapes are left out.
+            builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddAspNetCoreInstrumentation(o => o.Filter = IsTraced));
+            builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddAspNetCoreInstrumentation());
+        }
+
         var app = builder.Build();
         app.UseFlowMachineServer();
         app.MapFlowMachine();
         return app;
     }
+
+    private static bool IsTraced(HttpContext context) =>
+        !context.Request.Path.StartsWithSegments("/healthz", StringComparison.Ordinal) && !context.Request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal);
 
     /// <summary>Runs the server until <paramref name="cancellationToken"/> fires, then stops it gracefully.</summary>
     public static async Task RunAsync(FlowMachineServerOptions options, Action<FlowMachineBuilder> configure, Action<IReadOnlyList<string>>? started = null, CancellationToken cancellationToken = default)

@@ -87,4 +87,14 @@ public sealed partial class SqliteFlowStore
 
             return counts;
         }, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<DateTimeOffset?> GetOldestDueAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        ReadAsync<DateTimeOffset?>(db =>
+        {
+            var cmd = db.Get("SELECT MIN(next_run_at) FROM flows WHERE next_run_at <= @now AND suspended = 0 " +
+                "AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= @now)");
+            Add(cmd, "@now", Ms(now));
+            return cmd.ExecuteScalar() is long ms ? Time(ms) : null;
+        }, cancellationToken);
 }

@@ -10,7 +10,7 @@ namespace FlowMachine.Sqlite;
 /// </summary>
 internal static partial class SqliteQueries
 {
-    public const string FlowColumns = FlowInsertColumns + ", suspended, priority, route";
+    public const string FlowColumns = FlowInsertColumns + ", suspended, priority, route, trace_parent";
 
     private const string FlowInsertColumns =
         "id, key, label, owner, routine, routine_version, spec_hash, state, position, input, data, wait_reason, result, error, " +
@@ -23,8 +23,8 @@ internal static partial class SqliteQueries
 
     // Positional parameters, in FlowColumns order (spec_hash in the place of the spec): bound by SqliteStatement.
     private const string InsertFlowSql =
-        "INSERT INTO flows (" + FlowInsertColumns + ", priority) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, " +
-        "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26) ON CONFLICT (key) DO NOTHING";
+        "INSERT INTO flows (" + FlowInsertColumns + ", priority, trace_parent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, " +
+        "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27) ON CONFLICT (key) DO NOTHING";
 
     // A new flow's steps: nothing to update yet.
     private const string InsertStepSql =
@@ -89,6 +89,7 @@ internal static partial class SqliteQueries
             .Text(24, f.Schedule)
             .Int(25, Ms(f.Slot))
             .Int(26, f.Priority)
+            .Text(27, f.TraceParent)
             .Execute();
         if (inserted == 0)
         {

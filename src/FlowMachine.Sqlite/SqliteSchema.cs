@@ -288,6 +288,9 @@ internal static class SqliteSchema
         );
         CREATE INDEX IF NOT EXISTS rate_tokens_key ON rate_tokens (key, taken_at);
         """,
+        // 16 (14 and 15 are other branches' of this round): the W3C traceparent of the span that started a flow,
+        // the parent of its steps' spans.
+        "ALTER TABLE flows ADD COLUMN trace_parent TEXT;",
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using FlowMachine.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace FlowMachine.Sqlite;
@@ -190,6 +191,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Whatever fails a request or the transaction becomes that request's error, explained; the writer goes on.")]
     private void ApplyBatch(List<WriteRequest> batch)
     {
+        FlowMachineDiagnostics.CommitBatchSize.Record(batch.Count);
         var errors = new Exception?[batch.Count];
         try
         {

@@ -117,7 +117,7 @@ public sealed class DocumentTests(ServerFixture server) : IClassFixture<ServerFi
         var text = await response.Content.ReadAsStringAsync();
         Assert.Contains("# TYPE flowmachine_steps_total counter", text, StringComparison.Ordinal);
         Assert.Matches("""flowmachine_steps_total\{[^}]*task_type="test\.One"[^}]*\} [1-9]""", text);
-        Assert.Contains("flowmachine_step_duration_ms_bucket{", text, StringComparison.Ordinal);
+        Assert.Contains("flowmachine_step_duration_seconds_bucket{", text, StringComparison.Ordinal);
         Assert.Contains("flowmachine_queue_depth ", text, StringComparison.Ordinal);
     }
 

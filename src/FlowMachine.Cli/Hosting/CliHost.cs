@@ -5,7 +5,11 @@ using FlowMachine.Registry;
 using FlowMachine.Retention;
 using FlowMachine.Scheduling;
 using FlowMachine.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace FlowMachine.Cli.Hosting;
 
@@ -97,6 +101,11 @@ internal sealed class CliHost : IAsyncDisposable
         {
             var registry = ResolveRegistry(services);
             await services.GetRequiredService<IFlowStore>().InitializeAsync(cancellationToken).ConfigureAwait(false);
+
+            // Without a generic host nothing starts the exporters: resolving them does (null when export is off).
+            _ = services.GetService<TracerProvider>();
+            _ = services.GetService<MeterProvider>();
+            _ = services.GetService<ILoggerFactory>();
             return new CliHost(services, registry);
         }
         catch
@@ -128,6 +137,14 @@ internal sealed class CliHost : IAsyncDisposable
     {
         var services = new ServiceCollection();
         services.AddLogging();
+        if (settings.Telemetry)
+        {
+            // The standard OTEL_* variables, as a web host reads them.
+            var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+            services.AddSingleton<IConfiguration>(configuration);
+            services.AddFlowMachineOtlpExport(configuration, FlowMachineTelemetry.DefaultServiceName);
+        }
+
         var flowMachine = services.AddFlowMachine(o =>
         {
             o.RunWorker = false;

@@ -10,6 +10,9 @@ internal sealed record HostSettings(string DbPath, bool DbGiven, IReadOnlyList<s
     /// <summary>The queues a worker of this host serves (<c>--queue</c>); empty: <c>default</c>.</summary>
     public IReadOnlyList<string> Queues { get; init; } = [];
 
+    /// <summary>Whether this host exports traces, metrics and logs over OTLP when the OTEL_* variables name an endpoint (<c>worker</c>).</summary>
+    public bool Telemetry { get; init; }
+
     /// <summary>" --db PATH" when the path was given on the command line, for hints that must hit the same file.</summary>
     public string DbArgument => DbGiven ? $" --db {Quote(DbPath)}" : "";
 

@@ -1,4 +1,7 @@
 using FlowMachine.Postgres;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace FlowMachine.Cli.Hosting;
 
@@ -21,6 +24,10 @@ internal static class StoreChoice
         }
 
         _ = DescribePostgres(database); // read now: a malformed setting is one clear line, not a crash when the store opens
+
+        // Spans and metrics of the driver join an OTLP export when one is turned on (nothing happens otherwise).
+        builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddNpgsql());
+        builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddNpgsqlInstrumentation());
         return builder.UsePostgres(database);
     }
 

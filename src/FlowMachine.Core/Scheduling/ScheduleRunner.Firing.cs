@@ -80,13 +80,13 @@ public sealed partial class ScheduleRunner
             started += results[i].Created.Count;
             foreach (var flow in results[i].Created)
             {
-                Diagnostics.FlowMachineDiagnostics.FiringLag.Record((flow.CreatedAt - flow.Slot!.Value).TotalMilliseconds);
+                Diagnostics.FlowMachineDiagnostics.FiringLag.Record((flow.CreatedAt - flow.Slot!.Value).TotalSeconds);
+                Diagnostics.FlowMachineDiagnostics.FlowStarted(flow);
             }
         }
 
         if (started > 0)
         {
-            Diagnostics.FlowMachineDiagnostics.FlowsStarted.Add(started);
             Diagnostics.FlowMachineDiagnostics.SlotsFired.Add(started);
             engine.Signal.Notify();
         }

@@ -85,6 +85,13 @@ public sealed class FlowRecord
     /// </summary>
     public string? Route { get; set; }
 
+    /// <summary>
+    /// The flow's trace context as a W3C <c>traceparent</c> (<c>00-trace id-span id-flags</c>): the span that started the
+    /// flow (a child of the request that asked for it), the parent of every step's span; null when nobody traced the start.
+    /// Written once, at creation.
+    /// </summary>
+    public string? TraceParent { get; set; }
+
     public string? LeaseOwner { get; set; }
     public DateTimeOffset? LeaseExpiresAt { get => StoredTime.Read(leaseExpiresAt); set => leaseExpiresAt = StoredTime.Of(value); }
 

@@ -27,4 +27,10 @@ public interface IFlowQueryStore
 
     /// <summary>Counts of flows by state (for dashboards and metrics).</summary>
     ValueTask<IReadOnlyDictionary<FlowState, long>> CountFlowsByStateAsync(string? owner, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// When the flow that has waited longest for a worker became due: the least next run time of the flows due at
+    /// <paramref name="now"/> that no live lease holds and nothing holds back (null: none). For the oldest-due gauge.
+    /// </summary>
+    ValueTask<DateTimeOffset?> GetOldestDueAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

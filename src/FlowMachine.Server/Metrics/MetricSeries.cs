@@ -1,10 +1,10 @@
 namespace FlowMachine.Server.Metrics;
 
 /// <summary>One instrument's values by label set, as the Prometheus text format needs them.</summary>
-internal sealed class MetricSeries(string name, MetricKind kind, string? help, string? unit)
+internal sealed class MetricSeries(string name, MetricKind kind, string? help, IReadOnlyList<double> buckets)
 {
-    /// <summary>Upper bounds of histogram buckets; step durations are milliseconds.</summary>
-    public static readonly double[] Buckets = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000];
+    /// <summary>Upper bounds of histogram buckets when the instrument advises none: durations in seconds.</summary>
+    public static readonly double[] DefaultBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
     public string Name { get; } = name;
 
@@ -12,7 +12,8 @@ internal sealed class MetricSeries(string name, MetricKind kind, string? help, s
 
     public string? Help { get; } = help;
 
-    public string? Unit { get; } = unit;
+    /// <summary>Upper bounds of the histogram's buckets (empty for other kinds).</summary>
+    public IReadOnlyList<double> Buckets { get; } = buckets;
 
     /// <summary>Label text (<c>a="1",b="2"</c>) to its values.</summary>
     public SortedDictionary<string, MetricPoint> Points { get; } = new(StringComparer.Ordinal);

@@ -58,9 +58,9 @@ internal sealed class PrometheusMetrics : IDisposable
                 {
                     if (s.Kind == MetricKind.Histogram)
                     {
-                        for (var b = 0; b < MetricSeries.Buckets.Length; b++)
+                        for (var b = 0; b < s.Buckets.Count; b++)
                         {
-                            Line(text, s.Name + "_bucket", Join(labels, $"le=\"{Number(MetricSeries.Buckets[b])}\""), point.BucketCounts[b]);
+                            Line(text, s.Name + "_bucket", Join(labels, $"le=\"{Number(s.Buckets[b])}\""), point.BucketCounts[b]);
                         }
 
                         Line(text, s.Name + "_bucket", Join(labels, "le=\"+Inf\""), point.Count);
@@ -87,13 +87,14 @@ internal sealed class PrometheusMetrics : IDisposable
         {
             if (!series.TryGetValue(instrument, out var s))
             {
-                s = new MetricSeries(MetricName(instrument), KindOf(instrument), instrument.Description, instrument.Unit);
+                var kind = KindOf(instrument);
+                s = new MetricSeries(MetricName(instrument), kind, instrument.Description, kind == MetricKind.Histogram ? BucketsOf(instrument) : []);
                 series.Add(instrument, s);
             }
 
             if (!s.Points.TryGetValue(labels, out var point))
             {
-                point = new MetricPoint();
+                point = new MetricPoint(s.Buckets.Count);
                 s.Points.Add(labels, point);
             }
 
@@ -109,9 +110,9 @@ internal sealed class PrometheusMetrics : IDisposable
                 case MetricKind.Histogram:
                     point.Value += number;
                     point.Count++;
-                    for (var b = 0; b < MetricSeries.Buckets.Length; b++)
+                    for (var b = 0; b < s.Buckets.Count; b++)
                     {
-                        if (number <= MetricSeries.Buckets[b])
+                        if (number <= s.Buckets[b])
                         {
                             point.BucketCounts[b]++;
                         }
@@ -132,13 +133,32 @@ internal sealed class PrometheusMetrics : IDisposable
             : MetricKind.Gauge;
     }
 
-    /// <summary><c>flowmachine.steps</c> becomes <c>flowmachine_steps_total</c>; units other than counts become a suffix.</summary>
+    /// <summary>The bucket bounds the instrument advises (the OpenTelemetry SDK honours the same advice), else durations in seconds.</summary>
+    private static double[] BucketsOf(Instrument instrument) => instrument switch
+    {
+        Histogram<double> { Advice.HistogramBucketBoundaries: { } bounds } => [.. bounds],
+        Histogram<long> { Advice.HistogramBucketBoundaries: { } bounds } => [.. bounds.Select(b => (double)b)],
+        _ => MetricSeries.DefaultBuckets,
+    };
+
+    /// <summary>
+    /// Names as OpenTelemetry's Prometheus mapping makes them: <c>flowmachine.steps</c> becomes <c>flowmachine_steps_total</c>,
+    /// <c>flowmachine.step.duration</c> in <c>s</c> becomes <c>flowmachine_step_duration_seconds</c>; annotations (<c>{step}</c>) add nothing.
+    /// </summary>
     private static string MetricName(Instrument instrument)
     {
         var name = Sanitize(instrument.Name);
-        if (instrument.Unit is { Length: > 0 } unit && !unit.StartsWith('{'))
+        var suffix = instrument.Unit switch
         {
-            name += "_" + Sanitize(unit);
+            null or "" or "1" => null,
+            "s" => "seconds",
+            "By" => "bytes",
+            var unit when unit.StartsWith('{') => null,
+            var unit => Sanitize(unit),
+        };
+        if (suffix is not null)
+        {
+            name += "_" + suffix;
         }
 
         return KindOf(instrument) is MetricKind.Sum or MetricKind.ObservedSum && instrument is not UpDownCounter<long> and not UpDownCounter<double> ? name + "_total" : name;

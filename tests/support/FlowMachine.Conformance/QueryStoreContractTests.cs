@@ -159,6 +159,24 @@ public abstract class QueryStoreContractTests(ContractStores source) : FlowStore
     }
 
     [Fact]
+    public async Task The_oldest_due_flow_is_the_least_next_run_time_of_unclaimed_due_flows()
+    {
+        var store = await NewStoreAsync();
+        Assert.Null(await store.GetOldestDueAsync(T0.AddHours(1), None));
+        await store.CreateFlowAsync(MakeFlow("later", nextRunAt: T0.AddMinutes(30)), None);
+        await store.CreateFlowAsync(MakeFlow("paused", state: FlowState.Waiting), None);
+        Assert.Null(await store.GetOldestDueAsync(T0.AddMinutes(10), None));
+
+        await store.CreateFlowAsync(MakeFlow("old", nextRunAt: T0), None);
+        await store.CreateFlowAsync(MakeFlow("newer", nextRunAt: T0.AddMinutes(5)), None);
+        Assert.Equal(T0, await store.GetOldestDueAsync(T0.AddMinutes(10), None));
+
+        // Claimed under a live lease it no longer waits; the next one is the oldest.
+        await ClaimOneAsync(store, "old", now: T0.AddMinutes(10));
+        Assert.Equal(T0.AddMinutes(5), await store.GetOldestDueAsync(T0.AddMinutes(10), None));
+    }
+
+    [Fact]
     public async Task The_states_of_many_flows_come_in_one_read_and_unknown_ids_are_left_out()
     {
         var store = await NewStoreAsync();

@@ -15,7 +15,7 @@ internal static class WorkerCommand
         var command = new Command("worker", "Run flows and fire due schedules from the database until stopped (Ctrl+C or SIGTERM stop it gracefully).") { concurrency, queue };
         command.SetAction(async (parse, ct) =>
         {
-            var settings = global.Read(parse) with { Queues = QueueOption.Read(parse, queue) };
+            var settings = global.Read(parse) with { Queues = QueueOption.Read(parse, queue), Telemetry = true };
             var options = new FlowWorkerOptions();
             if (parse.GetValue(concurrency) is { } n)
             {

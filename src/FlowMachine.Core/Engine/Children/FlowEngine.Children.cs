@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using FlowMachine.Specs;
 using FlowMachine.Storage;
@@ -7,7 +8,7 @@ namespace FlowMachine.Engine;
 // Child flows: the new flows a spawn outcome asks for.
 public sealed partial class FlowEngine
 {
-    private async Task<IReadOnlyList<NewFlow>> BuildChildrenAsync(FlowRun run, int index, SpawnOutcome spawn, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<NewFlow>> BuildChildrenAsync(FlowRun run, int index, SpawnOutcome spawn, ActivityContext spawnedBy, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var children = new List<NewFlow>(spawn.Children.Count);
         var stepKey = run.Steps[index].Key;
@@ -49,7 +50,7 @@ public sealed partial class FlowEngine
             }
 
             var label = spec.Label ?? $"child {k} of {run.Flow.Id}/{stepKey}";
-            var child = BuildFlow(spec with { Key = null }, routine, version, request.Input, key: null, label, run.Flow.Owner, (run.Flow.Id, stepKey, k), now);
+            var child = BuildFlow(spec with { Key = null }, routine, version, request.Input, key: null, label, run.Flow.Owner, (run.Flow.Id, stepKey, k), now, spawnedBy: spawnedBy);
             child.Flow.Priority = spec.Cfg.Priority ?? run.Flow.Priority; // a child runs as urgently as its parent unless its spec says otherwise
             children.Add(child);
         }

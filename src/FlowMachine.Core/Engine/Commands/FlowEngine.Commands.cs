@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FlowMachine.Diagnostics;
 using FlowMachine.Storage;
 
 namespace FlowMachine.Engine;
@@ -9,7 +10,7 @@ public sealed partial class FlowEngine
     /// <summary>Force-step: <paramref name="value"/> becomes the waiting step's result and the flow goes on.</summary>
     public async Task<CommandResult> PushAsync(string flowId, JsonNode? value, string? stepKey = null, string? actor = null, CancellationToken cancellationToken = default)
     {
-        var check = await RequireWaitingAsync(flowId, stepKey, "pushed", cancellationToken).ConfigureAwait(false);
+        var check = await RequireWaitingAsync(flowId, stepKey, "pushed", FlowCommand.Push, cancellationToken).ConfigureAwait(false);
         return check.Status != CommandStatus.Accepted
             ? check
             : await EnqueueAsync(flowId, FlowCommand.Push, stepKey, new JsonObject { ["value"] = value?.DeepClone() }, actor, cancellationToken).ConfigureAwait(false);
@@ -18,7 +19,7 @@ public sealed partial class FlowEngine
     /// <summary>Resubmit: the waiting step's check runs with <paramref name="args"/>; a ready check completes it.</summary>
     public async Task<CommandResult> SubmitAsync(string flowId, JsonNode? args = null, string? stepKey = null, string? actor = null, CancellationToken cancellationToken = default)
     {
-        var check = await RequireWaitingAsync(flowId, stepKey, "resubmitted", cancellationToken).ConfigureAwait(false);
+        var check = await RequireWaitingAsync(flowId, stepKey, "resubmitted", FlowCommand.Submit, cancellationToken).ConfigureAwait(false);
         return check.Status != CommandStatus.Accepted
             ? check
             : await EnqueueAsync(flowId, FlowCommand.Submit, stepKey, new JsonObject { ["args"] = args?.DeepClone() }, actor, cancellationToken).ConfigureAwait(false);
@@ -43,6 +44,8 @@ public sealed partial class FlowEngine
         {
             return new CommandResult(CommandStatus.NotFound, $"flow {flowId} does not exist");
         }
+
+        FlowMachineDiagnostics.TraceMessage(flow, "event " + name, null);
 
         Signal.Notify();
         return CommandResult.Accepted;
@@ -99,7 +102,8 @@ public sealed partial class FlowEngine
         return await EnqueueAsync(flowId, FlowCommand.Position, null, new JsonObject { ["position"] = position }, actor, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<CommandResult> RequireWaitingAsync(string flowId, string? stepKey, string verb, CancellationToken cancellationToken)
+    /// <summary>Accepted when a step (<paramref name="stepKey"/>, or any) waits; the command's span is then recorded in the flow's trace.</summary>
+    private async Task<CommandResult> RequireWaitingAsync(string flowId, string? stepKey, string verb, string kind, CancellationToken cancellationToken)
     {
         var view = await GetAsync(flowId, cancellationToken).ConfigureAwait(false);
         if (view is null)
@@ -115,6 +119,7 @@ public sealed partial class FlowEngine
                 : $"step '{stepKey}' of flow {flowId} is not waiting; only a waiting step can be {verb}");
         }
 
+        FlowMachineDiagnostics.TraceMessage(view.Flow, kind, stepKey ?? waiting[0].Key);
         return CommandResult.Accepted;
     }
 

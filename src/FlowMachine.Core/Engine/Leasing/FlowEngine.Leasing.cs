@@ -71,7 +71,7 @@ public sealed partial class FlowEngine
             var expiresAt = Now + Options.LeaseDuration;
             var lost = await Store.RenewLeasesAsync(Owner, [.. held.Keys], expiresAt, CancellationToken.None).ConfigureAwait(false);
             await RenewSlotsAsync(expiresAt).ConfigureAwait(false);
-            FlowMachineDiagnostics.LeasesLost.Add(lost.Count);
+            FlowMachineDiagnostics.LeaseTakeovers.Add(lost.Count);
             foreach (var id in lost)
             {
                 if (held.TryGetValue(id, out var run))

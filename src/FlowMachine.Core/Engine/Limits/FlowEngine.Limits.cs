@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FlowMachine.Diagnostics;
 using FlowMachine.Interpolation;
 using FlowMachine.Scheduling;
 using FlowMachine.Specs;
@@ -163,6 +164,7 @@ public sealed partial class FlowEngine
             }
 
             ledger.Release(outcome.Taken);
+            FlowMachineDiagnostics.LimitWaited(outcome.SlotRefused);
             if (outcome.SlotRefused)
             {
                 ledger.Refused();

@@ -36,7 +36,7 @@ public sealed partial class FlowEngine
                 IReadOnlyList<NewFlow> children;
                 try
                 {
-                    children = await BuildChildrenAsync(run, index, spawn, now, cancellationToken).ConfigureAwait(false);
+                    children = await BuildChildrenAsync(run, index, spawn, execution.Span, now, cancellationToken).ConfigureAwait(false);
                 }
                 catch (SpecException ex)
                 {

@@ -247,7 +247,7 @@ public sealed partial class FlowEngine
 
     private void OnCommitted(FlowTransition transition)
     {
-        FlowMachineDiagnostics.Commits.Add(1);
+        FlowMachineDiagnostics.Committed(transition);
         if (transition.NewFlows.Count > 0 || transition.Commands.Count > 0)
         {
             Signal.Notify();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using FlowMachine.Diagnostics;
 using FlowMachine.Specs;
@@ -34,7 +35,7 @@ public sealed partial class FlowEngine
         var created = await Store.CreateFlowAsync(flow, cancellationToken).ConfigureAwait(false);
         if (created.Created)
         {
-            FlowMachineDiagnostics.FlowsStarted.Add(1);
+            FlowMachineDiagnostics.FlowStarted(created.Flow);
             Signal.Notify();
         }
 
@@ -140,11 +141,11 @@ public sealed partial class FlowEngine
         return errors.Count == 0 ? true : throw new SpecException(errors);
     }
 
-    private NewFlow BuildFlow(FlowSpec spec, string? routine, int? version, JsonNode? input, string? key, string? label, string? owner, (string FlowId, string StepKey, int Index)? parent, DateTimeOffset now, string? serialized = null) =>
-        NewFlowOf(Options.NewId(), spec, serialized ?? SpecJson.Serialize(spec), routine, version, input, key, label, owner, parent, now);
+    private NewFlow BuildFlow(FlowSpec spec, string? routine, int? version, JsonNode? input, string? key, string? label, string? owner, (string FlowId, string StepKey, int Index)? parent, DateTimeOffset now, string? serialized = null, ActivityContext spawnedBy = default) =>
+        NewFlowOf(Options.NewId(), spec, serialized ?? SpecJson.Serialize(spec), routine, version, input, key, label, owner, parent, now, spawnedBy);
 
     /// <summary>A new PENDING flow of <paramref name="spec"/> with its steps and first history event, as a start stores it.</summary>
-    internal static NewFlow NewFlowOf(string id, FlowSpec spec, string specJson, string? routine, int? version, JsonNode? input, string? key, string? label, string? owner, (string FlowId, string StepKey, int Index)? parent, DateTimeOffset now)
+    internal static NewFlow NewFlowOf(string id, FlowSpec spec, string specJson, string? routine, int? version, JsonNode? input, string? key, string? label, string? owner, (string FlowId, string StepKey, int Index)? parent, DateTimeOffset now, ActivityContext spawnedBy = default)
     {
         var plan = FlowPlan.For(spec, specJson);
         var flow = new FlowRecord
@@ -172,6 +173,7 @@ public sealed partial class FlowEngine
             steps[i] = new StepRecord { FlowId = flow.Id, Index = i, Key = plan.Steps[i].Key, TaskType = plan.Steps[i].TaskType };
         }
 
+        flow.TraceParent = FlowMachineDiagnostics.TraceStart(flow, spawnedBy);
         var detail = new JsonObject { ["routine"] = routine, ["version"] = version, ["key"] = key, ["parent"] = parent?.FlowId };
         return new NewFlow(flow, steps, [new HistoryEvent(flow.Id, 1, now, HistoryKinds.FlowCreated, null, detail)]);
     }

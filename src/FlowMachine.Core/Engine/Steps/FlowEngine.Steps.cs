@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using FlowMachine.Diagnostics;
 using FlowMachine.Interpolation;
 using FlowMachine.Registry;
+using FlowMachine.Storage;
 
 namespace FlowMachine.Engine;
 
@@ -28,7 +29,7 @@ public sealed partial class FlowEngine
             return new RunningStep(null, cancel, new StepExecution(index, attempt, Outcome.Fail(ex.Message), true, false));
         }
 
-        return Execute(info, context, index, attempt, run.TimeoutOf(index, info), cancel, stop) with { Context = context };
+        return Execute(info, context, run.Flow, index, attempt, run.TimeoutOf(index, info), cancel, stop) with { Context = context };
     }
 
     private TaskContext CreateContext(FlowRun run, int index, int attempt, TaskTypeInfo info, JsonNode? args)
@@ -71,11 +72,11 @@ public sealed partial class FlowEngine
     /// finished here without a timer, a span or an async state machine; the rest is awaited.
     /// </summary>
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Whatever a task throws becomes the step's outcome (retry, fail or timeout); it must not escape the engine.")]
-    private RunningStep Execute(TaskTypeInfo info, TaskContext context, int index, int attempt, TimeSpan? timeout, CancellationTokenSource cancel, CancellationToken stop)
+    private RunningStep Execute(TaskTypeInfo info, TaskContext context, FlowRecord flow, int index, int attempt, TimeSpan? timeout, CancellationTokenSource cancel, CancellationToken stop)
     {
         if (timeout is not null || FlowMachineDiagnostics.Source.HasListeners())
         {
-            return new RunningStep(ExecuteAsync(info, context, index, attempt, timeout, cancel, stop), cancel, default);
+            return new RunningStep(ExecuteAsync(info, context, flow, index, attempt, timeout, cancel, stop), cancel, default);
         }
 
         // Timed only for the step metrics, when someone listens to them.
@@ -115,17 +116,15 @@ public sealed partial class FlowEngine
     }
 
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Whatever a task throws becomes the step's outcome (retry, fail or timeout); it must not escape the engine.")]
-    private async Task<StepExecution> ExecuteAsync(TaskTypeInfo info, TaskContext context, int index, int attempt, TimeSpan? timeout, CancellationTokenSource cancel, CancellationToken stop)
+    private async Task<StepExecution> ExecuteAsync(TaskTypeInfo info, TaskContext context, FlowRecord flow, int index, int attempt, TimeSpan? timeout, CancellationTokenSource cancel, CancellationToken stop)
     {
         using var timer = timeout is { } t ? new CancellationTokenSource(t, Time) : null;
         using var both = timer is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, timer.Token);
         var token = both?.Token ?? cancel.Token;
-        using var activity = FlowMachineDiagnostics.Source.StartActivity(info.Name);
-        activity?.SetTag("flowmachine.flow_id", context.FlowId);
-        activity?.SetTag("flowmachine.step", context.StepKey);
-        activity?.SetTag("flowmachine.attempt", attempt);
+        using var activity = FlowMachineDiagnostics.StartStep(flow, context);
         var started = Stopwatch.GetTimestamp();
         StepExecution execution;
+        Exception? error = null;
         try
         {
             var task = info.Factory(Options.Services);
@@ -133,13 +132,14 @@ public sealed partial class FlowEngine
         }
         catch (Exception ex)
         {
+            error = ex;
             execution = Classify(ex, index, attempt, timer, timeout, stop);
         }
 
-        activity?.SetTag("flowmachine.outcome", OutcomeTag(execution));
-        if (execution.Outcome is FailOutcome failed)
+        if (activity is not null)
         {
-            activity?.SetStatus(ActivityStatusCode.Error, failed.Error);
+            FlowMachineDiagnostics.EndStep(activity, OutcomeTag(execution), execution.Outcome, error);
+            execution = execution with { Span = activity.Context }; // a child flow it spawns links to this span
         }
 
         return Observe(info, execution, started);
@@ -164,7 +164,7 @@ public sealed partial class FlowEngine
             FlowMachineDiagnostics.Steps.Add(1, tags);
             if (started != 0)
             {
-                FlowMachineDiagnostics.StepDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tags);
+                FlowMachineDiagnostics.StepDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
             }
         }
 

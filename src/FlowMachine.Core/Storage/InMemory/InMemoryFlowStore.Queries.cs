@@ -175,4 +175,26 @@ public sealed partial class InMemoryFlowStore
         && (query.CreatedAfter is null || flow.CreatedAt >= query.CreatedAfter)
         && (query.CreatedBefore is null || flow.CreatedAt < query.CreatedBefore)
         && (query.Error is null || (flow.Error?.Contains(query.Error, StringComparison.OrdinalIgnoreCase) ?? false));
+
+    /// <inheritdoc/>
+    public ValueTask<DateTimeOffset?> GetOldestDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        DateTimeOffset? oldest = null;
+        lock (gate)
+        {
+            // A full scan, like the counts: sampled every few seconds for a gauge.
+            foreach (var entry in flows.Values)
+            {
+                var flow = entry.Flow;
+                if (flow.NextRunAt is { } due && due <= now && !flow.Suspended && !flow.RoutinePaused
+                    && (flow.LeaseOwner is null || flow.LeaseExpiresAt is not { } expires || expires <= now) && (oldest is null || due < oldest))
+                {
+                    oldest = due;
+                }
+            }
+        }
+
+        return ValueTask.FromResult(oldest);
+    }
 }

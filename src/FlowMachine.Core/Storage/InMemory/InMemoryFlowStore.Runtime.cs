@@ -189,6 +189,7 @@ public sealed partial class InMemoryFlowStore
             row.CreatedAt = stored.CreatedAt;
             row.Tags = stored.Tags;
             row.Priority = stored.Priority;
+            row.TraceParent = stored.TraceParent;
             row.Attributes = FlowTags.Merge(stored.Attributes, t.Attributes);
             if (!t.DataChanged)
             {
