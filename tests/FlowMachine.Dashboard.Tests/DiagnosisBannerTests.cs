@@ -1,0 +1,43 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using FlowMachine.Dashboard.Tests.Support;
+using Microsoft.Playwright;
+
+namespace FlowMachine.Dashboard.Tests;
+
+/// <summary>A flow no worker can run is listed under "Needs attention" on the overview, and its page says why it is not moving.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class DiagnosisBannerTests(DashboardFixture fixture)
+{
+    [BrowserFact]
+    public async Task A_flow_no_worker_serves_needs_attention_and_its_page_says_why_it_is_not_moving()
+    {
+        using var api = fixture.Api(fixture.AliceKey);
+        using var body = new StringContent("""{"spec":{"label":"lost-in-space","tasks":[{"key":"a","task_type":"noop"},{"key":"b","task_type":"noop","queue":"dark-side"}]}}""", System.Text.Encoding.UTF8, "application/json");
+        var started = await api.PostAsync("/api/v1/flows", body);
+        var id = (string)(await started.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await api.GetFromJsonAsync<JsonObject>($"/api/v1/flows/{id}"))!["waitingForWorker"] is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the flow never waited for a worker");
+            await Task.Delay(50);
+        }
+
+        var page = await fixture.SignInAsync(fixture.AliceKey);
+        await page.GotoAsync("/");
+        var attention = page.GetByTestId("needs-attention");
+        await Assertions.Expect(attention).ToContainTextAsync("no live worker serves queue dark-side with task type noop");
+        await attention.GetByRole(AriaRole.Link, new() { Name = "lost-in-space" }).First.ClickAsync();
+        await PageAddress.ExpectAsync(page, new Regex($"/flows/{Regex.Escape(id)}$"));
+
+        var banner = page.GetByTestId("diagnosis");
+        await Assertions.Expect(banner).ToHaveAttributeAsync("data-kind", "no-worker");
+        await Assertions.Expect(banner).ToContainTextAsync("Why is it not moving?");
+        await Assertions.Expect(banner).ToContainTextAsync("no live worker serves queue dark-side with task type noop: start one (flowmachine worker --queue dark-side)");
+
+        await api.PostAsync($"/api/v1/flows/{id}/cancel", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        await Assertions.Expect(page.GetByTestId("diagnosis")).ToHaveCountAsync(0); // the page follows the flow: an ended flow has nothing to diagnose
+        await page.Context.CloseAsync();
+    }
+}
