@@ -87,8 +87,8 @@ public sealed partial class FlowDiagnoser(IFlowStore store, TimeProvider time)
 
         var id = DiagnosisText.Word(flow.Id);
         return (DiagnosisKinds.Idle,
-            $"The flow is {flow.State.ToName()} but nothing is due, nothing waits and no worker holds it, so nothing moves it by itself: retry, reset or cancel it (flowmachine flows retry {id}).",
-            new DiagnosisFacts { WaitReason = flow.WaitReason, Commands = [$"flowmachine flows retry {id}", $"flowmachine flows reset {id}", $"flowmachine flows cancel {id}"] });
+            $"The flow is {flow.State.ToName()} but nothing is due, nothing waits and no worker holds it, so nothing moves it by itself: reset it (flowmachine flows reset {id}) or cancel it.",
+            new DiagnosisFacts { WaitReason = flow.WaitReason, Commands = [$"flowmachine flows reset {id}", $"flowmachine flows cancel {id}"] });
     }
 
     private async Task<IReadOnlyList<WorkerRecord>> WorkersAsync(CancellationToken ct) =>
