@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using FlowMachine.Dashboard.Tests.Support;
 using Microsoft.Playwright;
@@ -14,15 +12,7 @@ public sealed class DiagnosisBannerTests(DashboardFixture fixture)
     public async Task A_flow_no_worker_serves_needs_attention_and_its_page_says_why_it_is_not_moving()
     {
         using var api = fixture.Api(fixture.AliceKey);
-        using var body = new StringContent("""{"spec":{"label":"lost-in-space","tasks":[{"key":"a","task_type":"noop"},{"key":"b","task_type":"noop","queue":"dark-side"}]}}""", System.Text.Encoding.UTF8, "application/json");
-        var started = await api.PostAsync("/api/v1/flows", body);
-        var id = (string)(await started.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await api.GetFromJsonAsync<JsonObject>($"/api/v1/flows/{id}"))!["waitingForWorker"] is null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the flow never waited for a worker");
-            await Task.Delay(50);
-        }
+        var id = await DashboardFixture.StartWaitingForWorkerAsync(api, """{"spec":{"label":"lost-in-space","tasks":[{"key":"a","task_type":"noop"},{"key":"b","task_type":"noop","queue":"dark-side"}]}}""");
 
         var page = await fixture.SignInAsync(fixture.AliceKey);
         await page.GotoAsync("/");

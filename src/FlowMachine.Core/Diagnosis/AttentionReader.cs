@@ -23,7 +23,7 @@ public sealed class AttentionReader(IFlowStore store, TimeProvider time)
         var now = time.GetUtcNow();
         var flows = await store.ListOverdueFlowsAsync(new OverdueQuery { Now = now, DueBefore = now - threshold, Owner = owner, Limit = limit }, cancellationToken).ConfigureAwait(false);
         var workers = await store.ListWorkersAsync(cancellationToken).ConfigureAwait(false);
-        var live = workers.Where(w => now - w.HeartbeatAt < FlowMachineDefaults.Worker.LiveFor).ToList();
+        var live = WorkerPools.Live(workers, now);
         var items = new List<AttentionItem>();
         foreach (var flow in flows)
         {
@@ -67,8 +67,8 @@ public sealed class AttentionReader(IFlowStore store, TimeProvider time)
         var age = DiagnosisText.Age(now - due);
         if (WorkerWait.Of(flow.Route) is { } wait)
         {
-            var queue = wait.Queue ?? workers.Select(w => w.TaskTypes.GetValueOrDefault(wait.TaskType)).FirstOrDefault(q => q is not null) ?? QueueNames.Default;
-            if (!live.Any(w => w.Queues.Contains(queue) && w.TaskTypes.ContainsKey(wait.TaskType)))
+            var queue = WorkerPools.QueueOf(wait.Queue, wait.TaskType, workers);
+            if (WorkerPools.Serving(live, queue, wait.TaskType) == 0)
             {
                 return Item(flow, AttentionReasons.NoWorker, due,
                     $"Due for {age} but no live worker serves queue {queue} with task type {wait.TaskType} (start one: flowmachine worker --queue {DiagnosisText.Word(queue)}).");

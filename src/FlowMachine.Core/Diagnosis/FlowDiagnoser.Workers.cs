@@ -11,7 +11,7 @@ public sealed partial class FlowDiagnoser
     {
         var flow = view.Flow;
         var worker = (await WorkersAsync(ct).ConfigureAwait(false)).FirstOrDefault(w => w.Id == owner);
-        bool? live = worker is null ? null : IsLive(worker, now);
+        bool? live = worker is null ? null : WorkerPools.Live([worker], now).Count == 1;
         var running = view.Steps.FirstOrDefault(s => s.State == StepState.Running);
         var facts = new DiagnosisFacts
         {
@@ -48,7 +48,7 @@ public sealed partial class FlowDiagnoser
     {
         var flow = view.Flow;
         var workers = await WorkersAsync(ct).ConfigureAwait(false);
-        var live = workers.Where(w => IsLive(w, now)).ToList();
+        var live = WorkerPools.Live(workers, now);
         var needs = Needs(view, workers, live);
         var facts = new DiagnosisFacts
         {
@@ -99,8 +99,8 @@ public sealed partial class FlowDiagnoser
 
         return [.. pairs.Select(p =>
             {
-                var queue = p.Queue ?? workers.Select(w => w.TaskTypes.GetValueOrDefault(p.Type)).FirstOrDefault(q => q is not null) ?? QueueNames.Default;
-                return new DiagnosisNeed(queue, p.Type, live.Count(w => w.Queues.Contains(queue) && w.TaskTypes.ContainsKey(p.Type)));
+                var queue = WorkerPools.QueueOf(p.Queue, p.Type, workers);
+                return new DiagnosisNeed(queue, p.Type, WorkerPools.Serving(live, queue, p.Type));
             })
             .Distinct()];
     }

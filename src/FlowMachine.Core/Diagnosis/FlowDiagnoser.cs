@@ -93,6 +93,4 @@ public sealed partial class FlowDiagnoser(IFlowStore store, TimeProvider time)
 
     private async Task<IReadOnlyList<WorkerRecord>> WorkersAsync(CancellationToken ct) =>
         await store.ListWorkersAsync(ct).ConfigureAwait(false);
-
-    private static bool IsLive(WorkerRecord worker, DateTimeOffset now) => now - worker.HeartbeatAt < FlowMachineDefaults.Worker.LiveFor;
 }
