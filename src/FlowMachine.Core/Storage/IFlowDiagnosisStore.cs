@@ -20,8 +20,9 @@ public interface IFlowDiagnosisStore
     ValueTask<IReadOnlyList<FlowRecord>> ListOverdueFlowsAsync(OverdueQuery query, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Steps not finished (PENDING or RUNNING) of unfinished flows whose worker was lost at least once
-    /// (<see cref="StepRecord.Recoveries"/> above 0), by flow id, then step index; of <paramref name="owner"/>'s flows when given.
+    /// Steps not finished (PENDING or RUNNING) whose worker was lost at least once (<see cref="StepRecord.Recoveries"/>
+    /// above 0), of unfinished flows under a lease (a lost step runs again under its flow's next lease), by flow id, then
+    /// step index; of <paramref name="owner"/>'s flows when given.
     /// </summary>
     ValueTask<IReadOnlyList<StepRecord>> ListRecoveredStepsAsync(string? owner, int limit, CancellationToken cancellationToken);
 }

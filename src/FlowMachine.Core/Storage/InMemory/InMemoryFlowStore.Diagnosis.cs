@@ -63,7 +63,7 @@ public sealed partial class InMemoryFlowStore
         lock (gate)
         {
             return ValueTask.FromResult<IReadOnlyList<StepRecord>>([.. flows.Values
-                .Where(e => !e.Flow.State.IsTerminal() && (owner is null || e.Flow.Owner == owner))
+                .Where(e => e.Flow.LeaseOwner is not null && !e.Flow.State.IsTerminal() && (owner is null || e.Flow.Owner == owner))
                 .OrderBy(e => e.Flow.Id, StringComparer.Ordinal)
                 .SelectMany(e => e.Steps.Values.OrderBy(s => s.Index))
                 .Where(s => s.Recoveries > 0 && s.State is StepState.Pending or StepState.Running)

@@ -13,22 +13,34 @@ internal static class DiagnosisSql
         "SELECT flow_id, step_key, owner, expires_at FROM limit_slots WHERE key = @key AND expires_at > @now ORDER BY flow_id, step_key";
 
     /// <summary>
-    /// After <c>SELECT columns FROM flows</c>: overdue flows (<c>@now</c>, <c>@due_before</c>, <c>@limit</c>). The
-    /// unleased ones come from the due indexes, the expired leases from the leased index.
+    /// After <c>SELECT columns FROM flows</c>: overdue flows (<c>@now</c>, <c>@due_before</c>, <c>@limit</c>, and
+    /// <c>@owner</c> when <paramref name="byOwner"/>), by id. Each branch reads one partial index in its order and stops at
+    /// the limit: unleased due flows of priority 0 (<c>flows_due</c>) and of any other (<c>flows_due_ranked</c>), past the
+    /// threshold or routed and due now, and expired leases (<c>flows_leased</c>).
     /// </summary>
-    public static string Overdue(bool byOwner) =>
-        " WHERE " + Unfinished + " AND ((lease_owner IS NULL AND suspended = 0 AND next_run_at IS NOT NULL " +
-        "AND (next_run_at <= @due_before OR (route IS NOT NULL AND next_run_at <= @now))) " +
-        "OR (lease_owner IS NOT NULL AND lease_expires_at <= @now))" +
-        (byOwner ? " AND owner = @owner" : string.Empty) + " ORDER BY id LIMIT @limit";
+    public static string Overdue(bool byOwner)
+    {
+        var owner = byOwner ? " AND owner = @owner" : string.Empty;
+        const string Unleased = "next_run_at IS NOT NULL AND lease_owner IS NULL AND suspended = 0";
+        string Branch(string where, string order, string alias) =>
+            $"SELECT id FROM (SELECT id FROM flows WHERE {where}{owner} ORDER BY {order} LIMIT @limit) {alias}";
+        return " WHERE id IN (" +
+            Branch($"{Unleased} AND priority = 0 AND next_run_at <= @due_before", "next_run_at", "a") + " UNION ALL " +
+            Branch($"{Unleased} AND priority <> 0 AND next_run_at <= @due_before", "next_run_at", "b") + " UNION ALL " +
+            Branch($"{Unleased} AND priority = 0 AND next_run_at <= @now AND route IS NOT NULL", "next_run_at", "c") + " UNION ALL " +
+            Branch($"{Unleased} AND priority <> 0 AND next_run_at <= @now AND route IS NOT NULL", "next_run_at", "d") + " UNION ALL " +
+            Branch("lease_owner IS NOT NULL AND lease_expires_at <= @now", "lease_expires_at", "e") +
+            ") AND " + Unfinished + " ORDER BY id LIMIT @limit";
+    }
 
     /// <summary>
-    /// After <c>SELECT columns FROM steps</c>: unfinished steps of unfinished flows whose worker was lost (<c>@limit</c>,
-    /// <c>@owner</c> when <paramref name="byOwner"/>). Reads every step: the list is for people, not the hot path.
+    /// After <c>SELECT columns FROM steps</c>: unfinished steps whose worker was lost, of unfinished flows a worker holds
+    /// (<c>@limit</c>, <c>@owner</c> when <paramref name="byOwner"/>): a lost step runs again under its flow's next lease,
+    /// so only leased flows (<c>flows_leased</c>) are read, and their steps by key.
     /// </summary>
     public static string Recovered(bool byOwner) =>
-        " WHERE recoveries > 0 AND state IN ('PENDING', 'RUNNING') AND EXISTS (SELECT 1 FROM flows f WHERE f.id = steps.flow_id AND f." + Unfinished +
-        (byOwner ? " AND f.owner = @owner" : string.Empty) + ") ORDER BY flow_id, idx LIMIT @limit";
+        " WHERE flow_id IN (SELECT id FROM flows WHERE lease_owner IS NOT NULL AND " + Unfinished + (byOwner ? " AND owner = @owner" : string.Empty) +
+        ") AND recoveries > 0 AND state IN ('PENDING', 'RUNNING') ORDER BY flow_id, idx LIMIT @limit";
 
     /// <summary>A holder from the columns of <see cref="SlotHolders"/>.</summary>
     public static SlotHolder ReadHolder(System.Data.Common.DbDataReader r) =>
