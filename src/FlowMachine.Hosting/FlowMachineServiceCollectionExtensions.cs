@@ -93,6 +93,8 @@ public static class FlowMachineServiceCollectionExtensions
         services.TryAddSingleton<FlowDeletion>();
         services.TryAddSingleton<FlowBulk>();
         services.TryAddSingleton(sp => new PauseVerbs(sp.GetRequiredService<IFlowStore>(), sp.GetRequiredService<FlowEngine>().Time));
+        services.TryAddSingleton(sp => new FlowMachine.Diagnosis.FlowDiagnoser(sp.GetRequiredService<IFlowStore>(), sp.GetRequiredService<FlowEngine>().Time));
+        services.TryAddSingleton(sp => new FlowMachine.Diagnosis.AttentionReader(sp.GetRequiredService<IFlowStore>(), sp.GetRequiredService<FlowEngine>().Time));
         services.TryAddSingleton<RoutineSaving>();
         services.TryAddSingleton(_ => new ScheduleOptions());
         services.TryAddSingleton(sp => new ScheduleRunner(sp.GetRequiredService<FlowEngine>(), sp.GetRequiredService<ScheduleOptions>()));

@@ -17,7 +17,7 @@ internal static partial class SqliteQueries
         "parent_flow_id, parent_step_key, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at, " +
         "schedule, slot";
 
-    private const string StepColumns =
+    public const string StepColumns =
         "flow_id, idx, key, task_type, state, result, error, error_detail, attempts, started_at, finished_at, not_before, " +
         "wait_reason, wait_event, wait_until, resume_token, param_overrides, spawn, recoveries";
 

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using FlowMachine.Dashboard.Tests.Support;
 using Microsoft.Playwright;
 
@@ -13,15 +11,7 @@ public sealed class WorkersPageTests(DashboardFixture fixture)
     public async Task A_queue_no_worker_serves_is_flagged_on_the_workers_page_and_its_flow_says_what_it_waits_for()
     {
         using var api = fixture.Api(fixture.AliceKey);
-        using var body = new StringContent("""{"spec":{"tasks":[{"key":"a","task_type":"noop"},{"key":"b","task_type":"noop","queue":"moon-base"}]}}""", System.Text.Encoding.UTF8, "application/json");
-        var started = await api.PostAsync("/api/v1/flows", body);
-        var id = (string)(await started.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await api.GetFromJsonAsync<JsonObject>($"/api/v1/flows/{id}"))!["waitingForWorker"] is null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the flow never waited for a worker");
-            await Task.Delay(50);
-        }
+        var id = await DashboardFixture.StartWaitingForWorkerAsync(api, """{"spec":{"tasks":[{"key":"a","task_type":"noop"},{"key":"b","task_type":"noop","queue":"moon-base"}]}}""");
 
         var page = await fixture.SignInAsync(fixture.AliceKey);
         await page.GotoAsync("/");

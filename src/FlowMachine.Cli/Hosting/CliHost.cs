@@ -85,6 +85,12 @@ internal sealed class CliHost : IAsyncDisposable
     /// <summary>Bulk retry, cancel and delete.</summary>
     public FlowBulk Bulk => services.GetRequiredService<FlowBulk>();
 
+    /// <summary>Says why a flow is not moving.</summary>
+    public FlowMachine.Diagnosis.FlowDiagnoser Diagnoser => services.GetRequiredService<FlowMachine.Diagnosis.FlowDiagnoser>();
+
+    /// <summary>Lists the flows that need attention.</summary>
+    public FlowMachine.Diagnosis.AttentionReader Attention => services.GetRequiredService<FlowMachine.Diagnosis.AttentionReader>();
+
     /// <summary>Built-ins, then the samples unless turned off, then plugin folders (which may replace either).</summary>
     /// <exception cref="UsageException">A task folder does not exist.</exception>
     public static TaskRegistry BuildRegistry(HostSettings settings)

@@ -42,7 +42,7 @@ public sealed record WorkersDocument
     {
         ArgumentNullException.ThrowIfNull(workers);
         ArgumentNullException.ThrowIfNull(depths);
-        var live = workers.Where(w => now - w.HeartbeatAt < FlowMachineDefaults.Worker.LiveFor).ToList();
+        var live = WorkerPools.Live(workers, now);
         var queues = new SortedDictionary<string, (int Depth, DateTimeOffset? Oldest, SortedSet<string> Missing)>(StringComparer.Ordinal);
         foreach (var queue in live.SelectMany(w => w.Queues))
         {
@@ -62,11 +62,11 @@ public sealed record WorkersDocument
             var (given, type) = RouteSet.Parse(depth.Route);
 
             // "/type": the type's default queue, as the workers that have the type know it.
-            var queue = given ?? workers.Select(w => w.TaskTypes.GetValueOrDefault(type)).FirstOrDefault(q => q is not null) ?? QueueNames.Default;
+            var queue = WorkerPools.QueueOf(given, type, workers);
             var entry = queues.TryGetValue(queue, out var e) ? e : (0, null, new SortedSet<string>(StringComparer.Ordinal));
             entry.Depth += depth.Count;
             entry.Oldest = entry.Oldest is { } o && o < depth.OldestDueAt ? o : depth.OldestDueAt;
-            if (!live.Any(w => w.Queues.Contains(queue) && w.TaskTypes.ContainsKey(type)))
+            if (WorkerPools.Serving(live, queue, type) == 0)
             {
                 entry.Missing.Add(type);
             }

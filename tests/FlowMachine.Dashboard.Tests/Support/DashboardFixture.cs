@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using FlowMachine.Examples;
 using FlowMachine.Hosting;
 using FlowMachine.Server;
@@ -85,6 +87,22 @@ public sealed class DashboardFixture : IAsyncLifetime
         var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
+    }
+
+    /// <summary>Starts a flow of <paramref name="body"/> (a start request as JSON) and waits until it waits for a worker of another pool; its id.</summary>
+    public static async Task<string> StartWaitingForWorkerAsync(HttpClient api, string body)
+    {
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        var started = await api.PostAsync("/api/v1/flows", content);
+        var id = (string)(await started.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await api.GetFromJsonAsync<JsonObject>($"/api/v1/flows/{id}"))!["waitingForWorker"] is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the flow never waited for a worker");
+            await Task.Delay(50);
+        }
+
+        return id;
     }
 
     public async Task DisposeAsync()

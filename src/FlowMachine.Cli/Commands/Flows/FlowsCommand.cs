@@ -14,6 +14,8 @@ internal static class FlowsCommand
         command.Subcommands.Add(FlowsListCommand.Create(io, global));
         command.Subcommands.Add(FlowsShowCommand.Create(io, global));
         command.Subcommands.Add(FlowsHistoryCommand.Create(io, global));
+        command.Subcommands.Add(FlowsWhyCommand.Create(io, global));
+        command.Subcommands.Add(FlowsStuckCommand.Create(io, global));
         command.Subcommands.Add(FlowsPurgeCommand.Create(io, global));
         command.Subcommands.Add(FlowsPurgeCommand.Delete(io, global));
         command.Subcommands.Add(FlowsBulkCommand.Create(io, global));

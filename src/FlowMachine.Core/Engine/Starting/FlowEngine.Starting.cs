@@ -96,7 +96,7 @@ public sealed partial class FlowEngine
         {
             var now = Now;
             var workers = await Store.ListWorkersAsync(cancellationToken).ConfigureAwait(false);
-            var catalog = new Routing.WorkerTypesCatalog(Catalog, workers.Where(w => now - w.HeartbeatAt < FlowMachineDefaults.Worker.LiveFor).SelectMany(w => w.TaskTypes.Keys));
+            var catalog = new Routing.WorkerTypesCatalog(Catalog, Routing.WorkerPools.Live(workers, now).SelectMany(w => w.TaskTypes.Keys));
             if (!catalog.AddsAny)
             {
                 throw;

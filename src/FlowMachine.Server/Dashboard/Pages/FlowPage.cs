@@ -142,6 +142,12 @@ internal static class FlowPage
     {
         var flow = view.Flow;
         var html = new StringBuilder();
+        if (!flow.State.IsTerminal())
+        {
+            var why = await reads.Diagnoser.DiagnoseAsync(view, cancellationToken).ConfigureAwait(false);
+            html.Append($"<section class=\"alert notice\" aria-label=\"Why this flow is not moving\" data-testid=\"diagnosis\" data-kind=\"{Html.E(why.Kind)}\"><strong>Why is it not moving?</strong> {Html.E(why.Summary)}</section>");
+        }
+
         if (flow.State == FlowState.Waiting || view.Steps.Any(s => s.State == StepState.Waiting))
         {
             var waiting = view.Steps.Where(s => s.State == StepState.Waiting).ToList();

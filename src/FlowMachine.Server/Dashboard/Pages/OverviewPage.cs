@@ -11,7 +11,7 @@ namespace FlowMachine.Server.Dashboard.Pages;
 internal static class OverviewPage
 {
     public static async Task<IResult> RenderAsync(
-        HttpContext http, IFlowQueryStore store, FlowEngineOptions engine, StepRate rate, FlowMachineServerOptions options, IFlowRetentionStore retention, RetentionSweeper sweeper, CancellationToken cancellationToken)
+        HttpContext http, IFlowQueryStore store, FlowEngineOptions engine, StepRate rate, FlowMachineServerOptions options, IFlowRetentionStore retention, RetentionSweeper sweeper, Diagnosis.AttentionReader attention, CancellationToken cancellationToken)
     {
         var request = DashboardRequest.For(http);
         var caller = request.User;
@@ -62,6 +62,7 @@ internal static class OverviewPage
             html.Append(await StorageCard.RenderAsync(retention, sweeper, counts, cancellationToken).ConfigureAwait(false));
         }
 
+        html.Append(await AttentionCard.RenderAsync(attention, owner, cancellationToken).ConfigureAwait(false));
         html.Append("<section class=\"card\" aria-labelledby=\"failed-h\"><h2 id=\"failed-h\">Failures needing attention</h2>");
         if (failed.Items.Count == 0)
         {
