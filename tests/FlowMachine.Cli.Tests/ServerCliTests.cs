@@ -8,15 +8,9 @@ namespace FlowMachine.Cli.Tests;
 /// The CLI with <c>--server</c> against a real <c>flowmachine serve</c> process: the verbs talk to it through FlowMachine.Client
 /// and print what they print on the server's database file.
 /// </summary>
-public sealed class ServerCliTests : IAsyncLifetime
+public sealed class ServerCliTests(ServeProcess serve) : IClassFixture<ServeProcess>
 {
-    private ServeProcess serve = null!;
-
     private string Url => serve.BaseAddress.ToString().TrimEnd('/');
-
-    public async Task InitializeAsync() => serve = await ServeProcess.StartAsync();
-
-    public async Task DisposeAsync() => await serve.DisposeAsync();
 
     [Fact]
     public async Task Start_show_submit_push_and_history_talk_to_the_server_with_the_outputs_of_the_database()
