@@ -209,6 +209,48 @@ public sealed class ServerCliTests(ServeProcess serve) : IClassFixture<ServeProc
         Assert.Equal(1, bad.ExitCode);
     }
 
+    [Fact]
+    public async Task The_environment_names_the_server_and_the_key_for_the_built_tool()
+    {
+        var id = (await RemoteAsync("start", CliFixture.Spec("seed000.yaml"), "--key", "from-env")).Out.Trim();
+        var listed = await ProcessAsync(["flows", "list", "--key", "from-env", "--json"], ServeProcess.AdminKey);
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        Assert.Equal(id, (string?)JsonNode.Parse(listed.Out)!["items"]![0]!["id"]);
+
+        var refused = await ProcessAsync(["flows", "list"], "fm_wrong");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.StartsWith("error: the server refused the API key", Assert.Single(refused.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+
+        var local = await ProcessAsync(["users", "list"], ServeProcess.AdminKey);
+        Assert.Equal(1, local.ExitCode);
+        Assert.Contains("(set by FLOWMACHINE_URL)", local.Err, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the built tool as a child process with <c>FLOWMACHINE_URL</c> and <c>FLOWMACHINE_API_KEY</c> set.</summary>
+    private async Task<CliResult> ProcessAsync(string[] args, string key)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = serve.Folder,
+        };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "flowmachine.dll") }.Concat(args))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["FLOWMACHINE_URL"] = Url;
+        start.Environment["FLOWMACHINE_API_KEY"] = key;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
     private Task<CliResult> RemoteAsync(params string[] args) => CliAsync([.. args, "--server", Url, "--api-key", ServeProcess.AdminKey]);
 
     private Task<CliResult> LocalAsync(params string[] args) => CliAsync([.. args, "--db", serve.DbPath]);
