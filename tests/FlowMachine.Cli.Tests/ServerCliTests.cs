@@ -113,6 +113,28 @@ public sealed class ServerCliTests(ServeProcess serve) : IClassFixture<ServeProc
 
         var started = await RemoteAsync("start", "remote-seed", "--json");
         Assert.Equal("remote-seed", (string?)JsonNode.Parse(started.Out)!["routine"]);
+
+        // Pausing the routine and suspending a flow go to the server too.
+        Assert.Equal("routine remote-seed paused: its flows are stored but not run until it resumes", (await RemoteAsync("routines", "pause", "remote-seed")).Out.Trim());
+        Assert.Equal("routine remote-seed was paused already", (await RemoteAsync("routines", "pause", "remote-seed")).Out.Trim());
+        Assert.Equal((await LocalAsync("routines", "show", "remote-seed", "--json")).Out, (await RemoteAsync("routines", "show", "remote-seed", "--json")).Out);
+        Assert.Equal("routine remote-seed resumed", (await RemoteAsync("routines", "resume", "remote-seed")).Out.Trim());
+        Assert.Equal(1, (await RemoteAsync("routines", "pause", "no-such-routine")).ExitCode);
+
+        var id = (string)JsonNode.Parse(started.Out)!["id"]!;
+        Assert.Equal($"flow {id} suspended", (await RemoteAsync("flows", "suspend", id)).Out.Trim());
+        Assert.Contains($"held      suspended (flowmachine flows resume {id})", (await RemoteAsync("flows", "show", id)).Out, StringComparison.Ordinal);
+        var resumed = JsonNode.Parse((await RemoteAsync("flows", "resume", id, "--json")).Out)!;
+        Assert.True((bool)resumed["changed"]!);
+        Assert.False((bool)resumed["suspended"]!);
+        var missing = await RemoteAsync("flows", "suspend", "no-such-flow");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Equal("error: flow no-such-flow does not exist", missing.Err.Trim());
+        Assert.Equal(0, (await RemoteAsync("flows", "cancel", id)).ExitCode);
+        await WaitForStateAsync(id, "CANCELLED");
+        var ended = await RemoteAsync("flows", "suspend", id);
+        Assert.Equal(1, ended.ExitCode);
+        Assert.Equal($"error: flow {id} has ended CANCELLED: only a flow that has not ended can be suspended", ended.Err.Trim());
     }
 
     [Fact]
@@ -140,7 +162,7 @@ public sealed class ServerCliTests(ServeProcess serve) : IClassFixture<ServeProc
         var folder = new CliFixture();
         try
         {
-            foreach (var verb in new[] { new[] { "flows", "purge", "--older-than", "1d" }, ["flows", "delete", "x"], ["flows", "suspend", "x"], ["routines", "pause", "r"], ["schedules", "trigger", "s"], ["users", "list"], ["worker"], ["run", "x"], ["serve"] })
+            foreach (var verb in new[] { new[] { "flows", "purge", "--older-than", "1d" }, ["flows", "delete", "x"], ["schedules", "trigger", "s"], ["users", "list"], ["worker"], ["run", "x"], ["serve"] })
             {
                 var result = await CliAsync([.. verb, "--server", Url, "--api-key", ServeProcess.AdminKey]);
                 Assert.True(result.ExitCode == 1, $"{string.Join(' ', verb)}: {result}");
