@@ -67,4 +67,8 @@ public interface IFlowMachineClient : IFlowClient
     /// <summary>Pauses the routine (its flows are stored but not run) or, with <paramref name="pause"/> false, resumes it.</summary>
     /// <exception cref="FlowMachineForbiddenException">The key's user neither owns the routine nor is an administrator.</exception>
     Task<Storage.HoldResult> PauseRoutineAsync(string name, bool pause = true, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a finished flow for good, with its children, steps and history: <c>Deleted</c> or <c>NotFound</c>.</summary>
+    /// <exception cref="FlowMachineConflictException">The flow, its parent or one of its children has not finished.</exception>
+    Task<Storage.FlowDeleteOutcome> DeleteAsync(string flowId, CancellationToken cancellationToken = default);
 }

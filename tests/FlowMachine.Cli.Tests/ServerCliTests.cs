@@ -135,6 +135,17 @@ public sealed class ServerCliTests(ServeProcess serve) : IClassFixture<ServeProc
         var ended = await RemoteAsync("flows", "suspend", id);
         Assert.Equal(1, ended.ExitCode);
         Assert.Equal($"error: flow {id} has ended CANCELLED: only a flow that has not ended can be suspended", ended.Err.Trim());
+
+        // Delete: a flow that has not ended is the server's refusal; an ended one goes for good.
+        var waiting = (await RemoteAsync("start", CliFixture.Spec("seed000.yaml"))).Out.Trim();
+        await WaitForStateAsync(waiting, "WAITING");
+        var refused = await RemoteAsync("flows", "delete", waiting);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.StartsWith($"error: flow {waiting}", refused.Err, StringComparison.Ordinal);
+        Assert.Equal($"deleted flow {id}", (await RemoteAsync("flows", "delete", id)).Out.Trim());
+        var gone = await RemoteAsync("flows", "delete", id);
+        Assert.Equal(1, gone.ExitCode);
+        Assert.Equal($"error: flow {id} does not exist", gone.Err.Trim());
     }
 
     [Fact]
@@ -162,7 +173,7 @@ public sealed class ServerCliTests(ServeProcess serve) : IClassFixture<ServeProc
         var folder = new CliFixture();
         try
         {
-            foreach (var verb in new[] { new[] { "flows", "purge", "--older-than", "1d" }, ["flows", "delete", "x"], ["schedules", "trigger", "s"], ["users", "list"], ["worker"], ["run", "x"], ["serve"] })
+            foreach (var verb in new[] { new[] { "flows", "purge", "--older-than", "1d" }, ["schedules", "trigger", "s"], ["users", "list"], ["worker"], ["run", "x"], ["serve"] })
             {
                 var result = await CliAsync([.. verb, "--server", Url, "--api-key", ServeProcess.AdminKey]);
                 Assert.True(result.ExitCode == 1, $"{string.Join(' ', verb)}: {result}");
