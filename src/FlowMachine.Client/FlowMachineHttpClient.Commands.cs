@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using FlowMachine.Storage;
 
 namespace FlowMachine.Client;
 
@@ -29,6 +30,19 @@ internal sealed partial class FlowMachineHttpClient
 
     public Task<CommandResult> SetPositionAsync(string flowId, int position, string? actor = null, CancellationToken cancellationToken = default) =>
         CommandAsync(flowId, "position", Body(("position", position)), cancellationToken);
+
+    // Sent once: after a lost answer, a second delete would say "not found" of a flow this one deleted.
+    public async Task<FlowDeleteOutcome> DeleteAsync(string flowId, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Delete, FlowPath(flowId), null, idempotent: false, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return FlowDeleteOutcome.NotFound;
+        }
+
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return FlowDeleteOutcome.Deleted;
+    }
 
     private static JsonObject Body(params (string Name, JsonNode? Value)[] fields)
     {

@@ -56,4 +56,19 @@ public interface IFlowMachineClient : IFlowClient
     /// </summary>
     /// <exception cref="FlowMachineValidationException">An unknown action or a filter value that does not parse.</exception>
     Task<Operations.FlowBulkResult> BulkAsync(string action, Operations.FlowBulkFilter filter, bool dryRun = false, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Suspends the flow (steps in flight finish, nothing more runs) or, with <paramref name="suspend"/> false, resumes it:
+    /// <c>Changed</c> or <c>Unchanged</c> with the flow's state, or <c>NotFound</c>.
+    /// </summary>
+    /// <exception cref="FlowMachineConflictException">The flow has ended.</exception>
+    Task<Storage.HoldResult> SuspendFlowAsync(string flowId, bool suspend = true, CancellationToken cancellationToken = default);
+
+    /// <summary>Pauses the routine (its flows are stored but not run) or, with <paramref name="pause"/> false, resumes it.</summary>
+    /// <exception cref="FlowMachineForbiddenException">The key's user neither owns the routine nor is an administrator.</exception>
+    Task<Storage.HoldResult> PauseRoutineAsync(string name, bool pause = true, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a finished flow for good, with its children, steps and history: <c>Deleted</c> or <c>NotFound</c>.</summary>
+    /// <exception cref="FlowMachineConflictException">The flow, its parent or one of its children has not finished.</exception>
+    Task<Storage.FlowDeleteOutcome> DeleteAsync(string flowId, CancellationToken cancellationToken = default);
 }

@@ -8,15 +8,9 @@ namespace FlowMachine.Cli.Tests;
 /// The CLI with <c>--server</c> against a real <c>flowmachine serve</c> process: the verbs talk to it through FlowMachine.Client
 /// and print what they print on the server's database file.
 /// </summary>
-public sealed class ServerCliTests : IAsyncLifetime
+public sealed class ServerCliTests(ServeProcess serve) : IClassFixture<ServeProcess>
 {
-    private ServeProcess serve = null!;
-
     private string Url => serve.BaseAddress.ToString().TrimEnd('/');
-
-    public async Task InitializeAsync() => serve = await ServeProcess.StartAsync();
-
-    public async Task DisposeAsync() => await serve.DisposeAsync();
 
     [Fact]
     public async Task Start_show_submit_push_and_history_talk_to_the_server_with_the_outputs_of_the_database()
@@ -119,6 +113,39 @@ public sealed class ServerCliTests : IAsyncLifetime
 
         var started = await RemoteAsync("start", "remote-seed", "--json");
         Assert.Equal("remote-seed", (string?)JsonNode.Parse(started.Out)!["routine"]);
+
+        // Pausing the routine and suspending a flow go to the server too.
+        Assert.Equal("routine remote-seed paused: its flows are stored but not run until it resumes", (await RemoteAsync("routines", "pause", "remote-seed")).Out.Trim());
+        Assert.Equal("routine remote-seed was paused already", (await RemoteAsync("routines", "pause", "remote-seed")).Out.Trim());
+        Assert.Equal((await LocalAsync("routines", "show", "remote-seed", "--json")).Out, (await RemoteAsync("routines", "show", "remote-seed", "--json")).Out);
+        Assert.Equal("routine remote-seed resumed", (await RemoteAsync("routines", "resume", "remote-seed")).Out.Trim());
+        Assert.Equal(1, (await RemoteAsync("routines", "pause", "no-such-routine")).ExitCode);
+
+        var id = (string)JsonNode.Parse(started.Out)!["id"]!;
+        Assert.Equal($"flow {id} suspended", (await RemoteAsync("flows", "suspend", id)).Out.Trim());
+        Assert.Contains($"held      suspended (flowmachine flows resume {id})", (await RemoteAsync("flows", "show", id)).Out, StringComparison.Ordinal);
+        var resumed = JsonNode.Parse((await RemoteAsync("flows", "resume", id, "--json")).Out)!;
+        Assert.True((bool)resumed["changed"]!);
+        Assert.False((bool)resumed["suspended"]!);
+        var missing = await RemoteAsync("flows", "suspend", "no-such-flow");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Equal("error: flow no-such-flow does not exist", missing.Err.Trim());
+        Assert.Equal(0, (await RemoteAsync("flows", "cancel", id)).ExitCode);
+        await WaitForStateAsync(id, "CANCELLED");
+        var ended = await RemoteAsync("flows", "suspend", id);
+        Assert.Equal(1, ended.ExitCode);
+        Assert.Equal($"error: flow {id} has ended CANCELLED: only a flow that has not ended can be suspended", ended.Err.Trim());
+
+        // Delete: a flow that has not ended is the server's refusal; an ended one goes for good.
+        var waiting = (await RemoteAsync("start", CliFixture.Spec("seed000.yaml"))).Out.Trim();
+        await WaitForStateAsync(waiting, "WAITING");
+        var refused = await RemoteAsync("flows", "delete", waiting);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.StartsWith($"error: flow {waiting}", refused.Err, StringComparison.Ordinal);
+        Assert.Equal($"deleted flow {id}", (await RemoteAsync("flows", "delete", id)).Out.Trim());
+        var gone = await RemoteAsync("flows", "delete", id);
+        Assert.Equal(1, gone.ExitCode);
+        Assert.Equal($"error: flow {id} does not exist", gone.Err.Trim());
     }
 
     [Fact]
@@ -146,7 +173,7 @@ public sealed class ServerCliTests : IAsyncLifetime
         var folder = new CliFixture();
         try
         {
-            foreach (var verb in new[] { new[] { "flows", "purge", "--older-than", "1d" }, ["flows", "delete", "x"], ["flows", "suspend", "x"], ["routines", "pause", "r"], ["schedules", "trigger", "s"], ["users", "list"], ["worker"], ["run", "x"], ["serve"] })
+            foreach (var verb in new[] { new[] { "flows", "purge", "--older-than", "1d" }, ["schedules", "trigger", "s"], ["users", "list"], ["worker"], ["run", "x"], ["serve"] })
             {
                 var result = await CliAsync([.. verb, "--server", Url, "--api-key", ServeProcess.AdminKey]);
                 Assert.True(result.ExitCode == 1, $"{string.Join(' ', verb)}: {result}");
@@ -213,6 +240,48 @@ public sealed class ServerCliTests : IAsyncLifetime
 
         var bad = await RemoteAsync("flows", "bulk", "retry", "--state", "NOPE");
         Assert.Equal(1, bad.ExitCode);
+    }
+
+    [Fact]
+    public async Task The_environment_names_the_server_and_the_key_for_the_built_tool()
+    {
+        var id = (await RemoteAsync("start", CliFixture.Spec("seed000.yaml"), "--key", "from-env")).Out.Trim();
+        var listed = await ProcessAsync(["flows", "list", "--key", "from-env", "--json"], ServeProcess.AdminKey);
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        Assert.Equal(id, (string?)JsonNode.Parse(listed.Out)!["items"]![0]!["id"]);
+
+        var refused = await ProcessAsync(["flows", "list"], "fm_wrong");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.StartsWith("error: the server refused the API key", Assert.Single(refused.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+
+        var local = await ProcessAsync(["users", "list"], ServeProcess.AdminKey);
+        Assert.Equal(1, local.ExitCode);
+        Assert.Contains("(set by FLOWMACHINE_URL)", local.Err, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the built tool as a child process with <c>FLOWMACHINE_URL</c> and <c>FLOWMACHINE_API_KEY</c> set.</summary>
+    private async Task<CliResult> ProcessAsync(string[] args, string key)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = serve.Folder,
+        };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "flowmachine.dll") }.Concat(args))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["FLOWMACHINE_URL"] = Url;
+        start.Environment["FLOWMACHINE_API_KEY"] = key;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 
     private Task<CliResult> RemoteAsync(params string[] args) => CliAsync([.. args, "--server", Url, "--api-key", ServeProcess.AdminKey]);

@@ -230,6 +230,28 @@ public sealed class FlowMachineClientTests(TestServerFixture server) : IClassFix
     }
 
     [Fact]
+    public async Task Holds_and_deletes_answer_as_the_database_verbs_do()
+    {
+        var client = server.Client();
+        var flowId = (await client.StartAsync(SeedSpecs.SeedStart())).Flow.Id;
+        await WaitForAsync(client, flowId, FlowState.Waiting);
+        Assert.Equal(new HoldResult(HoldStatus.Changed, FlowState.Waiting), await client.SuspendFlowAsync(flowId));
+        Assert.Equal(HoldStatus.Unchanged, (await client.SuspendFlowAsync(flowId)).Status);
+        Assert.True((await client.GetAsync(flowId))!.Flow.Suspended);
+        Assert.Equal(HoldStatus.Changed, (await client.SuspendFlowAsync(flowId, suspend: false)).Status);
+        Assert.Equal(HoldStatus.NotFound, (await client.SuspendFlowAsync("no-such-flow")).Status);
+        Assert.Equal(HoldStatus.NotFound, (await client.PauseRoutineAsync("no-such-routine")).Status);
+
+        await Assert.ThrowsAsync<FlowMachineConflictException>(() => client.DeleteAsync(flowId));
+        Assert.Equal(CommandStatus.Accepted, (await client.CancelAsync(flowId)).Status);
+        await client.WaitForCompletionAsync(flowId, Patience);
+        await Assert.ThrowsAsync<FlowMachineConflictException>(() => client.SuspendFlowAsync(flowId));
+        Assert.Equal(FlowDeleteOutcome.Deleted, await client.DeleteAsync(flowId));
+        Assert.Equal(FlowDeleteOutcome.NotFound, await client.DeleteAsync(flowId));
+        Assert.Null(await client.GetAsync(flowId));
+    }
+
+    [Fact]
     public async Task Waiting_past_the_timeout_is_a_timeout()
     {
         var client = server.Client();

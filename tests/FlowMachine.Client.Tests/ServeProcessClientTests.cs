@@ -6,12 +6,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FlowMachine.Client.Tests;
 
 /// <summary>The client against a real <c>flowmachine serve</c> process over loopback, as another service uses it.</summary>
-public sealed class ServeProcessClientTests : IAsyncLifetime
+public sealed class ServeProcessClientTests(ServeProcess serve) : IClassFixture<ServeProcess>, IAsyncLifetime
 {
     private readonly List<ServiceProvider> providers = [];
-    private ServeProcess serve = null!;
 
-    public async Task InitializeAsync() => serve = await ServeProcess.StartAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
@@ -19,8 +18,6 @@ public sealed class ServeProcessClientTests : IAsyncLifetime
         {
             await provider.DisposeAsync();
         }
-
-        await serve.DisposeAsync();
     }
 
     [Fact]

@@ -44,7 +44,7 @@ internal sealed class GlobalOptions
 
     public Option<string?> Server { get; } = new("--server")
     {
-        Description = $"Talk to the FlowMachine server at this URL instead of opening a database (default: ${ServerVariable}); start, flows, routines, schedules list/show, tasks and workers support it.",
+        Description = $"Talk to the FlowMachine server at this URL instead of opening a database (default: ${ServerVariable}); verbs that work only on a database refuse it.",
         HelpName = "URL",
         Recursive = true,
     };

@@ -6,25 +6,18 @@ namespace FlowMachine.Client.Tests.Support;
 
 /// <summary>
 /// A real <c>flowmachine serve</c> child process (the built flowmachine.dll next to the tests) on a free loopback
-/// port with its own SQLite file and a known admin key; disposing kills it and removes its folder.
+/// port with its own SQLite file and a known admin key, shared by a test class; disposing kills it and removes its folder.
 /// </summary>
-public sealed class ServeProcess : IAsyncDisposable
+public sealed class ServeProcess : IAsyncLifetime
 {
     public const string AdminKey = "fm_serve-process-admin-key-0123456789abcdefghijk";
 
-    private readonly Process process;
     private readonly StringBuilder output = new();
+    private Process process = null!;
 
-    private ServeProcess(Process process, string folder, Uri baseAddress)
-    {
-        this.process = process;
-        Folder = folder;
-        BaseAddress = baseAddress;
-    }
+    public Uri BaseAddress { get; private set; } = null!;
 
-    public Uri BaseAddress { get; }
-
-    public string Folder { get; }
+    public string Folder { get; } = Directory.CreateTempSubdirectory("fm-serve-").FullName;
 
     /// <summary>The server's SQLite file.</summary>
     public string DbPath => Path.Combine(Folder, "serve.db");
@@ -41,18 +34,17 @@ public sealed class ServeProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServeProcess> StartAsync()
+    public async Task InitializeAsync()
     {
-        var folder = Directory.CreateTempSubdirectory("fm-serve-").FullName;
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = folder,
+            WorkingDirectory = Folder,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "flowmachine.dll"), "serve", "--urls", $"http://127.0.0.1:{port}", "--db", Path.Combine(folder, "serve.db") })
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "flowmachine.dll"), "serve", "--urls", $"http://127.0.0.1:{port}", "--db", DbPath })
         {
             start.ArgumentList.Add(arg);
         }
@@ -60,22 +52,13 @@ public sealed class ServeProcess : IAsyncDisposable
         start.Environment["FLOWMACHINE_ADMIN_KEY"] = AdminKey;
         start.Environment.Remove("FLOWMACHINE_URL");
         start.Environment.Remove("FLOWMACHINE_API_KEY");
-        var serve = new ServeProcess(Process.Start(start)!, folder, new Uri($"http://127.0.0.1:{port}"));
-        serve.process.OutputDataReceived += (_, e) => serve.Append(e.Data);
-        serve.process.ErrorDataReceived += (_, e) => serve.Append(e.Data);
-        serve.process.BeginOutputReadLine();
-        serve.process.BeginErrorReadLine();
-        try
-        {
-            await serve.WaitUntilHealthyAsync();
-        }
-        catch
-        {
-            await serve.DisposeAsync();
-            throw;
-        }
-
-        return serve;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await WaitUntilHealthyAsync();
     }
 
     private async Task WaitUntilHealthyAsync()
@@ -133,8 +116,13 @@ public sealed class ServeProcess : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public async Task DisposeAsync()
     {
+        if (process is null)
+        {
+            return;
+        }
+
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);

@@ -69,22 +69,30 @@ internal static class FlowsPurgeCommand
         command.SetAction(async (parse, ct) =>
         {
             var flowId = parse.GetRequiredValue(id);
-            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
-            await using var hostScope = host.ConfigureAwait(false);
-            // Whoever may open the database is its administrator.
-            var (outcome, state) = await host.Deletion.DeleteAsync(new Caller("cli", IsAdmin: true), flowId, ct).ConfigureAwait(false);
-            switch (outcome)
+
+            // With --server, a flow that may not be deleted yet is the server's 409, printed as is.
+            var outcome = global.ReadServer(parse) is { } server
+                ? await server.UseAsync((client, token) => client.DeleteAsync(flowId, token), ct).ConfigureAwait(false)
+                : await DeleteHereAsync(global.Read(parse), flowId, ct).ConfigureAwait(false);
+            if (outcome == FlowDeleteOutcome.NotFound)
             {
-                case FlowDeleteOutcome.NotFound:
-                    throw new UsageException($"flow {flowId} does not exist");
-                case FlowDeleteOutcome.NotDeletable:
-                    throw new UsageException(FlowDeletion.Refusal(flowId, state));
+                throw new UsageException($"flow {flowId} does not exist");
             }
 
             await WriteAsync(io, parse.GetValue(json), new JsonObject { ["id"] = flowId, ["deleted"] = true }, $"deleted flow {flowId}").ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static async Task<FlowDeleteOutcome> DeleteHereAsync(HostSettings settings, string flowId, CancellationToken ct)
+    {
+        var host = await CliHost.OpenAsync(settings, NullTaskLog.Instance, ct).ConfigureAwait(false);
+        await using var hostScope = host.ConfigureAwait(false);
+
+        // Whoever may open the database is its administrator.
+        var (outcome, state) = await host.Deletion.DeleteAsync(new Caller("cli", IsAdmin: true), flowId, ct).ConfigureAwait(false);
+        return outcome == FlowDeleteOutcome.NotDeletable ? throw new UsageException(FlowDeletion.Refusal(flowId, state)) : outcome;
     }
 
     private static Task WriteAsync(CliIO io, bool json, JsonObject document, string line) =>

@@ -55,9 +55,7 @@ internal static class PauseCommands
         command.SetAction(async (parse, ct) =>
         {
             var flowId = parse.GetRequiredValue(id);
-            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
-            await using var hostScope = host.ConfigureAwait(false);
-            var result = await host.Pauses.SuspendAsync(Cli, flowId, suspend, ct).ConfigureAwait(false);
+            var result = await HoldAsync(global, parse, client => client.SuspendFlowAsync(flowId, suspend, ct), pauses => pauses.SuspendAsync(Cli, flowId, suspend, ct), ct).ConfigureAwait(false);
             switch (result.Status)
             {
                 case HoldStatus.NotFound:
@@ -91,9 +89,7 @@ internal static class PauseCommands
         command.SetAction(async (parse, ct) =>
         {
             var routineName = parse.GetRequiredValue(routine);
-            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
-            await using var hostScope = host.ConfigureAwait(false);
-            var result = await host.Pauses.PauseRoutineAsync(Cli, routineName, pause, ct).ConfigureAwait(false);
+            var result = await HoldAsync(global, parse, client => client.PauseRoutineAsync(routineName, pause, ct), pauses => pauses.PauseRoutineAsync(Cli, routineName, pause, ct), ct).ConfigureAwait(false);
             if (result.Status == HoldStatus.NotFound)
             {
                 throw new UsageException($"routine '{routineName}' does not exist");
@@ -113,5 +109,19 @@ internal static class PauseCommands
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The hold on the server with <c>--server</c> (a flow that has ended is its 409, printed as is), else on the database.</summary>
+    private static async Task<HoldResult> HoldAsync(
+        GlobalOptions global, ParseResult parse, Func<FlowMachine.Client.IFlowMachineClient, Task<HoldResult>> remote, Func<PauseVerbs, Task<HoldResult>> local, CancellationToken ct)
+    {
+        if (global.ReadServer(parse) is { } server)
+        {
+            return await server.UseAsync((client, _) => remote(client), ct).ConfigureAwait(false);
+        }
+
+        var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
+        await using var hostScope = host.ConfigureAwait(false);
+        return await local(host.Pauses).ConfigureAwait(false);
     }
 }
