@@ -56,7 +56,7 @@ public sealed class ServeLogProcessTests : IDisposable
             environment[variable.Name] = variable.Value;
         }
 
-        using var serve = ServeProcess.Start(cli, extra, environment);
+        using var serve = ToolProcess.Serve(cli, extra, environment);
         try
         {
             await serve.WaitForBannerAsync(TimeSpan.FromSeconds(60));

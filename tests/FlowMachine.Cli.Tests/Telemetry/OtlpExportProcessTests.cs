@@ -19,7 +19,7 @@ public sealed partial class OtlpExportProcessTests : IDisposable
     public async Task Serve_exports_traces_metrics_and_logs_to_the_endpoint_the_variables_name()
     {
         using var receiver = new OtlpReceiver();
-        using var serve = ServeProcess.Start(cli, [], new Dictionary<string, string?>
+        using var serve = ToolProcess.Serve(cli, [], new Dictionary<string, string?>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
@@ -50,6 +50,30 @@ public sealed partial class OtlpExportProcessTests : IDisposable
         finally
         {
             await serve.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_worker_exports_the_spans_of_the_steps_it_runs()
+    {
+        using var receiver = new OtlpReceiver();
+        var id = (await cli.RunAsync("start", cli.WriteSpec("two.json", """["test.One","test.Two"]"""))).Out.Trim();
+        using var worker = ToolProcess.Start(cli, ["worker", "--db", cli.Db], new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
+        });
+        try
+        {
+            // No service name given: FlowMachine's default.
+            await receiver.WaitForAsync("/v1/traces", Patience, "flowmachine", id, "test.One", "test.Two", "flowmachine.outcome");
+            await receiver.WaitForAsync("/v1/metrics", Patience, "flowmachine.steps", "flowmachine.commits");
+        }
+        finally
+        {
+            await worker.StopAsync();
         }
     }
 

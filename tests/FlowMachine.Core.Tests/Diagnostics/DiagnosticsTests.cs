@@ -115,6 +115,24 @@ public sealed class DiagnosticsTests
         Assert.Equal(FlowState.Completed, (await h.RunAsync(id)).State);
     }
 
+    [Fact]
+    public async Task Steps_of_a_flow_whose_start_was_not_traced_still_share_one_trace()
+    {
+        await using var h = new EngineHarness();
+        var id = await h.StartAsync("tasks: [{ key: a, task_type: noop }, { key: b, task_type: noop }]");
+        Assert.Null((await h.Store.GetFlowAsync(id, default))!.TraceParent);
+
+        var spans = new ConcurrentBag<Activity>();
+        using var activities = ListenToSpans(spans);
+        Assert.Equal(FlowState.Completed, (await h.RunAsync(id)).State);
+
+        var steps = spans.Where(s => (string?)s.GetTagItem("flowmachine.flow_id") == id).ToList();
+        Assert.Equal(2, steps.Count);
+        Assert.Single(steps.Select(s => s.TraceId).Distinct());
+        Assert.Single(steps.Select(s => s.ParentSpanId).Distinct());
+        Assert.NotEqual(default, steps[0].ParentSpanId);
+    }
+
     /// <summary>Samples every FlowMachine span and keeps it when it ends.</summary>
     private static ActivityListener ListenToSpans(ConcurrentBag<Activity> spans)
     {

@@ -5,16 +5,16 @@ using System.Text;
 namespace FlowMachine.Cli.Tests.Support;
 
 /// <summary>
-/// The built tool running <c>flowmachine serve</c> on a free loopback port, as a real child process, with what it has
-/// printed so far. Inherited OTEL_* variables are dropped: a test names the ones it wants.
+/// The built tool as a real child process (<c>flowmachine serve</c> on a free loopback port, a worker, ...), with what
+/// it has printed so far. Inherited OTEL_* variables are dropped: a test names the ones it wants.
 /// </summary>
-internal sealed class ServeProcess : IDisposable
+internal sealed class ToolProcess : IDisposable
 {
     private readonly Process process;
     private readonly StringBuilder stdout = new();
     private readonly StringBuilder stderr = new();
 
-    private ServeProcess(Process process, int port)
+    private ToolProcess(Process process, int port)
     {
         this.process = process;
         Port = port;
@@ -24,6 +24,7 @@ internal sealed class ServeProcess : IDisposable
         process.BeginErrorReadLine();
     }
 
+    /// <summary>The port <c>serve</c> listens on (0 for other commands).</summary>
     public int Port { get; }
 
     public string Out => Read(stdout);
@@ -31,7 +32,7 @@ internal sealed class ServeProcess : IDisposable
     public string Err => Read(stderr);
 
     /// <summary>Starts <c>serve --urls ... --db ...</c> with <paramref name="extra"/> arguments; a null variable value removes it.</summary>
-    public static ServeProcess Start(CliFixture cli, IEnumerable<string> extra, IReadOnlyDictionary<string, string?> environment)
+    public static ToolProcess Serve(CliFixture cli, IEnumerable<string> extra, IReadOnlyDictionary<string, string?> environment)
     {
         int port;
         using (var probe = new TcpListener(System.Net.IPAddress.Loopback, 0))
@@ -40,6 +41,12 @@ internal sealed class ServeProcess : IDisposable
             port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
         }
 
+        return Start(cli, ["serve", "--urls", $"http://127.0.0.1:{port}", "--db", cli.Db, .. extra], environment, port);
+    }
+
+    /// <summary>Starts the tool with <paramref name="args"/>; a null variable value removes it.</summary>
+    public static ToolProcess Start(CliFixture cli, IEnumerable<string> args, IReadOnlyDictionary<string, string?> environment, int port = 0)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -47,7 +54,7 @@ internal sealed class ServeProcess : IDisposable
             WorkingDirectory = cli.Folder,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "flowmachine.dll"), "serve", "--urls", $"http://127.0.0.1:{port}", "--db", cli.Db }.Concat(extra))
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "flowmachine.dll") }.Concat(args))
         {
             start.ArgumentList.Add(arg);
         }
@@ -69,11 +76,11 @@ internal sealed class ServeProcess : IDisposable
             }
         }
 
-        return new ServeProcess(Process.Start(start)!, port);
+        return new ToolProcess(Process.Start(start)!, port);
     }
 
     /// <summary>Waits until the banner (and whatever else <paramref name="ready"/> wants) is printed.</summary>
-    public async Task WaitForBannerAsync(TimeSpan patience, Func<ServeProcess, bool>? ready = null)
+    public async Task WaitForBannerAsync(TimeSpan patience, Func<ToolProcess, bool>? ready = null)
     {
         var deadline = DateTime.UtcNow + patience;
         while (!Err.Contains("dashboard: ", StringComparison.Ordinal) || (ready is not null && !ready(this)))
