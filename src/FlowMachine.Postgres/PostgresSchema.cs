@@ -412,8 +412,7 @@ internal static class PostgresSchema
             RETURN NULL;
         END $$;
         """,
-        // 19 (17 and 18 are other branches' of this round): the W3C traceparent of the span that started a flow,
-        // the parent of its steps' spans.
+        // 19 (17, 18: other branches): the W3C traceparent of a flow's start span, the parent of its steps' spans.
         "ALTER TABLE flows ADD COLUMN IF NOT EXISTS trace_parent text;",
     ];
 

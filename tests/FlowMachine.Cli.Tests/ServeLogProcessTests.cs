@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.RegularExpressions;
 using FlowMachine.Cli.Tests.Support;
 
@@ -53,49 +50,17 @@ public sealed class ServeLogProcessTests : IDisposable
     /// <summary>Starts the built tool, waits for its banner, sends ten requests, stops it and returns what it printed.</summary>
     private async Task<(string Out, string Err)> ServeAndRequestAsync(string[] extra, (string Name, string Value)? env)
     {
-        int port;
-        using (var probe = new TcpListener(System.Net.IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = cli.Folder,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "flowmachine.dll"), "serve", "--urls", $"http://127.0.0.1:{port}", "--db", cli.Db }.Concat(extra))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Remove("Logging__LogLevel__Default");
+        var environment = new Dictionary<string, string?> { ["Logging__LogLevel__Default"] = null };
         if (env is { } variable)
         {
-            start.Environment[variable.Name] = variable.Value;
+            environment[variable.Name] = variable.Value;
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => Append(stdout, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(stderr, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        using var serve = ToolProcess.Serve(cli, extra, environment);
         try
         {
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!Read(stderr).Contains("dashboard: ", StringComparison.Ordinal))
-            {
-                Assert.False(process.HasExited, $"serve exited with {(process.HasExited ? process.ExitCode : 0)}:\n{Read(stdout)}\n{Read(stderr)}");
-                Assert.True(DateTime.UtcNow < deadline, $"no banner in 60 s:\n{Read(stderr)}");
-                await Task.Delay(100);
-            }
-
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await serve.WaitForBannerAsync(TimeSpan.FromSeconds(60));
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{serve.Port}") };
             for (var i = 0; i < 5; i++)
             {
                 (await http.GetAsync("/healthz")).EnsureSuccessStatusCode();
@@ -107,31 +72,9 @@ public sealed class ServeLogProcessTests : IDisposable
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            await serve.StopAsync();
         }
 
-        return (Read(stdout), Read(stderr));
-    }
-
-    private static void Append(StringBuilder text, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (text)
-        {
-            text.AppendLine(line);
-        }
-    }
-
-    private static string Read(StringBuilder text)
-    {
-        lock (text)
-        {
-            return text.ToString();
-        }
+        return (serve.Out, serve.Err);
     }
 }

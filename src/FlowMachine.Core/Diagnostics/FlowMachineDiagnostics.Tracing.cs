@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using FlowMachine.Storage;
 
 namespace FlowMachine.Diagnostics;
@@ -61,7 +63,7 @@ public static partial class FlowMachineDiagnostics
     /// <summary>The span of one step attempt, a child of the flow's stored trace context (null when nobody samples it).</summary>
     internal static Activity? StartStep(FlowRecord flow, TaskContext context)
     {
-        ActivityContext.TryParse(flow.TraceParent, null, isRemote: true, out var parent);
+        var parent = FlowContext(flow);
         var activity = Source.StartActivity(context.TaskType, ActivityKind.Consumer, parent);
         if (activity is { IsAllDataRequested: true })
         {
@@ -101,7 +103,7 @@ public static partial class FlowMachineDiagnostics
             return;
         }
 
-        ActivityContext.TryParse(flow.TraceParent, null, isRemote: true, out var parent);
+        var parent = FlowContext(flow);
         var request = Activity.Current;
         using var span = Source.StartActivity(
             name,
@@ -117,5 +119,21 @@ public static partial class FlowMachineDiagnostics
                 span.SetTag("flowmachine.step", stepKey);
             }
         }
+    }
+
+    /// <summary>
+    /// The context the flow's spans hang under: the stored one, or for a flow whose start nobody traced one derived from
+    /// its id, so that its steps still share one trace in every process (with a root span that was never recorded).
+    /// </summary>
+    private static ActivityContext FlowContext(FlowRecord flow)
+    {
+        if (ActivityContext.TryParse(flow.TraceParent, null, isRemote: true, out var stored))
+        {
+            return stored;
+        }
+
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(flow.Id), hash);
+        return new ActivityContext(ActivityTraceId.CreateFromBytes(hash[..16]), ActivitySpanId.CreateFromBytes(hash.Slice(16, 8)), ActivityTraceFlags.Recorded, isRemote: true);
     }
 }

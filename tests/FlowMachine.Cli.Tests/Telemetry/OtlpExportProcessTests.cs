@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -21,7 +19,7 @@ public sealed partial class OtlpExportProcessTests : IDisposable
     public async Task Serve_exports_traces_metrics_and_logs_to_the_endpoint_the_variables_name()
     {
         using var receiver = new OtlpReceiver();
-        using var serve = Serve(new Dictionary<string, string>
+        using var serve = ToolProcess.Serve(cli, [], new Dictionary<string, string?>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
@@ -33,7 +31,8 @@ public sealed partial class OtlpExportProcessTests : IDisposable
         });
         try
         {
-            var key = await serve.WaitForBannerAsync();
+            await serve.WaitForBannerAsync(Patience, s => Key().IsMatch(s.Out)); // the first start prints the admin key
+            var key = Key().Match(serve.Out).Value;
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{serve.Port}") };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
             var started = await http.PostAsync("/api/v1/flows", new StringContent("""{"spec":["test.One","test.Two"]}""", Encoding.UTF8, "application/json"));
@@ -54,105 +53,30 @@ public sealed partial class OtlpExportProcessTests : IDisposable
         }
     }
 
-    private ServeProcess Serve(IReadOnlyDictionary<string, string> variables)
+    [Fact]
+    public async Task A_worker_exports_the_spans_of_the_steps_it_runs()
     {
-        int port;
-        using (var probe = new TcpListener(System.Net.IPAddress.Loopback, 0))
+        using var receiver = new OtlpReceiver();
+        var id = (await cli.RunAsync("start", cli.WriteSpec("two.json", """["test.One","test.Two"]"""))).Out.Trim();
+        using var worker = ToolProcess.Start(cli, ["worker", "--db", cli.Db], new Dictionary<string, string?>
         {
-            probe.Start();
-            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
+        });
+        try
+        {
+            // No service name given: FlowMachine's default.
+            await receiver.WaitForAsync("/v1/traces", Patience, "flowmachine", id, "test.One", "test.Two", "flowmachine.outcome");
+            await receiver.WaitForAsync("/v1/metrics", Patience, "flowmachine.steps", "flowmachine.commits");
         }
-
-        var start = new ProcessStartInfo("dotnet")
+        finally
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = cli.Folder,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "flowmachine.dll"), "serve", "--urls", $"http://127.0.0.1:{port}", "--db", cli.Db })
-        {
-            start.ArgumentList.Add(arg);
+            await worker.StopAsync();
         }
-
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        foreach (var (name, value) in variables)
-        {
-            start.Environment[name] = value;
-        }
-
-        return new ServeProcess(Process.Start(start)!, port);
     }
 
     [GeneratedRegex("fm_[A-Za-z0-9_-]{43}")]
     private static partial Regex Key();
-
-    /// <summary>The running tool, with what it printed so far.</summary>
-    private sealed class ServeProcess : IDisposable
-    {
-        private readonly Process process;
-        private readonly StringBuilder stdout = new();
-        private readonly StringBuilder stderr = new();
-
-        public ServeProcess(Process process, int port)
-        {
-            this.process = process;
-            Port = port;
-            process.OutputDataReceived += (_, e) => Append(stdout, e.Data);
-            process.ErrorDataReceived += (_, e) => Append(stderr, e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public int Port { get; }
-
-        /// <summary>Waits for the banner and returns the admin key the first start printed.</summary>
-        public async Task<string> WaitForBannerAsync()
-        {
-            var deadline = DateTime.UtcNow + Patience;
-            while (!Read(stderr).Contains("dashboard: ", StringComparison.Ordinal) || !Key().IsMatch(Read(stdout)))
-            {
-                Assert.False(process.HasExited, $"serve exited:\n{Read(stdout)}\n{Read(stderr)}");
-                Assert.True(DateTime.UtcNow < deadline, $"no banner and key in {Patience}:\n{Read(stdout)}\n{Read(stderr)}");
-                await Task.Delay(100);
-            }
-
-            return Key().Match(Read(stdout)).Value;
-        }
-
-        public async Task StopAsync()
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            await process.WaitForExitAsync();
-        }
-
-        public void Dispose() => process.Dispose();
-
-        private static void Append(StringBuilder text, string? line)
-        {
-            if (line is not null)
-            {
-                lock (text)
-                {
-                    text.AppendLine(line);
-                }
-            }
-        }
-
-        private static string Read(StringBuilder text)
-        {
-            lock (text)
-            {
-                return text.ToString();
-            }
-        }
-    }
 }

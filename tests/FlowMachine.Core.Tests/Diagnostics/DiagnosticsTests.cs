@@ -14,13 +14,7 @@ public sealed class DiagnosticsTests
     public async Task Each_step_attempt_is_a_span_and_counted_with_its_duration()
     {
         var spans = new ConcurrentBag<Activity>();
-        using var activities = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == FlowMachineDiagnostics.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStopped = spans.Add,
-        };
-        ActivitySource.AddActivityListener(activities);
+        using var activities = ListenToSpans(spans);
 
         var steps = new ConcurrentBag<(string Instrument, string? TaskType, string? Outcome)>();
         using var meters = new MeterListener
@@ -65,13 +59,7 @@ public sealed class DiagnosticsTests
     public async Task A_failed_attempt_records_its_error_on_its_span_and_each_attempt_is_a_child_of_the_flows_start()
     {
         var spans = new ConcurrentBag<Activity>();
-        using var activities = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == FlowMachineDiagnostics.ActivitySourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStopped = spans.Add,
-        };
-        ActivitySource.AddActivityListener(activities);
+        using var activities = ListenToSpans(spans);
 
         await using var h = new EngineHarness();
         var id = await h.StartAsync("tasks: [{ key: shaky, task_type: t.flaky, task_params: { succeed_on: 2 }, retry: { attempts: 2, delay: 0 } }]");
@@ -109,13 +97,7 @@ public sealed class DiagnosticsTests
     public async Task An_event_is_a_span_in_the_flows_trace_linked_to_the_request_that_raised_it()
     {
         var spans = new ConcurrentBag<Activity>();
-        using var activities = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == FlowMachineDiagnostics.ActivitySourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStopped = spans.Add,
-        };
-        ActivitySource.AddActivityListener(activities);
+        using var activities = ListenToSpans(spans);
 
         await using var h = new EngineHarness();
         var id = await h.StartAsync("tasks: [{ key: hold, task_type: wait, task_params: { event: go } }, { key: after, task_type: noop }]");
@@ -131,5 +113,36 @@ public sealed class DiagnosticsTests
         }
 
         Assert.Equal(FlowState.Completed, (await h.RunAsync(id)).State);
+    }
+
+    [Fact]
+    public async Task Steps_of_a_flow_whose_start_was_not_traced_still_share_one_trace()
+    {
+        await using var h = new EngineHarness();
+        var id = await h.StartAsync("tasks: [{ key: a, task_type: noop }, { key: b, task_type: noop }]");
+        Assert.Null((await h.Store.GetFlowAsync(id, default))!.TraceParent);
+
+        var spans = new ConcurrentBag<Activity>();
+        using var activities = ListenToSpans(spans);
+        Assert.Equal(FlowState.Completed, (await h.RunAsync(id)).State);
+
+        var steps = spans.Where(s => (string?)s.GetTagItem("flowmachine.flow_id") == id).ToList();
+        Assert.Equal(2, steps.Count);
+        Assert.Single(steps.Select(s => s.TraceId).Distinct());
+        Assert.Single(steps.Select(s => s.ParentSpanId).Distinct());
+        Assert.NotEqual(default, steps[0].ParentSpanId);
+    }
+
+    /// <summary>Samples every FlowMachine span and keeps it when it ends.</summary>
+    private static ActivityListener ListenToSpans(ConcurrentBag<Activity> spans)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == FlowMachineDiagnostics.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 }
