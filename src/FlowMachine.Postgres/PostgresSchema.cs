@@ -412,6 +412,66 @@ internal static class PostgresSchema
             RETURN NULL;
         END $$;
         """,
+        // 17: schedule_to_start and slots that outlive their flow. route_deadline: when a step a flow let go for another
+        // pool waits for passes its schedule_to_start; the workers' heartbeat clears the route of such flows, so that
+        // any worker fails the step. limit_wake makes the oldest waiter of a key that still waits due; limit_expire frees
+        // the slots whose holder's lease was lost and wakes their keys' waiters (the heartbeat); limit_end frees the slots
+        // of a flow that ended and drops its waiter rows (in the commit that ends it).
+        """
+        ALTER TABLE flows ADD COLUMN route_deadline bigint;
+        CREATE INDEX flows_route_deadline ON flows (route_deadline) WHERE route_deadline IS NOT NULL;
+        CREATE INDEX limit_slots_expiry ON limit_slots (expires_at);
+
+        CREATE FUNCTION limit_wake(p_key text, p_now bigint)
+        RETURNS boolean LANGUAGE plpgsql AS $$
+        DECLARE w text;
+        BEGIN
+            LOOP
+                w := NULL;
+                DELETE FROM limit_waiters WHERE key = p_key AND flow_id = (
+                    SELECT flow_id FROM limit_waiters WHERE key = p_key ORDER BY since, flow_id LIMIT 1)
+                RETURNING flow_id INTO w;
+                IF w IS NULL THEN
+                    RETURN false;
+                END IF;
+                UPDATE flows SET next_run_at = LEAST(next_run_at, p_now) WHERE id = w AND next_run_at IS NOT NULL;
+                IF FOUND THEN
+                    RETURN true;
+                END IF;
+            END LOOP;
+        END $$;
+
+        CREATE FUNCTION limit_expire(p_now bigint, p_channel text)
+        RETURNS integer LANGUAGE plpgsql AS $$
+        DECLARE woken integer := 0; k text;
+        BEGIN
+            FOR k IN WITH gone AS (DELETE FROM limit_slots WHERE expires_at <= p_now RETURNING key) SELECT DISTINCT key FROM gone LOOP
+                IF limit_wake(k, p_now) THEN
+                    woken := woken + 1;
+                END IF;
+            END LOOP;
+            IF woken > 0 THEN
+                PERFORM pg_notify(p_channel, '');
+            END IF;
+            RETURN woken;
+        END $$;
+
+        CREATE FUNCTION limit_end(p_flow text, p_now bigint, p_channel text)
+        RETURNS integer LANGUAGE plpgsql AS $$
+        DECLARE woken integer := 0; k text;
+        BEGIN
+            DELETE FROM limit_waiters WHERE flow_id = p_flow;
+            FOR k IN WITH gone AS (DELETE FROM limit_slots WHERE flow_id = p_flow RETURNING key) SELECT DISTINCT key FROM gone LOOP
+                IF limit_wake(k, p_now) THEN
+                    woken := woken + 1;
+                END IF;
+            END LOOP;
+            IF woken > 0 THEN
+                PERFORM pg_notify(p_channel, '');
+            END IF;
+            RETURN woken;
+        END $$;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

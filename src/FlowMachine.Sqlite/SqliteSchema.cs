@@ -288,6 +288,12 @@ internal static class SqliteSchema
         );
         CREATE INDEX IF NOT EXISTS rate_tokens_key ON rate_tokens (key, taken_at);
         """,
+        // 14: schedule_to_start. route_deadline: when a step a flow let go for another pool waits for passes its
+        // schedule_to_start; the workers' heartbeat clears the route of such flows, so that any worker fails the step.
+        """
+        ALTER TABLE flows ADD COLUMN route_deadline INTEGER;
+        CREATE INDEX IF NOT EXISTS flows_route_deadline ON flows (route_deadline) WHERE route_deadline IS NOT NULL;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>
