@@ -41,21 +41,23 @@ internal static class PostgresLimits
 
         if (t.WaitsForSlot)
         {
-            var recheck = Command(RecheckSql);
-            recheck.Parameters.Add(P(Positional, t.Flow.Id));
-            recheck.Parameters.Add(P(Positional, (long?)now));
-            recheck.Parameters.Add(P(Positional, channel));
-            commands.Add(recheck);
+            commands.Add(OfFlow(RecheckSql, t.Flow.Id, now, channel));
         }
 
         if (t.EndsLimits)
         {
-            var end = Command(EndSql);
-            end.Parameters.Add(P(Positional, t.Flow.Id));
-            end.Parameters.Add(P(Positional, (long?)now));
-            end.Parameters.Add(P(Positional, channel));
-            commands.Add(end);
+            commands.Add(OfFlow(EndSql, t.Flow.Id, now, channel));
         }
+    }
+
+    /// <summary>A statement of one flow: <c>$1</c> its id, <c>$2</c> the commit's time, <c>$3</c> the NOTIFY channel.</summary>
+    private static NpgsqlBatchCommand OfFlow(string sql, string flowId, long now, string channel)
+    {
+        var cmd = Command(sql);
+        cmd.Parameters.Add(P(Positional, flowId));
+        cmd.Parameters.Add(P(Positional, (long?)now));
+        cmd.Parameters.Add(P(Positional, channel));
+        return cmd;
     }
 
     public static NpgsqlBatchCommand Release(string flowId, IReadOnlyList<LimitSlot> slots, long now, string channel)

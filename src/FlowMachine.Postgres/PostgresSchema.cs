@@ -441,11 +441,11 @@ internal static class PostgresSchema
             END LOOP;
         END $$;
 
-        CREATE FUNCTION limit_expire(p_now bigint, p_channel text)
+        CREATE FUNCTION limit_wake_keys(p_keys text[], p_now bigint, p_channel text)
         RETURNS integer LANGUAGE plpgsql AS $$
         DECLARE woken integer := 0; k text;
         BEGIN
-            FOR k IN WITH gone AS (DELETE FROM limit_slots WHERE expires_at <= p_now RETURNING key) SELECT DISTINCT key FROM gone LOOP
+            FOR k IN SELECT DISTINCT unnest(p_keys) LOOP
                 IF limit_wake(k, p_now) THEN
                     woken := woken + 1;
                 END IF;
@@ -456,21 +456,18 @@ internal static class PostgresSchema
             RETURN woken;
         END $$;
 
+        CREATE FUNCTION limit_expire(p_now bigint, p_channel text)
+        RETURNS integer LANGUAGE sql AS $$
+            WITH gone AS (DELETE FROM limit_slots WHERE expires_at <= p_now RETURNING key)
+            SELECT limit_wake_keys(array_agg(key), p_now, p_channel) FROM gone;
+        $$;
+
         CREATE FUNCTION limit_end(p_flow text, p_now bigint, p_channel text)
-        RETURNS integer LANGUAGE plpgsql AS $$
-        DECLARE woken integer := 0; k text;
-        BEGIN
+        RETURNS integer LANGUAGE sql AS $$
             DELETE FROM limit_waiters WHERE flow_id = p_flow;
-            FOR k IN WITH gone AS (DELETE FROM limit_slots WHERE flow_id = p_flow RETURNING key) SELECT DISTINCT key FROM gone LOOP
-                IF limit_wake(k, p_now) THEN
-                    woken := woken + 1;
-                END IF;
-            END LOOP;
-            IF woken > 0 THEN
-                PERFORM pg_notify(p_channel, '');
-            END IF;
-            RETURN woken;
-        END $$;
+            WITH gone AS (DELETE FROM limit_slots WHERE flow_id = p_flow RETURNING key)
+            SELECT limit_wake_keys(array_agg(key), p_now, p_channel) FROM gone;
+        $$;
         """,
     ];
 
