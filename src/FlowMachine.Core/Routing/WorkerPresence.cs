@@ -46,7 +46,7 @@ internal sealed class WorkerPresence : IAsyncDisposable
         return presence;
     }
 
-    internal async Task BeatAsync()
+    private async Task BeatAsync()
     {
         if (Interlocked.Exchange(ref beating, 1) == 1)
         {

@@ -126,4 +126,19 @@ public sealed class ScheduleToStartTests
         var view = await h.RunAsync(id);
         Assert.Equal(FlowState.Completed, view.State);
     }
+
+    [Fact]
+    public async Task A_resumed_flow_gives_its_ready_steps_a_new_time_to_start()
+    {
+        await using var h = new EngineHarness();
+        var id = await h.StartAsync("tasks: [{ key: a, task_type: noop, schedule_to_start: 10s }]");
+        Assert.Equal(HoldStatus.Changed, (await h.Store.SetFlowSuspendedAsync(id, true, "ops", h.Time.GetUtcNow(), default)).Status);
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(HoldStatus.Changed, (await h.Store.SetFlowSuspendedAsync(id, false, "ops", h.Time.GetUtcNow(), default)).Status);
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+
+        var view = await h.RunAsync(id);
+        Assert.Equal(FlowState.Completed, view.State);
+        Assert.Equal(1, view.Step("a").Attempts);
+    }
 }

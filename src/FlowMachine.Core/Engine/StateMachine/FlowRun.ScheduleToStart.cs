@@ -6,7 +6,7 @@ namespace FlowMachine.Engine;
 internal sealed partial class FlowRun
 {
     /// <summary>The error of a step that was not started within its <c>schedule_to_start</c>.</summary>
-    public static string NotStartedError(string stepKey, TimeSpan limit) =>
+    private static string NotStartedError(string stepKey, TimeSpan limit) =>
         $"step '{stepKey}' was not started within {Durations.Format(limit)} (schedule_to_start)";
 
     /// <summary>The step's <c>schedule_to_start</c>: its own, else the flow's <c>cfg.schedule_to_start</c>; null: none.</summary>
@@ -90,7 +90,7 @@ internal sealed partial class FlowRun
         }
     }
 
-    /// <summary>A step made ready by an operator or a recovery counts as ready from <paramref name="now"/>.</summary>
+    /// <summary>A step made ready by an operator (retry, reset, moved position, resume) or a recovery counts as ready from <paramref name="now"/>.</summary>
     private void ReadyFrom(int index, DateTimeOffset now)
     {
         if (Plan.HasScheduleToStart && ScheduleToStartOf(index) is not null)
