@@ -216,7 +216,7 @@ internal static class CommitBatch
             commands.Add(DueAgainIfInputWaits(flowId, t.KnownEventId, at));
             if (t.Flow.Route is { } route)
             {
-                commands.Add(SetRouteUnlessInputWaits(flowId, route, t.KnownEventId));
+                commands.Add(SetRouteUnlessInputWaits(flowId, route, t.Flow.RouteDeadline, t.KnownEventId));
             }
         }
 

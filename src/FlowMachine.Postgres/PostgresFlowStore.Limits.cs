@@ -70,6 +70,17 @@ public sealed partial class PostgresFlowStore
     }
 
     /// <inheritdoc/>
+    public async ValueTask<bool> ExpireSlotsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(PostgresLimits.ExpireSql, p =>
+        {
+            p.Add(P(Positional, (long?)Ms(now)));
+            p.Add(P(Positional, channel));
+        }, r => r.GetInt32(0), cancellationToken).ConfigureAwait(false);
+        return rows[0] > 0;
+    }
+
+    /// <inheritdoc/>
     public async ValueTask<int> CountSlotsAsync(string key, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var rows = await QueryAsync(PostgresLimits.CountSql, p =>

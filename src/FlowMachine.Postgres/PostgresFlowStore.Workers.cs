@@ -45,6 +45,24 @@ public sealed partial class PostgresFlowStore
         await QueryAsync(WorkerSql.List, _ => { }, WorkerSql.Read, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
+    public async ValueTask<int> ReleaseOverdueRoutesAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(OverdueRoutesSql, p =>
+        {
+            p.Add(P(Positional, (long?)Ms(now)));
+            p.Add(P(Positional, channel));
+        }, r => (int)r.GetInt64(0), cancellationToken).ConfigureAwait(false);
+        return rows[0];
+    }
+
+    // Skips rows a claim holds locked; the next heartbeat looks again. Tells the workers when a route was cleared.
+    private const string OverdueRoutesSql =
+        "WITH hit AS (SELECT id, route FROM flows WHERE route_deadline <= $1 AND lease_owner IS NULL FOR UPDATE SKIP LOCKED), " +
+        "cleared AS (UPDATE flows f SET route = NULL, route_deadline = NULL FROM hit WHERE f.id = hit.id RETURNING hit.route), " +
+        "n AS (SELECT count(*) AS routed FROM cleared WHERE route IS NOT NULL) " +
+        "SELECT routed FROM n, LATERAL (SELECT CASE WHEN routed > 0 THEN pg_notify($2, '') END) w";
+
+    /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<RouteDepth>> GetRouteDepthsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         await QueryAsync(WorkerSql.Depths, p => p.Add(P("now", Ms(now))), WorkerSql.ReadDepth, cancellationToken).ConfigureAwait(false);
 

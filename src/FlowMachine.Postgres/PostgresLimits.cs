@@ -5,7 +5,7 @@ using static FlowMachine.Postgres.PostgresQueries;
 
 namespace FlowMachine.Postgres;
 
-/// <summary>Flow control statements: the schema's functions decide in one statement each (see migration 15).</summary>
+/// <summary>Flow control statements: the schema's functions decide in one statement each (see migrations 15 and 17).</summary>
 internal static class PostgresLimits
 {
     public const string AcquireSql = "SELECT limit_acquire($1, $2, $3, $4, $5, $6, $7)";
@@ -13,6 +13,10 @@ internal static class PostgresLimits
     public const string TakeSql = "SELECT rate_take($1, $2, $3, $4)";
 
     public const string CountSql = "SELECT count(*)::integer FROM limit_slots WHERE key = $1 AND expires_at > $2";
+
+    public const string ExpireSql = "SELECT limit_expire($1, $2)";
+
+    private const string EndSql = "SELECT limit_end($1, $2, $3)";
 
     public const string RenewSql = "UPDATE limit_slots SET expires_at = $3 WHERE owner = $2 AND flow_id = ANY($1)";
 
@@ -23,8 +27,8 @@ internal static class PostgresLimits
         "(SELECT count(*) FROM limit_slots s WHERE s.key = w.key AND s.expires_at > $2) < w.lim)) RETURNING id) " +
         "SELECT pg_notify($3, '') FROM due";
 
-    /// <summary>True when the transition changes flow control: slots to release or a refusal to recheck.</summary>
-    public static bool Touches(FlowTransition t) => t.ReleasedSlots.Count > 0 || t.WaitsForSlot;
+    /// <summary>True when the transition changes flow control: slots to release, a refusal to recheck, or a flow that ended.</summary>
+    public static bool Touches(FlowTransition t) => t.ReleasedSlots.Count > 0 || t.WaitsForSlot || t.EndsLimits;
 
     /// <summary>The commit's flow control part: its slots released (waking waiters), and the recheck of a refused step.</summary>
     public static void AddCommitParts(List<NpgsqlBatchCommand> commands, FlowTransition t, string channel)
@@ -37,12 +41,23 @@ internal static class PostgresLimits
 
         if (t.WaitsForSlot)
         {
-            var recheck = Command(RecheckSql);
-            recheck.Parameters.Add(P(Positional, t.Flow.Id));
-            recheck.Parameters.Add(P(Positional, (long?)now));
-            recheck.Parameters.Add(P(Positional, channel));
-            commands.Add(recheck);
+            commands.Add(OfFlow(RecheckSql, t.Flow.Id, now, channel));
         }
+
+        if (t.EndsLimits)
+        {
+            commands.Add(OfFlow(EndSql, t.Flow.Id, now, channel));
+        }
+    }
+
+    /// <summary>A statement of one flow: <c>$1</c> its id, <c>$2</c> the commit's time, <c>$3</c> the NOTIFY channel.</summary>
+    private static NpgsqlBatchCommand OfFlow(string sql, string flowId, long now, string channel)
+    {
+        var cmd = Command(sql);
+        cmd.Parameters.Add(P(Positional, flowId));
+        cmd.Parameters.Add(P(Positional, (long?)now));
+        cmd.Parameters.Add(P(Positional, channel));
+        return cmd;
     }
 
     public static NpgsqlBatchCommand Release(string flowId, IReadOnlyList<LimitSlot> slots, long now, string channel)

@@ -182,12 +182,13 @@ internal static partial class PostgresQueries
     }
 
     /// <summary>On release for another pool: the flow's route, unless input waits (then any worker applies it first).</summary>
-    public static NpgsqlBatchCommand SetRouteUnlessInputWaits(string flowId, string route, long knownEventId)
+    public static NpgsqlBatchCommand SetRouteUnlessInputWaits(string flowId, string route, DateTimeOffset? deadline, long knownEventId)
     {
-        var cmd = Command("UPDATE flows SET route = @route WHERE id = @id AND NOT EXISTS (SELECT 1 FROM commands WHERE flow_id = @id) " +
+        var cmd = Command("UPDATE flows SET route = @route, route_deadline = @deadline WHERE id = @id AND NOT EXISTS (SELECT 1 FROM commands WHERE flow_id = @id) " +
             "AND NOT EXISTS (SELECT 1 FROM events WHERE flow_id = @id AND id > @known)");
         cmd.Parameters.Add(P("id", flowId));
         cmd.Parameters.Add(P("route", route));
+        cmd.Parameters.Add(P("deadline", (long?)(deadline is { } d ? Ms(d) : null)));
         cmd.Parameters.Add(P("known", (long?)knownEventId));
         return cmd;
     }

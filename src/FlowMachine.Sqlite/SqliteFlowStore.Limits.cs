@@ -48,6 +48,10 @@ public sealed partial class SqliteFlowStore
     }
 
     /// <inheritdoc/>
+    public ValueTask<bool> ExpireSlotsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(db => SqliteLimits.Expire(db, now), cancellationToken);
+
+    /// <inheritdoc/>
     public ValueTask<int> CountSlotsAsync(string key, DateTimeOffset now, CancellationToken cancellationToken) =>
         ReadAsync(db =>
         {

@@ -285,7 +285,7 @@ public sealed partial class SqliteFlowStore
             }
             else if (t.Release && t.Flow.Route is { } route)
             {
-                db.Prepared("UPDATE flows SET route = ?2 WHERE id = ?1").Text(1, flowId).Text(2, route).Execute();
+                db.Prepared("UPDATE flows SET route = ?2, route_deadline = ?3 WHERE id = ?1").Text(1, flowId).Text(2, route).Int(3, Ms(t.Flow.RouteDeadline)).Execute();
             }
 
             var woke = t.ReleasedSlots.Count > 0 && SqliteLimits.Release(db, flowId, t.ReleasedSlots, at);
@@ -293,6 +293,11 @@ public sealed partial class SqliteFlowStore
             if (t.WaitsForSlot)
             {
                 woke |= SqliteLimits.Recheck(db, flowId, at);
+            }
+
+            if (t.EndsLimits)
+            {
+                woke |= SqliteLimits.End(db, flowId, at);
             }
 
             return new CommitResult(hasCommands) { WokeWaiter = woke };

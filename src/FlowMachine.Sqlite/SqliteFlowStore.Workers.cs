@@ -54,6 +54,34 @@ public sealed partial class SqliteFlowStore
         }, cancellationToken);
 
     /// <inheritdoc/>
+    public async ValueTask<int> ReleaseOverdueRoutesAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var cleared = await WriteAsync(db =>
+        {
+            var routed = db.Prepared(CountOverdueRoutes).Int(1, Ms(now)).ScalarInt() ?? 0;
+            db.Prepared(ReleaseOverdueRoutes).Int(1, Ms(now)).Execute();
+            return (int)routed;
+        }, cancellationToken).ConfigureAwait(false);
+        if (cleared > 0)
+        {
+            notifier.Notify();
+        }
+
+        return cleared;
+    }
+
+    /// <summary>The unleased flows with a route whose route deadline is at or before <c>?1</c> (Unix milliseconds).</summary>
+    private const string CountOverdueRoutes =
+        "SELECT count(*) FROM flows WHERE route_deadline <= ?1 AND lease_owner IS NULL AND route IS NOT NULL";
+
+    /// <summary>
+    /// Clears the route and route deadline of the unleased flows whose route deadline is at or before <c>?1</c>; also the
+    /// deadlines left on flows whose route a claim or a command cleared meanwhile.
+    /// </summary>
+    private const string ReleaseOverdueRoutes =
+        "UPDATE flows SET route = NULL, route_deadline = NULL WHERE route_deadline <= ?1 AND lease_owner IS NULL";
+
+    /// <inheritdoc/>
     public ValueTask<IReadOnlyList<RouteDepth>> GetRouteDepthsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<RouteDepth>>(db =>
         {

@@ -42,24 +42,51 @@ internal static class SqliteLimits
                 continue;
             }
 
-            while (true)
-            {
-                var next = db.Get("DELETE FROM limit_waiters WHERE key = @key AND flow_id = (SELECT flow_id FROM limit_waiters WHERE key = @key ORDER BY since, flow_id LIMIT 1) RETURNING flow_id");
-                Add(next, "@key", slot.Key);
-                if (next.ExecuteScalar() is not string waiter)
-                {
-                    break;
-                }
-
-                if (db.Prepared("UPDATE flows SET next_run_at = MIN(next_run_at, ?2) WHERE id = ?1 AND next_run_at IS NOT NULL").Text(1, waiter).Int(2, Ms(now)).Execute() == 1)
-                {
-                    woke = true;
-                    break;
-                }
-            }
+            woke |= WakeOldest(db, slot.Key, now);
         }
 
         return woke;
+    }
+
+    /// <summary>Removes the slots expired at <paramref name="now"/>; the oldest waiter of each freed key is made due.</summary>
+    public static bool Expire(SqliteCommandCache db, DateTimeOffset now) =>
+        WakeEach(db, db.Prepared("DELETE FROM limit_slots WHERE expires_at <= ?1 RETURNING key").Int(1, Ms(now)).Texts(), now);
+
+    /// <summary>The flow ended: its slots are freed (waking the oldest waiter of each key) and it waits for no key.</summary>
+    public static bool End(SqliteCommandCache db, string flowId, DateTimeOffset now)
+    {
+        db.Prepared("DELETE FROM limit_waiters WHERE flow_id = ?1").Text(1, flowId).Execute();
+        return WakeEach(db, db.Prepared("DELETE FROM limit_slots WHERE flow_id = ?1 RETURNING key").Text(1, flowId).Texts(), now);
+    }
+
+    private static bool WakeEach(SqliteCommandCache db, List<string> keys, DateTimeOffset now)
+    {
+        var woke = false;
+        foreach (var key in keys.Distinct(StringComparer.Ordinal))
+        {
+            woke |= WakeOldest(db, key, now);
+        }
+
+        return woke;
+    }
+
+    /// <summary>Makes the oldest waiter of <paramref name="key"/> whose flow still waits due at <paramref name="now"/>.</summary>
+    private static bool WakeOldest(SqliteCommandCache db, string key, DateTimeOffset now)
+    {
+        while (true)
+        {
+            var next = db.Get("DELETE FROM limit_waiters WHERE key = @key AND flow_id = (SELECT flow_id FROM limit_waiters WHERE key = @key ORDER BY since, flow_id LIMIT 1) RETURNING flow_id");
+            Add(next, "@key", key);
+            if (next.ExecuteScalar() is not string waiter)
+            {
+                return false;
+            }
+
+            if (db.Prepared("UPDATE flows SET next_run_at = MIN(next_run_at, ?2) WHERE id = ?1 AND next_run_at IS NOT NULL").Text(1, waiter).Int(2, Ms(now)).Execute() == 1)
+            {
+                return true;
+            }
+        }
     }
 
     /// <summary>A flow just refused a slot: due now if it was woken meanwhile or a key it waits for has a free slot.</summary>

@@ -288,7 +288,13 @@ internal static class SqliteSchema
         );
         CREATE INDEX IF NOT EXISTS rate_tokens_key ON rate_tokens (key, taken_at);
         """,
-        // 16 (14 and 15 are other branches' of this round): the W3C traceparent of the span that started a flow,
+        // 14: schedule_to_start. route_deadline: when a step a flow let go for another pool waits for passes its
+        // schedule_to_start; the workers' heartbeat clears the route of such flows, so that any worker fails the step.
+        """
+        ALTER TABLE flows ADD COLUMN route_deadline INTEGER;
+        CREATE INDEX IF NOT EXISTS flows_route_deadline ON flows (route_deadline) WHERE route_deadline IS NOT NULL;
+        """,
+        // 15: the W3C traceparent of the span that started a flow,
         // the parent of its steps' spans.
         "ALTER TABLE flows ADD COLUMN trace_parent TEXT;",
     ];

@@ -87,6 +87,32 @@ internal sealed class SqliteStatement : IDisposable
         }
     }
 
+    /// <summary>Runs the statement to its end; returns the first column of every row as text.</summary>
+    public List<string> Texts()
+    {
+        var list = new List<string>();
+        try
+        {
+            int rc;
+            while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+            {
+                list.Add(raw.sqlite3_column_text(stmt, 0).utf8_to_string());
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc, db);
+            }
+
+            return list;
+        }
+        finally
+        {
+            raw.sqlite3_reset(stmt);
+            raw.sqlite3_clear_bindings(stmt);
+        }
+    }
+
     public void Dispose() => stmt.Dispose();
 
     private void Check(int rc)

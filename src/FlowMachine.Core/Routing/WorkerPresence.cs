@@ -7,7 +7,8 @@ namespace FlowMachine.Routing;
 /// <summary>
 /// A running worker's row in the registry (<see cref="IWorkerRegistry"/>): registered at start with its queues and task
 /// types, its heartbeat beaten every <see cref="FlowMachineDefaults.Worker.Heartbeat"/>, removed at a clean stop. The
-/// registry is for people and the API: a failure to write it never stops the worker.
+/// registry is for people and the API: a failure to write it never stops the worker. Each beat also expires the
+/// concurrency slots of lost leases and lets go of routed flows past a step's <c>schedule_to_start</c>.
 /// </summary>
 internal sealed class WorkerPresence : IAsyncDisposable
 {
@@ -62,6 +63,18 @@ internal sealed class WorkerPresence : IAsyncDisposable
                     await store.RegisterWorkerAsync(record with { HeartbeatAt = now }, CancellationToken.None).ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);
+
+            // Flow control that needs no flow to move: slots whose holder's lease was lost wake their waiters, and
+            // flows let go for a pool that did not start a step in time go to any worker, which fails the step.
+            await TryAsync(async store =>
+            {
+                var now = engine.Time.GetUtcNow();
+                var woke = await store.ExpireSlotsAsync(now, CancellationToken.None).ConfigureAwait(false);
+                if (await store.ReleaseOverdueRoutesAsync(now, CancellationToken.None).ConfigureAwait(false) > 0 || woke)
+                {
+                    engine.Signal.Notify();
+                }
+            }).ConfigureAwait(false);
         }
         finally
         {
@@ -70,7 +83,7 @@ internal sealed class WorkerPresence : IAsyncDisposable
     }
 
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "The registry only informs people: a store error there must not stop the worker; the next beat tries again.")]
-    private async Task TryAsync(Func<IWorkerRegistry, Task> work)
+    private async Task TryAsync(Func<IFlowStore, Task> work)
     {
         try
         {

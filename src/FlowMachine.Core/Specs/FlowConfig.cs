@@ -12,6 +12,9 @@ public sealed record FlowConfig
     /// <summary>Timeout in seconds for one attempt of steps that give none (null = none).</summary>
     public double? TimeoutSeconds { get; init; }
 
+    /// <summary>How long, in seconds, a ready step that gives none may wait to be started (<c>cfg.schedule_to_start</c>); null = no limit.</summary>
+    public double? ScheduleToStartSeconds { get; init; }
+
     /// <summary>Tags every flow of the spec gets, besides those its start gives (<c>cfg.tags</c>).</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 

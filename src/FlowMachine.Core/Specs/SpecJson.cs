@@ -38,6 +38,7 @@ public static class SpecJson
             writer.WriteBoolean("fail_fast", spec.Cfg.FailFast);
             WriteRetry(writer, spec.Cfg.Retry);
             WriteTimeout(writer, spec.Cfg.TimeoutSeconds);
+            WriteScheduleToStart(writer, spec.Cfg.ScheduleToStartSeconds);
             WriteTags(writer, spec.Cfg.Tags);
             if (spec.Cfg.Priority is { } priority)
             {
@@ -70,6 +71,7 @@ public static class SpecJson
                 writer.WriteEndArray();
                 WriteRetry(writer, step.Retry);
                 WriteTimeout(writer, step.TimeoutSeconds);
+                WriteScheduleToStart(writer, step.ScheduleToStartSeconds);
                 if (step.Queue is not null)
                 {
                     writer.WriteString("queue", step.Queue);
@@ -160,6 +162,14 @@ public static class SpecJson
             }
 
             writer.WriteEndObject();
+        }
+    }
+
+    private static void WriteScheduleToStart(Utf8JsonWriter writer, double? seconds)
+    {
+        if (seconds is { } value)
+        {
+            writer.WriteNumber("schedule_to_start", value);
         }
     }
 

@@ -112,9 +112,15 @@ internal sealed partial class SpecReader
         return 1;
     }
 
-    private double ReadPer(JsonNode? value, string path, JsonNode parent)
+    private double ReadPer(JsonNode? value, string path, JsonNode parent) =>
+        ReadDuration(value, path, parent, "'per' must be a duration greater than 0 such as 1s, 60s or 1m") ?? 1;
+
+    private double? ReadScheduleToStart(JsonNode? value, string path, JsonNode parent) =>
+        value is null ? null : ReadDuration(value, path, parent, "'schedule_to_start' must be a duration greater than 0 such as 30s, 5m or 1h (or a number of seconds)");
+
+    /// <summary>A duration in seconds: a number is seconds (the stored form); text is a duration as people write it.</summary>
+    private double? ReadDuration(JsonNode? value, string path, JsonNode parent, string expected)
     {
-        // A number is seconds (the stored form); text is a duration as people write it.
         if (NodeReader.TryGetDouble(value, out var seconds) && seconds > 0)
         {
             return seconds;
@@ -125,8 +131,8 @@ internal sealed partial class SpecReader
             return duration.TotalSeconds;
         }
 
-        Error(path, $"'per' must be a duration greater than 0 such as 1s, 60s or 1m, not {ShowText(value)}.", value, parent);
-        return 1;
+        Error(path, $"{expected}, not {ShowText(value)}.", value, parent);
+        return null;
     }
 
     private string? ReadLimitKey(JsonNode? value, string path, JsonNode parent)

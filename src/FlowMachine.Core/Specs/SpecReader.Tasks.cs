@@ -65,6 +65,7 @@ internal sealed partial class SpecReader
             Precursors = d.Resolved,
             Retry = d.Retry,
             TimeoutSeconds = d.Timeout,
+            ScheduleToStartSeconds = d.ScheduleToStart,
             Queue = d.Queue,
             Concurrency = d.Concurrency,
             Rate = d.Rate,
@@ -142,6 +143,9 @@ internal sealed partial class SpecReader
                     break;
                 case "timeout":
                     draft.Timeout = ReadTimeout(value, childPath, obj);
+                    break;
+                case "schedule_to_start":
+                    draft.ScheduleToStart = ReadScheduleToStart(value, childPath, obj);
                     break;
                 case "queue":
                     draft.Queue = ReadQueue(value, childPath, obj);

@@ -32,6 +32,8 @@ internal sealed class StepDraft(string path, JsonNode node)
 
     public double? Timeout { get; set; }
 
+    public double? ScheduleToStart { get; set; }
+
     public string? Queue { get; set; }
 
     public ConcurrencySpec? Concurrency { get; set; }

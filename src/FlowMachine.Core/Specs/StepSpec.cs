@@ -23,6 +23,12 @@ public sealed record StepSpec
     /// <summary>Timeout in seconds for one attempt (null: the flow's, then the task type's default).</summary>
     public double? TimeoutSeconds { get; init; }
 
+    /// <summary>
+    /// How long, in seconds, the step may wait to be started once it is ready (<c>schedule_to_start</c>); past that it
+    /// fails for good. Null: the flow's <c>cfg.schedule_to_start</c>, else no limit.
+    /// </summary>
+    public double? ScheduleToStartSeconds { get; init; }
+
     /// <summary>The queue the step runs on (null: the task type's default queue, else <c>default</c>).</summary>
     public string? Queue { get; init; }
 

@@ -92,6 +92,13 @@ public sealed class FlowRecord
     /// </summary>
     public string? TraceParent { get; set; }
 
+    /// <summary>
+    /// With <see cref="Route"/>: when a step the flow waits for passes its <c>schedule_to_start</c>. From then on the
+    /// workers' heartbeat clears the route of the unleased flow (<see cref="IWorkerRegistry.ReleaseOverdueRoutesAsync"/>),
+    /// so that any worker claims it and fails the step, also when no worker serves the route. Written with the route.
+    /// </summary>
+    public DateTimeOffset? RouteDeadline { get; set; }
+
     public string? LeaseOwner { get; set; }
     public DateTimeOffset? LeaseExpiresAt { get => StoredTime.Read(leaseExpiresAt); set => leaseExpiresAt = StoredTime.Of(value); }
 

@@ -52,6 +52,12 @@ public sealed record FlowTransition
     /// </summary>
     public bool WaitsForSlot { get; init; }
 
+    /// <summary>
+    /// True when the flow ends with this commit and its steps have limits: the store frees every slot the flow still
+    /// holds (waking the oldest waiter of each freed key) and drops its waiter rows, so none lingers.
+    /// </summary>
+    public bool EndsLimits { get; init; }
+
     /// <summary>True when nothing but the flow row changes.</summary>
     public bool IsEmpty => Steps.Count == 0 && History.Count == 0 && ConsumedCommands.Count == 0 && ConsumedEvents.Count == 0 && NewFlows.Count == 0 && Commands.Count == 0;
 }

@@ -33,6 +33,13 @@ public interface IFlowLimitStore
     /// <returns>Null when the token was taken; otherwise when the next token comes back.</returns>
     ValueTask<DateTimeOffset?> TakeTokenAsync(string key, int limit, TimeSpan per, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Removes the slots expired at <paramref name="now"/> (their holder's lease was lost) and makes the oldest waiter of
+    /// each key that freed due at <paramref name="now"/>, as a release does. Called with the workers' heartbeat.
+    /// </summary>
+    /// <returns>True when a waiter was made due.</returns>
+    ValueTask<bool> ExpireSlotsAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>How many unexpired slots of <paramref name="key"/> are held at <paramref name="now"/>.</summary>
     ValueTask<int> CountSlotsAsync(string key, DateTimeOffset now, CancellationToken cancellationToken);
 }

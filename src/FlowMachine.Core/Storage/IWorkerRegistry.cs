@@ -21,6 +21,14 @@ public interface IWorkerRegistry
     /// <summary>Every registered worker, by id.</summary>
     ValueTask<IReadOnlyList<WorkerRecord>> ListWorkersAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Clears the route (and <see cref="FlowRecord.RouteDeadline"/>) of every unleased flow whose route deadline is at
+    /// or before <paramref name="now"/>, so that any worker claims it (and fails the step past its
+    /// <c>schedule_to_start</c>); wakes listening workers where it can. Called with the workers' heartbeat.
+    /// </summary>
+    /// <returns>How many flows had their route cleared.</returns>
+    ValueTask<int> ReleaseOverdueRoutesAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>The flows due at <paramref name="now"/> and not leased (nor held), counted by route.</summary>
     ValueTask<IReadOnlyList<RouteDepth>> GetRouteDepthsAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -155,6 +155,30 @@ public class SpecCompilerValidationTests
         Assert.False(FlowMachine.Routing.QueueNames.IsValid("q" + new string('x', 64)));
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("\"soon\"")]
+    [InlineData("\"-1s\"")]
+    [InlineData("true")]
+    public void A_schedule_to_start_that_is_not_a_duration_is_refused_at_its_path(string value)
+    {
+        var errors = Invalid($$"""{ "cfg": { "schedule_to_start": {{value}} }, "tasks": [ { "key": "a", "task_type": "noop", "schedule_to_start": {{value}} } ] }""");
+        HasError(errors, "cfg.schedule_to_start", "'schedule_to_start' must be a duration greater than 0");
+        HasError(errors, "tasks[0].schedule_to_start", "'schedule_to_start' must be a duration greater than 0");
+    }
+
+    [Fact]
+    public void A_schedule_to_start_is_kept_in_seconds_on_its_step_and_in_cfg_and_survives_the_stored_form()
+    {
+        var spec = Valid("""{ "cfg": { "schedule_to_start": "5m" }, "tasks": [ { "key": "a", "task_type": "noop", "schedule_to_start": "30s" }, { "key": "b", "task_type": "noop", "schedule_to_start": 1.5 }, { "key": "c", "task_type": "noop" } ] }""");
+        Assert.Equal(300, spec.Cfg.ScheduleToStartSeconds);
+        Assert.Equal([30, 1.5, null], spec.Tasks.Select(t => t.ScheduleToStartSeconds));
+        var again = SpecJson.Deserialize(SpecJson.Serialize(spec));
+        Assert.Equal(300, again.Cfg.ScheduleToStartSeconds);
+        Assert.Equal([30, 1.5, null], again.Tasks.Select(t => t.ScheduleToStartSeconds));
+    }
+
     [Fact]
     public void Missing_key_and_task_type_are_required()
     {

@@ -110,6 +110,108 @@ public abstract class LimitStoreContractTests(ContractStores source) : FlowStore
     }
 
     [Fact]
+    public async Task An_expired_slot_wakes_the_oldest_waiter_of_its_key()
+    {
+        var store = await NewStoreAsync();
+        var later = T0.AddHours(1);
+        foreach (var id in new[] { "f2", "f3", "g2" })
+        {
+            await store.CreateFlowAsync(MakeFlow(id, nextRunAt: later), None);
+        }
+
+        // f1's worker dies holding the slot (it expires with the lease, T0 + Lease); g1's worker lives on.
+        Assert.True(await store.AcquireSlotAsync(Ask("k", 1, "f1"), None));
+        Assert.False(await store.AcquireSlotAsync(Ask("k", 1, "f2", T0.AddSeconds(1)), None));
+        Assert.False(await store.AcquireSlotAsync(Ask("k", 1, "f3", T0.AddSeconds(2)), None));
+        Assert.True(await store.AcquireSlotAsync(Ask("g", 1, "g1"), None));
+        Assert.False(await store.AcquireSlotAsync(Ask("g", 1, "g2", T0.AddSeconds(1)), None));
+        await store.RenewSlotsAsync("w1", ["g1"], later, None);
+
+        Assert.False(await store.ExpireSlotsAsync(T0 + Lease - TimeSpan.FromSeconds(1), None));
+        Assert.Equal(later, (await store.GetFlowAsync("f2", None))!.NextRunAt);
+
+        var expired = T0 + Lease;
+        Assert.True(await store.ExpireSlotsAsync(expired, None));
+        Assert.Equal(expired, (await store.GetFlowAsync("f2", None))!.NextRunAt);
+        Assert.Equal(later, (await store.GetFlowAsync("f3", None))!.NextRunAt);
+        Assert.Equal(later, (await store.GetFlowAsync("g2", None))!.NextRunAt);
+        Assert.Equal(0, await store.CountSlotsAsync("k", expired, None));
+        Assert.Equal(1, await store.CountSlotsAsync("g", expired, None));
+
+        // Nothing left to expire: the next beat wakes no one.
+        Assert.False(await store.ExpireSlotsAsync(expired.AddSeconds(10), None));
+        Assert.Equal(later, (await store.GetFlowAsync("f3", None))!.NextRunAt);
+    }
+
+    [Fact]
+    public async Task A_flow_that_ends_frees_its_slots_and_stops_waiting()
+    {
+        var store = await NewStoreAsync();
+        var later = T0.AddHours(1);
+        await store.CreateFlowAsync(MakeFlow("f1", nextRunAt: T0), None);
+        await store.CreateFlowAsync(MakeFlow("f2", nextRunAt: T0), None);
+        await store.CreateFlowAsync(MakeFlow("f3", nextRunAt: later), None);
+        var holder = await ClaimOneAsync(store, "f1");
+        Assert.True(await store.AcquireSlotAsync(Ask("k", 1, "f1"), None));
+        var cancelled = await ClaimOneAsync(store, "f2", "w2");
+        Assert.False(await store.AcquireSlotAsync(Ask("k", 1, "f2", T0.AddSeconds(1), owner: "w2"), None));
+        Assert.False(await store.AcquireSlotAsync(Ask("k", 1, "f3", T0.AddSeconds(2)), None));
+
+        // f2 is cancelled while it waits: its waiter row goes with the commit that ends it.
+        var end = cancelled.Flow.Clone();
+        end.State = FlowState.Cancelled;
+        end.NextRunAt = null;
+        end.UpdatedAt = T0.AddSeconds(3);
+        await store.CommitAsync(new FlowTransition { LeaseOwner = "w2", Flow = end, Release = true, EndsLimits = true }, None);
+
+        // Retried later, f2 runs again but no longer waits for the key: a freed slot is not its wake.
+        await store.EnqueueCommandAsync("f2", FlowCommand.Cancel, null, null, "alice", T0.AddSeconds(4), None);
+        var again = await ClaimOneAsync(store, "f2", "w2", T0.AddSeconds(4));
+        var revived = again.Flow.Clone();
+        revived.State = FlowState.Running;
+        revived.NextRunAt = later;
+        revived.UpdatedAt = T0.AddSeconds(4);
+        await store.CommitAsync(new FlowTransition { LeaseOwner = "w2", Flow = revived, Release = true, ConsumedCommands = [.. again.Commands.Select(c => c.Id)] }, None);
+
+        // f1 ends with its slot still held (its step was cancelled): the slot is freed and the oldest live waiter woken.
+        var at = T0.AddSeconds(5);
+        var done = holder.Flow.Clone();
+        done.State = FlowState.Cancelled;
+        done.NextRunAt = null;
+        done.UpdatedAt = at;
+        await store.CommitAsync(new FlowTransition { LeaseOwner = "w1", Flow = done, Release = true, EndsLimits = true }, None);
+        Assert.Equal(0, await store.CountSlotsAsync("k", at, None));
+        Assert.Equal(at, (await store.GetFlowAsync("f3", None))!.NextRunAt);
+        Assert.Equal(later, (await store.GetFlowAsync("f2", None))!.NextRunAt);
+    }
+
+    [Fact]
+    public async Task Deleting_a_flow_deletes_its_slots_and_waiter_rows()
+    {
+        var store = await NewStoreAsync();
+        var later = T0.AddHours(1);
+        await store.CreateFlowAsync(MakeFlow("f1", nextRunAt: later), None);
+        await store.CreateFlowAsync(MakeFlow("gone", state: FlowState.Completed), None);
+        await store.CreateFlowAsync(MakeFlow("held", state: FlowState.Completed), None);
+        Assert.True(await store.AcquireSlotAsync(Ask("k", 1, "f1"), None));
+        Assert.False(await store.AcquireSlotAsync(Ask("k", 1, "gone", T0.AddSeconds(1)), None));
+        Assert.True(await store.AcquireSlotAsync(Ask("d", 1, "held"), None));
+
+        Assert.Equal(FlowDeleteOutcome.Deleted, await store.DeleteFlowAsync("gone", None));
+        Assert.Equal(FlowDeleteOutcome.Deleted, await store.DeleteFlowAsync("held", None));
+        Assert.Equal(0, await store.CountSlotsAsync("d", T0, None));
+
+        // A new flow of the same id is no waiter of the key; the one that asked after it is.
+        await store.CreateFlowAsync(MakeFlow("gone", nextRunAt: later), None);
+        await store.CreateFlowAsync(MakeFlow("f3", nextRunAt: later), None);
+        Assert.False(await store.AcquireSlotAsync(Ask("k", 1, "f3", T0.AddSeconds(2)), None));
+        var at = T0.AddSeconds(3);
+        await store.ReleaseSlotsAsync("f1", [new LimitSlot("k", "s0")], at, None);
+        Assert.Equal(at, (await store.GetFlowAsync("f3", None))!.NextRunAt);
+        Assert.Equal(later, (await store.GetFlowAsync("gone", None))!.NextRunAt);
+    }
+
+    [Fact]
     public async Task A_refused_flow_woken_before_its_commit_stays_due()
     {
         var store = await NewStoreAsync();

@@ -13,13 +13,14 @@ public abstract class RouteStoreContractTests(ContractStores source) : FlowStore
     private static readonly RouteSet Cpu = new(["default/example.Cpu", "/example.Cpu"]);
     private static readonly RouteSet Gpu = new(["gpu/example.Gpu", "/example.Gpu"]);
 
-    private static async Task ReleaseWithRouteAsync(IFlowStore store, string id, string route, string owner = "w1")
+    private static async Task ReleaseWithRouteAsync(IFlowStore store, string id, string route, string owner = "w1", DateTimeOffset? deadline = null)
     {
         var claimed = await ClaimOneAsync(store, id, owner);
         var row = claimed.Flow.Clone();
         row.State = FlowState.Running;
         row.NextRunAt = T0;
         row.Route = route;
+        row.RouteDeadline = deadline;
         await store.CommitAsync(new FlowTransition { LeaseOwner = owner, Flow = row, Release = true, KnownEventId = claimed.Events.Count == 0 ? 0 : claimed.Events.Max(e => e.Id) }, None);
     }
 
@@ -43,6 +44,35 @@ public abstract class RouteStoreContractTests(ContractStores source) : FlowStore
         Assert.Equal("f1", gpu.Flow.Id);
         Assert.Null(gpu.Flow.Route);
         Assert.Null((await store.GetFlowAsync("f1", None))!.Route);
+    }
+
+    [Fact]
+    public async Task A_routed_flow_past_its_route_deadline_goes_to_any_worker()
+    {
+        var store = await NewStoreAsync();
+        var deadline = T0.AddSeconds(30);
+        foreach (var id in new[] { "late", "plain", "held" })
+        {
+            await store.CreateFlowAsync(MakeFlow(id, nextRunAt: T0), None);
+        }
+
+        await ReleaseWithRouteAsync(store, "late", "gpu/example.Gpu", deadline: deadline);
+        await ReleaseWithRouteAsync(store, "plain", "gpu/example.Gpu");
+        await ReleaseWithRouteAsync(store, "held", "gpu/example.Gpu", deadline: deadline);
+        Assert.NotNull(await store.ClaimFlowAsync("held", "gpu", Gpu, T0.AddSeconds(1), TimeSpan.FromMinutes(5), None));
+
+        // Before the deadline nothing changes.
+        Assert.Equal(0, await store.ReleaseOverdueRoutesAsync(deadline.AddSeconds(-1), None));
+        Assert.Empty(await store.ClaimDueAsync("cpu", 10, Cpu, deadline, Lease, None));
+
+        // At the deadline the unleased flow goes to any worker, which fails the late step; the others keep their routes.
+        Assert.Equal(1, await store.ReleaseOverdueRoutesAsync(deadline, None));
+        Assert.Null((await store.GetFlowAsync("late", None))!.Route);
+        Assert.Equal("gpu/example.Gpu", (await store.GetFlowAsync("plain", None))!.Route);
+        Assert.Equal(["late"], (await store.ClaimDueAsync("cpu", 10, Cpu, deadline, Lease, None)).Select(c => c.Flow.Id));
+        Assert.Equal(0, await store.ReleaseOverdueRoutesAsync(deadline.AddSeconds(10), None));
+        Assert.Equal("gpu", (await store.GetFlowAsync("held", None))!.LeaseOwner); // a leased flow is its worker's
+
     }
 
     [Fact]

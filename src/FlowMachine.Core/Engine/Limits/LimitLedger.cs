@@ -52,12 +52,14 @@ internal sealed class LimitLedger(LimitRule[][] rules)
     /// <summary>The transition with the slots to release and the refusal to recheck; the same one when there are none.</summary>
     public FlowTransition Attach(FlowTransition transition)
     {
-        if (releases.Count == 0 && !waits)
+        // A flow that ends frees whatever slot it still holds and stops waiting for any (a cancel while it waited).
+        var ends = transition.StateChanged && transition.Flow.State.IsTerminal();
+        if (releases.Count == 0 && !waits && !ends)
         {
             return transition;
         }
 
-        var result = transition with { ReleasedSlots = releases.Count == 0 ? [] : [.. releases], WaitsForSlot = waits };
+        var result = transition with { ReleasedSlots = releases.Count == 0 ? [] : [.. releases], WaitsForSlot = waits, EndsLimits = ends };
         releases.Clear();
         waits = false;
         return result;

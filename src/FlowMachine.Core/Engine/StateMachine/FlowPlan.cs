@@ -36,6 +36,7 @@ internal sealed class FlowPlan
 
         Successors = [.. successors.Select(s => s.ToArray())];
         Sinks = [.. Enumerable.Range(0, Steps.Length).Where(i => Successors[i].Length == 0)];
+        HasScheduleToStart = spec.Cfg.ScheduleToStartSeconds is not null || Steps.Any(s => s.ScheduleToStartSeconds is not null);
     }
 
     public FlowSpec Spec { get; }
@@ -47,6 +48,9 @@ internal sealed class FlowPlan
     public int[][] Precursors { get; }
 
     public int[][] Successors { get; }
+
+    /// <summary>True when a step has a <c>schedule_to_start</c> (its own or the flow's).</summary>
+    public bool HasScheduleToStart { get; }
 
     /// <summary>Steps nothing follows; their results make the flow's result.</summary>
     public int[] Sinks { get; }

@@ -25,6 +25,7 @@ internal sealed partial class FlowRun
         }
 
         Flow.Route = release ? ForeignRoute(now) : null;
+        Flow.RouteDeadline = Flow.Route is null ? null : FirstStartDeadline();
 
         var transition = new FlowTransition
         {
@@ -121,6 +122,11 @@ internal sealed partial class FlowRun
             }
 
             next = Min(next, at);
+        }
+
+        if (!readyNow)
+        {
+            next = Min(next, FirstStartDeadline()); // due when a step waiting for a slot or a token runs out of time
         }
 
         if (runningCount > 0 || readyNow)

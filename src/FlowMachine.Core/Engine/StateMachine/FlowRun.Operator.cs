@@ -28,6 +28,7 @@ internal sealed partial class FlowRun
             step.ParamOverrides = null;
             ClearWait(step);
             dirty.Add(i);
+            ReadyFrom(i, now);
         }
 
         forced.Clear();
@@ -80,6 +81,7 @@ internal sealed partial class FlowRun
                 step.NotBefore = null;
                 ClearWait(step);
                 dirty.Add(i);
+                ReadyFrom(i, now);
             }
         }
 

@@ -16,6 +16,12 @@ internal sealed partial class FlowRun
             return started;
         }
 
+        FailUnstarted(now);
+        if (!IsActive)
+        {
+            return started;
+        }
+
         due.Clear();
         foreach (var i in ready)
         {

@@ -58,6 +58,11 @@ internal sealed partial class FlowRun
             }
         }
 
+        foreach (var i in revived)
+        {
+            ReadyFrom(i, now);
+        }
+
         Flow.State = FlowState.Running;
         Flow.Error = null;
         Flow.Result = null;
@@ -97,6 +102,10 @@ internal sealed partial class FlowRun
             if (step.Recoveries > maxRecoveries && IsActive && step.State == StepState.Pending)
             {
                 ApplyFailure(i, $"the worker running this step was lost {step.Recoveries} times", null, permanent: true, now);
+            }
+            else
+            {
+                ReadyFrom(i, now);
             }
         }
 

@@ -15,10 +15,15 @@ internal sealed partial class FlowRun
         Record(now, HistoryKinds.FlowSuspended, null, new JsonObject { ["actor"] = actor });
     }
 
-    /// <summary>An operator resumed the flow: steps start again.</summary>
+    /// <summary>An operator resumed the flow: steps start again (their <c>schedule_to_start</c> counts from now).</summary>
     public void Resume(string? actor, DateTimeOffset now)
     {
         Suspending = false;
+        foreach (var i in ready)
+        {
+            ReadyFrom(i, now);
+        }
+
         Record(now, HistoryKinds.FlowResumed, null, new JsonObject { ["actor"] = actor });
     }
 

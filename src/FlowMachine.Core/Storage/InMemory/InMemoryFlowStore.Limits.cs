@@ -112,6 +112,48 @@ public sealed partial class InMemoryFlowStore
         }
     }
 
+    /// <inheritdoc/>
+    public ValueTask<bool> ExpireSlotsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (gate)
+        {
+            var woke = false;
+            foreach (var (key, list) in heldSlots)
+            {
+                if (list.RemoveAll(s => s.ExpiresAt <= now.UtcTicks) > 0)
+                {
+                    woke |= WakeOldest(key, now);
+                }
+            }
+
+            return ValueTask.FromResult(woke);
+        }
+    }
+
+    /// <summary>
+    /// The flow ended or is deleted: its slots are freed (waking the oldest waiter of each freed key at
+    /// <paramref name="now"/>; none when null) and it waits for no key any more. True when a waiter was made due.
+    /// </summary>
+    private bool DropLimitsLocked(string flowId, DateTimeOffset? now)
+    {
+        var woke = false;
+        foreach (var queue in waiters.Values)
+        {
+            queue.RemoveAll(w => w.FlowId == flowId);
+        }
+
+        foreach (var (key, list) in heldSlots)
+        {
+            if (list.RemoveAll(s => s.FlowId == flowId) > 0 && now is { } at)
+            {
+                woke |= WakeOldest(key, at);
+            }
+        }
+
+        return woke;
+    }
+
     /// <summary>Frees the slots; true when a waiter was made due.</summary>
     private bool ReleaseLocked(string flowId, IReadOnlyList<LimitSlot> released, DateTimeOffset now)
     {

@@ -144,6 +144,8 @@ public sealed partial class InMemoryFlowStore
         }
 
         byCreated.Remove((flow.CreatedAt.UtcTicks, flow.Id));
+        DropLimitsLocked(flow.Id, null);
+        routeDeadlines.Remove(flow.Id);
         if (entry.IndexKey is { } indexed)
         {
             Unindex(entry, indexed);

@@ -198,6 +198,11 @@ public sealed partial class InMemoryFlowStore
 
             row.Suspended = stored.Suspended;
             row.Route = t.Release ? t.Flow.Route : null;
+            row.RouteDeadline = row.Route is null ? null : t.Flow.RouteDeadline;
+            if (row.RouteDeadline is not null)
+            {
+                routeDeadlines.Add(flowId);
+            }
             row.RoutinePaused = stored.RoutinePaused;
             row.LeaseOwner = t.Release ? null : stored.LeaseOwner;
             row.LeaseExpiresAt = t.Release ? null : stored.LeaseExpiresAt;
@@ -262,6 +267,11 @@ public sealed partial class InMemoryFlowStore
             if (t.WaitsForSlot)
             {
                 woke |= RecheckSlotWait(entry, at);
+            }
+
+            if (t.EndsLimits)
+            {
+                woke |= DropLimitsLocked(flowId, at);
             }
 
             return ValueTask.FromResult(new CommitResult(entry.Commands.Count > 0) { WokeWaiter = woke });
@@ -409,6 +419,7 @@ public sealed partial class InMemoryFlowStore
     private ClaimedFlow Lease(InMemoryFlowEntry entry, string owner, DateTimeOffset expiresAt)
     {
         entry.Flow.Route = null;
+        entry.Flow.RouteDeadline = null;
         entry.Flow.LeaseOwner = owner;
         entry.Flow.LeaseExpiresAt = expiresAt;
         Reindex(entry);

@@ -5,6 +5,9 @@ public sealed partial class InMemoryFlowStore
 {
     private readonly SortedDictionary<string, WorkerRecord> workers = new(StringComparer.Ordinal);
 
+    // The flows committed with a route deadline (FlowRecord.RouteDeadline), for the heartbeat to look at.
+    private readonly HashSet<string> routeDeadlines = new(StringComparer.Ordinal);
+
     /// <inheritdoc/>
     public ValueTask RegisterWorkerAsync(WorkerRecord worker, CancellationToken cancellationToken)
     {
@@ -69,6 +72,37 @@ public sealed partial class InMemoryFlowStore
         lock (gate)
         {
             return ValueTask.FromResult<IReadOnlyList<WorkerRecord>>([.. workers.Values]);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<int> ReleaseOverdueRoutesAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (gate)
+        {
+            var cleared = 0;
+            foreach (var id in routeDeadlines.ToList())
+            {
+                if (!flows.TryGetValue(id, out var entry) || entry.Flow.RouteDeadline is not { } deadline)
+                {
+                    routeDeadlines.Remove(id);
+                }
+                else if (deadline <= now && entry.Flow.LeaseOwner is null)
+                {
+                    routeDeadlines.Remove(id);
+                    cleared += entry.Flow.Route is null ? 0 : 1;
+                    entry.Flow.Route = null;
+                    entry.Flow.RouteDeadline = null;
+                }
+            }
+
+            if (cleared > 0)
+            {
+                Notify();
+            }
+
+            return ValueTask.FromResult(cleared);
         }
     }
 

@@ -27,6 +27,8 @@ internal static class RetentionSql
         "DELETE FROM used_resume_tokens WHERE flow_id IN " + ids,
         "DELETE FROM flow_tags WHERE flow_id IN " + ids,
         "DELETE FROM flow_attributes WHERE flow_id IN " + ids,
+        "DELETE FROM limit_slots WHERE flow_id IN " + ids,
+        "DELETE FROM limit_waiters WHERE flow_id IN " + ids,
     ];
 
     /// <summary>Deletes the specs <paramref name="hashes"/> that no flow names any more.</summary>

@@ -119,6 +119,37 @@ public abstract class RoutingScenarios : ScenarioBase
     }
 
     [Fact]
+    public async Task A_step_on_a_queue_no_worker_serves_fails_after_its_schedule_to_start()
+    {
+        var store = CreateStore();
+        await store.InitializeAsync(CancellationToken.None);
+        var clock = new Testing.ManualClock();
+        await using var cpu = new FlowEngine(store, Pool("cpu", "q.cpu"), new FlowEngineOptions { Queues = ["default"], Time = clock, FollowStoreClock = false });
+        var id = (await cpu.StartAsync(new StartFlowRequest { SpecText = "tasks: [{ key: a, task_type: q.cpu }, { key: b, task_type: q.cpu, queue: night, schedule_to_start: 30s }]" })).Flow.Id;
+
+        using var stop = new CancellationTokenSource();
+        var worker = new FlowWorker(cpu, new FlowWorkerOptions { PollInterval = TimeSpan.FromMilliseconds(50) }).RunAsync(stop.Token);
+        var waiting = await WaitForAsync(store, [id], f => f.Route is not null, TimeSpan.FromSeconds(20));
+        Assert.Equal("night/q.cpu", waiting[0].Route);
+
+        // No worker serves the night queue; the heartbeat (every 10 s) hands the flow to any worker once b is late.
+        FlowRecord[] done = [];
+        for (var beat = 0; beat < 6 && done is not [{ State: FlowState.Failed }]; beat++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(10));
+            done = await WaitForAsync(store, [id], f => f.State.IsTerminal(), TimeSpan.FromSeconds(2));
+        }
+
+        await stop.CancelAsync();
+        await worker;
+        Assert.Equal(FlowState.Failed, done[0].State);
+        var b = (await store.GetStepsAsync(id, CancellationToken.None))[1];
+        Assert.Equal("step 'b' was not started within 30s (schedule_to_start)", b.Error);
+        Assert.Equal(0, b.Attempts);
+        Assert.False(ranBy.ContainsKey($"{id}/b"));
+    }
+
+    [Fact]
     public async Task A_host_without_a_task_type_starts_flows_for_it_only_while_a_live_worker_has_it()
     {
         var store = CreateStore();
