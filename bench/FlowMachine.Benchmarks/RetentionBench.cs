@@ -153,6 +153,20 @@ internal static class RetentionBench
         Console.WriteLine($"W10 medians: alone {5000 / a:N0} steps/s ({alone.Count} runs), during sweep {5000 / b:N0} steps/s ({during.Count} runs); slower by {(b / a - 1) * 100:0.0} % (target <= 15 %)");
     }
 
+    /// <summary>The sweeper (paced as a sweep, default policy) alone for SWEEPFOR over the old flows left: how fast it deletes with nothing else running.</summary>
+    public static async Task SweepAloneAsync(IFlowRetentionStore store, long oldest, int count, TimeSpan sweepFor)
+    {
+        var counting = new CountingRetentionStore(store);
+        var sweeper = new RetentionSweeper(counting, new RetentionPolicy(), TimeProvider.System);
+        var filter = new FlowRetentionFilter { States = [FlowState.Completed], FinishedBefore = DateTimeOffset.FromUnixTimeMilliseconds(oldest + count) };
+        var clock = Stopwatch.StartNew();
+        using var stop = new CancellationTokenSource(sweepFor);
+        await SweepUntilStoppedAsync(sweeper, filter, stop.Token);
+        var (batchMedian, batchMax) = counting.TakeBatchTimes();
+        Console.WriteLine($"sweeper alone: deleted {counting.Deleted:N0} flows in {clock.Elapsed.TotalSeconds:0.0} s ({counting.Deleted / clock.Elapsed.TotalSeconds:N0} flows/s, " +
+            $"batches {batchMedian:N0} ms median, {batchMax:N0} ms max; load {Load()})");
+    }
+
     private static async Task SweepUntilStoppedAsync(RetentionSweeper sweeper, FlowRetentionFilter filter, CancellationToken stop)
     {
         try
