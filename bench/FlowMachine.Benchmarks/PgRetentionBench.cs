@@ -34,11 +34,12 @@ internal static class PgRetentionBench
 
     /// <summary>
     /// W10 alone against W10 while the sweeper (default policy) deletes COUNT / ROUNDS of the old flows a round, so
-    /// every old flow is gone after the last round. Then, on a second database filled the same way (the first holds
+    /// every old flow is gone after the last round (with SECONDS > 0: the sweeper deletes the oldest for SECONDS a
+    /// round, see W10BesideSweepAsync, and then alone for SECONDS). Then, on a second database filled the same way (the first holds
     /// the W10 flows too), the table sizes before a purge of every old flow, after it and after a plain VACUUM,
     /// against the same database when it held only its live flows.
     /// </summary>
-    public static async Task SweepAsync(int count, int rounds)
+    public static async Task SweepAsync(int count, int rounds, int seconds)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (_, full, oldest) = await PrepareAsync(count);
@@ -46,8 +47,12 @@ internal static class PgRetentionBench
         {
             clock.Restart();
             await using var runner = await BatchRunner.OpenAsync(await OpenAsync(full.ConnectionString), 64);
-            await RetentionBench.W10BesideSweepAsync(runner, oldest, count, rounds, count / rounds);
+            await RetentionBench.W10BesideSweepAsync(runner, oldest, count, rounds, count / rounds, seconds > 0 ? TimeSpan.FromSeconds(seconds) : null);
             Console.WriteLine($"postgres: W10 beside the sweeper took {clock.Elapsed.TotalSeconds:0.0} s; load {RetentionBench.Load()}");
+            if (seconds > 0)
+            {
+                await RetentionBench.SweepAloneAsync((IFlowRetentionStore)runner.Store, oldest, count, TimeSpan.FromSeconds(seconds));
+            }
         }
 
         (_, full, oldest) = await PrepareAsync(count);

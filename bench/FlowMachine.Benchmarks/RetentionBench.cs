@@ -100,14 +100,17 @@ internal static class RetentionBench
 
     /// <summary>
     /// W10 (PEERS.md): 500 flows of 10 no-op steps at once, repeated back to back; about 8 s alone, then while
-    /// RetentionSweeper.DeleteAllAsync (default policy) deletes the next SLICE of the COUNT old flows (times
-    /// oldest + i ms), ROUNDS rounds alternating; prints each round and the medians.
+    /// the sweeper (RetentionSweeper.DeleteAllAsync paced as a sweep, default policy) deletes the next SLICE of the
+    /// COUNT old flows (times oldest + i ms), ROUNDS rounds alternating; prints each round and the medians. With
+    /// SWEEPFOR, each round's sweep instead deletes the oldest of the old flows for that long and is then stopped
+    /// (a paced sweep of a whole slice would take many minutes a round).
     /// </summary>
-    public static async Task W10BesideSweepAsync(BatchRunner runner, long oldest, int count, int rounds, int slice)
+    public static async Task W10BesideSweepAsync(BatchRunner runner, long oldest, int count, int rounds, int slice, TimeSpan? sweepFor = null)
     {
         var alone = new List<double>();
         var during = new List<double>();
-        var sweeper = new RetentionSweeper((IFlowRetentionStore)runner.Store, new RetentionPolicy(), TimeProvider.System);
+        var counting = new CountingRetentionStore((IFlowRetentionStore)runner.Store);
+        var sweeper = new RetentionSweeper(counting, new RetentionPolicy(), TimeProvider.System);
         // Warm up for 5 s: the first runs on a freshly copied file read it from disk and would count as "alone".
         var warm = Stopwatch.StartNew();
         while (warm.Elapsed < TimeSpan.FromSeconds(5))
@@ -115,7 +118,7 @@ internal static class RetentionBench
             await runner.RunAsync(Specs.Linear(10), 500);
         }
 
-        for (var round = 0; round < rounds && (round + 1) * (long)slice <= count; round++)
+        for (var round = 0; round < rounds && (sweepFor is not null || (round + 1) * (long)slice <= count); round++)
         {
             var aloneClock = Stopwatch.StartNew();
             var n = 0;
@@ -125,10 +128,12 @@ internal static class RetentionBench
                 n++;
             }
 
-            var before = DateTimeOffset.FromUnixTimeMilliseconds(oldest + ((round + 1) * (long)slice));
+            var before = DateTimeOffset.FromUnixTimeMilliseconds(oldest + (sweepFor is null ? (round + 1) * (long)slice : count));
             var filter = new FlowRetentionFilter { States = [FlowState.Completed], FinishedBefore = before };
             var sweepClock = Stopwatch.StartNew();
-            var sweep = sweeper.DeleteAllAsync(filter, default);
+            var start = counting.Deleted;
+            using var stop = sweepFor is { } limit ? new CancellationTokenSource(limit) : new CancellationTokenSource();
+            var sweep = SweepUntilStoppedAsync(sweeper, filter, stop.Token);
             var w10 = 0;
             while (!sweep.IsCompleted)
             {
@@ -136,13 +141,41 @@ internal static class RetentionBench
                 w10++;
             }
 
-            var (flows, _) = await sweep;
+            await sweep;
+            var flows = counting.Deleted - start;
+            var (batchMedian, batchMax) = counting.TakeBatchTimes();
             Console.WriteLine($"  round {round + 1}: {n} W10 alone median {5000 / Median(alone[^n..]):N0} steps/s; sweeper deleted {flows:N0} flows in {sweepClock.Elapsed.TotalSeconds:0.0} s " +
-                $"({flows / sweepClock.Elapsed.TotalSeconds:N0} flows/s) beside {w10} W10 runs, median {(w10 > 0 ? 5000 / Median(during[^w10..]) : 0):N0} steps/s (load {Load()})");
+                $"({flows / sweepClock.Elapsed.TotalSeconds:N0} flows/s, batches {batchMedian:N0} ms median, {batchMax:N0} ms max) beside {w10} W10 runs, " +
+                $"median {(w10 > 0 ? 5000 / Median(during[^w10..]) : 0):N0} steps/s (load {Load()})");
         }
 
         var (a, b) = (Median(alone), Median(during));
         Console.WriteLine($"W10 medians: alone {5000 / a:N0} steps/s ({alone.Count} runs), during sweep {5000 / b:N0} steps/s ({during.Count} runs); slower by {(b / a - 1) * 100:0.0} % (target <= 15 %)");
+    }
+
+    /// <summary>The sweeper (paced as a sweep, default policy) alone for SWEEPFOR over the old flows left: how fast it deletes with nothing else running.</summary>
+    public static async Task SweepAloneAsync(IFlowRetentionStore store, long oldest, int count, TimeSpan sweepFor)
+    {
+        var counting = new CountingRetentionStore(store);
+        var sweeper = new RetentionSweeper(counting, new RetentionPolicy(), TimeProvider.System);
+        var filter = new FlowRetentionFilter { States = [FlowState.Completed], FinishedBefore = DateTimeOffset.FromUnixTimeMilliseconds(oldest + count) };
+        var clock = Stopwatch.StartNew();
+        using var stop = new CancellationTokenSource(sweepFor);
+        await SweepUntilStoppedAsync(sweeper, filter, stop.Token);
+        var (batchMedian, batchMax) = counting.TakeBatchTimes();
+        Console.WriteLine($"sweeper alone: deleted {counting.Deleted:N0} flows in {clock.Elapsed.TotalSeconds:0.0} s ({counting.Deleted / clock.Elapsed.TotalSeconds:N0} flows/s, " +
+            $"batches {batchMedian:N0} ms median, {batchMax:N0} ms max; load {Load()})");
+    }
+
+    private static async Task SweepUntilStoppedAsync(RetentionSweeper sweeper, FlowRetentionFilter filter, CancellationToken stop)
+    {
+        try
+        {
+            await sweeper.DeleteAllAsync(filter, paced: true, stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
     }
 
     // `flows purge` of every old flow (the sweeper's DeleteAllAsync), then incremental vacuum until the file stops shrinking.

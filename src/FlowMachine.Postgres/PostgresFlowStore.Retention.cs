@@ -16,7 +16,9 @@ public sealed partial class PostgresFlowStore
     /// <inheritdoc/>
     public ValueTask<RetentionBatch> DeleteFlowsAsync(FlowRetentionFilter filter, int batchSize, CancellationToken cancellationToken)
     {
-        var sql = IndexPlansSql + RetentionSql.Roots(filter, "f.id", ExceptRoutines) + " ORDER BY f.created_at, f.id LIMIT @limit FOR UPDATE OF f SKIP LOCKED";
+        // A batch lost in a crash is only swept again, so its commit does not wait for the WAL flush.
+        var sql = IndexPlansSql + "SET LOCAL synchronous_commit = off; " +
+            RetentionSql.Roots(filter, "f.id", ExceptRoutines) + " ORDER BY f.created_at, f.id LIMIT @limit FOR UPDATE OF f SKIP LOCKED";
         return RunAsync(async (connection, ct) =>
         {
             var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
@@ -114,17 +116,42 @@ public sealed partial class PostgresFlowStore
         var hashes = await QueryAsync(connection, tx, "DELETE FROM flows WHERE id IN " + IdList + " RETURNING spec_hash",
             p => p.Add(Ids(ids)), r => r.GetString(0), ct).ConfigureAwait(false);
 
-        // A start that reuses one of these specs may have found it stored and not yet committed its flow: the
-        // table lock waits for such starts and holds new ones back for this one statement's length.
+        await DeleteUnusedSpecsAsync(connection, tx, hashes.Distinct(StringComparer.Ordinal).ToArray(), ct).ConfigureAwait(false);
+        return (deletable, ids.Count - deletable);
+    }
+
+    /// <summary>
+    /// Deletes those of <paramref name="hashes"/> (specs of flows just deleted) that no flow names any more. Deleters
+    /// take turns here (an advisory lock held to their commit), so each sees what the one before deleted. Only specs
+    /// no committed flow names are worth the table lock: a start that reuses one may have found it stored and not
+    /// yet committed its flow, and the lock waits for such starts and holds new ones back for the delete's length.
+    /// Most batches find every spec still in use and lock no table.
+    /// </summary>
+    private static async Task DeleteUnusedSpecsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] hashes, CancellationToken ct)
+    {
+        var turn = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':specs', 0))", connection, tx);
+        await using (turn.ConfigureAwait(false))
+        {
+            await turn.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        // A statement of its own, so that it sees what was committed while this one waited for its turn.
+        var unused = await QueryAsync(connection, tx, "SELECT h FROM unnest(@hashes) AS u(h) WHERE NOT EXISTS (SELECT 1 FROM flows x WHERE x.spec_hash = u.h)",
+            p => p.Add(Hashes(hashes)), r => r.GetString(0), ct).ConfigureAwait(false);
+        if (unused.Count == 0)
+        {
+            return;
+        }
+
         var specs = new NpgsqlCommand("LOCK TABLE specs IN SHARE ROW EXCLUSIVE MODE; " + RetentionSql.DeleteUnusedSpecs("(SELECT unnest(@hashes))"), connection, tx);
         await using (specs.ConfigureAwait(false))
         {
-            specs.Parameters.Add(new NpgsqlParameter("hashes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = hashes.Distinct(StringComparer.Ordinal).ToArray() });
+            specs.Parameters.Add(Hashes([.. unused]));
             await specs.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
-
-        return (deletable, ids.Count - deletable);
     }
+
+    private static NpgsqlParameter Hashes(string[] hashes) => new("hashes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = hashes };
 
     private static NpgsqlParameter Ids(List<string> ids) => new("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = ids.ToArray() };
 

@@ -36,8 +36,22 @@ public sealed class RetentionPolicy
     /// <summary>Top-level flows deleted per transaction: 200, so no batch holds workers up for long.</summary>
     public int BatchSize { get; set; } = 200;
 
-    /// <summary>The pause between two batches, which lets workers and autovacuum keep up: 50 ms.</summary>
+    /// <summary>The shortest pause between two batches, which lets workers and autovacuum keep up: 50 ms.</summary>
     public TimeSpan Pause { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// The largest share of its time a sweep spends deleting: 0.1. After a batch that took T, a sweep pauses
+    /// T × (1 − DutyCycle) / DutyCycle (at least <see cref="Pause"/>), so a batch slowed down by busy workers is
+    /// followed by a longer pause. 1 pauses only <see cref="Pause"/>. <c>flows purge</c> pauses only <see cref="Pause"/>.
+    /// </summary>
+    public double DutyCycle { get; set; } = 0.1;
+
+    /// <summary>The pause after a batch of a sweep that took <paramref name="took"/>: see <see cref="DutyCycle"/>.</summary>
+    public TimeSpan PauseAfter(TimeSpan took)
+    {
+        var paced = DutyCycle is > 0 and < 1 ? took * ((1 - DutyCycle) / DutyCycle) : TimeSpan.Zero;
+        return paced > Pause ? paced : Pause;
+    }
 
     /// <summary>The global period for <paramref name="state"/>.</summary>
     public TimeSpan For(FlowState state) => state switch
@@ -54,7 +68,7 @@ public sealed class RetentionPolicy
     {
         ArgumentNullException.ThrowIfNull(target);
         (target.Enabled, target.Completed, target.Failed, target.Killed, target.Cancelled) = (Enabled, Completed, Failed, Killed, Cancelled);
-        (target.Interval, target.BatchSize, target.Pause) = (Interval, BatchSize, Pause);
+        (target.Interval, target.BatchSize, target.Pause, target.DutyCycle) = (Interval, BatchSize, Pause, DutyCycle);
         target.Routines.Clear();
         foreach (var (routine, periods) in Routines)
         {
@@ -98,6 +112,11 @@ public sealed class RetentionPolicy
         if (Interval <= TimeSpan.Zero || Pause < TimeSpan.Zero)
         {
             problems.Add($"FlowMachine:Retention:Interval must be positive and Pause not negative (were {Interval}, {Pause}).");
+        }
+
+        if (!(DutyCycle is > 0 and <= 1))
+        {
+            problems.Add($"FlowMachine:Retention:DutyCycle must be more than 0 and at most 1 (was {DutyCycle}).");
         }
 
         return problems;

@@ -4,7 +4,8 @@ namespace FlowMachine.Retention;
 
 /// <summary>
 /// Deletes finished flows whose retention period has passed, in batches of <see cref="RetentionPolicy.BatchSize"/>
-/// top-level flows (one transaction each) with a pause between them, then gives the space back where the store
+/// top-level flows (one transaction each) with a pause between them that keeps its share of the time within
+/// <see cref="RetentionPolicy.DutyCycle"/>, then gives the space back where the store
 /// can. Every <c>serve</c> and <c>worker</c> process runs one: the store makes two sweeps at once take different flows.
 /// </summary>
 public sealed class RetentionSweeper(IFlowRetentionStore store, RetentionPolicy policy, TimeProvider time)
@@ -90,13 +91,25 @@ public sealed class RetentionSweeper(IFlowRetentionStore store, RetentionPolicy 
         return LastSweep!;
     }
 
-    /// <summary>Deletes what <paramref name="filter"/> matches in batches until nothing more does; returns (top-level flows, children).</summary>
-    public async Task<(long Flows, long Children)> DeleteAllAsync(FlowRetentionFilter filter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes what <paramref name="filter"/> matches in batches until nothing more does, pausing
+    /// <see cref="RetentionPolicy.Pause"/> between them (<c>flows purge</c>); returns (top-level flows, children).
+    /// </summary>
+    public Task<(long Flows, long Children)> DeleteAllAsync(FlowRetentionFilter filter, CancellationToken cancellationToken) =>
+        DeleteAllAsync(filter, paced: false, cancellationToken);
+
+    /// <summary>
+    /// Deletes what <paramref name="filter"/> matches in batches until nothing more does; <paramref name="paced"/>:
+    /// as a sweep does, pausing after each batch as <see cref="RetentionPolicy.DutyCycle"/> says, else only
+    /// <see cref="RetentionPolicy.Pause"/>. Returns (top-level flows, children).
+    /// </summary>
+    public async Task<(long Flows, long Children)> DeleteAllAsync(FlowRetentionFilter filter, bool paced, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         long flows = 0, children = 0;
         while (true)
         {
+            var started = time.GetTimestamp();
             var batch = await store.DeleteFlowsAsync(filter, policy.BatchSize, cancellationToken).ConfigureAwait(false);
             flows += batch.Deleted;
             children += batch.Children;
@@ -105,13 +118,13 @@ public sealed class RetentionSweeper(IFlowRetentionStore store, RetentionPolicy 
                 return (flows, children);
             }
 
-            // Yield to the workers between two transactions.
-            await Task.Delay(policy.Pause, time, cancellationToken).ConfigureAwait(false);
+            // Yield to the workers between two transactions: a sweep for longer after a slow batch.
+            await Task.Delay(paced ? policy.PauseAfter(time.GetElapsedTime(started)) : policy.Pause, time, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private Task<(long Flows, long Children)> DeleteOlderAsync(DateTimeOffset now, TimeSpan period, FlowRetentionFilter filter, CancellationToken cancellationToken) =>
         period == RetentionPolicy.Forever || period >= now - DateTimeOffset.UnixEpoch
             ? Task.FromResult((0L, 0L))
-            : DeleteAllAsync(filter with { FinishedBefore = now - period }, cancellationToken);
+            : DeleteAllAsync(filter with { FinishedBefore = now - period }, paced: true, cancellationToken);
 }

@@ -64,7 +64,7 @@ internal static class FlowsShowCommand
                 StepState.Failed => step.Error ?? "",
                 _ => step.Result is null ? step.Error ?? "" : JsonOutput.Compact(step.Result),
             };
-            table.AddRow(step.Index.ToString(), Markup.Escape(step.Key), Markup.Escape(step.TaskType), step.State.ToName(), step.Attempts.ToString(), Markup.Escape(Truncate(detail, 80)));
+            table.AddRow(step.Index.ToString(), Markup.Escape(step.Key), Markup.Escape(step.TaskType), step.State.ToName(), step.Attempts + Lost(step.Recoveries), Markup.Escape(Truncate(detail, 80)));
         }
 
         CliIO.ConsoleFor(writer).Write(table);
@@ -77,6 +77,14 @@ internal static class FlowsShowCommand
             writer.WriteLine($"{name,-9} {value}");
         }
     }
+
+    /// <summary>", worker lost 3 times" after the attempts of a step whose worker was lost while running it; nothing otherwise.</summary>
+    internal static string Lost(int recoveries) => recoveries switch
+    {
+        <= 0 => "",
+        1 => ", worker lost once",
+        var n => $", worker lost {n} times",
+    };
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }
