@@ -43,13 +43,38 @@ public sealed class RetentionPolicy
     /// The largest share of its time a sweep spends deleting: 0.1. After a batch that took T, a sweep pauses
     /// T × (1 − DutyCycle) / DutyCycle (at least <see cref="Pause"/>), so a batch slowed down by busy workers is
     /// followed by a longer pause. 1 pauses only <see cref="Pause"/>. <c>flows purge</c> pauses only <see cref="Pause"/>.
+    /// A sweep still running after <see cref="Interval"/> has fallen behind and speeds up: see <see cref="DutyCycleAfter"/>.
     /// </summary>
     public double DutyCycle { get; set; } = 0.1;
 
     /// <summary>The pause after a batch of a sweep that took <paramref name="took"/>: see <see cref="DutyCycle"/>.</summary>
-    public TimeSpan PauseAfter(TimeSpan took)
+    public TimeSpan PauseAfter(TimeSpan took) => PauseAfter(took, DutyCycle);
+
+    /// <summary>
+    /// The pause after a batch that took <paramref name="took"/> in a sweep that has been running for
+    /// <paramref name="sweeping"/>: a sweep that runs past <see cref="Interval"/> has fallen behind (the next one
+    /// is due), so its duty cycle doubles for every whole interval it has run, up to 1, until it has caught up.
+    /// </summary>
+    public TimeSpan PauseAfter(TimeSpan took, TimeSpan sweeping) => PauseAfter(took, DutyCycleAfter(sweeping));
+
+    /// <summary>
+    /// The duty cycle of a sweep that has been running for <paramref name="sweeping"/>: <see cref="DutyCycle"/>
+    /// for its first <see cref="Interval"/>, then doubled for every further whole interval, at most 1.
+    /// </summary>
+    public double DutyCycleAfter(TimeSpan sweeping)
     {
-        var paced = DutyCycle is > 0 and < 1 ? took * ((1 - DutyCycle) / DutyCycle) : TimeSpan.Zero;
+        if (Interval <= TimeSpan.Zero || sweeping < Interval)
+        {
+            return DutyCycle;
+        }
+
+        var behind = Math.Min(sweeping.Ticks / Interval.Ticks, 30);
+        return Math.Min(1.0, DutyCycle * Math.Pow(2, behind));
+    }
+
+    private TimeSpan PauseAfter(TimeSpan took, double dutyCycle)
+    {
+        var paced = dutyCycle is > 0 and < 1 ? took * ((1 - dutyCycle) / dutyCycle) : TimeSpan.Zero;
         return paced > Pause ? paced : Pause;
     }
 

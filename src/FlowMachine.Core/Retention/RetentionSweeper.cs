@@ -5,8 +5,8 @@ namespace FlowMachine.Retention;
 /// <summary>
 /// Deletes finished flows whose retention period has passed, in batches of <see cref="RetentionPolicy.BatchSize"/>
 /// top-level flows (one transaction each) with a pause between them that keeps its share of the time within
-/// <see cref="RetentionPolicy.DutyCycle"/>, then gives the space back where the store
-/// can. Every <c>serve</c> and <c>worker</c> process runs one: the store makes two sweeps at once take different flows.
+/// <see cref="RetentionPolicy.DutyCycle"/> (more once a sweep has run past <see cref="RetentionPolicy.Interval"/>
+/// and so fallen behind), then gives the space back where the store can. Every <c>serve</c> and <c>worker</c> process runs one: the store makes two sweeps at once take different flows.
 /// </summary>
 public sealed class RetentionSweeper(IFlowRetentionStore store, RetentionPolicy policy, TimeProvider time)
 {
@@ -66,12 +66,12 @@ public sealed class RetentionSweeper(IFlowRetentionStore store, RetentionPolicy 
                 foreach (var routine in own)
                 {
                     var period = policy.Routines[routine].For(state) ?? policy.For(state);
-                    var (flows, kids) = await DeleteOlderAsync(now, period, new FlowRetentionFilter { States = [state], Routine = routine }, cancellationToken).ConfigureAwait(false);
+                    var (flows, kids) = await DeleteOlderAsync(now, started, period, new FlowRetentionFilter { States = [state], Routine = routine }, cancellationToken).ConfigureAwait(false);
                     deleted[state] += flows;
                     children += kids;
                 }
 
-                var (all, allKids) = await DeleteOlderAsync(now, policy.For(state), new FlowRetentionFilter { States = [state], ExceptRoutines = own }, cancellationToken).ConfigureAwait(false);
+                var (all, allKids) = await DeleteOlderAsync(now, started, policy.For(state), new FlowRetentionFilter { States = [state], ExceptRoutines = own }, cancellationToken).ConfigureAwait(false);
                 deleted[state] += all;
                 children += allKids;
             }
@@ -103,7 +103,11 @@ public sealed class RetentionSweeper(IFlowRetentionStore store, RetentionPolicy 
     /// as a sweep does, pausing after each batch as <see cref="RetentionPolicy.DutyCycle"/> says, else only
     /// <see cref="RetentionPolicy.Pause"/>. Returns (top-level flows, children).
     /// </summary>
-    public async Task<(long Flows, long Children)> DeleteAllAsync(FlowRetentionFilter filter, bool paced, CancellationToken cancellationToken)
+    public Task<(long Flows, long Children)> DeleteAllAsync(FlowRetentionFilter filter, bool paced, CancellationToken cancellationToken) =>
+        DeleteAllAsync(filter, paced ? time.GetTimestamp() : null, cancellationToken);
+
+    // sweepStarted: when the sweep this belongs to started (its pauses shrink once it runs past the interval); null: not paced.
+    private async Task<(long Flows, long Children)> DeleteAllAsync(FlowRetentionFilter filter, long? sweepStarted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         long flows = 0, children = 0;
@@ -119,12 +123,13 @@ public sealed class RetentionSweeper(IFlowRetentionStore store, RetentionPolicy 
             }
 
             // Yield to the workers between two transactions: a sweep for longer after a slow batch.
-            await Task.Delay(paced ? policy.PauseAfter(time.GetElapsedTime(started)) : policy.Pause, time, cancellationToken).ConfigureAwait(false);
+            var pause = sweepStarted is { } since ? policy.PauseAfter(time.GetElapsedTime(started), time.GetElapsedTime(since)) : policy.Pause;
+            await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private Task<(long Flows, long Children)> DeleteOlderAsync(DateTimeOffset now, TimeSpan period, FlowRetentionFilter filter, CancellationToken cancellationToken) =>
+    private Task<(long Flows, long Children)> DeleteOlderAsync(DateTimeOffset now, long sweepStarted, TimeSpan period, FlowRetentionFilter filter, CancellationToken cancellationToken) =>
         period == RetentionPolicy.Forever || period >= now - DateTimeOffset.UnixEpoch
             ? Task.FromResult((0L, 0L))
-            : DeleteAllAsync(filter with { FinishedBefore = now - period }, paced: true, cancellationToken);
+            : DeleteAllAsync(filter with { FinishedBefore = now - period }, sweepStarted, cancellationToken);
 }

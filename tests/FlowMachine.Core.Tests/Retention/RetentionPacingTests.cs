@@ -5,7 +5,10 @@ using FlowMachine.Storage.InMemory;
 
 namespace FlowMachine.Core.Tests.Retention;
 
-/// <summary>A sweep pauses after each batch in proportion to how long it took (the duty cycle); a purge pauses only <c>Pause</c>.</summary>
+/// <summary>
+/// A sweep pauses after each batch in proportion to how long it took (the duty cycle), less once it has run past its
+/// interval; a purge pauses only <c>Pause</c>.
+/// </summary>
 public sealed class RetentionPacingTests
 {
     private static readonly DateTimeOffset Now = new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
@@ -80,6 +83,44 @@ public sealed class RetentionPacingTests
         Assert.Equal(10, sweep.Total);
         // Batches of 4, 4 and 2: a pause after each full one, 100 ms × 0.8 / 0.2.
         Assert.Equal([TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(400)], time.Pauses);
+    }
+
+    [Fact]
+    public async Task A_sweep_that_runs_past_its_interval_has_fallen_behind_and_pauses_less_for_each_interval()
+    {
+        var time = new PacingTime();
+        var store = await OldFlowsAsync(30);
+        var policy = new RetentionPolicy { BatchSize = 1, DutyCycle = 0.1, Pause = TimeSpan.Zero, Interval = TimeSpan.FromSeconds(1) };
+
+        var sweep = await new RetentionSweeper(new SlowBatches(store, time), policy, time).SweepOnceAsync(CancellationToken.None);
+
+        Assert.Equal(30, sweep.Total);
+        // Batches of 100 ms: the first nine end within the first interval (duty cycle 0.1: 900 ms pauses), the next ten
+        // within the second (0.2: 400 ms), the next ten within the third (0.4: 150 ms), the last after three (0.8: 25 ms).
+        TimeSpan[] expected =
+        [
+            .. Enumerable.Repeat(TimeSpan.FromMilliseconds(900), 9),
+            .. Enumerable.Repeat(TimeSpan.FromMilliseconds(400), 10),
+            .. Enumerable.Repeat(TimeSpan.FromMilliseconds(150), 10),
+            TimeSpan.FromMilliseconds(25),
+        ];
+        Assert.Equal(expected, time.Pauses);
+    }
+
+    [Theory]
+    [InlineData(0.1, 0, 0.1)]
+    [InlineData(0.1, 9, 0.1)]
+    [InlineData(0.1, 10, 0.2)]
+    [InlineData(0.1, 25, 0.4)]
+    [InlineData(0.1, 30, 0.8)]
+    [InlineData(0.1, 40, 1.0)]
+    [InlineData(0.1, 100_000, 1.0)]
+    [InlineData(0.5, 12, 1.0)]
+    public void The_duty_cycle_doubles_for_every_whole_interval_a_sweep_has_run(double dutyCycle, int minutes, double expected)
+    {
+        var policy = new RetentionPolicy { DutyCycle = dutyCycle, Interval = TimeSpan.FromMinutes(10) };
+
+        Assert.Equal(expected, policy.DutyCycleAfter(TimeSpan.FromMinutes(minutes)), precision: 10);
     }
 
     [Fact]
