@@ -19,11 +19,11 @@ internal static class CommitBatch
     // falls short, and check_lease stops the batch.
     private const string UpdateFlowsSql =
         "WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bool[], $6::text[], $7::text[], $8::text[], " +
-        "$9::text[], $10::int[], $11::bigint[], $12::bigint[], $13::bool[]) AS v(id, lease_owner, state, position, data_changed, data, " +
-        "wait_reason, result, error, generation, updated_at, next_run_at, release)), " +
+        "$9::text[], $10::int[], $11::bigint[], $12::bigint[], $13::bool[], $15::bigint[]) AS v(id, lease_owner, state, position, data_changed, data, " +
+        "wait_reason, result, error, generation, updated_at, next_run_at, release, deadline)), " +
         "u AS (UPDATE flows f SET state = v.state, position = v.position, data = CASE WHEN v.data_changed THEN v.data ELSE f.data END, " +
         "wait_reason = v.wait_reason, result = v.result, error = v.error, generation = v.generation, updated_at = v.updated_at, " +
-        "next_run_at = v.next_run_at, lease_owner = CASE WHEN v.release THEN NULL ELSE f.lease_owner END, " +
+        "next_run_at = v.next_run_at, deadline = v.deadline, lease_owner = CASE WHEN v.release THEN NULL ELSE f.lease_owner END, " +
         "lease_expires_at = CASE WHEN v.release THEN NULL ELSE f.lease_expires_at END " +
         "FROM v WHERE f.id = v.id AND f.lease_owner = v.lease_owner RETURNING 1) " +
         "SELECT check_lease(CASE WHEN (SELECT count(*) FROM u) = $14 THEN 1 ELSE 0 END, 'of this batch')";
@@ -247,6 +247,7 @@ internal static class CommitBatch
         var updatedAt = new long[n];
         var nextRunAt = new long?[n];
         var release = new bool[n];
+        var deadline = new long?[n];
         for (var i = 0; i < n; i++)
         {
             var t = transitions[i];
@@ -264,6 +265,7 @@ internal static class CommitBatch
             updatedAt[i] = Ms(f.UpdatedAt);
             nextRunAt[i] = Ms(f.NextRunAt);
             release[i] = t.Release;
+            deadline[i] = Ms(f.Deadline);
         }
 
         var cmd = new NpgsqlBatchCommand(UpdateFlowsSql);
@@ -282,6 +284,7 @@ internal static class CommitBatch
         p.Add(Array(NpgsqlDbType.Bigint, nextRunAt));
         p.Add(Array(NpgsqlDbType.Boolean, release));
         p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (long)n });
+        p.Add(Array(NpgsqlDbType.Bigint, deadline));
         return cmd;
     }
 

@@ -17,7 +17,7 @@ internal static class NewFlowBatch
     private const string InsertFlowsSql =
         "INSERT INTO flows (" + FlowInsertColumns + ") SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], " +
         "$6::int[], $7::text[], $8::text[], $9::int[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], " +
-        "$17::int[], $18::int[], $19::bigint[], $20::bigint[], $21::bigint[], $22::text[], $23::bigint[], $24::text[], $25::bigint[], $26::int[], $27::text[]) " +
+        "$17::int[], $18::int[], $19::bigint[], $20::bigint[], $21::bigint[], $22::text[], $23::bigint[], $24::text[], $25::bigint[], $26::int[], $27::text[], $28::bigint[]) " +
         "ON CONFLICT (key) DO NOTHING RETURNING id";
 
     // Content-addressed: a copy stored already (or by another flow of the batch) is the same text.
@@ -145,6 +145,7 @@ internal static class NewFlowBatch
         p.Add(Array(NpgsqlDbType.Bigint, slot));
         p.Add(Array(NpgsqlDbType.Integer, flows.Select(f => f.Flow.Priority).ToArray()));
         p.Add(Array(NpgsqlDbType.Text, flows.Select(f => f.Flow.TraceParent).ToArray()));
+        p.Add(Array(NpgsqlDbType.Bigint, flows.Select(f => Ms(f.Flow.Deadline)).ToArray()));
         return cmd;
     }
 }

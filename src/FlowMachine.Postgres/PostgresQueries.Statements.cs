@@ -27,6 +27,7 @@ internal static partial class PostgresQueries
         cmd.Parameters.Add(P("slot", Ms(f.Slot)));
         cmd.Parameters.Add(P("priority", f.Priority));
         cmd.Parameters.Add(P("trace_parent", f.TraceParent));
+        cmd.Parameters.Add(P("deadline", Ms(f.Deadline)));
         batch.Add(cmd);
 
         // Content-addressed: a copy stored by another flow (or left by one whose key was taken) is the same text.
@@ -71,6 +72,7 @@ internal static partial class PostgresQueries
         p.Add(P(Positional, dataChanged ? Json(f.Data) : null));
         p.Add(P(Positional, release));
         p.Add(P(Positional, leaseOwner));
+        p.Add(P(Positional, Ms(f.Deadline)));
         return cmd;
     }
 

@@ -28,11 +28,11 @@ internal static partial class PostgresQueries
     public const string FlowColumns =
         "id, key, label, owner, routine, routine_version, (SELECT s.spec_json FROM specs s WHERE s.hash = flows.spec_hash) AS spec_json, " +
         "state, position, input, data, wait_reason, result, error, " +
-        "parent_flow_id, parent_step_key, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at, schedule, slot, suspended::bigint, priority, route, trace_parent";
+        "parent_flow_id, parent_step_key, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at, schedule, slot, suspended::bigint, priority, route, trace_parent, deadline";
 
     public const string FlowInsertColumns =
         "id, key, label, owner, routine, routine_version, spec_hash, state, position, input, data, wait_reason, result, error, " +
-        "parent_flow_id, parent_step_key, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at, schedule, slot, priority, trace_parent";
+        "parent_flow_id, parent_step_key, parent_child_index, generation, created_at, updated_at, next_run_at, lease_owner, lease_expires_at, schedule, slot, priority, trace_parent, deadline";
 
     public const string StepColumns =
         "flow_id, idx, key, task_type, state, result, error, error_detail, attempts, started_at, finished_at, not_before, " +
@@ -41,7 +41,7 @@ internal static partial class PostgresQueries
     private const string InsertFlowSql =
         "INSERT INTO flows (" + FlowInsertColumns + ") VALUES (@id, @key, @label, @owner, @routine, @routine_version, @spec_hash, @state, @position, " +
         "@input, @data, @wait_reason, @result, @error, @parent_flow_id, @parent_step_key, @parent_child_index, @generation, @created_at, " +
-        "@updated_at, @next_run_at, @lease_owner, @lease_expires_at, @schedule, @slot, @priority, @trace_parent) ON CONFLICT (key) DO NOTHING";
+        "@updated_at, @next_run_at, @lease_owner, @lease_expires_at, @schedule, @slot, @priority, @trace_parent, @deadline) ON CONFLICT (key) DO NOTHING";
 
     // The step values as a SELECT, so a child's steps can be made conditional on the child row existing.
     // Positional ($n), as every statement a step runs: Npgsql sends those as they are, where named
@@ -62,7 +62,7 @@ internal static partial class PostgresQueries
     // that stops the batch.
     private const string UpdateFlowSql =
         "WITH u AS (UPDATE flows SET state = $2, position = $3, data = CASE WHEN $10 THEN $11 ELSE data END, " +
-        "wait_reason = $4, result = $5, error = $6, generation = $7, updated_at = $8, next_run_at = $9, " +
+        "wait_reason = $4, result = $5, error = $6, generation = $7, updated_at = $8, next_run_at = $9, deadline = $14, " +
         "lease_owner = CASE WHEN $12 THEN NULL ELSE lease_owner END, " +
         "lease_expires_at = CASE WHEN $12 THEN NULL ELSE lease_expires_at END " +
         "WHERE id = $1 AND lease_owner = $13 RETURNING 1) " +

@@ -10,7 +10,7 @@ namespace FlowMachine.Sqlite;
 /// </summary>
 internal static partial class SqliteQueries
 {
-    public const string FlowColumns = FlowInsertColumns + ", suspended, priority, route, trace_parent";
+    public const string FlowColumns = FlowInsertColumns + ", suspended, priority, route, trace_parent, deadline";
 
     private const string FlowInsertColumns =
         "id, key, label, owner, routine, routine_version, spec_hash, state, position, input, data, wait_reason, result, error, " +
@@ -23,8 +23,8 @@ internal static partial class SqliteQueries
 
     // Positional parameters, in FlowColumns order (spec_hash in the place of the spec): bound by SqliteStatement.
     private const string InsertFlowSql =
-        "INSERT INTO flows (" + FlowInsertColumns + ", priority, trace_parent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, " +
-        "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27) ON CONFLICT (key) DO NOTHING";
+        "INSERT INTO flows (" + FlowInsertColumns + ", priority, trace_parent, deadline) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, " +
+        "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28) ON CONFLICT (key) DO NOTHING";
 
     // A new flow's steps: nothing to update yet.
     private const string InsertStepSql =
@@ -53,7 +53,7 @@ internal static partial class SqliteQueries
 
     private const string UpdateFlowSetSql =
         "UPDATE flows SET position = ?3, data = CASE WHEN ?4 THEN ?5 ELSE data END, " +
-        "wait_reason = ?6, result = ?7, error = ?8, generation = ?9, updated_at = ?10, next_run_at = ?11";
+        "wait_reason = ?6, result = ?7, error = ?8, generation = ?9, updated_at = ?10, next_run_at = ?11, deadline = ?13";
 
     private const string UpdateFlowWhereSql = " WHERE id = ?1 AND lease_owner = ?12";
 
@@ -90,6 +90,7 @@ internal static partial class SqliteQueries
             .Int(25, Ms(f.Slot))
             .Int(26, f.Priority)
             .Text(27, f.TraceParent)
+            .Int(28, Ms(f.Deadline))
             .Execute();
         if (inserted == 0)
         {
@@ -131,6 +132,7 @@ internal static partial class SqliteQueries
             .Int(10, Ms(f.UpdatedAt))
             .Int(11, Ms(f.NextRunAt))
             .Text(12, leaseOwner)
+            .Int(13, Ms(f.Deadline))
             .Execute() == 1;
 
     /// <summary>Points the flow's next run at <paramref name="at"/> unless it is due earlier; false when the flow does not exist.</summary>

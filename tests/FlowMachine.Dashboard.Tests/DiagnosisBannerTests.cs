@@ -30,4 +30,32 @@ public sealed class DiagnosisBannerTests(DashboardFixture fixture)
         await Assertions.Expect(page.GetByTestId("diagnosis")).ToHaveCountAsync(0); // the page follows the flow: an ended flow has nothing to diagnose
         await page.Context.CloseAsync();
     }
+
+    [BrowserFact]
+    public async Task A_flow_failed_by_its_deadline_says_so_on_its_page()
+    {
+        using var api = fixture.Api(fixture.AliceKey);
+        using var content = new StringContent("""{"spec":{"label":"too-slow","cfg":{"deadline":"300ms"},"tasks":[{"key":"approve","task_type":"wait"}]}}""", System.Text.Encoding.UTF8, "application/json");
+        var started = await api.PostAsync("/api/v1/flows", content);
+        var id = (string)System.Text.Json.Nodes.JsonNode.Parse(await started.Content.ReadAsStringAsync())!["id"]!;
+        var until = DateTime.UtcNow.AddSeconds(30);
+        System.Text.Json.Nodes.JsonNode flow;
+        while ((string?)(flow = System.Text.Json.Nodes.JsonNode.Parse(await api.GetStringAsync($"/api/v1/flows/{id}"))!)["state"] != "FAILED")
+        {
+            Assert.True(DateTime.UtcNow < until, "the flow did not fail at its deadline");
+            await Task.Delay(50);
+        }
+
+        Assert.Equal("deadline exceeded", (string?)flow["error"]);
+        Assert.NotNull(flow["deadline"]);
+
+        var page = await fixture.SignInAsync(fixture.AliceKey);
+        await page.GotoAsync($"/flows/{id}");
+        var banner = page.GetByTestId("diagnosis");
+        await Assertions.Expect(banner).ToHaveAttributeAsync("data-kind", "deadline");
+        await Assertions.Expect(banner).ToContainTextAsync("Why did it fail?");
+        await Assertions.Expect(banner).ToContainTextAsync("The flow failed by its deadline");
+        await Assertions.Expect(banner).ToContainTextAsync($"flowmachine flows retry {id}");
+        await page.Context.CloseAsync();
+    }
 }

@@ -92,7 +92,7 @@ public sealed class DocumentTests(ServerFixture server) : IClassFixture<ServerFi
         var document = (await server.Alice.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
         var properties = document["components"]!["schemas"]!["FlowDocument"]!["properties"]!.AsObject().Select(p => p.Key);
         Assert.Equal(
-            ["id", "key", "label", "routine", "version", "owner", "state", "position", "waitReason", "error", "parentFlowId", "nextRunAt", "schedule", "slot", "suspended", "routinePaused", "createdAt", "updatedAt", "input", "data", "result", "steps", "resumeUrl", "tags", "attributes", "priority", "waitingForWorker"],
+            ["id", "key", "label", "routine", "version", "owner", "state", "position", "waitReason", "error", "parentFlowId", "nextRunAt", "schedule", "slot", "suspended", "routinePaused", "createdAt", "updatedAt", "input", "data", "result", "steps", "resumeUrl", "tags", "attributes", "priority", "waitingForWorker", "deadline"],
             properties);
     }
 

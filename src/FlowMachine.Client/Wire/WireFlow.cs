@@ -33,4 +33,5 @@ internal sealed record WireFlow
     [JsonPropertyName("attributes")] public IReadOnlyDictionary<string, string>? Attributes { get; init; }
     [JsonPropertyName("priority")] public int Priority { get; init; }
     [JsonPropertyName("waitingForWorker")] public WorkerWait? WaitingForWorker { get; init; }
+    [JsonPropertyName("deadline")] public DateTimeOffset? Deadline { get; init; }
 }

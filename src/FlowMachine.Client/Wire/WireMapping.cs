@@ -34,6 +34,7 @@ internal static class WireMapping
         CreatedAt = flow.CreatedAt,
         UpdatedAt = flow.UpdatedAt,
         NextRunAt = flow.NextRunAt,
+        Deadline = flow.Deadline,
         Suspended = flow.Suspended,
         RoutinePaused = flow.RoutinePaused,
         Route = flow.WaitingForWorker is { } wait ? RouteSet.Of(wait.Queue, wait.TaskType) : null,

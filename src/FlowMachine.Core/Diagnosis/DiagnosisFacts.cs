@@ -30,6 +30,11 @@ public sealed record DiagnosisFacts
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? DueAt { get; init; }
 
+    /// <summary>The flow's deadline (<c>cfg.deadline</c> from its start or last retry), when it has one.</summary>
+    [JsonPropertyName("deadline")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? Deadline { get; init; }
+
     /// <summary>The event the step waits for.</summary>
     [JsonPropertyName("event")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

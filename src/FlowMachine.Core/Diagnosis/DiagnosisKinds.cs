@@ -48,6 +48,12 @@ public static class DiagnosisKinds
     /// <summary>A step waits for its retry's backoff.</summary>
     public const string Retry = "retry";
 
+    /// <summary>
+    /// The flow is past its deadline (<c>cfg.deadline</c>): the worker that takes it up next fails it; or, for a flow
+    /// that has ended, it failed by its deadline ("deadline exceeded").
+    /// </summary>
+    public const string Deadline = "deadline";
+
     /// <summary>The flow is not due yet and nothing else holds it.</summary>
     public const string Scheduled = "scheduled";
 

@@ -29,12 +29,25 @@ public sealed partial class FlowDiagnoser(IFlowStore store, TimeProvider time)
         ArgumentNullException.ThrowIfNull(view);
         var now = time.GetUtcNow();
         var (kind, summary, facts) = await JudgeAsync(view, now, cancellationToken).ConfigureAwait(false);
+        if (view.Flow.Deadline is { } deadline && kind != DiagnosisKinds.Finished)
+        {
+            facts = facts with { Deadline = deadline };
+        }
+
         return new FlowDiagnosis { FlowId = view.Flow.Id, State = view.Flow.State.ToName(), Kind = kind, Summary = summary, Facts = facts, At = now };
     }
 
     private async Task<(string Kind, string Summary, DiagnosisFacts Facts)> JudgeAsync(FlowView view, DateTimeOffset now, CancellationToken ct)
     {
         var flow = view.Flow;
+        if (FailedByDeadline(flow))
+        {
+            var word = DiagnosisText.Word(flow.Id);
+            return (DiagnosisKinds.Deadline,
+                $"The flow failed by its deadline ({DiagnosisText.Time(flow.Deadline)}): it did not finish within its cfg.deadline. Retry it (flowmachine flows retry {word}) to run it again with a new deadline.",
+                new DiagnosisFacts { Commands = [$"flowmachine flows retry {word}"] });
+        }
+
         if (flow.State.IsTerminal())
         {
             return (DiagnosisKinds.Finished, $"The flow has finished ({flow.State.ToName()}): nothing holds it.", new DiagnosisFacts());
@@ -51,6 +64,14 @@ public sealed partial class FlowDiagnoser(IFlowStore store, TimeProvider time)
             var routine = flow.Routine ?? "(inline)";
             return (DiagnosisKinds.RoutinePaused, $"Routine {routine} is paused: no worker claims its flows until it is resumed (flowmachine routines resume {DiagnosisText.Word(routine)}).",
                 new DiagnosisFacts { Routine = flow.Routine, Commands = [$"flowmachine routines resume {DiagnosisText.Word(routine)}"] });
+        }
+
+        if (flow.Deadline is { } deadline && deadline <= now)
+        {
+            var word = DiagnosisText.Word(flow.Id);
+            return (DiagnosisKinds.Deadline,
+                $"The flow is past its deadline ({DiagnosisText.Time(deadline)}, {DiagnosisText.Age(now - deadline)} ago): it fails with \"deadline exceeded\" as soon as a worker takes it up, its running steps cancelled.",
+                new DiagnosisFacts { Worker = flow.LeaseOwner, LeaseExpiresAt = flow.LeaseExpiresAt, Commands = [$"flowmachine flows cancel {word}"] });
         }
 
         if (flow.LeaseOwner is { } owner)
@@ -89,6 +110,13 @@ public sealed partial class FlowDiagnoser(IFlowStore store, TimeProvider time)
         return (DiagnosisKinds.Idle,
             $"The flow is {flow.State.ToName()} but nothing is due, nothing waits and no worker holds it, so nothing moves it by itself: reset it (flowmachine flows reset {id}) or cancel it.",
             new DiagnosisFacts { WaitReason = flow.WaitReason, Commands = [$"flowmachine flows reset {id}", $"flowmachine flows cancel {id}"] });
+    }
+
+    /// <summary>True when the flow ended FAILED at its deadline ("deadline exceeded").</summary>
+    public static bool FailedByDeadline(FlowRecord flow)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        return flow.State == FlowState.Failed && flow.Error == Engine.FlowRun.DeadlineExceeded;
     }
 
     private async Task<IReadOnlyList<WorkerRecord>> WorkersAsync(CancellationToken ct) =>

@@ -15,6 +15,12 @@ public sealed record FlowConfig
     /// <summary>How long, in seconds, a ready step that gives none may wait to be started (<c>cfg.schedule_to_start</c>); null = no limit.</summary>
     public double? ScheduleToStartSeconds { get; init; }
 
+    /// <summary>
+    /// How long, in seconds, a flow may take from its start (or its last retry) before it fails with "deadline exceeded"
+    /// (<c>cfg.deadline</c>); null = no deadline.
+    /// </summary>
+    public double? DeadlineSeconds { get; init; }
+
     /// <summary>Tags every flow of the spec gets, besides those its start gives (<c>cfg.tags</c>).</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 

@@ -39,6 +39,11 @@ public static class SpecJson
             WriteRetry(writer, spec.Cfg.Retry);
             WriteTimeout(writer, spec.Cfg.TimeoutSeconds);
             WriteScheduleToStart(writer, spec.Cfg.ScheduleToStartSeconds);
+            if (spec.Cfg.DeadlineSeconds is { } deadline)
+            {
+                writer.WriteNumber("deadline", deadline);
+            }
+
             WriteTags(writer, spec.Cfg.Tags);
             if (spec.Cfg.Priority is { } priority)
             {

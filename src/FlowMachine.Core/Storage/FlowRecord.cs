@@ -99,6 +99,12 @@ public sealed class FlowRecord
     /// </summary>
     public DateTimeOffset? RouteDeadline { get; set; }
 
+    /// <summary>
+    /// When the flow fails with "deadline exceeded" (its spec's <c>cfg.deadline</c> counted from its creation, or from its
+    /// last retry); null: no deadline. A waiting flow is due at it at the latest, so that a worker ends it then.
+    /// </summary>
+    public DateTimeOffset? Deadline { get; set; }
+
     public string? LeaseOwner { get; set; }
     public DateTimeOffset? LeaseExpiresAt { get => StoredTime.Read(leaseExpiresAt); set => leaseExpiresAt = StoredTime.Of(value); }
 

@@ -17,7 +17,7 @@ internal static class FlowDiagnosisEndpoints
     public static void Map(RouteGroupBuilder flows)
     {
         flows.MapGet("/{id}/diagnosis", DiagnoseAsync).WithName("GetFlowDiagnosis").WithSummary("Say why a flow is not moving")
-            .WithDescription("One plain sentence (summary) saying why the flow is not moving and what would move it, a kind code (finished, suspended, routine-paused, running, worker-silent, lease-expired, due, no-worker, concurrency-slot, rate-token, input, event, timer, children, retry, scheduled, idle) and the facts behind it.")
+            .WithDescription("One plain sentence (summary) saying why the flow is not moving and what would move it, a kind code (finished, suspended, routine-paused, running, worker-silent, lease-expired, due, no-worker, concurrency-slot, rate-token, input, event, timer, children, retry, deadline, scheduled, idle) and the facts behind it.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         flows.MapGet("/stuck", StuckAsync).WithName("ListStuckFlows").WithSummary("List flows that need attention").ProducesProblem(StatusCodes.Status400BadRequest)
             .WithDescription("Flows due but unclaimed for longer than threshold (a duration such as 30s, 5m or 1h; 5m by default), flows no live worker can run, flows under an expired lease, and unfinished steps whose worker was lost; at most limit of each kind (100 by default).");

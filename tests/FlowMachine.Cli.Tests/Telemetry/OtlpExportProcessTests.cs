@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using FlowMachine.Cli.Tests.Support;
+using FlowMachine.Tests.Support;
 
 namespace FlowMachine.Cli.Tests.Telemetry;
 

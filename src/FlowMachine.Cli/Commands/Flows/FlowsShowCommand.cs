@@ -46,6 +46,7 @@ internal static class FlowsShowCommand
         writer.WriteLine($"position  {flow.Position}");
         Line(writer, "waiting", flow.WaitReason);
         Line(writer, "error", flow.Error);
+        Line(writer, "deadline", flow.Deadline is { } deadline ? $"{deadline.ToLocalTime():yyyy-MM-dd HH:mm:ss}" : null);
         Line(writer, "tags", flow.Tags.Count == 0 ? null : string.Join(", ", flow.Tags));
         Line(writer, "priority", flow.Priority == 0 ? null : flow.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Line(writer, "attrs", flow.Attributes.Count == 0 ? null : string.Join(", ", flow.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}")));

@@ -51,6 +51,7 @@ internal static class FlowsWhyCommand
             ("reason", f.WaitReason),
             ("since", Time(f.Since)),
             ("due at", Time(f.DueAt)),
+            ("deadline", Time(f.Deadline)),
             ("event", f.Event),
             ("other events", f.OtherEvents is null ? null : string.Join(", ", f.OtherEvents.Select(e => $"{e.Name} ({Time(e.At)})"))),
             ("children", f.Children is null ? null : string.Join(", ", f.Children.Select(c => $"{c.FlowId} ({c.State ?? "gone"})"))),

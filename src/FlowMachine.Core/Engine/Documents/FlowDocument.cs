@@ -53,6 +53,12 @@ public sealed record FlowDocument : FlowSummaryDocument
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Routing.WorkerWait? WaitingForWorker { get; init; }
 
+    /// <summary>When the flow fails with "deadline exceeded" (its <c>cfg.deadline</c> from its start or last retry); left out without one.</summary>
+    [JsonPropertyName("deadline")]
+    [JsonPropertyOrder(10)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? Deadline { get; init; }
+
     [SetsRequiredMembers]
     private FlowDocument(FlowView view, Func<string, string>? resumeUrl)
         : base(view.Flow)
@@ -67,6 +73,7 @@ public sealed record FlowDocument : FlowSummaryDocument
         var waiting = view.Steps.FirstOrDefault(s => s.State == StepState.Waiting && s.ResumeToken is not null);
         ResumeUrl = resumeUrl is not null && waiting is not null ? resumeUrl(waiting.ResumeToken!) : null;
         WaitingForWorker = Routing.WorkerWait.Of(view.Flow.Route);
+        Deadline = view.Flow.Deadline;
     }
 
     /// <summary>The document of <paramref name="view"/>; with <paramref name="resumeUrl"/>, waiting steps carry their callback URL.</summary>

@@ -22,6 +22,8 @@ public sealed partial class FlowEngine
         CancellationTokenSource? spare = null;
         FlowRun? run = null;
         LimitLedger? limits = null;
+        Task? deadline = null;
+        CancellationTokenSource? deadlineTimer = null;
         try
         {
             run = new FlowRun(claimed, FlowPlan.For(claimed.Flow.SpecJson), Catalog, Router);
@@ -47,6 +49,7 @@ public sealed partial class FlowEngine
                 }
 
                 fresh = false;
+                run.ApplyDeadline(now);
                 var starts = !tick || firstRound ? run.TakeReady(now) : [];
                 firstRound = false;
 
@@ -133,7 +136,22 @@ public sealed partial class FlowEngine
 
                 if (!AnyCompleted(running))
                 {
-                    await Task.WhenAny(running.Values.Select(r => r.Task!)).ConfigureAwait(false);
+                    // Past the flow's deadline its running steps are cancelled: the wait ends then at the latest.
+                    if (run.Flow.Deadline is { } at)
+                    {
+                        if (deadline is not { IsCompleted: false })
+                        {
+                            deadlineTimer?.Dispose();
+                            deadlineTimer = new CancellationTokenSource();
+                            deadline = Task.Delay(Later(at - Now, TimeSpan.Zero), Time, deadlineTimer.Token);
+                        }
+
+                        await Task.WhenAny(running.Values.Select(r => r.Task!).Append(deadline)).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await Task.WhenAny(running.Values.Select(r => r.Task!)).ConfigureAwait(false);
+                    }
                 }
 
                 now = Now;
@@ -227,10 +245,17 @@ public sealed partial class FlowEngine
             }
 
             spare?.Dispose();
+            if (deadlineTimer is not null)
+            {
+                await deadlineTimer.CancelAsync().ConfigureAwait(false);
+                deadlineTimer.Dispose();
+            }
         }
 
         return fault;
     }
+
+    private static TimeSpan Later(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static bool AnyCompleted(Dictionary<int, RunningStep> running)
     {

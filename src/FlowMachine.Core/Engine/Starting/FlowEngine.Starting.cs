@@ -166,6 +166,7 @@ public sealed partial class FlowEngine
             CreatedAt = now,
             UpdatedAt = now,
             NextRunAt = now,
+            Deadline = FlowRun.DeadlineFrom(spec, now),
         };
         var steps = new StepRecord[plan.Steps.Length];
         for (var i = 0; i < steps.Length; i++)

@@ -160,7 +160,7 @@ internal sealed partial class FlowRun
             }
         }
 
-        Flow.NextRunAt = next;
+        Flow.NextRunAt = Min(next, Flow.Deadline); // a waiting flow is due at its deadline, to fail then
         if (firstWait is { } w)
         {
             Flow.State = FlowState.Waiting;

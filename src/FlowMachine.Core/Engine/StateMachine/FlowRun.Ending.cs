@@ -7,9 +7,9 @@ namespace FlowMachine.Engine;
 internal sealed partial class FlowRun
 {
     /// <summary>Ends the flow: every unfinished step is skipped, running ones cancelled, children cancelled, the parent told.</summary>
-    private void End(FlowState state, DateTimeOffset now, string? error, JsonNode? result)
+    private void End(FlowState state, DateTimeOffset now, string? error, JsonNode? result, string? skipReason = null)
     {
-        var why = state switch
+        var why = skipReason ?? state switch
         {
             FlowState.Completed => "skipped: the flow completed early",
             FlowState.Killed => "skipped: the flow was killed",

@@ -64,6 +64,7 @@ internal sealed partial class FlowRun
         }
 
         Flow.State = FlowState.Running;
+        Flow.Deadline = DeadlineFrom(Plan.Spec, now); // a retried flow gets its whole cfg.deadline again
         Flow.Error = null;
         Flow.Result = null;
         Flow.WaitReason = null;

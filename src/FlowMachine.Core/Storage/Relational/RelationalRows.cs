@@ -12,7 +12,7 @@ internal static class RelationalRows
     /// <summary>
     /// A flow from <c>id, key, label, owner, routine, routine_version, spec, state, position, input, data,
     /// wait_reason, result, error, parent_flow_id, parent_step_key, parent_child_index, generation, created_at,
-    /// updated_at, next_run_at, lease_owner, lease_expires_at, schedule, slot, suspended, priority, route, trace_parent</c> (the hold flags: 1 suspended, 2 routine paused); the spec column is read as text as it is
+    /// updated_at, next_run_at, lease_owner, lease_expires_at, schedule, slot, suspended, priority, route, trace_parent, deadline</c> (the hold flags: 1 suspended, 2 routine paused); the spec column is read as text as it is
     /// (a store that keeps specs apart may read their hash there and look the spec up after).
     /// </summary>
     /// <exception cref="InvalidDataException">The row holds a state FlowMachine does not know.</exception>
@@ -56,6 +56,7 @@ internal static class RelationalRows
             Priority = r.GetInt32(26),
             Route = Str(r, 27),
             TraceParent = Str(r, 28),
+            Deadline = Time(r, 29),
         };
     }
 

@@ -142,10 +142,10 @@ internal static class FlowPage
     {
         var flow = view.Flow;
         var html = new StringBuilder();
-        if (!flow.State.IsTerminal())
+        if (!flow.State.IsTerminal() || Diagnosis.FlowDiagnoser.FailedByDeadline(flow))
         {
             var why = await reads.Diagnoser.DiagnoseAsync(view, cancellationToken).ConfigureAwait(false);
-            html.Append($"<section class=\"alert notice\" aria-label=\"Why this flow is not moving\" data-testid=\"diagnosis\" data-kind=\"{Html.E(why.Kind)}\"><strong>Why is it not moving?</strong> {Html.E(why.Summary)}</section>");
+            html.Append($"<section class=\"alert notice\" aria-label=\"Why this flow is not moving\" data-testid=\"diagnosis\" data-kind=\"{Html.E(why.Kind)}\"><strong>{(flow.State.IsTerminal() ? "Why did it fail?" : "Why is it not moving?")}</strong> {Html.E(why.Summary)}</section>");
         }
 
         if (flow.State == FlowState.Waiting || view.Steps.Any(s => s.State == StepState.Waiting))

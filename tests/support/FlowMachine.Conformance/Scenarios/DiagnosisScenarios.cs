@@ -255,4 +255,27 @@ public abstract class DiagnosisScenarios : ScenarioBase
         var mine = await new AttentionReader(h.Store, h.Time).ReadAsync(AttentionReader.DefaultThreshold, "someone-else", 100, default);
         Assert.Empty(mine.Items);
     }
+
+    [Fact]
+    public async Task A_flow_past_its_deadline_says_so_and_one_failed_by_it_says_it_failed_by_deadline()
+    {
+        await using var h = await NewHarnessAsync();
+        var id = (await h.StartAndRunAsync("cfg: { deadline: 10m }\ntasks: [{ key: approve, task_type: wait }]")).Flow.Id;
+        var deadline = h.Time.GetUtcNow().AddMinutes(10);
+
+        var before = await WhyAsync(h, id);
+        Assert.Equal((DiagnosisKinds.Input, (DateTimeOffset?)deadline), (before.Kind, before.Facts.Deadline)); // the deadline is a fact of every diagnosis
+
+        h.Time.Advance(TimeSpan.FromMinutes(12));
+        var past = await WhyAsync(h, id);
+        Assert.Equal((DiagnosisKinds.Deadline, "WAITING", (DateTimeOffset?)deadline), (past.Kind, past.State, past.Facts.Deadline));
+        Assert.StartsWith("The flow is past its deadline (2026-01-01 00:10:00 UTC, 2 min ago)", past.Summary, StringComparison.Ordinal);
+        Assert.Equal($"flowmachine flows cancel {id}", Assert.Single(past.Facts.Commands!));
+
+        Assert.Equal(FlowState.Failed, (await h.RunAsync(id)).State);
+        var failed = await WhyAsync(h, id);
+        Assert.Equal((DiagnosisKinds.Deadline, "FAILED", (DateTimeOffset?)deadline), (failed.Kind, failed.State, failed.Facts.Deadline));
+        Assert.StartsWith("The flow failed by its deadline (2026-01-01 00:10:00 UTC)", failed.Summary, StringComparison.Ordinal);
+        Assert.Equal($"flowmachine flows retry {id}", Assert.Single(failed.Facts.Commands!));
+    }
 }

@@ -3,14 +3,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace FlowMachine.Cli.Tests.Telemetry;
+namespace FlowMachine.Tests.Support;
 
 /// <summary>
 /// A stand-in OTLP/HTTP collector on a free loopback port: it answers every POST with an empty protobuf response
 /// (a valid empty Export*ServiceResponse) and keeps what came. The payloads are protobuf; their strings (names,
 /// attribute keys and values) are plain UTF-8 inside, which is what the tests look for.
 /// </summary>
-internal sealed class OtlpReceiver : IDisposable
+public sealed class OtlpReceiver : IDisposable
 {
     private readonly HttpListener listener = new();
     private readonly Task loop;
@@ -34,6 +34,9 @@ internal sealed class OtlpReceiver : IDisposable
 
     /// <summary>Every request: its path, content type and body as Latin-1 text (every byte kept, strings readable).</summary>
     public ConcurrentQueue<(string Path, string? ContentType, string Body)> Requests { get; } = new();
+
+    /// <summary>The bodies of the requests to <paramref name="path"/> so far, as sent.</summary>
+    public IEnumerable<byte[]> Bodies(string path) => Requests.Where(r => r.Path == path).Select(r => Encoding.Latin1.GetBytes(r.Body)).ToList();
 
     /// <summary>Waits until a request to <paramref name="path"/> holds every one of <paramref name="needles"/>.</summary>
     public async Task<string> WaitForAsync(string path, TimeSpan timeout, params string[] needles)
