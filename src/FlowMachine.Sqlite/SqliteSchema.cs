@@ -297,6 +297,11 @@ internal static class SqliteSchema
         // 15: the W3C traceparent of the span that started a flow,
         // the parent of its steps' spans.
         "ALTER TABLE flows ADD COLUMN trace_parent TEXT;",
+        // 16: a running step's progress (JSON) and when it was stored, written apart from the step's commits.
+        """
+        ALTER TABLE steps ADD COLUMN progress TEXT;
+        ALTER TABLE steps ADD COLUMN progress_at INTEGER;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -15,6 +15,9 @@ public sealed record FlowConfig
     /// <summary>How long, in seconds, a ready step that gives none may wait to be started (<c>cfg.schedule_to_start</c>); null = no limit.</summary>
     public double? ScheduleToStartSeconds { get; init; }
 
+    /// <summary>How long, in seconds, the task of a step that gives none may go without a heartbeat (<c>cfg.heartbeat_timeout</c>); null = no limit.</summary>
+    public double? HeartbeatTimeoutSeconds { get; init; }
+
     /// <summary>Tags every flow of the spec gets, besides those its start gives (<c>cfg.tags</c>).</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 

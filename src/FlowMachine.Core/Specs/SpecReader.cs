@@ -13,8 +13,8 @@ internal sealed partial class SpecReader
     public const string RootKey = "ROOT";
 
     private static readonly string[] FlowFields = ["label", "key", "cfg", "data", "tasks"];
-    private static readonly string[] CfgFields = ["fail_fast", "retry", "timeout", "schedule_to_start", "tags", "priority", "concurrency", "rate"];
-    private static readonly string[] TaskFields = ["key", "task_type", "task_params", "precursors", "retry", "timeout", "schedule_to_start", "queue", "concurrency", "rate"];
+    private static readonly string[] CfgFields = ["fail_fast", "retry", "timeout", "schedule_to_start", "heartbeat_timeout", "tags", "priority", "concurrency", "rate"];
+    private static readonly string[] TaskFields = ["key", "task_type", "task_params", "precursors", "retry", "timeout", "schedule_to_start", "heartbeat_timeout", "queue", "concurrency", "rate"];
     private static readonly string[] RetryFields = ["attempts", "delay", "factor", "max_delay"];
 
     private readonly List<SpecError> errors = [];
@@ -161,6 +161,9 @@ internal sealed partial class SpecReader
                     break;
                 case "schedule_to_start":
                     cfg = cfg with { ScheduleToStartSeconds = ReadScheduleToStart(value, childPath, obj) };
+                    break;
+                case "heartbeat_timeout":
+                    cfg = cfg with { HeartbeatTimeoutSeconds = ReadHeartbeatTimeout(value, childPath, obj) };
                     break;
                 case "tags":
                     cfg = cfg with { Tags = ReadTags(value, childPath, obj) };
