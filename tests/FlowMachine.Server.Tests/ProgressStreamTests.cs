@@ -23,7 +23,7 @@ public sealed class ProgressStreamTests(ServerFixture server) : IClassFixture<Se
         JsonObject flow;
         do
         {
-            flow = await NextFlowAsync(reader, timeout.Token);
+            flow = await EndToEndTests.NextFlowEventAsync(reader, timeout.Token);
         }
         while ((string?)flow["state"] is "PENDING" || ((string?)flow["state"] == "RUNNING" && flow["steps"]![0]!["progress"] is null));
 
@@ -36,18 +36,5 @@ public sealed class ProgressStreamTests(ServerFixture server) : IClassFixture<Se
         // The last report is kept once the step is done.
         var done = await ServerFixture.WaitForStateAsync(server.Alice, id, "COMPLETED");
         Assert.Equal("""{"done":3,"total":3}""", done["steps"]![0]!["progress"]!.ToJsonString());
-    }
-
-    private static async Task<JsonObject> NextFlowAsync(StreamReader reader, CancellationToken cancellationToken)
-    {
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
-        {
-            if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                return JsonNode.Parse(line["data: ".Length..])!.AsObject();
-            }
-        }
-
-        throw new InvalidOperationException("the stream ended before the next event");
     }
 }

@@ -71,7 +71,7 @@ internal sealed partial class FlowRun
     /// <summary>The timeout of one attempt, or null.</summary>
     /// <summary>How long the step's task may go without a heartbeat (its <c>heartbeat_timeout</c>, else the flow's); null: no limit.</summary>
     public TimeSpan? HeartbeatTimeoutOf(int index) =>
-        (Plan.Steps[index].HeartbeatTimeoutSeconds ?? Plan.Spec.Cfg.HeartbeatTimeoutSeconds) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+        Plan.HasHeartbeatTimeout && (Plan.Steps[index].HeartbeatTimeoutSeconds ?? Plan.Spec.Cfg.HeartbeatTimeoutSeconds) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
 
     public TimeSpan? TimeoutOf(int index, TaskTypeInfo? info)
     {
