@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace FlowMachine.Examples;
 
-/// <summary>Seed task <c>example.VeryLong</c>: sleeps for <c>seconds</c> on the engine's clock, honouring cancellation.</summary>
+/// <summary>
+/// Seed task <c>example.VeryLong</c>: sleeps for <c>seconds</c> on the engine's clock, honouring cancellation, and reports
+/// its progress (<c>{ done, total }</c> in seconds) after each second.
+/// </summary>
 [TaskType("example.VeryLong", Description = "Seed sample: waits task_params.seconds (default 8) and returns { very_long: seconds }.")]
 [TaskParam("seconds", "How long to run, in seconds (default 8).")]
 public sealed class VeryLong : IFlowTask
@@ -19,7 +22,16 @@ public sealed class VeryLong : IFlowTask
         }
 
         context.Log.Info($"    Perform very long task, seconds: {seconds}");
-        await Task.Delay(TimeSpan.FromSeconds(seconds), context.Time, cancellationToken);
+        var total = TimeSpan.FromSeconds(seconds);
+        var done = TimeSpan.Zero;
+        while (done < total)
+        {
+            var step = total - done < TimeSpan.FromSeconds(1) ? total - done : TimeSpan.FromSeconds(1);
+            await Task.Delay(step, context.Time, cancellationToken);
+            done += step;
+            await context.ReportProgressAsync(new { done = Math.Round(done.TotalSeconds, 3), total = seconds }, cancellationToken);
+        }
+
         return Outcome.Result(new Dictionary<string, double> { ["very_long"] = seconds });
     }
 }

@@ -18,7 +18,7 @@ public sealed partial class PostgresFlowStore
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<StepRecord>> GetStepsAsync(string flowId, CancellationToken cancellationToken) =>
-        await QueryAsync($"SELECT {StepColumns} FROM steps WHERE flow_id = @id ORDER BY idx, key", p => p.Add(P("id", flowId)), ReadStep, cancellationToken).ConfigureAwait(false);
+        await QueryAsync($"SELECT {StepColumns}{RelationalSql.ProgressColumns} FROM steps WHERE flow_id = @id ORDER BY idx, key", p => p.Add(P("id", flowId)), ReadStepWithProgress, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
     public async ValueTask<FlowPage> ListFlowsAsync(FlowQuery query, CancellationToken cancellationToken)

@@ -1,6 +1,6 @@
 namespace FlowMachine.Postgres;
 
-/// <summary>13 on: priorities, queues and workers, concurrency and rate limits, schedule_to_start, traces.</summary>
+/// <summary>13 on: priorities, queues and workers, concurrency and rate limits, schedule_to_start, traces, step progress.</summary>
 internal static partial class PostgresMigrations
 {
     private static readonly string[] FlowControl =
@@ -207,8 +207,11 @@ internal static partial class PostgresMigrations
         """,
         // 18: the W3C traceparent of a flow's start span, the parent of its steps' spans.
         "ALTER TABLE flows ADD COLUMN IF NOT EXISTS trace_parent text;",
-        // 19: taken by another change of this release (kept empty here so that the deadline below is 20).
-        "SELECT 1;",
+        // 19: a running step's progress (JSON text) and when it was stored, written apart from the step's commits.
+        """
+        ALTER TABLE steps ADD COLUMN IF NOT EXISTS progress text;
+        ALTER TABLE steps ADD COLUMN IF NOT EXISTS progress_at bigint;
+        """,
         // 20: cfg.deadline: when the flow fails with "deadline exceeded" (Unix ms; null: none). Written at creation
         // and with every commit (a retry moves it); the flow's next_run_at is never later than it while it waits.
         "ALTER TABLE flows ADD COLUMN IF NOT EXISTS deadline bigint;",

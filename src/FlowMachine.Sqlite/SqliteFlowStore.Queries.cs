@@ -18,7 +18,7 @@ public sealed partial class SqliteFlowStore
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<StepRecord>> GetStepsAsync(string flowId, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<StepRecord>>(db => LoadSteps(db, flowId), cancellationToken);
+        ReadAsync<IReadOnlyList<StepRecord>>(db => LoadSteps(db, flowId, withProgress: true), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<FlowPage> ListFlowsAsync(FlowQuery query, CancellationToken cancellationToken)

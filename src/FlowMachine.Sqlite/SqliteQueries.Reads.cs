@@ -50,15 +50,18 @@ internal static partial class SqliteQueries
         return new ClaimedFlow(flow, LoadSteps(db, flow.Id), LoadCommands(db, flow.Id), LoadEvents(db, flow.Id), lastSeq);
     }
 
-    public static List<StepRecord> LoadSteps(SqliteCommandCache db, string flowId)
+    /// <summary>The flow's steps; <paramref name="withProgress"/> reads their progress too (the query role; claims do without).</summary>
+    public static List<StepRecord> LoadSteps(SqliteCommandCache db, string flowId, bool withProgress = false)
     {
-        var cmd = db.Get("SELECT " + StepColumns + " FROM steps WHERE flow_id = @id ORDER BY idx, key");
+        var cmd = db.Get(withProgress
+            ? "SELECT " + StepColumns + Storage.Relational.RelationalSql.ProgressColumns + " FROM steps WHERE flow_id = @id ORDER BY idx, key"
+            : "SELECT " + StepColumns + " FROM steps WHERE flow_id = @id ORDER BY idx, key");
         Add(cmd, "@id", flowId);
         var list = new List<StepRecord>();
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
-            list.Add(ReadStep(r));
+            list.Add(withProgress ? ReadStepWithProgress(r) : ReadStep(r));
         }
 
         return list;

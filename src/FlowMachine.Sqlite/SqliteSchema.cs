@@ -297,8 +297,11 @@ internal static class SqliteSchema
         // 15: the W3C traceparent of the span that started a flow,
         // the parent of its steps' spans.
         "ALTER TABLE flows ADD COLUMN trace_parent TEXT;",
-        // 16: taken by another change of this release (kept empty here so that the deadline below is 17).
-        "SELECT 1;",
+        // 16: a running step's progress (JSON) and when it was stored, written apart from the step's commits.
+        """
+        ALTER TABLE steps ADD COLUMN progress TEXT;
+        ALTER TABLE steps ADD COLUMN progress_at INTEGER;
+        """,
         // 17: cfg.deadline: when the flow fails with "deadline exceeded" (Unix ms; null: none). Written at creation
         // and with every commit (a retry moves it); the flow's next_run_at is never later than it while it waits.
         "ALTER TABLE flows ADD COLUMN deadline INTEGER;",

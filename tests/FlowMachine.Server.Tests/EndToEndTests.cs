@@ -125,7 +125,8 @@ public sealed class EndToEndTests(ServerFixture server) : IClassFixture<ServerFi
         Assert.Equal("", (await reader.ReadToEndAsync(timeout.Token)).Trim());
     }
 
-    private static async Task<JsonObject> NextFlowEventAsync(StreamReader reader, CancellationToken cancellationToken)
+    /// <summary>The flow document of the stream's next event (the type must be <c>flow</c>).</summary>
+    internal static async Task<JsonObject> NextFlowEventAsync(StreamReader reader, CancellationToken cancellationToken)
     {
         string? type = null;
         while (await reader.ReadLineAsync(cancellationToken) is { } line)

@@ -59,6 +59,8 @@ internal static class WireMapping
         WaitEvent = step.WaitEvent,
         WaitUntil = step.WaitUntil,
         ResumeToken = TokenOf(step.ResumeUrl),
+        Progress = step.Progress,
+        ProgressAt = step.ProgressAt,
     };
 
     // The resume URL ends in the step's token: keeping it lets FlowDocument.Of(view, url) build the same URL again.

@@ -18,6 +18,8 @@ internal sealed record WireStep
     [JsonPropertyName("finishedAt")] public DateTimeOffset? FinishedAt { get; init; }
     [JsonPropertyName("heldBack")] public string? HeldBack { get; init; }
     [JsonPropertyName("notBefore")] public DateTimeOffset? NotBefore { get; init; }
+    [JsonPropertyName("progress")] public JsonNode? Progress { get; init; }
+    [JsonPropertyName("progressAt")] public DateTimeOffset? ProgressAt { get; init; }
     [JsonPropertyName("waitReason")] public string? WaitReason { get; init; }
     [JsonPropertyName("waitEvent")] public string? WaitEvent { get; init; }
     [JsonPropertyName("waitUntil")] public DateTimeOffset? WaitUntil { get; init; }

@@ -21,6 +21,9 @@ public sealed record FlowConfig
     /// </summary>
     public double? DeadlineSeconds { get; init; }
 
+    /// <summary>How long, in seconds, the task of a step that gives none may go without a heartbeat (<c>cfg.heartbeat_timeout</c>); null = no limit.</summary>
+    public double? HeartbeatTimeoutSeconds { get; init; }
+
     /// <summary>Tags every flow of the spec gets, besides those its start gives (<c>cfg.tags</c>).</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 

@@ -44,6 +44,7 @@ public static class SpecJson
                 writer.WriteNumber("deadline", deadline);
             }
 
+            WriteSeconds(writer, "heartbeat_timeout", spec.Cfg.HeartbeatTimeoutSeconds);
             WriteTags(writer, spec.Cfg.Tags);
             if (spec.Cfg.Priority is { } priority)
             {
@@ -77,6 +78,7 @@ public static class SpecJson
                 WriteRetry(writer, step.Retry);
                 WriteTimeout(writer, step.TimeoutSeconds);
                 WriteScheduleToStart(writer, step.ScheduleToStartSeconds);
+                WriteSeconds(writer, "heartbeat_timeout", step.HeartbeatTimeoutSeconds);
                 if (step.Queue is not null)
                 {
                     writer.WriteString("queue", step.Queue);
@@ -170,11 +172,13 @@ public static class SpecJson
         }
     }
 
-    private static void WriteScheduleToStart(Utf8JsonWriter writer, double? seconds)
+    private static void WriteScheduleToStart(Utf8JsonWriter writer, double? seconds) => WriteSeconds(writer, "schedule_to_start", seconds);
+
+    private static void WriteSeconds(Utf8JsonWriter writer, string name, double? seconds)
     {
         if (seconds is { } value)
         {
-            writer.WriteNumber("schedule_to_start", value);
+            writer.WriteNumber(name, value);
         }
     }
 

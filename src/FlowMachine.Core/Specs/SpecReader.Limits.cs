@@ -121,6 +121,9 @@ internal sealed partial class SpecReader
     private double? ReadDeadline(JsonNode? value, string path, JsonNode parent) =>
         value is null ? null : ReadDuration(value, path, parent, "'deadline' must be a duration greater than 0 such as 30s, 5m or 2h (or a number of seconds)");
 
+    private double? ReadHeartbeatTimeout(JsonNode? value, string path, JsonNode parent) =>
+        value is null ? null : ReadDuration(value, path, parent, "'heartbeat_timeout' must be a duration greater than 0 such as 30s, 500ms or 5m (or a number of seconds)");
+
     /// <summary>A duration in seconds: a number is seconds (the stored form); text is a duration as people write it.</summary>
     private double? ReadDuration(JsonNode? value, string path, JsonNode parent, string expected)
     {

@@ -66,6 +66,7 @@ internal sealed partial class SpecReader
             Retry = d.Retry,
             TimeoutSeconds = d.Timeout,
             ScheduleToStartSeconds = d.ScheduleToStart,
+            HeartbeatTimeoutSeconds = d.HeartbeatTimeout,
             Queue = d.Queue,
             Concurrency = d.Concurrency,
             Rate = d.Rate,
@@ -146,6 +147,9 @@ internal sealed partial class SpecReader
                     break;
                 case "schedule_to_start":
                     draft.ScheduleToStart = ReadScheduleToStart(value, childPath, obj);
+                    break;
+                case "heartbeat_timeout":
+                    draft.HeartbeatTimeout = ReadHeartbeatTimeout(value, childPath, obj);
                     break;
                 case "queue":
                     draft.Queue = ReadQueue(value, childPath, obj);

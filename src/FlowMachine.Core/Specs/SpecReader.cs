@@ -13,8 +13,8 @@ internal sealed partial class SpecReader
     public const string RootKey = "ROOT";
 
     private static readonly string[] FlowFields = ["label", "key", "cfg", "data", "tasks"];
-    private static readonly string[] CfgFields = ["fail_fast", "retry", "timeout", "schedule_to_start", "deadline", "tags", "priority", "concurrency", "rate"];
-    private static readonly string[] TaskFields = ["key", "task_type", "task_params", "precursors", "retry", "timeout", "schedule_to_start", "queue", "concurrency", "rate"];
+    private static readonly string[] CfgFields = ["fail_fast", "retry", "timeout", "schedule_to_start", "heartbeat_timeout", "deadline", "tags", "priority", "concurrency", "rate"];
+    private static readonly string[] TaskFields = ["key", "task_type", "task_params", "precursors", "retry", "timeout", "schedule_to_start", "heartbeat_timeout", "queue", "concurrency", "rate"];
     private static readonly string[] RetryFields = ["attempts", "delay", "factor", "max_delay"];
 
     private readonly List<SpecError> errors = [];
@@ -164,6 +164,9 @@ internal sealed partial class SpecReader
                     break;
                 case "deadline":
                     cfg = cfg with { DeadlineSeconds = ReadDeadline(value, childPath, obj) };
+                    break;
+                case "heartbeat_timeout":
+                    cfg = cfg with { HeartbeatTimeoutSeconds = ReadHeartbeatTimeout(value, childPath, obj) };
                     break;
                 case "tags":
                     cfg = cfg with { Tags = ReadTags(value, childPath, obj) };

@@ -34,6 +34,8 @@ internal sealed class StepDraft(string path, JsonNode node)
 
     public double? ScheduleToStart { get; set; }
 
+    public double? HeartbeatTimeout { get; set; }
+
     public string? Queue { get; set; }
 
     public ConcurrencySpec? Concurrency { get; set; }

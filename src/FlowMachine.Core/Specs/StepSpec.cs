@@ -29,6 +29,12 @@ public sealed record StepSpec
     /// </summary>
     public double? ScheduleToStartSeconds { get; init; }
 
+    /// <summary>
+    /// How long, in seconds, the step's task may go without a heartbeat or progress report (<c>heartbeat_timeout</c>) before
+    /// the worker cancels it and the attempt fails. Null: the flow's <c>cfg.heartbeat_timeout</c>, else no limit.
+    /// </summary>
+    public double? HeartbeatTimeoutSeconds { get; init; }
+
     /// <summary>The queue the step runs on (null: the task type's default queue, else <c>default</c>).</summary>
     public string? Queue { get; init; }
 

@@ -54,6 +54,14 @@ public interface IFlowRuntimeStore
     /// <exception cref="LeaseLostException">Another owner has the flow.</exception>
     ValueTask<CommitResult> CommitAsync(FlowTransition transition, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores a running step's progress (<see cref="StepRecord.Progress"/>, <see cref="StepRecord.ProgressAt"/>) in a small
+    /// write of its own, apart from <see cref="CommitAsync"/>: only while <paramref name="owner"/> holds the flow's lease
+    /// and the step is RUNNING. Commits leave the stored progress as it is.
+    /// </summary>
+    /// <returns>False, and nothing written, when the lease or the step's state does not match.</returns>
+    ValueTask<bool> SaveProgressAsync(string flowId, string stepKey, string owner, JsonNode progress, DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>Commands queued for a flow since it was claimed.</summary>
     ValueTask<IReadOnlyList<FlowCommand>> GetCommandsAsync(string flowId, CancellationToken cancellationToken);
 

@@ -99,6 +99,23 @@ public sealed class StepRecord
         set { if (Write(value is not null) is { } r) r.Spawn = value; }
     }
 
+    /// <summary>
+    /// The progress the running task reported last (<c>ReportProgressAsync</c>), stored apart from the step's
+    /// commits (<see cref="IFlowRuntimeStore.SaveProgressAsync"/>); read by the query role, not by claims.
+    /// </summary>
+    public JsonNode? Progress
+    {
+        get => rare?.Progress;
+        set { if (Write(value is not null) is { } r) r.Progress = value; }
+    }
+
+    /// <summary>When <see cref="Progress"/> was stored.</summary>
+    public DateTimeOffset? ProgressAt
+    {
+        get => StoredTime.Read(rare?.ProgressAt ?? StoredTime.None);
+        set { if (Write(value is not null) is { } r) r.ProgressAt = StoredTime.Of(value); }
+    }
+
     /// <summary>A copy that shares the JSON nodes (they are replaced, never edited, once committed).</summary>
     public StepRecord ShallowCopy()
     {
@@ -113,6 +130,7 @@ public sealed class StepRecord
         copy.Result = Result?.DeepClone();
         if (copy.rare is { } r)
         {
+            r.Progress = r.Progress?.DeepClone();
             r.ParamOverrides = (JsonObject?)r.ParamOverrides?.DeepClone();
             r.Spawn = (JsonObject?)r.Spawn?.DeepClone();
         }
@@ -135,6 +153,8 @@ public sealed class StepRecord
         public string? ResumeToken;
         public JsonObject? ParamOverrides;
         public JsonObject? Spawn;
+        public JsonNode? Progress;
+        public long ProgressAt = StoredTime.None;
 
         public Rare Copy() => (Rare)MemberwiseClone();
     }

@@ -63,6 +63,7 @@ internal static class FlowsShowCommand
                 StepState.Waiting => step.WaitReason ?? step.WaitEvent ?? "",
                 StepState.Pending when step.WaitReason is not null => "held back: " + step.WaitReason,
                 StepState.Failed => step.Error ?? "",
+                StepState.Running when step.Progress is not null => "progress " + ProgressText.Describe(step.Progress),
                 _ => step.Result is null ? step.Error ?? "" : JsonOutput.Compact(step.Result),
             };
             table.AddRow(step.Index.ToString(), Markup.Escape(step.Key), Markup.Escape(step.TaskType), step.State.ToName(), step.Attempts + Lost(step.Recoveries), Markup.Escape(Truncate(detail, 80)));

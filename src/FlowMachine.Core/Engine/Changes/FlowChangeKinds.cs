@@ -24,4 +24,10 @@ public enum FlowChangeKinds
 
     /// <summary>This process let go of the flow: it ended, pauses, or waits for a later time.</summary>
     Released = 32,
+
+    /// <summary>
+    /// A running step's progress was stored (no commit: <see cref="FlowChange.Steps"/> is empty); read the flow again
+    /// to see it.
+    /// </summary>
+    Progress = 64,
 }

@@ -53,6 +53,19 @@ public record StepDocument
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? NotBefore { get; init; }
 
+    /// <summary>
+    /// The progress the step's task reported last (<c>ReportProgressAsync</c>): any JSON, such as
+    /// <c>{"done":40,"total":100}</c>. Left out when it reported none.
+    /// </summary>
+    [JsonPropertyName("progress")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JsonNode? Progress { get; init; }
+
+    /// <summary>When <see cref="Progress"/> was stored (at most a second after it was reported); left out without progress.</summary>
+    [JsonPropertyName("progressAt")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? ProgressAt { get; init; }
+
     /// <summary>The document of <paramref name="step"/>; with <paramref name="resumeUrl"/>, a waiting step carries its callback URL.</summary>
     public static StepDocument Of(StepRecord step, Func<string, string>? resumeUrl = null)
     {
@@ -72,6 +85,8 @@ public record StepDocument
             FinishedAt = step.State == StepState.Running ? null : step.FinishedAt,
             HeldBack = step.State == StepState.Pending ? step.WaitReason : null,
             NotBefore = step.State == StepState.Pending ? step.NotBefore : null,
+            Progress = step.Progress,
+            ProgressAt = step.ProgressAt,
         };
         return step.State != StepState.Waiting ? document : new WaitingStepDocument(document)
         {

@@ -27,6 +27,7 @@ public sealed partial class FlowEngine
         try
         {
             run = new FlowRun(claimed, FlowPlan.For(claimed.Flow.SpecJson), Catalog, Router);
+            mine.Run = run;
             var now = Now;
             run.Begin(now);
             if ((limits = LedgerFor(run.Plan)) is not null)
@@ -186,6 +187,10 @@ public sealed partial class FlowEngine
                     if (step.Context is { } context)
                     {
                         run.SetAttributes(context.Attributes);
+                        if (context.ReporterState is StepReport report)
+                        {
+                            await report.EndAsync().ConfigureAwait(false); // its last progress is stored before the step ends
+                        }
                     }
 
                     await ApplyExecutionAsync(run, execution, now, linked.Token).ConfigureAwait(false);

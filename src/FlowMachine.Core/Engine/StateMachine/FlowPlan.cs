@@ -37,6 +37,7 @@ internal sealed class FlowPlan
         Successors = [.. successors.Select(s => s.ToArray())];
         Sinks = [.. Enumerable.Range(0, Steps.Length).Where(i => Successors[i].Length == 0)];
         HasScheduleToStart = spec.Cfg.ScheduleToStartSeconds is not null || Steps.Any(s => s.ScheduleToStartSeconds is not null);
+        HasHeartbeatTimeout = spec.Cfg.HeartbeatTimeoutSeconds is not null || Steps.Any(s => s.HeartbeatTimeoutSeconds is not null);
     }
 
     public FlowSpec Spec { get; }
@@ -51,6 +52,9 @@ internal sealed class FlowPlan
 
     /// <summary>True when a step has a <c>schedule_to_start</c> (its own or the flow's).</summary>
     public bool HasScheduleToStart { get; }
+
+    /// <summary>True when a step has a <c>heartbeat_timeout</c> (its own or the flow's): only then do attempts get a watchdog.</summary>
+    public bool HasHeartbeatTimeout { get; }
 
     /// <summary>Steps nothing follows; their results make the flow's result.</summary>
     public int[] Sinks { get; }

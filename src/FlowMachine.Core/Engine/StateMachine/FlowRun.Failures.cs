@@ -69,6 +69,10 @@ internal sealed partial class FlowRun
     private static readonly RetrySpec DefaultRetry = new();
 
     /// <summary>The timeout of one attempt, or null.</summary>
+    /// <summary>How long the step's task may go without a heartbeat (its <c>heartbeat_timeout</c>, else the flow's); null: no limit.</summary>
+    public TimeSpan? HeartbeatTimeoutOf(int index) =>
+        Plan.HasHeartbeatTimeout && (Plan.Steps[index].HeartbeatTimeoutSeconds ?? Plan.Spec.Cfg.HeartbeatTimeoutSeconds) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+
     public TimeSpan? TimeoutOf(int index, TaskTypeInfo? info)
     {
         var seconds = Plan.Steps[index].TimeoutSeconds ?? Plan.Spec.Cfg.TimeoutSeconds ?? (info?.TimeoutSeconds > 0 ? info.TimeoutSeconds : null);

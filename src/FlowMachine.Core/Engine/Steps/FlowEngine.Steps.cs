@@ -29,7 +29,8 @@ public sealed partial class FlowEngine
             return new RunningStep(null, cancel, new StepExecution(index, attempt, Outcome.Fail(ex.Message), true, false));
         }
 
-        return Execute(info, context, run.Flow, index, attempt, run.TimeoutOf(index, info), cancel, stop) with { Context = context };
+        var limits = new AttemptLimits(run.TimeoutOf(index, info), run.HeartbeatTimeoutOf(index));
+        return Execute(info, context, run.Flow, index, attempt, limits, cancel, stop) with { Context = context };
     }
 
     private TaskContext CreateContext(FlowRun run, int index, int attempt, TaskTypeInfo info, JsonNode? args)
@@ -64,6 +65,7 @@ public sealed partial class FlowEngine
             Log = Options.TaskLog,
             Time = Time,
             Services = Options.Services,
+            Reporter = Reporter,
         };
     }
 
@@ -72,11 +74,11 @@ public sealed partial class FlowEngine
     /// finished here without a timer, a span or an async state machine; the rest is awaited.
     /// </summary>
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Whatever a task throws becomes the step's outcome (retry, fail or timeout); it must not escape the engine.")]
-    private RunningStep Execute(TaskTypeInfo info, TaskContext context, FlowRecord flow, int index, int attempt, TimeSpan? timeout, CancellationTokenSource cancel, CancellationToken stop)
+    private RunningStep Execute(TaskTypeInfo info, TaskContext context, FlowRecord flow, int index, int attempt, AttemptLimits limits, CancellationTokenSource cancel, CancellationToken stop)
     {
-        if (timeout is not null || FlowMachineDiagnostics.Source.HasListeners())
+        if (limits.Any || FlowMachineDiagnostics.Source.HasListeners())
         {
-            return new RunningStep(ExecuteAsync(info, context, flow, index, attempt, timeout, cancel, stop), cancel, default);
+            return new RunningStep(ExecuteAsync(info, context, flow, index, attempt, limits, cancel, stop), cancel, default);
         }
 
         // Timed only for the step metrics, when someone listens to them.
@@ -88,7 +90,7 @@ public sealed partial class FlowEngine
         }
         catch (Exception ex)
         {
-            return new RunningStep(null, cancel, Observe(info, Classify(ex, index, attempt, null, null, stop), started));
+            return new RunningStep(null, cancel, Observe(info, Classify(ex, index, attempt, default, stop), started));
         }
 
         if (pending.IsCompletedSuccessfully)
@@ -109,18 +111,28 @@ public sealed partial class FlowEngine
         }
         catch (Exception ex)
         {
-            execution = Classify(ex, index, attempt, null, null, stop);
+            execution = Classify(ex, index, attempt, default, stop);
         }
 
         return Observe(info, execution, started);
     }
 
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Whatever a task throws becomes the step's outcome (retry, fail or timeout); it must not escape the engine.")]
-    private async Task<StepExecution> ExecuteAsync(TaskTypeInfo info, TaskContext context, FlowRecord flow, int index, int attempt, TimeSpan? timeout, CancellationTokenSource cancel, CancellationToken stop)
+    private async Task<StepExecution> ExecuteAsync(TaskTypeInfo info, TaskContext context, FlowRecord flow, int index, int attempt, AttemptLimits limits, CancellationTokenSource cancel, CancellationToken stop)
     {
-        using var timer = timeout is { } t ? new CancellationTokenSource(t, Time) : null;
-        using var both = timer is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, timer.Token);
-        var token = both?.Token ?? cancel.Token;
+        using var timer = limits.Timeout is { } t ? new CancellationTokenSource(t, Time) : null;
+        using var watchdog = limits.HeartbeatTimeout is { } h ? new CancellationTokenSource(h, Time) : null;
+        if (watchdog is not null)
+        {
+            context.ReporterState = new StepReport(this, context.FlowId, context.StepKey, watchdog, limits.HeartbeatTimeout!.Value);
+        }
+
+        using var linked = timer is null && watchdog is null ? null
+            : watchdog is null ? CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, timer!.Token)
+            : timer is null ? CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, watchdog.Token)
+            : CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, timer.Token, watchdog.Token);
+        var token = linked?.Token ?? cancel.Token;
+        var running = new RunningLimits(limits, timer, watchdog, context.StepKey);
         using var activity = FlowMachineDiagnostics.StartStep(flow, context);
         var started = Stopwatch.GetTimestamp();
         StepExecution execution;
@@ -129,11 +141,15 @@ public sealed partial class FlowEngine
         {
             var task = info.Factory(Options.Services);
             execution = new StepExecution(index, attempt, await task.PerformAsync(context, token).ConfigureAwait(false) ?? Outcome.Result(null), false, false);
+            if (watchdog?.IsCancellationRequested == true && !stop.IsCancellationRequested)
+            {
+                execution = running.Silent(index, attempt); // it returned after all, but the worker had given up on it
+            }
         }
         catch (Exception ex)
         {
             error = ex;
-            execution = Classify(ex, index, attempt, timer, timeout, stop);
+            execution = Classify(ex, index, attempt, running, stop);
         }
 
         if (activity is not null)
@@ -145,10 +161,11 @@ public sealed partial class FlowEngine
         return Observe(info, execution, started);
     }
 
-    private static StepExecution Classify(Exception exception, int index, int attempt, CancellationTokenSource? timer, TimeSpan? timeout, CancellationToken stop) => exception switch
+    private static StepExecution Classify(Exception exception, int index, int attempt, RunningLimits limits, CancellationToken stop) => exception switch
     {
         OperationCanceledException when stop.IsCancellationRequested => new(index, attempt, Outcome.Fail("the worker stopped"), false, true),
-        OperationCanceledException when timer?.IsCancellationRequested == true => new(index, attempt, Outcome.Fail($"timed out after {timeout!.Value.TotalSeconds:0.###} s"), false, false),
+        OperationCanceledException when limits.Timer?.IsCancellationRequested == true => new(index, attempt, Outcome.Fail($"timed out after {limits.Limits.Timeout!.Value.TotalSeconds:0.###} s"), false, false),
+        OperationCanceledException when limits.Watchdog?.IsCancellationRequested == true => limits.Silent(index, attempt),
         TaskParamException param => new(index, attempt, Outcome.Fail(param.Message), true, false),
         _ => new(index, attempt, new FailOutcome($"{exception.GetType().Name}: {exception.Message}", exception.ToString()), false, false),
     };

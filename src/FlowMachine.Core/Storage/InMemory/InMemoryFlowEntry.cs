@@ -16,6 +16,9 @@ internal sealed class InMemoryFlowEntry(FlowRecord flow)
     /// <summary>Unconsumed events, in id order.</summary>
     public List<FlowEvent> Events { get; } = [];
 
+    /// <summary>The steps' progress by step key (kept apart from the step records, which commits replace); null until a report.</summary>
+    public Dictionary<string, (System.Text.Json.Nodes.JsonNode Progress, DateTimeOffset At)>? Progress { get; set; }
+
     /// <summary>The key under which the flow sits in the ready or leased index, if any.</summary>
     public (long Ticks, string Id)? IndexKey { get; set; }
 

@@ -161,6 +161,25 @@ public sealed partial class InMemoryFlowStore
     }
 
     /// <inheritdoc/>
+    public ValueTask<bool> SaveProgressAsync(string flowId, string stepKey, string owner, JsonNode progress, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        cancellationToken.ThrowIfCancellationRequested();
+        var copy = progress.DeepClone();
+        lock (gate)
+        {
+            if (!flows.TryGetValue(flowId, out var entry) || !string.Equals(entry.Flow.LeaseOwner, owner, StringComparison.Ordinal)
+                || !entry.Steps.TryGetValue(stepKey, out var step) || step.State != StepState.Running)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            (entry.Progress ??= new(StringComparer.Ordinal))[stepKey] = (copy, at);
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc/>
     public ValueTask<CommitResult> CommitAsync(FlowTransition transition, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transition);

@@ -165,7 +165,18 @@ public sealed partial class InMemoryFlowStore : IFlowStore, IStoreNotifications
     }
 
     private static List<StepRecord> CopySteps(InMemoryFlowEntry entry) =>
-        [.. entry.Steps.Values.OrderBy(s => s.Index).ThenBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Clone())];
+        [.. entry.Steps.Values.OrderBy(s => s.Index).ThenBy(s => s.Key, StringComparer.Ordinal).Select(s => WithProgress(entry, s.Clone()))];
+
+    private static StepRecord WithProgress(InMemoryFlowEntry entry, StepRecord copy)
+    {
+        if (entry.Progress is { } progress && progress.TryGetValue(copy.Key, out var p))
+        {
+            copy.Progress = p.Progress.DeepClone();
+            copy.ProgressAt = p.At;
+        }
+
+        return copy;
+    }
 
     private static HistoryEvent CopyEvent(HistoryEvent e) => e with { Detail = e.Detail?.DeepClone() };
 

@@ -91,6 +91,15 @@ internal static class RelationalRows
         };
     }
 
+    /// <summary>A step as <see cref="ReadStep"/> reads it, with its progress from the two columns after (<see cref="RelationalSql.ProgressColumns"/>).</summary>
+    public static StepRecord ReadStepWithProgress(DbDataReader r)
+    {
+        var step = ReadStep(r);
+        step.Progress = ParseJson(r, 19);
+        step.ProgressAt = Time(r, 20);
+        return step;
+    }
+
     /// <summary>A history event from <c>flow_id, seq, at, kind, step_key, detail</c>.</summary>
     public static HistoryEvent ReadHistory(DbDataReader r)
     {

@@ -8,6 +8,17 @@ internal static class RelationalSql
         "SELECT flow_id, key, started_at FROM steps WHERE resume_token = @token AND state = 'WAITING' " +
         "AND NOT EXISTS (SELECT 1 FROM used_resume_tokens WHERE token = @token) LIMIT 1";
 
+    /// <summary>
+    /// Stores step <c>@key</c>'s progress <c>@progress</c> (JSON text) at <c>@at</c> (Unix milliseconds) while the step is
+    /// RUNNING and <c>@owner</c> holds flow <c>@flow</c>'s lease: one row by primary key, no index column named.
+    /// </summary>
+    public const string SaveProgress =
+        "UPDATE steps SET progress = @progress, progress_at = @at WHERE flow_id = @flow AND key = @key AND state = 'RUNNING' " +
+        "AND EXISTS (SELECT 1 FROM flows WHERE id = @flow AND lease_owner = @owner)";
+
+    /// <summary>The progress columns the query role reads after the step columns (<see cref="RelationalRows.ReadStepWithProgress"/>).</summary>
+    public const string ProgressColumns = ", progress, progress_at";
+
     /// <summary>Adds user <c>@name</c> (admin flag <c>@admin</c>, created at <c>@at</c> in Unix milliseconds) unless the name is taken.</summary>
     public const string InsertUser = "INSERT INTO users (name, is_admin, created_at) VALUES (@name, @admin, @at) ON CONFLICT (name) DO NOTHING";
 

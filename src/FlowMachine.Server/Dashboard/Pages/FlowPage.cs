@@ -199,7 +199,7 @@ internal static class FlowPage
         {
             var open = s.State is StepState.Failed or StepState.Waiting ? " open" : string.Empty;
             var duration = s.StartedAt is { } from ? Html.Duration((s.FinishedAt ?? reads.Time.GetUtcNow()) - from) : "—";
-            html.Append($"""<details class="step" data-step="{Html.E(s.Key)}" data-state="{StepStateName.Of(s)}"{open}><summary><span class="mono">{Html.E(s.Key)}</span> <span class="muted">{Html.E(s.TaskType)}</span> {Html.Badge(StepStateName.Of(s))} <span class="muted">{s.Attempts} attempt(s) · {duration}</span>{Recoveries(s)}</summary>""");
+            html.Append($"""<details class="step" data-step="{Html.E(s.Key)}" data-state="{StepStateName.Of(s)}"{open}><summary><span class="mono">{Html.E(s.Key)}</span> <span class="muted">{Html.E(s.TaskType)}</span> {Html.Badge(StepStateName.Of(s))} <span class="muted">{s.Attempts} attempt(s) · {duration}</span>{Recoveries(s)}{StepProgressHtml.Render(s)}</summary>""");
             if (s.Result is not null)
             {
                 html.Append($"<h3>Result</h3><pre aria-label=\"Result of {Html.E(s.Key)}\">{Html.E(Html.Json(s.Result))}</pre>");
