@@ -28,10 +28,24 @@ public abstract partial class RoutineSteps
         where TTask : IFlowTask
     {
         Routine.UsesTask(r => r.Register<TTask>());
-        return Routine.Add(new StepBuilder(Routine, key, TaskTypeNames.Of(typeof(TTask)), SpecNodes.Params(parameters, nameof(parameters))));
+        return Routine.Add(new StepBuilder(Routine, key, typeof(TTask), SpecNodes.Params(parameters, nameof(parameters))));
     }
 
-    /// <summary>Adds a step of <typeparamref name="TTask"/> whose params are a <typeparamref name="TParams"/> that <paramref name="configure"/> fills.</summary>
+    /// <summary>
+    /// Adds a step of the typed task <typeparamref name="TTask"/> with its params as a <typeparamref name="TParams"/>
+    /// (<see cref="StepBuilder{TParams}.Param"/> then sets a param to a reference).
+    /// </summary>
+    /// <exception cref="ArgumentException"><typeparamref name="TTask"/> is a <see cref="FlowTask{TParams, TResult}"/> of other params.</exception>
+    public StepBuilder<TParams> Step<TTask, TParams>(string key, TParams parameters)
+        where TTask : IFlowTask
+    {
+        TaskTypeNames.CheckParams(typeof(TTask), typeof(TParams));
+        Routine.UsesTask(r => r.Register<TTask>());
+        return Routine.Add(new StepBuilder<TParams>(Routine, key, typeof(TTask), SpecNodes.Params(parameters, nameof(parameters))));
+    }
+
+    /// <summary>Adds a step of <typeparamref name="TTask"/> whose params are a new <typeparamref name="TParams"/> that <paramref name="configure"/> fills.</summary>
+    /// <exception cref="ArgumentException"><typeparamref name="TTask"/> is a <see cref="FlowTask{TParams, TResult}"/> of other params.</exception>
     public StepBuilder<TParams> Step<TTask, TParams>(string key, Action<TParams> configure)
         where TTask : IFlowTask
         where TParams : new()
@@ -39,8 +53,7 @@ public abstract partial class RoutineSteps
         ArgumentNullException.ThrowIfNull(configure);
         var parameters = new TParams();
         configure(parameters);
-        Routine.UsesTask(r => r.Register<TTask>());
-        return Routine.Add(new StepBuilder<TParams>(Routine, key, TaskTypeNames.Of(typeof(TTask)), SpecNodes.Params(parameters, nameof(configure))));
+        return Step<TTask, TParams>(key, parameters);
     }
 
     /// <summary>Adds a step of a task type given by name, without params.</summary>

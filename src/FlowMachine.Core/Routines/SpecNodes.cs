@@ -8,8 +8,8 @@ namespace FlowMachine.Routines;
 /// <summary>The spec fields a routine builder writes, in the spec format's own names, for the flow and for its steps.</summary>
 internal static class SpecNodes
 {
-    /// <summary>The options params objects are written with: the task values' (camelCase), nulls left out.</summary>
-    public static readonly JsonSerializerOptions ParamOptions = new(OutcomeJson.Options) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    /// <summary>The options typed params bind with (camelCase, enums by name), nulls left out.</summary>
+    public static readonly JsonSerializerOptions ParamOptions = new(TaskParams.Options) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     /// <summary>A value as a detached JSON node; a <see cref="Ref"/> anywhere in it becomes its text.</summary>
     public static JsonNode? Value(object? value) => value switch

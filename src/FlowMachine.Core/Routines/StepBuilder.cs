@@ -10,6 +10,7 @@ public class StepBuilder : RoutineSteps
 {
     private readonly RoutineBuilder routine;
     private readonly JsonObject settings = [];
+    private readonly Type? taskClass;
     private List<string>? precursors;
 
     internal StepBuilder(RoutineBuilder routine, string key, string taskType, JsonObject parameters)
@@ -20,6 +21,9 @@ public class StepBuilder : RoutineSteps
         TaskType = taskType;
         Params = parameters;
     }
+
+    internal StepBuilder(RoutineBuilder routine, string key, Type taskClass, JsonObject parameters)
+        : this(routine, key, TaskTypeNames.Of(taskClass), parameters) => this.taskClass = taskClass;
 
     /// <summary>The step's key.</summary>
     public string Key { get; }
@@ -34,6 +38,23 @@ public class StepBuilder : RoutineSteps
     public Ref Result => Ref.Result(Key);
 
     private protected JsonObject Params { get; }
+
+    /// <summary>
+    /// A reference to a field of this step's typed result: <c>charge.ResultField((ChargeResult r) =&gt; r.Receipt)</c> is
+    /// <c>$tasks.charge.result.receipt</c>. The property names are the compiler's; for a <see cref="FlowTask{TParams, TResult}"/>
+    /// step, <typeparamref name="TResult"/> must be its result type.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lambda does not name properties, or the step's task returns another type.</exception>
+    public Ref ResultField<TResult, TField>(System.Linq.Expressions.Expression<Func<TResult, TField>> field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        if (taskClass is not null && TaskTypeNames.ResultOf(taskClass) is { } declared && declared != typeof(TResult))
+        {
+            throw new ArgumentException($"step '{Key}' runs {taskClass.Name}, whose result is {declared.Name}, not {typeof(TResult).Name}.", nameof(field));
+        }
+
+        return Result.Field(string.Join('.', MemberPath.Of(field, nameof(field))));
+    }
 
     /// <summary>Runs this step when all of <paramref name="steps"/> finished (a join), instead of after the step added before it.</summary>
     public StepBuilder After(params StepBuilder[] steps)
@@ -67,6 +88,15 @@ public class StepBuilder : RoutineSteps
         where TParams : new()
     {
         var next = Step<TTask, TParams>(key, configure);
+        next.After(this);
+        return next;
+    }
+
+    /// <summary>Adds a step of the typed task <typeparamref name="TTask"/> with <typeparamref name="TParams"/> params that runs after this one.</summary>
+    public StepBuilder<TParams> Then<TTask, TParams>(string key, TParams parameters)
+        where TTask : IFlowTask
+    {
+        var next = Step<TTask, TParams>(key, parameters);
         next.After(this);
         return next;
     }

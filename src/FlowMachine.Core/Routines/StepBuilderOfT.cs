@@ -6,8 +6,8 @@ namespace FlowMachine.Routines;
 /// <typeparam name="TParams">The params class.</typeparam>
 public sealed class StepBuilder<TParams> : StepBuilder
 {
-    internal StepBuilder(RoutineBuilder routine, string key, string taskType, System.Text.Json.Nodes.JsonObject parameters)
-        : base(routine, key, taskType, parameters)
+    internal StepBuilder(RoutineBuilder routine, string key, Type taskClass, System.Text.Json.Nodes.JsonObject parameters)
+        : base(routine, key, taskClass, parameters)
     {
     }
 
@@ -16,13 +16,13 @@ public sealed class StepBuilder<TParams> : StepBuilder
     public StepBuilder<TParams> Param<TValue>(Expression<Func<TParams, TValue>> property, Ref value)
     {
         ArgumentNullException.ThrowIfNull(property);
-        var body = property.Body is UnaryExpression { NodeType: ExpressionType.Convert } convert ? convert.Operand : property.Body;
-        if (body is not MemberExpression { Expression: ParameterExpression } member)
+        var path = MemberPath.Of(property, nameof(property));
+        if (path.Count != 1)
         {
-            throw new ArgumentException($"'{property}' must name a property of {typeof(TParams).Name}, such as p => p.Order.", nameof(property));
+            throw new ArgumentException($"'{property}' must name a property of {typeof(TParams).Name} itself, such as p => p.Order.", nameof(property));
         }
 
-        Param(SpecNodes.ParamName(member.Member), value);
+        Param(path[0], value);
         return this;
     }
 }
