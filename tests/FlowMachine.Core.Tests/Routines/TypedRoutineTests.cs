@@ -40,4 +40,12 @@ public sealed class TypedRoutineTests
         Assert.Throws<ArgumentException>(() => charge.ResultField((GateParams g) => g.Open));
         Assert.Equal("$tasks.charge.result.amount", charge.ResultField((ChargeResult r) => r.Amount).Path);
     }
+
+    [Fact]
+    public void Build_checks_literal_params_against_the_typed_task_schema()
+    {
+        var error = Assert.Throws<SpecException>(() => Routine.Define("r").Step<ChargeTask>("charge", new { amount = 5, currency = "EUR", colour = "red" }).Build());
+
+        Assert.Equal("tasks[0].task_params.colour", Assert.Single(error.Errors).Path);
+    }
 }
