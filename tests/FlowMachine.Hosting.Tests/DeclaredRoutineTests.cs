@@ -3,7 +3,6 @@ using FlowMachine.Storage;
 using FlowMachine.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace FlowMachine.Hosting.Tests;
 
@@ -66,12 +65,5 @@ public sealed class DeclaredRoutineTests : IDisposable
         Assert.Contains("tasks[0].task_type", error.Message, StringComparison.Ordinal);
     }
 
-    private static IHost Build(string db, Action<FlowMachineBuilder> routines)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        var fm = builder.Services.AddFlowMachine(o => o.RunWorker = false).UseSqlite(db);
-        routines(fm);
-        return builder.Build();
-    }
+    private static IHost Build(string db, Action<FlowMachineBuilder> routines) => Hosts.Build(db, o => o.RunWorker = false, routines);
 }
