@@ -58,6 +58,8 @@ internal static class SchemaRules
     {
         switch (bound)
         {
+            case int.MinValue or int.MaxValue or long.MinValue or long.MaxValue or double.MinValue or double.MaxValue or double.PositiveInfinity or double.NegativeInfinity:
+                break; // [Range(1, int.MaxValue)]: no upper bound to show
             case int or long or double:
                 schema[key] = OutcomeJson.ToNode(bound);
                 break;

@@ -29,8 +29,10 @@ internal static class RequiredParams
             if (info.ParamsSchema is { } schema)
             {
                 var paramsPath = SpecPath.Child(SpecPath.Index(listPath, i), "task_params");
-                ParamsSchemaCheck.Check(paramsNode as JsonObject ?? step.TaskParams, schema, paramsPath, step.TaskType, (path, message, node) =>
-                    errors.Add(new SpecError(path, message, LineOf(node, lines) ?? LineOf(paramsNode, lines) ?? LineOf(taskNode, lines))));
+                var literal = paramsNode as JsonObject ?? step.TaskParams;
+                var secrets = SecretParams.ValuesOf(literal, info); // a message quotes the wrong literal: never a secret one
+                ParamsSchemaCheck.Check(literal, schema, paramsPath, step.TaskType, (path, message, node) =>
+                    errors.Add(new SpecError(path, SecretParams.Scrub(message, secrets)!, LineOf(node, lines) ?? LineOf(paramsNode, lines) ?? LineOf(taskNode, lines))));
             }
 
             foreach (var param in info.Params.Where(p => p.Required && !step.TaskParams.ContainsKey(p.Name)))

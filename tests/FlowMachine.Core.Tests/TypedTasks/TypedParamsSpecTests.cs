@@ -65,4 +65,15 @@ public sealed class TypedParamsSpecTests
 
         Assert.True(result.IsValid, string.Join(" | ", result.Errors));
     }
+
+    [Fact]
+    public void A_wrong_literal_of_a_secret_param_is_named_without_its_value()
+    {
+        var result = SpecCompiler.Compile(
+            """{ "tasks": [{ "key": "login", "task_type": "t.typed.login", "task_params": { "user": "ada", "password": 12345678 } }] }""",
+            new TaskRegistry().Register<LoginTask>());
+
+        var error = SpecAssert.HasError(result.Errors, "tasks[0].task_params.password", "takes a string here, not an integer");
+        Assert.DoesNotContain("12345678", error.Message, StringComparison.Ordinal);
+    }
 }

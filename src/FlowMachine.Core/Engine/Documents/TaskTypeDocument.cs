@@ -12,7 +12,7 @@ namespace FlowMachine.Engine;
 /// <param name="MaxAttempts">Its default attempts (0: the engine's default).</param>
 /// <param name="TimeoutSeconds">Its default timeout (0: none).</param>
 /// <param name="Source">The assembly or folder it came from.</param>
-/// <param name="ParamsSchema">The JSON Schema of its params, for a typed task; null otherwise.</param>
+/// <param name="ParamsSchema">The JSON Schema of its params, for a typed task; null (and left out of the JSON) otherwise.</param>
 public sealed record TaskTypeDocument(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("description")] string? Description,
@@ -21,7 +21,7 @@ public sealed record TaskTypeDocument(
     [property: JsonPropertyName("maxAttempts")] int MaxAttempts,
     [property: JsonPropertyName("timeoutSeconds")] double TimeoutSeconds,
     [property: JsonPropertyName("source")] string? Source,
-    [property: JsonPropertyName("paramsSchema")] JsonObject? ParamsSchema = null)
+    [property: JsonPropertyName("paramsSchema"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? ParamsSchema = null)
 {
     /// <summary>The documents of <paramref name="types"/>, in their order.</summary>
     public static IReadOnlyList<TaskTypeDocument> Of(IEnumerable<TaskTypeInfo> types) =>
