@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FlowMachine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,7 +23,7 @@ public static class CheckoutApp
         return builder.Build();
     }
 
-    /// <summary>Starts a checkout flow for <paramref name="order"/> (once per order id) and waits for its confirmation.</summary>
+    /// <summary>Starts a checkout flow for <paramref name="order"/> (once per order id), waits for it to end and reads its typed result.</summary>
     /// <exception cref="InvalidOperationException">The flow did not complete.</exception>
     public static async Task<Confirmation> CheckoutAsync(IFlowClient flows, Order order, CancellationToken cancellationToken)
     {
@@ -39,7 +38,7 @@ public static class CheckoutApp
             switch (view.Flow.State)
             {
                 case FlowState.Completed:
-                    return view.Flow.Result.Deserialize<Confirmation>(OutcomeJson.Options)!;
+                    return (await flows.GetResultAsync<Confirmation>(started.Flow.Id, cancellationToken))!;
                 case FlowState.Failed or FlowState.Killed or FlowState.Cancelled:
                     throw new InvalidOperationException($"checkout {order.OrderId} ended {view.Flow.State}: {view.Flow.Error}");
                 default:
