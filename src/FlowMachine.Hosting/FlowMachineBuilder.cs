@@ -3,6 +3,7 @@ using FlowMachine.BuiltIns;
 using FlowMachine.Engine;
 using FlowMachine.Hosting;
 using FlowMachine.Registry;
+using FlowMachine.Routines;
 using FlowMachine.Scheduling;
 using FlowMachine.Storage;
 using FlowMachine.Storage.InMemory;
@@ -27,6 +28,8 @@ public sealed class FlowMachineBuilder
     internal List<Action<FlowEngineOptions>> EngineSetup { get; } = [];
 
     internal DeclaredSchedules Schedules { get; } = new();
+
+    internal DeclaredRoutines Routines { get; } = new();
 
     /// <summary>
     /// The task registry every host builds the same way (apps, the server, the tool, the test host): the
@@ -137,6 +140,19 @@ public sealed class FlowMachineBuilder
         }
 
         Schedules.Add(name, definition);
+        return this;
+    }
+
+    /// <summary>
+    /// Declares a routine (built with <see cref="Routine.Define"/>) the host stores at start, checked against its task
+    /// types: a new version only when the spec differs from the newest stored one, one version however many
+    /// processes start at once. Flows keep the version they started with. Declare the routines a schedule names here too.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="routine"/> is null.</exception>
+    public FlowMachineBuilder AddRoutine(RoutineDefinition routine)
+    {
+        ArgumentNullException.ThrowIfNull(routine);
+        Routines.Add(routine);
         return this;
     }
 }

@@ -100,6 +100,7 @@ public static class FlowMachineServiceCollectionExtensions
         services.TryAddSingleton(sp => new ScheduleRunner(sp.GetRequiredService<FlowEngine>(), sp.GetRequiredService<ScheduleOptions>()));
         services.TryAddSingleton(sp => new ScheduleVerbs(sp.GetRequiredService<IFlowStore>(), sp.GetRequiredService<SpecInput>(), sp.GetRequiredService<ScheduleRunner>(), sp.GetRequiredService<FlowEngine>().Time));
         services.TryAddSingleton(builder.Schedules);
+        services.TryAddSingleton(builder.Routines);
 
         // Registered first so the store is ready before the worker or any other hosted service uses it.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StoreInitializer>());

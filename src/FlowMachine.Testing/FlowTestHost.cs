@@ -154,6 +154,15 @@ public sealed class FlowTestHost : IAsyncDisposable
         return saved.Version;
     }
 
+    /// <summary>Validates a routine built in C# (<c>Routine.Define(...).Build()</c>) against this host's task types and stores it, as <c>AddRoutine</c> does at a host's start.</summary>
+    /// <returns>The stored version: a new one only when the spec changed.</returns>
+    /// <exception cref="SpecException">The routine uses a task type this host does not have, or is otherwise invalid.</exception>
+    public Task<int> AddRoutineAsync(FlowMachine.Routines.RoutineDefinition routine, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(routine);
+        return AddRoutineAsync(routine.Name, routine.ToJson(), cancellationToken);
+    }
+
     // Starting and running ---------------------------------------------------------------------
 
     /// <summary>Stores a flow of an inline spec (JSON or YAML) without running it; it is PENDING.</summary>
@@ -161,7 +170,7 @@ public sealed class FlowTestHost : IAsyncDisposable
     public Task<TestFlow> StartAsync(string spec, object? input = null, string? key = null, CancellationToken cancellationToken = default) =>
         StartAsync(new StartFlowRequest { SpecText = spec, Input = OutcomeJson.ToNode(input), Key = key }, cancellationToken);
 
-    /// <summary>Stores a flow of a routine added with <see cref="AddRoutineAsync"/> without running it.</summary>
+    /// <summary>Stores a flow of a routine added with <see cref="AddRoutineAsync(string, string, CancellationToken)"/> without running it.</summary>
     /// <exception cref="SpecException">The routine does not exist.</exception>
     public Task<TestFlow> StartRoutineAsync(string routine, object? input = null, string? key = null, CancellationToken cancellationToken = default) =>
         StartAsync(new StartFlowRequest { Routine = routine, Input = OutcomeJson.ToNode(input), Key = key }, cancellationToken);

@@ -69,10 +69,10 @@ public sealed class TestFlow
     /// <summary>The result of step <paramref name="key"/> as JSON (null when it has none).</summary>
     public JsonNode? StepResult(string key) => Step(key).Result;
 
-    /// <summary>The result of step <paramref name="key"/> read as <typeparamref name="T"/>.</summary>
+    /// <summary>The result of step <paramref name="key"/> read as <typeparamref name="T"/> (camelCase names, enums by name or number).</summary>
     public T? StepResult<T>(string key) => Read<T>(Step(key).Result, $"the result of step '{key}'");
 
-    /// <summary>The flow's result read as <typeparamref name="T"/>.</summary>
+    /// <summary>The flow's result read as <typeparamref name="T"/> (camelCase names, enums by name or number).</summary>
     public T? ResultAs<T>() => Read<T>(Result, "the flow's result");
 
     /// <summary>How many attempts step <paramref name="key"/> has started.</summary>
@@ -177,6 +177,40 @@ public sealed class TestFlow
         return this;
     }
 
+    /// <summary>
+    /// Asserts the flow is COMPLETED with a result that reads as <typeparamref name="T"/> (camelCase names, enums
+    /// by name or number) and passes <paramref name="check"/>, such as <c>ShouldHaveResult&lt;Receipt&gt;(r =&gt; r.Amount == 42)</c>.
+    /// </summary>
+    /// <returns>This snapshot, for chaining.</returns>
+    public TestFlow ShouldHaveResult<T>(Func<T, bool> check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        ShouldBeCompleted();
+        if (!check(ReadRequired<T>(Result, "the flow's result")))
+        {
+            throw Fail($"the flow's result {Json(Result)} does not pass the check");
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Asserts step <paramref name="key"/> is COMPLETED with a result that reads as <typeparamref name="T"/> and
+    /// passes <paramref name="check"/>.
+    /// </summary>
+    /// <returns>This snapshot, for chaining.</returns>
+    public TestFlow ShouldHaveStepResult<T>(string key, Func<T, bool> check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        ShouldHaveStep(key, StepState.Completed);
+        if (!check(ReadRequired<T>(Step(key).Result, $"the result of step '{key}'")))
+        {
+            throw Fail($"the result of step '{key}' {Json(Step(key).Result)} does not pass the check");
+        }
+
+        return this;
+    }
+
     /// <summary>A readable description of the flow: state, path, result, and every step with its state, result, error and wait.</summary>
     public string Describe()
     {
@@ -247,11 +281,14 @@ public sealed class TestFlow
         return this;
     }
 
+    private T ReadRequired<T>(JsonNode? node, string what) =>
+        Read<T>(node, what) ?? throw Fail($"{what} is null, not a {typeof(T).Name}");
+
     private T? Read<T>(JsonNode? node, string what)
     {
         try
         {
-            return node is null ? default : node.Deserialize<T>(OutcomeJson.Options);
+            return node is null ? default : node.Deserialize<T>(TaskParams.Options);
         }
         catch (JsonException ex)
         {

@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 
 namespace FlowMachine.Dashboard.Tests;
 
-/// <summary>The task types page: a plugin's file path is for administrators, and it stays inside its card.</summary>
+/// <summary>The task types page: a plugin's file path is for administrators, and it stays inside its card; a typed task's params come from its schema.</summary>
 [Collection(DashboardCollection.Name)]
 public sealed class TasksPageTests(DashboardFixture fixture)
 {
@@ -37,4 +37,57 @@ public sealed class TasksPageTests(DashboardFixture fixture)
         Assert.True(overflow <= 0, $"the path overflows its card by {overflow} px");
         await admin.Context.CloseAsync();
     }
+
+    [BrowserFact]
+    public async Task A_typed_tasks_params_table_is_read_from_its_schema_with_types_rules_and_nested_params()
+    {
+        fixture.App.Services.GetRequiredService<TaskRegistry>().Register<ShipTask>();
+
+        var page = await fixture.SignInAsync(fixture.AliceKey);
+        await page.GotoAsync("/tasks");
+        var rows = page.Locator("article.task[aria-label='acme.Ship'] table.params-schema tbody tr");
+        await Assertions.Expect(rows).ToHaveTextAsync([
+            "weight requiredinteger, ≥ 1 and ≤ 500The weight in kilograms.",
+            "speedone of Standard | Express",
+            "toobject?Where it goes.",
+            "to.zip requiredstring, pattern ^[0-9]{5}$",
+            "token secretstring?",
+        ]);
+        await page.Context.CloseAsync();
+    }
+}
+
+public enum ShipSpeed
+{
+    Standard,
+    Express,
+}
+
+public sealed class ShipParams
+{
+    [System.ComponentModel.Description("The weight in kilograms.")]
+    [System.ComponentModel.DataAnnotations.Range(1, 500)]
+    public required int Weight { get; init; }
+
+    public ShipSpeed Speed { get; init; }
+
+    [System.ComponentModel.DataAnnotations.Display(Description = "Where it goes.")]
+    public ShipAddress? To { get; init; }
+
+    [System.ComponentModel.DataAnnotations.DataType(System.ComponentModel.DataAnnotations.DataType.Password)]
+    public string? Token { get; init; }
+}
+
+public sealed class ShipAddress
+{
+    [System.ComponentModel.DataAnnotations.Required]
+    [System.ComponentModel.DataAnnotations.RegularExpression("^[0-9]{5}$")]
+    public string? Zip { get; init; }
+}
+
+[TaskType("acme.Ship", Description = "Ships a parcel.")]
+public sealed class ShipTask : FlowTask<ShipParams, string>
+{
+    protected override ValueTask<string> PerformAsync(ShipParams parameters, TaskContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult("shipped");
 }

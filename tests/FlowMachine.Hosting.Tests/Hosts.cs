@@ -11,15 +11,16 @@ namespace FlowMachine.Hosting.Tests;
 /// <summary>Builds real hosts on a SQLite file and waits for flows.</summary>
 internal static class Hosts
 {
-    public static IHost Build(string db, Action<FlowMachineOptions>? configure = null)
+    public static IHost Build(string db, Action<FlowMachineOptions>? configure = null, Action<FlowMachineBuilder>? setup = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddFlowMachine(o =>
+        var flowMachine = builder.Services.AddFlowMachine(o =>
         {
             o.PollInterval = TimeSpan.FromMilliseconds(50);
             configure?.Invoke(o);
         }).UseSqlite(db).AddTasks(ExampleTasks.Assembly).AddTasks(typeof(CountTask).Assembly);
+        setup?.Invoke(flowMachine);
         return builder.Build();
     }
 

@@ -29,7 +29,7 @@ public static class BuiltInTasks
             .Register<DoneTask>()
             .Register<KillTask>()
             .Register<FailTask>()
-            .Register<FlowTask>()
+            .Register<ChildFlowTask>()
             .Register<SpreadTask>()
             .Register<HttpTask>();
     }

@@ -109,9 +109,15 @@ public sealed class TaskRegistry : ITaskCatalog
             throw new InvalidOperationException($"{type.FullName} has [TaskType] but does not implement {nameof(IFlowTask)}.");
         }
 
-        var parameters = type.GetCustomAttributes<TaskParamAttribute>()
-            .Select(p => new TaskParamInfo(p.Name, p.Description, p.Required, p.Secret))
-            .ToArray();
+        IReadOnlyList<TaskParamInfo> parameters = [.. type.GetCustomAttributes<TaskParamAttribute>()
+            .Select(p => new TaskParamInfo(p.Name, p.Description, p.Required, p.Secret))];
+        var paramsType = TaskParams.TypeOf(type);
+        var schema = paramsType is null ? null : TaskParamsSchema.For(paramsType);
+        if (paramsType is not null && parameters.Count == 0)
+        {
+            parameters = TaskParamsSchema.ParamsOf(paramsType, schema!);
+        }
+
         var factory = CreateFactory(type);
         foreach (var attribute in type.GetCustomAttributes<TaskTypeAttribute>())
         {
@@ -120,6 +126,7 @@ public sealed class TaskRegistry : ITaskCatalog
                 Name = attribute.Name,
                 Description = attribute.Description,
                 Params = parameters,
+                ParamsSchema = schema,
                 MaxAttempts = attribute.MaxAttempts,
                 TimeoutSeconds = attribute.TimeoutSeconds,
                 Queue = attribute.Queue,

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace FlowMachine.Registry;
 
 /// <summary>A registered task type: its name, how to create it, and what the catalogue shows.</summary>
@@ -11,6 +13,13 @@ public sealed record TaskTypeInfo
 
     /// <summary>Its params, for the catalogue.</summary>
     public IReadOnlyList<TaskParamInfo> Params { get; init; } = [];
+
+    /// <summary>
+    /// The JSON Schema of the params of a typed task (<see cref="FlowTask{TParams, TResult}"/>), made from its params
+    /// class; null for other tasks. Spec validation checks literal params against it. Shared: read it, or clone it
+    /// before changing or embedding it.
+    /// </summary>
+    public JsonObject? ParamsSchema { get; init; }
 
     /// <summary>Default attempts (0 = engine default).</summary>
     public int MaxAttempts { get; init; }

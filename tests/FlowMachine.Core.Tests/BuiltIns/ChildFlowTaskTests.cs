@@ -11,7 +11,7 @@ public class ChildFlowTaskTests
     [Fact]
     public async Task Flow_with_a_routine_spawns_that_routine_version_with_the_input()
     {
-        var outcome = Assert.IsType<SpawnOutcome>(await new FlowTask().PerformAsync(For("""{ "routine": "billing", "version": 3, "input": { "id": 7 } }"""), default));
+        var outcome = Assert.IsType<SpawnOutcome>(await new ChildFlowTask().PerformAsync(For("""{ "routine": "billing", "version": 3, "input": { "id": 7 } }"""), default));
         Assert.False(outcome.Collect);
         var child = Assert.Single(outcome.Children);
         Assert.Equal("billing", child.Routine);
@@ -22,7 +22,7 @@ public class ChildFlowTaskTests
     [Fact]
     public async Task Flow_with_a_spec_spawns_the_inline_spec()
     {
-        var outcome = Assert.IsType<SpawnOutcome>(await new FlowTask().PerformAsync(For($$"""{ "spec": {{InlineSpec}}, "input": 5 }"""), default));
+        var outcome = Assert.IsType<SpawnOutcome>(await new ChildFlowTask().PerformAsync(For($$"""{ "spec": {{InlineSpec}}, "input": 5 }"""), default));
         var child = Assert.Single(outcome.Children);
         AssertJson(InlineSpec, child.Spec);
         AssertJson("5", child.Input);
@@ -38,7 +38,7 @@ public class ChildFlowTaskTests
     [InlineData("""{ "spec": {}, "version": 2 }""", "task_params.version")]
     public async Task Flow_with_bad_params_fails_naming_the_param(string json, string named)
     {
-        AssertFails(await new FlowTask().PerformAsync(For(json), default), named);
+        AssertFails(await new ChildFlowTask().PerformAsync(For(json), default), named);
     }
 
     [Fact]

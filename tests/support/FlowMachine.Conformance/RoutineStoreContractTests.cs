@@ -37,4 +37,18 @@ public abstract class RoutineStoreContractTests(ContractStores source) : FlowSto
         // Back to the first spec is a change too: a new version.
         Assert.Equal(3, (await store.SaveRoutineAsync("r", """{"tasks":["a"]}""", null, T0.AddSeconds(3), None)).Version);
     }
+
+    [Fact]
+    public async Task Saves_of_one_spec_at_once_make_one_version_and_of_other_specs_one_each()
+    {
+        var store = await NewStoreAsync();
+
+        var same = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () => await store.SaveRoutineAsync("r", """{"tasks":["a"]}""", null, T0, None))));
+        var other = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(async () => await store.SaveRoutineAsync("s", $$"""{"tasks":["a{{i}}"]}""", null, T0, None))));
+
+        Assert.All(same, r => Assert.Equal(1, r.Version));
+        Assert.Single(await store.ListRoutineVersionsAsync("r", None));
+        Assert.Equal([1, 2, 3, 4, 5, 6], other.Select(r => r.Version).Order());
+        Assert.Equal([1, 2, 3, 4, 5, 6], (await store.ListRoutineVersionsAsync("s", None)).Select(r => r.Version));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using FlowMachine.Registry;
 
@@ -11,6 +12,7 @@ namespace FlowMachine.Engine;
 /// <param name="MaxAttempts">Its default attempts (0: the engine's default).</param>
 /// <param name="TimeoutSeconds">Its default timeout (0: none).</param>
 /// <param name="Source">The assembly or folder it came from.</param>
+/// <param name="ParamsSchema">The JSON Schema of its params, for a typed task; null (and left out of the JSON) otherwise.</param>
 public sealed record TaskTypeDocument(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("description")] string? Description,
@@ -18,7 +20,8 @@ public sealed record TaskTypeDocument(
     [property: JsonPropertyName("hasCheck")] bool HasCheck,
     [property: JsonPropertyName("maxAttempts")] int MaxAttempts,
     [property: JsonPropertyName("timeoutSeconds")] double TimeoutSeconds,
-    [property: JsonPropertyName("source")] string? Source)
+    [property: JsonPropertyName("source")] string? Source,
+    [property: JsonPropertyName("paramsSchema"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? ParamsSchema = null)
 {
     /// <summary>The documents of <paramref name="types"/>, in their order.</summary>
     public static IReadOnlyList<TaskTypeDocument> Of(IEnumerable<TaskTypeInfo> types) =>
@@ -29,5 +32,6 @@ public sealed record TaskTypeDocument(
             t.HasCheck,
             t.MaxAttempts,
             t.TimeoutSeconds,
-            t.Source))];
+            t.Source,
+            (JsonObject?)t.ParamsSchema?.DeepClone()))];
 }

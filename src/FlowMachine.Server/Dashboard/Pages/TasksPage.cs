@@ -15,7 +15,11 @@ internal static class TasksPage
         {
             var check = t.HasCheck ? " <span class=\"tag\">check</span>" : string.Empty;
             html.Append($"""<article class="card task" aria-label="{Html.E(t.Name)}"><h2 class="mono">{Html.E(t.Name)}{check}</h2><p>{Html.E(t.Description ?? "No description.")}</p>""");
-            if (t.Params.Count > 0)
+            if (t.ParamsSchema is { } schema)
+            {
+                ParamsSchemaTable.Append(html, schema, t.Params);
+            }
+            else if (t.Params.Count > 0)
             {
                 html.Append("<table><thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Description</th></tr></thead><tbody>");
                 foreach (var p in t.Params)

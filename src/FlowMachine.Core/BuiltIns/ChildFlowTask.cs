@@ -6,7 +6,7 @@ namespace FlowMachine.BuiltIns;
 [TaskParam("version", "The routine version (default: the newest).")]
 [TaskParam("spec", "An inline flow spec object. Give this or routine.")]
 [TaskParam("input", "The child flow's input (any JSON).")]
-internal sealed class FlowTask : IFlowTask
+internal sealed class ChildFlowTask : IFlowTask
 {
     public ValueTask<Outcome> PerformAsync(TaskContext context, CancellationToken cancellationToken)
     {
