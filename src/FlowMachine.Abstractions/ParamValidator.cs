@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json;
@@ -16,22 +17,18 @@ internal static class ParamValidator
 {
     private const int MaxDepth = 16;
 
+    // Each step binds its params afresh: read the attributes of a params class once.
+    private static readonly ConcurrentDictionary<Type, PropertyRules[]> RulesByType = new();
+
     public static void Validate(object instance, string path, int depth, List<string> errors)
     {
         var before = errors.Count;
-        foreach (var property in TaskParams.Options.GetTypeInfo(instance.GetType()).Properties)
+        foreach (var (property, member, rules, display) in RulesByType.GetOrAdd(instance.GetType(), RulesOf))
         {
-            if (property.Get is null || property.AttributeProvider is not MemberInfo member)
-            {
-                continue;
-            }
-
-            var value = property.Get(instance);
+            var value = property.Get!(instance);
             var name = Join(path, property.Name);
-            var rules = member.GetCustomAttributes<ValidationAttribute>(inherit: true).ToArray();
             if (rules.Length > 0)
             {
-                var display = member.GetCustomAttribute<DisplayAttribute>()?.GetName() ?? property.Name;
                 var context = new ValidationContext(instance) { MemberName = member.Name, DisplayName = display };
                 var results = new List<ValidationResult>();
                 if (!Validator.TryValidateValue(value, context, results, rules))
@@ -52,6 +49,15 @@ internal static class ParamValidator
             ValidateObject(instance, path, errors);
         }
     }
+
+    private static PropertyRules[] RulesOf(Type type) =>
+        [.. TaskParams.Options.GetTypeInfo(type).Properties
+            .Where(p => p.Get is not null && p.AttributeProvider is MemberInfo)
+            .Select(p =>
+            {
+                var member = (MemberInfo)p.AttributeProvider!;
+                return new PropertyRules(p, member, [.. member.GetCustomAttributes<ValidationAttribute>(inherit: true)], member.GetCustomAttribute<DisplayAttribute>()?.GetName() ?? p.Name);
+            })];
 
     private static void ValidateNested(object? value, string path, int depth, List<string> errors)
     {
@@ -106,4 +112,6 @@ internal static class ParamValidator
         TaskParams.Options.GetTypeInfo(type).Kind == JsonTypeInfoKind.Object;
 
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+
+    private readonly record struct PropertyRules(JsonPropertyInfo Property, MemberInfo Member, ValidationAttribute[] Rules, string Display);
 }

@@ -62,4 +62,27 @@ public sealed class TypedTaskBindingTests
     }
 
     private static System.Text.Json.Nodes.JsonObject Parse(string json) => System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+
+    [Fact]
+    public void The_params_own_rules_run_after_their_properties_and_name_the_params_they_blame()
+    {
+        var error = Assert.Throws<TaskParamException>(() => TaskParams.Bind<PeriodParams>(Parse("""{ "from": 5, "to": 2 }""")));
+        Assert.Equal("param 'from', param 'to': from must not be after to", error.Message);
+        Assert.Equal(2, TaskParams.Bind<PeriodParams>(Parse("""{ "from": 1, "to": 2 }""")).To);
+    }
+
+    private sealed class PeriodParams : System.ComponentModel.DataAnnotations.IValidatableObject
+    {
+        public int From { get; init; }
+
+        public int To { get; init; }
+
+        public IEnumerable<System.ComponentModel.DataAnnotations.ValidationResult> Validate(System.ComponentModel.DataAnnotations.ValidationContext validationContext)
+        {
+            if (From > To)
+            {
+                yield return new("from must not be after to", [nameof(From), nameof(To)]);
+            }
+        }
+    }
 }
