@@ -127,10 +127,7 @@ public sealed partial class FlowEngine
             context.ReporterState = new StepReport(this, context.FlowId, context.StepKey, watchdog, limits.HeartbeatTimeout!.Value);
         }
 
-        using var linked = timer is null && watchdog is null ? null
-            : watchdog is null ? CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, timer!.Token)
-            : timer is null ? CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, watchdog.Token)
-            : CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, timer.Token, watchdog.Token);
+        using var linked = Link(timer, watchdog, cancel.Token);
         var token = linked?.Token ?? cancel.Token;
         var running = new RunningLimits(limits, timer, watchdog, context.StepKey);
         using var activity = FlowMachineDiagnostics.StartStep(flow, context);
@@ -165,9 +162,18 @@ public sealed partial class FlowEngine
     {
         OperationCanceledException when stop.IsCancellationRequested => new(index, attempt, Outcome.Fail("the worker stopped"), false, true),
         OperationCanceledException when limits.Timer?.IsCancellationRequested == true => new(index, attempt, Outcome.Fail($"timed out after {limits.Limits.Timeout!.Value.TotalSeconds:0.###} s"), false, false),
-        OperationCanceledException when limits.Watchdog?.IsCancellationRequested == true => limits.Silent(index, attempt),
+        _ when limits.Watchdog?.IsCancellationRequested == true => limits.Silent(index, attempt), // whatever the cancelled task threw
         TaskParamException param => new(index, attempt, Outcome.Fail(param.Message), true, false),
         _ => new(index, attempt, new FailOutcome($"{exception.GetType().Name}: {exception.Message}", exception.ToString()), false, false),
+    };
+
+    /// <summary>The token an attempt runs with: the step's own, cancelled too by whichever of its timers there are.</summary>
+    private static CancellationTokenSource? Link(CancellationTokenSource? timer, CancellationTokenSource? watchdog, CancellationToken token) => (timer, watchdog) switch
+    {
+        (null, null) => null,
+        ({ } t, null) => CancellationTokenSource.CreateLinkedTokenSource(token, t.Token),
+        (null, { } w) => CancellationTokenSource.CreateLinkedTokenSource(token, w.Token),
+        ({ } t, { } w) => CancellationTokenSource.CreateLinkedTokenSource(token, t.Token, w.Token),
     };
 
     private static string OutcomeTag(in StepExecution execution) =>
