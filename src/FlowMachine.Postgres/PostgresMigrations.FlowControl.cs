@@ -207,5 +207,19 @@ internal static partial class PostgresMigrations
         """,
         // 18: the W3C traceparent of a flow's start span, the parent of its steps' spans.
         "ALTER TABLE flows ADD COLUMN IF NOT EXISTS trace_parent text;",
+
+        // 23 (PostgreSQL schema number given to this change; renumbered at merge to follow 19-22): the answers to
+        // commands sent with an Idempotency-Key, kept for a while (ICommandReceiptStore). status and body stay NULL
+        // while the first request is still being handled.
+        """
+        CREATE TABLE IF NOT EXISTS command_receipts (
+            key         text COLLATE "C" NOT NULL PRIMARY KEY,
+            request     text    NOT NULL,
+            status      integer,
+            body        text,
+            created_at  bigint  NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS command_receipts_created ON command_receipts (created_at);
+        """,
     ];
 }

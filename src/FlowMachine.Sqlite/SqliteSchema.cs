@@ -297,6 +297,20 @@ internal static class SqliteSchema
         // 15: the W3C traceparent of the span that started a flow,
         // the parent of its steps' spans.
         "ALTER TABLE flows ADD COLUMN trace_parent TEXT;",
+
+        // 20 (SQLite schema number given to this change; renumbered at merge to follow 16-19): the answers to commands
+        // sent with an Idempotency-Key, kept for a while (ICommandReceiptStore). status and body stay NULL while the
+        // first request is still being handled.
+        """
+        CREATE TABLE IF NOT EXISTS command_receipts (
+            key         TEXT    NOT NULL PRIMARY KEY,
+            request     TEXT    NOT NULL,
+            status      INTEGER,
+            body        TEXT,
+            created_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS command_receipts_created ON command_receipts (created_at);
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>
