@@ -258,7 +258,7 @@ public sealed class ServerCliTests(ServeProcess serve) : IClassFixture<ServeProc
         var folder = new CliFixture();
         try
         {
-            foreach (var verb in new[] { new[] { "flows", "purge", "--older-than", "1d" }, ["schedules", "trigger", "s"], ["users", "list"], ["worker"], ["run", "x"], ["serve"] })
+            foreach (var verb in new[] { new[] { "users", "list" }, ["users", "add", "x"], ["worker"], ["run", "x"], ["serve"] })
             {
                 var result = await CliAsync([.. verb, "--server", Url, "--api-key", ServeProcess.AdminKey]);
                 Assert.True(result.ExitCode == 1, $"{string.Join(' ', verb)}: {result}");
@@ -325,6 +325,67 @@ public sealed class ServerCliTests(ServeProcess serve) : IClassFixture<ServeProc
 
         var bad = await RemoteAsync("flows", "bulk", "retry", "--state", "NOPE");
         Assert.Equal(1, bad.ExitCode);
+    }
+
+    [Fact]
+    public async Task Schedule_write_verbs_and_purge_go_to_the_server()
+    {
+        Assert.Equal(0, (await RemoteAsync("routines", "add", "weekly-seed", CliFixture.Spec("seed000.yaml"))).ExitCode);
+        var added = await RemoteAsync("schedules", "add", "remote-weekly", "--routine", "weekly-seed", "--cron", "0 3 * * 1", "--overlap", "allow", "--json");
+        Assert.True(added.ExitCode == 0, added.ToString());
+        // The same document as on the database, but for the times' precision: the answer carries the clock's, the database milliseconds.
+        Assert.Equal(Comparable((await LocalAsync("schedules", "show", "remote-weekly", "--json")).Out), Comparable(added.Out));
+        var taken = await RemoteAsync("schedules", "add", "remote-weekly", "--routine", "weekly-seed", "--every", "1h");
+        Assert.Equal(1, taken.ExitCode);
+        Assert.StartsWith("error: ", taken.Err, StringComparison.Ordinal);
+
+        var paused = await RemoteAsync("schedules", "pause", "remote-weekly", "--note", "maintenance", "--json");
+        Assert.True(paused.ExitCode == 0, paused.ToString());
+        Assert.Equal(Comparable((await LocalAsync("schedules", "show", "remote-weekly", "--json")).Out), Comparable(paused.Out));
+        Assert.True((bool)JsonNode.Parse(paused.Out)!["paused"]!);
+        Assert.StartsWith("schedule remote-weekly resumed; next ", (await RemoteAsync("schedules", "resume", "remote-weekly")).Out, StringComparison.Ordinal);
+
+        var trigger = await RemoteAsync("schedules", "trigger", "remote-weekly");
+        Assert.True(trigger.ExitCode == 0, trigger.ToString());
+        Assert.StartsWith("started flow ", trigger.Out, StringComparison.Ordinal);
+        Assert.Contains("1 started, 0 skipped by the overlap policy, 0 started before; the server's workers run them", trigger.Out, StringComparison.Ordinal);
+
+        // 2026-01-05 and 2026-01-12 are Mondays: two slots, started once however often the backfill is sent.
+        string[] backfill = ["schedules", "backfill", "remote-weekly", "--from", "2026-01-01T00:00:00", "--to", "2026-01-14T00:00:00", "--json"];
+        var filled = JsonNode.Parse((await RemoteAsync(backfill)).Out)!;
+        Assert.Equal(2, filled["flowIds"]!.AsArray().Count);
+        Assert.Equal(["2026-01-05T03:00:00Z", "2026-01-12T03:00:00Z"], filled["slots"]!.AsArray().Select(s => (string)s!));
+        var again = JsonNode.Parse((await RemoteAsync(backfill)).Out)!;
+        Assert.Empty(again["flowIds"]!.AsArray());
+        Assert.Equal(2, (int)again["alreadyStarted"]!);
+
+        Assert.Equal("schedule remote-weekly deleted", (await RemoteAsync("schedules", "delete", "remote-weekly")).Out.Trim());
+        Assert.Equal(1, (await LocalAsync("schedules", "show", "remote-weekly")).ExitCode);
+        var missing = await RemoteAsync("schedules", "pause", "remote-weekly");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("schedule 'remote-weekly' does not exist", missing.Err, StringComparison.Ordinal);
+
+        // Purge: the same count as on the database, then the flows go.
+        foreach (var id in filled["flowIds"]!.AsArray().Select(i => (string)i!))
+        {
+            await WaitForStateAsync(id, "WAITING");
+            Assert.Equal(0, (await RemoteAsync("flows", "cancel", id, "--no-run")).ExitCode);
+            await WaitForStateAsync(id, "CANCELLED");
+        }
+
+        string[] dry = ["flows", "purge", "--state", "CANCELLED", "--dry-run", "--json"];
+        var counted = await RemoteAsync(dry);
+        Assert.True(counted.ExitCode == 0, counted.ToString());
+        Assert.Equal((await LocalAsync(dry)).Out, counted.Out);
+        var count = (long)JsonNode.Parse(counted.Out)!["flows"]!;
+        Assert.True(count >= 2, counted.Out);
+        var purged = JsonNode.Parse((await RemoteAsync("flows", "purge", "--state", "CANCELLED", "--json")).Out)!;
+        Assert.False((bool)purged["dryRun"]!);
+        Assert.True((long)purged["flows"]! >= 2);
+        Assert.Equal(0, (long)JsonNode.Parse((await LocalAsync(dry)).Out)!["flows"]!);
+        var notFinished = await RemoteAsync("flows", "purge", "--state", "WAITING");
+        Assert.Equal(1, notFinished.ExitCode);
+        Assert.Contains("--state WAITING is not a finished state", notFinished.Err, StringComparison.Ordinal);
     }
 
     [Fact]
