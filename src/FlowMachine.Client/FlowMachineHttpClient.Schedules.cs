@@ -19,11 +19,11 @@ internal sealed partial class FlowMachineHttpClient
     public Task<ScheduleDocument> ResumeScheduleAsync(string name, CancellationToken cancellationToken = default) =>
         CommandReadAsync<ScheduleDocument>(HttpMethod.Post, SchedulePath(name) + "/resume", null, cancellationToken);
 
-    public Task<ScheduleStartResult> TriggerScheduleAsync(string name, CancellationToken cancellationToken = default) =>
-        CommandReadAsync<ScheduleStartResult>(HttpMethod.Post, SchedulePath(name) + "/trigger", null, cancellationToken);
+    public Task<ScheduleStarted> TriggerScheduleAsync(string name, CancellationToken cancellationToken = default) =>
+        CommandReadAsync<ScheduleStarted>(HttpMethod.Post, SchedulePath(name) + "/trigger", null, cancellationToken);
 
-    public Task<ScheduleStartResult> BackfillScheduleAsync(string name, string first, string last, CancellationToken cancellationToken = default) =>
-        CommandReadAsync<ScheduleStartResult>(HttpMethod.Post, SchedulePath(name) + "/backfill", Body(("from", first), ("to", last)), cancellationToken);
+    public Task<ScheduleStarted> BackfillScheduleAsync(string name, string first, string last, CancellationToken cancellationToken = default) =>
+        CommandReadAsync<ScheduleStarted>(HttpMethod.Post, SchedulePath(name) + "/backfill", Body(("from", first), ("to", last)), cancellationToken);
 
     public async Task DeleteScheduleAsync(string name, CancellationToken cancellationToken = default)
     {

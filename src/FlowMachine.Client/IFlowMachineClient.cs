@@ -62,10 +62,10 @@ public interface IFlowMachineClient : IFlowClient
 
     /// <summary>Starts one flow of the schedule now, whatever its overlap policy.</summary>
     /// <exception cref="FlowMachineConflictException">The schedule's target could not start.</exception>
-    Task<ScheduleStartResult> TriggerScheduleAsync(string name, CancellationToken cancellationToken = default);
+    Task<Scheduling.ScheduleStarted> TriggerScheduleAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>Starts one flow per slot from <paramref name="first"/> to <paramref name="last"/> (ISO 8601 times, the last included) by the overlap policy.</summary>
-    Task<ScheduleStartResult> BackfillScheduleAsync(string name, string first, string last, CancellationToken cancellationToken = default);
+    Task<Scheduling.ScheduleStarted> BackfillScheduleAsync(string name, string first, string last, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a schedule; the flows it started stay.</summary>
     /// <exception cref="FlowMachineNotFoundException">No such schedule.</exception>

@@ -1,6 +1,5 @@
 using FlowMachine.Storage;
 using FlowMachine.Storage.Relational;
-using Npgsql;
 using static FlowMachine.Postgres.PostgresQueries;
 
 namespace FlowMachine.Postgres;
@@ -36,7 +35,7 @@ public sealed partial class PostgresFlowStore : ICommandReceiptStore
 
     /// <inheritdoc/>
     public async ValueTask CompleteCommandReceiptAsync(string key, int status, string body, CancellationToken cancellationToken) =>
-        await ExecuteReceiptAsync(CommandReceiptSql.Complete, p =>
+        await ExecuteWorkerAsync(CommandReceiptSql.Complete, p =>
         {
             p.Add(P("key", key));
             p.Add(P("status", (int?)status));
@@ -45,14 +44,5 @@ public sealed partial class PostgresFlowStore : ICommandReceiptStore
 
     /// <inheritdoc/>
     public async ValueTask ForgetCommandReceiptAsync(string key, CancellationToken cancellationToken) =>
-        await ExecuteReceiptAsync(CommandReceiptSql.Forget, p => p.Add(P("key", key)), cancellationToken).ConfigureAwait(false);
-
-    private ValueTask<int> ExecuteReceiptAsync(string sql, Action<NpgsqlParameterCollection> bind, CancellationToken cancellationToken) =>
-        RunAsync(async (connection, ct) =>
-        {
-            var cmd = new NpgsqlCommand(sql, connection);
-            await using var cmdScope = cmd.ConfigureAwait(false);
-            bind(cmd.Parameters);
-            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }, cancellationToken);
+        await ExecuteWorkerAsync(CommandReceiptSql.Forget, p => p.Add(P("key", key)), cancellationToken).ConfigureAwait(false);
 }

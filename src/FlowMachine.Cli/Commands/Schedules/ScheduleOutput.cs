@@ -78,22 +78,12 @@ internal static class ScheduleOutput
         schedule.Routine is { } routine ? $"routine {routine}{(schedule.Version is { } v ? $" v{v}" : " (newest)")}" : "inline spec";
 
     /// <summary>What a trigger or backfill started, as <c>--json</c> prints it (the API's answer).</summary>
-    public static JsonObject Started(Client.ScheduleStartResult start) => new()
+    public static JsonObject Started(ScheduleStarted start) => new()
     {
         ["schedule"] = start.Schedule,
         ["flowIds"] = new JsonArray([.. start.FlowIds.Select(id => (JsonNode?)JsonValue.Create(id))]),
         ["slots"] = new JsonArray([.. start.Slots.Select(s => (JsonNode?)JsonValue.Create(Time(s)))]),
         ["skipped"] = start.Skipped,
         ["alreadyStarted"] = start.AlreadyStarted,
-    };
-
-    /// <summary>A local trigger or backfill as the API answers it.</summary>
-    public static Client.ScheduleStartResult Of(string name, ScheduleStart start) => new()
-    {
-        Schedule = name,
-        FlowIds = [.. start.Created.Select(f => f.Id)],
-        Slots = [.. start.Created.Select(f => f.Slot ?? f.CreatedAt)],
-        Skipped = start.Skipped,
-        AlreadyStarted = start.Keys.Count - start.Created.Count,
     };
 }

@@ -105,7 +105,7 @@ internal static class ScheduleVerbCommands
     private static Command Starting(
         CliIO io, GlobalOptions global, string verb, string description, Option[] options,
         Func<ParseResult, ScheduleVerbs, string, CancellationToken, Task<ScheduleResult>> act,
-        Func<ParseResult, IFlowMachineClient, string, CancellationToken, Task<ScheduleStartResult>> remote)
+        Func<ParseResult, IFlowMachineClient, string, CancellationToken, Task<ScheduleStarted>> remote)
     {
         var (command, name, json) = Verb(verb, description, options);
         command.SetAction(async (parse, ct) =>
@@ -118,7 +118,7 @@ internal static class ScheduleVerbCommands
                 ScheduleOutput.Refuse(result, schedule);
                 return result.Started!.Error is { } error && result.Started.Created.Count == 0
                     ? throw new UsageException($"schedule '{schedule}' started no flow: {error}")
-                    : ScheduleOutput.Of(schedule, result.Started);
+                    : ScheduleStarted.Of(schedule, result.Started);
             }, ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {

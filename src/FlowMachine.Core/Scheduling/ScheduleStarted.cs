@@ -1,9 +1,9 @@
 using System.Text.Json.Serialization;
 
-namespace FlowMachine.Client;
+namespace FlowMachine.Scheduling;
 
-/// <summary>What a schedule's trigger or backfill started on the server.</summary>
-public sealed record ScheduleStartResult
+/// <summary>The answer to a trigger or a backfill (the API's, the client's and the CLI's): the flows it started, and the slots it did not start.</summary>
+public sealed record ScheduleStarted
 {
     /// <summary>The schedule's name.</summary>
     [JsonPropertyName("schedule")]
@@ -24,4 +24,14 @@ public sealed record ScheduleStartResult
     /// <summary>Slots whose flow had been started before (a backfill starts a slot once).</summary>
     [JsonPropertyName("alreadyStarted")]
     public int AlreadyStarted { get; init; }
+
+    /// <summary>The answer for what a trigger or backfill of schedule <paramref name="name"/> started.</summary>
+    public static ScheduleStarted Of(string name, ScheduleStart start) => new()
+    {
+        Schedule = name,
+        FlowIds = [.. (start ?? throw new ArgumentNullException(nameof(start))).Created.Select(f => f.Id)],
+        Slots = [.. start.Created.Select(f => f.Slot ?? f.CreatedAt)],
+        Skipped = start.Skipped,
+        AlreadyStarted = start.Keys.Count - start.Created.Count,
+    };
 }
