@@ -11,7 +11,8 @@ public static class FlowMachineClientServiceCollectionExtensions
 
     /// <summary>
     /// Adds <see cref="IFlowMachineClient"/> (an <c>IFlowClient</c> over HTTP) as a typed client of the HttpClient
-    /// factory. Reads and starts with a key are retried on transient failures; other commands are sent once.
+    /// factory. Reads, starts with a key and commands (each sent with an Idempotency-Key) are retried on transient
+    /// failures; a start without a key is sent once.
     /// </summary>
     /// <returns>The HttpClient builder, to add handlers or a primary handler.</returns>
     /// <exception cref="InvalidOperationException">The options have no absolute <see cref="FlowMachineClientOptions.BaseAddress"/>.</exception>

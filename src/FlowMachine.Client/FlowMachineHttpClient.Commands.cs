@@ -4,7 +4,7 @@ using FlowMachine.Storage;
 
 namespace FlowMachine.Client;
 
-/// <summary>The commands: queued on the server (202); 404 and 409 come back as results, as in process.</summary>
+/// <summary>The commands: queued on the server (202), each with an Idempotency-Key; 404 and 409 come back as results, as in process.</summary>
 internal sealed partial class FlowMachineHttpClient
 {
     public Task<CommandResult> SubmitAsync(string flowId, JsonNode? args = null, string? stepKey = null, string? actor = null, CancellationToken cancellationToken = default) =>
@@ -31,10 +31,10 @@ internal sealed partial class FlowMachineHttpClient
     public Task<CommandResult> SetPositionAsync(string flowId, int position, string? actor = null, CancellationToken cancellationToken = default) =>
         CommandAsync(flowId, "position", Body(("position", position)), cancellationToken);
 
-    // Sent once: after a lost answer, a second delete would say "not found" of a flow this one deleted.
+    // With its Idempotency-Key a delete sent again after a lost answer gets that answer, not "not found" of the flow it deleted.
     public async Task<FlowDeleteOutcome> DeleteAsync(string flowId, CancellationToken cancellationToken = default)
     {
-        using var response = await SendAsync(HttpMethod.Delete, FlowPath(flowId), null, idempotent: false, cancellationToken).ConfigureAwait(false);
+        using var response = await SendCommandAsync(HttpMethod.Delete, FlowPath(flowId), null, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return FlowDeleteOutcome.NotFound;
@@ -55,10 +55,10 @@ internal sealed partial class FlowMachineHttpClient
         return body;
     }
 
-    // Commands carry no idempotency id the server could recognise, so they are sent once: a retry could apply one twice.
+    // Each command carries an Idempotency-Key, so a retry after a transient failure is answered without applying it twice.
     private async Task<CommandResult> CommandAsync(string flowId, string verb, JsonObject? body, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Post, $"{FlowPath(flowId)}/{verb}", body, idempotent: false, cancellationToken).ConfigureAwait(false);
+        using var response = await SendCommandAsync(HttpMethod.Post, $"{FlowPath(flowId)}/{verb}", body, cancellationToken).ConfigureAwait(false);
         switch (response.StatusCode)
         {
             case HttpStatusCode.NotFound:

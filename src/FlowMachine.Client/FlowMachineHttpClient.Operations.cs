@@ -45,8 +45,8 @@ internal sealed partial class FlowMachineHttpClient
             ["dryRun"] = dryRun,
         };
 
-        // A dry run changes nothing; a real one is sent once.
-        using var response = await SendAsync(HttpMethod.Post, "api/v1/flows/bulk", body, idempotent: dryRun, cancellationToken).ConfigureAwait(false);
+        // A dry run changes nothing; a real one carries an Idempotency-Key, so a retry does not act twice.
+        using var response = await SendCommandAsync(HttpMethod.Post, "api/v1/flows/bulk", body, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         return (await ReadAsync<Wire.WireBulk>(response, cancellationToken).ConfigureAwait(false)).ToResult();
     }

@@ -18,7 +18,7 @@ internal sealed partial class FlowMachineHttpClient
 
     private async Task<HoldResult> HoldAsync(string path, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Post, path, null, idempotent: true, cancellationToken).ConfigureAwait(false);
+        using var response = await SendCommandAsync(HttpMethod.Post, path, null, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return new HoldResult(HoldStatus.NotFound);

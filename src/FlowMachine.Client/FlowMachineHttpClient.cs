@@ -117,8 +117,18 @@ internal sealed partial class FlowMachineHttpClient(HttpClient http, FlowMachine
         }
     }
 
+    /// <summary>Sends a command with an Idempotency-Key (the caller's, or a new one): the server applies it once, so it may be sent again.</summary>
+    private Task<HttpResponseMessage> SendCommandAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken) =>
+        SendAsync(method, path, body, idempotent: true, cancellationToken, idempotencyKey: IdempotencyKey.Next());
+
     private async Task<HttpResponseMessage> SendAsync(
-        HttpMethod method, string path, JsonNode? body, bool idempotent, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+        HttpMethod method,
+        string path,
+        JsonNode? body,
+        bool idempotent,
+        CancellationToken cancellationToken,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead,
+        string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         if (body is not null)
@@ -126,6 +136,11 @@ internal sealed partial class FlowMachineHttpClient(HttpClient http, FlowMachine
             // Bytes, not a stream: a retried request sends the same body again.
             request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body.ToJsonString()));
             request.Content.Headers.ContentType = Json;
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add(IdempotencyKey.Header, idempotencyKey);
         }
 
         if (idempotent)

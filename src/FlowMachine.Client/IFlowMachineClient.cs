@@ -46,6 +46,40 @@ public interface IFlowMachineClient : IFlowClient
     /// <summary>One schedule with its next fire times and the last flow it started, or null.</summary>
     Task<Scheduling.ScheduleDocument?> GetScheduleAsync(string name, CancellationToken cancellationToken = default);
 
+    /// <summary>Creates a schedule from its JSON definition (name, routine or spec, cron or every, ...), owned by the key's user.</summary>
+    /// <exception cref="FlowMachineValidationException">A field is not valid (each named under its path).</exception>
+    /// <exception cref="FlowMachineConflictException">The name is taken.</exception>
+    Task<Scheduling.ScheduleDocument> CreateScheduleAsync(System.Text.Json.Nodes.JsonObject schedule, CancellationToken cancellationToken = default);
+
+    /// <summary>Pauses a schedule, with an optional note saying why; it starts nothing until resumed.</summary>
+    /// <exception cref="FlowMachineNotFoundException">No such schedule.</exception>
+    /// <exception cref="FlowMachineForbiddenException">The key's user neither owns it nor is an administrator.</exception>
+    Task<Scheduling.ScheduleDocument> PauseScheduleAsync(string name, string? note = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Resumes a schedule from the next slot after now.</summary>
+    /// <exception cref="FlowMachineNotFoundException">No such schedule.</exception>
+    Task<Scheduling.ScheduleDocument> ResumeScheduleAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts one flow of the schedule now, whatever its overlap policy.</summary>
+    /// <exception cref="FlowMachineConflictException">The schedule's target could not start.</exception>
+    Task<Scheduling.ScheduleStarted> TriggerScheduleAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts one flow per slot from <paramref name="first"/> to <paramref name="last"/> (ISO 8601 times, the last included) by the overlap policy.</summary>
+    Task<Scheduling.ScheduleStarted> BackfillScheduleAsync(string name, string first, string last, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a schedule; the flows it started stay.</summary>
+    /// <exception cref="FlowMachineNotFoundException">No such schedule.</exception>
+    Task DeleteScheduleAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes (or with <paramref name="dryRun"/> counts) the finished flows in <paramref name="state"/> (all four when null)
+    /// that ended longer ago than <paramref name="olderThan"/> (30d, 12h), of <paramref name="routine"/>, with <paramref name="tag"/>;
+    /// with their children. Administrators only.
+    /// </summary>
+    /// <exception cref="FlowMachineValidationException">A value does not parse.</exception>
+    /// <exception cref="FlowMachineForbiddenException">The key's user is not an administrator.</exception>
+    Task<Retention.FlowPurgeDocument> PurgeAsync(string? state, string? olderThan, string? routine, string? tag, bool dryRun = false, CancellationToken cancellationToken = default);
+
     /// <summary>The registered workers, each queue's depth, and what no live worker serves.</summary>
     Task<Routing.WorkersDocument> GetWorkersAsync(CancellationToken cancellationToken = default);
 

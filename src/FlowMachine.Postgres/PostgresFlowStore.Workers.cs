@@ -66,6 +66,7 @@ public sealed partial class PostgresFlowStore
     public async ValueTask<IReadOnlyList<RouteDepth>> GetRouteDepthsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         await QueryAsync(WorkerSql.Depths, p => p.Add(P("now", Ms(now))), WorkerSql.ReadDepth, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Runs one statement (the registry's, the command receipts') and returns its row count.</summary>
     private ValueTask<int> ExecuteWorkerAsync(string sql, Action<NpgsqlParameterCollection> bind, CancellationToken cancellationToken) =>
         RunAsync(async (connection, ct) =>
         {

@@ -215,5 +215,17 @@ internal static partial class PostgresMigrations
         // 20: cfg.deadline: when the flow fails with "deadline exceeded" (Unix ms; null: none). Written at creation
         // and with every commit (a retry moves it); the flow's next_run_at is never later than it while it waits.
         "ALTER TABLE flows ADD COLUMN IF NOT EXISTS deadline bigint;",
+        // 21: the answers to commands sent with an Idempotency-Key, kept for a while (ICommandReceiptStore). status and
+        // body stay NULL while the first request is still being handled.
+        """
+        CREATE TABLE IF NOT EXISTS command_receipts (
+            key         text COLLATE "C" NOT NULL PRIMARY KEY,
+            request     text    NOT NULL,
+            status      integer,
+            body        text,
+            created_at  bigint  NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS command_receipts_created ON command_receipts (created_at);
+        """,
     ];
 }

@@ -31,6 +31,7 @@ public static class ServerEndpointRouteBuilderExtensions
         FlowCommandEndpoints.Map(flows);
         FlowDeleteEndpoint.Map(flows);
         FlowBulkEndpoint.Map(flows);
+        FlowPurgeEndpoint.Map(flows);
         FlowDiagnosisEndpoints.Map(flows);
         PauseEndpoints.Map(api);
         UserEndpoints.Map(api);

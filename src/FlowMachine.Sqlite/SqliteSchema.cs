@@ -305,6 +305,18 @@ internal static class SqliteSchema
         // 17: cfg.deadline: when the flow fails with "deadline exceeded" (Unix ms; null: none). Written at creation
         // and with every commit (a retry moves it); the flow's next_run_at is never later than it while it waits.
         "ALTER TABLE flows ADD COLUMN deadline INTEGER;",
+        // 18: the answers to commands sent with an Idempotency-Key, kept for a while (ICommandReceiptStore). status and body stay NULL while the
+        // first request is still being handled.
+        """
+        CREATE TABLE IF NOT EXISTS command_receipts (
+            key         TEXT    NOT NULL PRIMARY KEY,
+            request     TEXT    NOT NULL,
+            status      INTEGER,
+            body        TEXT,
+            created_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS command_receipts_created ON command_receipts (created_at);
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

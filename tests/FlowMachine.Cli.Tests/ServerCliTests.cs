@@ -32,13 +32,16 @@ public sealed class ServerCliTests(ServeProcess serve) : IClassFixture<ServeProc
         Assert.False((bool)JsonNode.Parse(again.Out)!["created"]!);
         Assert.Contains("exists already", again.Err, StringComparison.Ordinal);
 
-        var submit = await RemoteAsync("flows", "submit", id, "--args", """{"ok": false}""");
+        var submit = await RemoteAsync("flows", "submit", id, "--args", """{"ok": false}""", "--no-run");
         Assert.True(submit.ExitCode == 0, submit.ToString());
         Assert.Contains("accepted: the server's workers apply it", submit.Out, StringComparison.Ordinal);
 
+        // Without --no-run the verb follows the flow on the server until it settles, as it runs it on a database.
         var push = await RemoteAsync("flows", "push", id, """{"approved": true}""", "--json");
         Assert.True(push.ExitCode == 0, push.ToString());
         Assert.Equal(id, (string?)JsonNode.Parse(push.Out)!["id"]);
+        Assert.Equal("COMPLETED", (string?)JsonNode.Parse(push.Out)!["state"]);
+        Assert.Contains("✓ test.Three  COMPLETED", push.Err, StringComparison.Ordinal);
         await WaitForStateAsync(id, "COMPLETED");
 
         // The same verbs on the server's database file print the same documents.
@@ -54,6 +57,88 @@ public sealed class ServerCliTests(ServeProcess serve) : IClassFixture<ServeProc
         var list = await RemoteAsync("flows", "list", "--state", "COMPLETED");
         Assert.Contains(id, list.Out, StringComparison.Ordinal);
         Assert.Contains("COMPLETED", list.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verbs_follow_the_flow_on_the_server_with_the_outputs_and_exit_codes_of_a_database()
+    {
+        const string Spec = "label: stop-after-wait\ntasks:\n  - test.Wait\n  - { key: stop, task_type: kill, task_params: { reason: refused by hand } }\n";
+        var folder = new CliFixture();
+        try
+        {
+            var spec = folder.WriteSpec("stop.yaml", Spec);
+            var local = await folder.JsonAsync("run", spec);
+            Assert.True(local.Result.ExitCode == 3, local.Result.ToString());
+            var localId = (string)local.Json["id"]!;
+            var remoteId = (await RemoteAsync("start", spec)).Out.Trim();
+            await WaitForStateAsync(remoteId, "WAITING");
+
+            // A check that does not pass: the flow waits again (exit 3); a push: the next step kills it (exit 2).
+            string[][] verbs = [["flows", "submit", "ID", "--args", """{"ok": false}"""], ["flows", "push", "ID", """{"by": "hand"}"""]];
+            int[] codes = [3, 2];
+            for (var i = 0; i < verbs.Length; i++)
+            {
+                var here = await folder.RunAsync([.. verbs[i].Select(a => a == "ID" ? localId : a), "--json"]);
+                var there = await RemoteAsync([.. verbs[i].Select(a => a == "ID" ? remoteId : a), "--json"]);
+                Assert.True(here.ExitCode == codes[i], here.ToString());
+                Assert.True(there.ExitCode == codes[i], there.ToString());
+                Assert.Equal(Comparable(here.Out), Comparable(there.Out));
+                Assert.Equal(here.Err.Replace(localId, "ID", StringComparison.Ordinal).Replace($" --db {folder.Db}", "", StringComparison.Ordinal),
+                    there.Err.Replace(remoteId, "ID", StringComparison.Ordinal).Replace($" --server {Url}", "", StringComparison.Ordinal));
+            }
+
+            Assert.Equal("KILLED", (string?)JsonNode.Parse((await RemoteAsync("flows", "show", remoteId, "--json")).Out)!["state"]);
+
+            // A cancel ends the flow as asked: exit 0 on both.
+            var started = (await RemoteAsync("start", spec)).Out.Trim();
+            await WaitForStateAsync(started, "WAITING");
+            var cancel = await RemoteAsync("flows", "cancel", started, "--reason", "not needed");
+            Assert.True(cancel.ExitCode == 0, cancel.ToString());
+            Assert.Contains($"flow {started} (stop-after-wait)  CANCELLED", cancel.Out, StringComparison.Ordinal);
+
+            // A retry of the ended flow is not taken for settled before a worker applied it: it runs and waits again.
+            var retry = await RemoteAsync("flows", "retry", started);
+            Assert.True(retry.ExitCode == 3, retry.ToString());
+            Assert.Contains("⏸ test.Wait  WAITING", retry.Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Dispose();
+        }
+    }
+
+    /// <summary>A flow document without what differs between two runs of the same spec: ids, owners and times.</summary>
+    private static string Comparable(string json)
+    {
+        var document = JsonNode.Parse(json)!;
+        Strip(document);
+        return document.ToJsonString();
+
+        static void Strip(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    foreach (var name in o.Select(p => p.Key).Where(n => n is "id" or "owner" or "flowId" || n.EndsWith("At", StringComparison.Ordinal)).ToList())
+                    {
+                        o.Remove(name);
+                    }
+
+                    foreach (var (_, value) in o)
+                    {
+                        Strip(value);
+                    }
+
+                    break;
+                case JsonArray a:
+                    foreach (var item in a)
+                    {
+                        Strip(item);
+                    }
+
+                    break;
+            }
+        }
     }
 
     [Fact]
@@ -74,7 +159,7 @@ public sealed class ServerCliTests(ServeProcess serve) : IClassFixture<ServeProc
         Assert.StartsWith("error: ", retry.Err, StringComparison.Ordinal);
         Assert.Equal(0, (await RemoteAsync("flows", "cancel", id, "--reason", "not needed")).ExitCode);
         await WaitForStateAsync(id, "CANCELLED");
-        Assert.Equal(0, (await RemoteAsync("flows", "retry", id)).ExitCode);
+        Assert.Equal(0, (await RemoteAsync("flows", "retry", id, "--no-run")).ExitCode);
 
         var bad = new CliFixture();
         try
@@ -173,7 +258,7 @@ public sealed class ServerCliTests(ServeProcess serve) : IClassFixture<ServeProc
         var folder = new CliFixture();
         try
         {
-            foreach (var verb in new[] { new[] { "flows", "purge", "--older-than", "1d" }, ["schedules", "trigger", "s"], ["users", "list"], ["worker"], ["run", "x"], ["serve"] })
+            foreach (var verb in new[] { new[] { "users", "list" }, ["users", "add", "x"], ["worker"], ["run", "x"], ["serve"] })
             {
                 var result = await CliAsync([.. verb, "--server", Url, "--api-key", ServeProcess.AdminKey]);
                 Assert.True(result.ExitCode == 1, $"{string.Join(' ', verb)}: {result}");
@@ -240,6 +325,67 @@ public sealed class ServerCliTests(ServeProcess serve) : IClassFixture<ServeProc
 
         var bad = await RemoteAsync("flows", "bulk", "retry", "--state", "NOPE");
         Assert.Equal(1, bad.ExitCode);
+    }
+
+    [Fact]
+    public async Task Schedule_write_verbs_and_purge_go_to_the_server()
+    {
+        Assert.Equal(0, (await RemoteAsync("routines", "add", "weekly-seed", CliFixture.Spec("seed000.yaml"))).ExitCode);
+        var added = await RemoteAsync("schedules", "add", "remote-weekly", "--routine", "weekly-seed", "--cron", "0 3 * * 1", "--overlap", "allow", "--json");
+        Assert.True(added.ExitCode == 0, added.ToString());
+        // The same document as on the database, but for the times' precision: the answer carries the clock's, the database milliseconds.
+        Assert.Equal(Comparable((await LocalAsync("schedules", "show", "remote-weekly", "--json")).Out), Comparable(added.Out));
+        var taken = await RemoteAsync("schedules", "add", "remote-weekly", "--routine", "weekly-seed", "--every", "1h");
+        Assert.Equal(1, taken.ExitCode);
+        Assert.StartsWith("error: ", taken.Err, StringComparison.Ordinal);
+
+        var paused = await RemoteAsync("schedules", "pause", "remote-weekly", "--note", "maintenance", "--json");
+        Assert.True(paused.ExitCode == 0, paused.ToString());
+        Assert.Equal(Comparable((await LocalAsync("schedules", "show", "remote-weekly", "--json")).Out), Comparable(paused.Out));
+        Assert.True((bool)JsonNode.Parse(paused.Out)!["paused"]!);
+        Assert.StartsWith("schedule remote-weekly resumed; next ", (await RemoteAsync("schedules", "resume", "remote-weekly")).Out, StringComparison.Ordinal);
+
+        var trigger = await RemoteAsync("schedules", "trigger", "remote-weekly");
+        Assert.True(trigger.ExitCode == 0, trigger.ToString());
+        Assert.StartsWith("started flow ", trigger.Out, StringComparison.Ordinal);
+        Assert.Contains("1 started, 0 skipped by the overlap policy, 0 started before; the server's workers run them", trigger.Out, StringComparison.Ordinal);
+
+        // 2026-01-05 and 2026-01-12 are Mondays: two slots, started once however often the backfill is sent.
+        string[] backfill = ["schedules", "backfill", "remote-weekly", "--from", "2026-01-01T00:00:00", "--to", "2026-01-14T00:00:00", "--json"];
+        var filled = JsonNode.Parse((await RemoteAsync(backfill)).Out)!;
+        Assert.Equal(2, filled["flowIds"]!.AsArray().Count);
+        Assert.Equal(["2026-01-05T03:00:00Z", "2026-01-12T03:00:00Z"], filled["slots"]!.AsArray().Select(s => (string)s!));
+        var again = JsonNode.Parse((await RemoteAsync(backfill)).Out)!;
+        Assert.Empty(again["flowIds"]!.AsArray());
+        Assert.Equal(2, (int)again["alreadyStarted"]!);
+
+        Assert.Equal("schedule remote-weekly deleted", (await RemoteAsync("schedules", "delete", "remote-weekly")).Out.Trim());
+        Assert.Equal(1, (await LocalAsync("schedules", "show", "remote-weekly")).ExitCode);
+        var missing = await RemoteAsync("schedules", "pause", "remote-weekly");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("schedule 'remote-weekly' does not exist", missing.Err, StringComparison.Ordinal);
+
+        // Purge: the same count as on the database, then the flows go.
+        foreach (var id in filled["flowIds"]!.AsArray().Select(i => (string)i!))
+        {
+            await WaitForStateAsync(id, "WAITING");
+            Assert.Equal(0, (await RemoteAsync("flows", "cancel", id, "--no-run")).ExitCode);
+            await WaitForStateAsync(id, "CANCELLED");
+        }
+
+        string[] dry = ["flows", "purge", "--state", "CANCELLED", "--dry-run", "--json"];
+        var counted = await RemoteAsync(dry);
+        Assert.True(counted.ExitCode == 0, counted.ToString());
+        Assert.Equal((await LocalAsync(dry)).Out, counted.Out);
+        var count = (long)JsonNode.Parse(counted.Out)!["flows"]!;
+        Assert.True(count >= 2, counted.Out);
+        var purged = JsonNode.Parse((await RemoteAsync("flows", "purge", "--state", "CANCELLED", "--json")).Out)!;
+        Assert.False((bool)purged["dryRun"]!);
+        Assert.True((long)purged["flows"]! >= 2);
+        Assert.Equal(0, (long)JsonNode.Parse((await LocalAsync(dry)).Out)!["flows"]!);
+        var notFinished = await RemoteAsync("flows", "purge", "--state", "WAITING");
+        Assert.Equal(1, notFinished.ExitCode);
+        Assert.Contains("--state WAITING is not a finished state", notFinished.Err, StringComparison.Ordinal);
     }
 
     [Fact]

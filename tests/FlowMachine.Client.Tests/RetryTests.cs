@@ -4,9 +4,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowMachine.Client.Tests;
 
-/// <summary>Transient failures are retried only where sending again cannot apply anything twice.</summary>
+/// <summary>Transient failures are retried only where sending again cannot apply anything twice: reads, keyed starts, commands with an Idempotency-Key.</summary>
 public sealed class RetryTests
 {
+    private const string Accepted = """{"flowId": "f1", "command": "push", "status": "accepted"}""";
+
     private const string Flow = """{"id": "f1", "state": "PENDING", "position": 0, "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z", "steps": []}""";
 
     [Fact]
@@ -35,17 +37,48 @@ public sealed class RetryTests
     }
 
     [Fact]
-    public async Task A_start_without_a_key_and_a_command_go_out_once()
+    public async Task A_start_without_a_key_goes_out_once()
     {
         var server = new ScriptedHandler(_ => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
         var client = Client(server);
         await Assert.ThrowsAsync<FlowMachineApiException>(() => client.StartAsync(new StartFlowRequest { Routine = "r" }));
         Assert.Equal(1, server.Calls);
+        Assert.False(server.Requests[0].Headers.Contains(IdempotencyKey.Header));
+    }
 
-        await Assert.ThrowsAsync<FlowMachineApiException>(() => client.PushAsync("f1", 1));
-        Assert.Equal(2, server.Calls);
+    [Fact]
+    public async Task A_command_is_tried_again_with_the_same_idempotency_key_and_each_call_has_its_own()
+    {
+        var server = new ScriptedHandler(
+            _ => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable),
+            _ => throw new HttpRequestException("connection reset"),
+            _ => Json(HttpStatusCode.Accepted, Accepted));
+        var client = Client(server);
+        Assert.Equal(CommandStatus.Accepted, (await client.PushAsync("f1", 1)).Status);
+        Assert.Equal(3, server.Calls);
+        var key = Assert.Single(server.Requests.Select(KeyOf).Distinct());
+        Assert.Equal(server.Bodies[0], server.Bodies[2]);
+
+        Assert.Equal(CommandStatus.Accepted, (await client.CancelAsync("f1")).Status);
+        Assert.NotEqual(key, KeyOf(server.Requests[^1]));
+
+        // The caller's own key, for every command inside the scope.
+        using (IdempotencyKey.Use("order-42-approve"))
+        {
+            await client.SubmitAsync("f1");
+            await client.SuspendFlowAsync("f1");
+        }
+
+        Assert.All(server.Requests[^2..], r => Assert.Equal("order-42-approve", KeyOf(r)));
+        await client.ResetAsync("f1");
+        Assert.NotEqual("order-42-approve", KeyOf(server.Requests[^1]));
+        Assert.Throws<ArgumentException>(() => IdempotencyKey.Use("not ascii é"));
+
+        // A connection that keeps failing still ends in the framework's exception, after the retries.
         await Assert.ThrowsAsync<HttpRequestException>(() => Client(new ScriptedHandler(_ => throw new HttpRequestException("refused"))).CancelAsync("f1"));
     }
+
+    private static string KeyOf(HttpRequestMessage request) => request.Headers.GetValues(IdempotencyKey.Header).Single();
 
     [Fact]
     public async Task A_read_gives_up_after_the_configured_retries_with_the_servers_problem()

@@ -39,3 +39,6 @@ public sealed class SqliteRetentionContractTests() : RetentionStoreContractTests
 
 /// <summary>The SQLite store against the search contract (tags, attributes, list filters).</summary>
 public sealed class SqliteSearchContractTests() : SearchStoreContractTests(new SqliteContractStores());
+
+/// <summary>The SQLite store against the command-receipt contract.</summary>
+public sealed class SqliteCommandReceiptContractTests() : CommandReceiptStoreContractTests(new SqliteContractStores());

@@ -1,6 +1,6 @@
 namespace FlowMachine.Client.Http;
 
-/// <summary>Marks a request that may be sent again after a transient failure: reads, and starts with a key.</summary>
+/// <summary>Marks a request that may be sent again after a transient failure: reads, starts with a key, and commands with an Idempotency-Key.</summary>
 internal static class Idempotency
 {
     private static readonly HttpRequestOptionsKey<bool> Key = new("FlowMachine.Idempotent");

@@ -6,7 +6,8 @@ namespace FlowMachine.Client.Http;
 
 /// <summary>
 /// Sends an idempotent request again (with exponential backoff) when the connection failed or the server answered
-/// 408, 429, 502, 503 or 504; every other request goes out once, so a command is never applied twice.
+/// 408, 429, 502, 503 or 504: reads, starts with a key, and commands (whose Idempotency-Key the server answers a
+/// repeat of with the first answer). A start without a key goes out once, so it never starts two flows.
 /// </summary>
 internal sealed class RetryHandler : DelegatingHandler
 {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using FlowMachine.Operations;
 using FlowMachine.Server.Auth;
 using FlowMachine.Server.Errors;
+using FlowMachine.Server.Idempotency;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,7 +23,7 @@ internal static class FlowBulkEndpoint
 
     public static void Map(RouteGroupBuilder flows) =>
         flows.MapPost("/bulk", RunAsync).WithName("BulkFlows").WithSummary("Act on every flow a filter matches")
-            .WithDescription("Retry, cancel or delete every flow a filter (state, routine, version, tag, createdAfter, createdBefore, error) matches: {matched, done, refused, firstIds, refusals}; dryRun only counts.");
+            .WithDescription("Retry, cancel or delete every flow a filter (state, routine, version, tag, createdAfter, createdBefore, error) matches: {matched, done, refused, firstIds, refusals}; dryRun only counts.").Idempotent();
 
     private static async Task<Results<Ok<FlowBulkDocument>, ProblemHttpResult>> RunAsync(
         [FromBody] JsonObject? body, ClaimsPrincipal user, FlowBulk bulk, CancellationToken cancellationToken)

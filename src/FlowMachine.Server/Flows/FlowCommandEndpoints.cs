@@ -2,6 +2,7 @@ using System.Security.Claims;
 using FlowMachine.Operations;
 using FlowMachine.Server.Auth;
 using FlowMachine.Server.Errors;
+using FlowMachine.Server.Idempotency;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,10 +34,13 @@ internal static class FlowCommandEndpoints
             .RequireAuthorization(ApiKeyDefaults.AdminPolicy));
     }
 
-    /// <summary>Every verb is queued (202) or refused: 403 for a flow the caller may see but not change, 404, 409 for the wrong state.</summary>
+    /// <summary>
+    /// Every verb is queued (202) or refused: 403 for a flow the caller may see but not change, 404, 409 for the wrong state;
+    /// sent again with the same Idempotency-Key, it gets the first answer and is not queued twice.
+    /// </summary>
     private static void Verb(RouteHandlerBuilder verb)
     {
-        verb.ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        verb.ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).Idempotent();
     }
 
     private static Task<Results<Accepted<CommandAccepted>, ProblemHttpResult>> SubmitAsync(

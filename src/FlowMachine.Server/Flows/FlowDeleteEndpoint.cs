@@ -2,6 +2,7 @@ using System.Security.Claims;
 using FlowMachine.Operations;
 using FlowMachine.Server.Auth;
 using FlowMachine.Server.Errors;
+using FlowMachine.Server.Idempotency;
 using FlowMachine.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,7 +17,7 @@ internal static class FlowDeleteEndpoint
     public static void Map(RouteGroupBuilder flows) =>
         flows.MapDelete("/{id}", DeleteAsync).WithName("DeleteFlow").WithSummary("Delete a flow")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithDescription("Delete a finished flow with its children, steps and history (administrators and the flow's owner); 409 while it has not finished.");
+            .WithDescription("Delete a finished flow with its children, steps and history (administrators and the flow's owner); 409 while it has not finished.").Idempotent();
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ClaimsPrincipal user, FlowDeletion deletion, CancellationToken cancellationToken)
     {

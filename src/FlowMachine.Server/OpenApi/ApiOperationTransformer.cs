@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using FlowMachine.Server.Auth;
+using FlowMachine.Server.Idempotency;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +13,7 @@ namespace FlowMachine.Server.OpenApi;
 /// What every operation shares: the API-key requirement on the routes that need a key (none on the others), and the
 /// problem details any route can answer with: 401 without a valid key, 403 on administrators' routes, 400, 413 and
 /// 415 for a body or query that does not bind, 500. Each route declares its own 404, 409 and the like; the start,
-/// push and submit bodies get an example.
+/// push and submit bodies get an example; the commands that honour it declare the Idempotency-Key header.
 /// </summary>
 internal sealed class ApiOperationTransformer : IOpenApiOperationTransformer
 {
@@ -57,6 +58,19 @@ internal sealed class ApiOperationTransformer : IOpenApiOperationTransformer
         {
             Add(operation, StatusCodes.Status413PayloadTooLarge, "The body is larger than the server accepts.", problem);
             Add(operation, StatusCodes.Status415UnsupportedMediaType, "The body is not JSON.", problem);
+        }
+
+        if (metadata.OfType<IdempotentCommand>().Any())
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = IdempotentCommand.Header,
+                In = ParameterLocation.Header,
+                Description = "Any unique string (a UUID) that makes the command safe to send again: a repeat with the same key within 24 hours gets the first answer (with Idempotency-Replayed: true) and the command is applied once.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = IdempotentCommand.MaxLength },
+            });
+            Add(operation, StatusCodes.Status422UnprocessableEntity, "The Idempotency-Key was sent before with another request.", problem);
         }
 
         Add(operation, StatusCodes.Status500InternalServerError, "The server failed; its log says why.", problem);

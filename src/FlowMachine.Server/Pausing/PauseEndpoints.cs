@@ -2,6 +2,7 @@ using System.Security.Claims;
 using FlowMachine.Operations;
 using FlowMachine.Server.Auth;
 using FlowMachine.Server.Errors;
+using FlowMachine.Server.Idempotency;
 using FlowMachine.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,17 +22,17 @@ internal static class PauseEndpoints
         var flows = api.MapGroup("/flows").WithTags("Flows");
         flows.MapPost("/{id}/suspend", (string id, ClaimsPrincipal user, PauseVerbs verbs, CancellationToken ct) => SuspendAsync(id, true, user, verbs, ct))
             .WithName("SuspendFlow").WithSummary("Suspend a flow").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithDescription("Suspend the flow: steps in flight finish, nothing more runs until it is resumed; 409 if it has ended.");
+            .WithDescription("Suspend the flow: steps in flight finish, nothing more runs until it is resumed; 409 if it has ended.").Idempotent();
         flows.MapPost("/{id}/resume", (string id, ClaimsPrincipal user, PauseVerbs verbs, CancellationToken ct) => SuspendAsync(id, false, user, verbs, ct))
             .WithName("ResumeFlow").WithSummary("Resume a flow").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithDescription("Resume a suspended flow; 409 if it has ended.");
+            .WithDescription("Resume a suspended flow; 409 if it has ended.").Idempotent();
         var routines = api.MapGroup("/routines").WithTags("Routines");
         routines.MapPost("/{name}/pause", (string name, ClaimsPrincipal user, PauseVerbs verbs, CancellationToken ct) => PauseAsync(name, true, user, verbs, ct))
             .WithName("PauseRoutine").WithSummary("Pause a routine").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
-            .WithDescription("Pause a routine: its flows are stored and accepted but not run until it resumes.");
+            .WithDescription("Pause a routine: its flows are stored and accepted but not run until it resumes.").Idempotent();
         routines.MapPost("/{name}/resume", (string name, ClaimsPrincipal user, PauseVerbs verbs, CancellationToken ct) => PauseAsync(name, false, user, verbs, ct))
             .WithName("ResumeRoutine").WithSummary("Resume a routine").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
-            .WithDescription("Resume a paused routine: its waiting flows run.");
+            .WithDescription("Resume a paused routine: its waiting flows run.").Idempotent();
     }
 
     private static async Task<Results<Ok<FlowHold>, ProblemHttpResult>> SuspendAsync(string id, bool suspend, ClaimsPrincipal user, PauseVerbs verbs, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using FlowMachine.Registry;
 using FlowMachine.Scheduling;
 using FlowMachine.Server.Auth;
 using FlowMachine.Server.Errors;
+using FlowMachine.Server.Idempotency;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,20 +26,20 @@ internal static class ScheduleEndpoints
         group.MapGet("/", ListAsync).WithName("ListSchedules").WithSummary("List schedules").WithDescription("Every schedule, by name, with its next fire times.");
         group.MapPost("/", CreateAsync).WithName("CreateSchedule").WithSummary("Create a schedule")
             .WithDescription("Create a schedule: name, routine (and version) or spec, input, cron or every, timeZone, start, end, overlap, catchup, tags, paused, note. 409 when the name is taken.")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict).Idempotent();
         Named(group.MapGet("/{name}", GetAsync).WithName("GetSchedule").WithSummary("Get a schedule")
             .WithDescription("One schedule: its next 10 fire times and the last slot and flow it fired."));
         Named(group.MapPut("/{name}", ReplaceAsync).WithName("ReplaceSchedule").WithSummary("Replace a schedule")
-            .WithDescription("Replace a schedule's definition; it fires from the next slot after now."));
-        Named(group.MapDelete("/{name}", DeleteAsync).WithName("DeleteSchedule").WithSummary("Delete a schedule").WithDescription("Delete a schedule; the flows it started stay."));
+            .WithDescription("Replace a schedule's definition; it fires from the next slot after now.").Idempotent());
+        Named(group.MapDelete("/{name}", DeleteAsync).WithName("DeleteSchedule").WithSummary("Delete a schedule").WithDescription("Delete a schedule; the flows it started stay.").Idempotent());
         Named(group.MapPost("/{name}/pause", PauseAsync).WithName("PauseSchedule").WithSummary("Pause a schedule")
-            .WithDescription("Pause a schedule, with an optional note saying why; it starts nothing until resumed."));
+            .WithDescription("Pause a schedule, with an optional note saying why; it starts nothing until resumed.").Idempotent());
         Named(group.MapPost("/{name}/resume", ResumeAsync).WithName("ResumeSchedule").WithSummary("Resume a schedule")
-            .WithDescription("Resume a schedule from the next slot after now."));
+            .WithDescription("Resume a schedule from the next slot after now.").Idempotent());
         Named(group.MapPost("/{name}/trigger", TriggerAsync).WithName("TriggerSchedule").WithSummary("Trigger a schedule")
-            .WithDescription("Start one flow of the schedule now, whatever its overlap policy; 409 when its target could not start."));
+            .WithDescription("Start one flow of the schedule now, whatever its overlap policy; 409 when its target could not start.").Idempotent());
         Named(group.MapPost("/{name}/backfill", BackfillAsync).WithName("BackfillSchedule").WithSummary("Backfill a schedule")
-            .WithDescription("Start one flow per slot from 'from' to 'to' by the overlap policy; slots already started are not started again."));
+            .WithDescription("Start one flow per slot from 'from' to 'to' by the overlap policy; slots already started are not started again.").Idempotent());
     }
 
     /// <summary>A verb on one schedule is refused as 403 (not its owner), 404, 409 or 503 (a worker is firing it).</summary>

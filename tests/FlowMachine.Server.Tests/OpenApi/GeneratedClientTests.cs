@@ -32,14 +32,14 @@ public sealed class GeneratedClientTests(ServerFixture server) : IClassFixture<S
         Assert.StartsWith(server.BaseAddress.ToString().TrimEnd('/') + "/api/v1/resume/", step.ResumeUrl, StringComparison.Ordinal);
 
         // A failing check leaves it waiting, its history saying why; a passing one lets it finish.
-        var accepted = await client.SubmitFlowAsync(started.Id, new SubmitBody { Args = new JsonObject { ["ok"] = false } });
+        var accepted = await client.SubmitFlowAsync(started.Id, null, new SubmitBody { Args = new JsonObject { ["ok"] = false } });
         Assert.Equal("submit", accepted.Command);
         Assert.Equal("accepted", accepted.Status);
         var refusal = await NotReadyAsync(client, started.Id);
         Assert.Equal("test.Wait", refusal.Step);
         Assert.Equal("check assert ready: False", (string?)refusal.Detail!["reason"]);
         Assert.Equal("WAITING", (await client.GetFlowAsync(started.Id)).State);
-        await client.SubmitFlowAsync(started.Id, new SubmitBody { Args = new JsonObject { ["ok"] = true } });
+        await client.SubmitFlowAsync(started.Id, null, new SubmitBody { Args = new JsonObject { ["ok"] = true } });
         var completed = await WaitAsync(client, started.Id, "COMPLETED");
         Assert.All(completed.Steps!, s => Assert.Equal("COMPLETED", s.State));
         Assert.Equal(true, (bool?)completed.Steps!.Single(s => s.TaskType == "test.Wait").Result!["ok"]);
@@ -47,8 +47,12 @@ public sealed class GeneratedClientTests(ServerFixture server) : IClassFixture<S
         // Push: the value becomes the waiting step's result.
         var pushed = await client.StartFlowAsync(new StartFlowBody { Routine = "seed000", Key = "generated-client-push" });
         await WaitAsync(client, pushed.Id, "WAITING");
-        await client.PushFlowAsync(pushed.Id, new PushBody { Value = new JsonObject { ["approved"] = true } });
+        var key = Guid.NewGuid().ToString();
+        await client.PushFlowAsync(pushed.Id, key, new PushBody { Value = new JsonObject { ["approved"] = true } });
         var done = await WaitAsync(client, pushed.Id, "COMPLETED");
+
+        // The same push again with its Idempotency-Key gets the first answer, not a 409 for a flow that no longer waits.
+        Assert.Equal("push", (await client.PushFlowAsync(pushed.Id, key, new PushBody { Value = new JsonObject { ["approved"] = true } })).Command);
         Assert.Equal(true, (bool?)done.Steps!.Single(s => s.TaskType == "test.Wait").Result!["approved"]);
 
         var history = await client.GetFlowHistoryAsync(started.Id, null, null);

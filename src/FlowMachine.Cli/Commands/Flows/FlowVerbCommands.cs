@@ -87,7 +87,7 @@ internal static class FlowVerbCommands
         FlowState? asked = null)
     {
         var id = new Argument<string>("ID") { Description = "The flow's id." };
-        var noRun = new Option<bool>("--no-run") { Description = "Only queue the command, for a worker to apply; do not run the flow here." };
+        var noRun = new Option<bool>("--no-run") { Description = "Only queue the command, for a worker to apply; do not run the flow here (or, with --server, follow it)." };
         var json = JsonFlag.Create();
         var command = new Command(name, description) { id };
         foreach (var symbol in extra)

@@ -13,8 +13,8 @@ namespace FlowMachine.Cli.Commands.Flows;
 internal static class FlowVerbRunner
 {
     /// <summary>
-    /// With <c>--server</c> the command is queued on the server, whose workers apply it, as with <c>--no-run</c>;
-    /// otherwise on the database, then run here unless <paramref name="noRun"/>.
+    /// With <c>--server</c> the command is queued on the server, whose workers apply it, and (unless <paramref name="noRun"/>)
+    /// the flow is followed there until it settles; otherwise on the database, then run here unless <paramref name="noRun"/>.
     /// </summary>
     public static async Task<int> ApplyAsync(
         CliIO io,
@@ -34,14 +34,24 @@ internal static class FlowVerbRunner
 
         var connection = server.Connect();
         await using var connectionScope = connection.ConfigureAwait(false);
-        var result = await command(connection.Client, ct).ConfigureAwait(false);
+        var client = connection.Client;
+        var before = noRun ? null : await client.GetAsync(flowId, ct).ConfigureAwait(false);
+        var result = await command(client, ct).ConfigureAwait(false);
         if (await RefusedAsync(io, flowId, result).ConfigureAwait(false) is { } refused)
         {
             return refused;
         }
 
-        await ReportQueuedAsync(io, connection.Client, flowId, json, $"accepted: the server's workers apply it (flowmachine flows show {flowId}{server.Argument})", ct).ConfigureAwait(false);
-        return ExitCodes.Ok;
+        if (noRun)
+        {
+            await ReportQueuedAsync(io, client, flowId, json, $"accepted: the server's workers apply it (flowmachine flows show {flowId}{server.Argument})", ct).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+
+        // The server's workers apply the command; follow the flow until it settles, as a local run does.
+        var human = json ? io.Err : io.Out;
+        var view = await RemoteFlowProgress.FollowAsync(client, flowId, before, human, ct).ConfigureAwait(false);
+        return await FinishAsync(io, view, json, asked, server.Argument).ConfigureAwait(false);
     }
 
     private static async Task<int> ApplyAsync(
@@ -73,12 +83,18 @@ internal static class FlowVerbRunner
 
         // No worker may run against a plain file at the same time, so this process applies the command itself.
         var view = await FlowProgress.RunAsync(host.Changes, flowId, human, log, () => host.Runner.RunAsync(flowId, waitForTimers: true, ct)).ConfigureAwait(false);
+        return await FinishAsync(io, view, json, asked, settings.DbArgument).ConfigureAwait(false);
+    }
+
+    /// <summary>The flow's document (with --json), its state line and hints; 0 when it reached the state the verb asked for.</summary>
+    private static async Task<int> FinishAsync(CliIO io, FlowView view, bool json, FlowState? asked, string target)
+    {
         if (json)
         {
             await JsonOutput.WriteDocumentAsync(io.Out, FlowDocument.Of(view)).ConfigureAwait(false);
         }
 
-        var code = FlowOutcome.Report(view, human, io.Err, settings.DbArgument);
+        var code = FlowOutcome.Report(view, json ? io.Err : io.Out, io.Err, target);
         return view.Flow.State == asked ? ExitCodes.Ok : code;
     }
 

@@ -4,7 +4,6 @@ using FlowMachine.Cli.Hosting;
 using FlowMachine.Cli.Output;
 using FlowMachine.Operations;
 using FlowMachine.Retention;
-using FlowMachine.Scheduling;
 using FlowMachine.Storage;
 
 namespace FlowMachine.Cli.Commands.Flows;
@@ -26,38 +25,52 @@ internal static class FlowsPurgeCommand
         var command = new Command("purge", "Delete finished flows (with their children, steps and history) now.") { state, olderThan, routine, tag, dryRun, json };
         command.SetAction(async (parse, ct) =>
         {
-            // Checked before the database is opened: bad input changes nothing.
-            var states = ParseState(parse.GetValue(state));
-            var age = ParseAge(parse.GetValue(olderThan));
-            var tagged = parse.GetValue(tag);
-            if (tagged is not null && FlowTags.TagError(tagged) is { } badTag)
+            // Checked before the database is opened (or the server asked): bad input changes nothing.
+            var (stateText, ageText, routineName, tagged) = (parse.GetValue(state), parse.GetValue(olderThan), parse.GetValue(routine), parse.GetValue(tag));
+            var filter = Filter(stateText, ageText, routineName, tagged);
+            var done = global.ReadServer(parse) is { } server
+                ? await server.UseAsync((client, token) => client.PurgeAsync(stateText, ageText, routineName, tagged, parse.GetValue(dryRun), token), ct).ConfigureAwait(false)
+                : await PurgeHereAsync(global.Read(parse), filter, parse.GetValue(dryRun), ct).ConfigureAwait(false);
+            var document = new JsonObject { ["dryRun"] = done.DryRun, ["flows"] = done.Flows };
+            if (done.DryRun)
             {
-                throw new UsageException($"--tag: {badTag}.");
-            }
-
-            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
-            await using var hostScope = host.ConfigureAwait(false);
-            var filter = new FlowRetentionFilter
-            {
-                States = states,
-                FinishedBefore = age is { } a ? TimeProvider.System.GetUtcNow() - a : null,
-                Routine = parse.GetValue(routine),
-                Tag = tagged,
-            };
-            if (parse.GetValue(dryRun))
-            {
-                var count = await host.Retention.CountDeletableFlowsAsync(filter, ct).ConfigureAwait(false);
-                await WriteAsync(io, parse.GetValue(json), new JsonObject { ["dryRun"] = true, ["flows"] = count }, $"would delete {count} flow{(count == 1 ? "" : "s")} (with their children)").ConfigureAwait(false);
+                await WriteAsync(io, parse.GetValue(json), document, $"would delete {done.Flows} flow{(done.Flows == 1 ? "" : "s")} (with their children)").ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 
-            var (flows, children) = await host.Sweeper.DeleteAllAsync(filter, ct).ConfigureAwait(false);
-            await host.Retention.ReclaimSpaceAsync(ct).ConfigureAwait(false);
-            await WriteAsync(io, parse.GetValue(json), new JsonObject { ["dryRun"] = false, ["flows"] = flows, ["children"] = children },
-                $"deleted {flows} flow{(flows == 1 ? "" : "s")}{(children > 0 ? $" and {children} child flow{(children == 1 ? "" : "s")}" : "")}").ConfigureAwait(false);
+            var children = done.Children ?? 0;
+            document["children"] = children;
+            await WriteAsync(io, parse.GetValue(json), document,
+                $"deleted {done.Flows} flow{(done.Flows == 1 ? "" : "s")}{(children > 0 ? $" and {children} child flow{(children == 1 ? "" : "s")}" : "")}").ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static async Task<FlowPurgeDocument> PurgeHereAsync(HostSettings settings, FlowRetentionFilter filter, bool dryRun, CancellationToken ct)
+    {
+        var host = await CliHost.OpenAsync(settings, NullTaskLog.Instance, ct).ConfigureAwait(false);
+        await using var hostScope = host.ConfigureAwait(false);
+        return await FlowPurgeDocument.RunAsync(host.Retention, host.Sweeper, filter, dryRun, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The filter, or the option that does not parse as a usage error.</summary>
+    private static FlowRetentionFilter Filter(string? state, string? olderThan, string? routine, string? tag)
+    {
+        try
+        {
+            return FlowPurge.Filter(state, olderThan, routine, tag, TimeProvider.System.GetUtcNow());
+        }
+        catch (ArgumentException bad)
+        {
+            var message = bad.Message[..bad.Message.LastIndexOf(" (Parameter", StringComparison.Ordinal)];
+            throw new UsageException(bad.ParamName switch
+            {
+                "tag" => $"--tag: {message}.",
+                "olderThan" => $"--older-than {message}",
+                _ => $"--state {message}",
+            });
+        }
     }
 
     /// <summary><c>flowmachine flows delete ID</c>: one finished flow, with its children.</summary>
@@ -97,26 +110,4 @@ internal static class FlowsPurgeCommand
 
     private static Task WriteAsync(CliIO io, bool json, JsonObject document, string line) =>
         json ? JsonOutput.WriteAsync(io.Out, document) : io.Out.WriteLineAsync(line);
-
-    private static FlowState[] ParseState(string? text)
-    {
-        if (text is null)
-        {
-            return [.. RetentionPolicy.States];
-        }
-
-        if (!StateNames.TryParseFlowState(text, out var parsed))
-        {
-            throw new UsageException($"--state '{text}' is not a flow state; use one of COMPLETED, FAILED, KILLED, CANCELLED.");
-        }
-
-        return parsed.IsTerminal()
-            ? [parsed]
-            : throw new UsageException($"--state {parsed.ToName()} is not a finished state: purge deletes only COMPLETED, FAILED, KILLED or CANCELLED flows.");
-    }
-
-    private static TimeSpan? ParseAge(string? text) =>
-        text is null ? null
-        : Durations.TryParse(text, out var age) && age > TimeSpan.Zero ? age
-        : throw new UsageException($"--older-than '{text}' is not a duration; write it like 30d, 12h or 90m.");
 }

@@ -48,16 +48,29 @@ internal static class ScheduleAddCommand
                 body["paused"] = true;
             }
 
-            var host = await CliHost.OpenAsync(global.Read(parse), NullTaskLog.Instance, ct).ConfigureAwait(false);
-            await using var hostScope = host.ConfigureAwait(false);
-            var by = await LocalOwner.ResolveAsync(host.Users, parse.GetValue(owner), ct).ConfigureAwait(false);
-            var result = await host.Schedules.CreateAsync(body, new Caller(by, IsAdmin: true), ct).ConfigureAwait(false);
-            var schedule = ScheduleOutput.Check(result, (string)body["name"]!);
+            var schedule = global.ReadServer(parse) is { } server
+                ? await AddOnServerAsync(server, body, parse.GetValue(owner), ct).ConfigureAwait(false)
+                : await AddHereAsync(global.Read(parse), body, parse.GetValue(owner), ct).ConfigureAwait(false);
             await ScheduleOutput.WriteAsync(io.Out, parse.GetValue(json), schedule, $"schedule {schedule.Name} added: {schedule.Description}{ScheduleOutput.NextFire(schedule)}").ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    private static async Task<Scheduling.ScheduleDocument> AddHereAsync(HostSettings settings, JsonObject body, string? owner, CancellationToken ct)
+    {
+        var host = await CliHost.OpenAsync(settings, NullTaskLog.Instance, ct).ConfigureAwait(false);
+        await using var hostScope = host.ConfigureAwait(false);
+        var by = await LocalOwner.ResolveAsync(host.Users, owner, ct).ConfigureAwait(false);
+        var result = await host.Schedules.CreateAsync(body, new Caller(by, IsAdmin: true), ct).ConfigureAwait(false);
+        return ScheduleOutput.Check(result, (string)body["name"]!);
+    }
+
+    /// <summary>The schedule belongs to the API key's user; <c>--as</c> names a database's user and has no meaning there.</summary>
+    private static Task<Scheduling.ScheduleDocument> AddOnServerAsync(ServerTarget server, JsonObject body, string? owner, CancellationToken ct) =>
+        owner is not null
+            ? throw new UsageException("--as does not apply with --server: the schedule belongs to the API key's user.")
+            : server.UseAsync((client, token) => client.CreateScheduleAsync(body, token), ct);
 
     /// <summary>SPEC is a spec file (or, as with <c>start</c>, a routine's name when no such file exists); --routine names a routine.</summary>
     private static void Target(JsonObject body, string? spec, string? routine)

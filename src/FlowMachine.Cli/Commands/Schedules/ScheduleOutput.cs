@@ -78,12 +78,12 @@ internal static class ScheduleOutput
         schedule.Routine is { } routine ? $"routine {routine}{(schedule.Version is { } v ? $" v{v}" : " (newest)")}" : "inline spec";
 
     /// <summary>What a trigger or backfill started, as <c>--json</c> prints it (the API's answer).</summary>
-    public static JsonObject Started(string name, ScheduleStart start) => new()
+    public static JsonObject Started(ScheduleStarted start) => new()
     {
-        ["schedule"] = name,
-        ["flowIds"] = new JsonArray([.. start.Created.Select(f => (JsonNode?)JsonValue.Create(f.Id))]),
-        ["slots"] = new JsonArray([.. start.Created.Select(f => (JsonNode?)JsonValue.Create(f.Slot is { } s ? Time(s) : null))]),
+        ["schedule"] = start.Schedule,
+        ["flowIds"] = new JsonArray([.. start.FlowIds.Select(id => (JsonNode?)JsonValue.Create(id))]),
+        ["slots"] = new JsonArray([.. start.Slots.Select(s => (JsonNode?)JsonValue.Create(Time(s)))]),
         ["skipped"] = start.Skipped,
-        ["alreadyStarted"] = start.Keys.Count - start.Created.Count,
+        ["alreadyStarted"] = start.AlreadyStarted,
     };
 }

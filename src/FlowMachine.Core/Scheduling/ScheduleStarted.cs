@@ -1,10 +1,9 @@
 using System.Text.Json.Serialization;
-using FlowMachine.Scheduling;
 
-namespace FlowMachine.Server.Schedules;
+namespace FlowMachine.Scheduling;
 
-/// <summary>The answer to a trigger or a backfill: the flows it started, and the slots it did not start.</summary>
-internal sealed record ScheduleStarted
+/// <summary>The answer to a trigger or a backfill (the API's, the client's and the CLI's): the flows it started, and the slots it did not start.</summary>
+public sealed record ScheduleStarted
 {
     /// <summary>The schedule's name.</summary>
     [JsonPropertyName("schedule")]
@@ -26,10 +25,11 @@ internal sealed record ScheduleStarted
     [JsonPropertyName("alreadyStarted")]
     public int AlreadyStarted { get; init; }
 
+    /// <summary>The answer for what a trigger or backfill of schedule <paramref name="name"/> started.</summary>
     public static ScheduleStarted Of(string name, ScheduleStart start) => new()
     {
         Schedule = name,
-        FlowIds = [.. start.Created.Select(f => f.Id)],
+        FlowIds = [.. (start ?? throw new ArgumentNullException(nameof(start))).Created.Select(f => f.Id)],
         Slots = [.. start.Created.Select(f => f.Slot ?? f.CreatedAt)],
         Skipped = start.Skipped,
         AlreadyStarted = start.Keys.Count - start.Created.Count,
