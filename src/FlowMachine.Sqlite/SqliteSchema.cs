@@ -297,6 +297,39 @@ internal static class SqliteSchema
         // 15: the W3C traceparent of the span that started a flow,
         // the parent of its steps' spans.
         "ALTER TABLE flows ADD COLUMN trace_parent TEXT;",
+
+        // ---- 18 (issue 24, keyed events; numbered 18 at merge) ----
+        // keyed_waits: the steps that wait for an event by (event, key), written and dropped with the commits that begin
+        // and end the waits. kept_events: the latest event of each name, key and owner ('' for an administrator's), for
+        // flows that wait later, until expires_at. seen_event_ids: the ids of raised events, remembered as long.
+        """
+        CREATE TABLE keyed_waits (
+            flow_id     TEXT NOT NULL,
+            step_key    TEXT NOT NULL,
+            event_name  TEXT NOT NULL,
+            event_key   TEXT NOT NULL,
+            owner       TEXT,
+            PRIMARY KEY (flow_id, step_key)
+        ) WITHOUT ROWID;
+        CREATE INDEX keyed_waits_event ON keyed_waits (event_name, event_key);
+        CREATE TABLE kept_events (
+            name        TEXT    NOT NULL,
+            key         TEXT    NOT NULL,
+            owner       TEXT    NOT NULL,
+            value       TEXT,
+            raised_at   INTEGER NOT NULL,
+            expires_at  INTEGER NOT NULL,
+            PRIMARY KEY (name, key, owner)
+        ) WITHOUT ROWID;
+        CREATE INDEX kept_events_expiry ON kept_events (expires_at);
+        CREATE TABLE seen_event_ids (
+            owner       TEXT    NOT NULL,
+            id          TEXT    NOT NULL,
+            expires_at  INTEGER NOT NULL,
+            PRIMARY KEY (owner, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX seen_event_ids_expiry ON seen_event_ids (expires_at);
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -42,3 +42,6 @@ public sealed class PostgresRetentionContractTests(TestDatabase db) : RetentionS
 
 /// <summary>The PostgreSQL store against the search contract (tags, attributes, list filters).</summary>
 public sealed class PostgresSearchContractTests(TestDatabase db) : SearchStoreContractTests(new PostgresContractStores(db)), IClassFixture<TestDatabase>;
+
+/// <summary>The PostgreSQL store against the keyed-event contract.</summary>
+public sealed class PostgresKeyedEventContractTests(TestDatabase db) : KeyedEventStoreContractTests(new PostgresContractStores(db)), IClassFixture<TestDatabase>;

@@ -39,3 +39,6 @@ public sealed class SqliteRetentionContractTests() : RetentionStoreContractTests
 
 /// <summary>The SQLite store against the search contract (tags, attributes, list filters).</summary>
 public sealed class SqliteSearchContractTests() : SearchStoreContractTests(new SqliteContractStores());
+
+/// <summary>The SQLite store against the keyed-event contract.</summary>
+public sealed class SqliteKeyedEventContractTests() : KeyedEventStoreContractTests(new SqliteContractStores());

@@ -38,3 +38,8 @@ public sealed class InMemoryPriorityScenarios : PriorityScenarios
 {
     protected override IFlowStore CreateStore() => new InMemoryFlowStore();
 }
+
+public sealed class InMemoryKeyedEventScenarios : KeyedEventScenarios
+{
+    protected override IFlowStore CreateStore() => new InMemoryFlowStore();
+}

@@ -30,3 +30,6 @@ public sealed class InMemoryRetentionContractTests() : RetentionStoreContractTes
 
 /// <summary>The in-memory store against the search contract (tags, attributes, list filters).</summary>
 public sealed class InMemorySearchContractTests() : SearchStoreContractTests(new InMemoryContractStores());
+
+/// <summary>The in-memory store against the keyed-event contract.</summary>
+public sealed class InMemoryKeyedEventContractTests() : KeyedEventStoreContractTests(new InMemoryContractStores());

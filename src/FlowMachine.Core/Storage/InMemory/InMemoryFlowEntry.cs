@@ -16,6 +16,9 @@ internal sealed class InMemoryFlowEntry(FlowRecord flow)
     /// <summary>Unconsumed events, in id order.</summary>
     public List<FlowEvent> Events { get; } = [];
 
+    /// <summary>The flow's waits for an event by key, by step key.</summary>
+    public Dictionary<string, KeyedWait> KeyedWaits { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The key under which the flow sits in the ready or leased index, if any.</summary>
     public (long Ticks, string Id)? IndexKey { get; set; }
 
