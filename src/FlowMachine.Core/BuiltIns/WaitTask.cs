@@ -9,7 +9,7 @@ namespace FlowMachine.BuiltIns;
 [TaskType("wait", Description = "Waits for a push, a named event, a time, or a resubmit with { ok: true }.")]
 [TaskParam("reason", "Why the flow waits, shown to people. Default: \"Waiting for input\".")]
 [TaskParam("event", "The name of an event that resumes the step with the event's value.")]
-[TaskParam("key", "With event: the correlation key the event must be raised with (POST /api/v1/events/{name}), such as \"$input.order\"; a string or a number.")]
+[TaskParam("key", "With event: the correlation key the event must be raised with (POST /api/v1/events/NAME), such as $input.order; a string or a number.")]
 [TaskParam("until", "An ISO-8601 time at which the step resumes by itself.")]
 [TaskParam("seconds", "Resume by itself after this many seconds (instead of until).")]
 internal sealed class WaitTask : ICheckableTask
