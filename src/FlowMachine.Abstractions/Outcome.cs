@@ -1,10 +1,11 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace FlowMachine;
 
 /// <summary>
 /// What a task tells its flow to do next. Create one with the static factories:
-/// <see cref="Result"/>, <see cref="Wait"/>, <see cref="SpawnTask"/>, <see cref="SpawnRoutine"/>,
+/// <see cref="Result"/>, <see cref="Wait(string, string?, DateTimeOffset?)"/>, <see cref="SpawnTask"/>, <see cref="SpawnRoutine"/>,
 /// <see cref="Kill"/>, <see cref="Done"/> and <see cref="Fail"/>.
 /// </summary>
 public abstract record Outcome
@@ -33,6 +34,25 @@ public abstract record Outcome
 
     /// <summary>The step waits: for a push, a successful check on resubmit, the named event, or the given time.</summary>
     public static WaitOutcome Wait(string reason, string? eventName = null, DateTimeOffset? until = null) => new(reason, eventName, until);
+
+    /// <summary>
+    /// The step waits for the event <paramref name="event"/> raised with the correlation key <paramref name="key"/>
+    /// (<c>POST /api/v1/events/{name}</c> or <c>flowmachine events raise</c>); the event's value becomes its result.
+    /// An event raised with that key before the step waits, and kept, resumes it at once. Set a timer with
+    /// <c>with { Until = time }</c> and a reason with <c>with { Reason = text }</c>. Name the arguments,
+    /// <c>Outcome.Wait(@event: "shipment.packed", key: order)</c>: two plain strings in a row are the reason and the
+    /// event name of <see cref="Wait(string, string?, DateTimeOffset?)"/>.
+    /// </summary>
+    /// <param name="event">The event's name, such as <c>shipment.packed</c>.</param>
+    /// <param name="key">The correlation key, such as an order number: a string, or a value written in the invariant culture.</param>
+    public static WaitOutcome Wait(string @event, object key)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(@event);
+        ArgumentNullException.ThrowIfNull(key);
+        var text = key as string ?? Convert.ToString(key, CultureInfo.InvariantCulture) ?? "";
+        ArgumentException.ThrowIfNullOrEmpty(text, nameof(key));
+        return new($"waiting for event {@event} with key {text}", @event, null) { EventKey = text };
+    }
 
     /// <summary>The step runs <paramref name="taskType"/> detached, outside the flow; its result becomes the step's result.</summary>
     public static SpawnOutcome SpawnTask(string taskType, object? args = null) =>

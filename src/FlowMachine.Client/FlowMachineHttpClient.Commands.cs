@@ -19,6 +19,18 @@ internal sealed partial class FlowMachineHttpClient
         return CommandAsync(flowId, "events/" + Uri.EscapeDataString(name), Body(("value", value?.DeepClone())), cancellationToken);
     }
 
+    // With an id the server recognises a second send as a duplicate, so a lost answer may be retried; without one it is sent once.
+    public async Task<KeyedEventResult> RaiseEventAsync(string name, string key, JsonNode? value, string? id, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var body = Body(("key", key), ("value", value?.DeepClone()), ("id", id));
+        using var response = await SendAsync(HttpMethod.Post, "api/v1/events/" + Uri.EscapeDataString(name), body, idempotent: id is not null, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        var raised = await ReadAsync<Wire.WireEventRaised>(response, cancellationToken).ConfigureAwait(false);
+        return new KeyedEventResult(raised.Reached, raised.Duplicate);
+    }
+
     public Task<CommandResult> CancelAsync(string flowId, string? reason = null, string? actor = null, CancellationToken cancellationToken = default) =>
         CommandAsync(flowId, "cancel", Body(("reason", reason)), cancellationToken);
 

@@ -29,6 +29,9 @@ public static class FlowMachineDefaults
 
         /// <summary>How long a step refused a concurrency slot waits at most before it asks again, should its wake be lost: 30 seconds.</summary>
         public static readonly TimeSpan SlotWaitFallback = TimeSpan.FromSeconds(30);
+
+        /// <summary>How long an event raised by key is kept for flows that wait for it later, and its id remembered: 24 hours.</summary>
+        public static readonly TimeSpan KeptEventLifetime = TimeSpan.FromHours(24);
     }
 
     /// <summary>Defaults of a worker.</summary>

@@ -43,6 +43,12 @@ public sealed class FlowMachineOptions
     /// <summary>How many times a step's worker may be lost while running it before the step fails; 5 by default.</summary>
     public int MaxRecoveries { get; set; } = FlowMachineDefaults.Engine.MaxRecoveries;
 
+    /// <summary>
+    /// How long an event raised by key (<c>POST /api/v1/events/{name}</c>) is kept for flows that wait for it later, and
+    /// its id remembered; 24 hours by default (configuration: <c>FlowMachine:KeptEventLifetime</c>).
+    /// </summary>
+    public TimeSpan KeptEventLifetime { get; set; } = FlowMachineDefaults.Engine.KeptEventLifetime;
+
     // Specs ----------------------------------------------------------------------------------
 
     /// <summary>The largest spec in bytes (see <see cref="Specs.SpecLimits"/>); 1 MiB by default.</summary>
@@ -81,6 +87,11 @@ public sealed class FlowMachineOptions
         if (MaxRecoveries < 0)
         {
             problems.Add($"FlowMachine:MaxRecoveries must not be negative (was {MaxRecoveries}).");
+        }
+
+        if (KeptEventLifetime <= TimeSpan.Zero)
+        {
+            problems.Add($"FlowMachine:KeptEventLifetime must be positive (was {KeptEventLifetime}).");
         }
 
         if (PollInterval <= TimeSpan.Zero)

@@ -62,6 +62,7 @@ public static class FlowMachineServiceCollectionExtensions
                 SpecLimits = new SpecLimits { MaxBytes = o.MaxSpecBytes, MaxSteps = o.MaxSpecSteps },
                 MaxResultBytes = o.MaxResultBytes,
                 MaxRecoveries = o.MaxRecoveries,
+                KeptEventLifetime = o.KeptEventLifetime,
                 Queues = o.Queues.Count > 0 ? [.. o.Queues.Distinct(StringComparer.Ordinal)] : [FlowMachine.Routing.QueueNames.Default],
                 TaskQueues = new Dictionary<string, string>(o.TaskQueues, StringComparer.Ordinal),
             };
@@ -90,6 +91,7 @@ public static class FlowMachineServiceCollectionExtensions
         services.TryAddSingleton<IFlowChangeFeed>(sp => sp.GetRequiredService<FlowEngine>());
         services.TryAddSingleton<SpecInput>();
         services.TryAddSingleton<FlowVerbs>();
+        services.TryAddSingleton(sp => new EventVerbs(sp.GetRequiredService<FlowEngine>()));
         services.TryAddSingleton<FlowDeletion>();
         services.TryAddSingleton<FlowBulk>();
         services.TryAddSingleton(sp => new PauseVerbs(sp.GetRequiredService<IFlowStore>(), sp.GetRequiredService<FlowEngine>().Time));

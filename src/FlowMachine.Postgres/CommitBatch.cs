@@ -95,6 +95,10 @@ internal static class CommitBatch
     public static NpgsqlBatch Build(IReadOnlyList<FlowTransition> transitions, string channel)
     {
         var batch = new NpgsqlBatch();
+        if (PostgresKeyedWaits.Apply(transitions) is { } keyed)
+        {
+            batch.BatchCommands.Add(keyed); // its advisory locks before any row lock
+        }
 
         // The two statements that join the arrays to a table are planned for the arrays at hand each time: a
         // plan kept from when the tables were small would scan them whole. The rest keep their cached plans.

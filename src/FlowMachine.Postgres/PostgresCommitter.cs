@@ -294,7 +294,13 @@ internal sealed class PostgresCommitter : IAsyncDisposable
     private List<NpgsqlBatchCommand> Build(FlowTransition t)
     {
         var flowId = t.Flow.Id;
-        var commands = new List<NpgsqlBatchCommand> { UpdateFlow(t.Flow, t.LeaseOwner, t.DataChanged, t.Release) };
+        var commands = new List<NpgsqlBatchCommand>();
+        if (PostgresKeyedWaits.Apply([t]) is { } keyed)
+        {
+            commands.Add(keyed); // its advisory locks before any row lock
+        }
+
+        commands.Add(UpdateFlow(t.Flow, t.LeaseOwner, t.DataChanged, t.Release));
 
         // A step given twice in one transition: the last one wins (one upsert may not touch a row twice).
         var steps = new List<StepRecord>(t.Steps.Count);

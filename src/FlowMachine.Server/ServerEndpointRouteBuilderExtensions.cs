@@ -1,4 +1,5 @@
 using FlowMachine.Server.Dashboard;
+using FlowMachine.Server.Events;
 using FlowMachine.Server.Flows;
 using FlowMachine.Server.Health;
 using FlowMachine.Server.Pausing;
@@ -33,6 +34,7 @@ public static class ServerEndpointRouteBuilderExtensions
         FlowBulkEndpoint.Map(flows);
         FlowPurgeEndpoint.Map(flows);
         FlowDiagnosisEndpoints.Map(flows);
+        EventEndpoints.Map(api);
         PauseEndpoints.Map(api);
         UserEndpoints.Map(api);
         ResumeEndpoints.Map(endpoints);

@@ -278,6 +278,9 @@ public sealed partial class SqliteFlowStore
                 }
             }
 
+            // Before the release check: a kept event delivered here is input that makes the flow due again.
+            var delivered = (t.EndedKeyedWaits.Count > 0 || t.KeyedWaits.Count > 0) && ApplyKeyedWaits(db, t, at);
+
             var hasCommands = HasCommands(db, flowId);
             if (t.Release && (hasCommands || HasEventsAfter(db, flowId, t.KnownEventId)))
             {
@@ -300,7 +303,7 @@ public sealed partial class SqliteFlowStore
                 woke |= SqliteLimits.End(db, flowId, at);
             }
 
-            return new CommitResult(hasCommands) { WokeWaiter = woke };
+            return new CommitResult(hasCommands) { WokeWaiter = woke || delivered };
         }, cancellationToken);
 
         // A flow let go for another pool: wake the workers in this process once it is written (other processes poll).

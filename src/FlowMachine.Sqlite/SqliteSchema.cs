@@ -305,8 +305,8 @@ internal static class SqliteSchema
         // 17: cfg.deadline: when the flow fails with "deadline exceeded" (Unix ms; null: none). Written at creation
         // and with every commit (a retry moves it); the flow's next_run_at is never later than it while it waits.
         "ALTER TABLE flows ADD COLUMN deadline INTEGER;",
-        // 18: the answers to commands sent with an Idempotency-Key, kept for a while (ICommandReceiptStore). status and body stay NULL while the
-        // first request is still being handled.
+        // 18: the answers to commands sent with an Idempotency-Key, kept for a while (ICommandReceiptStore). status and
+        // body stay NULL while the first request is still being handled.
         """
         CREATE TABLE IF NOT EXISTS command_receipts (
             key         TEXT    NOT NULL PRIMARY KEY,
@@ -316,6 +316,38 @@ internal static class SqliteSchema
             created_at  INTEGER NOT NULL
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS command_receipts_created ON command_receipts (created_at);
+        """,
+        // 19: events matched to waiting flows by correlation key.
+        // keyed_waits: the steps that wait for an event by (event, key), written and dropped with the commits that begin
+        // and end the waits. kept_events: the latest event of each name, key and owner ('' for an administrator's), for
+        // flows that wait later, until expires_at. seen_event_ids: the ids of raised events, remembered as long.
+        """
+        CREATE TABLE keyed_waits (
+            flow_id     TEXT NOT NULL,
+            step_key    TEXT NOT NULL,
+            event_name  TEXT NOT NULL,
+            event_key   TEXT NOT NULL,
+            owner       TEXT,
+            PRIMARY KEY (flow_id, step_key)
+        ) WITHOUT ROWID;
+        CREATE INDEX keyed_waits_event ON keyed_waits (event_name, event_key);
+        CREATE TABLE kept_events (
+            name        TEXT    NOT NULL,
+            key         TEXT    NOT NULL,
+            owner       TEXT    NOT NULL,
+            value       TEXT,
+            raised_at   INTEGER NOT NULL,
+            expires_at  INTEGER NOT NULL,
+            PRIMARY KEY (name, key, owner)
+        ) WITHOUT ROWID;
+        CREATE INDEX kept_events_expiry ON kept_events (expires_at);
+        CREATE TABLE seen_event_ids (
+            owner       TEXT    NOT NULL,
+            id          TEXT    NOT NULL,
+            expires_at  INTEGER NOT NULL,
+            PRIMARY KEY (owner, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX seen_event_ids_expiry ON seen_event_ids (expires_at);
         """,
     ];
 

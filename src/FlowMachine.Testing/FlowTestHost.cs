@@ -301,6 +301,17 @@ public sealed class FlowTestHost : IAsyncDisposable
     public async Task<TestFlow> RaiseEventAsync(string flowId, string name, object? value = null, CancellationToken cancellationToken = default) =>
         await AfterAsync(flowId, "event", await Engine.RaiseEventAsync(flowId, name, OutcomeJson.ToNode(value), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
+    /// <summary>
+    /// Raises the event <paramref name="name"/> with the correlation key <paramref name="key"/> for every flow that waits for
+    /// it (kept for flows that wait later, an <paramref name="id"/> seen before ignored), then runs the flows it reached.
+    /// </summary>
+    public async Task<KeyedEventResult> RaiseEventByKeyAsync(string name, string key, object? value = null, string? id = null, CancellationToken cancellationToken = default)
+    {
+        var raised = await Engine.RaiseKeyedEventAsync(name, key, OutcomeJson.ToNode(value), id, null, cancellationToken).ConfigureAwait(false);
+        await RunDueAsync(cancellationToken).ConfigureAwait(false);
+        return raised;
+    }
+
     /// <summary>Cancels the flow and runs the cancel.</summary>
     /// <exception cref="FlowAssertionException">The cancel was refused (no such flow, or it has ended).</exception>
     public async Task<TestFlow> CancelAsync(string flowId, string? reason = null, CancellationToken cancellationToken = default) =>

@@ -42,3 +42,6 @@ public sealed class SqliteSearchContractTests() : SearchStoreContractTests(new S
 
 /// <summary>The SQLite store against the command-receipt contract.</summary>
 public sealed class SqliteCommandReceiptContractTests() : CommandReceiptStoreContractTests(new SqliteContractStores());
+
+/// <summary>The SQLite store against the keyed-event contract.</summary>
+public sealed class SqliteKeyedEventContractTests() : KeyedEventStoreContractTests(new SqliteContractStores());

@@ -72,3 +72,13 @@ public sealed class SqlitePriorityScenarios : PriorityScenarios, IDisposable
 
     public void Dispose() => temp.Dispose();
 }
+
+public sealed class SqliteKeyedEventScenarios : KeyedEventScenarios, IDisposable
+{
+    private readonly TempDatabase temp = new();
+    private int count;
+
+    protected override IFlowStore CreateStore() => new SqliteFlowStore(new SqliteStoreOptions { Path = temp.PathOf($"scenario{++count}.db") });
+
+    public void Dispose() => temp.Dispose();
+}

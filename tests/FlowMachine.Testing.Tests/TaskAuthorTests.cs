@@ -186,6 +186,26 @@ public sealed class TaskAuthorTests
     }
 
     [Fact]
+    public async Task An_event_raised_by_key_resumes_every_flow_waiting_for_that_key()
+    {
+        await using var host = new FlowTestHost()
+            .AddTask("shop.AwaitPacking", context => Outcome.Wait(@event: "shipment.packed", key: context.Input!["order"]!.GetValue<int>()));
+        const string Spec = "tasks: [{ key: packed, task_type: shop.AwaitPacking }, noop]";
+        var first = await host.RunAsync(Spec, new { order = 42 });
+        var second = await host.RunAsync(Spec, new { order = 42 });
+        var other = await host.RunAsync(Spec, new { order = 7 });
+        first.ShouldBeWaiting("waiting for event shipment.packed with key 42");
+
+        var raised = await host.RaiseEventByKeyAsync("shipment.packed", "42", new { box = 1 }, id: "evt-1");
+
+        Assert.Equal(new KeyedEventResult(2, Duplicate: false), raised);
+        (await host.GetAsync(first.Id)).ShouldBeCompleted().ShouldHaveStepResult("packed", new { box = 1 });
+        (await host.GetAsync(second.Id)).ShouldBeCompleted();
+        (await host.GetAsync(other.Id)).ShouldBeWaiting();
+        Assert.True((await host.RaiseEventByKeyAsync("shipment.packed", "7", id: "evt-1")).Duplicate);
+    }
+
+    [Fact]
     public async Task A_lambda_task_is_enough_for_a_fake()
     {
         await using var host = new FlowTestHost().AddTask("fake.Quote", context => Outcome.Result(context.RequiredParam<int>("n") * 2));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FlowMachine.Cli.Commands.Events;
 using FlowMachine.Cli.Commands.Flows;
 using FlowMachine.Cli.Commands.Routines;
 using FlowMachine.Cli.Commands.Run;
@@ -25,6 +26,7 @@ internal static class CommandTree
         root.Subcommands.Add(StartCommand.Create(io, global));
         root.Subcommands.Add(WorkerCommand.Create(io, global));
         root.Subcommands.Add(FlowsCommand.Create(io, global));
+        root.Subcommands.Add(EventsCommand.Create(io, global));
         root.Subcommands.Add(RoutinesCommand.Create(io, global));
         root.Subcommands.Add(SchedulesCommand.Create(io, global));
         root.Subcommands.Add(TasksCommand.Create(io, global));

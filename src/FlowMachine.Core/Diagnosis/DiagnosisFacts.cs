@@ -40,6 +40,11 @@ public sealed record DiagnosisFacts
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Event { get; init; }
 
+    /// <summary>The correlation key the awaited event must be raised with, when the step waits by key.</summary>
+    [JsonPropertyName("eventKey")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? EventKey { get; init; }
+
     /// <summary>Events raised for the flow that no step has taken (other names than the one awaited).</summary>
     [JsonPropertyName("otherEvents")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

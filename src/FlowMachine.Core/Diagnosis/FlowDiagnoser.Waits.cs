@@ -47,6 +47,16 @@ public sealed partial class FlowDiagnoser
                 facts with { Children = [.. open.Select(c => new DiagnosisChild(c.Id, c.State))] });
         }
 
+        if (step.WaitEvent is not null && (await store.GetKeyedWaitsAsync(view.Flow.Id, ct).ConfigureAwait(false))
+                .FirstOrDefault(w => w.StepKey == step.Key) is { } keyed)
+        {
+            var raise = $"flowmachine events raise {DiagnosisText.Word(keyed.EventName)} --key {DiagnosisText.Word(keyed.Key)}";
+            var timer = step.WaitUntil is { } until ? $" or its timer at {DiagnosisText.Time(until)}" : "";
+            return (DiagnosisKinds.Event,
+                $"Step {step.Key} waits for event {keyed.EventName} with key {keyed.Key}{timer} since {DiagnosisText.Time(step.StartedAt)}: raise it for that key ({raise}).",
+                facts with { Event = keyed.EventName, EventKey = keyed.Key, DueAt = step.WaitUntil, Commands = [raise] });
+        }
+
         if (step.WaitEvent is { } name)
         {
             var others = (await store.GetPendingEventsAsync(view.Flow.Id, ct).ConfigureAwait(false))

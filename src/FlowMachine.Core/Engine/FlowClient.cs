@@ -24,8 +24,13 @@ public sealed class FlowClient(FlowEngine engine) : IFlowClient
     public Task<CommandResult> PushAsync(string flowId, JsonNode? value, string? stepKey = null, string? actor = null, CancellationToken cancellationToken = default) =>
         engine.PushAsync(flowId, value, stepKey, actor, cancellationToken);
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027:API with optional parameter(s) should have the most parameters amongst its public overloads", Justification = "The keyed overload (name, key, value, id) differs in its types and takes no optional parameter: no call can change its meaning.")]
     public Task<CommandResult> RaiseEventAsync(string flowId, string name, JsonNode? value = null, CancellationToken cancellationToken = default) =>
         engine.RaiseEventAsync(flowId, name, value, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<KeyedEventResult> RaiseEventAsync(string name, string key, JsonNode? value, string? id, CancellationToken cancellationToken) =>
+        engine.RaiseKeyedEventAsync(name, key, value, id, owner: null, cancellationToken);
 
     public Task<CommandResult> CancelAsync(string flowId, string? reason = null, string? actor = null, CancellationToken cancellationToken = default) =>
         engine.CancelAsync(flowId, reason, actor, cancellationToken);

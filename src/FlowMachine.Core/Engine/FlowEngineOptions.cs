@@ -60,6 +60,12 @@ public sealed class FlowEngineOptions
     /// </summary>
     public TimeSpan SlotWaitFallback { get; set; } = FlowMachineDefaults.Engine.SlotWaitFallback;
 
+    /// <summary>
+    /// How long an event raised by key (<see cref="FlowEngine.RaiseKeyedEventAsync"/>) is kept, so that a flow that
+    /// waits for its name and key later receives it at once, and how long its id is remembered (24 hours by default).
+    /// </summary>
+    public TimeSpan KeptEventLifetime { get; set; } = FlowMachineDefaults.Engine.KeptEventLifetime;
+
     /// <summary>Creates flow ids; tests may make them deterministic.</summary>
     public Func<string> NewId { get; set; } = () => Guid.CreateVersion7().ToString("N");
 
@@ -103,6 +109,11 @@ public sealed class FlowEngineOptions
         if (SlotWaitFallback <= TimeSpan.Zero)
         {
             throw new ArgumentException($"SlotWaitFallback must be greater than 0 (was {SlotWaitFallback}).", nameof(SlotWaitFallback));
+        }
+
+        if (KeptEventLifetime <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"KeptEventLifetime must be greater than 0 (was {KeptEventLifetime}).", nameof(KeptEventLifetime));
         }
 
         foreach (var (name, limits) in TaskLimits)

@@ -29,7 +29,15 @@ public interface IFlowClient
     Task<CommandResult> PushAsync(string flowId, JsonNode? value, string? stepKey = null, string? actor = null, CancellationToken cancellationToken = default);
 
     /// <summary>Raises a named event, kept until the flow waits for it.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027:API with optional parameter(s) should have the most parameters amongst its public overloads", Justification = "The keyed overload (name, key, value, id) differs in its types and takes no optional parameter: no call can change its meaning.")]
     Task<CommandResult> RaiseEventAsync(string flowId, string name, JsonNode? value = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Raises the event <paramref name="name"/> with the correlation key <paramref name="key"/>: it reaches every flow
+    /// that waits for that name and key (its value becomes the waiting step's result) and is kept for flows that wait
+    /// for it later. An <paramref name="id"/> seen before makes it a duplicate that does nothing.
+    /// </summary>
+    Task<KeyedEventResult> RaiseEventAsync(string name, string key, JsonNode? value, string? id, CancellationToken cancellationToken);
 
     /// <summary>Cancels the flow.</summary>
     Task<CommandResult> CancelAsync(string flowId, string? reason = null, string? actor = null, CancellationToken cancellationToken = default);

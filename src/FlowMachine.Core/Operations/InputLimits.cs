@@ -6,6 +6,9 @@ public static class InputLimits
     /// <summary>The longest event name.</summary>
     public const int MaxEventNameLength = 200;
 
+    /// <summary>The longest correlation key of an event, and the longest event id.</summary>
+    public const int MaxEventKeyLength = 500;
+
     /// <summary>The longest routine name.</summary>
     public const int MaxRoutineNameLength = 200;
 

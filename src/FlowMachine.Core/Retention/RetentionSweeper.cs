@@ -76,6 +76,11 @@ public sealed class RetentionSweeper(IFlowRetentionStore store, RetentionPolicy 
                 children += allKids;
             }
 
+            if (store is IKeyedEventStore keyed)
+            {
+                await keyed.PurgeKeptEventsAsync(now, cancellationToken).ConfigureAwait(false); // events by key past their time
+            }
+
             await store.ReclaimSpaceAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -58,6 +58,22 @@ public sealed record FlowTransition
     /// </summary>
     public bool EndsLimits { get; init; }
 
+    /// <summary>
+    /// Steps (by key) whose wait for a named event ended with this commit: the store drops their keyed waits
+    /// (<see cref="IKeyedEventStore"/>), if they had any, before it adds <see cref="KeyedWaits"/>.
+    /// </summary>
+    public IReadOnlyList<string> EndedKeyedWaits { get; init; } = [];
+
+    /// <summary>
+    /// Waits for an event by correlation key that begin with this commit. For each, the store delivers the latest
+    /// unexpired kept event of that name and key the flow's owner may receive (into the flow's events, as input that
+    /// makes the released flow due; a store without notifications says so with <see cref="CommitResult.WokeWaiter"/>),
+    /// or else indexes the wait by (event, key)
+    /// so that <see cref="IKeyedEventStore.RaiseKeyedEventAsync"/> finds it.
+    /// </summary>
+    public IReadOnlyList<KeyedWait> KeyedWaits { get; init; } = [];
+
     /// <summary>True when nothing but the flow row changes.</summary>
-    public bool IsEmpty => Steps.Count == 0 && History.Count == 0 && ConsumedCommands.Count == 0 && ConsumedEvents.Count == 0 && NewFlows.Count == 0 && Commands.Count == 0;
+    public bool IsEmpty => Steps.Count == 0 && History.Count == 0 && ConsumedCommands.Count == 0 && ConsumedEvents.Count == 0 && NewFlows.Count == 0 && Commands.Count == 0
+        && EndedKeyedWaits.Count == 0 && KeyedWaits.Count == 0;
 }

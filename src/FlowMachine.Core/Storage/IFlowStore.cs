@@ -8,9 +8,9 @@ namespace FlowMachine.Storage;
 /// <remarks>
 /// Consumers take the narrowest role they need: <see cref="IFlowRuntimeStore"/> (the engine and workers),
 /// <see cref="IFlowQueryStore"/> (read-only pages and lists), <see cref="IRoutineStore"/> and
-/// <see cref="IResumeTokenStore"/>, <see cref="IScheduleStore"/>, <see cref="IFlowRetentionStore"/>, <see cref="IPauseStore"/>, <see cref="IWorkerRegistry"/>, <see cref="IFlowLimitStore"/> and <see cref="IFlowDiagnosisStore"/>.
+/// <see cref="IResumeTokenStore"/>, <see cref="IScheduleStore"/>, <see cref="IFlowRetentionStore"/>, <see cref="IPauseStore"/>, <see cref="IWorkerRegistry"/>, <see cref="IFlowLimitStore"/>, <see cref="IFlowDiagnosisStore"/> and <see cref="IKeyedEventStore"/>.
 /// </remarks>
-public interface IFlowStore : IFlowRuntimeStore, IFlowQueryStore, IRoutineStore, IResumeTokenStore, IScheduleStore, IFlowRetentionStore, IPauseStore, IWorkerRegistry, IFlowLimitStore, IFlowDiagnosisStore
+public interface IFlowStore : IFlowRuntimeStore, IFlowQueryStore, IRoutineStore, IResumeTokenStore, IScheduleStore, IFlowRetentionStore, IPauseStore, IWorkerRegistry, IFlowLimitStore, IFlowDiagnosisStore, IKeyedEventStore
 {
     /// <summary>Creates schema or prepares the store; called once at start.</summary>
     ValueTask InitializeAsync(CancellationToken cancellationToken);

@@ -17,6 +17,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         ["Tasks"] = "The task types this server can run, with their parameters.",
         ["Schedules"] = "Cron and interval starts of a routine or spec. Everyone sees every schedule; its owner or an administrator changes it.",
         ["Flows"] = "Start, list, read and steer flows: resubmit, push, events, cancel, reset, retry, suspend. Each user sees only their own flows, administrators all.",
+        ["Events"] = "Events by correlation key: one raise reaches every flow that waits for its name and key, and is kept for flows that wait later.",
         ["Workers"] = "The workers that run flows and what they hold.",
         ["Users"] = "Users and their API keys (administrators only).",
         ["Resume"] = "Callback URLs for other systems: a single-use token stands in for the API key.",

@@ -43,3 +43,8 @@ public sealed class InMemoryDeadlineScenarios : DeadlineScenarios
 {
     protected override IFlowStore CreateStore() => new InMemoryFlowStore();
 }
+
+public sealed class InMemoryKeyedEventScenarios : KeyedEventScenarios
+{
+    protected override IFlowStore CreateStore() => new InMemoryFlowStore();
+}

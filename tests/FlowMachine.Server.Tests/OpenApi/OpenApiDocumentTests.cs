@@ -14,6 +14,7 @@ public sealed class OpenApiDocumentTests(ServerFixture server) : IClassFixture<S
     {
         { "/api/v1/flows/bulk", "post", "200", "FlowBulkDocument" },
         { "/api/v1/flows/{id}/push", "post", "202", "CommandAccepted" },
+        { "/api/v1/events/{name}", "post", "200", "EventRaised" },
         { "/api/v1/flows/{id}/suspend", "post", "200", "FlowHold" },
         { "/api/v1/routines/{name}/pause", "post", "200", "RoutineHold" },
         { "/api/v1/users", "get", "200", "UserDocument" },

@@ -51,6 +51,26 @@ public sealed partial class FlowEngine
         return CommandResult.Accepted;
     }
 
+    /// <summary>
+    /// Raises the event <paramref name="name"/> with the correlation key <paramref name="key"/> for every flow that
+    /// waits for it (<see cref="Outcome.Wait(string, object)"/>), of <paramref name="owner"/>
+    /// only when given, and keeps it for <see cref="FlowEngineOptions.KeptEventLifetime"/> for flows that wait later.
+    /// </summary>
+    public async Task<KeyedEventResult> RaiseKeyedEventAsync(string name, string key, JsonNode? value, string? id, string? owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var now = Now;
+        var result = await Store.RaiseKeyedEventAsync(new KeyedEvent(name, key, value?.DeepClone(), id, owner, now + Options.KeptEventLifetime), now, cancellationToken)
+            .ConfigureAwait(false);
+        if (result.Reached > 0)
+        {
+            Signal.Notify();
+        }
+
+        return result;
+    }
+
     /// <summary>Cancels the flow: running steps are cancelled, the rest skipped, the flow goes CANCELLED.</summary>
     public async Task<CommandResult> CancelAsync(string flowId, string? reason = null, string? actor = null, CancellationToken cancellationToken = default)
     {

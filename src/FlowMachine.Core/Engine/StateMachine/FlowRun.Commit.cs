@@ -42,6 +42,8 @@ internal sealed partial class FlowRun
             NewFlows = Snapshot(newFlows),
             Commands = Snapshot(outgoing),
             KnownEventId = knownEventId,
+            EndedKeyedWaits = TakeEndedWaits(),
+            KeyedWaits = TakeKeyedWaits(),
         };
         dirty.Clear();
         history.Clear();

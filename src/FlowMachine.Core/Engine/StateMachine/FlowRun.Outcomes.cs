@@ -49,10 +49,15 @@ internal sealed partial class FlowRun
         step.WaitEvent = outcome.EventName;
         step.WaitUntil = outcome.Until;
         step.ResumeToken = NewToken();
+        BeginKeyedWait(index, outcome.EventName is null ? null : outcome.EventKey);
         var detail = new JsonObject { ["reason"] = outcome.Reason };
         if (outcome.EventName is not null)
         {
             detail["event"] = outcome.EventName;
+            if (outcome.EventKey is { } key)
+            {
+                detail["key"] = key;
+            }
         }
 
         if (outcome.Until is { } until)
@@ -166,8 +171,9 @@ internal sealed partial class FlowRun
         Record(now, HistoryKinds.StepCompleted, step.Key, null);
     }
 
-    private static void ClearWait(StepRecord step)
+    private void ClearWait(StepRecord step)
     {
+        EndNamedWait(step.Index, step);
         step.WaitReason = null;
         step.WaitEvent = null;
         step.WaitUntil = null;

@@ -225,6 +225,7 @@ internal sealed partial class FlowRun
         else if (old == StepState.Waiting)
         {
             waiting.Remove(index);
+            EndNamedWait(index, step);
         }
         else if (old.IsFinished())
         {

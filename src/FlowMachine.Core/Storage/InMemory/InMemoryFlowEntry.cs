@@ -19,6 +19,9 @@ internal sealed class InMemoryFlowEntry(FlowRecord flow)
     /// <summary>The steps' progress by step key (kept apart from the step records, which commits replace); null until a report.</summary>
     public Dictionary<string, (System.Text.Json.Nodes.JsonNode Progress, DateTimeOffset At)>? Progress { get; set; }
 
+    /// <summary>The flow's waits for an event by key, by step key.</summary>
+    public Dictionary<string, KeyedWait> KeyedWaits { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The key under which the flow sits in the ready or leased index, if any.</summary>
     public (long Ticks, string Id)? IndexKey { get; set; }
 

@@ -145,6 +145,7 @@ public sealed partial class InMemoryFlowStore
 
         byCreated.Remove((flow.CreatedAt.UtcTicks, flow.Id));
         DropLimitsLocked(flow.Id, null);
+        DropKeyedWaits(entry);
         routeDeadlines.Remove(flow.Id);
         if (entry.IndexKey is { } indexed)
         {

@@ -293,6 +293,11 @@ public sealed partial class InMemoryFlowStore
                 woke |= DropLimitsLocked(flowId, at);
             }
 
+            if (t.EndedKeyedWaits.Count > 0 || t.KeyedWaits.Count > 0)
+            {
+                woke |= ApplyKeyedWaitsLocked(entry, t, at);
+            }
+
             return ValueTask.FromResult(new CommitResult(entry.Commands.Count > 0) { WokeWaiter = woke });
         }
     }

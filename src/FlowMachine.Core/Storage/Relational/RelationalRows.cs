@@ -210,5 +210,5 @@ internal static class RelationalRows
 
     private static string? Str(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
-    private static JsonNode? ParseJson(DbDataReader r, int i) => r.IsDBNull(i) ? null : JsonNode.Parse(r.GetString(i));
+    public static JsonNode? ParseJson(DbDataReader r, int i) => r.IsDBNull(i) ? null : JsonNode.Parse(r.GetString(i));
 }

@@ -29,6 +29,7 @@ internal static class RetentionSql
         "DELETE FROM flow_attributes WHERE flow_id IN " + ids,
         "DELETE FROM limit_slots WHERE flow_id IN " + ids,
         "DELETE FROM limit_waiters WHERE flow_id IN " + ids,
+        "DELETE FROM keyed_waits WHERE flow_id IN " + ids,
     ];
 
     /// <summary>Deletes the specs <paramref name="hashes"/> that no flow names any more.</summary>

@@ -143,4 +143,41 @@ public abstract class WorkerPoolProcessScenarios : IAsyncLifetime
         StartWorker("--queue", "night");
         await WaitUntilAsync(() => AllCompletedAsync(store, ids), "the flows to complete", 120);
     }
+    [Fact]
+    public async Task One_raise_by_key_reaches_flows_that_two_worker_processes_hold_waiting_and_an_early_one_is_kept()
+    {
+        const string keyed = "tasks: [{ key: packed, task_type: wait, task_params: { event: shipment.packed, key: \"$input.order\" } }, { key: after, task_type: noop }]";
+        var store = CreateStore();
+        await using var storeScope = store as IAsyncDisposable;
+        await using var starter = await StarterAsync(store);
+        StartWorker();
+        StartWorker();
+        async Task<List<string>> StartKeyedAsync(string order, int count)
+        {
+            var started = new List<string>();
+            for (var i = 0; i < count; i++)
+            {
+                started.Add((await starter.StartAsync(new StartFlowRequest { SpecText = keyed, Input = new JsonObject { ["order"] = order } })).Flow.Id);
+            }
+
+            return started;
+        }
+
+        var ids = await StartKeyedAsync("K-1", 20);
+        var others = await StartKeyedAsync("K-9", 2);
+        await WaitUntilAsync(
+            async () => (await Task.WhenAll(ids.Concat(others).Select(id => store.GetKeyedWaitsAsync(id, default).AsTask()))).All(w => w.Count == 1),
+            "the flows to wait by key", 120);
+
+        Assert.Equal(new KeyedEventResult(20, false), await starter.RaiseKeyedEventAsync("shipment.packed", "K-1", "packed", "evt-1", null));
+        await WaitUntilAsync(() => AllCompletedAsync(store, ids), "every reached flow to complete", 120);
+        Assert.True((await starter.RaiseKeyedEventAsync("shipment.packed", "K-1", "again", "evt-1", null)).Duplicate);
+        Assert.All(await Task.WhenAll(others.Select(id => store.GetFlowAsync(id, default).AsTask())), f => Assert.Equal(FlowState.Waiting, f!.State));
+
+        // Raised before any flow waits for it: the workers' commits that begin the waits deliver it.
+        Assert.Equal(0, (await starter.RaiseKeyedEventAsync("shipment.packed", "K-2", "early", null, null)).Reached);
+        var late = await StartKeyedAsync("K-2", 5);
+        await WaitUntilAsync(() => AllCompletedAsync(store, late), "the late flows to complete", 120);
+        Assert.Equal("early", (await store.GetStepsAsync(late[0], default))[0].Result!.GetValue<string>());
+    }
 }

@@ -1,0 +1,37 @@
+using System.Text.Json.Nodes;
+using FlowMachine.Engine;
+
+namespace FlowMachine.Operations;
+
+/// <summary>
+/// Raising events by correlation key for a caller, the same on every surface: a user's event reaches only their own
+/// flows, an administrator's every flow.
+/// </summary>
+public sealed class EventVerbs(FlowEngine engine)
+{
+    /// <summary>
+    /// Checks the inputs (the field at fault is named in <see cref="EventRaiseResult.Field"/>), then raises the event
+    /// <paramref name="name"/> with <paramref name="key"/> for the caller's flows (every flow for an administrator).
+    /// </summary>
+    public async Task<EventRaiseResult> RaiseAsync(Caller caller, string? name, string? key, JsonNode? value, string? id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!InputLimits.IsEventName(name))
+        {
+            return new EventRaiseResult(null, "name", $"an event name has 1 to {InputLimits.MaxEventNameLength} characters");
+        }
+
+        if (string.IsNullOrEmpty(key) || key.Length > InputLimits.MaxEventKeyLength)
+        {
+            return new EventRaiseResult(null, "key", $"give the correlation key the flows wait with: 1 to {InputLimits.MaxEventKeyLength} characters");
+        }
+
+        if (id is not null && (id.Length == 0 || id.Length > InputLimits.MaxEventKeyLength))
+        {
+            return new EventRaiseResult(null, "id", $"an event id has 1 to {InputLimits.MaxEventKeyLength} characters (or leave it out)");
+        }
+
+        var raised = await engine.RaiseKeyedEventAsync(name!, key, value, id, caller.IsAdmin ? null : caller.Name, cancellationToken).ConfigureAwait(false);
+        return new EventRaiseResult(raised, null, null);
+    }
+}

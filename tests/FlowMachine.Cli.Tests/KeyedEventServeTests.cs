@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using FlowMachine.Cli.Tests.Support;
+using FlowMachine.Client.Tests.Support;
+
+namespace FlowMachine.Cli.Tests;
+
+/// <summary>
+/// Events by correlation key over real HTTP against a <c>flowmachine serve</c> process: raised before and after the flows
+/// wait, to several flows at once, with a repeated id, for another user's flows; and <c>flowmachine events raise</c>.
+/// </summary>
+public sealed class KeyedEventServeTests(ServeProcess serve) : IClassFixture<ServeProcess>
+{
+    private static readonly JsonNode Spec = JsonNode.Parse("""
+        { "tasks": [
+            { "key": "packed", "task_type": "wait", "task_params": { "event": "shipment.packed", "key": "$input.order" } },
+            { "key": "after", "task_type": "noop" } ] }
+        """)!;
+
+    private string Url => serve.BaseAddress.ToString().TrimEnd('/');
+
+    [Fact]
+    public async Task One_raise_reaches_every_waiting_flow_of_its_owner_once_and_early_events_are_kept()
+    {
+        var alice = await UserAsync("ev-alice");
+        var bob = await UserAsync("ev-bob");
+        var mine = new[] { await StartAsync(alice, "K-1"), await StartAsync(alice, "K-1") };
+        var bobs = await StartAsync(bob, "K-1");
+        foreach (var id in mine.Append(bobs))
+        {
+            await WaitForStateAsync(id == bobs ? bob : alice, id, "WAITING");
+        }
+
+        // Alice's event reaches both of her flows, not Bob's; its value becomes the step's result.
+        var raised = await RaiseAsync(alice, "shipment.packed", new { key = "K-1", value = new { box = 7 }, id = "evt-1" });
+        Assert.Equal(HttpStatusCode.OK, raised.Status);
+        Assert.Equal(2, (int)raised.Body["reached"]!);
+        Assert.False((bool)raised.Body["duplicate"]!);
+        foreach (var id in mine)
+        {
+            var done = await WaitForStateAsync(alice, id, "COMPLETED");
+            Assert.Equal(7, (int)done["steps"]!.AsArray().Single(s => (string?)s!["key"] == "packed")!["result"]!["box"]!);
+        }
+
+        // The same id again: a duplicate that reaches nothing, even a flow that waits now.
+        var later = await StartAsync(alice, "K-1-later");
+        await WaitForStateAsync(alice, later, "WAITING");
+        var again = await RaiseAsync(alice, "shipment.packed", new { key = "K-1-later", id = "evt-1" });
+        Assert.True((bool)again.Body["duplicate"]!);
+        Assert.Equal(0, (int)again.Body["reached"]!);
+        Assert.Equal("WAITING", (string?)(await GetAsync(alice, later))["state"]);
+
+        // Raised before any flow waits: kept, and a flow that waits later completes at once.
+        var early = await RaiseAsync(alice, "shipment.packed", new { key = "K-2", value = "early" });
+        Assert.Equal(0, (int)early.Body["reached"]!);
+        var done2 = await WaitForStateAsync(alice, await StartAsync(alice, "K-2"), "COMPLETED");
+        Assert.Equal("early", (string?)done2["steps"]![0]!["result"]);
+
+        // Bob's flow still waits: only the administrator's event (here through the CLI) reaches it.
+        Assert.Equal("WAITING", (string?)(await GetAsync(bob, bobs))["state"]);
+        var cli = await CliAsync("events", "raise", "shipment.packed", "--key", "K-1", "--value", "\"admin\"", "--json", "--server", Url, "--api-key", ServeProcess.AdminKey);
+        Assert.True(cli.ExitCode == 0, cli.ToString());
+        Assert.Equal(1, (int)JsonNode.Parse(cli.Out)!["reached"]!);
+        await WaitForStateAsync(bob, bobs, "COMPLETED");
+    }
+
+    [Fact]
+    public async Task A_raise_without_a_key_is_a_problem_and_the_cli_raises_on_the_database_too()
+    {
+        var missing = await RaiseAsync(ServeProcess.AdminKey, "shipment.packed", new { value = 1 });
+        Assert.Equal(HttpStatusCode.BadRequest, missing.Status);
+        Assert.NotNull(missing.Body["errors"]!["key"]);
+
+        var local = await CliAsync("events", "raise", "nothing.waits", "--key", "k", "--db", serve.DbPath);
+        Assert.True(local.ExitCode == 0, local.ToString());
+        Assert.Contains("reached 0 waiting flow(s)", local.Out, StringComparison.Ordinal);
+    }
+
+    private async Task<string> UserAsync(string name)
+    {
+        var added = await CliAsync("users", "add", name, "--json", "--db", serve.DbPath);
+        Assert.True(added.ExitCode == 0, added.ToString());
+        return (string)JsonNode.Parse(added.Out)!["key"]!;
+    }
+
+    private HttpClient Http(string key)
+    {
+        var http = new HttpClient { BaseAddress = serve.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return http;
+    }
+
+    private async Task<string> StartAsync(string key, string order)
+    {
+        using var http = Http(key);
+        using var response = await http.PostAsJsonAsync("/api/v1/flows", new JsonObject { ["spec"] = Spec.DeepClone(), ["input"] = new JsonObject { ["order"] = order } });
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
+        return (string)body["id"]!;
+    }
+
+    private async Task<(HttpStatusCode Status, JsonNode Body)> RaiseAsync(string key, string name, object body)
+    {
+        using var http = Http(key);
+        using var response = await http.PostAsJsonAsync("/api/v1/events/" + name, body);
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
+    }
+
+    private async Task<JsonNode> GetAsync(string key, string id)
+    {
+        using var http = Http(key);
+        return JsonNode.Parse(await http.GetStringAsync("/api/v1/flows/" + id))!;
+    }
+
+    private async Task<JsonNode> WaitForStateAsync(string owner, string id, string state)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var flow = await GetAsync(owner, id);
+            if ((string?)flow["state"] == state)
+            {
+                return flow;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"flow {id} is not {state}:\n{flow}\n{serve.Output}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<CliResult> CliAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await CliApp.RunAsync(args, stdout, stderr, CancellationToken.None);
+        return new CliResult(code, stdout.ToString(), stderr.ToString());
+    }
+}
