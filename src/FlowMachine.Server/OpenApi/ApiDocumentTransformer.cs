@@ -11,18 +11,19 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
 {
     public const string SecurityScheme = "ApiKey";
 
-    private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
-    {
-        ["Routines"] = "Stored, versioned flow specs, shared by every user. A changed spec makes a new version.",
-        ["Tasks"] = "The task types this server can run, with their parameters.",
-        ["Schedules"] = "Cron and interval starts of a routine or spec. Everyone sees every schedule; its owner or an administrator changes it.",
-        ["Flows"] = "Start, list, read and steer flows: resubmit, push, events, cancel, reset, retry, suspend. Each user sees only their own flows, administrators all.",
-        ["Events"] = "Events by correlation key: one raise reaches every flow that waits for its name and key, and is kept for flows that wait later.",
-        ["Workers"] = "The workers that run flows and what they hold.",
-        ["Users"] = "Users and their API keys (administrators only).",
-        ["Resume"] = "Callback URLs for other systems: a single-use token stands in for the API key.",
-        ["Health"] = "Liveness of the server and its database, and Prometheus metrics.",
-    };
+    // The tags in the order the API reference shows them: flows first, as most readers come for them.
+    private static readonly (string Name, string Description)[] TagDescriptions =
+    [
+        ("Flows", "Start, list, read and steer flows: resubmit, push, events, cancel, reset, retry, suspend. Each user sees only their own flows, administrators all."),
+        ("Events", "Events by correlation key: one raise reaches every flow that waits for its name and key, and is kept for flows that wait later."),
+        ("Routines", "Stored, versioned flow specs, shared by every user. A changed spec makes a new version."),
+        ("Tasks", "The task types this server can run, with their parameters."),
+        ("Schedules", "Cron and interval starts of a routine or spec. Everyone sees every schedule; its owner or an administrator changes it."),
+        ("Workers", "The workers that run flows and what they hold."),
+        ("Users", "Users and their API keys (administrators only)."),
+        ("Resume", "Callback URLs for other systems: a single-use token stands in for the API key."),
+        ("Health", "Liveness of the server and its database, and Prometheus metrics."),
+    ];
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
@@ -60,12 +61,20 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
             .Select(t => t.Name)
             .OfType<string>()
             .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal);
+            .OrderBy(TagRank)
+            .ThenBy(name => name, StringComparer.Ordinal);
         document.Tags = new HashSet<OpenApiTag>(used.Select(name => new OpenApiTag
         {
             Name = name,
-            Description = TagDescriptions.TryGetValue(name, out var description) ? description : name,
+            Description = Array.Find(TagDescriptions, t => t.Name == name).Description ?? name,
         }));
         return Task.CompletedTask;
+    }
+
+    // A known tag's place in TagDescriptions; other tags after them.
+    private static int TagRank(string name)
+    {
+        var index = Array.FindIndex(TagDescriptions, t => t.Name == name);
+        return index < 0 ? int.MaxValue : index;
     }
 }
