@@ -11,10 +11,10 @@ internal sealed partial class FlowMachineHttpClient
     public Task<IReadOnlyList<TaskTypeDocument>> ListTaskTypesAsync(CancellationToken cancellationToken = default) =>
         GetListAsync<TaskTypeDocument>("api/v1/tasks", cancellationToken);
 
-    public Task<IReadOnlyList<RoutineInfo>> ListRoutinesAsync(CancellationToken cancellationToken = default) =>
-        GetListAsync<RoutineInfo>("api/v1/routines", cancellationToken);
+    public Task<IReadOnlyList<RoutineSummary>> ListRoutinesAsync(CancellationToken cancellationToken = default) =>
+        GetListAsync<RoutineSummary>("api/v1/routines", cancellationToken);
 
-    public async Task<RoutineInfo?> GetRoutineAsync(string name, int? version = null, CancellationToken cancellationToken = default)
+    public async Task<RoutineDocument?> GetRoutineAsync(string name, int? version = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         var path = "api/v1/routines/" + Uri.EscapeDataString(name) + (version is { } v ? "?version=" + v.ToString(CultureInfo.InvariantCulture) : "");
@@ -25,7 +25,7 @@ internal sealed partial class FlowMachineHttpClient
         }
 
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
-        return await ReadAsync<RoutineInfo>(response, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<RoutineDocument>(response, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<RoutineSaveResult> SaveRoutineAsync(string name, JsonNode spec, CancellationToken cancellationToken = default)
@@ -37,7 +37,7 @@ internal sealed partial class FlowMachineHttpClient
         var body = new JsonObject { ["name"] = name, ["spec"] = spec.DeepClone() };
         using var response = await SendAsync(HttpMethod.Post, "api/v1/routines", body, idempotent: true, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
-        var saved = await ReadAsync<RoutineInfo>(response, cancellationToken).ConfigureAwait(false);
+        var saved = await ReadAsync<RoutineSummary>(response, cancellationToken).ConfigureAwait(false);
         return new RoutineSaveResult(saved.Name, saved.Version, response.StatusCode == HttpStatusCode.Created);
     }
 

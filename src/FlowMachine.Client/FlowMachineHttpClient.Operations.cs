@@ -48,6 +48,6 @@ internal sealed partial class FlowMachineHttpClient
         // A dry run changes nothing; a real one carries an Idempotency-Key, so a retry does not act twice.
         using var response = await SendCommandAsync(HttpMethod.Post, "api/v1/flows/bulk", body, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
-        return (await ReadAsync<Wire.WireBulk>(response, cancellationToken).ConfigureAwait(false)).ToResult();
+        return (await ReadAsync<FlowBulkDocument>(response, cancellationToken).ConfigureAwait(false)).ToResult();
     }
 }

@@ -28,7 +28,7 @@ public interface IFlowMachineClient : IFlowClient
     Task<IReadOnlyList<TaskTypeDocument>> ListTaskTypesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The newest version of every routine, without specs.</summary>
-    Task<IReadOnlyList<RoutineInfo>> ListRoutinesAsync(CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<RoutineSummary>> ListRoutinesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Stores a routine: a changed spec makes a new version, the same spec again returns the current one.</summary>
     /// <param name="name">The routine's name.</param>
@@ -38,7 +38,7 @@ public interface IFlowMachineClient : IFlowClient
     Task<RoutineSaveResult> SaveRoutineAsync(string name, System.Text.Json.Nodes.JsonNode spec, CancellationToken cancellationToken = default);
 
     /// <summary>A routine with its spec (the newest version unless <paramref name="version"/>), or null.</summary>
-    Task<RoutineInfo?> GetRoutineAsync(string name, int? version = null, CancellationToken cancellationToken = default);
+    Task<RoutineDocument?> GetRoutineAsync(string name, int? version = null, CancellationToken cancellationToken = default);
 
     /// <summary>Every schedule, by name, with its next fire times.</summary>
     Task<IReadOnlyList<Scheduling.ScheduleDocument>> ListSchedulesAsync(CancellationToken cancellationToken = default);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace FlowMachine.Operations;
 
@@ -34,4 +35,6 @@ public sealed record FlowBulkResult(string Action, bool DryRun, int Matched, int
 /// <summary>One flow a bulk action was refused for.</summary>
 /// <param name="Id">The flow.</param>
 /// <param name="Reason">Why.</param>
-public sealed record FlowBulkRefusal(string Id, string Reason);
+public sealed record FlowBulkRefusal(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("reason")] string Reason);

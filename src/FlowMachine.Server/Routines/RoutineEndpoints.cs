@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
+using FlowMachine.Engine;
 using FlowMachine.Operations;
 using FlowMachine.Registry;
 using FlowMachine.Server.Auth;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using FlowMachine.Cli.Hosting;
-using FlowMachine.Client;
+using FlowMachine.Engine;
 using FlowMachine.Operations;
 using FlowMachine.Specs;
 using FlowMachine.Storage;
@@ -23,7 +23,7 @@ internal static class RoutineReads
             foreach (var summary in await client.ListRoutinesAsync(ct).ConfigureAwait(false))
             {
                 // The list has no specs; the table shows each routine's steps and label.
-                var routine = await client.GetRoutineAsync(summary.Name, summary.Version, ct).ConfigureAwait(false) ?? summary;
+                var routine = await client.GetRoutineAsync(summary.Name, summary.Version, ct).ConfigureAwait(false) ?? new RoutineDocument(summary, null);
                 listed.Add((Record(routine), Paused(routine)));
             }
 
@@ -88,9 +88,9 @@ internal static class RoutineReads
     private static UsageException Missing(string name, int? version) =>
         new(version is { } v ? $"routine '{name}' has no version {v}" : $"routine '{name}' does not exist");
 
-    private static RoutineRecord Record(RoutineInfo routine) =>
+    private static RoutineRecord Record(RoutineDocument routine) =>
         new(routine.Name, routine.Version, routine.Spec?.ToJsonString() ?? """{"tasks":[]}""", routine.Owner, routine.CreatedAt);
 
-    private static PausedRoutine? Paused(RoutineInfo routine) =>
+    private static PausedRoutine? Paused(RoutineSummary routine) =>
         routine.Paused ? new PausedRoutine(routine.Name, routine.PausedAt ?? routine.CreatedAt, routine.PausedBy) : null;
 }

@@ -1,20 +1,24 @@
 using System.Text.Json.Serialization;
 using FlowMachine.Storage;
 
-namespace FlowMachine.Server.Routines;
+namespace FlowMachine.Engine;
 
-/// <summary>A routine version without its spec: what the list shows, with whether the routine is paused.</summary>
-internal record RoutineSummary
+/// <summary>A routine version without its spec, with whether the routine is paused: what <c>GET /api/v1/routines</c> lists, as the server sends it and the client reads it.</summary>
+public record RoutineSummary
 {
+    /// <summary>The routine's name.</summary>
     [JsonPropertyName("name")]
     public required string Name { get; init; }
 
+    /// <summary>The version (from 1).</summary>
     [JsonPropertyName("version")]
     public int Version { get; init; }
 
+    /// <summary>Who saved it.</summary>
     [JsonPropertyName("owner")]
     public string? Owner { get; init; }
 
+    /// <summary>When it was saved.</summary>
     [JsonPropertyName("createdAt")]
     public DateTimeOffset CreatedAt { get; init; }
 
@@ -33,14 +37,19 @@ internal record RoutineSummary
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? PausedBy { get; init; }
 
-    public static RoutineSummary Of(RoutineRecord routine, PausedRoutine? paused) => new()
+    /// <summary>The summary of <paramref name="routine"/>, paused when <paramref name="paused"/> is given.</summary>
+    public static RoutineSummary Of(RoutineRecord routine, PausedRoutine? paused)
     {
-        Name = routine.Name,
-        Version = routine.Version,
-        Owner = routine.Owner,
-        CreatedAt = routine.CreatedAt,
-        Paused = paused is not null,
-        PausedAt = paused?.PausedAt,
-        PausedBy = paused?.PausedBy,
-    };
+        ArgumentNullException.ThrowIfNull(routine);
+        return new()
+        {
+            Name = routine.Name,
+            Version = routine.Version,
+            Owner = routine.Owner,
+            CreatedAt = routine.CreatedAt,
+            Paused = paused is not null,
+            PausedAt = paused?.PausedAt,
+            PausedBy = paused?.PausedBy,
+        };
+    }
 }
