@@ -52,6 +52,12 @@ public sealed class RoutineBuilder : RoutineSteps
     /// <summary><c>cfg.schedule_to_start</c>: how long a ready step that gives none may wait to be started.</summary>
     public RoutineBuilder ScheduleToStart(TimeSpan limit) => Cfg("schedule_to_start", SpecNodes.Seconds(limit, nameof(limit)));
 
+    /// <summary><c>cfg.heartbeat_timeout</c>: how long the task of a step that gives none may go without a heartbeat or progress report.</summary>
+    public RoutineBuilder HeartbeatTimeout(TimeSpan limit) => Cfg("heartbeat_timeout", SpecNodes.Seconds(limit, nameof(limit)));
+
+    /// <summary><c>cfg.deadline</c>: how long the whole flow may take from its start; past it the flow fails with "deadline exceeded".</summary>
+    public RoutineBuilder Deadline(TimeSpan deadline) => Cfg("deadline", SpecNodes.Seconds(deadline, nameof(deadline)));
+
     /// <summary><c>cfg.tags</c>: tags every flow of the routine gets.</summary>
     public RoutineBuilder Tags(params string[] tags) => Cfg("tags", SpecNodes.Value(tags));
 

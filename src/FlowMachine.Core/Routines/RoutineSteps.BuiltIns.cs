@@ -29,6 +29,25 @@ public abstract partial class RoutineSteps
         return BuiltIn(key, "wait", parameters);
     }
 
+    /// <summary>
+    /// A <c>wait</c> step for an event raised by correlation key (<c>POST /api/v1/events/NAME</c> with that key): the
+    /// event's value becomes the step's result.
+    /// </summary>
+    /// <param name="key">The step's key.</param>
+    /// <param name="eventName">The event's name.</param>
+    /// <param name="correlationKey">The key the event must be raised with: a string, a number or a reference such as <c>Ref.Input("order")</c>.</param>
+    /// <param name="reason">Why the flow waits, shown to people.</param>
+    public StepBuilder WaitForEvent(string key, string eventName, object correlationKey, string? reason = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        ArgumentNullException.ThrowIfNull(correlationKey);
+        var parameters = new JsonObject();
+        Set(parameters, "reason", reason);
+        parameters["event"] = eventName;
+        parameters["key"] = SpecNodes.Value(correlationKey);
+        return BuiltIn(key, "wait", parameters);
+    }
+
     /// <summary>A <c>delay</c> step: a durable timer of <paramref name="duration"/>.</summary>
     public StepBuilder Delay(string key, TimeSpan duration) => BuiltIn(key, "delay", new JsonObject { ["seconds"] = SpecNodes.Seconds(duration, nameof(duration)) });
 

@@ -111,6 +111,9 @@ public class StepBuilder : RoutineSteps
     /// <summary>How long the step may wait to be started once it is ready (<c>schedule_to_start</c>).</summary>
     public StepBuilder ScheduleToStart(TimeSpan limit) => Set("schedule_to_start", SpecNodes.Seconds(limit, nameof(limit)));
 
+    /// <summary>How long the task may go without a heartbeat or progress report before it is cancelled and retried (<c>heartbeat_timeout</c>).</summary>
+    public StepBuilder HeartbeatTimeout(TimeSpan limit) => Set("heartbeat_timeout", SpecNodes.Seconds(limit, nameof(limit)));
+
     /// <summary>The queue the step runs on (<c>queue</c>).</summary>
     public StepBuilder Queue(string queue) => Set("queue", queue);
 

@@ -53,6 +53,7 @@ public sealed class RoutineBuilderTests
         var routine = Routine.Define("built-ins");
         routine.Print("hello", "Hi " + Ref.Input("name").Embed)
             .Wait("approve", reason: "Needs a manager", eventName: "approved", after: TimeSpan.FromHours(1))
+            .WaitForEvent("packed", "shipment.packed", Ref.Input("order"), reason: "Until the warehouse packs it")
             .Delay("cool-off", TimeSpan.FromSeconds(1.5))
             .DelayUntil("until", Ref.Input("at"))
             .Http("call", "https://example.com/" + Ref.Input("id").Embed, method: "POST", headers: new Dictionary<string, string> { ["x-trace"] = "1" }, body: new { id = Ref.Input("id") }, timeout: TimeSpan.FromSeconds(10), expect: [200, 201])
@@ -69,6 +70,7 @@ public sealed class RoutineBuilderTests
             tasks:
               - { key: hello, task_type: print, task_params: { msg: "Hi ${input.name}" } }
               - { key: approve, task_type: wait, task_params: { reason: Needs a manager, event: approved, seconds: 3600 } }
+              - { key: packed, task_type: wait, task_params: { reason: Until the warehouse packs it, event: shipment.packed, key: $input.order } }
               - { key: cool-off, task_type: delay, task_params: { seconds: 1.5 } }
               - { key: until, task_type: delay, task_params: { until: $input.at } }
               - key: call
@@ -103,6 +105,8 @@ public sealed class RoutineBuilderTests
             .Retry(3, delay: TimeSpan.FromSeconds(2))
             .Timeout(TimeSpan.FromMinutes(1))
             .ScheduleToStart(TimeSpan.FromMinutes(5))
+            .HeartbeatTimeout(TimeSpan.FromSeconds(20))
+            .Deadline(TimeSpan.FromHours(2))
             .Tags("nightly", "eu")
             .Priority(10)
             .Concurrency(2, Ref.Input("customer"))
@@ -111,6 +115,7 @@ public sealed class RoutineBuilderTests
             .Retry(5, TimeSpan.FromSeconds(1), 3, TimeSpan.FromMinutes(2))
             .Timeout(TimeSpan.FromSeconds(30))
             .ScheduleToStart(TimeSpan.FromSeconds(30))
+            .HeartbeatTimeout(TimeSpan.FromSeconds(10))
             .Queue("payments")
             .Concurrency(1)
             .Rate(10, TimeSpan.FromSeconds(1), Ref.Data("greeting"));
@@ -122,6 +127,8 @@ public sealed class RoutineBuilderTests
               retry: { attempts: 3, delay: 2 }
               timeout: 60
               schedule_to_start: 5m
+              heartbeat_timeout: 20s
+              deadline: 2h
               tags: [nightly, eu]
               priority: 10
               concurrency: { key: $input.customer, limit: 2 }
@@ -133,6 +140,7 @@ public sealed class RoutineBuilderTests
                 retry: { attempts: 5, delay: 1, factor: 3, max_delay: 120 }
                 timeout: 30
                 schedule_to_start: 30s
+                heartbeat_timeout: 10s
                 queue: payments
                 concurrency: { limit: 1 }
                 rate: { limit: 10, per: 1s, key: $data.greeting }
