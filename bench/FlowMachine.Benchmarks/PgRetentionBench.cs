@@ -77,6 +77,17 @@ internal static class PgRetentionBench
         }
     }
 
+    /// <summary>The sweeper catching up beside W10 (retention-pg-catchup): see <see cref="CatchUpBench"/>.</summary>
+    public static async Task CatchUpAsync(int count, int intervalSeconds, int intervals)
+    {
+        var (_, full, oldest) = await PrepareAsync(count);
+        await using (full)
+        {
+            await using var runner = await BatchRunner.OpenAsync(await OpenAsync(full.ConnectionString), 64);
+            await CatchUpBench.RunAsync(runner, oldest, count, TimeSpan.FromSeconds(intervalSeconds), intervals);
+        }
+    }
+
     // A database holding LIVE real 3-step flows (its sizes printed as the fresh store), then COUNT finished copies.
     private static async Task<(string Server, PgDatabase Full, long Oldest)> PrepareAsync(int count)
     {

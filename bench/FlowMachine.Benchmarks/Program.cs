@@ -19,6 +19,7 @@ using FlowMachine.Storage.InMemory;
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- retention [COUNT] [ROUNDS] [SLICE]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- retention-pg [COUNT] [ROUNDS]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- retention-pg-sweep [COUNT] [ROUNDS] [SECONDS]
+// dotnet run -c Release --project bench/FlowMachine.Benchmarks -- retention-pg-catchup [COUNT] [INTERVAL] [INTERVALS]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- limits sqlite|postgres [FLOWS] [ROUNDS]
 var results = new JsonArray();
 if (args.Length > 0 && args[0] == ScheduleWorkerHost.Mode)
@@ -69,6 +70,13 @@ if (args.Length > 0 && args[0] == "retention-pg-sweep")
 {
     // PostgreSQL: W10 alone and while the sweeper deletes COUNT finished flows in ROUNDS slices (or for SECONDS a round); table sizes.
     await PgRetentionBench.SweepAsync(RetentionBench.Parse(args, 1, 1_000_000), RetentionBench.Parse(args, 2, 3), RetentionBench.Parse(args, 3, 0));
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "retention-pg-catchup")
+{
+    // PostgreSQL: one sweep of COUNT old flows with Retention.Interval = INTERVAL s beside W10, for INTERVALS intervals.
+    await PgRetentionBench.CatchUpAsync(RetentionBench.Parse(args, 1, 500_000), RetentionBench.Parse(args, 2, 20), RetentionBench.Parse(args, 3, 5));
     return 0;
 }
 
