@@ -93,6 +93,7 @@ public static class FlowMachineServiceCollectionExtensions
         services.TryAddSingleton<FlowVerbs>();
         services.TryAddSingleton(sp => new EventVerbs(sp.GetRequiredService<FlowEngine>()));
         services.TryAddSingleton<FlowDeletion>();
+        services.TryAddSingleton(sp => new FlowMachine.Hooks.HookVerbs(sp.GetRequiredService<IFlowStore>(), sp.GetRequiredService<FlowEngine>().Time));
         services.TryAddSingleton<FlowBulk>();
         services.TryAddSingleton(sp => new PauseVerbs(sp.GetRequiredService<IFlowStore>(), sp.GetRequiredService<FlowEngine>().Time));
         services.TryAddSingleton(sp => new FlowMachine.Diagnosis.FlowDiagnoser(sp.GetRequiredService<IFlowStore>(), sp.GetRequiredService<FlowEngine>().Time));

@@ -71,6 +71,7 @@ public static class ServerServiceCollectionExtensions
 
         services.AddHostedService<AdminBootstrap>();
         services.AddSingleton<PrometheusMetrics>();
+        services.AddSingleton<FlowMachine.Hooks.HookDeliverer>();
 
         services.AddSingleton<StepRate>();
         services.AddSingleton<Dashboard.Pages.FlowPageReads>();

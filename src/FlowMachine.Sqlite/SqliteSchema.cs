@@ -349,6 +349,31 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX seen_event_ids_expiry ON seen_event_ids (expires_at);
         """,
+        // ---- 20: webhooks ----
+        // hooks: by unique name, with the secret that signs their deliveries, their owner and their action (JSON).
+        // hook_deliveries: the delivery ids each hook received and the answer given (status and body NULL while the
+        // first delivery is being handled), kept for HookProtocol.DeliveryKeep; deleted with their hook.
+        """
+        CREATE TABLE hooks (
+            name        TEXT    NOT NULL PRIMARY KEY,
+            secret      TEXT    NOT NULL,
+            owner       TEXT    NOT NULL,
+            action_json TEXT    NOT NULL,
+            created_at  INTEGER NOT NULL,
+            rotated_at  INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX hooks_owner ON hooks (owner, name);
+        CREATE TABLE hook_deliveries (
+            hook        TEXT    NOT NULL,
+            delivery    TEXT    NOT NULL,
+            status      INTEGER,
+            body        TEXT,
+            received_at INTEGER NOT NULL,
+            PRIMARY KEY (hook, delivery)
+        ) WITHOUT ROWID;
+        CREATE INDEX hook_deliveries_received ON hook_deliveries (received_at);
+        """,
+        // ---- end 20 ----
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -45,6 +45,7 @@ public sealed class PostgresSearchContractTests(TestDatabase db) : SearchStoreCo
 
 /// <summary>The PostgreSQL store against the command-receipt contract.</summary>
 public sealed class PostgresCommandReceiptContractTests(TestDatabase db) : CommandReceiptStoreContractTests(new PostgresContractStores(db)), IClassFixture<TestDatabase>;
+public sealed class PostgresHookContractTests(TestDatabase db) : HookStoreContractTests(new PostgresContractStores(db)), IClassFixture<TestDatabase>;
 
 /// <summary>The PostgreSQL store against the keyed-event contract.</summary>
 public sealed class PostgresKeyedEventContractTests(TestDatabase db) : KeyedEventStoreContractTests(new PostgresContractStores(db)), IClassFixture<TestDatabase>;

@@ -42,6 +42,7 @@ public sealed class SqliteSearchContractTests() : SearchStoreContractTests(new S
 
 /// <summary>The SQLite store against the command-receipt contract.</summary>
 public sealed class SqliteCommandReceiptContractTests() : CommandReceiptStoreContractTests(new SqliteContractStores());
+public sealed class SqliteHookContractTests() : HookStoreContractTests(new SqliteContractStores());
 
 /// <summary>The SQLite store against the keyed-event contract.</summary>
 public sealed class SqliteKeyedEventContractTests() : KeyedEventStoreContractTests(new SqliteContractStores());

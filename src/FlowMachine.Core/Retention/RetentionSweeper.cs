@@ -1,3 +1,4 @@
+using FlowMachine.Hooks;
 using FlowMachine.Storage;
 
 namespace FlowMachine.Retention;
@@ -79,6 +80,11 @@ public sealed class RetentionSweeper(IFlowRetentionStore store, RetentionPolicy 
             if (store is IKeyedEventStore keyed)
             {
                 await keyed.PurgeKeptEventsAsync(now, cancellationToken).ConfigureAwait(false); // events by key past their time
+            }
+
+            if (store is IHookStore hooks)
+            {
+                await hooks.PurgeHookDeliveriesAsync(now - HookProtocol.DeliveryKeep, cancellationToken).ConfigureAwait(false); // delivery ids past their time
             }
 
             await store.ReclaimSpaceAsync(cancellationToken).ConfigureAwait(false);

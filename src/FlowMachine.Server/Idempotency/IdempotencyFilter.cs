@@ -1,4 +1,3 @@
-using System.Text;
 using FlowMachine.Server.Errors;
 using FlowMachine.Storage;
 using Microsoft.AspNetCore.Http;
@@ -42,7 +41,7 @@ internal sealed class IdempotencyFilter(TimeProvider time) : IEndpointFilter
         try
         {
             var result = await next(context).ConfigureAwait(false);
-            var (status, body) = await AnswerAsync(http, result).ConfigureAwait(false);
+            var (status, body) = await KeptAnswers.WriteAsync(http, result).ConfigureAwait(false);
             if (status >= StatusCodes.Status500InternalServerError)
             {
                 await receipts.ForgetCommandReceiptAsync(key, CancellationToken.None).ConfigureAwait(false);
@@ -61,26 +60,6 @@ internal sealed class IdempotencyFilter(TimeProvider time) : IEndpointFilter
         }
     }
 
-    /// <summary>Writes the route's result to the response, and returns its status and body to keep.</summary>
-    private static async Task<(int Status, string Body)> AnswerAsync(HttpContext http, object? result)
-    {
-        var original = http.Response.Body;
-        using var buffer = new MemoryStream();
-        http.Response.Body = buffer;
-        try
-        {
-            await (result as IResult ?? Results.Json(result)).ExecuteAsync(http).ConfigureAwait(false);
-        }
-        finally
-        {
-            http.Response.Body = original;
-        }
-
-        var bytes = buffer.ToArray();
-        await original.WriteAsync(bytes, http.RequestAborted).ConfigureAwait(false);
-        return (http.Response.StatusCode, Encoding.UTF8.GetString(bytes));
-    }
-
     private static IResult Replay(HttpContext http, CommandReceipt stored, string request)
     {
         if (!string.Equals(stored.Request, request, StringComparison.Ordinal))
@@ -96,7 +75,6 @@ internal sealed class IdempotencyFilter(TimeProvider time) : IEndpointFilter
         }
 
         http.Response.Headers[IdempotentCommand.ReplayedHeader] = "true";
-        var type = status >= StatusCodes.Status400BadRequest ? "application/problem+json" : "application/json";
-        return stored.Body is { Length: > 0 } body ? Results.Text(body, type, Encoding.UTF8, status) : Results.StatusCode(status);
+        return KeptAnswers.Replay(status, stored.Body);
     }
 }

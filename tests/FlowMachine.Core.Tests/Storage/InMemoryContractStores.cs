@@ -33,6 +33,7 @@ public sealed class InMemorySearchContractTests() : SearchStoreContractTests(new
 
 /// <summary>The in-memory store against the command-receipt contract.</summary>
 public sealed class InMemoryCommandReceiptContractTests() : CommandReceiptStoreContractTests(new InMemoryContractStores());
+public sealed class InMemoryHookContractTests() : HookStoreContractTests(new InMemoryContractStores());
 
 /// <summary>The in-memory store against the keyed-event contract.</summary>
 public sealed class InMemoryKeyedEventContractTests() : KeyedEventStoreContractTests(new InMemoryContractStores());
