@@ -349,6 +349,16 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX seen_event_ids_expiry ON seen_event_ids (expires_at);
         """,
+
+        // 21 (the SQLite schema number given to this change; renumbered at merge to follow the others): an event
+        // raised by key reaches only the step that waits for its name with that key. events.key: the event's
+        // correlation key (NULL for one raised for the flow itself); steps.wait_key: the key a waiting step waits with;
+        // kept_events.id: the id the kept event was raised with (listed with it).
+        """
+        ALTER TABLE events ADD COLUMN key TEXT;
+        ALTER TABLE steps ADD COLUMN wait_key TEXT;
+        ALTER TABLE kept_events ADD COLUMN id TEXT;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>
