@@ -39,6 +39,9 @@ public sealed class EventVerbs(FlowEngine engine)
     /// <summary>The most rows a listing answers.</summary>
     public const int MaxListLimit = 1000;
 
+    /// <summary>The rows a listing answers when no limit is given.</summary>
+    public const int DefaultListLimit = 100;
+
     /// <summary>
     /// The kept events and the keyed waits, each filtered by <paramref name="name"/> and <paramref name="key"/> (exact; null:
     /// any) and limited to <paramref name="limit"/> rows (1 to <see cref="MaxListLimit"/>): a user's own events and flows, every

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace FlowMachine.Storage;
 
@@ -10,4 +11,11 @@ namespace FlowMachine.Storage;
 /// <param name="Owner">Whose event it is: null for an administrator's, which reaches every flow.</param>
 /// <param name="RaisedAt">When it was raised.</param>
 /// <param name="KeepUntil">When it stops being kept.</param>
-public sealed record KeptEventRecord(string Name, string Key, JsonNode? Value, string? Id, string? Owner, DateTimeOffset RaisedAt, DateTimeOffset KeepUntil);
+public sealed record KeptEventRecord(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("key")] string Key,
+    [property: JsonPropertyName("value")] JsonNode? Value,
+    [property: JsonPropertyName("id")] string? Id,
+    [property: JsonPropertyName("owner")] string? Owner,
+    [property: JsonPropertyName("raisedAt")] DateTimeOffset RaisedAt,
+    [property: JsonPropertyName("keepUntil")] DateTimeOffset KeepUntil);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace FlowMachine.Storage;
 
 /// <summary>A step of a flow that waits for an event by key (<see cref="IKeyedEventStore.ListKeyedWaitsAsync"/>).</summary>
@@ -8,4 +10,11 @@ namespace FlowMachine.Storage;
 /// <param name="Key">The correlation key it waits with.</param>
 /// <param name="Owner">The flow's owner (null: none).</param>
 /// <param name="WaitingSince">When the step began (null when the store has no time for it).</param>
-public sealed record KeyedWaitRecord(string FlowId, string? Routine, string StepKey, string EventName, string Key, string? Owner, DateTimeOffset? WaitingSince);
+public sealed record KeyedWaitRecord(
+    [property: JsonPropertyName("flowId")] string FlowId,
+    [property: JsonPropertyName("routine")] string? Routine,
+    [property: JsonPropertyName("stepKey")] string StepKey,
+    [property: JsonPropertyName("eventName")] string EventName,
+    [property: JsonPropertyName("key")] string Key,
+    [property: JsonPropertyName("owner")] string? Owner,
+    [property: JsonPropertyName("waitingSince")] DateTimeOffset? WaitingSince);
