@@ -21,6 +21,23 @@ public abstract class KeyedEventScenarios : ScenarioBase
         return started.Flow.Id;
     }
 
+    /// <summary>A flow whose two branches wait for shipment.packed, the left with key <paramref name="left"/>, the right with <paramref name="right"/>, then join.</summary>
+    private static async Task<string> StartBranchesAsync(EngineHarness h, string left, string right)
+    {
+        var started = await h.Engine.StartAsync(new StartFlowRequest
+        {
+            SpecText = """
+                tasks:
+                  - { key: begin, task_type: noop }
+                  - { key: left, task_type: wait, task_params: { event: shipment.packed, key: "$input.left" }, precursors: [begin] }
+                  - { key: right, task_type: wait, task_params: { event: shipment.packed, key: "$input.right" }, precursors: [begin] }
+                  - { key: join, task_type: noop, precursors: [left, right] }
+                """,
+            Input = new JsonObject { ["left"] = left, ["right"] = right },
+        });
+        return started.Flow.Id;
+    }
+
     [Fact]
     public async Task One_raise_resumes_every_flow_waiting_for_the_key_with_its_value()
     {
@@ -96,18 +113,7 @@ public abstract class KeyedEventScenarios : ScenarioBase
     public async Task Two_branches_waiting_for_one_event_name_with_different_keys_each_take_only_their_key()
     {
         await using var h = await NewHarnessAsync();
-        var started = await h.Engine.StartAsync(new StartFlowRequest
-        {
-            SpecText = """
-                tasks:
-                  - { key: begin, task_type: noop }
-                  - { key: left, task_type: wait, task_params: { event: shipment.packed, key: "$input.b" }, precursors: [begin] }
-                  - { key: right, task_type: wait, task_params: { event: shipment.packed, key: "$input.a" }, precursors: [begin] }
-                  - { key: join, task_type: noop, precursors: [left, right] }
-                """,
-            Input = new JsonObject { ["a"] = "A", ["b"] = "B" },
-        });
-        var id = started.Flow.Id;
+        var id = await StartBranchesAsync(h, left: "B", right: "A");
         var both = await h.RunAsync(id);
         Assert.Equal((StepState.Waiting, StepState.Waiting), (both.Step("left").State, both.Step("right").State));
         // The left branch (first in the flow) waits for B: an event for A that reached the flow by name alone would resume it.
@@ -134,23 +140,14 @@ public abstract class KeyedEventScenarios : ScenarioBase
     {
         await using var h = await NewHarnessAsync();
         Assert.Equal(0, (await h.Engine.RaiseKeyedEventAsync("shipment.packed", "B", "early B", null, null)).Reached);
-        var started = await h.Engine.StartAsync(new StartFlowRequest
-        {
-            SpecText = """
-                tasks:
-                  - { key: begin, task_type: noop }
-                  - { key: left, task_type: wait, task_params: { event: shipment.packed, key: "$input.a" }, precursors: [begin] }
-                  - { key: right, task_type: wait, task_params: { event: shipment.packed, key: "$input.b" }, precursors: [begin] }
-                """,
-            Input = new JsonObject { ["a"] = "A", ["b"] = "B" },
-        });
-        var view = await h.RunAsync(started.Flow.Id);
+        var id = await StartBranchesAsync(h, left: "A", right: "B");
+        var view = await h.RunAsync(id);
         Assert.Equal((StepState.Waiting, StepState.Completed), (view.Step("left").State, view.Step("right").State));
         Assert.Equal("early B", view.Step("right").Result!.GetValue<string>());
 
         // An event raised for the flow itself (no key) resumes a step waiting for its name, as before.
-        await h.Engine.RaiseEventAsync(started.Flow.Id, "shipment.packed", "for the flow");
-        view = await h.RunAsync(started.Flow.Id);
+        await h.Engine.RaiseEventAsync(id, "shipment.packed", "for the flow");
+        view = await h.RunAsync(id);
         Assert.Equal(FlowState.Completed, view.State);
         Assert.Equal("for the flow", view.Step("left").Result!.GetValue<string>());
     }
