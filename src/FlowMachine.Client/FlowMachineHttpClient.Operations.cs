@@ -32,6 +32,18 @@ internal sealed partial class FlowMachineHttpClient
         return await ReadAsync<WorkersDocument>(response, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<KeyedEventListing> ListEventsAsync(string? name = null, string? key = null, int? limit = null, CancellationToken cancellationToken = default)
+    {
+        var parameters = new List<string>();
+        Query(parameters, "name", name);
+        Query(parameters, "key", key);
+        Query(parameters, "limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var path = parameters.Count == 0 ? "api/v1/events" : "api/v1/events?" + string.Join('&', parameters);
+        using var response = await SendAsync(HttpMethod.Get, path, null, idempotent: true, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<KeyedEventListing>(response, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<FlowBulkResult> BulkAsync(string action, FlowBulkFilter filter, bool dryRun = false, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(action);

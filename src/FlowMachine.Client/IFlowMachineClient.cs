@@ -80,6 +80,14 @@ public interface IFlowMachineClient : IFlowClient
     /// <exception cref="FlowMachineForbiddenException">The key's user is not an administrator.</exception>
     Task<Retention.FlowPurgeDocument> PurgeAsync(string? state, string? olderThan, string? routine, string? tag, bool dryRun = false, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The events raised by key that the server keeps for flows that wait later, and the steps that wait for an event by
+    /// key, each filtered by <paramref name="name"/> and <paramref name="key"/> (exact; null: any) and at most
+    /// <paramref name="limit"/> rows (the server's default when null): the key's user's own, everything for an administrator.
+    /// </summary>
+    /// <exception cref="FlowMachineValidationException">The limit is out of range.</exception>
+    Task<Operations.KeyedEventListing> ListEventsAsync(string? name = null, string? key = null, int? limit = null, CancellationToken cancellationToken = default);
+
     /// <summary>The registered workers, each queue's depth, and what no live worker serves.</summary>
     Task<Routing.WorkersDocument> GetWorkersAsync(CancellationToken cancellationToken = default);
 

@@ -31,7 +31,7 @@ internal static class CommitBatch
     private const string UpsertStepsSql =
         "INSERT INTO steps (" + StepColumns + ") SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], " +
         "$6::text[], $7::text[], $8::text[], $9::int[], $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::text[], " +
-        "$15::bigint[], $16::text[], $17::text[], $18::text[], $19::int[])" + StepUpsertTail;
+        "$15::bigint[], $16::text[], $17::text[], $18::text[], $19::int[], $20::text[])" + StepUpsertTail;
 
     private const string InsertHistorySql =
         "INSERT INTO history (flow_id, seq, at, kind, step_key, detail) " +
@@ -292,7 +292,7 @@ internal static class CommitBatch
         return cmd;
     }
 
-    /// <summary>The steps as one multi-row statement: <paramref name="sql"/> takes them as 19 arrays in the order of <see cref="PostgresQueries.StepColumns"/>.</summary>
+    /// <summary>The steps as one multi-row statement: <paramref name="sql"/> takes them as 20 arrays in the order of <see cref="PostgresQueries.StepColumns"/>.</summary>
     public static NpgsqlBatchCommand UpsertSteps(List<StepRecord> steps, string sql = UpsertStepsSql)
     {
         var n = steps.Count;
@@ -315,6 +315,7 @@ internal static class CommitBatch
         var paramOverrides = new string?[n];
         var spawn = new string?[n];
         var recoveries = new int[n];
+        var waitKey = new string?[n];
         for (var i = 0; i < n; i++)
         {
             var s = steps[i];
@@ -337,6 +338,7 @@ internal static class CommitBatch
             paramOverrides[i] = s.ParamOverrides?.ToJsonString();
             spawn[i] = s.Spawn?.ToJsonString();
             recoveries[i] = s.Recoveries;
+            waitKey[i] = s.WaitKey;
         }
 
         var cmd = new NpgsqlBatchCommand(sql);
@@ -360,6 +362,7 @@ internal static class CommitBatch
         p.Add(Array(NpgsqlDbType.Text, paramOverrides));
         p.Add(Array(NpgsqlDbType.Text, spawn));
         p.Add(Array(NpgsqlDbType.Integer, recoveries));
+        p.Add(Array(NpgsqlDbType.Text, waitKey));
         return cmd;
     }
 

@@ -28,7 +28,7 @@ internal static class NewFlowBatch
     private const string InsertStepsSql =
         "INSERT INTO steps (" + StepColumns + ") SELECT x.* FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], " +
         "$6::text[], $7::text[], $8::text[], $9::int[], $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::text[], " +
-        "$15::bigint[], $16::text[], $17::text[], $18::text[], $19::int[]) AS x(" + StepColumns + ") " +
+        "$15::bigint[], $16::text[], $17::text[], $18::text[], $19::int[], $20::text[]) AS x(" + StepColumns + ") " +
         "WHERE EXISTS (SELECT 1 FROM flows f WHERE f.id = x.flow_id)" + StepUpsertTail;
 
     private const string InsertHistorySql =

@@ -37,6 +37,32 @@ public sealed partial class PostgresFlowStore
             .ConfigureAwait(false);
 
     /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<KeptEventRecord>> ListKeptEventsAsync(KeyedEventFilter filter, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return await QueryAsync(KeyedEventSql.ListKept, p =>
+        {
+            AddFilter(p, filter);
+            p.Add(P("now", Ms(now)));
+        }, RelationalRows.ReadKept, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<KeyedWaitRecord>> ListKeyedWaitsAsync(KeyedEventFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return await QueryAsync(KeyedEventSql.ListWaits, p => AddFilter(p, filter), RelationalRows.ReadWait, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void AddFilter(NpgsqlParameterCollection p, KeyedEventFilter filter)
+    {
+        p.Add(P("name", filter.Name));
+        p.Add(P("key", filter.Key));
+        p.Add(P("owner", filter.Owner));
+        p.Add(P("limit", (int?)filter.Limit));
+    }
+
+    /// <inheritdoc/>
     public ValueTask<int> PurgeKeptEventsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         RunAsync(async (connection, ct) =>
         {

@@ -173,7 +173,7 @@ public sealed partial class PostgresFlowStore
                     // a generic plan for "flow_id = ANY(@ids)" may scan whole tables.
                     $"SELECT s.* FROM unnest(@ids) AS f(id), LATERAL (SELECT {StepColumns} FROM steps WHERE flow_id = f.id) s ORDER BY s.flow_id, s.idx, s.key",
                     "SELECT c.* FROM unnest(@ids) AS f(id), LATERAL (SELECT id, flow_id, kind, step_key, payload, actor, at FROM commands WHERE flow_id = f.id) c ORDER BY c.id",
-                    "SELECT e.* FROM unnest(@ids) AS f(id), LATERAL (SELECT id, flow_id, name, value, at FROM events WHERE flow_id = f.id) e ORDER BY e.id",
+                    $"SELECT e.* FROM unnest(@ids) AS f(id), LATERAL (SELECT {Storage.Relational.RelationalSql.EventColumns} FROM events WHERE flow_id = f.id) e ORDER BY e.id",
                     "SELECT f.id, m.seq FROM unnest(@ids) AS f(id), LATERAL (SELECT MAX(seq) AS seq FROM history WHERE flow_id = f.id) m WHERE m.seq IS NOT NULL",
                 })
                 {

@@ -125,6 +125,7 @@ internal static partial class PostgresQueries
         p.Add(P(Positional, Json(s.ParamOverrides)));
         p.Add(P(Positional, Json(s.Spawn)));
         p.Add(P(Positional, (int?)s.Recoveries));
+        p.Add(P(Positional, s.WaitKey));
         return cmd;
     }
 

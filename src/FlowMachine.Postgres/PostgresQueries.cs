@@ -36,7 +36,7 @@ internal static partial class PostgresQueries
 
     public const string StepColumns =
         "flow_id, idx, key, task_type, state, result, error, error_detail, attempts, started_at, finished_at, not_before, " +
-        "wait_reason, wait_event, wait_until, resume_token, param_overrides, spawn, recoveries";
+        "wait_reason, wait_event, wait_until, resume_token, param_overrides, spawn, recoveries, wait_key";
 
     private const string InsertFlowSql =
         "INSERT INTO flows (" + FlowInsertColumns + ") VALUES (@id, @key, @label, @owner, @routine, @routine_version, @spec_hash, @state, @position, " +
@@ -47,14 +47,15 @@ internal static partial class PostgresQueries
     // Positional ($n), as every statement a step runs: Npgsql sends those as they are, where named
     // parameters make it parse and rewrite the SQL text at every execution.
     private const string StepValues =
-        "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19";
+        "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20";
 
     public const string StepUpsertTail =
         " ON CONFLICT (flow_id, key) DO UPDATE SET idx = excluded.idx, task_type = excluded.task_type, state = excluded.state, " +
         "result = excluded.result, error = excluded.error, error_detail = excluded.error_detail, attempts = excluded.attempts, " +
         "started_at = excluded.started_at, finished_at = excluded.finished_at, not_before = excluded.not_before, " +
         "wait_reason = excluded.wait_reason, wait_event = excluded.wait_event, wait_until = excluded.wait_until, " +
-        "resume_token = excluded.resume_token, param_overrides = excluded.param_overrides, spawn = excluded.spawn, recoveries = excluded.recoveries";
+        "resume_token = excluded.resume_token, param_overrides = excluded.param_overrides, spawn = excluded.spawn, recoveries = excluded.recoveries, " +
+        "wait_key = excluded.wait_key";
 
     // Only what a transition can change: the spec, input, identity and parent links are written once, at
     // creation (sending the spec again at every step would cost its whole text each time). Data and the

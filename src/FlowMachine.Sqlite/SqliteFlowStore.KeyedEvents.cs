@@ -35,6 +35,7 @@ public sealed partial class SqliteFlowStore
             Add(keep, "@value", value);
             Add(keep, "@now", Ms(now));
             Add(keep, "@until", Ms(raised.KeepUntil));
+            Add(keep, "@id", raised.Id);
             keep.ExecuteNonQuery();
 
             var take = db.Get(KeyedEventSql.TakeWaits);
@@ -52,7 +53,7 @@ public sealed partial class SqliteFlowStore
 
             foreach (var flowId in flowIds)
             {
-                InsertEvent(db, flowId, raised.Name, raised.Value, now);
+                InsertEvent(db, flowId, raised.Name, raised.Value, now, raised.Key);
                 MakeDue(db, flowId, now);
             }
 
@@ -75,6 +76,39 @@ public sealed partial class SqliteFlowStore
 
             return waits;
         }, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<KeptEventRecord>> ListKeptEventsAsync(KeyedEventFilter filter, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return ReadAsync<IReadOnlyList<KeptEventRecord>>(db =>
+        {
+            var cmd = db.Get(KeyedEventSql.ListKept);
+            AddFilter(cmd, filter);
+            Add(cmd, "@now", Ms(now));
+            return ReadAll(cmd, RelationalRows.ReadKept);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<KeyedWaitRecord>> ListKeyedWaitsAsync(KeyedEventFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return ReadAsync<IReadOnlyList<KeyedWaitRecord>>(db =>
+        {
+            var cmd = db.Get(KeyedEventSql.ListWaits);
+            AddFilter(cmd, filter);
+            return ReadAll(cmd, RelationalRows.ReadWait);
+        }, cancellationToken);
+    }
+
+    private static void AddFilter(Microsoft.Data.Sqlite.SqliteCommand cmd, KeyedEventFilter filter)
+    {
+        Add(cmd, "@name", filter.Name);
+        Add(cmd, "@key", filter.Key);
+        Add(cmd, "@owner", filter.Owner);
+        Add(cmd, "@limit", filter.Limit);
+    }
 
     /// <inheritdoc/>
     public ValueTask<int> PurgeKeptEventsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -116,7 +150,7 @@ public sealed partial class SqliteFlowStore
             {
                 if (r.Read())
                 {
-                    InsertEvent(db, flowId, wait.EventName, RelationalRows.ParseJson(r, 0), now);
+                    InsertEvent(db, flowId, wait.EventName, RelationalRows.ParseJson(r, 0), now, wait.Key);
                     delivered = true;
                     continue;
                 }

@@ -99,7 +99,7 @@ internal static partial class SqliteQueries
 
     public static List<FlowEvent> LoadEvents(SqliteCommandCache db, string flowId)
     {
-        var cmd = db.Get("SELECT id, flow_id, name, value, at FROM events WHERE flow_id = @id ORDER BY id");
+        var cmd = db.Get("SELECT " + Storage.Relational.RelationalSql.EventColumns + " FROM events WHERE flow_id = @id ORDER BY id");
         Add(cmd, "@id", flowId);
         var list = new List<FlowEvent>();
         using var r = cmd.ExecuteReader();

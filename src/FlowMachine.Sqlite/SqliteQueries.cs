@@ -19,7 +19,7 @@ internal static partial class SqliteQueries
 
     public const string StepColumns =
         "flow_id, idx, key, task_type, state, result, error, error_detail, attempts, started_at, finished_at, not_before, " +
-        "wait_reason, wait_event, wait_until, resume_token, param_overrides, spawn, recoveries";
+        "wait_reason, wait_event, wait_until, resume_token, param_overrides, spawn, recoveries, wait_key";
 
     // Positional parameters, in FlowColumns order (spec_hash in the place of the spec): bound by SqliteStatement.
     private const string InsertFlowSql =
@@ -28,16 +28,17 @@ internal static partial class SqliteQueries
 
     // A new flow's steps: nothing to update yet.
     private const string InsertStepSql =
-        "INSERT INTO steps (" + StepColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
+        "INSERT INTO steps (" + StepColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
 
     // Positional parameters (?1 ...), in StepColumns order: bound by SqliteStatement.
     private const string UpsertStepSql =
-        "INSERT INTO steps (" + StepColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) " +
+        "INSERT INTO steps (" + StepColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) " +
         "ON CONFLICT (flow_id, key) DO UPDATE SET idx = excluded.idx, task_type = excluded.task_type, state = excluded.state, " +
         "result = excluded.result, error = excluded.error, error_detail = excluded.error_detail, attempts = excluded.attempts, " +
         "started_at = excluded.started_at, finished_at = excluded.finished_at, not_before = excluded.not_before, " +
         "wait_reason = excluded.wait_reason, wait_event = excluded.wait_event, wait_until = excluded.wait_until, " +
-        "resume_token = excluded.resume_token, param_overrides = excluded.param_overrides, spawn = excluded.spawn, recoveries = excluded.recoveries";
+        "resume_token = excluded.resume_token, param_overrides = excluded.param_overrides, spawn = excluded.spawn, recoveries = excluded.recoveries, " +
+        "wait_key = excluded.wait_key";
 
     // Identity columns (id, key, created_at) stay as created; data only when asked. Only what a transition
     // can change: the spec, input, identity and parent links are written once, at creation. SQLite
@@ -167,6 +168,7 @@ internal static partial class SqliteQueries
             .Text(17, Json(s.ParamOverrides))
             .Text(18, Json(s.Spawn))
             .Int(19, s.Recoveries)
+            .Text(20, s.WaitKey)
             .Execute();
     }
 
@@ -209,10 +211,11 @@ internal static partial class SqliteQueries
         cmd.ExecuteNonQuery();
     }
 
-    public static void InsertEvent(SqliteCommandCache db, string flowId, string name, JsonNode? value, DateTimeOffset at)
+    public static void InsertEvent(SqliteCommandCache db, string flowId, string name, JsonNode? value, DateTimeOffset at, string? key = null)
     {
-        var cmd = db.Get("INSERT INTO events (flow_id, name, value, at) VALUES (@flow_id, @name, @value, @at)");
+        var cmd = db.Get("INSERT INTO events (flow_id, name, value, at, key) VALUES (@flow_id, @name, @value, @at, @key)");
         Add(cmd, "@flow_id", flowId);
+        Add(cmd, "@key", key);
         Add(cmd, "@name", name);
         Add(cmd, "@value", Json(value));
         Add(cmd, "@at", Ms(at));

@@ -374,6 +374,16 @@ internal static class SqliteSchema
         CREATE INDEX hook_deliveries_received ON hook_deliveries (received_at);
         """,
         // ---- end 20 ----
+
+        // 21 (the SQLite schema number given to this change; renumbered at merge to follow the others): an event
+        // raised by key reaches only the step that waits for its name with that key. events.key: the event's
+        // correlation key (NULL for one raised for the flow itself); steps.wait_key: the key a waiting step waits with;
+        // kept_events.id: the id the kept event was raised with (listed with it).
+        """
+        ALTER TABLE events ADD COLUMN key TEXT;
+        ALTER TABLE steps ADD COLUMN wait_key TEXT;
+        ALTER TABLE kept_events ADD COLUMN id TEXT;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -78,6 +78,37 @@ public sealed class KeyedEventServeTests(ServeProcess serve) : IClassFixture<Ser
         Assert.Contains("reached 0 waiting flow(s)", local.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Events_list_shows_the_kept_events_and_waiting_flows_of_the_keys_user_on_a_server_and_everything_on_the_database()
+    {
+        var carol = await UserAsync("ev-carol");
+        var waiting = await StartAsync(carol, "L-1");
+        await WaitForStateAsync(carol, waiting, "WAITING");
+        await RaiseAsync(carol, "list.kept", new { key = "L-2", value = new { n = 3 }, id = "list-msg" });
+
+        var remote = await CliAsync("events", "list", "--key", "L-2", "--json", "--server", Url, "--api-key", carol);
+        Assert.True(remote.ExitCode == 0, remote.ToString());
+        var kept = Assert.Single(JsonNode.Parse(remote.Out)!["kept"]!.AsArray())!;
+        Assert.Equal(("list.kept", "L-2", 3, "list-msg", "ev-carol"), ((string?)kept["name"], (string?)kept["key"], (int)kept["value"]!["n"]!, (string?)kept["id"], (string?)kept["owner"]));
+        Assert.Empty(JsonNode.Parse(remote.Out)!["waiting"]!.AsArray());
+
+        var table = await CliAsync("events", "list", "--name", "shipment.packed", "--key", "L-1", "--server", Url, "--api-key", carol);
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Contains(waiting, table.Out, StringComparison.Ordinal);
+        Assert.Contains("no kept events", table.Out, StringComparison.Ordinal);
+
+        // Another user's key sees none of it; the database (no server) sees everything.
+        var other = await CliAsync("events", "list", "--key", "L-2", "--json", "--server", Url, "--api-key", await UserAsync("ev-dave"));
+        Assert.Empty(JsonNode.Parse(other.Out)!["kept"]!.AsArray());
+        var local = await CliAsync("events", "list", "--name", "shipment.packed", "--key", "L-1", "--json", "--db", serve.DbPath);
+        Assert.True(local.ExitCode == 0, local.ToString());
+        var wait = Assert.Single(JsonNode.Parse(local.Out)!["waiting"]!.AsArray())!;
+        Assert.Equal((waiting, "packed", "ev-carol"), ((string?)wait["flowId"], (string?)wait["stepKey"], (string?)wait["owner"]));
+
+        var refused = await CliAsync("events", "list", "--limit", "0", "--db", serve.DbPath);
+        Assert.NotEqual(0, refused.ExitCode);
+    }
+
     private async Task<string> UserAsync(string name)
     {
         var added = await CliAsync("users", "add", name, "--json", "--db", serve.DbPath);

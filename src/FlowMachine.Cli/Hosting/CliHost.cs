@@ -88,6 +88,9 @@ internal sealed class CliHost : IAsyncDisposable
     /// <summary>Says why a flow is not moving.</summary>
     public FlowMachine.Diagnosis.FlowDiagnoser Diagnoser => services.GetRequiredService<FlowMachine.Diagnosis.FlowDiagnoser>();
 
+    /// <summary>Raises and lists events by correlation key.</summary>
+    public EventVerbs Events => services.GetRequiredService<EventVerbs>();
+
     /// <summary>Lists the flows that need attention.</summary>
     public FlowMachine.Diagnosis.AttentionReader Attention => services.GetRequiredService<FlowMachine.Diagnosis.AttentionReader>();
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using FlowMachine.Engine;
+using FlowMachine.Storage;
 
 namespace FlowMachine.Operations;
 
@@ -34,4 +35,26 @@ public sealed class EventVerbs(FlowEngine engine)
         var raised = await engine.RaiseKeyedEventAsync(name!, key, value, id, caller.IsAdmin ? null : caller.Name, cancellationToken).ConfigureAwait(false);
         return new EventRaiseResult(raised, null, null);
     }
+
+    /// <summary>The most rows a listing answers.</summary>
+    public const int MaxListLimit = 1000;
+
+    /// <summary>The rows a listing answers when no limit is given.</summary>
+    public const int DefaultListLimit = 100;
+
+    /// <summary>
+    /// The kept events and the keyed waits, each filtered by <paramref name="name"/> and <paramref name="key"/> (exact; null:
+    /// any) and limited to <paramref name="limit"/> rows (1 to <see cref="MaxListLimit"/>): a user's own events and flows, every
+    /// one for an administrator.
+    /// </summary>
+    public async Task<KeyedEventListing> ListAsync(Caller caller, string? name, string? key, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var filter = new KeyedEventFilter(Blank(name), Blank(key), caller.IsAdmin ? null : caller.Name, Math.Clamp(limit, 1, MaxListLimit));
+        var kept = await engine.Store.ListKeptEventsAsync(filter, engine.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var waiting = await engine.Store.ListKeyedWaitsAsync(filter, cancellationToken).ConfigureAwait(false);
+        return new KeyedEventListing(kept, waiting);
+    }
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }

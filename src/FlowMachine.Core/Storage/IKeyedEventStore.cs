@@ -20,6 +20,15 @@ public interface IKeyedEventStore
     /// <summary>The keyed waits of a flow, by step key.</summary>
     ValueTask<IReadOnlyList<KeyedWait>> GetKeyedWaitsAsync(string flowId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The unexpired kept events that match the filter, the latest raised first (then by name and key). With an owner, only
+    /// the events that user raised.
+    /// </summary>
+    ValueTask<IReadOnlyList<KeptEventRecord>> ListKeptEventsAsync(KeyedEventFilter filter, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The indexed keyed waits that match the filter, by event name, key, flow id and step key. With an owner, only that user's flows.</summary>
+    ValueTask<IReadOnlyList<KeyedWaitRecord>> ListKeyedWaitsAsync(KeyedEventFilter filter, CancellationToken cancellationToken);
+
     /// <summary>Deletes kept events and remembered ids whose time ran out before <paramref name="now"/>. Returns how many kept events went.</summary>
     ValueTask<int> PurgeKeptEventsAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -69,6 +69,13 @@ public sealed class StepRecord
         set { if (Write(value is not null) is { } r) r.WaitEvent = value; }
     }
 
+    /// <summary>The correlation key the waiting step waits for <see cref="WaitEvent"/> with (null: any event of that name).</summary>
+    public string? WaitKey
+    {
+        get => rare?.WaitKey;
+        set { if (Write(value is not null) is { } r) r.WaitKey = value; }
+    }
+
     /// <summary>When the waiting step resumes by itself.</summary>
     public DateTimeOffset? WaitUntil
     {
@@ -149,6 +156,7 @@ public sealed class StepRecord
         public long NotBefore = StoredTime.None;
         public string? WaitReason;
         public string? WaitEvent;
+        public string? WaitKey;
         public long WaitUntil = StoredTime.None;
         public string? ResumeToken;
         public JsonObject? ParamOverrides;

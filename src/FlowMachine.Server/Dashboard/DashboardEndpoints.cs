@@ -46,6 +46,9 @@ internal static class DashboardEndpoints
         pages.MapGet("/schedules", (HttpContext http, ScheduleVerbs schedules, string? done, string? name, string? flow, CancellationToken ct) => SchedulesPage.RenderAsync(http, schedules, done, name, flow, ct));
         pages.MapGet("/schedules/{name}", (HttpContext http, ScheduleVerbs schedules, Storage.IFlowQueryStore flows, string name, string? done, string? flow, CancellationToken ct) => SchedulePage.RenderAsync(http, schedules, flows, name, done, flow, ct));
         pages.MapPost("/schedules/{name}/{action:regex(^(pause|resume|trigger)$)}", ScheduleForms.HandleAsync);
+        pages.MapGet("/events", (HttpContext http, EventVerbs events, string? name, string? key, string? raised, int? reached, CancellationToken ct) =>
+            EventsPage.RenderAsync(http, events, name, key, raised, reached, ct));
+        pages.MapPost("/events", EventForms.RaiseAsync);
         pages.MapGet("/tasks", (HttpContext http, ITaskCatalog catalog) => TasksPage.Render(http, catalog));
         pages.MapGet("/workers", (HttpContext http, Storage.IFlowStore store, TimeProvider time, CancellationToken ct) => WorkersPage.RenderAsync(http, store, time, ct));
         pages.MapGet("/users", (HttpContext http, FlowMachine.Storage.IUserStore users, CancellationToken ct) => UsersPage.RenderAsync(http, users, ct));

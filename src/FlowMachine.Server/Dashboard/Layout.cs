@@ -11,6 +11,7 @@ internal static class Layout
         ("/flows", "Flows", "flows"),
         ("/routines", "Routines", "routines"),
         ("/schedules", "Schedules", "schedules"),
+        ("/events", "Events", "events"),
         ("/tasks", "Task types", "tasks"),
         ("/workers", "Workers", "workers"),
     ];

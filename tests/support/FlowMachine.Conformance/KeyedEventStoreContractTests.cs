@@ -7,7 +7,7 @@ namespace FlowMachine.Conformance;
 /// The keyed-event contract (<see cref="IKeyedEventStore"/>): waits indexed by (event, key) with the commits that begin
 /// and end them, delivery to every waiting flow an owner may reach, kept events with expiry and ids seen once.
 /// </summary>
-public abstract class KeyedEventStoreContractTests(ContractStores source) : FlowStoreContractTests(source)
+public abstract partial class KeyedEventStoreContractTests(ContractStores source) : FlowStoreContractTests(source)
 {
     private static readonly DateTimeOffset Day = T0.AddDays(1);
 
@@ -15,13 +15,15 @@ public abstract class KeyedEventStoreContractTests(ContractStores source) : Flow
     /// Flow <paramref name="id"/> of <paramref name="owner"/> whose step s1 begins to wait for (<paramref name="name"/>,
     /// <paramref name="key"/>), released; true when a kept event made it due with that commit.
     /// </summary>
-    private static async Task<bool> WaitAsync(IFlowStore store, string id, string name, string key, string? owner = null, DateTimeOffset? at = null)
+    private static async Task<bool> WaitAsync(IFlowStore store, string id, string name, string key, string? owner = null, DateTimeOffset? at = null, string? routine = null)
     {
-        await store.CreateFlowAsync(MakeFlow(id, nextRunAt: T0, owner: owner), None);
+        await store.CreateFlowAsync(MakeFlow(id, nextRunAt: T0, owner: owner, routine: routine), None);
         var claimed = await ClaimOneAsync(store, id, now: at);
         var step = claimed.Steps[1].Clone();
         step.State = StepState.Waiting;
         step.WaitEvent = name;
+        step.WaitKey = key;
+        step.StartedAt = at ?? T0;
         var flow = claimed.Flow.Clone();
         flow.State = FlowState.Waiting;
         flow.NextRunAt = null;
@@ -56,8 +58,9 @@ public abstract class KeyedEventStoreContractTests(ContractStores source) : Flow
         {
             Assert.NotNull((await store.GetFlowAsync(id, None))!.NextRunAt); // due: the flow's worker takes the event
             var e = Assert.Single(await EventsOfAsync(store, id));
-            Assert.Equal("shipment.packed", e.Name);
+            Assert.Equal(("shipment.packed", "A-1"), (e.Name, e.Key));
             Assert.Equal(7, e.Value!["box"]!.GetValue<int>());
+            Assert.Equal("A-1", (await store.GetStepsAsync(id, None)).Single(s => s.Key == "s1").WaitKey);
             Assert.Empty(await store.GetKeyedWaitsAsync(id, None));
         }
 
@@ -74,7 +77,8 @@ public abstract class KeyedEventStoreContractTests(ContractStores source) : Flow
         Assert.Equal(new KeyedEventResult(0, false), await store.RaiseKeyedEventAsync(Event("shipment.packed", "A-1", "latest"), T0, None));
 
         Assert.True(await WaitAsync(store, "f1", "shipment.packed", "A-1", at: T0.AddMinutes(1)));
-        Assert.Equal("latest", Assert.Single(await EventsOfAsync(store, "f1")).Value!.GetValue<string>());
+        var kept = Assert.Single(await EventsOfAsync(store, "f1"));
+        Assert.Equal(("latest", "A-1"), (kept.Value!.GetValue<string>(), kept.Key));
         Assert.Empty(await store.GetKeyedWaitsAsync("f1", None));
 
         // Kept for every later waiter, not taken by the first.

@@ -7,13 +7,17 @@ using FlowMachine.Cli.Output;
 
 namespace FlowMachine.Cli.Commands.Events;
 
-/// <summary><c>flowmachine events raise NAME --key KEY</c>: an event by correlation key, for every flow that waits for it.</summary>
+/// <summary>
+/// <c>flowmachine events raise NAME --key KEY</c>: an event by correlation key, for every flow that waits for it;
+/// <c>flowmachine events list</c>: the kept events and the keyed waits.
+/// </summary>
 internal static class EventsCommand
 {
     public static Command Create(CliIO io, GlobalOptions global)
     {
         var command = new Command("events", "Events by correlation key: raised once, they reach every flow that waits for their name and key.");
         command.Subcommands.Add(Raise(io, global));
+        command.Subcommands.Add(EventsListCommand.Create(io, global));
         return command;
     }
 

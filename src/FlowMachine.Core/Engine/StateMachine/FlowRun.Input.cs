@@ -107,7 +107,8 @@ internal sealed partial class FlowRun
                 continue;
             }
 
-            var match = inbox.FindIndex(e => e.Name == name);
+            // An event raised by key resumes only a step that waits for its name with that key.
+            var match = inbox.FindIndex(e => e.Name == name && (e.Key is null || e.Key == step.WaitKey));
             if (match < 0)
             {
                 continue;

@@ -47,6 +47,7 @@ internal sealed partial class FlowRun
         SetState(index, StepState.Waiting);
         step.WaitReason = outcome.Reason;
         step.WaitEvent = outcome.EventName;
+        step.WaitKey = outcome.EventName is null ? null : outcome.EventKey;
         step.WaitUntil = outcome.Until;
         step.ResumeToken = NewToken();
         BeginKeyedWait(index, outcome.EventName is null ? null : outcome.EventKey);
@@ -79,6 +80,7 @@ internal sealed partial class FlowRun
             ? $"waiting for spawned {Describe(outcome.Children[0])}"
             : $"waiting for {children.Count} spawned children";
         step.WaitEvent = null;
+        step.WaitKey = null;
         step.WaitUntil = null;
         step.ResumeToken = NewToken();
         var ids = new JsonArray([.. children.Select(c => (JsonNode)JsonValue.Create(c.Flow.Id))]);
@@ -176,6 +178,7 @@ internal sealed partial class FlowRun
         EndNamedWait(step.Index, step);
         step.WaitReason = null;
         step.WaitEvent = null;
+        step.WaitKey = null;
         step.WaitUntil = null;
         step.ResumeToken = null;
         step.Spawn = null;

@@ -31,7 +31,7 @@ public sealed partial class InMemoryFlowStore
                 seenEventIds[(owner, id)] = raised.KeepUntil;
             }
 
-            keptEvents[(raised.Name, raised.Key, owner)] = new KeptEvent(raised.Value?.DeepClone(), ++keptSeq, raised.KeepUntil);
+            keptEvents[(raised.Name, raised.Key, owner)] = new KeptEvent(raised.Value?.DeepClone(), ++keptSeq, raised.KeepUntil, raised.Id, now);
             var reached = 0;
             if (keyedWaits.TryGetValue((raised.Name, raised.Key), out var waits))
             {
@@ -44,7 +44,7 @@ public sealed partial class InMemoryFlowStore
                     }
 
                     DropKeyedWait(entry, stepKey);
-                    entry.Events.Add(new FlowEvent(++nextEventId, flowId, raised.Name, raised.Value?.DeepClone(), now));
+                    entry.Events.Add(new FlowEvent(++nextEventId, flowId, raised.Name, raised.Value?.DeepClone(), now) { Key = raised.Key });
                     MakeDueAndReindex(entry, now);
                     reached++;
                 }
@@ -102,7 +102,7 @@ public sealed partial class InMemoryFlowStore
             DropKeyedWait(entry, wait.StepKey);
             if (LatestKept(wait, entry.Flow.Owner, now) is { } kept)
             {
-                entry.Events.Add(new FlowEvent(++nextEventId, entry.Flow.Id, wait.EventName, kept.Value?.DeepClone(), now));
+                entry.Events.Add(new FlowEvent(++nextEventId, entry.Flow.Id, wait.EventName, kept.Value?.DeepClone(), now) { Key = wait.Key });
                 MakeDueAndReindex(entry, now);
                 woke = true;
                 continue;
@@ -157,5 +157,44 @@ public sealed partial class InMemoryFlowStore
         }
     }
 
-    private sealed record KeptEvent(JsonNode? Value, long Seq, DateTimeOffset Until);
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<KeptEventRecord>> ListKeptEventsAsync(KeyedEventFilter filter, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (gate)
+        {
+            IReadOnlyList<KeptEventRecord> kept = [.. keptEvents
+                .Where(k => k.Value.Until > now && Matches(filter, k.Key.Name, k.Key.Key) && (filter.Owner is null || k.Key.Owner == filter.Owner))
+                .OrderByDescending(k => k.Value.Seq)
+                .Take(filter.Limit)
+                .Select(k => new KeptEventRecord(k.Key.Name, k.Key.Key, k.Value.Value?.DeepClone(), k.Value.Id, k.Key.Owner.Length == 0 ? null : k.Key.Owner, k.Value.RaisedAt, k.Value.Until))];
+            return ValueTask.FromResult(kept);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<KeyedWaitRecord>> ListKeyedWaitsAsync(KeyedEventFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (gate)
+        {
+            IReadOnlyList<KeyedWaitRecord> waits = [.. keyedWaits
+                .Where(w => Matches(filter, w.Key.Name, w.Key.Key))
+                .SelectMany(w => w.Value.Select(f => (Wait: w.Key, Entry: flows[f.FlowId], f.StepKey)))
+                .Where(w => filter.Owner is null || string.Equals(w.Entry.Flow.Owner, filter.Owner, StringComparison.Ordinal))
+                .OrderBy(w => w.Wait.Name, StringComparer.Ordinal).ThenBy(w => w.Wait.Key, StringComparer.Ordinal)
+                .ThenBy(w => w.Entry.Flow.Id, StringComparer.Ordinal).ThenBy(w => w.StepKey, StringComparer.Ordinal)
+                .Take(filter.Limit)
+                .Select(w => new KeyedWaitRecord(w.Entry.Flow.Id, w.Entry.Flow.Routine, w.StepKey, w.Wait.Name, w.Wait.Key, w.Entry.Flow.Owner,
+                    w.Entry.Steps.TryGetValue(w.StepKey, out var step) ? step.StartedAt : null))];
+            return ValueTask.FromResult(waits);
+        }
+    }
+
+    private static bool Matches(KeyedEventFilter filter, string name, string key) =>
+        (filter.Name is null || filter.Name == name) && (filter.Key is null || filter.Key == key);
+
+    private sealed record KeptEvent(JsonNode? Value, long Seq, DateTimeOffset Until, string? Id, DateTimeOffset RaisedAt);
 }

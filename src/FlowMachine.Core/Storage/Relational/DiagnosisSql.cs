@@ -6,7 +6,7 @@ internal static class DiagnosisSql
     private const string Unfinished = "state NOT IN ('COMPLETED', 'FAILED', 'KILLED', 'CANCELLED')";
 
     /// <summary>The events of flow <c>@id</c> not taken yet, as <see cref="RelationalRows.ReadEvent"/> reads them.</summary>
-    public const string PendingEvents = "SELECT id, flow_id, name, value, at FROM events WHERE flow_id = @id ORDER BY id";
+    public const string PendingEvents = "SELECT " + RelationalSql.EventColumns + " FROM events WHERE flow_id = @id ORDER BY id";
 
     /// <summary>The unexpired slots of key <c>@key</c> at <c>@now</c>: flow id, step key, owner, expiry.</summary>
     public const string SlotHolders =

@@ -11,10 +11,29 @@ internal static class KeyedEventSql
         "INSERT INTO seen_event_ids (owner, id, expires_at) VALUES (@owner, @id, @until) " +
         "ON CONFLICT (owner, id) DO UPDATE SET expires_at = excluded.expires_at WHERE seen_event_ids.expires_at <= @now";
 
-    /// <summary>Keeps the event as the latest of its name, key and owner (<c>@name, @key, @owner, @value, @now, @until</c>).</summary>
+    /// <summary>Keeps the event as the latest of its name, key and owner (<c>@name, @key, @owner, @value, @now, @until, @id</c>).</summary>
     public const string Keep =
-        "INSERT INTO kept_events (name, key, owner, value, raised_at, expires_at) VALUES (@name, @key, @owner, @value, @now, @until) " +
-        "ON CONFLICT (name, key, owner) DO UPDATE SET value = excluded.value, raised_at = excluded.raised_at, expires_at = excluded.expires_at";
+        "INSERT INTO kept_events (name, key, owner, value, raised_at, expires_at, id) VALUES (@name, @key, @owner, @value, @now, @until, @id) " +
+        "ON CONFLICT (name, key, owner) DO UPDATE SET value = excluded.value, raised_at = excluded.raised_at, expires_at = excluded.expires_at, id = excluded.id";
+
+    /// <summary>
+    /// The unexpired kept events at <c>@now</c> matching <c>@name, @key, @owner</c> (each null: any), at most <c>@limit</c>, the
+    /// latest first: name, key, value, id, owner, raised_at, expires_at.
+    /// </summary>
+    public const string ListKept =
+        "SELECT name, key, value, id, owner, raised_at, expires_at FROM kept_events WHERE expires_at > @now " +
+        "AND (@name IS NULL OR name = @name) AND (@key IS NULL OR key = @key) AND (@owner IS NULL OR owner = @owner) " +
+        "ORDER BY raised_at DESC, name, key, owner LIMIT @limit";
+
+    /// <summary>
+    /// The keyed waits matching <c>@name, @key, @owner</c> (each null: any), at most <c>@limit</c>: flow_id, routine, step_key,
+    /// event_name, event_key, owner, the step's started_at.
+    /// </summary>
+    public const string ListWaits =
+        "SELECT w.flow_id, f.routine, w.step_key, w.event_name, w.event_key, w.owner, s.started_at FROM keyed_waits w " +
+        "JOIN flows f ON f.id = w.flow_id LEFT JOIN steps s ON s.flow_id = w.flow_id AND s.key = w.step_key " +
+        "WHERE (@name IS NULL OR w.event_name = @name) AND (@key IS NULL OR w.event_key = @key) AND (@owner IS NULL OR w.owner = @owner) " +
+        "ORDER BY w.event_name, w.event_key, w.flow_id, w.step_key LIMIT @limit";
 
     /// <summary>The waits the event reaches, dropped (<c>@name, @key, @owner</c>: '' reaches every owner's flows).</summary>
     public const string TakeWaits =

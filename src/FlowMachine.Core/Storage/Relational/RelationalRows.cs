@@ -62,7 +62,7 @@ internal static class RelationalRows
 
     /// <summary>
     /// A step from <c>flow_id, idx, key, task_type, state, result, error, error_detail, attempts, started_at,
-    /// finished_at, not_before, wait_reason, wait_event, wait_until, resume_token, param_overrides, spawn, recoveries</c>.
+    /// finished_at, not_before, wait_reason, wait_event, wait_until, resume_token, param_overrides, spawn, recoveries, wait_key</c>.
     /// </summary>
     public static StepRecord ReadStep(DbDataReader r)
     {
@@ -88,6 +88,7 @@ internal static class RelationalRows
             ParamOverrides = ParseJson(r, 16) as JsonObject,
             Spawn = ParseJson(r, 17) as JsonObject,
             Recoveries = r.GetInt32(18),
+            WaitKey = Str(r, 19),
         };
     }
 
@@ -95,8 +96,8 @@ internal static class RelationalRows
     public static StepRecord ReadStepWithProgress(DbDataReader r)
     {
         var step = ReadStep(r);
-        step.Progress = ParseJson(r, 19);
-        step.ProgressAt = Time(r, 20);
+        step.Progress = ParseJson(r, 20);
+        step.ProgressAt = Time(r, 21);
         return step;
     }
 
@@ -114,12 +115,25 @@ internal static class RelationalRows
         return new(r.GetInt64(0), r.GetString(1), r.GetString(2), Str(r, 3), ParseJson(r, 4), Str(r, 5), Time(r.GetInt64(6)));
     }
 
-    /// <summary>An event from <c>id, flow_id, name, value, at</c>.</summary>
+    /// <summary>An event from <see cref="RelationalSql.EventColumns"/>.</summary>
     public static FlowEvent ReadEvent(DbDataReader r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        return new(r.GetInt64(0), r.GetString(1), r.GetString(2), ParseJson(r, 3), Time(r.GetInt64(4)));
+        return new(r.GetInt64(0), r.GetString(1), r.GetString(2), ParseJson(r, 3), Time(r.GetInt64(4))) { Key = Str(r, 5) };
     }
+
+    /// <summary>A kept event from <see cref="KeyedEventSql.ListKept"/>.</summary>
+    public static KeptEventRecord ReadKept(DbDataReader r)
+    {
+        var owner = r.GetString(4);
+        return new(r.GetString(0), r.GetString(1), ParseJson(r, 2), Str(r, 3), owner.Length == 0 ? null : owner,
+            Time(r.GetInt64(5)), Time(r.GetInt64(6)));
+    }
+
+    /// <summary>A keyed wait from <see cref="KeyedEventSql.ListWaits"/>.</summary>
+    public static KeyedWaitRecord ReadWait(DbDataReader r) =>
+        new(r.GetString(0), Str(r, 1), r.GetString(2), r.GetString(3), r.GetString(4), Str(r, 5),
+            Time(r, 6));
 
     /// <summary>A routine from <c>name, version, spec_json, owner, created_at</c>.</summary>
     public static RoutineRecord ReadRoutine(DbDataReader r)

@@ -19,6 +19,9 @@ internal static class RelationalSql
     /// <summary>The progress columns the query role reads after the step columns (<see cref="RelationalRows.ReadStepWithProgress"/>).</summary>
     public const string ProgressColumns = ", progress, progress_at";
 
+    /// <summary>The columns of a flow's event, as <see cref="RelationalRows.ReadEvent"/> reads them.</summary>
+    public const string EventColumns = "id, flow_id, name, value, at, key";
+
     /// <summary>Adds user <c>@name</c> (admin flag <c>@admin</c>, created at <c>@at</c> in Unix milliseconds) unless the name is taken.</summary>
     public const string InsertUser = "INSERT INTO users (name, is_admin, created_at) VALUES (@name, @admin, @at) ON CONFLICT (name) DO NOTHING";
 

@@ -21,6 +21,23 @@ public abstract class KeyedEventScenarios : ScenarioBase
         return started.Flow.Id;
     }
 
+    /// <summary>A flow whose two branches wait for shipment.packed, the left with key <paramref name="left"/>, the right with <paramref name="right"/>, then join.</summary>
+    private static async Task<string> StartBranchesAsync(EngineHarness h, string left, string right)
+    {
+        var started = await h.Engine.StartAsync(new StartFlowRequest
+        {
+            SpecText = """
+                tasks:
+                  - { key: begin, task_type: noop }
+                  - { key: left, task_type: wait, task_params: { event: shipment.packed, key: "$input.left" }, precursors: [begin] }
+                  - { key: right, task_type: wait, task_params: { event: shipment.packed, key: "$input.right" }, precursors: [begin] }
+                  - { key: join, task_type: noop, precursors: [left, right] }
+                """,
+            Input = new JsonObject { ["left"] = left, ["right"] = right },
+        });
+        return started.Flow.Id;
+    }
+
     [Fact]
     public async Task One_raise_resumes_every_flow_waiting_for_the_key_with_its_value()
     {
@@ -90,5 +107,48 @@ public abstract class KeyedEventScenarios : ScenarioBase
 
         Assert.Empty(await h.Store.GetKeyedWaitsAsync(id, default));
         Assert.Equal(0, (await h.Engine.RaiseKeyedEventAsync("shipment.packed", "A-1", 1, null, null)).Reached);
+    }
+
+    [Fact]
+    public async Task Two_branches_waiting_for_one_event_name_with_different_keys_each_take_only_their_key()
+    {
+        await using var h = await NewHarnessAsync();
+        var id = await StartBranchesAsync(h, left: "B", right: "A");
+        var both = await h.RunAsync(id);
+        Assert.Equal((StepState.Waiting, StepState.Waiting), (both.Step("left").State, both.Step("right").State));
+        // The left branch (first in the flow) waits for B: an event for A that reached the flow by name alone would resume it.
+        Assert.Equal(("B", "A"), (both.Step("left").WaitKey, both.Step("right").WaitKey));
+
+        Assert.Equal(1, (await h.Engine.RaiseKeyedEventAsync("shipment.packed", "A", "value of A", null, null)).Reached);
+        var view = await h.RunAsync(id);
+        Assert.Equal(FlowState.Waiting, view.State);
+        Assert.Equal((StepState.Completed, "value of A"), (view.Step("right").State, view.Step("right").Result!.GetValue<string>()));
+        Assert.Equal(StepState.Waiting, view.Step("left").State);
+        Assert.Equal("B", view.Step("left").WaitKey);
+        Assert.Equal([new KeyedWait("left", "shipment.packed", "B")], await h.Store.GetKeyedWaitsAsync(id, default));
+
+        Assert.Equal(1, (await h.Engine.RaiseKeyedEventAsync("shipment.packed", "B", "value of B", null, null)).Reached);
+        view = await h.RunAsync(id);
+        Assert.Equal(FlowState.Completed, view.State);
+        Assert.Equal("value of A", view.Step("right").Result!.GetValue<string>());
+        Assert.Equal("value of B", view.Step("left").Result!.GetValue<string>());
+        Assert.Null(view.Step("left").WaitKey);
+    }
+
+    [Fact]
+    public async Task A_kept_event_reaches_only_the_branch_waiting_with_its_key()
+    {
+        await using var h = await NewHarnessAsync();
+        Assert.Equal(0, (await h.Engine.RaiseKeyedEventAsync("shipment.packed", "B", "early B", null, null)).Reached);
+        var id = await StartBranchesAsync(h, left: "A", right: "B");
+        var view = await h.RunAsync(id);
+        Assert.Equal((StepState.Waiting, StepState.Completed), (view.Step("left").State, view.Step("right").State));
+        Assert.Equal("early B", view.Step("right").Result!.GetValue<string>());
+
+        // An event raised for the flow itself (no key) resumes a step waiting for its name, as before.
+        await h.Engine.RaiseEventAsync(id, "shipment.packed", "for the flow");
+        view = await h.RunAsync(id);
+        Assert.Equal(FlowState.Completed, view.State);
+        Assert.Equal("for the flow", view.Step("left").Result!.GetValue<string>());
     }
 }
