@@ -12,9 +12,9 @@ namespace FlowMachine.Benchmarks;
 
 /// <summary>
 /// What a step costs PostgreSQL and the workers, in steady state. Warm workers on one database run a warm-up
-/// round; then the measured flows are created, each waiting on a durable timer that fires for all at once
-/// when creating is done, so the window — from just before the timer to the last flow completed — holds no
-/// creates. In it: the server's CPU (every PostgreSQL process, from /proc), the workers' CPU, the
+/// round; then the measured flows are created, each waiting on a durable timer that is set to fire for all at
+/// once when creating is done (<see cref="PgFlowSet.MakeDueAsync"/>), so the window — from just before the timer
+/// to the last flow completed — holds no creates. In it: the server's CPU (every PostgreSQL process, from /proc), the workers' CPU, the
 /// notifications sent, and pg_stat_statements per statement when the server has loaded it; all per step
 /// completed in the window (each flow's gate and its no-op steps).
 /// <list type="bullet">
@@ -67,7 +67,8 @@ internal static class PgCostBench
     {
         Console.WriteLine($"PostgreSQL cost per step: {label}");
         await using var database = await PgDatabase.CreateAsync(PgDatabase.Server ?? throw new ArgumentException("set FLOWMACHINE_BENCH_PG to a PostgreSQL connection string"));
-        var flows = new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = database.ConnectionString });
+        // Named apart from the workers, whose connections are counted.
+        var flows = new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString) { ApplicationName = "flowmachine-bench" }.ConnectionString });
         await flows.InitializeAsync(default);
         try
         {
@@ -98,15 +99,18 @@ internal static class PgCostBench
                 notifications.Received,
                 counted ? await workers.AskCountsAsync() : null);
 
-            // The workers run every gate step as its flow is created, which slows creating down: leave room.
-            // Creating is measured too, up to every gate step waiting: a create, a claim and a commit per flow.
-            var at = DateTimeOffset.UtcNow + perStart * flowCount * 3 + TimeSpan.FromSeconds(3);
+            // Creating is measured too, up to every gate step waiting: a create, a claim and a commit per flow. The
+            // gate is an hour away; then one statement moves it to 2 s from now for every flow (the timer's row
+            // and the flow's due time, as the gate's own commit wrote them) and VACUUM clears the old row
+            // versions, so that the window begins with every flow due at once and no creates, and nobody waits an hour.
             var creating = await TakeAsync();
             clock.Restart();
-            var measured = await set.StartAllAsync(flowCount, PgFlowSet.Gated(at, Steps));
+            var measured = await set.StartAllAsync(flowCount, PgFlowSet.Gated(DateTimeOffset.UtcNow.AddHours(1), Steps));
             await set.UntilAsync(measured, "WAITING");
             var createWindow = clock.Elapsed;
             var created = await TakeAsync();
+            var at = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(2);
+            await set.MakeDueAsync(at);
             var late = DateTimeOffset.UtcNow > at - TimeSpan.FromMilliseconds(300);
             if (at - DateTimeOffset.UtcNow - TimeSpan.FromMilliseconds(200) is { Ticks: > 0 } wait)
             {
@@ -119,6 +123,8 @@ internal static class PgCostBench
             var window = clock.Elapsed;
             var after = await TakeAsync();
             var result = Report(label, flowCount, window, before, after, late, workers.PeakWorkingSetMb());
+            result["worker_connections"] = await set.WorkerConnectionsAsync();
+            Console.WriteLine($"  connections held by the workers (pooled, listeners included): {result["worker_connections"]}");
             result["create"] = ReportCreates(flowCount, createWindow, creating, created);
             return result;
         }

@@ -49,6 +49,33 @@ internal sealed class PgFlowSet(FlowEngine engine, NpgsqlConnection count, strin
         }
     }
 
+    /// <summary>
+    /// Every waiting gate (<see cref="Gated"/>) fires at <paramref name="at"/> instead: its timer and its flow's due
+    /// time, in one transaction; then VACUUM clears the rows' old versions (claims would step over them in the indexes).
+    /// </summary>
+    public async Task MakeDueAsync(DateTimeOffset at)
+    {
+        var ms = at.ToUnixTimeMilliseconds();
+        await using (var move = new NpgsqlCommand(
+            "BEGIN; UPDATE flowmachine.steps SET wait_until = @at WHERE key = 'gate' AND state = 'WAITING'; " +
+            "UPDATE flowmachine.flows SET next_run_at = @at WHERE state = 'WAITING' AND lease_owner IS NULL; COMMIT", count))
+        {
+            move.Parameters.AddWithValue("at", ms);
+            await move.ExecuteNonQueryAsync();
+        }
+
+        await using var vacuum = new NpgsqlCommand("VACUUM (ANALYZE) flowmachine.flows, flowmachine.steps", count);
+        await vacuum.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The connections the workers hold now (their application name is <c>flowmachine</c>; listeners included).</summary>
+    public async Task<long> WorkerConnectionsAsync()
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'flowmachine'", count);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>A flow of a durable timer until <paramref name="at"/>, then <paramref name="steps"/> no-op steps.</summary>
     public static string Gated(DateTimeOffset at, int steps) =>
         "tasks: [{ key: gate, task_type: delay, task_params: { until: '" + at.ToString("O", CultureInfo.InvariantCulture) + "' } }, " +
