@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.ExceptionServices;
 using FlowMachine.Storage;
 
 namespace FlowMachine.Benchmarks;
@@ -79,16 +78,7 @@ internal class CountingStore : DispatchProxy, IStoreNotifications, IStoreClock
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         var method = targetMethod!;
-        object? result;
-        try
-        {
-            result = method.Invoke(inner, args);
-        }
-        catch (TargetInvocationException ex)
-        {
-            ExceptionDispatchInfo.Capture(ex.InnerException!).Throw();
-            throw;
-        }
+        var result = ProxyCall.Invoke(method, inner, args);
 
         return method.Name switch
         {
