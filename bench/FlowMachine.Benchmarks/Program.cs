@@ -21,10 +21,24 @@ using FlowMachine.Storage.InMemory;
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- retention-pg-sweep [COUNT] [ROUNDS] [SECONDS]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- retention-pg-catchup [COUNT] [INTERVAL] [INTERVALS]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- limits sqlite|postgres [FLOWS] [ROUNDS]
+// dotnet run -c Release --project bench/FlowMachine.Benchmarks -- pgcost [PROCESSES] [FLOWS] [--json PATH]
+// dotnet run -c Release --project bench/FlowMachine.Benchmarks -- pgsim [ENGINES] [PROCESSES] [CONCURRENCY] [FLOWS] [--json PATH]
 var results = new JsonArray();
 if (args.Length > 0 && args[0] == ScheduleWorkerHost.Mode)
 {
     return await ScheduleWorkerHost.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == SimWorkerHost.Mode)
+{
+    return await SimWorkerHost.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] is PgCostBench.Mode or PgCostBench.SimMode)
+{
+    // PostgreSQL CPU per step in steady state: pgcost [PROCESSES] [FLOWS]; pgsim [ENGINES] [PROCESSES] [CONCURRENCY] [FLOWS]
+    await PgCostBench.RunAsync(args);
+    return 0;
 }
 
 if (args.Length > 0 && args[0] == "schedules")
@@ -406,66 +420,18 @@ async Task ScaleOutAsync(int processes, int flowCount, int steps)
     {
         await using var count = new Npgsql.NpgsqlConnection(database.ConnectionString);
         await count.OpenAsync();
-
-        // Counting every completed flow reads the whole (much updated) table: polled often, it would take CPU
-        // from the workers. A sample of the flows, read by primary key, tells the fraction done.
-        async Task<long> CompletedAsync(string[]? among = null)
-        {
-            // "state || ''" keeps the planner off the state index (thousands of rows): the sample goes by primary key.
-            await using var command = new Npgsql.NpgsqlCommand(among is null
-                ? "SELECT count(*) FROM flowmachine.flows WHERE state = 'COMPLETED'"
-                : "SELECT count(*) FROM flowmachine.flows WHERE id = ANY(@ids) AND state || '' = 'COMPLETED'", count);
-            if (among is not null)
-            {
-                command.Parameters.AddWithValue("ids", among);
-            }
-
-            return (long)(await command.ExecuteScalarAsync())!;
-        }
-
-        async Task UntilCompletedAsync(List<string> started, Action<double>? seen = null)
-        {
-            var sample = started.OrderBy(_ => Random.Shared.Next()).Take(300).ToArray();
-            var deadline = DateTime.UtcNow.AddMinutes(10);
-            while (true)
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"{started.Count} flows did not complete in 10 minutes with {processes} worker processes");
-                }
-
-                var done = await CompletedAsync(sample);
-                seen?.Invoke((double)done / sample.Length);
-                if (done == sample.Length && await CompletedAsync(started.ToArray()) == started.Count)
-                {
-                    return;
-                }
-
-                await Task.Delay(50);
-            }
-        }
-
-        async Task<List<string>> StartAllAsync(int n, string spec)
-        {
-            var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
-            await Parallel.ForAsync(0, n, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (_, ct) =>
-                ids.Add((await engine.StartAsync(new StartFlowRequest { SpecText = spec }, ct)).Flow.Id));
-            return [.. ids];
-        }
-
+        var set = new PgFlowSet(engine, count, $"{processes} worker processes");
         await using var workers = await WorkerProcesses.StartAsync(database.ConnectionString, processes, concurrency: 32);
         var warmUp = Math.Max(100, flowCount / 4);
         var clock = Stopwatch.StartNew();
-        var warm = await StartAllAsync(warmUp, Linear(steps));
+        var warm = await set.StartAllAsync(warmUp, Linear(steps));
         var perStart = clock.Elapsed / warmUp;
-        await UntilCompletedAsync(warm);
+        await set.UntilCompletedAsync(warm);
 
         // The workers run every gate step as its flow is created, which slows creating down: leave room.
         var at = DateTimeOffset.UtcNow + perStart * flowCount * 3 + TimeSpan.FromSeconds(2);
-        var gated = "tasks: [{ key: gate, task_type: delay, task_params: { until: '" + at.ToString("O", CultureInfo.InvariantCulture) + "' } }, " +
-            string.Join(", ", Enumerable.Range(0, steps).Select(i => $"{{ key: s{i}, task_type: noop }}")) + "]";
         clock.Restart();
-        var measured = await StartAllAsync(flowCount, gated);
+        var measured = await set.StartAllAsync(flowCount, PgFlowSet.Gated(at, steps));
         var created = clock.Elapsed;
         var late = DateTimeOffset.UtcNow > at;
         var wait = at - DateTimeOffset.UtcNow;
@@ -476,7 +442,7 @@ async Task ScaleOutAsync(int processes, int flowCount, int steps)
 
         clock.Restart();
         (double At, double Done)? low = null, high = null;
-        await UntilCompletedAsync(measured, done =>
+        await set.UntilCompletedAsync(measured, done =>
         {
             var t = clock.Elapsed.TotalSeconds;
             if (low is null && done >= 0.2)

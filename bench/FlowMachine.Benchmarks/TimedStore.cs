@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
-using System.Runtime.ExceptionServices;
 using FlowMachine.Storage;
 
 namespace FlowMachine.Benchmarks;
@@ -33,16 +32,7 @@ internal class TimedStore : DispatchProxy
         var method = targetMethod!;
         var start = Stopwatch.GetTimestamp();
         var startMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        object? result;
-        try
-        {
-            result = method.Invoke(inner, args);
-        }
-        catch (TargetInvocationException ex)
-        {
-            ExceptionDispatchInfo.Capture(ex.InnerException!).Throw();
-            throw;
-        }
+        var result = ProxyCall.Invoke(method, inner, args);
 
         if (method.Name is not (nameof(IFlowStore.ClaimDueSchedulesAsync) or nameof(IFlowStore.FireSchedulesAsync) or nameof(IFlowStore.GetRoutineAsync)))
         {

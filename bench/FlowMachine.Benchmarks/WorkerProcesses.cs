@@ -46,6 +46,53 @@ internal sealed class WorkerProcesses : IAsyncDisposable
             return info;
         });
 
+    /// <summary>Processes of the capacity simulation (<see cref="SimWorkerHost"/>), <paramref name="engines"/> logical workers each.</summary>
+    public static Task<WorkerProcesses> StartSimulatedAsync(string database, int count, int engines, int concurrency) =>
+        LaunchAsync(count, "worker ready", fromStdout: true, () =>
+        {
+            var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
+            foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "FlowMachine.Benchmarks.dll"), SimWorkerHost.Mode, database, engines.ToString(CultureInfo.InvariantCulture), concurrency.ToString(CultureInfo.InvariantCulture) })
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            info.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
+            return info;
+        });
+
+    /// <summary>
+    /// Asks every simulation process for its counts (<see cref="SimWorkerHost"/>) and sums them; null when a
+    /// process did not answer within 10 s.
+    /// </summary>
+    public async Task<long[]?> AskCountsAsync()
+    {
+        while (Profile.TryDequeue(out _))
+        {
+        }
+
+        foreach (var p in processes)
+        {
+            await p.StandardInput.WriteLineAsync("stats");
+            await p.StandardInput.FlushAsync();
+        }
+
+        var answers = new List<long[]>();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (answers.Count < processes.Count && DateTime.UtcNow < deadline)
+        {
+            if (Profile.TryDequeue(out var line) && line.Line.StartsWith("profile stats ", StringComparison.Ordinal))
+            {
+                answers.Add([.. line.Line["profile stats ".Length..].Split(' ').Select(v => long.Parse(v, CultureInfo.InvariantCulture))]);
+            }
+            else
+            {
+                await Task.Delay(5);
+            }
+        }
+
+        return answers.Count < processes.Count ? null : [.. Enumerable.Range(0, answers[0].Length).Select(i => answers.Sum(a => a[i]))];
+    }
+
     private static async Task<WorkerProcesses> LaunchAsync(int count, string readyText, bool fromStdout, Func<ProcessStartInfo> start)
     {
         var workers = new WorkerProcesses();

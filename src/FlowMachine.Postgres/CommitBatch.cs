@@ -28,10 +28,18 @@ internal static class CommitBatch
         "FROM v WHERE f.id = v.id AND f.lease_owner = v.lease_owner RETURNING 1) " +
         "SELECT check_lease(CASE WHEN (SELECT count(*) FROM u) = $14 THEN 1 ELSE 0 END, 'of this batch')";
 
-    private const string UpsertStepsSql =
+    private const string StepArrays =
         "INSERT INTO steps (" + StepColumns + ") SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], " +
         "$6::text[], $7::text[], $8::text[], $9::int[], $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::text[], " +
-        "$15::bigint[], $16::text[], $17::text[], $18::text[], $19::int[], $20::text[])" + StepUpsertTail;
+        "$15::bigint[], $16::text[], $17::text[], $18::text[], $19::int[], $20::text[])";
+
+    private const string UpsertStepsSql = StepArrays + StepUpsertTail;
+
+    /// <summary>
+    /// A new flow's steps in one statement, only if the flow's row exists ($21: its id, one primary-key
+    /// lookup whatever the plan): when its key was taken nothing of it is written.
+    /// </summary>
+    public const string InsertNewStepsSql = StepArrays + " WHERE EXISTS (SELECT 1 FROM flows WHERE id = $21)" + StepUpsertTail;
 
     private const string InsertHistorySql =
         "INSERT INTO history (flow_id, seq, at, kind, step_key, detail) " +

@@ -42,10 +42,19 @@ internal static partial class PostgresQueries
             batch.Add(tags);
         }
 
-        foreach (var step in flow.Steps)
+        if (flow.Steps.Count > 0)
         {
-            batch.Add(StepCommand(f.Id, step, "INSERT INTO steps (" + StepColumns + ") SELECT " + StepValues +
-                " WHERE EXISTS (SELECT 1 FROM flows WHERE id = $1)" + StepUpsertTail));
+            // All of them in one statement (a step given twice: the last one wins, as one upsert after another would have it).
+            var steps = new List<StepRecord>(flow.Steps.Count);
+            foreach (var step in flow.Steps)
+            {
+                RowOwnership.CheckStep(f.Id, step);
+            }
+
+            CommitBatch.AddSteps(steps, flow.Steps);
+            var insert = CommitBatch.UpsertSteps(steps, CommitBatch.InsertNewStepsSql);
+            insert.Parameters.Add(P(Positional, f.Id));
+            batch.Add(insert);
         }
 
         foreach (var e in flow.History)

@@ -43,8 +43,7 @@ internal static partial class PostgresQueries
         "@input, @data, @wait_reason, @result, @error, @parent_flow_id, @parent_step_key, @parent_child_index, @generation, @created_at, " +
         "@updated_at, @next_run_at, @lease_owner, @lease_expires_at, @schedule, @slot, @priority, @trace_parent, @deadline) ON CONFLICT (key) DO NOTHING";
 
-    // The step values as a SELECT, so a child's steps can be made conditional on the child row existing.
-    // Positional ($n), as every statement a step runs: Npgsql sends those as they are, where named
+    // The values of one step's upsert. Positional ($n), as every statement a step runs: Npgsql sends those as they are, where named
     // parameters make it parse and rewrite the SQL text at every execution.
     private const string StepValues =
         "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20";
