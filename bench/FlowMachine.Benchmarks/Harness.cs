@@ -38,7 +38,8 @@ internal sealed class Harness : IAsyncDisposable
 
     private string? Folder { get; }
 
-    public static async Task<Harness> CreateAsync(string storeKind, int concurrency)
+    /// <summary>Opens the store and starts a worker; <paramref name="synchronousFull"/> sets SQLite's durability (null: the store's default).</summary>
+    public static async Task<Harness> CreateAsync(string storeKind, int concurrency, bool? synchronousFull = null)
     {
         IFlowStore store;
         string? folder = null;
@@ -50,7 +51,8 @@ internal sealed class Harness : IAsyncDisposable
             case "sqlite":
                 folder = Path.Combine(Path.GetTempPath(), "flowmachine-bench", Guid.NewGuid().ToString("N"));
                 Directory.CreateDirectory(folder);
-                store = new SqliteFlowStore(new SqliteStoreOptions { Path = Path.Combine(folder, "bench.db") });
+                var path = Path.Combine(folder, "bench.db");
+                store = new SqliteFlowStore(synchronousFull is { } full ? new SqliteStoreOptions { Path = path, SynchronousFull = full } : new SqliteStoreOptions { Path = path });
                 break;
             case "postgres":
                 var db = await PgDatabase.CreateAsync(PgDatabase.Server ?? throw new ArgumentException("set FLOWMACHINE_BENCH_PG to a PostgreSQL connection string"));

@@ -20,6 +20,7 @@ using FlowMachine.Storage.InMemory;
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- retention-pg [COUNT] [ROUNDS]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- retention-pg-sweep [COUNT] [ROUNDS] [SECONDS]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- limits sqlite|postgres [FLOWS] [ROUNDS]
+// dotnet run -c Release --project bench/FlowMachine.Benchmarks -- durability [PAIRS] [W10 FLOWS] [L1 FLOWS] [--json PATH]
 var results = new JsonArray();
 if (args.Length > 0 && args[0] == ScheduleWorkerHost.Mode)
 {
@@ -35,6 +36,16 @@ if (args.Length > 0 && args[0] == LimitsBench.Mode)
 {
     // W10 without limits, with a concurrency limit and with a rate limit that never bind: limits STORE [FLOWS] [ROUNDS]
     await LimitsBench.RunAsync(args.Length > 1 ? args[1] : "sqlite", RetentionBench.Parse(args, 2, 500), RetentionBench.Parse(args, 3, 3));
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == DurabilityBench.Mode)
+{
+    // SQLite synchronous=NORMAL against FULL, interleaved: durability [PAIRS] [W10 FLOWS] [L1 FLOWS] [--json PATH]
+    var json = Array.IndexOf(args, "--json");
+    var counts = json < 0 ? args : args[..json];
+    await DurabilityBench.RunAsync(RetentionBench.Parse(counts, 1, 5), RetentionBench.Parse(counts, 2, 2000), RetentionBench.Parse(counts, 3, 1000),
+        json >= 0 && json + 1 < args.Length ? args[json + 1] : Path.Combine("bench", "results", "durability.json"));
     return 0;
 }
 
