@@ -2,9 +2,13 @@
  * The SQLite ceiling for FlowMachine's W10 workload: the rows the store writes for 500 flows of 10
  * no-op steps, 64 running at a time, written straight from C on one thread with no engine, no .NET
  * and no thread hand-offs. It uses the store's schema (version 5) and statements, and commits the
- * way its writer does under load: a transaction of about 17 requests (argv[4]), each request in a savepoint.
+ * way its writer does under load: a transaction of about 17 requests (argv[4]), with no savepoint per
+ * request (the writer undoes a failed batch as a whole and runs it again without the failing request;
+ * argv[5] "savepoints" puts each request in a savepoint, as the writer did before), and
+ * synchronous=FULL, the store's default (argv[6] "normal" for synchronous=NORMAL).
  *
  *   gcc -O2 -o /tmp/sqlite-rows bench/ceiling/sqlite-rows.c -lsqlite3 && /tmp/sqlite-rows /tmp/rows.db full 500
+ *   /tmp/sqlite-rows /tmp/rows.db full 2000 17 no-savepoints full     # the rows and commits of the store today
  *
  * (apt-get install libsqlite3-dev for the header; to use the SQLite build the store ships with, link the
  * libe_sqlite3.so from the benchmark's runtimes/linux-x64/native folder instead, with -Wl,-rpath.)
@@ -25,6 +29,7 @@ static int FLOWS = 500;
 #define STEPS 10
 #define RUNNING 64
 static int PER_TX = 17;
+static int SAVEPOINTS = 0;
 
 static sqlite3 *db;
 
@@ -163,13 +168,16 @@ int main(int argc, char **argv) {
     variant = strcmp(v, "one-history") == 0 ? 1 : strcmp(v, "no-started") == 0 ? 2 : 0;
     if (argc > 3) FLOWS = atoi(argv[3]);
     if (argc > 4) PER_TX = atoi(argv[4]);
-    if (FLOWS < 1 || FLOWS > MAX_FLOWS || PER_TX < 1) { fprintf(stderr, "usage: sqlite-rows FILE [full|one-history|no-started] [FLOWS 1-%d] [REQUESTS PER TRANSACTION]\n", MAX_FLOWS); return 2; }
+    if (argc > 5) SAVEPOINTS = strcmp(argv[5], "savepoints") == 0;
+    const char *sync = argc > 6 && strcmp(argv[6], "normal") == 0 ? "NORMAL" : "FULL";
+    if (FLOWS < 1 || FLOWS > MAX_FLOWS || PER_TX < 1) { fprintf(stderr, "usage: sqlite-rows FILE [full|one-history|no-started] [FLOWS 1-%d] [REQUESTS PER TRANSACTION] [savepoints|no-savepoints] [full|normal]\n", MAX_FLOWS); return 2; }
     char wal[512], shm[512];
     snprintf(wal, sizeof wal, "%s-wal", path);
     snprintf(shm, sizeof shm, "%s-shm", path);
     remove(path); remove(wal); remove(shm);
     check(sqlite3_open(path, &db), "open");
-    exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 4000;");
+    exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 4000;");
+    exec(strcmp(sync, "FULL") == 0 ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
     exec(schema);
     insFlow = prep("INSERT INTO flows (id, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at, spec_hash)"
                    " VALUES (?1, ?2, 0, '{}', 0, 0, ?3, ?4, ?4, ?5) ON CONFLICT (key) DO NOTHING");
@@ -201,7 +209,7 @@ int main(int argc, char **argv) {
     /* Creates, in transactions of PER_TX. */
     for (int f = 0; f < FLOWS; f += PER_TX) {
         run(begin);
-        for (int g = f; g < f + PER_TX && g < FLOWS; g++) { run(sp); create(g, at + g); run(rel); }
+        for (int g = f; g < f + PER_TX && g < FLOWS; g++) { if (SAVEPOINTS) run(sp); create(g, at + g); if (SAVEPOINTS) run(rel); }
         run(commit);
     }
     /* 64 flows run at a time: each is leased (a claim), then its steps commit one per request. */
@@ -212,15 +220,17 @@ int main(int argc, char **argv) {
             text(lease, 1, ids[nextFlow]);
             sqlite3_bind_int64(lease, 2, at + 60000);
             if (inTx == 0) run(begin);
-            run(sp); run(lease); run(rel);
+            if (SAVEPOINTS) run(sp);
+            run(lease);
+            if (SAVEPOINTS) run(rel);
             if (++inTx == PER_TX) { run(commit); inTx = 0; }
             running[nrun++] = nextFlow++;
         }
         for (int i = 0; i < nrun; i++) {
             if (inTx == 0) run(begin);
-            run(sp);
+            if (SAVEPOINTS) run(sp);
             commitStep(running[i], ++at);
-            run(rel);
+            if (SAVEPOINTS) run(rel);
             steps++;
             if (++inTx == PER_TX) { run(commit); inTx = 0; }
         }
@@ -230,8 +240,8 @@ int main(int argc, char **argv) {
     }
     if (inTx) run(commit);
     double took = now() - t0, used = cpu() - c0;
-    printf("%s, %d requests a transaction: %ld steps of %d flows in %.0f ms: %.0f steps/s, %.1f us of CPU per step (SQLite %s)\n",
-           v, PER_TX, steps, FLOWS, took * 1000, steps / took, used * 1e6 / steps, sqlite3_libversion());
+    printf("%s, %d requests a transaction, %s, synchronous=%s: %ld steps of %d flows in %.0f ms: %.0f steps/s, %.1f us of CPU per step (SQLite %s)\n",
+           v, PER_TX, SAVEPOINTS ? "savepoints" : "no savepoints", sync, steps, FLOWS, took * 1000, steps / took, used * 1e6 / steps, sqlite3_libversion());
     sqlite3_close_v2(db);
     return 0;
 }
