@@ -247,10 +247,7 @@ public sealed partial class SqliteFlowStore
 
             UpsertAttributes(db, flowId, t.Attributes);
 
-            foreach (var e in t.History)
-            {
-                InsertHistory(db, flowId, e);
-            }
+            SqliteHistory.Insert(db, flowId, t.History);
 
             foreach (var id in t.ConsumedCommands)
             {

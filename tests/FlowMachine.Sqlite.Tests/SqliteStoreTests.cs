@@ -391,6 +391,28 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
         await disposing.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
+    [Theory]
+    [InlineData(null, 2L)]
+    [InlineData(true, 2L)]
+    [InlineData(false, 1L)]
+    public async Task Commits_wait_for_the_disk_unless_told_not_to(bool? full, long expected)
+    {
+        // synchronous: 2 = FULL (a commit survives a power cut), 1 = NORMAL.
+        var path = temp.PathOf();
+        var store = new SqliteFlowStore(full is { } f ? new SqliteStoreOptions { Path = path, SynchronousFull = f } : new SqliteStoreOptions { Path = path });
+        await using var storeScope = store;
+        await store.InitializeAsync(CancellationToken.None);
+        var synchronous = await store.WriterForTests.WriteAsync(
+            db =>
+            {
+                using var command = db.Connection.CreateCommand();
+                command.CommandText = "PRAGMA synchronous";
+                return (long)command.ExecuteScalar()!;
+            },
+            CancellationToken.None);
+        Assert.Equal(expected, synchronous);
+    }
+
     [Fact]
     public async Task The_database_is_in_wal_mode()
     {
