@@ -51,8 +51,7 @@ internal sealed class Harness : IAsyncDisposable
             case "sqlite":
                 folder = Path.Combine(Path.GetTempPath(), "flowmachine-bench", Guid.NewGuid().ToString("N"));
                 Directory.CreateDirectory(folder);
-                var path = Path.Combine(folder, "bench.db");
-                store = new SqliteFlowStore(synchronousFull is { } full ? new SqliteStoreOptions { Path = path, SynchronousFull = full } : new SqliteStoreOptions { Path = path });
+                store = new SqliteFlowStore(SqliteOptions(Path.Combine(folder, "bench.db"), synchronousFull));
                 break;
             case "postgres":
                 var db = await PgDatabase.CreateAsync(PgDatabase.Server ?? throw new ArgumentException("set FLOWMACHINE_BENCH_PG to a PostgreSQL connection string"));
@@ -69,6 +68,21 @@ internal sealed class Harness : IAsyncDisposable
         var harness = new Harness(store, folder);
         harness.StartWorker(concurrency);
         return harness;
+    }
+
+    /// <summary>
+    /// The SQLite store's options for a benchmark: <paramref name="synchronousFull"/> if given, else
+    /// FLOWMACHINE_BENCH_SQLITE_SYNC (full or normal) if set, else the store's default.
+    /// </summary>
+    public static SqliteStoreOptions SqliteOptions(string path, bool? synchronousFull = null)
+    {
+        var full = synchronousFull ?? Environment.GetEnvironmentVariable("FLOWMACHINE_BENCH_SQLITE_SYNC")?.ToUpperInvariant() switch
+        {
+            "FULL" => true,
+            "NORMAL" => false,
+            _ => (bool?)null,
+        };
+        return full is { } f ? new SqliteStoreOptions { Path = path, SynchronousFull = f } : new SqliteStoreOptions { Path = path };
     }
 
     private void StartWorker(int concurrency)

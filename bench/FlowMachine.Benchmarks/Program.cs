@@ -343,7 +343,7 @@ async Task<(TimeSpan Elapsed, FlowView View)> SingleFlowAsync(string store, int 
     {
         "memory" => new InMemoryFlowStore(),
         "postgres" => new FlowMachine.Postgres.PostgresFlowStore(new FlowMachine.Postgres.PostgresStoreOptions { ConnectionString = pg!.ConnectionString }),
-        _ => new SqliteFlowStore(new SqliteStoreOptions { Path = Path.Combine(folder, "one.db") }),
+        _ => new SqliteFlowStore(Harness.SqliteOptions(Path.Combine(folder, "one.db"))),
     };
     await flows.InitializeAsync(default);
     // The long flow is past the default step limit on purpose.
