@@ -18,6 +18,13 @@ internal static class SqliteHistory
 {
     private const string InsertSql = "INSERT INTO history (flow_id, seq, at, kind, step_key, detail, earlier) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
+    // The JSON of `earlier`, built in a buffer each thread reuses (a commit runs on one thread at a time).
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? json;
+
     /// <summary>Writes the events of one commit (in seq order) as one row.</summary>
     public static void Insert(SqliteCommandCache db, string flowId, IReadOnlyList<HistoryEvent> events)
     {
@@ -34,14 +41,14 @@ internal static class SqliteHistory
                 // Not in seq order (no caller does this): one row each keeps every event findable by its seq.
                 foreach (var e in events)
                 {
-                    Write(db, flowId, e, null);
+                    Write(db, flowId, e, default, isNull: true);
                 }
 
                 return;
             }
         }
 
-        Write(db, flowId, events[^1], events.Count == 1 ? null : Earlier(events));
+        Write(db, flowId, events[^1], events.Count == 1 ? default : Earlier(events), isNull: events.Count == 1);
     }
 
     /// <summary>The events after <paramref name="afterSeq"/>, in seq order, at most <paramref name="limit"/>.</summary>
@@ -71,7 +78,7 @@ internal static class SqliteHistory
         return list;
     }
 
-    private static void Write(SqliteCommandCache db, string flowId, HistoryEvent e, string? earlier) =>
+    private static void Write(SqliteCommandCache db, string flowId, HistoryEvent e, ReadOnlySpan<byte> earlier, bool isNull) =>
         db.Prepared(InsertSql)
             .Text(1, flowId)
             .Int(2, e.Seq)
@@ -79,40 +86,47 @@ internal static class SqliteHistory
             .Text(4, e.Kind)
             .Text(5, e.StepKey)
             .Text(6, e.Detail?.ToJsonString())
-            .Text(7, earlier)
+            .Utf8(7, earlier, isNull)
             .Execute();
 
-    private static string Earlier(IReadOnlyList<HistoryEvent> events)
+    private static ReadOnlySpan<byte> Earlier(IReadOnlyList<HistoryEvent> events)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
+        if (buffer is { Capacity: > 64 * 1024 })
         {
-            w.WriteStartArray();
-            for (var i = 0; i < events.Count - 1; i++)
-            {
-                var e = events[i];
-                w.WriteStartObject();
-                w.WriteNumber("seq", e.Seq);
-                w.WriteNumber("at", Ms(e.At));
-                w.WriteString("kind", e.Kind);
-                if (e.StepKey is not null)
-                {
-                    w.WriteString("step", e.StepKey);
-                }
-
-                if (e.Detail is not null)
-                {
-                    w.WritePropertyName("detail");
-                    e.Detail.WriteTo(w);
-                }
-
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            // A large detail once: do not keep its buffer for good.
+            buffer = null;
+            json = null;
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var b = buffer ??= new ArrayBufferWriter<byte>(256);
+        b.ResetWrittenCount();
+        var w = json ??= new Utf8JsonWriter(b);
+        w.Reset(b);
+        w.WriteStartArray();
+        for (var i = 0; i < events.Count - 1; i++)
+        {
+            var e = events[i];
+            w.WriteStartObject();
+            w.WriteNumber("seq", e.Seq);
+            w.WriteNumber("at", Ms(e.At));
+            w.WriteString("kind", e.Kind);
+            if (e.StepKey is not null)
+            {
+                w.WriteString("step", e.StepKey);
+            }
+
+            if (e.Detail is not null)
+            {
+                w.WritePropertyName("detail");
+                e.Detail.WriteTo(w);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.Flush();
+        return b.WrittenSpan;
     }
 
     private static void ReadEarlier(string flowId, string json, long afterSeq, int limit, List<HistoryEvent> list)
