@@ -20,6 +20,7 @@ using FlowMachine.Storage.InMemory;
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- retention-pg [COUNT] [ROUNDS]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- retention-pg-sweep [COUNT] [ROUNDS] [SECONDS]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- limits sqlite|postgres [FLOWS] [ROUNDS]
+// dotnet run -c Release --project bench/FlowMachine.Benchmarks -- cost sqlite [SHORT FLOWS]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- durability [PAIRS] [W10 FLOWS] [L1 FLOWS] [--json PATH]
 var results = new JsonArray();
 if (args.Length > 0 && args[0] == ScheduleWorkerHost.Mode)
@@ -139,6 +140,14 @@ if (args.Length > 0 && args[0] == "batch")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "cost")
+{
+    // Per-step cost of flows of 1,000 steps against flows of 10, 10 at a time: cost STORE [SHORT FLOWS]
+    var (shortCost, longCost) = await PerStepCostAsync(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000);
+    Console.WriteLine($"per-step cost: {shortCost:0.#} µs at 10 steps a flow, {longCost:0.#} µs at 1,000: ratio {longCost / shortCost:0.###}");
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "one")
 {
     // One long flow on one store, for profilers: one STORE STEPS
@@ -216,26 +225,8 @@ foreach (var store in stores)
 
     }
 
-    // Per-step cost by flow length: the same number of flows running at once (10) for both lengths, so
-    // that only the length differs (with 64 slots the short flows would also run more at a time).
-    await using (var h = await Harness.CreateAsync(store, concurrency: 10))
     {
-        await h.RunBatchAsync(Linear(10), 50);
-        var shortFlows = N(1000);
-        var longFlows = Math.Max(1, shortFlows / 100);
-
-        // Five rounds, alternating, and the median of each: one round in memory lasts milliseconds,
-        // where a single garbage collection would decide the ratio.
-        var shortCosts = new List<double>();
-        var longCosts = new List<double>();
-        for (var round = 0; round < 5; round++)
-        {
-            shortCosts.Add((await h.RunBatchAsync(Linear(10), shortFlows)).TotalMicroseconds / (shortFlows * 10));
-            longCosts.Add((await h.RunBatchAsync(Linear(1000), longFlows)).TotalMicroseconds / (longFlows * 1000));
-        }
-
-        var shortCost = Percentile(shortCosts, 50);
-        var longCost = Percentile(longCosts, 50);
+        var (shortCost, longCost) = await PerStepCostAsync(store, N(1000));
         Report(store, "per-step cost, M=1000 vs M=10", new() { ["us_per_step_m10"] = shortCost, ["us_per_step_m1000"] = longCost, ["ratio"] = longCost / shortCost });
     }
 
@@ -301,6 +292,27 @@ void Report(string store, string workload, Dictionary<string, double> figures)
     }
 
     results.Add(row);
+}
+
+// Per-step cost by flow length: the same number of flows running at once (10) for both lengths, so
+// that only the length differs (with 64 slots the short flows would also run more at a time).
+static async Task<(double ShortCost, double LongCost)> PerStepCostAsync(string store, int shortFlows)
+{
+    await using var h = await Harness.CreateAsync(store, concurrency: 10);
+    await h.RunBatchAsync(Linear(10), 50);
+    var longFlows = Math.Max(1, shortFlows / 100);
+
+    // Five rounds, alternating, and the median of each: one round in memory lasts milliseconds,
+    // where a single garbage collection would decide the ratio.
+    var shortCosts = new List<double>();
+    var longCosts = new List<double>();
+    for (var round = 0; round < 5; round++)
+    {
+        shortCosts.Add((await h.RunBatchAsync(Linear(10), shortFlows)).TotalMicroseconds / (shortFlows * 10));
+        longCosts.Add((await h.RunBatchAsync(Linear(1000), longFlows)).TotalMicroseconds / (longFlows * 1000));
+    }
+
+    return (Percentile(shortCosts, 50), Percentile(longCosts, 50));
 }
 
 // Engine step overhead: flows of 1,000 no-op steps on a fresh in-memory store each, one after another.
