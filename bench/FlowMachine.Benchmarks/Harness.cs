@@ -38,7 +38,8 @@ internal sealed class Harness : IAsyncDisposable
 
     private string? Folder { get; }
 
-    public static async Task<Harness> CreateAsync(string storeKind, int concurrency)
+    /// <summary>Opens the store and starts a worker; <paramref name="synchronousFull"/> sets SQLite's durability (null: the store's default).</summary>
+    public static async Task<Harness> CreateAsync(string storeKind, int concurrency, bool? synchronousFull = null)
     {
         IFlowStore store;
         string? folder = null;
@@ -50,7 +51,7 @@ internal sealed class Harness : IAsyncDisposable
             case "sqlite":
                 folder = Path.Combine(Path.GetTempPath(), "flowmachine-bench", Guid.NewGuid().ToString("N"));
                 Directory.CreateDirectory(folder);
-                store = new SqliteFlowStore(new SqliteStoreOptions { Path = Path.Combine(folder, "bench.db") });
+                store = new SqliteFlowStore(SqliteOptions(Path.Combine(folder, "bench.db"), synchronousFull));
                 break;
             case "postgres":
                 var db = await PgDatabase.CreateAsync(PgDatabase.Server ?? throw new ArgumentException("set FLOWMACHINE_BENCH_PG to a PostgreSQL connection string"));
@@ -67,6 +68,21 @@ internal sealed class Harness : IAsyncDisposable
         var harness = new Harness(store, folder);
         harness.StartWorker(concurrency);
         return harness;
+    }
+
+    /// <summary>
+    /// The SQLite store's options for a benchmark: <paramref name="synchronousFull"/> if given, else
+    /// FLOWMACHINE_BENCH_SQLITE_SYNC (full or normal) if set, else the store's default.
+    /// </summary>
+    public static SqliteStoreOptions SqliteOptions(string path, bool? synchronousFull = null)
+    {
+        var full = synchronousFull ?? Environment.GetEnvironmentVariable("FLOWMACHINE_BENCH_SQLITE_SYNC")?.ToUpperInvariant() switch
+        {
+            "FULL" => true,
+            "NORMAL" => false,
+            _ => (bool?)null,
+        };
+        return full is { } f ? new SqliteStoreOptions { Path = path, SynchronousFull = f } : new SqliteStoreOptions { Path = path };
     }
 
     private void StartWorker(int concurrency)

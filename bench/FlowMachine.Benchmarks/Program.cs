@@ -23,6 +23,8 @@ using FlowMachine.Storage.InMemory;
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- limits sqlite|postgres [FLOWS] [ROUNDS]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- pgcost [PROCESSES] [FLOWS] [--json PATH]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- pgsim [ENGINES] [PROCESSES] [CONCURRENCY] [FLOWS] [--json PATH]
+// dotnet run -c Release --project bench/FlowMachine.Benchmarks -- cost sqlite [SHORT FLOWS]
+// dotnet run -c Release --project bench/FlowMachine.Benchmarks -- durability [PAIRS] [W10 FLOWS] [L1 FLOWS] [--json PATH]
 var results = new JsonArray();
 if (args.Length > 0 && args[0] == ScheduleWorkerHost.Mode)
 {
@@ -50,6 +52,16 @@ if (args.Length > 0 && args[0] == LimitsBench.Mode)
 {
     // W10 without limits, with a concurrency limit and with a rate limit that never bind: limits STORE [FLOWS] [ROUNDS]
     await LimitsBench.RunAsync(args.Length > 1 ? args[1] : "sqlite", RetentionBench.Parse(args, 2, 500), RetentionBench.Parse(args, 3, 3));
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == DurabilityBench.Mode)
+{
+    // SQLite synchronous=NORMAL against FULL, interleaved: durability [PAIRS] [W10 FLOWS] [L1 FLOWS] [--json PATH]
+    var json = Array.IndexOf(args, "--json");
+    var counts = json < 0 ? args : args[..json];
+    await DurabilityBench.RunAsync(RetentionBench.Parse(counts, 1, 5), RetentionBench.Parse(counts, 2, 2000), RetentionBench.Parse(counts, 3, 1000),
+        json >= 0 && json + 1 < args.Length ? args[json + 1] : Path.Combine("bench", "results", "durability.json"));
     return 0;
 }
 
@@ -150,6 +162,14 @@ if (args.Length > 0 && args[0] == "batch")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "cost")
+{
+    // Per-step cost of flows of 1,000 steps against flows of 10, 10 at a time: cost STORE [SHORT FLOWS]
+    var (shortCost, longCost) = await PerStepCostAsync(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000);
+    Console.WriteLine($"per-step cost: {shortCost:0.#} µs at 10 steps a flow, {longCost:0.#} µs at 1,000: ratio {longCost / shortCost:0.###}");
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "one")
 {
     // One long flow on one store, for profilers: one STORE STEPS
@@ -227,26 +247,8 @@ foreach (var store in stores)
 
     }
 
-    // Per-step cost by flow length: the same number of flows running at once (10) for both lengths, so
-    // that only the length differs (with 64 slots the short flows would also run more at a time).
-    await using (var h = await Harness.CreateAsync(store, concurrency: 10))
     {
-        await h.RunBatchAsync(Linear(10), 50);
-        var shortFlows = N(1000);
-        var longFlows = Math.Max(1, shortFlows / 100);
-
-        // Five rounds, alternating, and the median of each: one round in memory lasts milliseconds,
-        // where a single garbage collection would decide the ratio.
-        var shortCosts = new List<double>();
-        var longCosts = new List<double>();
-        for (var round = 0; round < 5; round++)
-        {
-            shortCosts.Add((await h.RunBatchAsync(Linear(10), shortFlows)).TotalMicroseconds / (shortFlows * 10));
-            longCosts.Add((await h.RunBatchAsync(Linear(1000), longFlows)).TotalMicroseconds / (longFlows * 1000));
-        }
-
-        var shortCost = Percentile(shortCosts, 50);
-        var longCost = Percentile(longCosts, 50);
+        var (shortCost, longCost) = await PerStepCostAsync(store, N(1000));
         Report(store, "per-step cost, M=1000 vs M=10", new() { ["us_per_step_m10"] = shortCost, ["us_per_step_m1000"] = longCost, ["ratio"] = longCost / shortCost });
     }
 
@@ -314,6 +316,27 @@ void Report(string store, string workload, Dictionary<string, double> figures)
     results.Add(row);
 }
 
+// Per-step cost by flow length: the same number of flows running at once (10) for both lengths, so
+// that only the length differs (with 64 slots the short flows would also run more at a time).
+static async Task<(double ShortCost, double LongCost)> PerStepCostAsync(string store, int shortFlows)
+{
+    await using var h = await Harness.CreateAsync(store, concurrency: 10);
+    await h.RunBatchAsync(Linear(10), 50);
+    var longFlows = Math.Max(1, shortFlows / 100);
+
+    // Five rounds, alternating, and the median of each: one round in memory lasts milliseconds,
+    // where a single garbage collection would decide the ratio.
+    var shortCosts = new List<double>();
+    var longCosts = new List<double>();
+    for (var round = 0; round < 5; round++)
+    {
+        shortCosts.Add((await h.RunBatchAsync(Linear(10), shortFlows)).TotalMicroseconds / (shortFlows * 10));
+        longCosts.Add((await h.RunBatchAsync(Linear(1000), longFlows)).TotalMicroseconds / (longFlows * 1000));
+    }
+
+    return (Percentile(shortCosts, 50), Percentile(longCosts, 50));
+}
+
 // Engine step overhead: flows of 1,000 no-op steps on a fresh in-memory store each, one after another.
 // The first flows run while the JIT still tiers the hot path up; they warm up and are not counted.
 static async Task<double> EngineOverheadAsync(int flowsToRun)
@@ -354,7 +377,7 @@ async Task<(TimeSpan Elapsed, FlowView View)> SingleFlowAsync(string store, int 
     {
         "memory" => new InMemoryFlowStore(),
         "postgres" => new FlowMachine.Postgres.PostgresFlowStore(new FlowMachine.Postgres.PostgresStoreOptions { ConnectionString = pg!.ConnectionString }),
-        _ => new SqliteFlowStore(new SqliteStoreOptions { Path = Path.Combine(folder, "one.db") }),
+        _ => new SqliteFlowStore(Harness.SqliteOptions(Path.Combine(folder, "one.db"))),
     };
     await flows.InitializeAsync(default);
     // The long flow is past the default step limit on purpose.

@@ -2,17 +2,22 @@
  * The SQLite ceiling for FlowMachine's W10 workload: the rows the store writes for 500 flows of 10
  * no-op steps, 64 running at a time, written straight from C on one thread with no engine, no .NET
  * and no thread hand-offs. It uses the store's schema (version 5) and statements, and commits the
- * way its writer does under load: a transaction of about 17 requests (argv[4]), each request in a savepoint.
+ * way its writer does under load: a transaction of about 17 requests (argv[4]), with no savepoint per
+ * request (the writer undoes a failed batch as a whole and runs it again without the failing request;
+ * argv[5] "savepoints" puts each request in a savepoint, as the writer did before), and
+ * synchronous=FULL, the store's default (argv[6] "normal" for synchronous=NORMAL).
  *
  *   gcc -O2 -o /tmp/sqlite-rows bench/ceiling/sqlite-rows.c -lsqlite3 && /tmp/sqlite-rows /tmp/rows.db full 500
+ *   /tmp/sqlite-rows /tmp/rows.db full 2000 17 no-savepoints full     # the rows and commits of the store today
  *
  * (apt-get install libsqlite3-dev for the header; to use the SQLite build the store ships with, link the
  * libe_sqlite3.so from the benchmark's runtimes/linux-x64/native folder instead, with -Wl,-rpath.)
  *
  * Variants (argv[2]): "full" writes what a step writes today (the flow row, the finished and the
- * started step, two history rows, the check for commands); "one-history" writes one history row per
- * step instead of two; "no-started" writes neither the started step's row nor its history row (what
- * a layout that keeps the running step in the flow row would write).
+ * started step, one history row holding both events -- the started one in its columns, the finished one
+ * in the JSON column `earlier` -- and the check for commands); "two-history" writes a history row per
+ * event, as the store did before schema 22 of issue 25; "no-started" writes neither the started step's
+ * row nor its event (what a layout that keeps the running step in the flow row would write).
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -25,6 +30,7 @@ static int FLOWS = 500;
 #define STEPS 10
 #define RUNNING 64
 static int PER_TX = 17;
+static int SAVEPOINTS = 0;
 
 static sqlite3 *db;
 
@@ -82,7 +88,7 @@ static const char *schema =
     " PRIMARY KEY (flow_id, key)) WITHOUT ROWID;"
     "CREATE INDEX steps_resume_token ON steps (resume_token) WHERE resume_token IS NOT NULL;"
     "CREATE TABLE history (flow_id TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL, step_key TEXT, detail TEXT,"
-    " PRIMARY KEY (flow_id, seq)) WITHOUT ROWID;"
+    " earlier TEXT, PRIMARY KEY (flow_id, seq)) WITHOUT ROWID;"
     "CREATE TABLE commands (id INTEGER PRIMARY KEY AUTOINCREMENT, flow_id TEXT NOT NULL, kind TEXT NOT NULL, step_key TEXT, payload TEXT,"
     " actor TEXT, at INTEGER NOT NULL);"
     "CREATE INDEX commands_flow ON commands (flow_id, id);"
@@ -92,21 +98,25 @@ static sqlite3_stmt *insFlow, *insSpec, *insStep, *updFlow, *upsStep, *insHist, 
 static char ids[MAX_FLOWS][33];
 static long seqs[MAX_FLOWS];
 static int nextStep[MAX_FLOWS];
-static int variant; /* 0 full, 1 one-history, 2 no-started */
+static int variant; /* 0 full (one history row a commit), 1 two-history, 2 no-started */
 
 static void text(sqlite3_stmt *s, int i, const char *v) {
     if (v) sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(s, i);
 }
 
-static void history(int f, long at, const char *kind, const char *key) {
+/* A history row; `earlier` (JSON, or NULL) holds the events of the same commit before this one. */
+static void historyRow(int f, long at, const char *kind, const char *key, const char *earlier) {
     sqlite3_bind_text(insHist, 1, ids[f], 32, SQLITE_TRANSIENT);
     sqlite3_bind_int64(insHist, 2, ++seqs[f]);
     sqlite3_bind_int64(insHist, 3, at);
     text(insHist, 4, kind);
     text(insHist, 5, key);
     sqlite3_bind_null(insHist, 6);
+    text(insHist, 7, earlier);
     run(insHist);
 }
+
+static void history(int f, long at, const char *kind, const char *key) { historyRow(f, at, kind, key, NULL); }
 
 static void step(sqlite3_stmt *s, int f, int k, const char *state, long started, long finished) {
     char key[8];
@@ -148,10 +158,18 @@ static void commitStep(int f, long at) {
     text(updFlow, 4, "worker-1");
     run(updFlow);
     step(upsStep, f, k, "COMPLETED", at, at);
-    history(f, at, "step.completed", "s");
     if (!last && variant != 2) {
         step(upsStep, f, k + 1, "RUNNING", at, 0);
-        if (variant == 0) history(f, at, "step.started", "s");
+        if (variant == 1) {
+            history(f, at, "step.completed", "s");
+            history(f, at, "step.started", "s");
+        } else {
+            char earlier[160];
+            snprintf(earlier, sizeof earlier, "[{\"seq\":%ld,\"at\":%ld,\"kind\":\"step.completed\",\"step\":\"s%d\"}]", ++seqs[f], at, k);
+            historyRow(f, at, "step.started", "s", earlier);
+        }
+    } else {
+        history(f, at, "step.completed", "s");
     }
     text(hasCmd, 1, ids[f]);
     run(hasCmd);
@@ -160,16 +178,19 @@ static void commitStep(int f, long at) {
 int main(int argc, char **argv) {
     const char *path = argc > 1 ? argv[1] : "/tmp/sqlite-rows.db";
     const char *v = argc > 2 ? argv[2] : "full";
-    variant = strcmp(v, "one-history") == 0 ? 1 : strcmp(v, "no-started") == 0 ? 2 : 0;
+    variant = strcmp(v, "two-history") == 0 ? 1 : strcmp(v, "no-started") == 0 ? 2 : 0;
     if (argc > 3) FLOWS = atoi(argv[3]);
     if (argc > 4) PER_TX = atoi(argv[4]);
-    if (FLOWS < 1 || FLOWS > MAX_FLOWS || PER_TX < 1) { fprintf(stderr, "usage: sqlite-rows FILE [full|one-history|no-started] [FLOWS 1-%d] [REQUESTS PER TRANSACTION]\n", MAX_FLOWS); return 2; }
+    if (argc > 5) SAVEPOINTS = strcmp(argv[5], "savepoints") == 0;
+    const char *sync = argc > 6 && strcmp(argv[6], "normal") == 0 ? "NORMAL" : "FULL";
+    if (FLOWS < 1 || FLOWS > MAX_FLOWS || PER_TX < 1) { fprintf(stderr, "usage: sqlite-rows FILE [full|two-history|no-started] [FLOWS 1-%d] [REQUESTS PER TRANSACTION] [savepoints|no-savepoints] [full|normal]\n", MAX_FLOWS); return 2; }
     char wal[512], shm[512];
     snprintf(wal, sizeof wal, "%s-wal", path);
     snprintf(shm, sizeof shm, "%s-shm", path);
     remove(path); remove(wal); remove(shm);
     check(sqlite3_open(path, &db), "open");
-    exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 4000;");
+    exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 4000;");
+    exec(strcmp(sync, "FULL") == 0 ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
     exec(schema);
     insFlow = prep("INSERT INTO flows (id, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at, spec_hash)"
                    " VALUES (?1, ?2, 0, '{}', 0, 0, ?3, ?4, ?4, ?5) ON CONFLICT (key) DO NOTHING");
@@ -188,7 +209,7 @@ int main(int argc, char **argv) {
     upsStep = prep(sql);
     updFlow = prep("UPDATE flows SET position = ?2, data = data, wait_reason = NULL, result = NULL, error = NULL, generation = 0,"
                    " updated_at = ?3, next_run_at = next_run_at WHERE id = ?1 AND lease_owner = ?4");
-    insHist = prep("INSERT INTO history (flow_id, seq, at, kind, step_key, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    insHist = prep("INSERT INTO history (flow_id, seq, at, kind, step_key, detail, earlier) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     hasCmd = prep("SELECT EXISTS (SELECT 1 FROM commands WHERE flow_id = ?1)");
     sp = prep("SAVEPOINT request");
     rel = prep("RELEASE request");
@@ -201,7 +222,7 @@ int main(int argc, char **argv) {
     /* Creates, in transactions of PER_TX. */
     for (int f = 0; f < FLOWS; f += PER_TX) {
         run(begin);
-        for (int g = f; g < f + PER_TX && g < FLOWS; g++) { run(sp); create(g, at + g); run(rel); }
+        for (int g = f; g < f + PER_TX && g < FLOWS; g++) { if (SAVEPOINTS) run(sp); create(g, at + g); if (SAVEPOINTS) run(rel); }
         run(commit);
     }
     /* 64 flows run at a time: each is leased (a claim), then its steps commit one per request. */
@@ -212,15 +233,17 @@ int main(int argc, char **argv) {
             text(lease, 1, ids[nextFlow]);
             sqlite3_bind_int64(lease, 2, at + 60000);
             if (inTx == 0) run(begin);
-            run(sp); run(lease); run(rel);
+            if (SAVEPOINTS) run(sp);
+            run(lease);
+            if (SAVEPOINTS) run(rel);
             if (++inTx == PER_TX) { run(commit); inTx = 0; }
             running[nrun++] = nextFlow++;
         }
         for (int i = 0; i < nrun; i++) {
             if (inTx == 0) run(begin);
-            run(sp);
+            if (SAVEPOINTS) run(sp);
             commitStep(running[i], ++at);
-            run(rel);
+            if (SAVEPOINTS) run(rel);
             steps++;
             if (++inTx == PER_TX) { run(commit); inTx = 0; }
         }
@@ -230,8 +253,8 @@ int main(int argc, char **argv) {
     }
     if (inTx) run(commit);
     double took = now() - t0, used = cpu() - c0;
-    printf("%s, %d requests a transaction: %ld steps of %d flows in %.0f ms: %.0f steps/s, %.1f us of CPU per step (SQLite %s)\n",
-           v, PER_TX, steps, FLOWS, took * 1000, steps / took, used * 1e6 / steps, sqlite3_libversion());
+    printf("%s, %d requests a transaction, %s, synchronous=%s: %ld steps of %d flows in %.0f ms: %.0f steps/s, %.1f us of CPU per step (SQLite %s)\n",
+           v, PER_TX, SAVEPOINTS ? "savepoints" : "no savepoints", sync, steps, FLOWS, took * 1000, steps / took, used * 1e6 / steps, sqlite3_libversion());
     sqlite3_close_v2(db);
     return 0;
 }

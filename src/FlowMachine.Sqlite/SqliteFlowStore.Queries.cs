@@ -49,7 +49,7 @@ public sealed partial class SqliteFlowStore
     public ValueTask<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string flowId, long afterSeq, int limit, CancellationToken cancellationToken) =>
         limit <= 0
             ? ValueTask.FromResult<IReadOnlyList<HistoryEvent>>([])
-            : ReadAsync<IReadOnlyList<HistoryEvent>>(db => LoadHistory(db, flowId, afterSeq, limit), cancellationToken);
+            : ReadAsync<IReadOnlyList<HistoryEvent>>(db => SqliteHistory.Load(db, flowId, afterSeq, limit), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyDictionary<string, FlowState>> GetFlowStatesAsync(IReadOnlyCollection<string> flowIds, CancellationToken cancellationToken)

@@ -234,7 +234,7 @@ public sealed partial class SqliteFlowStore
         {
             var flowId = t.Flow.Id;
 
-            // The lease check and the row write are one statement; the savepoint undoes the rest on failure.
+            // The lease check and the row write are one statement; a failure undoes the rest (SqliteWriter).
             if (!UpdateFlow(db, t.Flow, t.LeaseOwner, t.DataChanged, t.StateChanged, t.Release))
             {
                 throw new LeaseLostException(flowId, t.LeaseOwner);
@@ -247,10 +247,7 @@ public sealed partial class SqliteFlowStore
 
             UpsertAttributes(db, flowId, t.Attributes);
 
-            foreach (var e in t.History)
-            {
-                InsertHistory(db, flowId, e);
-            }
+            SqliteHistory.Insert(db, flowId, t.History);
 
             foreach (var id in t.ConsumedCommands)
             {

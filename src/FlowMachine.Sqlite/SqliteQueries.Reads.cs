@@ -67,22 +67,6 @@ internal static partial class SqliteQueries
         return list;
     }
 
-    public static List<HistoryEvent> LoadHistory(SqliteCommandCache db, string flowId, long afterSeq, int limit)
-    {
-        var cmd = db.Get("SELECT flow_id, seq, at, kind, step_key, detail FROM history WHERE flow_id = @id AND seq > @after ORDER BY seq LIMIT @limit");
-        Add(cmd, "@id", flowId);
-        Add(cmd, "@after", afterSeq);
-        Add(cmd, "@limit", limit);
-        var list = new List<HistoryEvent>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-        {
-            list.Add(ReadHistory(r));
-        }
-
-        return list;
-    }
-
     public static List<FlowCommand> LoadCommands(SqliteCommandCache db, string flowId)
     {
         var cmd = db.Get("SELECT id, flow_id, kind, step_key, payload, actor, at FROM commands WHERE flow_id = @id ORDER BY id");

@@ -110,10 +110,7 @@ internal static partial class SqliteQueries
 
         InsertLabels(db, f);
 
-        foreach (var e in flow.History)
-        {
-            InsertHistory(db, f.Id, e);
-        }
+        SqliteHistory.Insert(db, f.Id, flow.History);
 
         return true;
     }
@@ -169,19 +166,6 @@ internal static partial class SqliteQueries
             .Text(18, Json(s.Spawn))
             .Int(19, s.Recoveries)
             .Text(20, s.WaitKey)
-            .Execute();
-    }
-
-    public static void InsertHistory(SqliteCommandCache db, string flowId, HistoryEvent e)
-    {
-        RowOwnership.CheckHistory(flowId, e);
-        db.Prepared("INSERT INTO history (flow_id, seq, at, kind, step_key, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-            .Text(1, flowId)
-            .Int(2, e.Seq)
-            .Int(3, Ms(e.At))
-            .Text(4, e.Kind)
-            .Text(5, e.StepKey)
-            .Text(6, Json(e.Detail))
             .Execute();
     }
 

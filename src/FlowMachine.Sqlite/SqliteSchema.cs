@@ -384,6 +384,12 @@ internal static class SqliteSchema
         ALTER TABLE steps ADD COLUMN wait_key TEXT;
         ALTER TABLE kept_events ADD COLUMN id TEXT;
         """,
+        // ---- 22 (issue 25; the next entry on this branch, renumbered at merge) ----
+        // One history row per commit (SqliteHistory): the row holds the commit's last event in its columns and the
+        // events before it in `earlier`, a JSON array (null when the commit recorded one event). Rows written
+        // before keep one event each and read as before.
+        "ALTER TABLE history ADD COLUMN earlier TEXT;",
+        // ---- end of 22 ----
     ];
 
     /// <summary>The schema version this code writes.</summary>

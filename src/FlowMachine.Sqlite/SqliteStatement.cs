@@ -26,6 +26,13 @@ internal sealed class SqliteStatement : IDisposable
         return this;
     }
 
+    /// <summary>Binds UTF-8 text (null when <paramref name="isNull"/>), with no string in between.</summary>
+    public SqliteStatement Utf8(int index, ReadOnlySpan<byte> value, bool isNull)
+    {
+        Check(isNull ? raw.sqlite3_bind_null(stmt, index) : raw.sqlite3_bind_text(stmt, index, value));
+        return this;
+    }
+
     public SqliteStatement Int(int index, long value)
     {
         Check(raw.sqlite3_bind_int64(stmt, index, value));

@@ -7,10 +7,11 @@ public sealed class SqliteStoreOptions
     public required string Path { get; init; }
 
     /// <summary>
-    /// True: <c>synchronous=FULL</c>, every commit survives a power cut. False (default): <c>synchronous=NORMAL</c>,
-    /// which in WAL mode survives a process crash and may lose the last commits on power loss.
+    /// True (default): <c>synchronous=FULL</c>, every commit survives a power cut; the group commit shares one
+    /// flush among all the requests of a batch. False: <c>synchronous=NORMAL</c>, which in WAL mode survives a
+    /// process crash and may lose the last commits on power loss, and a lone commit does not wait for the disk.
     /// </summary>
-    public bool SynchronousFull { get; init; }
+    public bool SynchronousFull { get; init; } = true;
 
     /// <summary>The most write requests applied in one transaction by the group commit.</summary>
     public int MaxBatch { get; init; } = 256;

@@ -9,8 +9,8 @@ namespace FlowMachine.Sqlite;
 /// is idle and the last transaction held one request, a caller commits its own request at once, on its
 /// own thread: a lone flow pays no thread hand-off per step. Requests that arrive while a transaction is
 /// being written queue up, and the writer thread takes whatever is queued (up to a batch size) and
-/// applies it in one transaction, each request in its own savepoint, completing the requests after
-/// COMMIT. While its batches hold more than one request, callers keep queueing for it.
+/// applies it in one transaction, completing the requests after COMMIT. A request that fails undoes
+/// the transaction, which runs again without it: it gets its error, the others commit. While its batches hold more than one request, callers keep queueing for it.
 /// </summary>
 internal sealed class SqliteWriter : IAsyncDisposable
 {
@@ -193,71 +193,74 @@ internal sealed class SqliteWriter : IAsyncDisposable
     {
         FlowMachineDiagnostics.CommitBatchSize.Record(batch.Count);
         var errors = new Exception?[batch.Count];
-        try
-        {
-            db.Prepared("BEGIN IMMEDIATE").Execute();
-        }
-        catch (Exception error)
-        {
-            FailAll(batch, SqliteErrors.Explain(error, path));
-            return;
-        }
 
-        try
+        // No savepoint per request: a request that fails rolls the whole transaction back, and the batch runs
+        // again without it (and without any other that failed before). Failures are rare, savepoints cost
+        // three statements a request every time.
+        var pending = batch.Count;
+        while (pending > 0)
         {
-            // A lone request needs no savepoint: if it fails, the whole transaction is rolled back.
-            var lone = batch.Count == 1;
-            for (var i = 0; i < batch.Count; i++)
+            try
             {
-                if (!lone)
-                {
-                    db.Prepared("SAVEPOINT request").Execute();
-                }
-
-                try
-                {
-                    batch[i].Execute(db);
-                    if (!lone)
-                    {
-                        db.Prepared("RELEASE request").Execute();
-                    }
-                }
-                catch (Exception error)
-                {
-                    errors[i] = SqliteErrors.Explain(error, path);
-                    if (SQLitePCL.raw.sqlite3_get_autocommit(db.Connection.Handle) != 0)
-                    {
-                        // SQLite rolled the whole transaction back itself (a full disk does that):
-                        // nothing of the batch is stored, and every request in it gets the real reason.
-                        FailAll(batch, errors[i]!);
-                        return;
-                    }
-
-                    if (lone)
-                    {
-                        TryRollback();
-                        Interlocked.Increment(ref requests);
-                        batch[i].Fail(errors[i]!);
-                        return;
-                    }
-
-                    // Undo only this request; its neighbours in the batch go on.
-                    db.Prepared("ROLLBACK TO request").Execute();
-                    db.Prepared("RELEASE request").Execute();
-                }
+                db.Prepared("BEGIN IMMEDIATE").Execute();
+            }
+            catch (Exception error)
+            {
+                FailPending(batch, errors, SqliteErrors.Explain(error, path));
+                return;
             }
 
-            db.Prepared("COMMIT").Execute();
-        }
-        catch (Exception error)
-        {
-            // The transaction itself failed (disk full, I/O error): nothing of the batch is stored.
-            TryRollback();
-            FailAll(batch, SqliteErrors.Explain(error, path));
-            return;
+            var failed = false;
+            try
+            {
+                for (var i = 0; i < batch.Count && !failed; i++)
+                {
+                    if (errors[i] is not null)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        batch[i].Execute(db);
+                    }
+                    catch (Exception error)
+                    {
+                        errors[i] = SqliteErrors.Explain(error, path);
+                        pending--;
+                        if (SQLitePCL.raw.sqlite3_get_autocommit(db.Connection.Handle) != 0)
+                        {
+                            // SQLite rolled the whole transaction back itself (a full disk does that):
+                            // nothing of the batch is stored, and every request in it gets the real reason.
+                            FailAll(batch, errors[i]!);
+                            return;
+                        }
+
+                        failed = true;
+                    }
+                }
+
+                if (failed)
+                {
+                    // Undo the whole transaction; the requests that did not fail run again.
+                    db.Prepared("ROLLBACK").Execute();
+                    continue;
+                }
+
+                db.Prepared("COMMIT").Execute();
+            }
+            catch (Exception error)
+            {
+                // The transaction itself failed (disk full, I/O error): nothing of the batch is stored.
+                TryRollback();
+                FailAll(batch, SqliteErrors.Explain(error, path));
+                return;
+            }
+
+            Interlocked.Increment(ref transactions);
+            break;
         }
 
-        Interlocked.Increment(ref transactions);
         Interlocked.Add(ref requests, batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
@@ -269,6 +272,15 @@ internal sealed class SqliteWriter : IAsyncDisposable
             {
                 batch[i].Complete();
             }
+        }
+    }
+
+    /// <summary>Gives each request its own error if it failed, else <paramref name="error"/>.</summary>
+    private static void FailPending(List<WriteRequest> batch, Exception?[] errors, Exception error)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Fail(errors[i] ?? error);
         }
     }
 

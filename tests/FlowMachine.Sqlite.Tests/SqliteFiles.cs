@@ -20,6 +20,23 @@ internal static class SqliteFiles
         command.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// A file at the version just before the migration that contains <paramref name="marker"/>, holding spec 'h' and
+    /// the flow <paramref name="flowId"/> in <paramref name="state"/> (created at Unix ms 1000, due at 1500), then
+    /// <paramref name="rows"/>.
+    /// </summary>
+    public static void CreateBefore(string path, string marker, string flowId, string state, string rows = "")
+    {
+        var before = SqliteSchema.Migrations.ToList().FindIndex(m => m.Contains(marker, StringComparison.Ordinal));
+        Assert.True(before > 0);
+        CreateAtVersion(
+            path,
+            before,
+            "INSERT INTO specs (hash, spec_json) VALUES ('h', '{\"tasks\":[]}');" +
+            "INSERT INTO flows (id, spec_hash, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at) VALUES " +
+            $"('{flowId}', 'h', '{state}', 0, '{{}}', 0, 0, 1000, 1000, 1500);" + rows);
+    }
+
     public static long ReadSchemaVersion(string path)
     {
         using var connection = Open(path);

@@ -13,15 +13,12 @@ public sealed class SqliteRecoveriesMigrationTests : IDisposable
     public async Task A_database_from_the_version_before_keeps_its_steps_with_no_recoveries_counted()
     {
         // The version before the migration that adds steps.recoveries, whichever number it has.
-        var before = SqliteSchema.Migrations.ToList().FindIndex(m => m.Contains("recoveries", StringComparison.Ordinal));
-        Assert.True(before > 0);
         var path = temp.PathOf();
-        SqliteFiles.CreateAtVersion(
+        SqliteFiles.CreateBefore(
             path,
-            before,
-            "INSERT INTO specs (hash, spec_json) VALUES ('h', '{\"tasks\":[]}');" +
-            "INSERT INTO flows (id, key, spec_hash, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at) VALUES " +
-            "('due', NULL, 'h', 'RUNNING', 0, '{}', 0, 0, 1000, 1000, 1500);" +
+            "recoveries",
+            "due",
+            "RUNNING",
             "INSERT INTO steps (flow_id, key, idx, task_type, state, attempts) VALUES ('due', 's', 0, 'noop', 'RUNNING', 3);");
 
         var store = new SqliteFlowStore(new SqliteStoreOptions { Path = path });

@@ -15,15 +15,8 @@ public sealed class SqliteSearchTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_file_from_the_version_before_the_search_tables_upgrades_and_its_flows_get_attributes()
     {
-        var before = SqliteSchema.Migrations.ToList().FindIndex(m => m.Contains("CREATE TABLE IF NOT EXISTS flow_tags", StringComparison.Ordinal));
-        Assert.True(before > 0);
         var path = temp.PathOf();
-        SqliteFiles.CreateAtVersion(
-            path,
-            before,
-            "INSERT INTO specs (hash, spec_json) VALUES ('h', '{\"tasks\":[]}');" +
-            "INSERT INTO flows (id, spec_hash, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at) VALUES " +
-            "('old', 'h', 'PENDING', 0, '{}', 0, 0, 1000, 1000, 1500);");
+        SqliteFiles.CreateBefore(path, "CREATE TABLE IF NOT EXISTS flow_tags", "old", "PENDING");
 
         var store = new SqliteFlowStore(new SqliteStoreOptions { Path = path });
         await using var storeScope = store;

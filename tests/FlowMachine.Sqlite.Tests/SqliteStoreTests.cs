@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 
 namespace FlowMachine.Sqlite.Tests;
 
-/// <summary>What only the SQLite store has: durability, group commit, savepoints, migrations, errors.</summary>
+/// <summary>What only the SQLite store has: durability, group commit, failing requests in a batch, migrations, errors.</summary>
 public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
@@ -163,6 +163,8 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
         // Hold the writer so that everything below queues up and lands in one batch.
         var (blocker, gate) = HoldWriter(store);
 
+        // Runs before each failing request, so it is rolled back and run again each time: it still learns it created its flow.
+        var early = store.CreateFlowAsync(Flow("early"), CancellationToken.None).AsTask();
         var good0 = store.CommitAsync(Step(claimed[0], "w1", 1), CancellationToken.None).AsTask();
         var leaseLost = store.CommitAsync(Step(claimed[1], "intruder", 1), CancellationToken.None).AsTask();
         var duplicate = store.CreateFlowAsync(Flow("f0"), CancellationToken.None).AsTask();
@@ -178,6 +180,7 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
         await good0;
         await good3;
         Assert.True((await created).Created);
+        Assert.True((await early).Created);
         await Assert.ThrowsAsync<LeaseLostException>(() => leaseLost);
         await Assert.ThrowsAsync<SqliteException>(() => duplicate);
         await Assert.ThrowsAsync<SqliteException>(() => broken);
@@ -190,6 +193,8 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(FlowState.Pending, (await store.GetFlowAsync("f2", CancellationToken.None))!.State);
         Assert.Equal(0, (await store.GetStepsAsync("f2", CancellationToken.None))[0].Attempts);
         Assert.NotNull(await store.GetFlowAsync("new", CancellationToken.None));
+        Assert.NotNull(await store.GetFlowAsync("early", CancellationToken.None));
+        Assert.Equal([1L, 2], (await store.GetHistoryAsync("f0", 0, 10, CancellationToken.None)).Select(e => e.Seq));
     }
 
     [Fact]
@@ -389,6 +394,28 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
         release.Set();
         Assert.True(await blocker.WaitAsync(TimeSpan.FromSeconds(30)));
         await disposing.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Theory]
+    [InlineData(null, 2L)]
+    [InlineData(true, 2L)]
+    [InlineData(false, 1L)]
+    public async Task Commits_wait_for_the_disk_unless_told_not_to(bool? full, long expected)
+    {
+        // synchronous: 2 = FULL (a commit survives a power cut), 1 = NORMAL.
+        var path = temp.PathOf();
+        var store = new SqliteFlowStore(full is { } f ? new SqliteStoreOptions { Path = path, SynchronousFull = f } : new SqliteStoreOptions { Path = path });
+        await using var storeScope = store;
+        await store.InitializeAsync(CancellationToken.None);
+        var synchronous = await store.WriterForTests.WriteAsync(
+            db =>
+            {
+                using var command = db.Connection.CreateCommand();
+                command.CommandText = "PRAGMA synchronous";
+                return (long)command.ExecuteScalar()!;
+            },
+            CancellationToken.None);
+        Assert.Equal(expected, synchronous);
     }
 
     [Fact]

@@ -129,6 +129,57 @@ public abstract class QueryStoreContractTests(ContractStores source) : FlowStore
     }
 
     [Fact]
+    public async Task History_of_commits_with_several_events_reads_the_same_whole_or_one_event_at_a_time()
+    {
+        // What a step commits: the step that finished and the next one started, in one transition (a store may
+        // keep a commit's events together); every field of every event comes back, from any seq on.
+        var store = await NewStoreAsync();
+        await store.CreateFlowAsync(MakeFlow("f1", nextRunAt: T0), None);
+        var claimed = await ClaimOneAsync(store, "f1");
+        var written = new List<HistoryEvent>();
+        var seq = claimed.LastSeq;
+        for (var commit = 0; commit < 4; commit++)
+        {
+            var at = T0.AddSeconds(commit + 1);
+            List<HistoryEvent> events =
+            [
+                new("f1", ++seq, at, "step.completed", $"s{commit}", commit % 2 == 0 ? null : new JsonObject { ["result"] = new JsonArray(commit, "x") }),
+                new("f1", ++seq, at.AddMilliseconds(1), "step.started", $"s{commit + 1}", commit == 2 ? JsonValue.Create("attempt \"2\"") : null),
+            ];
+            if (commit == 3)
+            {
+                events.Add(new("f1", ++seq, at.AddMilliseconds(2), "flow.completed", null, JsonValue.Create(3.5)));
+            }
+
+            await store.CommitAsync(new FlowTransition { LeaseOwner = "w1", Flow = claimed.Flow, History = events }, None);
+            written.AddRange(events);
+        }
+
+        var whole = await store.GetHistoryAsync("f1", claimed.LastSeq, 100, None);
+        Assert.Equal(written.Count, whole.Count);
+        for (var i = 0; i < written.Count; i++)
+        {
+            var (expected, actual) = (written[i], whole[i]);
+            Assert.Equal((expected.FlowId, expected.Seq, expected.At, expected.Kind, expected.StepKey), (actual.FlowId, actual.Seq, actual.At, actual.Kind, actual.StepKey));
+            Assert.Equal(expected.Detail?.ToJsonString(), actual.Detail?.ToJsonString());
+        }
+
+        // One event at a time, and pages that start and end inside a commit.
+        var after = claimed.LastSeq;
+        var oneByOne = new List<long>();
+        while ((await store.GetHistoryAsync("f1", after, 1, None)) is [var next])
+        {
+            oneByOne.Add(next.Seq);
+            after = next.Seq;
+        }
+
+        Assert.Equal(written.Select(e => e.Seq), oneByOne);
+        Assert.Equal(written.Skip(1).Take(3).Select(e => e.Seq), (await store.GetHistoryAsync("f1", written[0].Seq, 3, None)).Select(e => e.Seq));
+        Assert.Equal(written.Skip(5).Select(e => e.Seq), (await store.GetHistoryAsync("f1", written[4].Seq, 100, None)).Select(e => e.Seq));
+        Assert.Equal("attempt \"2\"", (await store.GetHistoryAsync("f1", written[4].Seq, 1, None))[0].Detail!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Counts_by_state_for_everyone_or_one_owner()
     {
         var store = await NewStoreAsync();
