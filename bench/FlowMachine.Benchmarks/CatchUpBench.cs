@@ -36,7 +36,7 @@ internal static class CatchUpBench
         var filter = new FlowRetentionFilter { States = [FlowState.Completed], FinishedBefore = DateTimeOffset.FromUnixTimeMilliseconds(oldest + count) };
         using var stop = new CancellationTokenSource(interval * intervals);
         var sweepClock = Stopwatch.StartNew();
-        var sweep = SweepAsync(sweeper, filter, stop.Token);
+        var sweep = RetentionBench.SweepUntilStoppedAsync(sweeper, filter, stop.Token);
         var during = new List<double>[intervals];
         var deletedBy = new long[intervals + 1];
         var mark = 0;
@@ -68,16 +68,5 @@ internal static class CatchUpBench
 
         var (batchMedian, batchMax) = counting.TakeBatchTimes();
         Console.WriteLine($"sweep: deleted {counting.Deleted:N0} flows in {sweepClock.Elapsed.TotalSeconds:0.0} s, batches {batchMedian:N0} ms median, {batchMax:N0} ms max; load {RetentionBench.Load()}");
-    }
-
-    private static async Task SweepAsync(RetentionSweeper sweeper, FlowRetentionFilter filter, CancellationToken stop)
-    {
-        try
-        {
-            await sweeper.DeleteAllAsync(filter, paced: true, stop);
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
     }
 }

@@ -167,7 +167,7 @@ internal static class RetentionBench
             $"batches {batchMedian:N0} ms median, {batchMax:N0} ms max; load {Load()})");
     }
 
-    private static async Task SweepUntilStoppedAsync(RetentionSweeper sweeper, FlowRetentionFilter filter, CancellationToken stop)
+    internal static async Task SweepUntilStoppedAsync(RetentionSweeper sweeper, FlowRetentionFilter filter, CancellationToken stop)
     {
         try
         {
