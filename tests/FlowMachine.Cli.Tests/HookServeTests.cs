@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using FlowMachine.Cli.Tests.Support;
 using FlowMachine.Client.Tests.Support;
 
 namespace FlowMachine.Cli.Tests;
@@ -24,7 +25,7 @@ public sealed class HookServeTests(ServeProcess serve) : IClassFixture<ServeProc
     [Fact]
     public async Task A_hook_starts_a_flow_that_completes_and_a_redelivery_gets_the_first_answer_and_starts_nothing()
     {
-        var alice = await UserAsync("hk-alice");
+        var alice = await serve.UserAsync("hk-alice");
         var routine = await RoutineAsync(alice);
         var (name, secret) = await HookAsync(alice, new JsonObject
         {
@@ -37,7 +38,7 @@ public sealed class HookServeTests(ServeProcess serve) : IClassFixture<ServeProc
         Assert.False(first.Redelivery);
         var answer = JsonNode.Parse(first.Text)!;
         Assert.Equal((name, "dlv-1", "start", true), ((string?)answer["hook"], (string?)answer["delivery"], (string?)answer["action"], (bool?)answer["created"]));
-        var flow = await WaitForStateAsync(alice, (string)answer["flowId"]!, "COMPLETED");
+        var flow = await serve.WaitForStateAsync(alice, (string)answer["flowId"]!, "COMPLETED");
         Assert.Equal("hk-alice", (string?)flow["owner"]);
         Assert.Equal(("A-1042", "book", "dlv-1"), ((string?)flow["input"]!["order"], (string?)flow["input"]!["first"], (string?)flow["input"]!["delivery"]));
 
@@ -52,7 +53,7 @@ public sealed class HookServeTests(ServeProcess serve) : IClassFixture<ServeProc
     [Fact]
     public async Task A_wrong_or_missing_signature_is_401_and_stores_nothing_so_the_same_delivery_id_later_works()
     {
-        var bob = await UserAsync("hk-bob");
+        var bob = await serve.UserAsync("hk-bob");
         var routine = await RoutineAsync(bob);
         var (name, secret) = await HookAsync(bob, new JsonObject { ["start"] = new JsonObject { ["routine"] = routine } });
         const string Body = """{"order":{"id":"B-7"}}""";
@@ -79,14 +80,14 @@ public sealed class HookServeTests(ServeProcess serve) : IClassFixture<ServeProc
         Assert.True(signed.Status == HttpStatusCode.OK, signed.Text);
         Assert.False(signed.Redelivery);
         Assert.True((bool)JsonNode.Parse(signed.Text)!["created"]!);
-        await WaitForStateAsync(bob, (string)JsonNode.Parse(signed.Text)!["flowId"]!, "COMPLETED");
+        await serve.WaitForStateAsync(bob, (string)JsonNode.Parse(signed.Text)!["flowId"]!, "COMPLETED");
         Assert.Single(await FlowsAsync(bob, routine));
     }
 
     [Fact]
     public async Task A_body_missing_a_mapped_path_is_400_naming_the_path_and_starts_nothing()
     {
-        var carol = await UserAsync("hk-carol");
+        var carol = await serve.UserAsync("hk-carol");
         var routine = await RoutineAsync(carol);
         var (name, secret) = await HookAsync(carol, new JsonObject
         {
@@ -107,7 +108,7 @@ public sealed class HookServeTests(ServeProcess serve) : IClassFixture<ServeProc
     [Fact]
     public async Task A_captured_request_replayed_under_another_delivery_id_starts_no_second_flow_when_the_key_comes_from_the_body()
     {
-        var dave = await UserAsync("hk-dave");
+        var dave = await serve.UserAsync("hk-dave");
         var routine = await RoutineAsync(dave);
         var (name, secret) = await HookAsync(dave, new JsonObject { ["start"] = new JsonObject { ["routine"] = routine, ["key"] = "$body.order.id" } });
         const string Body = """{"order":{"id":"D-1"}}""";
@@ -129,7 +130,7 @@ public sealed class HookServeTests(ServeProcess serve) : IClassFixture<ServeProc
     [Fact]
     public async Task An_event_hook_raises_a_keyed_event_that_resumes_the_flow_waiting_on_that_key()
     {
-        var erin = await UserAsync("hk-erin");
+        var erin = await serve.UserAsync("hk-erin");
         var waiting = await StartWaitingAsync(erin, "P-7");
         var other = await StartWaitingAsync(erin, "P-8");
         var (name, secret) = await HookAsync(erin, new JsonObject
@@ -144,9 +145,9 @@ public sealed class HookServeTests(ServeProcess serve) : IClassFixture<ServeProc
         var answer = JsonNode.Parse(delivered.Text)!;
         Assert.Equal(("event", "payment.settled", "P-7", 1), ((string?)answer["action"], (string?)answer["event"], (string?)answer["key"], (int?)answer["reached"]));
         Assert.Null(answer["flowId"]);
-        var done = await WaitForStateAsync(erin, waiting, "COMPLETED");
+        var done = await serve.WaitForStateAsync(erin, waiting, "COMPLETED");
         Assert.Equal(12, (int)done["steps"]!.AsArray().Single(s => (string?)s!["key"] == "settled")!["result"]!["amount"]!);
-        Assert.Equal("WAITING", (string?)(await GetAsync(erin, other))["state"]);
+        Assert.Equal("WAITING", (string?)(await serve.GetFlowAsync(erin, other))["state"]);
     }
 
     /// <summary><c>sha256=</c> and the lower-case hex HMAC-SHA256 of the raw body, keyed with the secret's UTF-8 bytes.</summary>
@@ -172,7 +173,7 @@ public sealed class HookServeTests(ServeProcess serve) : IClassFixture<ServeProc
     private async Task<(string Name, string Secret)> HookAsync(string key, JsonObject action)
     {
         action["name"] = "hk-" + Guid.NewGuid().ToString("N")[..10];
-        using var http = Http(key);
+        using var http = serve.Http(key);
         using var response = await http.PostAsJsonAsync("/api/v1/hooks", action);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToJsonString());
@@ -183,7 +184,7 @@ public sealed class HookServeTests(ServeProcess serve) : IClassFixture<ServeProc
     private async Task<string> RoutineAsync(string key)
     {
         var name = "hk-routine-" + Guid.NewGuid().ToString("N")[..8];
-        using var http = Http(key);
+        using var http = serve.Http(key);
         using var response = await http.PostAsJsonAsync("/api/v1/routines", new JsonObject { ["name"] = name, ["spec"] = new JsonArray("noop") });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return name;
@@ -191,56 +192,18 @@ public sealed class HookServeTests(ServeProcess serve) : IClassFixture<ServeProc
 
     private async Task<JsonArray> FlowsAsync(string key, string routine)
     {
-        using var http = Http(key);
+        using var http = serve.Http(key);
         return JsonNode.Parse(await http.GetStringAsync($"/api/v1/flows?routine={routine}"))!["items"]!.AsArray();
     }
 
     private async Task<string> StartWaitingAsync(string key, string order)
     {
-        using var http = Http(key);
+        using var http = serve.Http(key);
         using var response = await http.PostAsJsonAsync("/api/v1/flows", new JsonObject { ["spec"] = Waits.DeepClone(), ["input"] = new JsonObject { ["order"] = order } });
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
         var id = (string)body["id"]!;
-        await WaitForStateAsync(key, id, "WAITING");
+        await serve.WaitForStateAsync(key, id, "WAITING");
         return id;
-    }
-
-    private async Task<string> UserAsync(string name)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await CliApp.RunAsync(["users", "add", name, "--json", "--db", serve.DbPath], stdout, stderr, CancellationToken.None);
-        Assert.True(code == 0, stderr.ToString());
-        return (string)JsonNode.Parse(stdout.ToString())!["key"]!;
-    }
-
-    private HttpClient Http(string key)
-    {
-        var http = new HttpClient { BaseAddress = serve.BaseAddress };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return http;
-    }
-
-    private async Task<JsonNode> GetAsync(string key, string id)
-    {
-        using var http = Http(key);
-        return JsonNode.Parse(await http.GetStringAsync("/api/v1/flows/" + id))!;
-    }
-
-    private async Task<JsonNode> WaitForStateAsync(string key, string id, string state)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var flow = await GetAsync(key, id);
-            if ((string?)flow["state"] == state)
-            {
-                return flow;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"flow {id} is not {state}:\n{flow}\n{serve.Output}");
-            await Task.Delay(50);
-        }
     }
 }
