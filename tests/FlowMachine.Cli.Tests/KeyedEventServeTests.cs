@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using FlowMachine.Cli.Tests.Support;
@@ -109,20 +108,6 @@ public sealed class KeyedEventServeTests(ServeProcess serve) : IClassFixture<Ser
         Assert.NotEqual(0, refused.ExitCode);
     }
 
-    private async Task<string> UserAsync(string name)
-    {
-        var added = await CliAsync("users", "add", name, "--json", "--db", serve.DbPath);
-        Assert.True(added.ExitCode == 0, added.ToString());
-        return (string)JsonNode.Parse(added.Out)!["key"]!;
-    }
-
-    private HttpClient Http(string key)
-    {
-        var http = new HttpClient { BaseAddress = serve.BaseAddress };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return http;
-    }
-
     private async Task<string> StartAsync(string key, string order)
     {
         using var http = Http(key);
@@ -139,33 +124,13 @@ public sealed class KeyedEventServeTests(ServeProcess serve) : IClassFixture<Ser
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
     }
 
-    private async Task<JsonNode> GetAsync(string key, string id)
-    {
-        using var http = Http(key);
-        return JsonNode.Parse(await http.GetStringAsync("/api/v1/flows/" + id))!;
-    }
+    private Task<string> UserAsync(string name) => serve.UserAsync(name);
 
-    private async Task<JsonNode> WaitForStateAsync(string owner, string id, string state)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var flow = await GetAsync(owner, id);
-            if ((string?)flow["state"] == state)
-            {
-                return flow;
-            }
+    private HttpClient Http(string key) => serve.Http(key);
 
-            Assert.True(DateTime.UtcNow < deadline, $"flow {id} is not {state}:\n{flow}\n{serve.Output}");
-            await Task.Delay(50);
-        }
-    }
+    private Task<JsonNode> GetAsync(string key, string id) => serve.GetFlowAsync(key, id);
 
-    private static async Task<CliResult> CliAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await CliApp.RunAsync(args, stdout, stderr, CancellationToken.None);
-        return new CliResult(code, stdout.ToString(), stderr.ToString());
-    }
+    private Task<JsonNode> WaitForStateAsync(string owner, string id, string state) => serve.WaitForStateAsync(owner, id, state);
+
+    private static Task<CliResult> CliAsync(params string[] args) => ServeUsers.CliAsync(args);
 }

@@ -4,7 +4,7 @@ using FlowMachine.Storage;
 
 namespace FlowMachine.Hooks;
 
-/// <summary>A webhook as the API shows it (never with its secret).</summary>
+/// <summary>A webhook as the API shows it (without its secret but in <see cref="HookCreatedDocument"/>, the answer to creating it).</summary>
 /// <param name="Name">The hook's name.</param>
 /// <param name="Action"><c>start</c> or <c>event</c>.</param>
 /// <param name="Start">The start action, or null.</param>
@@ -14,7 +14,7 @@ namespace FlowMachine.Hooks;
 /// <param name="RotatedAt">When its secret was last replaced, or null.</param>
 /// <param name="Url">Where deliveries are posted.</param>
 #pragma warning disable CA1054, CA1056 // a JSON read model: the URL is sent as the text clients get
-public sealed record HookDocument(
+public record HookDocument(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("action")] string Action,
     [property: JsonPropertyName("start")] HookStart? Start,

@@ -6,7 +6,9 @@ using FlowMachine.Server.Idempotency;
 using FlowMachine.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.OpenApi;
 
 namespace FlowMachine.Server.Hooks;
 
@@ -32,7 +34,41 @@ internal static class HookDeliveryEndpoint
             .Accepts<JsonElement>("application/json")
             .Produces<HookDeliveryDocument>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .AddOpenApiOperationTransformer(DescribeAsync);
+
+    /// <summary>The two headers a delivery carries, and what its refusals mean, in the OpenAPI document.</summary>
+    private static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        operation.Parameters ??= [];
+        operation.Parameters.Add(Header(HookProtocol.SignatureHeader, "sha256= and the lower-case hex HMAC-SHA256 of the raw body, keyed with the hook's secret.", null));
+        operation.Parameters.Add(Header(HookProtocol.DeliveryHeader, "A unique id of this delivery (a UUID will do); a redelivery sends the same id.", HookProtocol.MaxDeliveryIdLength));
+        var descriptions = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["200"] = $"What the hook did; a redelivery gets the first answer again, with {HookProtocol.RedeliveryHeader}: true.",
+            ["400"] = "The body does not map: 'errors' names the path it lacks (such as $body.order.id), or the delivery id is not valid.",
+            ["401"] = "The signature is wrong or missing, or there is no such hook; nothing was stored.",
+            ["409"] = "The mapped key is another user's flow's, or the same delivery is still being handled.",
+        };
+        foreach (var (status, description) in descriptions)
+        {
+            if (operation.Responses?.TryGetValue(status, out var response) == true && response is OpenApiResponse declared)
+            {
+                declared.Description = description;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static OpenApiParameter Header(string name, string description, int? maxLength) => new()
+    {
+        Name = name,
+        In = ParameterLocation.Header,
+        Required = true,
+        Description = description,
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = maxLength },
+    };
 
     // A stand-in secret checked against when there is no such hook, so both refusals take the same work.
     private static readonly string Decoy = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));

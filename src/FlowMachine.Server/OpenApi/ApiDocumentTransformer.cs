@@ -16,6 +16,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
     [
         ("Flows", "Start, list, read and steer flows: resubmit, push, events, cancel, reset, retry, suspend. Each user sees only their own flows, administrators all."),
         ("Events", "Events by correlation key: one raise reaches every flow that waits for its name and key, and is kept for flows that wait later."),
+        ("Hooks", "Signed webhooks: each delivery from another system starts a routine or raises an event by key, with values mapped from its body. Managed with an API key; delivered without one."),
         ("Routines", "Stored, versioned flow specs, shared by every user. A changed spec makes a new version."),
         ("Tasks", "The task types this server can run, with their parameters."),
         ("Schedules", "Cron and interval starts of a routine or spec. Everyone sees every schedule; its owner or an administrator changes it."),
@@ -32,7 +33,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
             Title = "FlowMachine API",
             Version = "v1",
             Description = "The REST API of a FlowMachine server: routines, task types, schedules, flows and their verbs, users. "
-                + "Every /api route but the resume callback needs an API key, sent as 'Authorization: Bearer KEY'. "
+                + "Every /api route but the resume callback and webhook deliveries (signed instead) needs an API key, sent as 'Authorization: Bearer KEY'. "
                 + "Errors are RFC 9457 problem details; a refused request names each wrong field (or spec path) in 'errors'.",
             Contact = new OpenApiContact { Name = "FlowMachine" },
             License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" },

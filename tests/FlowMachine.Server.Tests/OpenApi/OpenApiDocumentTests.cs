@@ -21,6 +21,11 @@ public sealed class OpenApiDocumentTests(ServerFixture server) : IClassFixture<S
         { "/api/v1/users/{name}/rotate", "post", "200", "UserKeyRotated" },
         { "/api/v1/users/{name}/revoke", "post", "200", "UserKeysRevoked" },
         { "/api/v1/resume/{token}", "post", "202", "CommandAccepted" },
+        { "/api/v1/hooks", "post", "201", "HookCreatedDocument" },
+        { "/api/v1/hooks", "get", "200", "HookListDocument" },
+        { "/api/v1/hooks/{name}", "get", "200", "HookDocument" },
+        { "/api/v1/hooks/{name}/rotate", "post", "200", "HookSecretDocument" },
+        { "/api/v1/hooks/{name}", "post", "200", "HookDeliveryDocument" },
         { "/healthz", "get", "200", "HealthReport" },
     };
 
@@ -88,10 +93,19 @@ public sealed class OpenApiDocumentTests(ServerFixture server) : IClassFixture<S
         Assert.Equal("http", (string?)scheme["type"]);
         Assert.Equal("bearer", (string?)scheme["scheme"]);
         var open = new[] { "post /api/v1/resume/{token}", "get /healthz" };
+        var signed = "post /api/v1/hooks/{name}";
         foreach (var (name, operation) in Operations(document))
         {
             var security = operation["security"]!.AsArray();
-            if (open.Contains(name))
+            if (name == signed)
+            {
+                // A webhook delivery needs no key but a signature: a wrong or missing one is its 401.
+                Assert.Empty(security);
+                Assert.Contains("signature", (string?)operation["responses"]!["401"]!["description"], StringComparison.OrdinalIgnoreCase);
+                var headers = operation["parameters"]!.AsArray().Where(p => (string?)p!["in"] == "header" && (bool?)p["required"] == true).Select(p => (string?)p!["name"]);
+                Assert.Equal(["X-FlowMachine-Signature", "X-FlowMachine-Delivery"], headers);
+            }
+            else if (open.Contains(name))
             {
                 Assert.Empty(security);
                 Assert.False(operation["responses"]!.AsObject().ContainsKey("401"), $"{name} needs no key but declares 401");
