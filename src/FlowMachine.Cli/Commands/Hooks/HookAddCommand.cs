@@ -45,15 +45,8 @@ internal static class HookAddCommand
                     var hook = HookTarget.Check(await host.Hooks.CreateAsync(caller, request, token).ConfigureAwait(false), request.Name!);
                     return HookCreatedDocument.Of(HookDocument.Of(hook, HookTarget.LocalUrl(hook.Name)), hook.Secret);
                 }, ct).ConfigureAwait(false);
-            if (parse.GetValue(json))
-            {
-                await JsonOutput.WriteDocumentAsync(io.Out, created).ConfigureAwait(false);
-                return ExitCodes.Ok;
-            }
-
-            await io.Out.WriteLineAsync($"hook {created.Name} added: each delivery {HookOutput.Action(created.Start, created.Event)}").ConfigureAwait(false);
-            await HookOutput.WriteSecretAsync(io.Out, created.Name, created.Secret, created.Url).ConfigureAwait(false);
-            return ExitCodes.Ok;
+            return await HookOutput.WriteAsync(io.Out, parse.GetValue(json), created, () => HookOutput.WriteSecretAsync(
+                io.Out, $"hook {created.Name} added: each delivery {HookOutput.Action(created.Start, created.Event)}", created.Name, created.Secret, created.Url)).ConfigureAwait(false);
         });
         return command;
     }

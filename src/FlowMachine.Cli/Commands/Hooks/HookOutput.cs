@@ -46,9 +46,17 @@ internal static class HookOutput
         return $"raises event {raise?.Name} with key {raise?.Key}{(raise?.Value is { } value ? $" and value {value}" : "")}";
     }
 
-    /// <summary>The secret and where to post deliveries: after <c>hooks add</c> and <c>hooks rotate</c>.</summary>
-    public static async Task WriteSecretAsync(TextWriter writer, string name, string secret, string url)
+    /// <summary>The document (<c>--json</c>) or the verb's lines, then exit 0.</summary>
+    public static async Task<int> WriteAsync<T>(TextWriter writer, bool json, T document, Func<Task> lines)
     {
+        await (json ? JsonOutput.WriteDocumentAsync(writer, document) : lines()).ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The secret and where to post deliveries: after <c>hooks add</c> and <c>hooks rotate</c>.</summary>
+    public static async Task WriteSecretAsync(TextWriter writer, string headline, string name, string secret, string url)
+    {
+        await writer.WriteLineAsync(headline).ConfigureAwait(false);
         await writer.WriteLineAsync($"secret  {secret}").ConfigureAwait(false);
         await writer.WriteLineAsync($"url     {url}{(url.StartsWith('/') ? "  (under the address the server is reached at)" : "")}").ConfigureAwait(false);
         await writer.WriteLineAsync($"the secret is shown only now: keep it (`flowmachine hooks rotate {name}` makes a new one). Sign each delivery with").ConfigureAwait(false);

@@ -31,16 +31,7 @@ internal static class HooksCommand
             var hooks = await HookTarget.UseAsync(global, parse, (client, token) => client.ListHooksAsync(token), async (host, token) =>
                 (IReadOnlyList<HookDocument>)[.. (await host.Hooks.ListAsync(HookTarget.Local, token).ConfigureAwait(false)).Select(h => HookDocument.Of(h, HookTarget.LocalUrl(h.Name)))], ct)
                 .ConfigureAwait(false);
-            if (parse.GetValue(json))
-            {
-                await JsonOutput.WriteDocumentAsync(io.Out, new HookListDocument(hooks)).ConfigureAwait(false);
-            }
-            else
-            {
-                await HookOutput.WriteListAsync(io.Out, hooks).ConfigureAwait(false);
-            }
-
-            return ExitCodes.Ok;
+            return await HookOutput.WriteAsync(io.Out, parse.GetValue(json), new HookListDocument(hooks), () => HookOutput.WriteListAsync(io.Out, hooks)).ConfigureAwait(false);
         });
         return command;
     }
@@ -58,16 +49,8 @@ internal static class HooksCommand
                     return true;
                 },
                 async (host, token) => await host.Hooks.DeleteAsync(HookTarget.Local, hook, token).ConfigureAwait(false) ? true : throw HookTarget.NotFound(hook), ct).ConfigureAwait(false);
-            if (parse.GetValue(json))
-            {
-                await JsonOutput.WriteAsync(io.Out, new JsonObject { ["name"] = hook, ["deleted"] = true }).ConfigureAwait(false);
-            }
-            else
-            {
-                await io.Out.WriteLineAsync($"hook {hook} deleted; its URL refuses deliveries from now on").ConfigureAwait(false);
-            }
-
-            return ExitCodes.Ok;
+            return await HookOutput.WriteAsync(io.Out, parse.GetValue(json), new JsonObject { ["name"] = hook, ["deleted"] = true },
+                () => io.Out.WriteLineAsync($"hook {hook} deleted; its URL refuses deliveries from now on")).ConfigureAwait(false);
         });
         return command;
     }
@@ -83,15 +66,8 @@ internal static class HooksCommand
                 var record = HookTarget.Check(await host.Hooks.RotateAsync(HookTarget.Local, hook, token).ConfigureAwait(false), hook);
                 return new HookSecretDocument(record.Name, record.Secret, HookTarget.LocalUrl(record.Name));
             }, ct).ConfigureAwait(false);
-            if (parse.GetValue(json))
-            {
-                await JsonOutput.WriteDocumentAsync(io.Out, rotated).ConfigureAwait(false);
-                return ExitCodes.Ok;
-            }
-
-            await io.Out.WriteLineAsync($"hook {rotated.Name}: new secret; the old one no longer signs").ConfigureAwait(false);
-            await HookOutput.WriteSecretAsync(io.Out, rotated.Name, rotated.Secret, rotated.Url).ConfigureAwait(false);
-            return ExitCodes.Ok;
+            return await HookOutput.WriteAsync(io.Out, parse.GetValue(json), rotated,
+                () => HookOutput.WriteSecretAsync(io.Out, $"hook {rotated.Name}: new secret; the old one no longer signs", rotated.Name, rotated.Secret, rotated.Url)).ConfigureAwait(false);
         });
         return command;
     }
