@@ -88,6 +88,29 @@ public interface IFlowMachineClient : IFlowClient
     /// <exception cref="FlowMachineValidationException">The limit is out of range.</exception>
     Task<Operations.KeyedEventListing> ListEventsAsync(string? name = null, string? key = null, int? limit = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Creates a webhook owned by the key's user: a name and exactly one action, <see cref="Hooks.HookRequest.Start"/> or
+    /// <see cref="Hooks.HookRequest.Event"/>. The answer carries the secret that signs deliveries, shown only here and by
+    /// <see cref="RotateHookAsync"/>, and the URL deliveries are posted to.
+    /// </summary>
+    /// <exception cref="FlowMachineValidationException">A field is not valid (named: <c>name</c>, <c>start.routine</c>, <c>event.key</c>, ...).</exception>
+    /// <exception cref="FlowMachineConflictException">The name is taken.</exception>
+    Task<Hooks.HookCreatedDocument> CreateHookAsync(Hooks.HookRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>The key's user's webhooks (an administrator's: all), by name, without their secrets.</summary>
+    Task<IReadOnlyList<Hooks.HookDocument>> ListHooksAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>One webhook without its secret, or null when there is none (or it is another user's).</summary>
+    Task<Hooks.HookDocument?> GetHookAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a webhook and the delivery ids it remembers; the flows it started stay.</summary>
+    /// <exception cref="FlowMachineNotFoundException">No such webhook, or another user's.</exception>
+    Task DeleteHookAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives a webhook a new secret, shown only in this answer; the old one stops working at once.</summary>
+    /// <exception cref="FlowMachineNotFoundException">No such webhook, or another user's.</exception>
+    Task<Hooks.HookSecretDocument> RotateHookAsync(string name, CancellationToken cancellationToken = default);
+
     /// <summary>The registered workers, each queue's depth, and what no live worker serves.</summary>
     Task<Routing.WorkersDocument> GetWorkersAsync(CancellationToken cancellationToken = default);
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FlowMachine.Cli.Commands.Events;
 using FlowMachine.Cli.Commands.Flows;
+using FlowMachine.Cli.Commands.Hooks;
 using FlowMachine.Cli.Commands.Routines;
 using FlowMachine.Cli.Commands.Run;
 using FlowMachine.Cli.Commands.Schedules;
@@ -27,6 +28,7 @@ internal static class CommandTree
         root.Subcommands.Add(WorkerCommand.Create(io, global));
         root.Subcommands.Add(FlowsCommand.Create(io, global));
         root.Subcommands.Add(EventsCommand.Create(io, global));
+        root.Subcommands.Add(HooksCommand.Create(io, global));
         root.Subcommands.Add(RoutinesCommand.Create(io, global));
         root.Subcommands.Add(SchedulesCommand.Create(io, global));
         root.Subcommands.Add(TasksCommand.Create(io, global));

@@ -91,6 +91,9 @@ internal sealed class CliHost : IAsyncDisposable
     /// <summary>Raises and lists events by correlation key.</summary>
     public EventVerbs Events => services.GetRequiredService<EventVerbs>();
 
+    /// <summary>Managing webhooks, with the same rules as the API.</summary>
+    public FlowMachine.Hooks.HookVerbs Hooks => services.GetRequiredService<FlowMachine.Hooks.HookVerbs>();
+
     /// <summary>Lists the flows that need attention.</summary>
     public FlowMachine.Diagnosis.AttentionReader Attention => services.GetRequiredService<FlowMachine.Diagnosis.AttentionReader>();
 
