@@ -35,9 +35,11 @@ public static class ServerEndpointRouteBuilderExtensions
         FlowPurgeEndpoint.Map(flows);
         FlowDiagnosisEndpoints.Map(flows);
         EventEndpoints.Map(api);
+        Hooks.HookEndpoints.Map(api);
         PauseEndpoints.Map(api);
         UserEndpoints.Map(api);
         ResumeEndpoints.Map(endpoints);
+        Hooks.HookDeliveryEndpoint.Map(endpoints);
         HealthEndpoints.Map(endpoints);
         OpenApi.ApiDocument.Map(endpoints);
         DashboardEndpoints.Map(endpoints);
