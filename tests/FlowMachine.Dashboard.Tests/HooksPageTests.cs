@@ -103,6 +103,12 @@ public sealed class HooksPageTests(DashboardFixture fixture)
         await Assertions.Expect(page.Locator("#hook-event-key-error")).ToContainTextAsync("event.key");
         await Assertions.Expect(page.GetByRole(AriaRole.Form, new() { Name = "Create a hook" }).GetByLabel("Raise an event by key")).ToBeCheckedAsync();
         Assert.Null(await Hooks.GetAsync(new Caller("admin", IsAdmin: true), "ui-bad"));
+
+        // A post without the page's token changes nothing.
+        var tokenName = (await page.Locator("form.signout input[type='hidden']").GetAttributeAsync("name"))!;
+        var forged = page.APIRequest.CreateFormData().Set(tokenName, "forged").Set("name", "ui-forged").Set("action", "start").Set("routine", "hook-ui-bad");
+        Assert.Equal(400, (await page.APIRequest.PostAsync("/hooks", new() { Form = forged })).Status);
+        Assert.Null(await Hooks.GetAsync(new Caller("admin", IsAdmin: true), "ui-forged"));
         await page.Context.CloseAsync();
     }
 
