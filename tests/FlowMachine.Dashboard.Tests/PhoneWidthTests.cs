@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using FlowMachine.Dashboard.Tests.Support;
+using FlowMachine.Hooks;
 using FlowMachine.Operations;
 using FlowMachine.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,13 +27,15 @@ public sealed class PhoneWidthTests(DashboardFixture fixture, ITestOutputHelper 
         var failed = await FlowPageTests.StartAsync(api, """{"tasks":[{"key":"boom","task_type":"fail","task_params":{"error":"a long error message that goes on and on to make the failures table on the overview wider than a phone screen"}}]}""");
         var schedule = new ScheduleDefinition { Routine = "phone-routine-with-a-rather-long-name", Cron = "30 2 * * *", TimeZone = "America/New_York" };
         Assert.True((await fixture.App.Services.GetRequiredService<ScheduleVerbs>().DeclareAsync("phone-schedule-with-a-rather-long-name", schedule, "admin")).Succeeded);
+        var hook = new HookRequest("phone-hook-with-a-rather-long-name", new HookStart("phone-routine-with-a-rather-long-name", new Dictionary<string, string> { ["order"] = "$body.order.id" }, "$body.order.id"));
+        Assert.Equal(HookOutcome.Done, (await fixture.App.Services.GetRequiredService<HookVerbs>().CreateAsync(new Caller("admin", IsAdmin: true), hook)).Outcome);
         await FlowPageTests.WaitForStateAsync(api, waiting, "WAITING");
         await FlowPageTests.WaitForStateAsync(api, failed, "FAILED");
 
         foreach (var width in new[] { 390, 360 })
         {
             var page = await SignInAtAsync(width);
-            foreach (var path in new[] { "/", "/flows", $"/flows/{waiting}", $"/flows/{failed}", "/routines", "/routines/phone-routine-with-a-rather-long-name", "/schedules", "/schedules/phone-schedule-with-a-rather-long-name", "/tasks", "/users" })
+            foreach (var path in new[] { "/", "/flows", $"/flows/{waiting}", $"/flows/{failed}", "/routines", "/routines/phone-routine-with-a-rather-long-name", "/schedules", "/schedules/phone-schedule-with-a-rather-long-name", "/hooks", "/tasks", "/users" })
             {
                 await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
                 var pageWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
@@ -52,7 +55,7 @@ public sealed class PhoneWidthTests(DashboardFixture fixture, ITestOutputHelper 
                 await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Task types", Exact = true })).ToBeHiddenAsync();
                 await menu.ClickAsync();
                 await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "true");
-                foreach (var name in new[] { "Overview", "Flows", "Routines", "Schedules", "Task types", "Users" })
+                foreach (var name in new[] { "Overview", "Flows", "Routines", "Schedules", "Hooks", "Task types", "Users" })
                 {
                     await AssertOnScreenAsync(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = name, Exact = true }), width, path);
                 }

@@ -49,6 +49,11 @@ internal static class DashboardEndpoints
         pages.MapGet("/events", (HttpContext http, EventVerbs events, string? name, string? key, string? raised, int? reached, CancellationToken ct) =>
             EventsPage.RenderAsync(http, events, name, key, raised, reached, ct));
         pages.MapPost("/events", EventForms.RaiseAsync);
+        pages.MapGet("/hooks", (HttpContext http, FlowMachine.Hooks.HookVerbs hooks, Storage.IRoutineStore routines, string? deleted, CancellationToken ct) => HooksPage.RenderAsync(http, hooks, routines, deleted, ct));
+        pages.MapPost("/hooks", HookForms.CreateAsync);
+        pages.MapPost("/hooks/{name}/rotate", HookForms.RotateAsync);
+        pages.MapGet("/hooks/{name}/delete", HookForms.ConfirmDeleteAsync);
+        pages.MapPost("/hooks/{name}/delete", HookForms.DeleteAsync);
         pages.MapGet("/tasks", (HttpContext http, ITaskCatalog catalog) => TasksPage.Render(http, catalog));
         pages.MapGet("/workers", (HttpContext http, Storage.IFlowStore store, TimeProvider time, CancellationToken ct) => WorkersPage.RenderAsync(http, store, time, ct));
         pages.MapGet("/users", (HttpContext http, FlowMachine.Storage.IUserStore users, CancellationToken ct) => UsersPage.RenderAsync(http, users, ct));

@@ -12,6 +12,7 @@ internal static class Layout
         ("/routines", "Routines", "routines"),
         ("/schedules", "Schedules", "schedules"),
         ("/events", "Events", "events"),
+        ("/hooks", "Hooks", "hooks"),
         ("/tasks", "Task types", "tasks"),
         ("/workers", "Workers", "workers"),
     ];

@@ -1,4 +1,4 @@
-// FlowMachine dashboard: JSON checks on forms, the live DAG on a flow page, live rows on the flows table.
+// FlowMachine dashboard: JSON checks on forms, copy buttons, the live DAG on a flow page, live rows on the flows table.
 // Plain browser JavaScript, served by the server; no build step.
 "use strict";
 
@@ -149,8 +149,36 @@
     });
   }
 
+  // A button marked data-copy copies the text of the element it names (a secret shown once); hidden without a script.
+  function wireCopyButtons() {
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      const source = document.getElementById(button.dataset.copy);
+      if (!source) return;
+      const done = button.parentElement.querySelector(".copy-done");
+      function say(text) { if (done) done.textContent = text; }
+      function copyBySelection() {
+        const range = document.createRange();
+        range.selectNodeContents(source);
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+        say(document.execCommand("copy") ? "Copied." : "Selected: press Ctrl+C to copy.");
+      }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        const text = source.textContent.trim();
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(text).then(function () { say("Copied."); }, copyBySelection);
+        } else {
+          copyBySelection();
+        }
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     wireMenu();
+    wireCopyButtons();
     wireJsonFields();
     wireLiveFlow();
     wireLiveRows();
