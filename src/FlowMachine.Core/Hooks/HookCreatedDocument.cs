@@ -11,6 +11,13 @@ public sealed record HookCreatedDocument : HookDocument
     private HookCreatedDocument(HookDocument hook, string secret)
         : base(hook) => Secret = secret;
 
+    /// <summary>A created hook's document read back from JSON (as the typed client does).</summary>
+    [JsonConstructor]
+#pragma warning disable CA1054 // a JSON read model: the URL is the text clients get
+    public HookCreatedDocument(string name, string action, HookStart? start, HookEvent? @event, string owner, DateTimeOffset createdAt, DateTimeOffset? rotatedAt, string url, string secret)
+        : base(name, action, start, @event, owner, createdAt, rotatedAt, url) => Secret = secret;
+#pragma warning restore CA1054
+
     /// <summary>The key that signs deliveries (HMAC-SHA256 of the raw body); keep it: it is not shown again.</summary>
     [JsonPropertyName("secret")]
     [JsonPropertyOrder(1)] // after the hook's fields, as the answer has always been written
