@@ -30,7 +30,7 @@ public sealed class HookVerbs(IFlowStore store, TimeProvider time)
             return invalid;
         }
 
-        var hook = new HookRecord(request!.Name!, NewSecret(), caller.Name, new HookAction(request.Start, request.Event).ToJson(), time.GetUtcNow(), null);
+        var hook = new HookRecord(request!.Name!, NewSecret(), caller.Name, new HookAction(request.Start, request.Event).ToJson(), StoredNow(), null);
         return await Hooks.CreateHookAsync(hook, cancellationToken).ConfigureAwait(false)
             ? new HookResult(HookOutcome.Done, hook)
             : new HookResult(HookOutcome.Conflict, Field: "name", Problem: $"a hook named '{hook.Name}' exists; choose another name or delete it first");
@@ -64,7 +64,7 @@ public sealed class HookVerbs(IFlowStore store, TimeProvider time)
             return HookResult.NotFound;
         }
 
-        var rotated = hook with { Secret = NewSecret(), RotatedAt = time.GetUtcNow() };
+        var rotated = hook with { Secret = NewSecret(), RotatedAt = StoredNow() };
         return await Hooks.RotateHookSecretAsync(name, rotated.Secret, rotated.RotatedAt!.Value, cancellationToken).ConfigureAwait(false)
             ? new HookResult(HookOutcome.Done, rotated)
             : HookResult.NotFound;
@@ -127,6 +127,9 @@ public sealed class HookVerbs(IFlowStore store, TimeProvider time)
 
         return raise.Value is null || HookPaths.IsPath(raise.Value) ? null : HookResult.Invalid("event.value", HookPaths.Rule);
     }
+
+    // The stores keep milliseconds: the answer to create or rotate shows the time a later read will show.
+    private DateTimeOffset StoredNow() => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
 
     private static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 }
