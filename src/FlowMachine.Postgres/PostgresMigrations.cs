@@ -8,8 +8,8 @@ internal static partial class PostgresMigrations
 {
     private static string[]? all;
 
-    /// <summary>Every migration, oldest first (built on first use: the parts live in three files, whose field initializers run in no set order).</summary>
-    public static IReadOnlyList<string> All => all ??= [.. Foundation, .. FlowControl, .. Events];
+    /// <summary>Every migration, oldest first (built on first use: the parts live in four files, whose field initializers run in no set order).</summary>
+    public static IReadOnlyList<string> All => all ??= [.. Foundation, .. FlowControl, .. Events, .. RateTokens];
 
     /// <summary>1 to 12: flows, steps, history, users, routines, schedules, retention.</summary>
     private static readonly string[] Foundation =
