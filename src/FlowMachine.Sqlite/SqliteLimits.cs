@@ -13,12 +13,10 @@ internal static class SqliteLimits
 
     public static bool Acquire(SqliteCommandCache db, SlotRequest r)
     {
-        // The usual case in two statements: take (or renew) this step's slot unless the others' live slots fill the key,
-        // then clear the flow's place among the key's waiters.
-        if (db.Prepared("INSERT INTO limit_slots (key, flow_id, step_key, owner, expires_at) SELECT ?1, ?3, ?4, ?5, ?6 " +
-                "WHERE (SELECT count(*) FROM limit_slots WHERE key = ?1 AND expires_at > ?2 AND NOT (flow_id = ?3 AND step_key = ?4)) < ?7 " +
-                "ON CONFLICT (key, flow_id, step_key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at")
-            .Text(1, r.Key).Int(2, Ms(r.Now)).Text(3, r.FlowId).Text(4, r.StepKey).Text(5, r.Owner).Int(6, Ms(r.ExpiresAt)).Int(7, r.Limit).Execute() == 0)
+        // The usual case in two statements: count the others' live slots, then take (or renew) this step's.
+        var held = db.Prepared("SELECT count(*) FROM limit_slots WHERE key = ?1 AND expires_at > ?2 AND NOT (flow_id = ?3 AND step_key = ?4)")
+            .Text(1, r.Key).Int(2, Ms(r.Now)).Text(3, r.FlowId).Text(4, r.StepKey).ScalarInt() ?? 0;
+        if (held >= r.Limit)
         {
             db.Prepared("DELETE FROM limit_slots WHERE key = ?1 AND expires_at <= ?2").Text(1, r.Key).Int(2, Ms(r.Now)).Execute();
             db.Prepared("INSERT OR IGNORE INTO limit_waiters (key, flow_id, since, lim) VALUES (?1, ?2, ?3, ?4)")
@@ -26,6 +24,9 @@ internal static class SqliteLimits
             return false;
         }
 
+        db.Prepared("INSERT INTO limit_slots (key, flow_id, step_key, owner, expires_at) VALUES (?1, ?2, ?3, ?4, ?5) " +
+                "ON CONFLICT (key, flow_id, step_key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at")
+            .Text(1, r.Key).Text(2, r.FlowId).Text(3, r.StepKey).Text(4, r.Owner).Int(5, Ms(r.ExpiresAt)).Execute();
         db.Prepared("DELETE FROM limit_waiters WHERE key = ?1 AND flow_id = ?2").Text(1, r.Key).Text(2, r.FlowId).Execute();
         return true;
     }
@@ -98,44 +99,20 @@ internal static class SqliteLimits
         return cmd.ExecuteNonQuery() == 1;
     }
 
-    /// <summary>
-    /// Takes a token of the key unless a token of the key was taken later than <paramref name="now"/> or the window up
-    /// to <paramref name="now"/> holds <paramref name="limit"/>; null when taken, else when to ask again.
-    /// </summary>
     public static DateTimeOffset? TakeToken(SqliteCommandCache db, string key, int limit, TimeSpan per, DateTimeOffset now)
     {
         var perMs = (long)per.TotalMilliseconds;
 
-        // The usual case in one statement. Counting the window's tokens walks them all; first a bound from two index
-        // lookups settles a window far below its limit: a key's tokens are taken in time order (never one before the
-        // latest), and rowids grow with every insert, so the window holds at most the rowids from its oldest token to the
-        // newest. Near the limit the walk decides.
-        if (db.Prepared("INSERT INTO rate_tokens (key, taken_at) SELECT ?1, ?2 " +
-                "WHERE COALESCE((SELECT max(taken_at) FROM rate_tokens WHERE key = ?1), ?2) <= ?2 " +
-                "AND (COALESCE((SELECT rowid FROM rate_tokens WHERE key = ?1 ORDER BY taken_at DESC, rowid DESC LIMIT 1) " +
-                "- (SELECT rowid FROM rate_tokens WHERE key = ?1 AND taken_at > ?3 ORDER BY taken_at, rowid LIMIT 1) + 1, 0) < ?4 " +
-                "OR (SELECT taken_at FROM rate_tokens WHERE key = ?1 AND taken_at > ?3 ORDER BY taken_at DESC LIMIT 1 OFFSET ?5) IS NULL)")
-            .Text(1, key).Int(2, Ms(now)).Int(3, Ms(now) - perMs).Int(4, limit).Int(5, limit - 1).Execute() == 1)
-        {
-            // Tokens out of their window count no more; they go with every 64th token taken, not each time.
-            if ((SQLitePCL.raw.sqlite3_last_insert_rowid(db.Connection.Handle) & 63) == 0)
-            {
-                db.Prepared("DELETE FROM rate_tokens WHERE key = ?1 AND taken_at <= ?2").Text(1, key).Int(2, Ms(now) - perMs).Execute();
-            }
-
-            return null;
-        }
-
-        // Refused: when to ask again.
+        // Never a token before the latest of its key: a "now" read before another process took one asks again from there.
         if (db.Prepared("SELECT max(taken_at) FROM rate_tokens WHERE key = ?1").Text(1, key).ScalarInt() is { } latest && latest > Ms(now))
         {
-            return Time(latest); // a "now" read before another process took one asks again from there
+            return Time(latest);
         }
 
         db.Prepared("DELETE FROM rate_tokens WHERE key = ?1 AND taken_at <= ?2").Text(1, key).Int(2, Ms(now) - perMs).Execute();
         if (db.Prepared("SELECT taken_at FROM rate_tokens WHERE key = ?1 ORDER BY taken_at DESC LIMIT 1 OFFSET ?2").Text(1, key).Int(2, limit - 1).ScalarInt() is { } oldest)
         {
-            return Time(oldest + perMs); // the token that comes back first frees the next
+            return Time(oldest + perMs);
         }
 
         db.Prepared("INSERT INTO rate_tokens (key, taken_at) VALUES (?1, ?2)").Text(1, key).Int(2, Ms(now)).Execute();
