@@ -84,9 +84,9 @@ public sealed partial class FlowEngine
             var limits = new List<(LimitRule, string)>(rules.Length);
             try
             {
-                foreach (var rule in rules)
+                for (var r = 0; r < rules.Length; r++)
                 {
-                    limits.Add((rule, BucketOf(run, index, rule)));
+                    limits.Add((rules[r], ledger.Bucket(index, r) ?? ledger.KeepBucket(index, r, BucketOf(run, index, rules[r]))));
                 }
             }
             catch (InterpolationException ex)

@@ -90,7 +90,14 @@ public sealed partial class InMemoryFlowStore
         {
             var taken = tokens.TryGetValue(key, out var list) ? list : tokens[key] = [];
             var from = now.UtcTicks - per.Ticks;
-            taken.RemoveAll(t => t <= from); // back in the bucket
+            // Back in the bucket: the tokens are kept in the order they were taken, so the expired ones are the first.
+            var expired = 0;
+            while (expired < taken.Count && taken[expired] <= from)
+            {
+                expired++;
+            }
+
+            taken.RemoveRange(0, expired);
             if (taken.Count >= limit)
             {
                 // Sorted by time taken: the one that comes back first frees the next token.
@@ -138,14 +145,19 @@ public sealed partial class InMemoryFlowStore
     private bool DropLimitsLocked(string flowId, DateTimeOffset? now)
     {
         var woke = false;
+        Predicate<SlotWaiter> waiter = w => w.FlowId == flowId;
         foreach (var queue in waiters.Values)
         {
-            queue.RemoveAll(w => w.FlowId == flowId);
+            if (queue.Count > 0)
+            {
+                queue.RemoveAll(waiter);
+            }
         }
 
+        Predicate<HeldSlot> slot = s => s.FlowId == flowId;
         foreach (var (key, list) in heldSlots)
         {
-            if (list.RemoveAll(s => s.FlowId == flowId) > 0 && now is { } at)
+            if (list.Count > 0 && list.RemoveAll(slot) > 0 && now is { } at)
             {
                 woke |= WakeOldest(key, at);
             }
