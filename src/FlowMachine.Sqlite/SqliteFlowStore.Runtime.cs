@@ -300,7 +300,9 @@ public sealed partial class SqliteFlowStore
                 woke |= SqliteLimits.End(db, flowId, at);
             }
 
-            return new CommitResult(hasCommands) { WokeWaiter = woke || delivered };
+            // The slots and tokens of the steps this commit starts, after the freed ones: no write of their own.
+            var taken = t.LimitTakes.Count == 0 ? null : LimitTakes.Apply(db, t, SqliteLimits.Acquire, SqliteLimits.TakeToken);
+            return new CommitResult(hasCommands) { WokeWaiter = woke || delivered, LimitsTaken = taken };
         }, cancellationToken);
 
         // A flow let go for another pool: wake the workers in this process once it is written (other processes poll).

@@ -99,6 +99,8 @@ internal static class SqliteLimits
         return cmd.ExecuteNonQuery() == 1;
     }
 
+    public static DateTimeOffset? TakeToken(SqliteCommandCache db, LimitAsk ask, DateTimeOffset now) => TakeToken(db, ask.Key, ask.Limit, ask.Per!.Value, now);
+
     public static DateTimeOffset? TakeToken(SqliteCommandCache db, string key, int limit, TimeSpan per, DateTimeOffset now)
     {
         var perMs = (long)per.TotalMilliseconds;
