@@ -135,6 +135,46 @@ public abstract class LimitStoreContractTests(ContractStores source) : FlowStore
     }
 
     [Fact]
+    public async Task A_step_started_in_the_commit_that_frees_a_slot_of_its_key_takes_it_within_the_limit()
+    {
+        var store = await NewStoreAsync();
+        await store.CreateFlowAsync(MakeFlow("f1", nextRunAt: T0), None);
+        var claimed = await ClaimOneAsync(store, "f1");
+        Assert.True(await store.AcquireSlotAsync(Ask("k", 2, "f1"), None));
+        Assert.True(await store.AcquireSlotAsync(Ask("k", 2, "g1"), None));
+        Assert.False(await store.AcquireSlotAsync(Ask("k", 2, "h1"), None)); // a waiter of the key
+        FlowTransition Next(DateTimeOffset at, string from, string to, int limit)
+        {
+            var row = claimed.Flow.Clone();
+            row.UpdatedAt = at;
+            return new FlowTransition
+            {
+                LeaseOwner = "w1", Flow = row, ReleasedSlots = [new LimitSlot("k", from)],
+                LimitTakes = [new LimitTake(to, [new LimitAsk("k", limit, null)])], SlotsExpireAt = at + Lease,
+            };
+        }
+
+        var at = T0.AddSeconds(1);
+        if (!store.TakesLimitsInCommit)
+        {
+            // Taken beside the commit (by the engine): the commit only frees the slot.
+            Assert.Null((await store.CommitAsync(Next(at, "s0", "s1", 2), None)).LimitsTaken);
+            Assert.Equal(1, await store.CountSlotsAsync("k", at, None));
+            return;
+        }
+
+        // The next step of the flow takes the slot its last step frees: the key stays at its limit, the waiter waits.
+        Assert.Equal([new LimitTaken(1, null)], (await store.CommitAsync(Next(at, "s0", "s1", 2), None)).LimitsTaken!);
+        Assert.Equal(2, await store.CountSlotsAsync("k", at, None));
+        Assert.False(await store.AcquireSlotAsync(Ask("k", 2, "h1", at), None));
+
+        // Asked with a lower limit the key is over, it is freed and refused, as a release and an ask would be.
+        var later = T0.AddSeconds(2);
+        Assert.Equal([new LimitTaken(0, null)], (await store.CommitAsync(Next(later, "s1", "s2", 1), None)).LimitsTaken!);
+        Assert.Equal(1, await store.CountSlotsAsync("k", later, None));
+    }
+
+    [Fact]
     public async Task A_lost_lease_frees_its_slots_and_the_heartbeat_keeps_them()
     {
         var store = await NewStoreAsync();
