@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 
@@ -21,8 +22,11 @@ internal static class LimitsBench
     // A million starts a second per tenant never binds, yet every step takes a token.
     private static readonly string Rate = "cfg: { rate: { limit: 1000000, per: 1s, key: \"$input.tenant\" } }\n" + Plain;
 
-    /// <summary>limits STORE [FLOWS] [ROUNDS]: prints steps/s of each variant per round, their medians and the overheads.</summary>
-    public static async Task RunAsync(string store, int flows, int rounds)
+    /// <summary>
+    /// limits STORE [FLOWS] [ROUNDS]: prints steps/s of each variant per round, their medians and the overheads; returns
+    /// the medians and the overheads (in %, of steps/s and of CPU per step) for the JSON.
+    /// </summary>
+    public static async Task<Dictionary<string, double>> RunAsync(string store, int flows, int rounds)
     {
         await using var h = await Harness.CreateAsync(store, concurrency: 64);
         static JsonNode Input(int i) => new JsonObject { ["customer"] = "c" + (i % Keys), ["tenant"] = "t" + (i % Keys) };
@@ -31,25 +35,50 @@ internal static class LimitsBench
             await h.RunBatchAsync(spec, 50, Input); // JIT and caches warm
         }
 
+        // Commits per step: a step held back by its limit costs a round more (a commit to wait, a claim, a commit to start).
+        long commits = 0;
+        h.Engine.Committed += _ => Interlocked.Increment(ref commits);
         var figures = new Dictionary<string, List<double>> { ["none"] = [], ["concurrency"] = [], ["rate"] = [] };
+        var cpus = new Dictionary<string, List<double>> { ["none"] = [], ["concurrency"] = [], ["rate"] = [] };
         for (var round = 0; round < rounds; round++)
         {
             foreach (var (name, spec) in new[] { ("none", Plain), ("concurrency", Concurrency), ("rate", Rate) })
             {
+                var before = Interlocked.Read(ref commits);
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var took = await h.RunBatchAsync(spec, flows, Input);
+                var cpuPerStep = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / (flows * 10);
+                cpus[name].Add(cpuPerStep);
                 var perSecond = flows * 10 / took.TotalSeconds;
+                var perStep = (double)(Interlocked.Read(ref commits) - before) / (flows * 10);
                 figures[name].Add(perSecond);
-                Console.WriteLine($"{store} round {round + 1} {name,-12} {flows} flows x 10 steps: {perSecond.ToString("N0", CultureInfo.InvariantCulture)} steps/s");
+                Console.WriteLine($"{store} round {round + 1} {name,-12} {flows} flows x 10 steps: {perSecond.ToString("N0", CultureInfo.InvariantCulture)} steps/s, " +
+                    $"{cpuPerStep.ToString("0.0", CultureInfo.InvariantCulture)} µs of CPU per step, {perStep.ToString("0.00", CultureInfo.InvariantCulture)} commits per step");
             }
         }
 
         var none = Median(figures["none"]);
+        var noneCpu = Median(cpus["none"]);
+        var result = new Dictionary<string, double> { ["flows"] = flows, ["rounds"] = rounds };
         foreach (var (name, list) in figures)
         {
             var median = Median(list);
-            Console.WriteLine($"{store} W10 {name,-12} median {median.ToString("N0", CultureInfo.InvariantCulture)} steps/s" +
-                (name == "none" ? "" : $", overhead {((none - median) / none * 100).ToString("0.0", CultureInfo.InvariantCulture)} %"));
+            var cpu = Median(cpus[name]);
+            var overhead = (none - median) / none * 100;
+            var cpuOverhead = (cpu - noneCpu) / noneCpu * 100;
+            result[$"{name}_steps_per_s"] = median;
+            result[$"{name}_cpu_us_per_step"] = cpu;
+            if (name != "none")
+            {
+                result[$"{name}_overhead_pct"] = overhead;
+                result[$"{name}_cpu_overhead_pct"] = cpuOverhead;
+            }
+
+            Console.WriteLine($"{store} W10 {name,-12} median {median.ToString("N0", CultureInfo.InvariantCulture)} steps/s, {cpu.ToString("0.0", CultureInfo.InvariantCulture)} µs of CPU per step" +
+                (name == "none" ? "" : $", overhead {overhead.ToString("0.0", CultureInfo.InvariantCulture)} % (CPU {cpuOverhead.ToString("0.0", CultureInfo.InvariantCulture)} %)"));
         }
+
+        return result;
     }
 
     private static double Median(List<double> values)

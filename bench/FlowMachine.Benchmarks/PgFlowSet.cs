@@ -12,11 +12,14 @@ namespace FlowMachine.Benchmarks;
 internal sealed class PgFlowSet(FlowEngine engine, NpgsqlConnection count, string workers)
 {
     /// <summary>Starts <paramref name="n"/> flows, 32 at a time; returns their ids.</summary>
-    public async Task<List<string>> StartAllAsync(int n, string spec)
+    public Task<List<string>> StartAllAsync(int n, string spec) => StartAllAsync(n, _ => spec);
+
+    /// <summary>Starts <paramref name="n"/> flows, 32 at a time, flow i of <paramref name="spec"/>(i); returns their ids.</summary>
+    public async Task<List<string>> StartAllAsync(int n, Func<int, string> spec)
     {
         var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
-        await Parallel.ForAsync(0, n, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (_, ct) =>
-            ids.Add((await engine.StartAsync(new StartFlowRequest { SpecText = spec }, ct)).Flow.Id));
+        await Parallel.ForAsync(0, n, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+            ids.Add((await engine.StartAsync(new StartFlowRequest { SpecText = spec(i) }, ct)).Flow.Id));
         return [.. ids];
     }
 
@@ -76,10 +79,13 @@ internal sealed class PgFlowSet(FlowEngine engine, NpgsqlConnection count, strin
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>A flow of a durable timer until <paramref name="at"/>, then <paramref name="steps"/> no-op steps.</summary>
-    public static string Gated(DateTimeOffset at, int steps) =>
-        "tasks: [{ key: gate, task_type: delay, task_params: { until: '" + at.ToString("O", CultureInfo.InvariantCulture) + "' } }, " +
-        string.Join(", ", Enumerable.Range(0, steps).Select(i => $"{{ key: s{i}, task_type: noop }}")) + "]";
+    /// <summary>
+    /// A flow of a durable timer until <paramref name="at"/>, then <paramref name="steps"/> no-op steps; <paramref name="extra"/>
+    /// (", queue: q", say) is appended to every task.
+    /// </summary>
+    public static string Gated(DateTimeOffset at, int steps, string extra = "") =>
+        "tasks: [{ key: gate, task_type: delay, task_params: { until: '" + at.ToString("O", CultureInfo.InvariantCulture) + "' }" + extra + " }, " +
+        string.Join(", ", Enumerable.Range(0, steps).Select(i => $"{{ key: s{i}, task_type: noop{extra} }}")) + "]";
 
     // Counting every completed flow reads the whole (much updated) table: polled often, it would take CPU
     // from the workers. A sample of the flows, read by primary key, tells the fraction done.

@@ -25,6 +25,7 @@ using FlowMachine.Storage.InMemory;
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- pgsim [ENGINES] [PROCESSES] [CONCURRENCY] [FLOWS] [--json PATH]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- cost sqlite [SHORT FLOWS]
 // dotnet run -c Release --project bench/FlowMachine.Benchmarks -- durability [PAIRS] [W10 FLOWS] [L1 FLOWS] [--json PATH]
+// dotnet run -c Release --project bench/FlowMachine.Benchmarks -- scale-queues [FLOWS] [ROUNDS]
 var results = new JsonArray();
 if (args.Length > 0 && args[0] == ScheduleWorkerHost.Mode)
 {
@@ -50,8 +51,20 @@ if (args.Length > 0 && args[0] == "schedules")
 
 if (args.Length > 0 && args[0] == LimitsBench.Mode)
 {
-    // W10 without limits, with a concurrency limit and with a rate limit that never bind: limits STORE [FLOWS] [ROUNDS]
-    await LimitsBench.RunAsync(args.Length > 1 ? args[1] : "sqlite", RetentionBench.Parse(args, 2, 500), RetentionBench.Parse(args, 3, 3));
+    // W10 without limits, with a concurrency limit and with a rate limit that never bind: limits STORE [FLOWS] [ROUNDS] [--json PATH]
+    var limitsStore = args.Length > 1 ? args[1] : "sqlite";
+    var limits = await LimitsBench.RunAsync(limitsStore, RetentionBench.Parse(args, 2, 500), RetentionBench.Parse(args, 3, 3));
+    var limitsRow = new JsonObject { ["store"] = limitsStore, ["workload"] = "W10 with limits that never bind" };
+    foreach (var (k, v) in limits)
+    {
+        limitsRow[k] = Math.Round(v, 3);
+    }
+
+    var limitsPath = Arg("--json") ?? Path.Combine("bench", "results", $"limits-{limitsStore}.json");
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(limitsPath))!);
+    File.WriteAllText(limitsPath, new JsonObject { ["at"] = DateTimeOffset.UtcNow, ["load_average"] = LoadAverage(), ["results"] = new JsonArray(limitsRow) }
+        .ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine($"results written to {limitsPath}");
     return 0;
 }
 
@@ -124,6 +137,25 @@ if (args.Length > 0 && args[0] == "scale")
 {
     // PostgreSQL with worker processes: scale PROCESSES FLOWS (10 steps each)
     await ScaleOutAsync(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), 10);
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "scale-queues")
+{
+    // PostgreSQL, two worker processes: one queue served by both against two queues served one each, in interleaved
+    // rounds on fresh databases: scale-queues FLOWS [ROUNDS] (10 steps each; half the flows on each queue)
+    var (flowCount, rounds) = (RetentionBench.Parse(args, 1, 2000), RetentionBench.Parse(args, 2, 3));
+    var one = new List<double>();
+    var two = new List<double>();
+    for (var round = 0; round < rounds; round++)
+    {
+        one.Add(await ScaleOutAsync(2, flowCount, 10, queues: ["default"]));
+        two.Add(await ScaleOutAsync(2, flowCount, 10, queues: ["qa", "qb"]));
+    }
+
+    static double MedianOf(List<double> v) => v.Order().ElementAt(v.Count / 2);
+    Console.WriteLine($"scale-queues: one queue served by both processes, median {MedianOf(one):N0} steps/s ({string.Join(", ", one.Select(v => v.ToString("N0", CultureInfo.InvariantCulture)))}); " +
+        $"two queues served one each, median {MedianOf(two):N0} steps/s ({string.Join(", ", two.Select(v => v.ToString("N0", CultureInfo.InvariantCulture)))})");
     return 0;
 }
 
@@ -244,7 +276,12 @@ foreach (var store in stores)
 
         var push = await h.RunPushAsync(N(200));
         Report(store, "push -> next step started", new() { ["p50_ms"] = Percentile(push, 50), ["p99_ms"] = Percentile(push, 99) });
+    }
 
+    if (store != "memory")
+    {
+        // Flow control: W10 with a concurrency and a rate limit that never bind against W10 without (issue 20: at most 15 %).
+        Report(store, "W10 with limits that never bind", await LimitsBench.RunAsync(store, N(500), PeerRuns));
     }
 
     {
@@ -287,6 +324,10 @@ Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
 File.WriteAllText(jsonPath, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"results written to {jsonPath}");
 return 0;
+
+// The 1-minute load average (Linux), to read a figure of this shared machine with; -1 elsewhere.
+static double LoadAverage() =>
+    File.Exists("/proc/loadavg") && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture, out var load) ? load : -1;
 
 string? Arg(string name)
 {
@@ -434,8 +475,10 @@ async Task<(TimeSpan Elapsed, FlowView View)> SingleFlowAsync(string store, int 
 // for all of them at once when creating is done, so that creating them takes no CPU from running them.
 // steps/s counts the no-op steps committed between 20% and 80% of the flows completed; the rate from the
 // timer to the last flow is reported beside it.
-async Task ScaleOutAsync(int processes, int flowCount, int steps)
+// queues: process i serves queues[i % n] and flow j runs on queues[j % n] (null: every process serves the default queue, as flows do).
+async Task<double> ScaleOutAsync(int processes, int flowCount, int steps, string[]? queues = null)
 {
+    var steady = 0.0;
     await using var database = await PgDatabase.CreateAsync(PgDatabase.Server!);
     var flows = new FlowMachine.Postgres.PostgresFlowStore(new FlowMachine.Postgres.PostgresStoreOptions { ConnectionString = database.ConnectionString });
     await flows.InitializeAsync(default);
@@ -444,17 +487,18 @@ async Task ScaleOutAsync(int processes, int flowCount, int steps)
         await using var count = new Npgsql.NpgsqlConnection(database.ConnectionString);
         await count.OpenAsync();
         var set = new PgFlowSet(engine, count, $"{processes} worker processes");
-        await using var workers = await WorkerProcesses.StartAsync(database.ConnectionString, processes, concurrency: 32);
+        string On(int flow) => queues is null ? "" : $", queue: {queues[flow % queues.Length]}";
+        await using var workers = await WorkerProcesses.StartAsync(database.ConnectionString, processes, concurrency: 32, queues is null ? null : i => queues[i % queues.Length]);
         var warmUp = Math.Max(100, flowCount / 4);
         var clock = Stopwatch.StartNew();
-        var warm = await set.StartAllAsync(warmUp, Linear(steps));
+        var warm = await set.StartAllAsync(warmUp, i => "tasks: [" + string.Join(", ", Enumerable.Range(0, steps).Select(s => $"{{ key: s{s}, task_type: noop{On(i)} }}")) + "]");
         var perStart = clock.Elapsed / warmUp;
         await set.UntilCompletedAsync(warm);
 
         // The workers run every gate step as its flow is created, which slows creating down: leave room.
         var at = DateTimeOffset.UtcNow + perStart * flowCount * 3 + TimeSpan.FromSeconds(2);
         clock.Restart();
-        var measured = await set.StartAllAsync(flowCount, PgFlowSet.Gated(at, steps));
+        var measured = await set.StartAllAsync(flowCount, flow => PgFlowSet.Gated(at, steps, On(flow)));
         var created = clock.Elapsed;
         var late = DateTimeOffset.UtcNow > at;
         var wait = at - DateTimeOffset.UtcNow;
@@ -480,8 +524,9 @@ async Task ScaleOutAsync(int processes, int flowCount, int steps)
         });
 
         var elapsed = clock.Elapsed.TotalSeconds;
-        var steady = low is { } l && high is { } h && h.At > l.At ? (h.Done - l.Done) * flowCount * steps / (h.At - l.At) : flowCount * steps / elapsed;
-        Report("postgres", $"{processes} worker process(es), {flowCount} x {steps} steps", new()
+        steady = low is { } l && high is { } h && h.At > l.At ? (h.Done - l.Done) * flowCount * steps / (h.At - l.At) : flowCount * steps / elapsed;
+        var served = queues is null ? "" : queues.Length == 1 ? $", one queue ({queues[0]}) served by all" : $", {queues.Length} queues served one per process";
+        Report("postgres", $"{processes} worker process(es){served}, {flowCount} x {steps} steps", new()
         {
             ["steps_per_s"] = steady,
             ["flows_per_s"] = steady / steps,
@@ -493,6 +538,7 @@ async Task ScaleOutAsync(int processes, int flowCount, int steps)
     }
 
     await flows.DisposeAsync();
+    return steady;
 }
 
 async Task WaitingFlowsAsync(int count)

@@ -8,8 +8,11 @@ internal sealed class WorkerProcesses : IAsyncDisposable
 {
     private readonly List<Process> processes = [];
 
-    public static Task<WorkerProcesses> StartAsync(string database, int count, int concurrency) =>
-        LaunchAsync(count, "Ctrl+C stops it", fromStdout: false, () =>
+    /// <summary>Worker processes; <paramref name="queueOf"/> gives the queue process i serves (null: the default queue only).</summary>
+    public static Task<WorkerProcesses> StartAsync(string database, int count, int concurrency, Func<int, string>? queueOf = null)
+    {
+        var next = 0;
+        return LaunchAsync(count, "Ctrl+C stops it", fromStdout: false, () =>
         {
             var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
             info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "flowmachine.dll"));
@@ -18,8 +21,15 @@ internal sealed class WorkerProcesses : IAsyncDisposable
                 info.ArgumentList.Add(arg);
             }
 
+            if (queueOf is not null)
+            {
+                info.ArgumentList.Add("--queue");
+                info.ArgumentList.Add(queueOf(next++));
+            }
+
             return info;
         });
+    }
 
     /// <summary>Worker processes that claim flows and fire schedules (<see cref="ScheduleWorkerHost"/>), or only fire them.</summary>
     public static Task<WorkerProcesses> StartSchedulingAsync(string database, int count, bool fireOnly, bool profile) =>

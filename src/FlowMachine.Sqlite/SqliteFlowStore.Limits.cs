@@ -48,6 +48,9 @@ public sealed partial class SqliteFlowStore
     }
 
     /// <inheritdoc/>
+    public bool TakesLimitsInCommit => true;
+
+    /// <inheritdoc/>
     public ValueTask<bool> ExpireSlotsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(db => SqliteLimits.Expire(db, now), cancellationToken);
 

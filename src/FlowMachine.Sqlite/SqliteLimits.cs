@@ -31,6 +31,28 @@ internal static class SqliteLimits
         return true;
     }
 
+    /// <summary>
+    /// The step of <paramref name="r"/> takes over the live slot <paramref name="freed"/> its flow frees in the same
+    /// commit, in one statement: the key's count stays, so no waiter could have had it. Unless the flow waits for the
+    /// key or the key holds more than the limit, when the slot is freed (waking the oldest waiter) and asked for as usual.
+    /// </summary>
+    public static bool HandOver(SqliteCommandCache db, SlotRequest r, LimitSlot freed, out bool woke)
+    {
+        woke = false;
+        if (db.Prepared("UPDATE OR IGNORE limit_slots SET step_key = ?4, owner = ?5, expires_at = ?6 " +
+                "WHERE key = ?1 AND flow_id = ?2 AND step_key = ?3 AND expires_at > ?7 " +
+                "AND NOT EXISTS (SELECT 1 FROM limit_waiters WHERE key = ?1 AND flow_id = ?2) " +
+                "AND (SELECT count(*) FROM limit_slots WHERE key = ?1 AND expires_at > ?7) <= ?8")
+            .Text(1, r.Key).Text(2, r.FlowId).Text(3, freed.StepKey).Text(4, r.StepKey).Text(5, r.Owner).Int(6, Ms(r.ExpiresAt)).Int(7, Ms(r.Now)).Int(8, r.Limit)
+            .Execute() == 1)
+        {
+            return true;
+        }
+
+        woke = Release(db, r.FlowId, [freed], r.Now);
+        return Acquire(db, r);
+    }
+
     /// <summary>Frees the slots; the oldest waiter of each freed key whose flow still waits is made due at <paramref name="now"/>.</summary>
     public static bool Release(SqliteCommandCache db, string flowId, IReadOnlyList<LimitSlot> slots, DateTimeOffset now)
     {
@@ -98,6 +120,8 @@ internal static class SqliteLimits
         Add(cmd, "@now", Ms(now));
         return cmd.ExecuteNonQuery() == 1;
     }
+
+    public static DateTimeOffset? TakeToken(SqliteCommandCache db, LimitAsk ask, DateTimeOffset now) => TakeToken(db, ask.Key, ask.Limit, ask.Per!.Value, now);
 
     public static DateTimeOffset? TakeToken(SqliteCommandCache db, string key, int limit, TimeSpan per, DateTimeOffset now)
     {

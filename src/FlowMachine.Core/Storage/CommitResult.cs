@@ -9,4 +9,7 @@ public readonly record struct CommitResult(bool HasCommands)
     /// without notifications says so, so that the engine wakes its own workers.
     /// </summary>
     public bool WokeWaiter { get; init; }
+
+    /// <summary>The answer to each of <see cref="FlowTransition.LimitTakes"/>, in order; null when the commit took none.</summary>
+    public IReadOnlyList<LimitTaken>? LimitsTaken { get; init; }
 }

@@ -73,7 +73,17 @@ public sealed record FlowTransition
     /// </summary>
     public IReadOnlyList<KeyedWait> KeyedWaits { get; init; } = [];
 
+    /// <summary>
+    /// Slots and tokens the steps this commit starts take in its transaction, after <see cref="ReleasedSlots"/> are
+    /// freed, when the store takes them there (<see cref="IFlowLimitStore.TakesLimitsInCommit"/>): its answer is
+    /// <see cref="CommitResult.LimitsTaken"/>, one per take. A slot is held until <see cref="SlotsExpireAt"/>.
+    /// </summary>
+    public IReadOnlyList<LimitTake> LimitTakes { get; init; } = [];
+
+    /// <summary>When the slots of <see cref="LimitTakes"/> expire unless renewed (the lease's end).</summary>
+    public DateTimeOffset SlotsExpireAt { get; init; }
+
     /// <summary>True when nothing but the flow row changes.</summary>
     public bool IsEmpty => Steps.Count == 0 && History.Count == 0 && ConsumedCommands.Count == 0 && ConsumedEvents.Count == 0 && NewFlows.Count == 0 && Commands.Count == 0
-        && EndedKeyedWaits.Count == 0 && KeyedWaits.Count == 0;
+        && EndedKeyedWaits.Count == 0 && KeyedWaits.Count == 0 && LimitTakes.Count == 0;
 }

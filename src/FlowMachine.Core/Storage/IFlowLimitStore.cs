@@ -40,6 +40,13 @@ public interface IFlowLimitStore
     /// <returns>True when a waiter was made due.</returns>
     ValueTask<bool> ExpireSlotsAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// True when <see cref="IFlowRuntimeStore.CommitAsync"/> takes <see cref="FlowTransition.LimitTakes"/> in the
+    /// commit's transaction (one write instead of two a step); otherwise the engine takes them with
+    /// <see cref="AcquireSlotAsync"/> and <see cref="TakeTokenAsync"/> beside the commit.
+    /// </summary>
+    bool TakesLimitsInCommit => false;
+
     /// <summary>How many unexpired slots of <paramref name="key"/> are held at <paramref name="now"/>.</summary>
     ValueTask<int> CountSlotsAsync(string key, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -90,6 +90,91 @@ public abstract class LimitStoreContractTests(ContractStores source) : FlowStore
     }
 
     [Fact]
+    public async Task A_commit_takes_the_slots_and_tokens_of_the_steps_it_starts_in_its_transaction()
+    {
+        var store = await NewStoreAsync();
+        await store.CreateFlowAsync(MakeFlow("f1", nextRunAt: T0), None);
+        var claimed = await ClaimOneAsync(store, "f1");
+        FlowTransition Starting(DateTimeOffset at, params LimitTake[] takes)
+        {
+            var row = claimed.Flow.Clone();
+            row.UpdatedAt = at;
+            return new FlowTransition { LeaseOwner = "w1", Flow = row, LimitTakes = takes, SlotsExpireAt = at + Lease };
+        }
+
+        var slot = new LimitAsk("k", 1, null);
+        var token = new LimitAsk("r", 1, TimeSpan.FromSeconds(1));
+        if (!store.TakesLimitsInCommit)
+        {
+            // A store that takes them beside the commit (the engine asks it then) takes none in the commit.
+            Assert.Null((await store.CommitAsync(Starting(T0, new LimitTake("s0", [slot, token])), None)).LimitsTaken);
+            Assert.Equal(0, await store.CountSlotsAsync("k", T0, None));
+            Assert.Null(await store.TakeTokenAsync("r", 1, TimeSpan.FromSeconds(1), T0, None));
+            return;
+        }
+
+        var first = await store.CommitAsync(Starting(T0, new LimitTake("s0", [slot, token])), None);
+        Assert.Equal([new LimitTaken(2, null)], first.LimitsTaken!);
+        Assert.Equal(1, await store.CountSlotsAsync("k", T0, None));
+
+        // Full: a slot refused ends its step's take; a token refused says when the next comes back.
+        var at = T0.AddMilliseconds(500);
+        var second = await store.CommitAsync(Starting(at, new LimitTake("s1", [slot, token]), new LimitTake("s2", [token])), None);
+        Assert.Equal([new LimitTaken(0, null), new LimitTaken(0, T0.AddSeconds(1))], second.LimitsTaken!);
+        Assert.Equal(1, await store.CountSlotsAsync("k", at, None));
+
+        // A commit refused for its lease takes nothing.
+        var other = Starting(at, new LimitTake("s3", [new LimitAsk("other", 5, null)])) with { LeaseOwner = "w2" };
+        await Assert.ThrowsAsync<LeaseLostException>(async () => await store.CommitAsync(other, None));
+        Assert.Equal(0, await store.CountSlotsAsync("other", at, None));
+
+        // The slot taken in the commit is held until the lease's end, and freed like any other.
+        Assert.Equal(0, await store.CountSlotsAsync("k", T0 + Lease, None));
+        await store.CommitAsync(Starting(at) with { ReleasedSlots = [new LimitSlot("k", "s0")] }, None);
+        Assert.Equal(0, await store.CountSlotsAsync("k", at, None));
+    }
+
+    [Fact]
+    public async Task A_step_started_in_the_commit_that_frees_a_slot_of_its_key_takes_it_within_the_limit()
+    {
+        var store = await NewStoreAsync();
+        await store.CreateFlowAsync(MakeFlow("f1", nextRunAt: T0), None);
+        var claimed = await ClaimOneAsync(store, "f1");
+        Assert.True(await store.AcquireSlotAsync(Ask("k", 2, "f1"), None));
+        Assert.True(await store.AcquireSlotAsync(Ask("k", 2, "g1"), None));
+        Assert.False(await store.AcquireSlotAsync(Ask("k", 2, "h1"), None)); // a waiter of the key
+        FlowTransition Next(DateTimeOffset at, string from, string to, int limit)
+        {
+            var row = claimed.Flow.Clone();
+            row.UpdatedAt = at;
+            return new FlowTransition
+            {
+                LeaseOwner = "w1", Flow = row, ReleasedSlots = [new LimitSlot("k", from)],
+                LimitTakes = [new LimitTake(to, [new LimitAsk("k", limit, null)])], SlotsExpireAt = at + Lease,
+            };
+        }
+
+        var at = T0.AddSeconds(1);
+        if (!store.TakesLimitsInCommit)
+        {
+            // Taken beside the commit (by the engine): the commit only frees the slot.
+            Assert.Null((await store.CommitAsync(Next(at, "s0", "s1", 2), None)).LimitsTaken);
+            Assert.Equal(1, await store.CountSlotsAsync("k", at, None));
+            return;
+        }
+
+        // The next step of the flow takes the slot its last step frees: the key stays at its limit, the waiter waits.
+        Assert.Equal([new LimitTaken(1, null)], (await store.CommitAsync(Next(at, "s0", "s1", 2), None)).LimitsTaken!);
+        Assert.Equal(2, await store.CountSlotsAsync("k", at, None));
+        Assert.False(await store.AcquireSlotAsync(Ask("k", 2, "h1", at), None));
+
+        // Asked with a lower limit the key is over, it is freed and refused, as a release and an ask would be.
+        var later = T0.AddSeconds(2);
+        Assert.Equal([new LimitTaken(0, null)], (await store.CommitAsync(Next(later, "s1", "s2", 1), None)).LimitsTaken!);
+        Assert.Equal(1, await store.CountSlotsAsync("k", later, None));
+    }
+
+    [Fact]
     public async Task A_lost_lease_frees_its_slots_and_the_heartbeat_keeps_them()
     {
         var store = await NewStoreAsync();

@@ -66,13 +66,12 @@ public sealed partial class FlowEngine
     }
 
     /// <summary>
-    /// Takes the slots and tokens of the steps about to start, while the commit that starts them is written (so a
-    /// limit costs no round trip of its own in the usual case). The buckets are read before it returns, so the run
-    /// may change afterwards. <see cref="ApplyGate"/> then takes back the starts that were refused.
+    /// The slots and tokens the steps about to start must take (their buckets read now, so the run may change
+    /// afterwards); null when none has a limit. A step whose limit key cannot be read fails instead of running.
     /// </summary>
-    private Task<List<GateOutcome>> GateAsync(FlowRun run, LimitLedger ledger, List<(int Index, int Attempt)> starts, DateTimeOffset now, CancellationToken cancellationToken)
+    private static List<LimitAsking>? AsksFor(FlowRun run, LimitLedger ledger, List<(int Index, int Attempt)> starts)
     {
-        var asks = new List<(int Index, int Attempt, string StepKey, List<(LimitRule Rule, string Bucket)> Limits)>();
+        List<LimitAsking>? asks = null;
         foreach (var (index, attempt) in starts)
         {
             var rules = ledger.Rules[index];
@@ -84,9 +83,9 @@ public sealed partial class FlowEngine
             var limits = new List<(LimitRule, string)>(rules.Length);
             try
             {
-                foreach (var rule in rules)
+                for (var r = 0; r < rules.Length; r++)
                 {
-                    limits.Add((rule, BucketOf(run, index, rule)));
+                    limits.Add((rules[r], ledger.Bucket(index, r) ?? ledger.KeepBucket(index, r, BucketOf(run, index, rules[r]))));
                 }
             }
             catch (InterpolationException ex)
@@ -95,29 +94,76 @@ public sealed partial class FlowEngine
                 continue;
             }
 
-            asks.Add((index, attempt, run.Plan.Steps[index].Key, limits));
+            (asks ??= []).Add(new LimitAsking(index, attempt, run.Plan.Steps[index].Key, limits));
         }
 
-        return asks.Count == 0 ? Task.FromResult<List<GateOutcome>>([]) : TakeAsync(run.Flow.Id, asks, now, cancellationToken);
+        return asks;
     }
 
-    private async Task<List<GateOutcome>> TakeAsync(string flowId, List<(int Index, int Attempt, string StepKey, List<(LimitRule Rule, string Bucket)> Limits)> asks, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The transition that takes <paramref name="asks"/> in its own transaction, when the store does that
+    /// (<see cref="IFlowLimitStore.TakesLimitsInCommit"/>): one write a step instead of two.
+    /// </summary>
+    private FlowTransition WithTakes(FlowTransition transition, List<LimitAsking> asks, DateTimeOffset now)
+    {
+        var takes = new LimitTake[asks.Count];
+        for (var i = 0; i < takes.Length; i++)
+        {
+            var limits = asks[i].Limits;
+            var list = new LimitAsk[limits.Count];
+            for (var r = 0; r < list.Length; r++)
+            {
+                list[r] = new LimitAsk(limits[r].Bucket, limits[r].Rule.Limit, limits[r].Rule.Per);
+            }
+
+            takes[i] = new LimitTake(asks[i].StepKey, list);
+        }
+
+        return transition with { LimitTakes = takes, SlotsExpireAt = now + Options.LeaseDuration };
+    }
+
+    /// <summary>What the commit that took <paramref name="asks"/> answered, as the engine's outcomes.</summary>
+    private List<GateOutcome> Taken(string flowId, List<LimitAsking> asks, IReadOnlyList<LimitTaken> answers, DateTimeOffset now)
+    {
+        var outcomes = new List<GateOutcome>(asks.Count);
+        for (var i = 0; i < asks.Count; i++)
+        {
+            var (index, attempt, stepKey, limits) = asks[i];
+            var granted = answers[i].Granted;
+            var taken = new List<LimitSlot>();
+            for (var r = 0; r < granted; r++)
+            {
+                if (!limits[r].Rule.IsRate)
+                {
+                    slotHolders.TryAdd(flowId, 0);
+                    taken.Add(new LimitSlot(limits[r].Bucket, stepKey));
+                }
+            }
+
+            outcomes.Add(granted == limits.Count ? new GateOutcome(index, attempt, taken, null, now, false)
+                : limits[granted].Rule.Per is { } per ? TokenRefused(index, attempt, taken, limits[granted], per, answers[i].TokenBack ?? now)
+                : SlotRefused(index, attempt, taken, limits[granted], now));
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>Takes the slots and tokens with their own store calls, while the commit that starts the steps is written.</summary>
+    private async Task<List<GateOutcome>> TakeAsync(string flowId, List<LimitAsking> asks, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var outcomes = new List<GateOutcome>(asks.Count);
         foreach (var (index, attempt, stepKey, limits) in asks)
         {
             var taken = new List<LimitSlot>();
-            string? reason = null;
-            var until = now;
-            var slotRefused = false;
-            foreach (var (rule, bucket) in limits)
+            GateOutcome? refused = null;
+            foreach (var limit in limits)
             {
+                var (rule, bucket) = limit;
                 if (rule.Per is { } per)
                 {
                     if (await Store.TakeTokenAsync(bucket, rule.Limit, per, now, cancellationToken).ConfigureAwait(false) is { } next)
                     {
-                        reason = $"waiting for a rate token: key '{bucket}', {rule.Limit.ToString(CultureInfo.InvariantCulture)} per {Durations.Format(per)}";
-                        until = next;
+                        refused = TokenRefused(index, attempt, taken, limit, per, next);
                         break;
                     }
                 }
@@ -126,9 +172,7 @@ public sealed partial class FlowEngine
                     var request = new SlotRequest(bucket, rule.Limit, flowId, stepKey, Owner, now, now + Options.LeaseDuration);
                     if (!await Store.AcquireSlotAsync(request, cancellationToken).ConfigureAwait(false))
                     {
-                        reason = $"{FlowRun.SlotWaitPrefix}: key '{bucket}', limit {rule.Limit.ToString(CultureInfo.InvariantCulture)}";
-                        until = now + Options.SlotWaitFallback;
-                        slotRefused = true;
+                        refused = SlotRefused(index, attempt, taken, limit, now);
                         break;
                     }
 
@@ -137,11 +181,17 @@ public sealed partial class FlowEngine
                 }
             }
 
-            outcomes.Add(new GateOutcome(index, attempt, taken, reason, until, slotRefused));
+            outcomes.Add(refused ?? new GateOutcome(index, attempt, taken, null, now, false));
         }
 
         return outcomes;
     }
+
+    private static GateOutcome TokenRefused(int index, int attempt, List<LimitSlot> taken, (LimitRule Rule, string Bucket) limit, TimeSpan per, DateTimeOffset next) =>
+        new(index, attempt, taken, $"waiting for a rate token: key '{limit.Bucket}', {limit.Rule.Limit.ToString(CultureInfo.InvariantCulture)} per {Durations.Format(per)}", next, false);
+
+    private GateOutcome SlotRefused(int index, int attempt, List<LimitSlot> taken, (LimitRule Rule, string Bucket) limit, DateTimeOffset now) =>
+        new(index, attempt, taken, $"{FlowRun.SlotWaitPrefix}: key '{limit.Bucket}', limit {limit.Rule.Limit.ToString(CultureInfo.InvariantCulture)}", now + Options.SlotWaitFallback, true);
 
     /// <summary>
     /// After the commit that started the steps: a step refused a slot or a token goes back to wait (deferred, with

@@ -11,6 +11,7 @@ internal sealed class LimitLedger(LimitRule[][] rules)
     private readonly Dictionary<int, List<LimitSlot>> held = [];
     private readonly List<LimitSlot> releases = [];
     private Dictionary<int, string>? keyErrors;
+    private string?[][]? buckets;
     private bool waits;
 
     /// <summary>The rules of each step of the plan, by index.</summary>
@@ -19,6 +20,24 @@ internal sealed class LimitLedger(LimitRule[][] rules)
     public bool HoldsAny => held.Count > 0;
 
     public void Hold(int index, List<LimitSlot> slots) => held[index] = slots;
+
+    /// <summary>The bucket of rule <paramref name="rule"/> of step <paramref name="index"/> read before in this run, if it cannot change.</summary>
+    public string? Bucket(int index, int rule) => buckets?[index]?[rule];
+
+    /// <summary>
+    /// Keeps the bucket for the rest of the run when it cannot change: a fixed one, or one read from the flow's input
+    /// (the data and results may change between steps, so their keys are read each time).
+    /// </summary>
+    public string KeepBucket(int index, int rule, string bucket)
+    {
+        if (Rules[index][rule].KeyPath is not { } path || path == "$input" || path.StartsWith("$input.", StringComparison.Ordinal) || path.StartsWith("$input[", StringComparison.Ordinal))
+        {
+            buckets ??= new string?[Rules.Length][];
+            (buckets[index] ??= new string?[Rules[index].Length])[rule] = bucket;
+        }
+
+        return bucket;
+    }
 
     public void Release(IEnumerable<LimitSlot> slots) => releases.AddRange(slots);
 

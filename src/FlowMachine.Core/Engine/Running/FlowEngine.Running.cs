@@ -54,20 +54,30 @@ public sealed partial class FlowEngine
                 var starts = !tick || firstRound ? run.TakeReady(now) : [];
                 firstRound = false;
 
-                // Slots and tokens are taken while the commit that starts the steps is written; refused ones go back after it.
-                var gate = limits is not null && starts.Count > 0 ? GateAsync(run, limits, starts, now, linked.Token) : null;
+                // Slots and tokens are taken in the commit that starts the steps (or beside it, by a store that cannot);
+                // refused ones go back after it.
+                var asks = limits is not null && starts.Count > 0 ? AsksFor(run, limits, starts) : null;
+                var takesInCommit = asks is not null && Store.TakesLimitsInCommit;
+                var gate = asks is not null && !takesInCommit ? TakeAsync(flowId, asks, now, linked.Token) : null;
 
                 var release = !run.IsActive || (running.Count == 0 && starts.Count == 0);
                 var transition = run.Flush(Owner, now, release);
                 if (limits is not null)
                 {
                     transition = limits.Attach(transition);
+                    if (takesInCommit)
+                    {
+                        transition = WithTakes(transition, asks!, now);
+                    }
                 }
 
                 var cancels = run.TakeCancelRequests();
                 var committed = await Store.CommitAsync(transition, CancellationToken.None).ConfigureAwait(false);
                 OnCommitted(transition);
-                var heldBack = gate is not null && ApplyGate(run, limits!, await gate.ConfigureAwait(false), starts, now);
+                var outcomes = gate is not null ? await gate.ConfigureAwait(false)
+                    : takesInCommit ? Taken(flowId, asks!, committed.LimitsTaken ?? throw new InvalidOperationException("The store took no limits with the commit."), now)
+                    : null;
+                var heldBack = outcomes is not null && ApplyGate(run, limits!, outcomes, starts, now);
 
                 if (committed.WokeWaiter)
                 {

@@ -15,34 +15,42 @@ public sealed partial class InMemoryFlowStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (gate)
         {
-            var held = heldSlots.TryGetValue(request.Key, out var list) ? list : heldSlots[request.Key] = [];
-            held.RemoveAll(s => s.ExpiresAt <= request.Now.UtcTicks);
-            var mine = held.Find(s => s.FlowId == request.FlowId && s.StepKey == request.StepKey);
-            if (mine is null && held.Count >= request.Limit)
-            {
-                var queue = waiters.TryGetValue(request.Key, out var w) ? w : waiters[request.Key] = [];
-                if (!queue.Exists(x => x.FlowId == request.FlowId))
-                {
-                    queue.Add(new SlotWaiter(request.FlowId, ++waiterSeq, request.Limit));
-                }
-
-                return ValueTask.FromResult(false);
-            }
-
-            if (mine is null)
-            {
-                held.Add(mine = new HeldSlot(request.FlowId, request.StepKey));
-            }
-
-            mine.Owner = request.Owner;
-            mine.ExpiresAt = request.ExpiresAt.UtcTicks;
-            if (waiters.TryGetValue(request.Key, out var queued))
-            {
-                queued.RemoveAll(x => x.FlowId == request.FlowId);
-            }
-
-            return ValueTask.FromResult(true);
+            return ValueTask.FromResult(AcquireLocked(request));
         }
+    }
+
+    /// <inheritdoc/>
+    public bool TakesLimitsInCommit => true;
+
+    private bool AcquireLocked(SlotRequest request)
+    {
+        var held = heldSlots.TryGetValue(request.Key, out var list) ? list : heldSlots[request.Key] = [];
+        held.RemoveAll(s => s.ExpiresAt <= request.Now.UtcTicks);
+        var mine = held.Find(s => s.FlowId == request.FlowId && s.StepKey == request.StepKey);
+        if (mine is null && held.Count >= request.Limit)
+        {
+            var queue = waiters.TryGetValue(request.Key, out var w) ? w : waiters[request.Key] = [];
+            if (!queue.Exists(x => x.FlowId == request.FlowId))
+            {
+                queue.Add(new SlotWaiter(request.FlowId, ++waiterSeq, request.Limit));
+            }
+
+            return false;
+        }
+
+        if (mine is null)
+        {
+            held.Add(mine = new HeldSlot(request.FlowId, request.StepKey));
+        }
+
+        mine.Owner = request.Owner;
+        mine.ExpiresAt = request.ExpiresAt.UtcTicks;
+        if (waiters.TryGetValue(request.Key, out var queued))
+        {
+            queued.RemoveAll(x => x.FlowId == request.FlowId);
+        }
+
+        return true;
     }
 
     /// <inheritdoc/>
@@ -88,18 +96,32 @@ public sealed partial class InMemoryFlowStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (gate)
         {
-            var taken = tokens.TryGetValue(key, out var list) ? list : tokens[key] = [];
-            var from = now.UtcTicks - per.Ticks;
-            taken.RemoveAll(t => t <= from); // back in the bucket
-            if (taken.Count >= limit)
-            {
-                // Sorted by time taken: the one that comes back first frees the next token.
-                return ValueTask.FromResult<DateTimeOffset?>(new DateTimeOffset(taken[taken.Count - limit] + per.Ticks, TimeSpan.Zero));
-            }
-
-            taken.Add(Math.Max(now.UtcTicks, taken.Count == 0 ? 0 : taken[^1]));
-            return ValueTask.FromResult<DateTimeOffset?>(null);
+            return ValueTask.FromResult(TakeTokenLocked(key, limit, per, now));
         }
+    }
+
+    private DateTimeOffset? TakeTokenLocked(LimitAsk ask, DateTimeOffset now) => TakeTokenLocked(ask.Key, ask.Limit, ask.Per!.Value, now);
+
+    private DateTimeOffset? TakeTokenLocked(string key, int limit, TimeSpan per, DateTimeOffset now)
+    {
+        var taken = tokens.TryGetValue(key, out var list) ? list : tokens[key] = [];
+        var from = now.UtcTicks - per.Ticks;
+        // Back in the bucket: the tokens are kept in the order they were taken, so the expired ones are the first.
+        var expired = 0;
+        while (expired < taken.Count && taken[expired] <= from)
+        {
+            expired++;
+        }
+
+        taken.RemoveRange(0, expired);
+        if (taken.Count >= limit)
+        {
+            // Sorted by time taken: the one that comes back first frees the next token.
+            return new DateTimeOffset(taken[taken.Count - limit] + per.Ticks, TimeSpan.Zero);
+        }
+
+        taken.Add(Math.Max(now.UtcTicks, taken.Count == 0 ? 0 : taken[^1]));
+        return null;
     }
 
     /// <inheritdoc/>
@@ -138,14 +160,19 @@ public sealed partial class InMemoryFlowStore
     private bool DropLimitsLocked(string flowId, DateTimeOffset? now)
     {
         var woke = false;
+        Predicate<SlotWaiter> waiter = w => w.FlowId == flowId;
         foreach (var queue in waiters.Values)
         {
-            queue.RemoveAll(w => w.FlowId == flowId);
+            if (queue.Count > 0)
+            {
+                queue.RemoveAll(waiter);
+            }
         }
 
+        Predicate<HeldSlot> slot = s => s.FlowId == flowId;
         foreach (var (key, list) in heldSlots)
         {
-            if (list.RemoveAll(s => s.FlowId == flowId) > 0 && now is { } at)
+            if (list.Count > 0 && list.RemoveAll(slot) > 0 && now is { } at)
             {
                 woke |= WakeOldest(key, at);
             }

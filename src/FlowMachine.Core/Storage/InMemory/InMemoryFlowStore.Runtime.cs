@@ -298,7 +298,8 @@ public sealed partial class InMemoryFlowStore
                 woke |= ApplyKeyedWaitsLocked(entry, t, at);
             }
 
-            return ValueTask.FromResult(new CommitResult(entry.Commands.Count > 0) { WokeWaiter = woke });
+            var taken = t.LimitTakes.Count == 0 ? null : LimitTakes.Apply(this, t, static (s, r) => s.AcquireLocked(r), static (s, a, now) => s.TakeTokenLocked(a, now));
+            return ValueTask.FromResult(new CommitResult(entry.Commands.Count > 0) { WokeWaiter = woke, LimitsTaken = taken });
         }
     }
 
