@@ -7,7 +7,13 @@ namespace FlowMachine.Engine;
 public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = null)
 {
     private readonly FlowWorkerOptions options = Validated(options ?? new FlowWorkerOptions());
+    private readonly HashSet<Task> runs = [];
+    private readonly FlowSignal finished = new();
+    private readonly TaskCompletionSource handedOver = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int active;
+    private int reserved;
+    private bool closed;
+    private CancellationToken hardStopToken;
 
     /// <summary>The number of flows running now.</summary>
     public int Active => Volatile.Read(ref active);
@@ -27,10 +33,12 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
         var time = engine.Time;
         var store = engine.Store;
         using var hardStop = new CancellationTokenSource();
-        var runs = new HashSet<Task>();
-        var finished = new FlowSignal();
+        hardStopToken = hardStop.Token;
         var presence = await Routing.WorkerPresence.StartAsync(engine).ConfigureAwait(false);
         await using var presenceScope = presence.ConfigureAwait(false);
+
+        // Flows started in this process while a slot is free come straight here, leased at their start (FlowEngine.StartAsync).
+        var handOff = Interlocked.CompareExchange(ref engine.LocalWorker, this, null) is null;
         try
         {
             // On a store with a clock, judge leases and due times by it from the first claim on.
@@ -53,7 +61,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
                     {
                         Interlocked.Increment(ref active);
                         Diagnostics.FlowMachineDiagnostics.FlowActivated(1);
-                        var run = RunOneAsync(flow, finished, hardStop.Token);
+                        var run = RunOneAsync(flow, yieldFirst: true, hardStop.Token);
                         lock (runs)
                         {
                             runs.Add(run);
@@ -88,6 +96,19 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
         {
         }
 
+        if (handOff)
+        {
+            Interlocked.CompareExchange(ref engine.LocalWorker, null, this);
+        }
+
+        Task wait;
+        lock (runs)
+        {
+            closed = true;
+            wait = reserved == 0 ? Task.CompletedTask : handedOver.Task;
+        }
+
+        await wait.ConfigureAwait(false); // a flow being started for this worker now is run (and stopped) like the rest
         Task[] remaining;
         lock (runs)
         {
@@ -103,11 +124,63 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
         }
     }
 
-    private async Task RunOneAsync(Storage.ClaimedFlow flow, FlowSignal finished, CancellationToken stop)
+    /// <summary>Takes a slot for a flow about to be started in this process, if one is free and the worker runs.</summary>
+    internal bool TryReserve()
+    {
+        lock (runs)
+        {
+            if (closed || Active >= options.Concurrency)
+            {
+                return false;
+            }
+
+            Interlocked.Increment(ref active);
+            reserved++;
+            return true;
+        }
+    }
+
+    /// <summary>Runs a flow leased to this worker at its start, in the slot <see cref="TryReserve"/> took.</summary>
+    internal void HandOver(Storage.ClaimedFlow flow)
+    {
+        Diagnostics.FlowMachineDiagnostics.FlowActivated(1);
+        var run = RunOneAsync(flow, yieldFirst: false, hardStopToken);
+        lock (runs)
+        {
+            runs.Add(run);
+            Released();
+        }
+    }
+
+    /// <summary>Gives back a slot <see cref="TryReserve"/> took when the flow was not started after all.</summary>
+    internal void Unreserve()
+    {
+        Interlocked.Decrement(ref active);
+        lock (runs)
+        {
+            Released();
+        }
+
+        finished.Notify();
+    }
+
+    private void Released()
+    {
+        if (--reserved == 0 && closed)
+        {
+            handedOver.TrySetResult();
+        }
+    }
+
+    private async Task RunOneAsync(Storage.ClaimedFlow flow, bool yieldFirst, CancellationToken stop)
     {
         try
         {
-            await Task.Yield();
+            if (yieldFirst)
+            {
+                await Task.Yield();
+            }
+
             await engine.RunClaimedAsync(flow, tick: false, stop).ConfigureAwait(false);
         }
         finally
