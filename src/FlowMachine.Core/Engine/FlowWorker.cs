@@ -15,6 +15,12 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
     private bool closed;
     private CancellationToken hardStopToken;
 
+    // Set when a claim round came back short (nothing more for this worker was due): the wake signal it was taken
+    // before, and the next due time it then saw. A hand-off is allowed only while that signal has not fired and that
+    // time has not come, so a flow started here never overtakes one this worker knows to be waiting.
+    private Task? idleSignal;
+    private DateTimeOffset idleUntil;
+
     /// <summary>The number of flows running now.</summary>
     public int Active => Volatile.Read(ref active);
 
@@ -54,6 +60,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
 
                 var free = options.Concurrency - Active;
                 var claimedAll = false;
+                Volatile.Write(ref idleSignal, null); // busy claiming: starts here go to the store until the round came back short
                 if (free > 0)
                 {
                     var claimed = await store.ClaimDueAsync(engine.Options.WorkerId, free, engine.Routes, time.GetUtcNow(), engine.Options.LeaseDuration, stoppingToken).ConfigureAwait(false);
@@ -87,6 +94,12 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
                 {
                     var until = at - time.GetUtcNow();
                     delay = until < TimeSpan.Zero ? TimeSpan.FromMilliseconds(5) : until < delay ? until : delay;
+                }
+
+                lock (runs)
+                {
+                    idleUntil = due ?? DateTimeOffset.MaxValue;
+                    idleSignal = wake;
                 }
 
                 await Task.WhenAny(wake, Task.Delay(delay, time, stoppingToken)).ConfigureAwait(false);
@@ -124,12 +137,17 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
         }
     }
 
-    /// <summary>Takes a slot for a flow about to be started in this process, if one is free and the worker runs.</summary>
+    /// <summary>
+    /// Takes a slot for a flow about to be started in this process, if the worker runs and is idle (its last claim
+    /// round came back short, nothing woke it since and no flow it knows of has become due) and a slot stays free
+    /// beside it for a flow waiting unseen (created elsewhere, not yet told). Else the flow goes through the store
+    /// and a claim round, where priorities and due times order it.
+    /// </summary>
     internal bool TryReserve()
     {
         lock (runs)
         {
-            if (closed || Active >= options.Concurrency)
+            if (closed || Active + 1 >= options.Concurrency || idleSignal is not { IsCompleted: false } || engine.Time.GetUtcNow() >= idleUntil)
             {
                 return false;
             }

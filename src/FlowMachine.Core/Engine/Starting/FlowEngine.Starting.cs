@@ -66,11 +66,12 @@ public sealed partial class FlowEngine
 
     /// <summary>
     /// A slot of this process's worker for a flow about to be stored, which is then stored leased to it (null: none
-    /// free, or the flow must be claimed: a stored routine's flows wait while the routine is paused).
+    /// free, the worker is not idle, or the flow must be claimed: a stored routine's flows wait while the routine is
+    /// paused, and a flow whose first steps all belong to another pool goes to that pool).
     /// </summary>
     private FlowWorker? ReserveLocalSlot(NewFlow flow)
     {
-        if (flow.Flow.Routine is not null || Volatile.Read(ref LocalWorker) is not { } worker || !worker.TryReserve())
+        if (flow.Flow.Routine is not null || Volatile.Read(ref LocalWorker) is not { } worker || !RunsHere(FlowPlan.For(flow.Flow.SpecJson)) || !worker.TryReserve())
         {
             return null;
         }
@@ -78,6 +79,26 @@ public sealed partial class FlowEngine
         flow.Flow.LeaseOwner = Owner;
         flow.Flow.LeaseExpiresAt = Now + Options.LeaseDuration;
         return worker;
+    }
+
+    /// <summary>Whether this process runs a first step of the plan (a step without precursors), as a claim would find it.</summary>
+    private bool RunsHere(FlowPlan plan)
+    {
+        var first = false;
+        for (var i = 0; i < plan.Steps.Length; i++)
+        {
+            if (plan.Precursors[i].Length == 0)
+            {
+                if (Router.CanRun(plan.Steps[i]))
+                {
+                    return true;
+                }
+
+                first = true;
+            }
+        }
+
+        return !first;
     }
 
     private async Task<(FlowSpec Spec, string? Routine, int? Version, string? SpecJson)> ResolveSpecAsync(StartFlowRequest request, CancellationToken cancellationToken)
