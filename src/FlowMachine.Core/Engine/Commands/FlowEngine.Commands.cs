@@ -150,7 +150,43 @@ public sealed partial class FlowEngine
             return new CommandResult(CommandStatus.NotFound, $"flow {flowId} does not exist");
         }
 
-        Signal.Notify();
+        if (!await HandOverAsync(flowId, cancellationToken).ConfigureAwait(false))
+        {
+            Signal.Notify();
+        }
+
         return CommandResult.Accepted;
+    }
+
+    /// <summary>
+    /// Claims the flow a command just came in for straight for this process's worker, when it idles with a slot to
+    /// spare (<see cref="FlowWorker.TryReserve"/>), and runs it there: no wake-up and claim round of the worker. False
+    /// when that cannot be (no such worker, the flow is leased elsewhere, not due, or routed to another pool).
+    /// </summary>
+    private async Task<bool> HandOverAsync(string flowId, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref LocalWorker) is not { } worker || !worker.TryReserve())
+        {
+            return false;
+        }
+
+        ClaimedFlow? claimed = null;
+        try
+        {
+            claimed = await Store.ClaimFlowAsync(flowId, Owner, Routes, Now, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // The command is queued: a failed claim leaves the flow to a claim round, as without the hand-off.
+        }
+
+        if (claimed is null)
+        {
+            worker.Unreserve();
+            return false;
+        }
+
+        worker.HandOver(claimed);
+        return true;
     }
 }
