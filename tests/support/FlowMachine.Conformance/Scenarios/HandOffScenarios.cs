@@ -32,19 +32,53 @@ public abstract class HandOffScenarios : ScenarioBase
         }
     }
 
-    private async Task<(IFlowStore Store, ClaimWatch Watch, FlowEngine Engine)> EngineAsync(params string[] queues)
+    /// <summary>An engine on a watched new store with a worker that has gone idle (its first claim round came back empty).</summary>
+    private async Task<Rig> RigAsync(FlowWorkerOptions? options = null, params string[] queues)
     {
         var inner = CreateStore();
         await inner.InitializeAsync(CancellationToken.None);
         var (store, watch) = ClaimWatch.Wrap(inner);
         var registry = new TaskRegistry().AddBuiltIns().RegisterAssembly(typeof(GateTask).Assembly);
-        var options = new FlowEngineOptions { LeaseDuration = TimeSpan.FromSeconds(10) };
+        var engineOptions = new FlowEngineOptions { LeaseDuration = TimeSpan.FromSeconds(10) };
         if (queues.Length > 0)
         {
-            options.Queues = queues;
+            engineOptions.Queues = queues;
         }
 
-        return (store, watch, new FlowEngine(store, registry, options));
+        var rig = new Rig(store, watch, new FlowEngine(store, registry, engineOptions), options ?? LongPoll);
+        var idle = watch.IdleAsync();
+        rig.Start();
+        await idle;
+        return rig;
+    }
+
+    private sealed class Rig(IFlowStore store, ClaimWatch watch, FlowEngine engine, FlowWorkerOptions options) : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource stop = new();
+        private Task running = Task.CompletedTask;
+
+        public IFlowStore Store => store;
+
+        public ClaimWatch Watch => watch;
+
+        public FlowEngine Engine => engine;
+
+        public FlowWorker Worker { get; } = new(engine, options);
+
+        public void Start() => running = Worker.RunAsync(stop.Token);
+
+        public async Task StopAsync()
+        {
+            await stop.CancelAsync();
+            await running;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopAsync();
+            stop.Dispose();
+            await engine.DisposeAsync();
+        }
     }
 
     private static async Task<string> StartAsync(FlowEngine engine, string spec, int? priority = null, JsonObject? input = null) =>
@@ -53,17 +87,12 @@ public abstract class HandOffScenarios : ScenarioBase
     [Fact]
     public async Task A_flow_started_beside_an_idle_worker_runs_there_without_a_claim_round()
     {
-        var (store, watch, engine) = await EngineAsync();
-        await using var engineScope = engine;
-        using var stop = new CancellationTokenSource();
-        var idle = watch.IdleAsync();
-        var worker = new FlowWorker(engine, LongPoll).RunAsync(stop.Token);
-        await idle;
+        await using var rig = await RigAsync();
+        var (store, watch, engine) = (rig.Store, rig.Watch, rig.Engine);
 
         var id = await StartAsync(engine, "tasks: [{ key: a, task_type: noop }, { key: b, task_type: noop }]");
         var done = await WaitForAsync(store, id, f => f.State.IsTerminal());
-        await stop.CancelAsync();
-        await worker;
+        await rig.StopAsync();
 
         Assert.Equal(FlowState.Completed, done.State);
         Assert.Equal(0, watch.ClaimsOf(id));
@@ -74,20 +103,15 @@ public abstract class HandOffScenarios : ScenarioBase
     [Fact]
     public async Task A_push_beside_an_idle_worker_claims_the_flow_for_it_without_a_claim_round()
     {
-        var (store, watch, engine) = await EngineAsync();
-        await using var engineScope = engine;
-        using var stop = new CancellationTokenSource();
-        var idle = watch.IdleAsync();
-        var worker = new FlowWorker(engine, LongPoll).RunAsync(stop.Token);
-        await idle;
+        await using var rig = await RigAsync();
+        var (store, watch, engine) = (rig.Store, rig.Watch, rig.Engine);
 
         var id = await StartAsync(engine, "tasks: [{ key: gate, task_type: wait }, { key: after, task_type: noop }]");
         await WaitForAsync(store, id, f => f.State == FlowState.Waiting && f.LeaseOwner is null);
         await Task.Delay(500); // any claim round a notification started is over
         Assert.Equal(CommandStatus.Accepted, (await engine.PushAsync(id, JsonValue.Create("go"))).Status);
         var done = await WaitForAsync(store, id, f => f.State.IsTerminal());
-        await stop.CancelAsync();
-        await worker;
+        await rig.StopAsync();
 
         Assert.Equal(FlowState.Completed, done.State);
         Assert.Equal(0, watch.RoundsOf(id));
@@ -98,17 +122,12 @@ public abstract class HandOffScenarios : ScenarioBase
     [Fact]
     public async Task A_flow_whose_first_step_runs_in_another_pool_goes_through_a_claim_round()
     {
-        var (store, watch, engine) = await EngineAsync("default");
-        await using var engineScope = engine;
-        using var stop = new CancellationTokenSource();
-        var idle = watch.IdleAsync();
-        var worker = new FlowWorker(engine, LongPoll).RunAsync(stop.Token);
-        await idle;
+        await using var rig = await RigAsync(null, "default");
+        var (store, watch, engine) = (rig.Store, rig.Watch, rig.Engine);
 
         var id = await StartAsync(engine, "tasks: [{ key: a, task_type: noop, queue: night }]");
         var routed = await WaitForAsync(store, id, f => f.Route is not null);
-        await stop.CancelAsync();
-        await worker;
+        await rig.StopAsync();
 
         Assert.Equal("night/noop", routed.Route);
         Assert.Null(routed.LeaseOwner);
@@ -119,8 +138,8 @@ public abstract class HandOffScenarios : ScenarioBase
     [Fact]
     public async Task The_last_free_slot_goes_through_a_claim_round_where_a_higher_priority_flow_from_elsewhere_wins()
     {
-        var (store, watch, engine) = await EngineAsync();
-        await using var engineScope = engine;
+        await using var rig = await RigAsync(new FlowWorkerOptions { Concurrency = 1, PollInterval = TimeSpan.FromSeconds(20) });
+        var (store, watch, engine) = (rig.Store, rig.Watch, rig.Engine);
         await using var elsewhere = new FlowEngine(store, new TaskRegistry().AddBuiltIns());
         var order = new ConcurrentQueue<string>();
         engine.Committed += t =>
@@ -130,18 +149,13 @@ public abstract class HandOffScenarios : ScenarioBase
                 order.Enqueue(t.Flow.Id);
             }
         };
-        using var stop = new CancellationTokenSource();
-        var idle = watch.IdleAsync();
-        var worker = new FlowWorker(engine, new FlowWorkerOptions { Concurrency = 1, PollInterval = TimeSpan.FromSeconds(20) }).RunAsync(stop.Token);
-        await idle;
 
         // Another process starts an urgent flow (this worker may not have heard of it), then this one a low one.
         var high = await StartAsync(elsewhere, "tasks: [{ key: a, task_type: noop }]", priority: 5);
         var low = await StartAsync(engine, "tasks: [{ key: a, task_type: noop }]", priority: -5);
         var lowDone = await WaitForAsync(store, low, f => f.State.IsTerminal());
         var highDone = await WaitForAsync(store, high, f => f.State.IsTerminal());
-        await stop.CancelAsync();
-        await worker;
+        await rig.StopAsync();
 
         Assert.Equal(FlowState.Completed, lowDone.State);
         Assert.Equal(FlowState.Completed, highDone.State);
@@ -152,15 +166,10 @@ public abstract class HandOffScenarios : ScenarioBase
     [Fact]
     public async Task Hand_offs_keep_the_worker_within_its_concurrency_and_flows_within_their_limits()
     {
-        var (store, watch, engine) = await EngineAsync();
-        await using var engineScope = engine;
-        using var stop = new CancellationTokenSource();
-        var idle = watch.IdleAsync();
-        var flowWorker = new FlowWorker(engine, new FlowWorkerOptions { Concurrency = 3, PollInterval = TimeSpan.FromSeconds(20) });
-        var worker = flowWorker.RunAsync(stop.Token);
-        await idle;
+        await using var rig = await RigAsync(new FlowWorkerOptions { Concurrency = 3, PollInterval = TimeSpan.FromSeconds(20) });
+        var (store, watch, engine) = (rig.Store, rig.Watch, rig.Engine);
 
-        // Four flows, one key limited to one at a time: two handed off (a slot stays free), the rest claimed.
+        // Four flows, two under one key limited to one at a time: the first two handed off (a slot stays free), the rest claimed.
         const string spec = "tasks: [{ key: a, task_type: t.gate, concurrency: { key: \"$input.k\", limit: 1 } }]";
         var ids = new List<string>();
         for (var i = 0; i < 4; i++)
@@ -168,7 +177,7 @@ public abstract class HandOffScenarios : ScenarioBase
             ids.Add(await StartAsync(engine, spec, input: new JsonObject { ["k"] = i < 2 ? "same" : "other" + i }));
         }
 
-        // Under the key: one runs, the other waits for the slot. The others: one more runs, the last waits for the worker.
+        // Under the key: one runs, the other waits for the key's slot, let go. The others run in the worker's slots left, claimed.
         await GateTask.EnteredAsync(ids[0]).WaitAsync(TimeSpan.FromSeconds(30));
         await GateTask.EnteredAsync(ids[2]).WaitAsync(TimeSpan.FromSeconds(30));
         var waiting = await WaitForAsync(store, ids[1], f => f.LeaseOwner is null);
@@ -176,7 +185,7 @@ public abstract class HandOffScenarios : ScenarioBase
         Assert.Equal(0, watch.ClaimsOf(ids[1]));
         Assert.Equal(StepState.Pending, (await store.GetStepsAsync(ids[1], CancellationToken.None))[0].State);
         Assert.NotNull(waiting.NextRunAt);
-        Assert.True(flowWorker.Active <= 3);
+        Assert.True(rig.Worker.Active <= 3);
         Assert.False(GateTask.EnteredAsync(ids[1]).IsCompleted);
 
         foreach (var id in ids)
@@ -189,8 +198,7 @@ public abstract class HandOffScenarios : ScenarioBase
             Assert.Equal(FlowState.Completed, (await WaitForAsync(store, id, f => f.State.IsTerminal())).State);
         }
 
-        await stop.CancelAsync();
-        await worker;
+        await rig.StopAsync();
         Assert.True(watch.ClaimsOf(ids[1]) >= 1);
         Assert.True(watch.ClaimsOf(ids[3]) >= 1);
     }
