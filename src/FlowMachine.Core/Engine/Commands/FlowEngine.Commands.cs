@@ -145,64 +145,12 @@ public sealed partial class FlowEngine
 
     private async Task<CommandResult> EnqueueAsync(string flowId, string kind, string? stepKey, JsonNode? payload, string? actor, CancellationToken cancellationToken)
     {
-        // A slot of this process's worker, taken before the command is written: the wake-up the write sends (to
-        // every process) would make the worker busy claiming just as the flow could be handed to it.
-        var worker = Volatile.Read(ref LocalWorker) is { } local && local.TryReserve() ? local : null;
-        bool queued;
-        try
+        if (!await Store.EnqueueCommandAsync(flowId, kind, stepKey, payload, actor, Now, cancellationToken).ConfigureAwait(false))
         {
-            queued = await Store.EnqueueCommandAsync(flowId, kind, stepKey, payload, actor, Now, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            worker?.Unreserve();
-            throw;
-        }
-
-        if (!queued)
-        {
-            worker?.Unreserve();
             return new CommandResult(CommandStatus.NotFound, $"flow {flowId} does not exist");
         }
 
-        if (worker is null || !await HandOverAsync(worker, flowId, cancellationToken).ConfigureAwait(false))
-        {
-            Signal.Notify();
-        }
-
+        Signal.Notify();
         return CommandResult.Accepted;
-    }
-
-    /// <summary>
-    /// Claims the flow a command just came in for straight for this process's worker, in the slot taken for it
-    /// (<see cref="FlowWorker.TryReserve"/>), and runs it there: no wake-up and claim round of the worker. False (the
-    /// slot given back) when the flow is leased elsewhere, not due, or routed to another pool.
-    /// </summary>
-    private async Task<bool> HandOverAsync(FlowWorker worker, string flowId, CancellationToken cancellationToken)
-    {
-        ClaimedFlow? claimed = null;
-        try
-        {
-            claimed = await Store.ClaimFlowAsync(flowId, Owner, Routes, Now, Options.LeaseDuration, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            // The command is queued: a failed claim leaves the flow to a claim round, as without the hand-off.
-        }
-        catch (OperationCanceledException)
-        {
-            worker.Unreserve();
-            Signal.Notify();
-            throw;
-        }
-
-        if (claimed is null)
-        {
-            worker.Unreserve();
-            return false;
-        }
-
-        worker.HandOver(claimed);
-        return true;
     }
 }

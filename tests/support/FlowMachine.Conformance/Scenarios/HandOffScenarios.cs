@@ -101,25 +101,6 @@ public abstract class HandOffScenarios : ScenarioBase
     }
 
     [Fact]
-    public async Task A_push_beside_an_idle_worker_claims_the_flow_for_it_without_a_claim_round()
-    {
-        await using var rig = await RigAsync();
-        var (store, watch, engine) = (rig.Store, rig.Watch, rig.Engine);
-
-        var id = await StartAsync(engine, "tasks: [{ key: gate, task_type: wait }, { key: after, task_type: noop }]");
-        await WaitForAsync(store, id, f => f.State == FlowState.Waiting && f.LeaseOwner is null);
-        await Task.Delay(500); // any claim round a notification started is over
-        Assert.Equal(CommandStatus.Accepted, (await engine.PushAsync(id, JsonValue.Create("go"))).Status);
-        var done = await WaitForAsync(store, id, f => f.State.IsTerminal());
-        await rig.StopAsync();
-
-        Assert.Equal(FlowState.Completed, done.State);
-        Assert.Equal(0, watch.RoundsOf(id));
-        Assert.Equal(1, watch.ClaimsOf(id)); // the push's own claim
-        Assert.Equal("go", (await store.GetStepsAsync(id, CancellationToken.None))[0].Result!.GetValue<string>());
-    }
-
-    [Fact]
     public async Task A_flow_whose_first_step_runs_in_another_pool_goes_through_a_claim_round()
     {
         await using var rig = await RigAsync(null, "default");

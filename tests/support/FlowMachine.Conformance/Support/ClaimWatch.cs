@@ -16,7 +16,6 @@ public interface IWatchedStore : IFlowStore, IStoreNotifications;
 public class ClaimWatch : DispatchProxy
 {
     private readonly ConcurrentDictionary<string, int> claimed = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int> rounds = new(StringComparer.Ordinal);
     private object inner = null!;
     private TaskCompletionSource nextDueRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -32,9 +31,6 @@ public class ClaimWatch : DispatchProxy
 
     /// <summary>How many times a claim (a round or a targeted one) handed out the flow.</summary>
     public int ClaimsOf(string flowId) => claimed.TryGetValue(flowId, out var n) ? n : 0;
-
-    /// <summary>How many times a claim round handed out the flow.</summary>
-    public int RoundsOf(string flowId) => rounds.TryGetValue(flowId, out var n) ? n : 0;
 
     /// <summary>Completes at the next read of the next due time after this call, and a little after it (the worker then goes idle).</summary>
     public async Task IdleAsync()
@@ -72,7 +68,6 @@ public class ClaimWatch : DispatchProxy
         foreach (var flow in flows)
         {
             claimed.AddOrUpdate(flow.Flow.Id, 1, (_, n) => n + 1);
-            rounds.AddOrUpdate(flow.Flow.Id, 1, (_, n) => n + 1);
         }
 
         return flows;
