@@ -38,8 +38,14 @@ internal sealed class Harness : IAsyncDisposable
 
     private string? Folder { get; }
 
-    /// <summary>Opens the store and starts a worker; <paramref name="synchronousFull"/> sets SQLite's durability (null: the store's default).</summary>
-    public static async Task<Harness> CreateAsync(string storeKind, int concurrency, bool? synchronousFull = null)
+    /// <summary>Where a lone flow's path is marked, when the run breaks its latency down.</summary>
+    public PhaseClock? Phases { get; private init; }
+
+    /// <summary>
+    /// Opens a fresh store and starts a worker; <paramref name="phases"/> marks the store's calls for a lone flow
+    /// (SQLite, PostgreSQL), <paramref name="synchronousFull"/> sets SQLite's durability (null: the store's default).
+    /// </summary>
+    public static async Task<Harness> CreateAsync(string storeKind, int concurrency, PhaseClock? phases = null, bool? synchronousFull = null)
     {
         IFlowStore store;
         string? folder = null;
@@ -57,7 +63,7 @@ internal sealed class Harness : IAsyncDisposable
                 var db = await PgDatabase.CreateAsync(PgDatabase.Server ?? throw new ArgumentException("set FLOWMACHINE_BENCH_PG to a PostgreSQL connection string"));
                 store = new FlowMachine.Postgres.PostgresFlowStore(new FlowMachine.Postgres.PostgresStoreOptions { ConnectionString = db.ConnectionString });
                 await store.InitializeAsync(default);
-                var pg = new Harness(store, null) { database = db };
+                var pg = new Harness(phases is null ? store : PhasedStore.Wrap(store, phases), null) { database = db, Phases = phases };
                 pg.StartWorker(concurrency);
                 return pg;
             default:
@@ -65,7 +71,7 @@ internal sealed class Harness : IAsyncDisposable
         }
 
         await store.InitializeAsync(default);
-        var harness = new Harness(store, folder);
+        var harness = new Harness(phases is not null && storeKind == "sqlite" ? PhasedStore.Wrap(store, phases) : store, folder) { Phases = phases };
         harness.StartWorker(concurrency);
         return harness;
     }
@@ -156,6 +162,7 @@ internal sealed class Harness : IAsyncDisposable
         for (var i = 0; i < flows; i++)
         {
             var clock = Stopwatch.StartNew();
+            Phases?.BeginNext("start");
             var result = await Engine.StartAsync(new StartFlowRequest { SpecText = spec, Key = null });
             var done = completions.GetOrAdd(result.Flow.Id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
             var view = await Store.GetFlowAsync(result.Flow.Id, default);
@@ -169,6 +176,7 @@ internal sealed class Harness : IAsyncDisposable
             }
 
             latencies.Add(clock.Elapsed.TotalMilliseconds);
+            Phases?.End(result.Flow.Id, "done seen");
         }
 
         return latencies;
@@ -191,9 +199,11 @@ internal sealed class Harness : IAsyncDisposable
             started[id] = next;
             Interlocked.Increment(ref awaitingStart);
             var clock = Stopwatch.StartNew();
+            Phases?.Begin(id, "push");
             await Engine.PushAsync(id, JsonValue.Create(i));
             await next.Task.WaitAsync(TimeSpan.FromSeconds(30));
             latencies.Add(clock.Elapsed.TotalMilliseconds);
+            Phases?.End(id, "next step seen");
         }
 
         return latencies;

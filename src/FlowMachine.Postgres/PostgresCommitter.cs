@@ -158,12 +158,11 @@ internal sealed class PostgresCommitter : IAsyncDisposable
 
         await using (round.ConfigureAwait(false))
         {
+            // No BEGIN and COMMIT of its own: a batch sent without a transaction runs as one implicit transaction,
+            // committed with its last statement, so the whole write takes one round trip, and a failure undoes it all.
             var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var connectionScope = connection.ConfigureAwait(false);
-            var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using var txScope = tx.ConfigureAwait(false);
             round.Connection = connection;
-            round.Transaction = tx;
             try
             {
                 var reader = await round.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -182,13 +181,11 @@ internal sealed class PostgresCommitter : IAsyncDisposable
                     while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
                 }
 
-                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
                 Interlocked.Increment(ref together);
                 return true;
             }
             catch (PostgresException error) when (!PostgresRetry.IsTransient(error))
             {
-                await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var request in batch)
                 {
                     request.Result = null;
@@ -217,9 +214,26 @@ internal sealed class PostgresCommitter : IAsyncDisposable
 
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
-        var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var txScope = tx.ConfigureAwait(false);
         var savepoints = ready.Count > 1;
+
+        // A lone request goes without BEGIN and COMMIT: its batch is one implicit transaction, one round trip.
+        var tx = savepoints ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
+        try
+        {
+            await WriteRoundsAsync(connection, tx, ready, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (tx is not null)
+            {
+                await tx.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task WriteRoundsAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, List<(CommitRequest Request, List<NpgsqlBatchCommand> Commands)> ready, CancellationToken cancellationToken)
+    {
+        var savepoints = tx is not null;
 
         // Every request goes in one round trip. A failure stops the rest of the round: the failing request
         // (the first without its has_commands row) is undone to its savepoint and the requests after it are sent again.
@@ -274,9 +288,7 @@ internal sealed class PostgresCommitter : IAsyncDisposable
                     : error;
                 if (!savepoints)
                 {
-                    // Alone in the transaction: undo it all.
-                    await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
-                    return;
+                    return; // alone in its implicit transaction, which the failure undid whole
                 }
 
                 // Undo only this request; its neighbours in the batch go on.
@@ -287,7 +299,10 @@ internal sealed class PostgresCommitter : IAsyncDisposable
             }
         }
 
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (tx is not null)
+        {
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Every statement of one transition, in the order the in-memory store applies them.</summary>

@@ -57,8 +57,9 @@ public sealed partial class PostgresFlowStore
         ArgumentException.ThrowIfNullOrEmpty(flow.Flow.Id);
         var commands = new List<NpgsqlBatchCommand>();
         AddInsertFlow(commands, flow);
-        if (flow.Flow.NextRunAt is not null)
+        if (flow.Flow.NextRunAt is not null && flow.Flow.LeaseOwner is null)
         {
+            // A flow stored leased (handed to the starting process's worker) is nobody else's to claim: no one is woken.
             commands.Add(Notify(channel));
         }
 

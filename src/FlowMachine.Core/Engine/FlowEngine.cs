@@ -77,14 +77,12 @@ public sealed partial class FlowEngine : IAsyncDisposable
     /// <summary>The flow with its steps, or null.</summary>
     public async Task<FlowView?> GetAsync(string flowId, CancellationToken cancellationToken = default)
     {
-        var flow = await Store.GetFlowAsync(flowId, cancellationToken).ConfigureAwait(false);
-        if (flow is null)
-        {
-            return null;
-        }
-
-        var steps = await Store.GetStepsAsync(flowId, cancellationToken).ConfigureAwait(false);
-        return new FlowView(flow, steps);
+        // Both reads at once: one round trip's wait instead of two (a push checks the waiting step this way).
+        var flowRead = Store.GetFlowAsync(flowId, cancellationToken).AsTask();
+        var stepsRead = Store.GetStepsAsync(flowId, cancellationToken).AsTask();
+        await Task.WhenAll(flowRead, stepsRead).ConfigureAwait(false);
+        var flow = await flowRead.ConfigureAwait(false);
+        return flow is null ? null : new FlowView(flow, await stepsRead.ConfigureAwait(false));
     }
 
     /// <inheritdoc/>

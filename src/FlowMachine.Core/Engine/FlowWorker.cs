@@ -7,7 +7,19 @@ namespace FlowMachine.Engine;
 public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = null)
 {
     private readonly FlowWorkerOptions options = Validated(options ?? new FlowWorkerOptions());
+    private readonly HashSet<Task> runs = [];
+    private readonly FlowSignal finished = new();
+    private readonly TaskCompletionSource handedOver = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int active;
+    private int reserved;
+    private bool closed;
+    private CancellationToken hardStopToken;
+
+    // Set when a claim round came back short (nothing more for this worker was due): the wake signal it was taken
+    // before, and the next due time it then saw. A hand-off is allowed only while that signal has not fired and that
+    // time has not come, so a flow started here never overtakes one this worker knows to be waiting.
+    private Task? idleSignal;
+    private DateTimeOffset idleUntil;
 
     /// <summary>The number of flows running now.</summary>
     public int Active => Volatile.Read(ref active);
@@ -27,10 +39,12 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
         var time = engine.Time;
         var store = engine.Store;
         using var hardStop = new CancellationTokenSource();
-        var runs = new HashSet<Task>();
-        var finished = new FlowSignal();
+        hardStopToken = hardStop.Token;
         var presence = await Routing.WorkerPresence.StartAsync(engine).ConfigureAwait(false);
         await using var presenceScope = presence.ConfigureAwait(false);
+
+        // Flows started in this process while a slot is free come straight here, leased at their start (FlowEngine.StartAsync).
+        var handOff = Interlocked.CompareExchange(ref engine.LocalWorker, this, null) is null;
         try
         {
             // On a store with a clock, judge leases and due times by it from the first claim on.
@@ -46,6 +60,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
 
                 var free = options.Concurrency - Active;
                 var claimedAll = false;
+                Volatile.Write(ref idleSignal, null); // busy claiming: starts here go to the store until the round came back short
                 if (free > 0)
                 {
                     var claimed = await store.ClaimDueAsync(engine.Options.WorkerId, free, engine.Routes, time.GetUtcNow(), engine.Options.LeaseDuration, stoppingToken).ConfigureAwait(false);
@@ -53,7 +68,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
                     {
                         Interlocked.Increment(ref active);
                         Diagnostics.FlowMachineDiagnostics.FlowActivated(1);
-                        var run = RunOneAsync(flow, finished, hardStop.Token);
+                        var run = RunOneAsync(flow, yieldFirst: true, hardStop.Token);
                         lock (runs)
                         {
                             runs.Add(run);
@@ -81,6 +96,12 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
                     delay = until < TimeSpan.Zero ? TimeSpan.FromMilliseconds(5) : until < delay ? until : delay;
                 }
 
+                lock (runs)
+                {
+                    idleUntil = due ?? DateTimeOffset.MaxValue;
+                    idleSignal = wake;
+                }
+
                 await Task.WhenAny(wake, Task.Delay(delay, time, stoppingToken)).ConfigureAwait(false);
             }
         }
@@ -88,6 +109,19 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
         {
         }
 
+        if (handOff)
+        {
+            Interlocked.CompareExchange(ref engine.LocalWorker, null, this);
+        }
+
+        Task wait;
+        lock (runs)
+        {
+            closed = true;
+            wait = reserved == 0 ? Task.CompletedTask : handedOver.Task;
+        }
+
+        await wait.ConfigureAwait(false); // a flow being started for this worker now is run (and stopped) like the rest
         Task[] remaining;
         lock (runs)
         {
@@ -103,11 +137,68 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
         }
     }
 
-    private async Task RunOneAsync(Storage.ClaimedFlow flow, FlowSignal finished, CancellationToken stop)
+    /// <summary>
+    /// Takes a slot for a flow about to be started in this process, if the worker runs and is idle (its last claim
+    /// round came back short, nothing woke it since and no flow it knows of has become due) and a slot stays free
+    /// beside it for a flow waiting unseen (created elsewhere, not yet told). Else the flow goes through the store
+    /// and a claim round, where priorities and due times order it.
+    /// </summary>
+    internal bool TryReserve()
+    {
+        lock (runs)
+        {
+            if (closed || Active + 1 >= options.Concurrency || idleSignal is not { IsCompleted: false } || engine.Time.GetUtcNow() >= idleUntil)
+            {
+                return false;
+            }
+
+            Interlocked.Increment(ref active);
+            reserved++;
+            return true;
+        }
+    }
+
+    /// <summary>Runs a flow leased to this worker at its start, in the slot <see cref="TryReserve"/> took.</summary>
+    internal void HandOver(Storage.ClaimedFlow flow)
+    {
+        Diagnostics.FlowMachineDiagnostics.FlowActivated(1);
+        var run = RunOneAsync(flow, yieldFirst: false, hardStopToken);
+        lock (runs)
+        {
+            runs.Add(run);
+            Released();
+        }
+    }
+
+    /// <summary>Gives back a slot <see cref="TryReserve"/> took when the flow was not started after all.</summary>
+    internal void Unreserve()
+    {
+        Interlocked.Decrement(ref active);
+        lock (runs)
+        {
+            Released();
+        }
+
+        finished.Notify();
+    }
+
+    private void Released()
+    {
+        if (--reserved == 0 && closed)
+        {
+            handedOver.TrySetResult();
+        }
+    }
+
+    private async Task RunOneAsync(Storage.ClaimedFlow flow, bool yieldFirst, CancellationToken stop)
     {
         try
         {
-            await Task.Yield();
+            if (yieldFirst)
+            {
+                await Task.Yield();
+            }
+
             await engine.RunClaimedAsync(flow, tick: false, stop).ConfigureAwait(false);
         }
         finally

@@ -11,6 +11,9 @@ public sealed partial class FlowEngine
     private readonly ConcurrentDictionary<string, HeldFlow> held = new(StringComparer.Ordinal);
     private int beating;
 
+    /// <summary>The worker running in this process, set while it runs: flows started here are handed to it.</summary>
+    internal FlowWorker? LocalWorker;
+
     /// <summary>
     /// Runs a leased flow: applies its inputs, then starts runnable steps and goes straight on with the
     /// next ones as each finishes, committing every transition before anything else happens. Returns

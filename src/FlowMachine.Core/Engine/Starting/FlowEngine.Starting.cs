@@ -32,14 +32,73 @@ public sealed partial class FlowEngine
         var flow = BuildFlow(spec, routine, version, request.Input, key, request.Label ?? spec.Label, request.Owner, parent: null, Now, specJson);
         flow.Flow.Tags = TagsOf(request.Tags, spec);
         flow.Flow.Priority = PriorityOf(request.Priority, spec);
-        var created = await Store.CreateFlowAsync(flow, cancellationToken).ConfigureAwait(false);
-        if (created.Created)
+        var worker = ReserveLocalSlot(flow);
+        CreateFlowResult created;
+        try
         {
-            FlowMachineDiagnostics.FlowStarted(created.Flow);
-            Signal.Notify();
+            created = await Store.CreateFlowAsync(flow, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            worker?.Unreserve();
+            throw;
         }
 
-        return new StartFlowResult(created.Flow, created.Created);
+        if (!created.Created)
+        {
+            worker?.Unreserve();
+            return new StartFlowResult(created.Flow, false);
+        }
+
+        FlowMachineDiagnostics.FlowStarted(created.Flow);
+        if (worker is null)
+        {
+            Signal.Notify();
+            return new StartFlowResult(created.Flow, true);
+        }
+
+        // Stored leased to this process's worker: it runs at once, as if just claimed, without a claim round.
+        worker.HandOver(new ClaimedFlow(created.Flow.Clone(), [.. flow.Steps.Select(s => s.Clone())], [], [], flow.History.Count == 0 ? 0 : flow.History.Max(h => h.Seq)));
+        var shown = created.Flow.Clone();
+        (shown.LeaseOwner, shown.LeaseExpiresAt) = (null, null); // as the caller saw a start before: the lease is the worker's business
+        return new StartFlowResult(shown, true);
+    }
+
+    /// <summary>
+    /// A slot of this process's worker for a flow about to be stored, which is then stored leased to it (null: none
+    /// free, the worker is not idle, or the flow must be claimed: a stored routine's flows wait while the routine is
+    /// paused, and a flow whose first steps all belong to another pool goes to that pool).
+    /// </summary>
+    private FlowWorker? ReserveLocalSlot(NewFlow flow)
+    {
+        if (flow.Flow.Routine is not null || Volatile.Read(ref LocalWorker) is not { } worker || !RunsHere(FlowPlan.For(flow.Flow.SpecJson)) || !worker.TryReserve())
+        {
+            return null;
+        }
+
+        flow.Flow.LeaseOwner = Owner;
+        flow.Flow.LeaseExpiresAt = Now + Options.LeaseDuration;
+        return worker;
+    }
+
+    /// <summary>Whether this process runs a first step of the plan (a step without precursors), as a claim would find it.</summary>
+    private bool RunsHere(FlowPlan plan)
+    {
+        var first = false;
+        for (var i = 0; i < plan.Steps.Length; i++)
+        {
+            if (plan.Precursors[i].Length == 0)
+            {
+                if (Router.CanRun(plan.Steps[i]))
+                {
+                    return true;
+                }
+
+                first = true;
+            }
+        }
+
+        return !first;
     }
 
     private async Task<(FlowSpec Spec, string? Routine, int? Version, string? SpecJson)> ResolveSpecAsync(StartFlowRequest request, CancellationToken cancellationToken)

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+using FlowMachine.Storage;
+
+namespace FlowMachine.Tests.Support;
+
+/// <summary>What a watched store is seen as: the store and its notifications.</summary>
+public interface IWatchedStore : IFlowStore, IStoreNotifications;
+
+/// <summary>
+/// A store that notes which flows claims handed out (claim rounds and targeted claims) and when a worker last read
+/// the next due time (which it does once its claim round came back short); every call goes straight through.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1852:Seal internal types", Justification = "DispatchProxy derives the proxy type from it at run time.")]
+public class ClaimWatch : DispatchProxy
+{
+    private readonly ConcurrentDictionary<string, int> claimed = new(StringComparer.Ordinal);
+    private object inner = null!;
+    private TaskCompletionSource nextDueRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The store (which must give notifications) and its watch.</summary>
+    public static (IFlowStore Store, ClaimWatch Watch) Wrap(IFlowStore inner)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        var proxy = Create<IWatchedStore, ClaimWatch>();
+        var self = (ClaimWatch)(object)proxy;
+        self.inner = inner;
+        return (proxy, self);
+    }
+
+    /// <summary>How many times a claim (a round or a targeted one) handed out the flow.</summary>
+    public int ClaimsOf(string flowId) => claimed.TryGetValue(flowId, out var n) ? n : 0;
+
+    /// <summary>Completes at the next read of the next due time after this call, and a little after it (the worker then goes idle).</summary>
+    public async Task IdleAsync()
+    {
+        await Volatile.Read(ref nextDueRead).Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(100);
+    }
+
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+    {
+        var method = targetMethod!;
+        object? result;
+        try
+        {
+            result = method.Invoke(inner, args);
+        }
+        catch (TargetInvocationException ex)
+        {
+            ExceptionDispatchInfo.Capture(ex.InnerException!).Throw();
+            throw;
+        }
+
+        return method.Name switch
+        {
+            nameof(IFlowStore.ClaimDueAsync) => new ValueTask<IReadOnlyList<ClaimedFlow>>(NoteAsync((ValueTask<IReadOnlyList<ClaimedFlow>>)result!)),
+            nameof(IFlowStore.ClaimFlowAsync) => new ValueTask<ClaimedFlow?>(NoteOneAsync((ValueTask<ClaimedFlow?>)result!)),
+            nameof(IFlowStore.GetNextDueAsync) => new ValueTask<DateTimeOffset?>(NoteDueAsync((ValueTask<DateTimeOffset?>)result!)),
+            _ => result,
+        };
+    }
+
+    private async Task<IReadOnlyList<ClaimedFlow>> NoteAsync(ValueTask<IReadOnlyList<ClaimedFlow>> pending)
+    {
+        var flows = await pending;
+        foreach (var flow in flows)
+        {
+            claimed.AddOrUpdate(flow.Flow.Id, 1, (_, n) => n + 1);
+        }
+
+        return flows;
+    }
+
+    private async Task<ClaimedFlow?> NoteOneAsync(ValueTask<ClaimedFlow?> pending)
+    {
+        var flow = await pending;
+        if (flow is not null)
+        {
+            claimed.AddOrUpdate(flow.Flow.Id, 1, (_, n) => n + 1);
+        }
+
+        return flow;
+    }
+
+    private async Task<DateTimeOffset?> NoteDueAsync(ValueTask<DateTimeOffset?> pending)
+    {
+        var due = await pending;
+        Interlocked.Exchange(ref nextDueRead, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        return due;
+    }
+}
