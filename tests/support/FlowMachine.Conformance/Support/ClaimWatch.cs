@@ -8,22 +8,26 @@ namespace FlowMachine.Tests.Support;
 /// <summary>What a watched store is seen as: the store and its notifications.</summary>
 public interface IWatchedStore : IFlowStore, IStoreNotifications;
 
+/// <summary>What a watched store that is disposed of is seen as: disposing of it disposes of the store.</summary>
+public interface IWatchedDisposableStore : IWatchedStore, IAsyncDisposable;
+
 /// <summary>
-/// A store that notes which flows claims handed out (claim rounds and targeted claims) and when a worker last read
-/// the next due time (which it does once its claim round came back short); every call goes straight through.
+/// A store that notes which flows claims handed out (claim rounds and targeted claims), in the order the claims
+/// returned, and when a worker last read the next due time (which it does once its claim round came back short); every call goes straight through.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1852:Seal internal types", Justification = "DispatchProxy derives the proxy type from it at run time.")]
 public class ClaimWatch : DispatchProxy
 {
     private readonly ConcurrentDictionary<string, int> claimed = new(StringComparer.Ordinal);
+    private readonly List<IReadOnlyList<string>> handedOut = [];
     private object inner = null!;
     private TaskCompletionSource nextDueRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>The store (which must give notifications) and its watch.</summary>
+    /// <summary>The store (which must give notifications) and its watch; disposing of it disposes of the store, if that can be disposed of.</summary>
     public static (IFlowStore Store, ClaimWatch Watch) Wrap(IFlowStore inner)
     {
         ArgumentNullException.ThrowIfNull(inner);
-        var proxy = Create<IWatchedStore, ClaimWatch>();
+        IFlowStore proxy = inner is IAsyncDisposable ? Create<IWatchedDisposableStore, ClaimWatch>() : Create<IWatchedStore, ClaimWatch>();
         var self = (ClaimWatch)(object)proxy;
         self.inner = inner;
         return (proxy, self);
@@ -31,6 +35,18 @@ public class ClaimWatch : DispatchProxy
 
     /// <summary>How many times a claim (a round or a targeted one) handed out the flow.</summary>
     public int ClaimsOf(string flowId) => claimed.TryGetValue(flowId, out var n) ? n : 0;
+
+    /// <summary>The flows each claim that handed out any (a round, or a targeted claim) handed out, in the order the claims returned.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Claims
+    {
+        get
+        {
+            lock (handedOut)
+            {
+                return [.. handedOut];
+            }
+        }
+    }
 
     /// <summary>Completes at the next read of the next due time after this call, and a little after it (the worker then goes idle).</summary>
     public async Task IdleAsync()
@@ -65,11 +81,7 @@ public class ClaimWatch : DispatchProxy
     private async Task<IReadOnlyList<ClaimedFlow>> NoteAsync(ValueTask<IReadOnlyList<ClaimedFlow>> pending)
     {
         var flows = await pending;
-        foreach (var flow in flows)
-        {
-            claimed.AddOrUpdate(flow.Flow.Id, 1, (_, n) => n + 1);
-        }
-
+        Note([.. flows.Select(f => f.Flow.Id)]);
         return flows;
     }
 
@@ -78,10 +90,28 @@ public class ClaimWatch : DispatchProxy
         var flow = await pending;
         if (flow is not null)
         {
-            claimed.AddOrUpdate(flow.Flow.Id, 1, (_, n) => n + 1);
+            Note([flow.Flow.Id]);
         }
 
         return flow;
+    }
+
+    private void Note(IReadOnlyList<string> flowIds)
+    {
+        if (flowIds.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var id in flowIds)
+        {
+            claimed.AddOrUpdate(id, 1, (_, n) => n + 1);
+        }
+
+        lock (handedOut)
+        {
+            handedOut.Add(flowIds);
+        }
     }
 
     private async Task<DateTimeOffset?> NoteDueAsync(ValueTask<DateTimeOffset?> pending)
