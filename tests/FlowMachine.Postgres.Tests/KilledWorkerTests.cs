@@ -3,7 +3,11 @@ using Xunit.Abstractions;
 
 namespace FlowMachine.Postgres.Tests;
 
-/// <summary>One of four worker processes killed with SIGKILL mid-run.</summary>
+/// <summary>
+/// One of four worker processes killed with SIGKILL mid-run. Only the killed worker's steps may rerun, so the others
+/// must not lose a lease to a late heartbeat on a loaded machine: leases of <see cref="WorkerProcess.SteadyLeaseSeconds"/>
+/// (the killed worker's flows are taken over once its leases run out).
+/// </summary>
 public sealed class KilledWorkerTests(TestDatabase db, ITestOutputHelper output) : IClassFixture<TestDatabase>
 {
     private const int Flows = 2000;
@@ -14,7 +18,7 @@ public sealed class KilledWorkerTests(TestDatabase db, ITestOutputHelper output)
     public async Task A_worker_killed_mid_run_loses_nothing_and_only_its_in_flight_steps_rerun_with_attempt_2()
     {
         await using var run = await MultiProcessRun.CreateAsync(db.ConnectionString);
-        var workers = Enumerable.Range(0, 4).Select(i => new WorkerProcess("w" + i, db.ConnectionString, Concurrency, leaseSeconds: 2)).ToList();
+        var workers = Enumerable.Range(0, 4).Select(i => new WorkerProcess("w" + i, db.ConnectionString, Concurrency, WorkerProcess.SteadyLeaseSeconds)).ToList();
         try
         {
             await Task.WhenAll(workers.Select(w => w.ReadyAsync()));
@@ -22,11 +26,11 @@ public sealed class KilledWorkerTests(TestDatabase db, ITestOutputHelper output)
             await run.StartFlowsAsync(Flows, MultiProcessRun.Spec(Steps));
 
             // Kill the first worker once a good share of the work has run.
-            await MultiProcessRun.WaitUntilAsync(async () => await run.ExecutionsAsync() >= Flows * Steps / 3, "a third of the steps to run", 120);
+            await MultiProcessRun.WaitUntilAsync(async () => await run.ExecutionsAsync() >= Flows * Steps / 3, "a third of the steps to run", 600);
             await workers[0].KillAsync();
             var killedAt = await run.ExecutionsAsync();
 
-            await run.WaitForAllCompletedAsync(Flows, TimeSpan.FromSeconds(150));
+            await run.WaitForAllCompletedAsync(Flows, TimeSpan.FromSeconds(600));
             output.WriteLine($"killed w0 after {killedAt} executions; all {Flows} flows completed in {clock.Elapsed.TotalSeconds:F1} s");
 
             var runs = await run.ReadExecutionsAsync();

@@ -60,16 +60,39 @@ internal sealed class MultiProcessRun : IAsyncDisposable
 
     public async Task<long> CountAsync(FlowState state) => (await Store.CountFlowsByStateAsync(null, default))[state];
 
-    public async Task<long> ExecutionsAsync()
+    public Task<long> ExecutionsAsync() => ReadAgainOnTransientAsync(async () =>
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand("SELECT COUNT(*) FROM executions", connection);
         return (long)(await cmd.ExecuteScalarAsync())!;
-    }
+    });
 
     /// <summary>Every recorded execution, grouped by (flow, step): each attempt with the worker that ran it.</summary>
-    public async Task<Dictionary<(string Flow, string Step), List<(int Attempt, string Worker)>>> ReadExecutionsAsync()
+    public Task<Dictionary<(string Flow, string Step), List<(int Attempt, string Worker)>>> ReadExecutionsAsync() => ReadAgainOnTransientAsync(ReadAllExecutionsAsync);
+
+    /// <summary>
+    /// A read of the test's own, made again after a transient error (a server restart cuts every connection, and
+    /// a connection the pool kept across one fails at its next use), as the store and the recording task do.
+    /// </summary>
+    private static async Task<T> ReadAgainOnTransientAsync<T>(Func<Task<T>> read)
+    {
+        var giveUp = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                return await read();
+            }
+            catch (Exception error) when (PostgresRetry.IsTransient(error) && DateTime.UtcNow < giveUp)
+            {
+                NpgsqlConnection.ClearAllPools();
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    private async Task<Dictionary<(string Flow, string Step), List<(int Attempt, string Worker)>>> ReadAllExecutionsAsync()
     {
         var runs = new Dictionary<(string, string), List<(int, string)>>();
         await using var connection = new NpgsqlConnection(ConnectionString);
