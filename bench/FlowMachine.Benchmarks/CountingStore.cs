@@ -51,34 +51,31 @@ internal sealed class ClaimCounts
 /// means due flows were there but not taken: locked by another engine's claim (skipped) or leased by it just before.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1852:Seal internal types", Justification = "DispatchProxy derives the proxy type from it at run time.")]
-internal class CountingStore : DispatchProxy, IStoreNotifications, IStoreClock
+internal class CountingStore : StoreProxy, IStoreNotifications, IStoreClock
 {
-    private IFlowStore inner = null!;
     private ClaimCounts counts = null!;
     private int lastClaimEmpty;
 
     public static IFlowStore Wrap(IFlowStore inner, ClaimCounts counts)
     {
-        var proxy = Create<IFlowStore, CountingStore>();
-        var self = (CountingStore)(object)proxy;
-        self.inner = inner;
+        var self = Decorate<IFlowStore, CountingStore>(inner);
         self.counts = counts;
-        return proxy;
+        return (IFlowStore)(object)self;
     }
 
-    public IDisposable Subscribe(Action onWork) => ((IStoreNotifications)inner).Subscribe(() =>
+    public IDisposable Subscribe(Action onWork) => ((IStoreNotifications)Inner).Subscribe(() =>
     {
         counts.WokenUp();
         onWork();
     });
 
-    public ValueTask<DateTimeOffset> GetTimeAsync(CancellationToken cancellationToken) => ((IStoreClock)inner).GetTimeAsync(cancellationToken);
+    public ValueTask<DateTimeOffset> GetTimeAsync(CancellationToken cancellationToken) => ((IStoreClock)Inner).GetTimeAsync(cancellationToken);
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2012:Use ValueTasks correctly", Justification = "Each ValueTask the store returned is awaited once, by the counting wrapper that replaces it.")]
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         var method = targetMethod!;
-        var result = ProxyCall.Invoke(method, inner, args);
+        var result = Forward(method, args);
 
         return method.Name switch
         {
