@@ -15,21 +15,30 @@ public sealed class NotifyTests(TestDatabase db, ITestOutputHelper output) : ICl
         using var worker = new WorkerProcess("w0", db.ConnectionString, concurrency: 4, leaseSeconds: 5, pollMs: 30_000);
         await worker.ReadyAsync();
 
-        // Wait until the worker listens, then let it settle into its 30 s sleep.
+        // Wait until the worker listens.
         await MultiProcessRun.WaitUntilAsync(ListeningAsync, "the worker to LISTEN");
-        await Task.Delay(1000);
 
+        // A first flow, not timed: the first start in this process and the first run of the step in the worker's
+        // (JIT, the recording task's connection and table) take seconds on a loaded machine, and are not the wake-up.
+        var first = Stopwatch.StartNew();
+        var warm = (await run.StartFlowsAsync(1, MultiProcessRun.Spec(1, ms: 0)))[0];
+        await MultiProcessRun.WaitUntilAsync(async () => (await run.Store.GetFlowAsync(warm, default))!.State == FlowState.Completed, "the first flow to complete", 120);
+        output.WriteLine($"first flow started and completed in {first.Elapsed.TotalMilliseconds:F0} ms (not timed)");
+
+        // Then let the worker settle into its 30 s sleep.
+        await Task.Delay(1000);
         for (var round = 0; round < 3; round++)
         {
-            var clock = Stopwatch.StartNew();
+            // Timed from the start's return: the flow is stored and the notification sent; the rest is the worker's.
             var id = (await run.StartFlowsAsync(1, MultiProcessRun.Spec(1, ms: 0)))[0];
+            var clock = Stopwatch.StartNew();
             while ((await run.Store.GetFlowAsync(id, default))!.State != FlowState.Completed)
             {
                 Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"round {round}: the flow was not picked up within 2 s");
                 await Task.Delay(20);
             }
 
-            output.WriteLine($"round {round}: started and completed by the other process in {clock.Elapsed.TotalMilliseconds:F0} ms");
+            output.WriteLine($"round {round}: completed by the other process {clock.Elapsed.TotalMilliseconds:F0} ms after its start returned");
             await Task.Delay(500);
         }
     }
