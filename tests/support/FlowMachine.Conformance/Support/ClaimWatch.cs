@@ -13,7 +13,8 @@ public interface IWatchedDisposableStore : IWatchedStore, IAsyncDisposable;
 
 /// <summary>
 /// A store that notes which flows claims handed out (claim rounds and targeted claims), in the order the claims
-/// returned, and when a worker last read the next due time (which it does once its claim round came back short); every call goes straight through.
+/// returned, and when a worker last read the next due time (which it does once its claim round came back short);
+/// every call goes straight through.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1852:Seal internal types", Justification = "DispatchProxy derives the proxy type from it at run time.")]
 public class ClaimWatch : DispatchProxy
