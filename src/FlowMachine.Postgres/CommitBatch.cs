@@ -96,13 +96,18 @@ internal static class CommitBatch
     }
 
     /// <summary>
-    /// Every statement of the batch, in this order: flow rows, steps, history, each transition's rarer
-    /// parts, then one row per transition: its 1-based position and whether commands wait for its flow.
+    /// Every statement of the batch, in this order: the limit keys' locks, flow rows, steps, history, each
+    /// transition's rarer parts, the slots and tokens taken (one row per take), then one row per transition: its 1-based position and whether commands wait for its flow.
     /// Throws <see cref="ArgumentException"/> for a row that belongs to another flow.
     /// </summary>
     public static NpgsqlBatch Build(IReadOnlyList<FlowTransition> transitions, string channel)
     {
         var batch = new NpgsqlBatch();
+        if (PostgresLimitTakes.Lock(transitions) is { } locks)
+        {
+            batch.BatchCommands.Add(locks); // the limit keys' advisory locks first, in one order for every process
+        }
+
         if (PostgresKeyedWaits.Apply(transitions) is { } keyed)
         {
             batch.BatchCommands.Add(keyed); // its advisory locks before any row lock
@@ -149,6 +154,11 @@ internal static class CommitBatch
         foreach (var command in extras)
         {
             batch.BatchCommands.Add(command);
+        }
+
+        if (PostgresLimitTakes.Take(transitions, channel) is { } takes)
+        {
+            batch.BatchCommands.Add(takes); // after the slots the batch frees
         }
 
         var ids = new string[transitions.Count];

@@ -16,8 +16,19 @@ internal sealed class CommitRequest(FlowTransition transition, CancellationToken
     /// <summary>Set while a batch runs: what this request will report once the batch commits.</summary>
     public CommitResult? Result { get; set; }
 
+    /// <summary>Set while a batch runs: the answer to each of the transition's limit takes (<see cref="FlowTransition.LimitTakes"/>).</summary>
+    public LimitTaken[]? Taken { get; set; }
+
     /// <summary>Set while a batch runs: the error this request will report (its own writes were undone).</summary>
     public Exception? Error { get; set; }
+
+    /// <summary>Forgets what a batch set, before the batch is written (again).</summary>
+    public void Reset()
+    {
+        Result = null;
+        Taken = null;
+        Error = null;
+    }
 
     public void Finish()
     {
@@ -27,7 +38,7 @@ internal sealed class CommitRequest(FlowTransition transition, CancellationToken
         }
         else
         {
-            done.TrySetResult(Result ?? default);
+            done.TrySetResult(Taken is null ? Result ?? default : (Result ?? default) with { LimitsTaken = Taken });
         }
     }
 

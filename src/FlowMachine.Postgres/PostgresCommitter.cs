@@ -116,8 +116,7 @@ internal sealed class PostgresCommitter : IAsyncDisposable
     {
         foreach (var request in batch)
         {
-            request.Result = null;
-            request.Error = null;
+            request.Reset();
         }
 
         if (batch.Count > 1 && await TryWriteTogetherAsync(batch, cancellationToken).ConfigureAwait(false))
@@ -170,6 +169,11 @@ internal sealed class PostgresCommitter : IAsyncDisposable
                 {
                     do
                     {
+                        if (await PostgresLimitTakes.TryReadAsync(reader, n => batch[n - 1], cancellationToken).ConfigureAwait(false))
+                        {
+                            continue;
+                        }
+
                         if (reader.FieldCount == 2 && reader.GetName(1) == CommitBatch.HasCommandsColumn)
                         {
                             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -188,7 +192,7 @@ internal sealed class PostgresCommitter : IAsyncDisposable
             {
                 foreach (var request in batch)
                 {
-                    request.Result = null;
+                    request.Reset();
                 }
 
                 return false;
@@ -245,6 +249,11 @@ internal sealed class PostgresCommitter : IAsyncDisposable
             {
                 var round = new NpgsqlBatch(connection, tx);
                 await using var roundScope = round.ConfigureAwait(false);
+                if (savepoints && from == 0 && PostgresLimitTakes.Lock([.. ready.Select(r => r.Request.Transition)]) is { } locks)
+                {
+                    round.BatchCommands.Add(locks); // every request's limit keys, in order, before any savepoint or row lock
+                }
+
                 for (var i = from; i < ready.Count; i++)
                 {
                     if (savepoints)
@@ -271,6 +280,11 @@ internal sealed class PostgresCommitter : IAsyncDisposable
                 await using var readerScope = reader.ConfigureAwait(false);
                 do
                 {
+                    if (await PostgresLimitTakes.TryReadAsync(reader, _ => ready[next].Request, cancellationToken).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
                     if (reader.FieldCount == 1 && reader.GetName(0) == "has_commands" && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
                         ready[next++].Request.Result = new CommitResult(reader.GetBoolean(0));
@@ -310,6 +324,11 @@ internal sealed class PostgresCommitter : IAsyncDisposable
     {
         var flowId = t.Flow.Id;
         var commands = new List<NpgsqlBatchCommand>();
+        if (PostgresLimitTakes.Lock([t]) is { } locks)
+        {
+            commands.Add(locks); // the limit keys' advisory locks first
+        }
+
         if (PostgresKeyedWaits.Apply([t]) is { } keyed)
         {
             commands.Add(keyed); // its advisory locks before any row lock
@@ -334,6 +353,11 @@ internal sealed class PostgresCommitter : IAsyncDisposable
         if (PostgresLimits.Touches(t))
         {
             PostgresLimits.AddCommitParts(commands, t, channel);
+        }
+
+        if (PostgresLimitTakes.Take([t], channel) is { } takes)
+        {
+            commands.Add(takes);
         }
 
         return commands;

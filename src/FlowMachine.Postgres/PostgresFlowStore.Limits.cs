@@ -70,6 +70,9 @@ public sealed partial class PostgresFlowStore
     }
 
     /// <inheritdoc/>
+    public bool TakesLimitsInCommit => true; // in the group commit's batch, under its per-key locks (PostgresLimitTakes)
+
+    /// <inheritdoc/>
     public async ValueTask<bool> ExpireSlotsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var rows = await QueryAsync(PostgresLimits.ExpireSql, p =>

@@ -30,13 +30,18 @@ internal static class PostgresLimits
     /// <summary>True when the transition changes flow control: slots to release, a refusal to recheck, or a flow that ended.</summary>
     public static bool Touches(FlowTransition t) => t.ReleasedSlots.Count > 0 || t.WaitsForSlot || t.EndsLimits;
 
-    /// <summary>The commit's flow control part: its slots released (waking waiters), and the recheck of a refused step.</summary>
+    /// <summary>
+    /// The commit's flow control part before its takes: its slots released (waking waiters) but for those handed over to
+    /// a step it starts, the recheck of a refused step, and the end of a flow's slots and waits.
+    /// </summary>
     public static void AddCommitParts(List<NpgsqlBatchCommand> commands, FlowTransition t, string channel)
     {
         var now = Ms(t.Flow.UpdatedAt);
-        if (t.ReleasedSlots.Count > 0)
+
+        // A slot freed here that a step started here asks for (same key) is handed over by the take instead (PostgresLimitTakes).
+        if (LimitTakes.HandOvers(t).Released is { Count: > 0 } released)
         {
-            commands.Add(Release(t.Flow.Id, t.ReleasedSlots, now, channel));
+            commands.Add(Release(t.Flow.Id, released, now, channel));
         }
 
         if (t.WaitsForSlot)
