@@ -234,6 +234,15 @@ if (args.Length > 0 && args[0] == "batch")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "sqlite-schema")
+{
+    // An empty SQLite store at PATH, for the ceiling program to take its schema from: sqlite-schema PATH
+    await using var empty = new SqliteFlowStore(new SqliteStoreOptions { Path = args[1] });
+    await empty.InitializeAsync(default);
+    Console.WriteLine($"an empty store at {args[1]}");
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "cost")
 {
     // Per-step cost of flows of 1,000 steps against flows of 10, 10 at a time: cost STORE [SHORT FLOWS]
