@@ -117,6 +117,40 @@ internal sealed class SqliteStatement : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a statement with a RETURNING clause to its end; returns the first column of its first row as an
+    /// integer, or null when it returned no row.
+    /// </summary>
+    public long? Returning()
+    {
+        try
+        {
+            long? first = null;
+            var any = false;
+            int rc;
+            while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+            {
+                if (!any)
+                {
+                    any = true;
+                    first = raw.sqlite3_column_int64(stmt, 0);
+                }
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc, db);
+            }
+
+            return first;
+        }
+        finally
+        {
+            raw.sqlite3_reset(stmt);
+            Unbound();
+        }
+    }
+
     /// <summary>Runs the statement to its end; returns the first column of every row as text.</summary>
     public List<string> Texts()
     {
