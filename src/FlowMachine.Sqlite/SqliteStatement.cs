@@ -73,16 +73,7 @@ internal sealed class SqliteStatement : IDisposable
     {
         try
         {
-            int rc;
-            while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
-            {
-            }
-
-            if (rc != raw.SQLITE_DONE)
-            {
-                SqliteException.ThrowExceptionForRC(rc, db);
-            }
-
+            Drain(firstValue: false);
             return raw.sqlite3_changes(db);
         }
         finally
@@ -125,24 +116,7 @@ internal sealed class SqliteStatement : IDisposable
     {
         try
         {
-            long? first = null;
-            var any = false;
-            int rc;
-            while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
-            {
-                if (!any)
-                {
-                    any = true;
-                    first = raw.sqlite3_column_int64(stmt, 0);
-                }
-            }
-
-            if (rc != raw.SQLITE_DONE)
-            {
-                SqliteException.ThrowExceptionForRC(rc, db);
-            }
-
-            return first;
+            return Drain(firstValue: true);
         }
         finally
         {
@@ -178,6 +152,28 @@ internal sealed class SqliteStatement : IDisposable
     }
 
     public void Dispose() => stmt.Dispose();
+
+    /// <summary>Steps to the end; returns the first column of the first row when <paramref name="firstValue"/> (null when no row).</summary>
+    private long? Drain(bool firstValue)
+    {
+        long? first = null;
+        var rows = 0;
+        int rc;
+        while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+        {
+            if (firstValue && rows++ == 0)
+            {
+                first = raw.sqlite3_column_int64(stmt, 0);
+            }
+        }
+
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
+
+        return first;
+    }
 
     private void Check(int rc)
     {
