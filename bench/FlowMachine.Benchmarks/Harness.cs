@@ -21,6 +21,7 @@ internal sealed class Harness : IAsyncDisposable
     private int awaitingStart;
     private TaskCompletionSource? allDone;
     private int expected;
+    private long commits;
 
     private PgDatabase? database;
 
@@ -37,6 +38,9 @@ internal sealed class Harness : IAsyncDisposable
     public FlowEngine Engine { get; }
 
     private string? Folder { get; }
+
+    /// <summary>The last batch's creates: how long until every start had returned, and the commits of steps written by then.</summary>
+    public (TimeSpan Took, long CommitsMeanwhile) LastCreates { get; private set; }
 
     /// <summary>Where a lone flow's path is marked, when the run breaks its latency down.</summary>
     public PhaseClock? Phases { get; private init; }
@@ -99,6 +103,7 @@ internal sealed class Harness : IAsyncDisposable
 
     private void OnCommitted(FlowTransition t)
     {
+        Interlocked.Increment(ref commits);
         if (t.Flow.State == FlowState.Completed && Has(t, HistoryKinds.FlowCompleted, null))
         {
             if (completions.TryRemove(t.Flow.Id, out var done))
@@ -149,7 +154,9 @@ internal sealed class Harness : IAsyncDisposable
             starts[i] = Engine.StartAsync(new StartFlowRequest { SpecText = spec, Input = input?.Invoke(i) });
         }
 
+        var commitsBefore = Interlocked.Read(ref commits);
         await Task.WhenAll(starts);
+        LastCreates = (clock.Elapsed, Interlocked.Read(ref commits) - commitsBefore);
         await allDone.Task.WaitAsync(TimeSpan.FromMinutes(10));
         return clock.Elapsed;
     }

@@ -13,7 +13,19 @@
  * (apt-get install libsqlite3-dev for the header; to use the SQLite build the store ships with, link the
  * libe_sqlite3.so from the benchmark's runtimes/linux-x64/native folder instead, with -Wl,-rpath.)
  *
- * Variants (argv[2]): "full" writes what a step writes today (the flow row, the finished and the
+ * argv[7], if given, is a database to take the schema from instead of the one below (version 5): an empty
+ * store made by `dotnet FlowMachine.Benchmarks.dll sqlite-schema /tmp/schema.db` has today's tables,
+ * columns and indexes (the rows below are written into them as they are).
+ *
+ *   /tmp/sqlite-rows /tmp/rows.db engine 2000 25 no-savepoints full /tmp/schema.db   # like for like with `batch sqlite 10 2000`
+ *
+ * Variants (argv[2]): "engine" writes the requests a flow of 10 no-op steps makes of the store, all of them:
+ * a first commit that starts the flow's first step (the flow row, the step, one history row), then a commit
+ * a step as "full" does, the last one letting go of the lease (and checking for events as well); the lease
+ * is taken by a claim request, and the claimed flow is read on a second connection in a read transaction
+ * as the store's claim does (the flow row, the last history seq, the steps, commands and events). Its
+ * steps/s counts the 10 steps of a flow, as W10 does, over 11 commits, a claim and a create a flow.
+ * "full" writes what a step writes today (the flow row, the finished and the
  * started step, one history row holding both events -- the started one in its columns, the finished one
  * in the JSON column `earlier` -- and the check for commands); "two-history" writes a history row per
  * event, as the store did before schema 22 of issue 25; "no-started" writes neither the started step's
@@ -32,7 +44,7 @@ static int FLOWS = 500;
 static int PER_TX = 17;
 static int SAVEPOINTS = 0;
 
-static sqlite3 *db;
+static sqlite3 *db, *rdb;
 
 static void check(int rc, const char *what) {
     if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
@@ -92,13 +104,16 @@ static const char *schema =
     "CREATE TABLE commands (id INTEGER PRIMARY KEY AUTOINCREMENT, flow_id TEXT NOT NULL, kind TEXT NOT NULL, step_key TEXT, payload TEXT,"
     " actor TEXT, at INTEGER NOT NULL);"
     "CREATE INDEX commands_flow ON commands (flow_id, id);"
+    "CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, flow_id TEXT NOT NULL, name TEXT NOT NULL, value TEXT, at INTEGER NOT NULL);"
+    "CREATE INDEX events_flow ON events (flow_id, id);"
     "CREATE TABLE specs (hash TEXT NOT NULL PRIMARY KEY, spec_json TEXT NOT NULL);";
 
 static sqlite3_stmt *insFlow, *insSpec, *insStep, *updFlow, *upsStep, *insHist, *hasCmd, *sp, *rel, *begin, *commit;
 static char ids[MAX_FLOWS][33];
 static long seqs[MAX_FLOWS];
 static int nextStep[MAX_FLOWS];
-static int variant; /* 0 full (one history row a commit), 1 two-history, 2 no-started */
+static int variant; /* 0 full (one history row a commit), 1 two-history, 2 no-started, 3 engine */
+static sqlite3_stmt *updFlowState, *updFlowRelease, *hasEvents, *readFlow, *readSeq, *readSteps, *readCmds, *readEvents, *rbegin, *rcommit;
 
 static void text(sqlite3_stmt *s, int i, const char *v) {
     if (v) sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(s, i);
@@ -148,15 +163,39 @@ static void create(int f, long at) {
     history(f, at, "flow.created", NULL);
 }
 
+static void flowRow(sqlite3_stmt *s, int f, int position, long at) {
+    text(s, 1, ids[f]);
+    sqlite3_bind_int(s, 2, position);
+    sqlite3_bind_int64(s, 3, at);
+    text(s, 4, "worker-1");
+    run(s);
+}
+
+/* "engine": the commit that starts a claimed flow's first step. */
+static void startFirst(int f, long at) {
+    char earlier[160];
+    flowRow(updFlowState, f, 0, at);
+    step(upsStep, f, 0, "RUNNING", at, 0);
+    snprintf(earlier, sizeof earlier, "[{\"seq\":%ld,\"at\":%ld,\"kind\":\"flow.started\"}]", ++seqs[f], at);
+    historyRow(f, at, "step.started", "s0", earlier);
+    text(hasCmd, 1, ids[f]);
+    run(hasCmd);
+}
+
+/* "engine": the claim's read of a leased flow, on the second connection (as the store's readers do). */
+static void readClaimed(int f) {
+    sqlite3_stmt *reads[] = {readFlow, readSeq, readSteps, readCmds, readEvents};
+    for (int i = 0; i < 5; i++) {
+        text(reads[i], 1, ids[f]);
+        run(reads[i]);
+    }
+}
+
 /* One step's commit: the flow row, the step that finished and the one started, history, the command check. */
 static void commitStep(int f, long at) {
     int k = nextStep[f]++;
     int last = k == STEPS - 1;
-    text(updFlow, 1, ids[f]);
-    sqlite3_bind_int(updFlow, 2, k + 1);
-    sqlite3_bind_int64(updFlow, 3, at);
-    text(updFlow, 4, "worker-1");
-    run(updFlow);
+    flowRow(variant == 3 && last ? updFlowRelease : updFlow, f, k + 1, at);
     step(upsStep, f, k, "COMPLETED", at, at);
     if (!last && variant != 2) {
         step(upsStep, f, k + 1, "RUNNING", at, 0);
@@ -168,17 +207,26 @@ static void commitStep(int f, long at) {
             snprintf(earlier, sizeof earlier, "[{\"seq\":%ld,\"at\":%ld,\"kind\":\"step.completed\",\"step\":\"s%d\"}]", ++seqs[f], at, k);
             historyRow(f, at, "step.started", "s", earlier);
         }
+    } else if (variant == 3) {
+        char earlier[160];
+        snprintf(earlier, sizeof earlier, "[{\"seq\":%ld,\"at\":%ld,\"kind\":\"step.completed\",\"step\":\"s%d\"}]", ++seqs[f], at, k);
+        historyRow(f, at, "flow.completed", NULL, earlier);
     } else {
         history(f, at, "step.completed", "s");
     }
     text(hasCmd, 1, ids[f]);
     run(hasCmd);
+    if (variant == 3 && last) {
+        text(hasEvents, 1, ids[f]);
+        sqlite3_bind_int64(hasEvents, 2, 0);
+        run(hasEvents);
+    }
 }
 
 int main(int argc, char **argv) {
     const char *path = argc > 1 ? argv[1] : "/tmp/sqlite-rows.db";
     const char *v = argc > 2 ? argv[2] : "full";
-    variant = strcmp(v, "two-history") == 0 ? 1 : strcmp(v, "no-started") == 0 ? 2 : 0;
+    variant = strcmp(v, "two-history") == 0 ? 1 : strcmp(v, "no-started") == 0 ? 2 : strcmp(v, "engine") == 0 ? 3 : 0;
     if (argc > 3) FLOWS = atoi(argv[3]);
     if (argc > 4) PER_TX = atoi(argv[4]);
     if (argc > 5) SAVEPOINTS = strcmp(argv[5], "savepoints") == 0;
@@ -191,7 +239,21 @@ int main(int argc, char **argv) {
     check(sqlite3_open(path, &db), "open");
     exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 4000;");
     exec(strcmp(sync, "FULL") == 0 ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
-    exec(schema);
+    if (argc > 7) {
+        /* Today's schema, from an empty store: every table, index and trigger in the order they were made. */
+        sqlite3 *from;
+        sqlite3_stmt *objects;
+        check(sqlite3_open_v2(argv[7], &from, SQLITE_OPEN_READONLY, 0), argv[7]);
+        if (sqlite3_prepare_v2(from, "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid", -1, &objects, 0) != SQLITE_OK) {
+            fprintf(stderr, "%s: %s\n", argv[7], sqlite3_errmsg(from));
+            return 1;
+        }
+        while (sqlite3_step(objects) == SQLITE_ROW) exec((const char *)sqlite3_column_text(objects, 0));
+        sqlite3_finalize(objects);
+        sqlite3_close(from);
+    } else {
+        exec(schema);
+    }
     insFlow = prep("INSERT INTO flows (id, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at, spec_hash)"
                    " VALUES (?1, ?2, 0, '{}', 0, 0, ?3, ?4, ?4, ?5) ON CONFLICT (key) DO NOTHING");
     insSpec = prep("INSERT INTO specs (hash, spec_json) VALUES (?1, ?2) ON CONFLICT (hash) DO NOTHING");
@@ -216,6 +278,25 @@ int main(int argc, char **argv) {
     begin = prep("BEGIN IMMEDIATE");
     commit = prep("COMMIT");
     sqlite3_stmt *lease = prep("UPDATE flows SET lease_owner = 'worker-1', lease_expires_at = ?2 WHERE id = ?1");
+    updFlowState = prep("UPDATE flows SET state = 'RUNNING', position = ?2, data = data, wait_reason = NULL, result = NULL, error = NULL, generation = 0,"
+                        " updated_at = ?3, next_run_at = next_run_at WHERE id = ?1 AND lease_owner = ?4");
+    updFlowRelease = prep("UPDATE flows SET state = 'COMPLETED', position = ?2, data = data, wait_reason = NULL, result = NULL, error = NULL, generation = 0,"
+                          " updated_at = ?3, next_run_at = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE id = ?1 AND lease_owner = ?4");
+    hasEvents = prep("SELECT EXISTS (SELECT 1 FROM events WHERE flow_id = ?1 AND id > ?2)");
+    if (variant == 3) {
+        check(sqlite3_open(path, &rdb), "open a reader");
+        sqlite3 *w = db;
+        db = rdb; /* prep() prepares on db */
+        readFlow = prep("SELECT * FROM flows WHERE id = ?1");
+        readSeq = prep("SELECT COALESCE(MAX(seq), 0) FROM history WHERE flow_id = ?1");
+        snprintf(sql, sizeof sql, "SELECT %s FROM steps WHERE flow_id = ?1 ORDER BY idx, key", cols);
+        readSteps = prep(sql);
+        readCmds = prep("SELECT id, flow_id, kind, step_key, payload, actor, at FROM commands WHERE flow_id = ?1 ORDER BY id");
+        readEvents = prep("SELECT id, flow_id, name, value, at FROM events WHERE flow_id = ?1 ORDER BY id");
+        rbegin = prep("BEGIN");
+        rcommit = prep("COMMIT");
+        db = w;
+    }
 
     double t0 = now(), c0 = cpu();
     long at = 1764000000000L;
@@ -226,7 +307,7 @@ int main(int argc, char **argv) {
         run(commit);
     }
     /* 64 flows run at a time: each is leased (a claim), then its steps commit one per request. */
-    int running[RUNNING], nrun = 0, nextFlow = 0, done = 0, inTx = 0;
+    int running[RUNNING], nrun = 0, nextFlow = 0, done = 0, inTx = 0, claimedFrom = 0;
     long steps = 0;
     while (done < FLOWS) {
         while (nrun < RUNNING && nextFlow < FLOWS) {
@@ -238,6 +319,22 @@ int main(int argc, char **argv) {
             if (SAVEPOINTS) run(rel);
             if (++inTx == PER_TX) { run(commit); inTx = 0; }
             running[nrun++] = nextFlow++;
+        }
+        if (variant == 3 && claimedFrom < nextFlow) {
+            /* The flows leased this round are read on the reader in one read transaction (the store's claim reads
+               what it leased once the lease is committed; here the lease may still be in the open transaction,
+               the work is the same), then a request each starts its first step. */
+            run(rbegin);
+            for (int g = claimedFrom; g < nextFlow; g++) readClaimed(g);
+            run(rcommit);
+            for (int g = claimedFrom; g < nextFlow; g++) {
+                if (inTx == 0) run(begin);
+                if (SAVEPOINTS) run(sp);
+                startFirst(g, ++at);
+                if (SAVEPOINTS) run(rel);
+                if (++inTx == PER_TX) { run(commit); inTx = 0; }
+            }
+            claimedFrom = nextFlow;
         }
         for (int i = 0; i < nrun; i++) {
             if (inTx == 0) run(begin);
@@ -255,6 +352,7 @@ int main(int argc, char **argv) {
     double took = now() - t0, used = cpu() - c0;
     printf("%s, %d requests a transaction, %s, synchronous=%s: %ld steps of %d flows in %.0f ms: %.0f steps/s, %.1f us of CPU per step (SQLite %s)\n",
            v, PER_TX, SAVEPOINTS ? "savepoints" : "no savepoints", sync, steps, FLOWS, took * 1000, steps / took, used * 1e6 / steps, sqlite3_libversion());
+    if (rdb) sqlite3_close_v2(rdb);
     sqlite3_close_v2(db);
     return 0;
 }

@@ -29,14 +29,14 @@ internal sealed class SqliteCommandCache(SqliteConnection connection) : IDisposa
         return command;
     }
 
-    /// <summary>The prepared statement for <paramref name="sql"/> (parameters <c>?1</c>, <c>?2</c>, ...), bound by position.</summary>
+    /// <summary>The prepared statement for <paramref name="sql"/> (parameters <c>?1</c>, <c>?2</c>, ...), bound by position, with no value bound.</summary>
     public SqliteStatement Prepared(string sql)
     {
         // The SQL of the hot statements is a constant: found by reference, its long text is neither
         // hashed nor compared on every execution.
         if (byReference.TryGetValue(sql, out var statement))
         {
-            return statement;
+            return statement.Unbound();
         }
 
         if (!statements.TryGetValue(sql, out statement))
@@ -50,7 +50,7 @@ internal sealed class SqliteCommandCache(SqliteConnection connection) : IDisposa
             byReference[sql] = statement; // literals only, so this stays as small as the code's set of statements
         }
 
-        return statement;
+        return statement.Unbound();
     }
 
     /// <summary>Runs a statement that is not worth caching (schema, pragmas).</summary>

@@ -235,10 +235,10 @@ public sealed partial class SqliteFlowStore
             var flowId = t.Flow.Id;
 
             // The lease check and the row write are one statement; a failure undoes the rest (SqliteWriter).
-            if (!UpdateFlow(db, t.Flow, t.LeaseOwner, t.DataChanged, t.StateChanged, t.Release))
-            {
-                throw new LeaseLostException(flowId, t.LeaseOwner);
-            }
+            // It counts the flow's commands as well: what this commit deletes and adds to them is kept count of
+            // below, so the check at the end needs no query.
+            var commandsLeft = UpdateFlow(db, t.Flow, t.LeaseOwner, t.DataChanged, t.StateChanged, t.Release)
+                ?? throw new LeaseLostException(flowId, t.LeaseOwner);
 
             foreach (var step in t.Steps)
             {
@@ -251,7 +251,7 @@ public sealed partial class SqliteFlowStore
 
             foreach (var id in t.ConsumedCommands)
             {
-                DeleteCommand(db, flowId, id);
+                commandsLeft -= DeleteCommand(db, flowId, id);
             }
 
             foreach (var id in t.ConsumedEvents)
@@ -272,13 +272,14 @@ public sealed partial class SqliteFlowStore
                 if (MakeDue(db, command.FlowId, at))
                 {
                     InsertCommand(db, command.FlowId, command.Kind, command.StepKey, command.Payload, null, at);
+                    commandsLeft += command.FlowId == flowId ? 1 : 0;
                 }
             }
 
             // Before the release check: a kept event delivered here is input that makes the flow due again.
             var delivered = (t.EndedKeyedWaits.Count > 0 || t.KeyedWaits.Count > 0) && ApplyKeyedWaits(db, t, at);
 
-            var hasCommands = HasCommands(db, flowId);
+            var hasCommands = commandsLeft > 0;
             if (t.Release && (hasCommands || HasEventsAfter(db, flowId, t.KnownEventId)))
             {
                 MakeDue(db, flowId, at);

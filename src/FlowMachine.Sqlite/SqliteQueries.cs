@@ -56,7 +56,8 @@ internal static partial class SqliteQueries
         "UPDATE flows SET position = ?3, data = CASE WHEN ?4 THEN ?5 ELSE data END, " +
         "wait_reason = ?6, result = ?7, error = ?8, generation = ?9, updated_at = ?10, next_run_at = ?11, deadline = ?13";
 
-    private const string UpdateFlowWhereSql = " WHERE id = ?1 AND lease_owner = ?12";
+    // The row's update also counts the flow's commands waiting, for the commit's check: no statement of its own.
+    private const string UpdateFlowWhereSql = " WHERE id = ?1 AND lease_owner = ?12 RETURNING (SELECT COUNT(*) FROM commands WHERE flow_id = ?1)";
 
     /// <summary>Inserts a flow with its steps and history; false (and nothing written) when its key is taken.</summary>
     public static bool InsertFlow(SqliteCommandCache db, NewFlow flow)
@@ -115,8 +116,11 @@ internal static partial class SqliteQueries
         return true;
     }
 
-    /// <summary>Writes the flow row of a transition; false when <paramref name="leaseOwner"/> does not hold the flow.</summary>
-    public static bool UpdateFlow(SqliteCommandCache db, FlowRecord f, string leaseOwner, bool dataChanged, bool stateChanged, bool release) =>
+    /// <summary>
+    /// Writes the flow row of a transition; returns the flow's commands waiting then, or null when
+    /// <paramref name="leaseOwner"/> does not hold the flow.
+    /// </summary>
+    public static long? UpdateFlow(SqliteCommandCache db, FlowRecord f, string leaseOwner, bool dataChanged, bool stateChanged, bool release) =>
         db.Prepared(UpdateFlowSql[(release ? 2 : 0) + (stateChanged ? 1 : 0)])
             .Text(1, f.Id)
             .Text(2, stateChanged ? f.State.ToName() : null)
@@ -131,7 +135,7 @@ internal static partial class SqliteQueries
             .Int(11, Ms(f.NextRunAt))
             .Text(12, leaseOwner)
             .Int(13, Ms(f.Deadline))
-            .Execute() == 1;
+            .Returning();
 
     /// <summary>Points the flow's next run at <paramref name="at"/> unless it is due earlier; false when the flow does not exist.</summary>
     public static bool MakeDue(SqliteCommandCache db, string flowId, DateTimeOffset at) =>
@@ -181,18 +185,16 @@ internal static partial class SqliteQueries
         cmd.ExecuteNonQuery();
     }
 
-    public static bool HasCommands(SqliteCommandCache db, string flowId) =>
-        db.Prepared("SELECT EXISTS (SELECT 1 FROM commands WHERE flow_id = ?1)").Text(1, flowId).ScalarInt() != 0;
-
     public static bool HasEventsAfter(SqliteCommandCache db, string flowId, long knownEventId) =>
         db.Prepared("SELECT EXISTS (SELECT 1 FROM events WHERE flow_id = ?1 AND id > ?2)").Text(1, flowId).Int(2, knownEventId).ScalarInt() != 0;
 
-    public static void DeleteCommand(SqliteCommandCache db, string flowId, long id)
+    /// <summary>Deletes a command of the flow; returns the rows deleted (0 when it was gone).</summary>
+    public static int DeleteCommand(SqliteCommandCache db, string flowId, long id)
     {
         var cmd = db.Get("DELETE FROM commands WHERE id = @id AND flow_id = @flow_id");
         Add(cmd, "@id", id);
         Add(cmd, "@flow_id", flowId);
-        cmd.ExecuteNonQuery();
+        return cmd.ExecuteNonQuery();
     }
 
     public static void InsertEvent(SqliteCommandCache db, string flowId, string name, JsonNode? value, DateTimeOffset at, string? key = null)

@@ -7,11 +7,15 @@ namespace FlowMachine.Sqlite;
 /// A statement prepared once on the writer connection and bound by position, for the statements every
 /// step runs. Binding by name through ADO.NET looks every parameter name up on every execution and
 /// allocates a parameter object for each value; a step runs half a dozen such statements.
+/// Every run ends by clearing the bindings, so a parameter not bound is NULL: a null value is not bound
+/// at all (about half of a step's values are null, and each bind is a call into SQLite that takes its
+/// connection mutex). A use given up half-way leaves values bound; <see cref="Unbound"/> clears them.
 /// </summary>
 internal sealed class SqliteStatement : IDisposable
 {
     private readonly sqlite3 db;
     private readonly sqlite3_stmt stmt;
+    private bool bound; // values bound since the bindings were last cleared
 
     public SqliteStatement(sqlite3 db, string sql)
     {
@@ -20,52 +24,62 @@ internal sealed class SqliteStatement : IDisposable
         SqliteException.ThrowExceptionForRC(rc, db);
     }
 
+    /// <summary>This statement with no values bound (all parameters NULL), as every use starts.</summary>
+    public SqliteStatement Unbound()
+    {
+        if (bound)
+        {
+            raw.sqlite3_clear_bindings(stmt);
+            bound = false;
+        }
+
+        return this;
+    }
+
     public SqliteStatement Text(int index, string? value)
     {
-        Check(value is null ? raw.sqlite3_bind_null(stmt, index) : raw.sqlite3_bind_text16(stmt, index, value));
+        if (value is not null)
+        {
+            bound = true;
+            Check(raw.sqlite3_bind_text16(stmt, index, value));
+        }
+
         return this;
     }
 
     /// <summary>Binds UTF-8 text (null when <paramref name="isNull"/>), with no string in between.</summary>
     public SqliteStatement Utf8(int index, ReadOnlySpan<byte> value, bool isNull)
     {
-        Check(isNull ? raw.sqlite3_bind_null(stmt, index) : raw.sqlite3_bind_text(stmt, index, value));
+        if (!isNull)
+        {
+            bound = true;
+            Check(raw.sqlite3_bind_text(stmt, index, value));
+        }
+
         return this;
     }
 
     public SqliteStatement Int(int index, long value)
     {
+        bound = true;
         Check(raw.sqlite3_bind_int64(stmt, index, value));
         return this;
     }
 
-    public SqliteStatement Int(int index, long? value)
-    {
-        Check(value is { } v ? raw.sqlite3_bind_int64(stmt, index, v) : raw.sqlite3_bind_null(stmt, index));
-        return this;
-    }
+    public SqliteStatement Int(int index, long? value) => value is { } v ? Int(index, v) : this;
 
     /// <summary>Runs the statement to its end; returns the rows it changed.</summary>
     public int Execute()
     {
         try
         {
-            int rc;
-            while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
-            {
-            }
-
-            if (rc != raw.SQLITE_DONE)
-            {
-                SqliteException.ThrowExceptionForRC(rc, db);
-            }
-
+            Drain(firstValue: false);
             return raw.sqlite3_changes(db);
         }
         finally
         {
             raw.sqlite3_reset(stmt);
-            raw.sqlite3_clear_bindings(stmt);
+            Unbound();
         }
     }
 
@@ -90,7 +104,24 @@ internal sealed class SqliteStatement : IDisposable
         finally
         {
             raw.sqlite3_reset(stmt);
-            raw.sqlite3_clear_bindings(stmt);
+            Unbound();
+        }
+    }
+
+    /// <summary>
+    /// Runs a statement with a RETURNING clause to its end; returns the first column of its first row as an
+    /// integer, or null when it returned no row.
+    /// </summary>
+    public long? Returning()
+    {
+        try
+        {
+            return Drain(firstValue: true);
+        }
+        finally
+        {
+            raw.sqlite3_reset(stmt);
+            Unbound();
         }
     }
 
@@ -116,11 +147,33 @@ internal sealed class SqliteStatement : IDisposable
         finally
         {
             raw.sqlite3_reset(stmt);
-            raw.sqlite3_clear_bindings(stmt);
+            Unbound();
         }
     }
 
     public void Dispose() => stmt.Dispose();
+
+    /// <summary>Steps to the end; returns the first column of the first row when <paramref name="firstValue"/> (null when no row).</summary>
+    private long? Drain(bool firstValue)
+    {
+        long? first = null;
+        var rows = 0;
+        int rc;
+        while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+        {
+            if (firstValue && rows++ == 0)
+            {
+                first = raw.sqlite3_column_int64(stmt, 0);
+            }
+        }
+
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
+
+        return first;
+    }
 
     private void Check(int rc)
     {

@@ -19,6 +19,58 @@ public sealed class SqliteStatementTests
         Assert.Equal(value, RoundTrip(value));
     }
 
+    [Fact]
+    public void A_null_after_a_value_is_stored_as_null()
+    {
+        // Nulls are not bound: the run before must leave no value behind.
+        using var db = Memory();
+        db.Prepared("INSERT INTO t (v, n) VALUES (?1, ?2)").Text(1, "first").Int(2, 7).Execute();
+        db.Prepared("INSERT INTO t (v, n) VALUES (?1, ?2)").Text(1, null).Int(2, (long?)null).Execute();
+        Assert.Equal(["text integer", "null null"], Rows(db.Connection));
+    }
+
+    [Fact]
+    public void A_use_given_up_half_way_leaves_no_value_for_the_next()
+    {
+        using var db = Memory();
+        Assert.Throws<SqliteException>(() => db.Prepared("INSERT INTO t (v, n) VALUES (?1, ?2)").Text(1, "left").Int(3, 1));
+        db.Prepared("INSERT INTO t (v, n) VALUES (?1, ?2)").Int(2, 2).Execute();
+        Assert.Equal(["null integer"], Rows(db.Connection));
+    }
+
+    [Fact]
+    public void Returning_gives_the_first_value_or_null_when_no_row_changed()
+    {
+        using var db = Memory();
+        db.Prepared("INSERT INTO t (v, n) VALUES (?1, ?2)").Text(1, "a").Int(2, 5).Execute();
+        const string Sql = "UPDATE t SET n = n + 1 WHERE v = ?1 RETURNING n";
+        Assert.Equal(6, db.Prepared(Sql).Text(1, "a").Returning());
+        Assert.Null(db.Prepared(Sql).Text(1, "b").Returning());
+    }
+
+    private static SqliteCommandCache Memory()
+    {
+        var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        var db = new SqliteCommandCache(connection); // disposes the connection with it
+        db.Execute("CREATE TABLE t (v TEXT, n INTEGER)");
+        return db;
+    }
+
+    private static List<string> Rows(SqliteConnection connection)
+    {
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT typeof(v) || ' ' || typeof(n) FROM t ORDER BY rowid";
+        using var r = read.ExecuteReader();
+        var rows = new List<string>();
+        while (r.Read())
+        {
+            rows.Add(r.GetString(0));
+        }
+
+        return rows;
+    }
+
     private static string? RoundTrip(string? value)
     {
         using var connection = new SqliteConnection("Data Source=:memory:");
