@@ -290,7 +290,8 @@ public sealed partial class SqliteFlowStore
 
             // A slot freed here that a step started here asks for (same key) is handed over to it below instead.
             var (handOvers, released) = LimitTakes.HandOvers(t);
-            var woke = released.Count > 0 && SqliteLimits.Release(db, flowId, released, at);
+            // A flow that ends frees all its slots below (End): its released ones are not deleted one by one first.
+            var woke = released.Count > 0 && !t.EndsLimits && SqliteLimits.Release(db, flowId, released, at);
 
             if (t.WaitsForSlot)
             {
