@@ -289,27 +289,8 @@ public sealed partial class SqliteFlowStore
                 db.Prepared("UPDATE flows SET route = ?2, route_deadline = ?3 WHERE id = ?1").Text(1, flowId).Text(2, route).Int(3, Ms(t.Flow.RouteDeadline)).Execute();
             }
 
-            // A slot freed here that a step started here asks for (same key) is handed over to it below instead.
-            var (handOvers, released) = LimitTakes.HandOvers(t);
-            var woke = released.Count > 0 && SqliteLimits.Release(db, flowId, released, at);
-
-            if (t.WaitsForSlot)
-            {
-                woke |= SqliteLimits.Recheck(db, flowId, at);
-            }
-
-            if (t.EndsLimits)
-            {
-                woke |= SqliteLimits.End(db, flowId, at);
-            }
-
-            // The slots and tokens of the steps this commit starts, after the freed ones: no write of their own.
-            var taken = t.LimitTakes.Count == 0 ? null : LimitTakes.Apply(db, t, handOvers, SqliteLimits.Acquire, (d, r, freed) =>
-            {
-                var handed = SqliteLimits.HandOver(d, r, freed, out var freedWoke);
-                woke |= freedWoke;
-                return handed;
-            }, (d, unused) => woke |= SqliteLimits.Release(d, flowId, [unused], at), SqliteLimits.TakeToken);
+            // Flow control: the slots this commit frees, then the slots and tokens of the steps it starts.
+            var taken = SqliteLimitCommit.Apply(db, t, out var woke);
             return new CommitResult(hasCommands) { WokeWaiter = woke || delivered, LimitsTaken = taken };
         }, cancellationToken);
 

@@ -9,14 +9,19 @@ namespace FlowMachine.Sqlite;
 /// </summary>
 internal static class SqliteLimits
 {
+    // Expired tokens are deleted at every this many tokens of a key (the window holds them as long as they count).
+    private const int TokensBetweenCleanups = 16;
+
     private const string HeldSql = "SELECT count(*) FROM limit_slots s WHERE s.key = w.key AND s.expires_at > @now";
 
     public static bool Acquire(SqliteCommandCache db, SlotRequest r)
     {
-        // The usual case in two statements: count the others' live slots, then take (or renew) this step's.
-        var held = db.Prepared("SELECT count(*) FROM limit_slots WHERE key = ?1 AND expires_at > ?2 AND NOT (flow_id = ?3 AND step_key = ?4)")
-            .Text(1, r.Key).Int(2, Ms(r.Now)).Text(3, r.FlowId).Text(4, r.StepKey).ScalarInt() ?? 0;
-        if (held >= r.Limit)
+        // The usual case in two statements: take (or renew) this step's slot when the others' live slots leave room,
+        // then stop waiting for the key.
+        if (db.Prepared("INSERT INTO limit_slots (key, flow_id, step_key, owner, expires_at) SELECT ?1, ?3, ?4, ?5, ?6 " +
+                "WHERE (SELECT count(*) FROM limit_slots WHERE key = ?1 AND expires_at > ?2 AND NOT (flow_id = ?3 AND step_key = ?4)) < ?7 " +
+                "ON CONFLICT (key, flow_id, step_key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at")
+            .Text(1, r.Key).Int(2, Ms(r.Now)).Text(3, r.FlowId).Text(4, r.StepKey).Text(5, r.Owner).Int(6, Ms(r.ExpiresAt)).Int(7, r.Limit).Execute() == 0)
         {
             db.Prepared("DELETE FROM limit_slots WHERE key = ?1 AND expires_at <= ?2").Text(1, r.Key).Int(2, Ms(r.Now)).Execute();
             db.Prepared("INSERT OR IGNORE INTO limit_waiters (key, flow_id, since, lim) VALUES (?1, ?2, ?3, ?4)")
@@ -24,9 +29,6 @@ internal static class SqliteLimits
             return false;
         }
 
-        db.Prepared("INSERT INTO limit_slots (key, flow_id, step_key, owner, expires_at) VALUES (?1, ?2, ?3, ?4, ?5) " +
-                "ON CONFLICT (key, flow_id, step_key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at")
-            .Text(1, r.Key).Text(2, r.FlowId).Text(3, r.StepKey).Text(4, r.Owner).Int(5, Ms(r.ExpiresAt)).Execute();
         db.Prepared("DELETE FROM limit_waiters WHERE key = ?1 AND flow_id = ?2").Text(1, r.Key).Text(2, r.FlowId).Execute();
         return true;
     }
@@ -97,14 +99,15 @@ internal static class SqliteLimits
     {
         while (true)
         {
-            var next = db.Get("DELETE FROM limit_waiters WHERE key = @key AND flow_id = (SELECT flow_id FROM limit_waiters WHERE key = @key ORDER BY since, flow_id LIMIT 1) RETURNING flow_id");
-            Add(next, "@key", key);
-            if (next.ExecuteScalar() is not string waiter)
+            // Usually no one waits: one probe of the key's waiters, answered by the index.
+            var next = db.Prepared("DELETE FROM limit_waiters WHERE key = ?1 AND flow_id = " +
+                "(SELECT flow_id FROM limit_waiters WHERE key = ?1 ORDER BY since, flow_id LIMIT 1) RETURNING flow_id").Text(1, key).Texts();
+            if (next.Count == 0)
             {
                 return false;
             }
 
-            if (db.Prepared("UPDATE flows SET next_run_at = MIN(next_run_at, ?2) WHERE id = ?1 AND next_run_at IS NOT NULL").Text(1, waiter).Int(2, Ms(now)).Execute() == 1)
+            if (db.Prepared("UPDATE flows SET next_run_at = MIN(next_run_at, ?2) WHERE id = ?1 AND next_run_at IS NOT NULL").Text(1, next[0]).Int(2, Ms(now)).Execute() == 1)
             {
                 return true;
             }
@@ -126,20 +129,39 @@ internal static class SqliteLimits
     public static DateTimeOffset? TakeToken(SqliteCommandCache db, string key, int limit, TimeSpan per, DateTimeOffset now)
     {
         var perMs = (long)per.TotalMilliseconds;
+        var at = Ms(now);
 
-        // Never a token before the latest of its key: a "now" read before another process took one asks again from there.
-        if (db.Prepared("SELECT max(taken_at) FROM rate_tokens WHERE key = ?1").Text(1, key).ScalarInt() is { } latest && latest > Ms(now))
+        // A key's tokens are numbered in the order taken (rate_log.seq), and taken in time order: the window holds
+        // `limit` tokens or more exactly when the one `limit` back from the next is still in it. So a take reads the
+        // key's last token and that one by primary key, however many tokens the window holds.
+        Span<long?> last = stackalloc long?[3];
+        var seq = 0L;
+        if (db.Prepared("SELECT l.seq, l.taken_at, (SELECT c.taken_at FROM rate_log c WHERE c.key = ?1 AND c.seq = l.seq + 1 - ?2) " +
+                "FROM rate_log l WHERE l.key = ?1 ORDER BY l.seq DESC LIMIT 1").Text(1, key).Int(2, limit).Row(last))
         {
-            return Time(latest);
+            // Never a token before the latest of its key: a "now" read before another process took one asks again from there.
+            if (last[1] is { } latest && latest > at)
+            {
+                return Time(latest);
+            }
+
+            if (last[2] is { } limitBack && limitBack > at - perMs)
+            {
+                return Time(limitBack + perMs);
+            }
+
+            seq = last[0] ?? 0;
         }
 
-        db.Prepared("DELETE FROM rate_tokens WHERE key = ?1 AND taken_at <= ?2").Text(1, key).Int(2, Ms(now) - perMs).Execute();
-        if (db.Prepared("SELECT taken_at FROM rate_tokens WHERE key = ?1 ORDER BY taken_at DESC LIMIT 1 OFFSET ?2").Text(1, key).Int(2, limit - 1).ScalarInt() is { } oldest)
+        db.Prepared("INSERT INTO rate_log (key, seq, taken_at) VALUES (?1, ?2, ?3)").Text(1, key).Int(2, ++seq).Int(3, at).Execute();
+        if (seq % TokensBetweenCleanups == 0)
         {
-            return Time(oldest + perMs);
+            // The tokens out of the window, and those too far back to be read again, go now and then (not at every take).
+            db.Prepared("DELETE FROM rate_log WHERE key = ?1 AND seq < max(?3, " +
+                    "coalesce((SELECT seq FROM rate_log WHERE key = ?1 AND taken_at > ?2 ORDER BY seq LIMIT 1), ?3))")
+                .Text(1, key).Int(2, at - perMs).Int(3, seq + 1 - limit).Execute();
         }
 
-        db.Prepared("INSERT INTO rate_tokens (key, taken_at) VALUES (?1, ?2)").Text(1, key).Int(2, Ms(now)).Execute();
         return null;
     }
 }

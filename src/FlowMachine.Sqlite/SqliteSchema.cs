@@ -390,6 +390,23 @@ internal static class SqliteSchema
         // before keep one event each and read as before.
         "ALTER TABLE history ADD COLUMN earlier TEXT;",
         // ---- end of 22 ----
+
+        // ---- 23 (flow control's cost; the next entry on this branch, renumbered at merge) ----
+        // Rate tokens numbered per key (SqliteLimits.TakeToken): a take reads the key's last token and the one `limit`
+        // before it by primary key instead of counting the window's tokens, and the expired ones are deleted now and
+        // then rather than at every take. Tokens taken before keep their order.
+        """
+        CREATE TABLE rate_log (
+            key       TEXT    NOT NULL,
+            seq       INTEGER NOT NULL,
+            taken_at  INTEGER NOT NULL,
+            PRIMARY KEY (key, seq)
+        ) WITHOUT ROWID;
+        INSERT INTO rate_log (key, seq, taken_at)
+            SELECT key, row_number() OVER (PARTITION BY key ORDER BY taken_at, rowid), taken_at FROM rate_tokens;
+        DROP TABLE rate_tokens;
+        """,
+        // ---- end of 23 ----
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -125,6 +125,36 @@ internal sealed class SqliteStatement : IDisposable
         }
     }
 
+    /// <summary>Runs a query and reads the first row's integer columns into <paramref name="row"/> (null for NULL); false when no row.</summary>
+    public bool Row(Span<long?> row)
+    {
+        try
+        {
+            var rc = raw.sqlite3_step(stmt);
+            if (rc == raw.SQLITE_ROW)
+            {
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = raw.sqlite3_column_type(stmt, i) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(stmt, i);
+                }
+
+                return true;
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc, db);
+            }
+
+            return false;
+        }
+        finally
+        {
+            raw.sqlite3_reset(stmt);
+            raw.sqlite3_clear_bindings(stmt);
+        }
+    }
+
     /// <summary>Runs the statement to its end; returns the first column of every row as text.</summary>
     public List<string> Texts()
     {

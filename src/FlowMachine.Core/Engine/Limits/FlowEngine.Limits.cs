@@ -15,6 +15,7 @@ namespace FlowMachine.Engine;
 public sealed partial class FlowEngine
 {
     private static readonly LimitRule[][] NoLimits = [];
+    private static readonly List<LimitSlot> NoSlots = [];
     private readonly ConditionalWeakTable<FlowPlan, LimitRule[][]> limitRules = [];
 
     // Flows whose steps hold slots here: the lease heartbeat renews their slots.
@@ -130,15 +131,21 @@ public sealed partial class FlowEngine
         {
             var (index, attempt, stepKey, limits) = asks[i];
             var granted = answers[i].Granted;
-            var taken = new List<LimitSlot>();
+            List<LimitSlot>? slots = null;
             for (var r = 0; r < granted; r++)
             {
                 if (!limits[r].Rule.IsRate)
                 {
-                    slotHolders.TryAdd(flowId, 0);
-                    taken.Add(new LimitSlot(limits[r].Bucket, stepKey));
+                    if (!slotHolders.ContainsKey(flowId))
+                    {
+                        slotHolders.TryAdd(flowId, 0); // looked up first: most steps of a run find their flow there
+                    }
+
+                    (slots ??= new List<LimitSlot>(limits.Count)).Add(new LimitSlot(limits[r].Bucket, stepKey));
                 }
             }
+
+            var taken = slots ?? NoSlots; // a step with rate limits only holds no slot: nothing to allocate
 
             outcomes.Add(granted == limits.Count ? new GateOutcome(index, attempt, taken, null, now, false)
                 : limits[granted].Rule.Per is { } per ? TokenRefused(index, attempt, taken, limits[granted], per, answers[i].TokenBack ?? now)

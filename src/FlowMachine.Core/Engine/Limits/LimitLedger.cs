@@ -12,6 +12,7 @@ internal sealed class LimitLedger(LimitRule[][] rules)
     private readonly List<LimitSlot> releases = [];
     private Dictionary<int, string>? keyErrors;
     private string?[][]? buckets;
+    private Dictionary<string, string>? inputBuckets;
     private bool waits;
 
     /// <summary>The rules of each step of the plan, by index.</summary>
@@ -22,18 +23,25 @@ internal sealed class LimitLedger(LimitRule[][] rules)
     public void Hold(int index, List<LimitSlot> slots) => held[index] = slots;
 
     /// <summary>The bucket of rule <paramref name="rule"/> of step <paramref name="index"/> read before in this run, if it cannot change.</summary>
-    public string? Bucket(int index, int rule) => buckets?[index]?[rule];
+    public string? Bucket(int index, int rule) => Rules[index][rule].KeyPath is { } path
+        ? inputBuckets is not null && inputBuckets.TryGetValue(path, out var read) ? read : null
+        : buckets?[index]?[rule];
 
     /// <summary>
-    /// Keeps the bucket for the rest of the run when it cannot change: a fixed one, or one read from the flow's input
-    /// (the data and results may change between steps, so their keys are read each time).
+    /// Keeps the bucket for the rest of the run when it cannot change: a fixed one (for its step), or one read from the
+    /// flow's input (for every step whose key has the same path: a routine's <c>cfg</c> limit gives each step the same one).
+    /// The data and results may change between steps, so their keys are read each time.
     /// </summary>
     public string KeepBucket(int index, int rule, string bucket)
     {
-        if (Rules[index][rule].KeyPath is not { } path || path == "$input" || path.StartsWith("$input.", StringComparison.Ordinal) || path.StartsWith("$input[", StringComparison.Ordinal))
+        if (Rules[index][rule].KeyPath is not { } path)
         {
             buckets ??= new string?[Rules.Length][];
             (buckets[index] ??= new string?[Rules[index].Length])[rule] = bucket;
+        }
+        else if (path == "$input" || path.StartsWith("$input.", StringComparison.Ordinal) || path.StartsWith("$input[", StringComparison.Ordinal))
+        {
+            (inputBuckets ??= new(StringComparer.Ordinal))[path] = bucket;
         }
 
         return bucket;
