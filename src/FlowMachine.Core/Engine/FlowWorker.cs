@@ -12,6 +12,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
     private readonly TaskCompletionSource handedOver = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int active;
     private int reserved;
+    private int started;
     private bool closed;
     private CancellationToken hardStopToken;
 
@@ -32,10 +33,17 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
 
     /// <summary>
     /// Runs until <paramref name="stoppingToken"/> is cancelled; then claims nothing more, lets running
-    /// steps finish within the grace period, and cancels what remains (it runs again elsewhere).
+    /// steps finish within the grace period, and cancels what remains (it runs again elsewhere). A worker runs once:
+    /// make a new one to run again.
     /// </summary>
+    /// <exception cref="InvalidOperationException">This worker has been run before.</exception>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
+        if (Interlocked.Exchange(ref started, 1) == 1)
+        {
+            throw new InvalidOperationException("This FlowWorker has been run already; a worker runs once (its slots and hand-offs belong to that run). Create a new FlowWorker to run again.");
+        }
+
         var time = engine.Time;
         var store = engine.Store;
         using var hardStop = new CancellationTokenSource();
