@@ -101,6 +101,61 @@ public abstract class HandOffScenarios : ScenarioBase
     }
 
     [Fact]
+    public async Task A_push_beside_an_idle_worker_claims_the_flow_for_it_in_the_command_s_write()
+    {
+        await using var rig = await RigAsync();
+        var (store, watch, engine) = (rig.Store, rig.Watch, rig.Engine);
+
+        var id = await StartAsync(engine, "tasks: [{ key: gate, task_type: wait }, { key: after, task_type: noop }]");
+        await WaitForAsync(store, id, f => f.State == FlowState.Waiting && f.LeaseOwner is null);
+        Assert.Equal(CommandStatus.Accepted, (await engine.PushAsync(id, JsonValue.Create("go"))).Status);
+        var done = await WaitForAsync(store, id, f => f.State.IsTerminal());
+        await rig.StopAsync();
+
+        Assert.Equal(FlowState.Completed, done.State);
+        Assert.Equal(0, watch.ClaimsOf(id)); // neither the start nor the push needed a claim
+        Assert.Equal("go", (await store.GetStepsAsync(id, CancellationToken.None))[0].Result!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Pushes_raced_from_two_processes_with_their_claim_rounds_run_every_step_exactly_once()
+    {
+        await using var rig = await RigAsync();
+        var (store, engine) = (rig.Store, rig.Engine);
+        await using var elsewhere = new FlowEngine(store, new TaskRegistry().AddBuiltIns().RegisterAssembly(typeof(GateTask).Assembly), new FlowEngineOptions { WorkerId = "elsewhere", LeaseDuration = TimeSpan.FromSeconds(10) });
+        using var stop = new CancellationTokenSource();
+        var worker = new FlowWorker(elsewhere, new FlowWorkerOptions { Concurrency = 4, PollInterval = TimeSpan.FromMilliseconds(200) }).RunAsync(stop.Token);
+
+        // Gates, each followed by a counted step. Every gate is pushed six times at once, from both processes: the
+        // first push completes it, the others find it no longer waiting (refused, or ignored by the run).
+        const int gates = 6;
+        var spec = "tasks: [" + string.Join(", ", Enumerable.Range(0, gates).Select(i => $"{{ key: g{i}, task_type: wait }}, {{ key: c{i}, task_type: t.count }}")) + "]";
+        var id = await StartAsync(engine, spec);
+        for (var i = 0; i < gates; i++)
+        {
+            var gate = "g" + i;
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while ((await store.GetStepsAsync(id, CancellationToken.None)).Single(s => s.Key == gate).State != StepState.Waiting && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5);
+            }
+
+            await Task.WhenAll(Enumerable.Range(0, 6).Select(n => Task.Run(async () =>
+                await (n % 2 == 0 ? engine : elsewhere).PushAsync(id, JsonValue.Create(n), gate))));
+        }
+
+        var done = await WaitForAsync(store, id, f => f.State.IsTerminal());
+        await stop.CancelAsync();
+        await worker;
+        await rig.StopAsync();
+
+        Assert.Equal(FlowState.Completed, done.State);
+        var steps = await store.GetStepsAsync(id, CancellationToken.None);
+        Assert.All(steps, s => Assert.Equal((s.Key, StepState.Completed, 1), (s.Key, s.State, s.Attempts)));
+        Assert.All(Enumerable.Range(0, gates), i => Assert.Equal(1, Executions.Of(id, "c" + i)));
+    }
+
+    [Fact]
     public async Task A_flow_whose_first_step_runs_in_another_pool_goes_through_a_claim_round()
     {
         await using var rig = await RigAsync(null, "default");
