@@ -76,7 +76,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
                     {
                         Interlocked.Increment(ref active);
                         Diagnostics.FlowMachineDiagnostics.FlowActivated(1);
-                        var run = RunOneAsync(flow, yieldFirst: true, hardStop.Token);
+                        var run = RunOneAsync(flow, null, yieldFirst: true, hardStop.Token);
                         lock (runs)
                         {
                             runs.Add(run);
@@ -167,10 +167,15 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
     }
 
     /// <summary>Runs a flow leased to this worker at its start, in the slot <see cref="TryReserve"/> took.</summary>
-    internal void HandOver(Storage.ClaimedFlow flow)
+    internal void HandOver(Storage.ClaimedFlow flow) => HandOver(flow, null);
+
+    /// <summary>Runs a flow stored leased to this worker with its first round taken, in the slot <see cref="TryReserve"/> took.</summary>
+    internal void HandOver(FirstRound first) => HandOver(null, first);
+
+    private void HandOver(Storage.ClaimedFlow? flow, FirstRound? first)
     {
         Diagnostics.FlowMachineDiagnostics.FlowActivated(1);
-        var run = RunOneAsync(flow, yieldFirst: false, hardStopToken);
+        var run = RunOneAsync(flow, first, yieldFirst: false, hardStopToken);
         lock (runs)
         {
             runs.Add(run);
@@ -198,7 +203,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
         }
     }
 
-    private async Task RunOneAsync(Storage.ClaimedFlow flow, bool yieldFirst, CancellationToken stop)
+    private async Task RunOneAsync(Storage.ClaimedFlow? flow, FirstRound? first, bool yieldFirst, CancellationToken stop)
     {
         try
         {
@@ -207,7 +212,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
                 await Task.Yield();
             }
 
-            await engine.RunClaimedAsync(flow, tick: false, stop).ConfigureAwait(false);
+            await engine.RunClaimedAsync(flow, tick: false, stop, first).ConfigureAwait(false);
         }
         finally
         {

@@ -240,6 +240,61 @@ public abstract class HandOffScenarios : ScenarioBase
     }
 
     [Fact]
+    public async Task A_hand_off_stores_the_flow_running_with_its_first_step_started_and_a_crash_runs_that_step_again_with_the_next_attempt()
+    {
+        var inner = CreateStore();
+        await inner.InitializeAsync(CancellationToken.None);
+        var (store, watch) = ClaimWatch.Wrap(inner);
+        var registry = new TaskRegistry().AddBuiltIns().RegisterAssembly(typeof(GateTask).Assembly);
+        var dying = new FlowEngine(store, registry, new FlowEngineOptions { WorkerId = "dying", LeaseDuration = TimeSpan.FromSeconds(1) });
+        using var stopDying = new CancellationTokenSource();
+        var idle = watch.IdleAsync();
+        var dyingWorker = new FlowWorker(dying, LongPoll).RunAsync(stopDying.Token);
+        await idle;
+
+        // The create is the commit that starts the first step: the step is in flight before any commit of the flow.
+        var id = await StartAsync(dying, "tasks: [{ key: a, task_type: t.gate }, { key: b, task_type: noop }]");
+        await GateTask.EnteredAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
+        watch.Die(); // with step a in flight: its result never reaches the store
+        Assert.Equal(0, watch.CommitsOf(id));
+        Assert.Equal(0, watch.ClaimsOf(id));
+        var stored = (await inner.GetFlowAsync(id, CancellationToken.None))!;
+        Assert.Equal((FlowState.Running, "dying"), (stored.State, stored.LeaseOwner));
+        var a = (await inner.GetStepsAsync(id, CancellationToken.None))[0];
+        Assert.Equal((StepState.Running, 1), (a.State, a.Attempts));
+        Assert.Contains(await inner.GetHistoryAsync(id, 0, 10, CancellationToken.None), h => h.Kind == HistoryKinds.StepStarted && h.StepKey == "a");
+        GateTask.Open(id);
+
+        // When the dead process's lease runs out, another worker claims the flow and runs step a again, attempt 2.
+        await using var other = new FlowEngine(inner, registry, new FlowEngineOptions { WorkerId = "other" });
+        using var stop = new CancellationTokenSource();
+        var worker = new FlowWorker(other, new FlowWorkerOptions { PollInterval = TimeSpan.FromMilliseconds(50) }).RunAsync(stop.Token);
+        var done = await WaitForAsync(inner, id, f => f.State.IsTerminal());
+        await stop.CancelAsync();
+        await worker;
+        await stopDying.CancelAsync();
+        await EndDeadAsync(dyingWorker, dying);
+
+        Assert.Equal(FlowState.Completed, done.State);
+        var steps = await inner.GetStepsAsync(id, CancellationToken.None);
+        Assert.Equal((2, 1), (steps[0].Attempts, steps[1].Attempts));
+        Assert.Equal(2, Executions.Of(id, "a"));
+    }
+
+    /// <summary>Lets a dead process's worker and engine end; whatever they still send fails.</summary>
+    private static async Task EndDeadAsync(Task worker, FlowEngine engine)
+    {
+        try
+        {
+            await worker;
+            await engine.DisposeAsync();
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
     public async Task A_flow_handed_to_a_worker_that_died_before_running_it_runs_elsewhere_when_its_lease_runs_out()
     {
         var store = CreateStore();
