@@ -50,6 +50,16 @@ public sealed partial class PostgresFlowStore
         "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires, route = NULL WHERE id = @id AND next_run_at <= @now AND " + Runnable + RouteFilter + " " +
         "AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at IS NULL OR lease_expires_at <= @now) RETURNING " + FlowColumns;
 
+    // A claim of one flow as a claim round would take it: unleased or its lease run out (a command's claim).
+    private const string ClaimFreeSql =
+        "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires, route = NULL WHERE id = @id AND next_run_at <= @now AND " + Runnable + RouteFilter + " " +
+        "AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= @now) RETURNING " + FlowColumns;
+
+    // The flow a command's claim took, if it did (else the loads read nothing); and a wake-up for everyone if it did not.
+    private const string ClaimedHereSql = "(SELECT id FROM flows WHERE id = @id AND lease_owner = @owner AND lease_expires_at = @expires)";
+    private const string NotifyUnlessClaimedSql =
+        "SELECT pg_notify(@channel, '') FROM flows WHERE id = @id AND next_run_at IS NOT NULL AND (lease_owner IS DISTINCT FROM @owner OR lease_expires_at IS DISTINCT FROM @expires)";
+
     /// <inheritdoc/>
     public ValueTask<CreateFlowResult> CreateFlowAsync(NewFlow flow, CancellationToken cancellationToken)
     {
@@ -84,6 +94,56 @@ public sealed partial class PostgresFlowStore
         ArgumentNullException.ThrowIfNull(kind);
         List<NpgsqlBatchCommand> commands = [EnqueueCommand(flowId, kind, stepKey, payload, actor, now), Notify(channel, onlyIfDueFlowId: flowId)];
         return RunAsync(async (connection, ct) => (await ExecuteBatchAsync(connection, null, Rebuild(commands), ct).ConfigureAwait(false))[0] == 1, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<QueuedCommand> EnqueueCommandAsync(string flowId, string kind, string? stepKey, JsonNode? payload, string? actor, DateTimeOffset now, CommandClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(claim);
+        return RunAsync(async (connection, ct) =>
+        {
+            // One round trip, one implicit transaction. The command's write locks the flow row first, so the claim
+            // after it reads the row as it stands (no run can let go of it or take it meanwhile) and takes it only as
+            // a claim round would; the loads read the claimed flow as of that claim.
+            var batch = new NpgsqlBatch(connection);
+            await using var batchScope = batch.ConfigureAwait(false);
+            var enqueue = EnqueueCommand(flowId, kind, stepKey, payload, actor, now);
+            enqueue.CommandText += " RETURNING flow_id";
+            batch.BatchCommands.Add(enqueue);
+            foreach (var sql in (string[])[ClaimFreeSql, .. PostgresClaimLoads.Sql(ClaimedHereSql), NotifyUnlessClaimedSql])
+            {
+                var cmd = Command(sql);
+                cmd.Parameters.Add(P("id", flowId));
+                cmd.Parameters.Add(P("owner", claim.Owner));
+                cmd.Parameters.Add(P("expires", Ms(now + claim.Lease)));
+                if (ReferenceEquals(sql, ClaimFreeSql))
+                {
+                    cmd.Parameters.Add(P("now", Ms(now)));
+                    cmd.Parameters.Add(Routes(claim.Routes));
+                }
+                else if (ReferenceEquals(sql, NotifyUnlessClaimedSql))
+                {
+                    cmd.Parameters.Add(P("channel", channel));
+                }
+
+                batch.BatchCommands.Add(cmd);
+            }
+
+            var r = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using var rScope = r.ConfigureAwait(false);
+            var found = await r.ReadAsync(ct).ConfigureAwait(false);
+            await r.NextResultAsync(ct).ConfigureAwait(false);
+            var claimed = await r.ReadAsync(ct).ConfigureAwait(false) ? ReadFlow(r) : null;
+            await r.NextResultAsync(ct).ConfigureAwait(false);
+            var loads = new PostgresClaimLoads();
+            await loads.ReadAsync(r, ct).ConfigureAwait(false);
+            while (await r.NextResultAsync(ct).ConfigureAwait(false))
+            {
+            }
+
+            return new QueuedCommand(found, claimed is null ? null : loads.Of(claimed));
+        }, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -159,24 +219,13 @@ public sealed partial class PostgresFlowStore
                 return byTime != 0 ? byTime : string.CompareOrdinal(a.Id, b.Id);
             });
             var ids = flows.ConvertAll(f => f.Id).ToArray();
-            var steps = new Dictionary<string, List<StepRecord>>(StringComparer.Ordinal);
-            var commands = new Dictionary<string, List<FlowCommand>>(StringComparer.Ordinal);
-            var events = new Dictionary<string, List<FlowEvent>>(StringComparer.Ordinal);
-            var lastSeq = new Dictionary<string, long>(StringComparer.Ordinal);
+            var loads = new PostgresClaimLoads();
 
             // Everything for every claimed flow in one round trip.
             var batch = new NpgsqlBatch(connection, tx);
             await using (batch.ConfigureAwait(false))
             {
-                foreach (var sql in new[]
-                {
-                    // One index lookup per claimed flow (LATERAL), whatever plan a prepared statement settles on:
-                    // a generic plan for "flow_id = ANY(@ids)" may scan whole tables.
-                    $"SELECT s.* FROM unnest(@ids) AS f(id), LATERAL (SELECT {StepColumns} FROM steps WHERE flow_id = f.id) s ORDER BY s.flow_id, s.idx, s.key",
-                    "SELECT c.* FROM unnest(@ids) AS f(id), LATERAL (SELECT id, flow_id, kind, step_key, payload, actor, at FROM commands WHERE flow_id = f.id) c ORDER BY c.id",
-                    $"SELECT e.* FROM unnest(@ids) AS f(id), LATERAL (SELECT {Storage.Relational.RelationalSql.EventColumns} FROM events WHERE flow_id = f.id) e ORDER BY e.id",
-                    "SELECT f.id, m.seq FROM unnest(@ids) AS f(id), LATERAL (SELECT MAX(seq) AS seq FROM history WHERE flow_id = f.id) m WHERE m.seq IS NOT NULL",
-                })
+                foreach (var sql in PostgresClaimLoads.Sql("unnest(@ids)"))
                 {
                     var cmd = Command(sql);
                     cmd.Parameters.Add(P("ids", ids));
@@ -185,49 +234,12 @@ public sealed partial class PostgresFlowStore
 
                 var r = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await using var rScope = r.ConfigureAwait(false);
-                while (await r.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    Bucket(steps, r.GetString(0)).Add(ReadStep(r));
-                }
-
-                await r.NextResultAsync(ct).ConfigureAwait(false);
-                while (await r.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    Bucket(commands, r.GetString(1)).Add(ReadCommand(r));
-                }
-
-                await r.NextResultAsync(ct).ConfigureAwait(false);
-                while (await r.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    Bucket(events, r.GetString(1)).Add(ReadEvent(r));
-                }
-
-                await r.NextResultAsync(ct).ConfigureAwait(false);
-                while (await r.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    lastSeq[r.GetString(0)] = r.GetInt64(1);
-                }
+                await loads.ReadAsync(r, ct).ConfigureAwait(false);
             }
 
             await tx.CommitAsync(ct).ConfigureAwait(false);
-            return flows.ConvertAll(f => new ClaimedFlow(
-                f,
-                steps.TryGetValue(f.Id, out var s) ? s : [],
-                commands.TryGetValue(f.Id, out var c) ? c : [],
-                events.TryGetValue(f.Id, out var e) ? e : [],
-                lastSeq.GetValueOrDefault(f.Id)));
+            return flows.ConvertAll(loads.Of);
         }, cancellationToken);
-
-    private static List<T> Bucket<T>(Dictionary<string, List<T>> map, string id)
-    {
-        if (!map.TryGetValue(id, out var list))
-        {
-            list = [];
-            map.Add(id, list);
-        }
-
-        return list;
-    }
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<string>> RenewLeasesAsync(string owner, IReadOnlyCollection<string> flowIds, DateTimeOffset expiresAt, CancellationToken cancellationToken)

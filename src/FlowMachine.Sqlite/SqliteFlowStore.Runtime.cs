@@ -34,6 +34,12 @@ public sealed partial class SqliteFlowStore
     // array; null: any). Only unleased flows carry a route: a claim clears it.
     internal const string RouteFilterSql = " AND (route IS NULL OR @routes IS NULL OR route IN (SELECT value FROM json_each(@routes)))";
 
+    // A claim of one flow as a claim round would take it: unleased or its lease run out.
+    private const string ClaimFreeSql =
+        "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires, route = NULL WHERE id = @id AND next_run_at <= @now AND suspended = 0" + RouteFilterSql + " " +
+        "AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= @now) RETURNING id, priority, next_run_at";
+
+    // As ClaimFreeSql, or when the flow is leased to the claiming owner already (its own run claims it again).
     private const string ClaimOneSql =
         "UPDATE flows SET lease_owner = @owner, lease_expires_at = @expires, route = NULL WHERE id = @id AND next_run_at <= @now AND suspended = 0" + RouteFilterSql + " " +
         "AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at IS NULL OR lease_expires_at <= @now) RETURNING id, priority, next_run_at";
@@ -70,6 +76,37 @@ public sealed partial class SqliteFlowStore
             InsertCommand(db, flowId, kind, stepKey, payloadCopy, actor, now);
             return true;
         }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<QueuedCommand> EnqueueCommandAsync(string flowId, string kind, string? stepKey, JsonNode? payload, string? actor, DateTimeOffset now, CommandClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(claim);
+        var payloadCopy = payload?.DeepClone();
+        var found = false;
+
+        // The command and the claim in one write of the one writer: nothing comes between them.
+        var claimed = await ClaimAsync(
+            db =>
+            {
+                if (!MakeDue(db, flowId, now))
+                {
+                    return null;
+                }
+
+                InsertCommand(db, flowId, kind, stepKey, payloadCopy, actor, now);
+                found = true;
+                var cmd = db.Get(ClaimFreeSql);
+                Add(cmd, "@id", flowId);
+                Add(cmd, "@owner", claim.Owner);
+                Add(cmd, "@expires", Ms(now + claim.Lease));
+                Add(cmd, "@now", Ms(now));
+                Add(cmd, "@routes", claim.Routes?.Json);
+                return cmd;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return new QueuedCommand(found, claimed.Count == 0 ? null : claimed[0]);
     }
 
     /// <inheritdoc/>
@@ -140,19 +177,24 @@ public sealed partial class SqliteFlowStore
     }
 
     /// <summary>
-    /// Leases flows with <paramref name="claim"/> (an UPDATE … RETURNING id, priority, next_run_at) on the writer,
+    /// Leases flows with <paramref name="claim"/> (an UPDATE … RETURNING id, priority, next_run_at; null: none) on the writer,
     /// then reads what the run needs on a read connection, so the one writer spends on a claim only the
     /// row update. Nobody but the new holder changes a leased flow's row, steps or history, so reading
     /// them after the commit sees them as claimed; commands and events that come in meanwhile are read
     /// too, as they would be at the next commit.
     /// </summary>
-    private async ValueTask<IReadOnlyList<ClaimedFlow>> ClaimAsync(Func<SqliteCommandCache, SqliteCommand> claim, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<ClaimedFlow>> ClaimAsync(Func<SqliteCommandCache, SqliteCommand?> claim, CancellationToken cancellationToken)
     {
         var ids = await WriteAsync(
             db =>
             {
                 var leased = new List<(string Id, long Priority, long? Due)>();
-                using var r = claim(db).ExecuteReader();
+                if (claim(db) is not { } command)
+                {
+                    return leased;
+                }
+
+                using var r = command.ExecuteReader();
                 while (r.Read())
                 {
                     leased.Add((r.GetString(0), r.GetInt64(1), r.IsDBNull(2) ? null : r.GetInt64(2)));

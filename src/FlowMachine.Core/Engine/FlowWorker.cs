@@ -12,6 +12,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
     private readonly TaskCompletionSource handedOver = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int active;
     private int reserved;
+    private int started;
     private bool closed;
     private CancellationToken hardStopToken;
 
@@ -32,10 +33,17 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
 
     /// <summary>
     /// Runs until <paramref name="stoppingToken"/> is cancelled; then claims nothing more, lets running
-    /// steps finish within the grace period, and cancels what remains (it runs again elsewhere).
+    /// steps finish within the grace period, and cancels what remains (it runs again elsewhere). A worker runs once:
+    /// make a new one to run again.
     /// </summary>
+    /// <exception cref="InvalidOperationException">This worker has been run before.</exception>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
+        if (Interlocked.Exchange(ref started, 1) == 1)
+        {
+            throw new InvalidOperationException("This FlowWorker has been run already; a worker runs once (its slots and hand-offs belong to that run). Create a new FlowWorker to run again.");
+        }
+
         var time = engine.Time;
         var store = engine.Store;
         using var hardStop = new CancellationTokenSource();
@@ -68,7 +76,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
                     {
                         Interlocked.Increment(ref active);
                         Diagnostics.FlowMachineDiagnostics.FlowActivated(1);
-                        var run = RunOneAsync(flow, yieldFirst: true, hardStop.Token);
+                        var run = RunOneAsync(flow, null, yieldFirst: true, hardStop.Token);
                         lock (runs)
                         {
                             runs.Add(run);
@@ -159,10 +167,15 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
     }
 
     /// <summary>Runs a flow leased to this worker at its start, in the slot <see cref="TryReserve"/> took.</summary>
-    internal void HandOver(Storage.ClaimedFlow flow)
+    internal void HandOver(Storage.ClaimedFlow flow) => HandOver(flow, null);
+
+    /// <summary>Runs a flow stored leased to this worker with its first round taken, in the slot <see cref="TryReserve"/> took.</summary>
+    internal void HandOver(FirstRound first) => HandOver(null, first);
+
+    private void HandOver(Storage.ClaimedFlow? flow, FirstRound? first)
     {
         Diagnostics.FlowMachineDiagnostics.FlowActivated(1);
-        var run = RunOneAsync(flow, yieldFirst: false, hardStopToken);
+        var run = RunOneAsync(flow, first, yieldFirst: false, hardStopToken);
         lock (runs)
         {
             runs.Add(run);
@@ -190,7 +203,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
         }
     }
 
-    private async Task RunOneAsync(Storage.ClaimedFlow flow, bool yieldFirst, CancellationToken stop)
+    private async Task RunOneAsync(Storage.ClaimedFlow? flow, FirstRound? first, bool yieldFirst, CancellationToken stop)
     {
         try
         {
@@ -199,7 +212,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
                 await Task.Yield();
             }
 
-            await engine.RunClaimedAsync(flow, tick: false, stop).ConfigureAwait(false);
+            await engine.RunClaimedAsync(flow, tick: false, stop, first).ConfigureAwait(false);
         }
         finally
         {

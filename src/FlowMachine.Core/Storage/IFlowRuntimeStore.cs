@@ -19,6 +19,15 @@ public interface IFlowRuntimeStore
     /// <summary>Queues a command for the flow and makes it due now. Returns false when the flow does not exist.</summary>
     ValueTask<bool> EnqueueCommandAsync(string flowId, string kind, string? stepKey, JsonNode? payload, string? actor, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Queues a command as <see cref="EnqueueCommandAsync(string, string, string?, JsonNode?, string?, DateTimeOffset, CancellationToken)"/>
+    /// does and, in the same transaction, leases the flow to <paramref name="claim"/>'s owner exactly when a claim round
+    /// would take it: due, runnable, its route accepted, and unleased or its lease run out. A flow under a live lease
+    /// (the claim's owner's too: its run may be letting go of a state this claim would read stale) is left to its holder.
+    /// </summary>
+    /// <returns>Whether the flow exists, and the flow as claimed (with its steps, commands and events) when it was leased.</returns>
+    ValueTask<QueuedCommand> EnqueueCommandAsync(string flowId, string kind, string? stepKey, JsonNode? payload, string? actor, DateTimeOffset now, CommandClaim claim, CancellationToken cancellationToken);
+
     /// <summary>Adds a named event to the flow's inbox and makes it due now. Returns false when the flow does not exist.</summary>
     ValueTask<bool> AddEventAsync(string flowId, string name, JsonNode? value, DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -143,9 +143,36 @@ public sealed partial class FlowEngine
         return CommandResult.Accepted;
     }
 
+    /// <summary>
+    /// Queues the command. Beside this process's idle worker (<see cref="FlowWorker.TryReserve"/>, a slot taken before
+    /// the write, so the wake-up the write sends does not make the worker busy claiming) the same write claims the
+    /// flow for it, as a claim round would (never a flow under a live lease, this process's own included), and it runs
+    /// there at once. Otherwise the worker is woken for a claim round, or the flow's holder applies the command.
+    /// </summary>
     private async Task<CommandResult> EnqueueAsync(string flowId, string kind, string? stepKey, JsonNode? payload, string? actor, CancellationToken cancellationToken)
     {
-        if (!await Store.EnqueueCommandAsync(flowId, kind, stepKey, payload, actor, Now, cancellationToken).ConfigureAwait(false))
+        var worker = Volatile.Read(ref LocalWorker) is { } local && local.TryReserve() ? local : null;
+        QueuedCommand queued;
+        try
+        {
+            queued = worker is null
+                ? new QueuedCommand(await Store.EnqueueCommandAsync(flowId, kind, stepKey, payload, actor, Now, cancellationToken).ConfigureAwait(false), null)
+                : await Store.EnqueueCommandAsync(flowId, kind, stepKey, payload, actor, Now, new CommandClaim(Owner, Routes, Options.LeaseDuration), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            worker?.Unreserve();
+            throw;
+        }
+
+        if (queued.Claimed is { } claimed)
+        {
+            worker!.HandOver(claimed);
+            return CommandResult.Accepted;
+        }
+
+        worker?.Unreserve();
+        if (!queued.Found)
         {
             return new CommandResult(CommandStatus.NotFound, $"flow {flowId} does not exist");
         }

@@ -19,12 +19,16 @@ public sealed partial class FlowEngine
     /// next ones as each finishes, committing every transition before anything else happens. Returns
     /// when the flow ends or pauses (the lease is released) or, with <paramref name="tick"/>, after one round.
     /// </summary>
+    /// <param name="claimed">The flow as claimed (null with <paramref name="first"/>).</param>
+    /// <param name="tick">Run one round only.</param>
+    /// <param name="stop">Stops the run; the steps in flight are handed back.</param>
+    /// <param name="first">A flow stored with its first round taken (<see cref="FirstRound"/>): the run goes on from it.</param>
     /// <returns>The unexpected error that stopped the run (already reported through <see cref="Faulted"/>), or null.</returns>
-    internal async Task<Exception?> RunClaimedAsync(ClaimedFlow claimed, bool tick, CancellationToken stop)
+    internal async Task<Exception?> RunClaimedAsync(ClaimedFlow? claimed, bool tick, CancellationToken stop, FirstRound? first = null)
     {
         while (true)
         {
-            var flowId = claimed.Flow.Id;
+            var flowId = first?.Run.Flow.Id ?? claimed!.Flow.Id;
             using var lost = new CancellationTokenSource();
             var mine = new HeldFlow(lost);
             while (!held.TryAdd(flowId, mine))
@@ -42,7 +46,8 @@ public sealed partial class FlowEngine
                 }
             }
 
-            var fault = await RunHeldAsync(claimed, mine, tick, stop).ConfigureAwait(false);
+            var fault = await RunHeldAsync(claimed, first, mine, tick, stop).ConfigureAwait(false);
+            first = null;
 
             // Claimed again while this run held it: if it is due now (input came in as the run let go), it is
             // leased to this process, and nobody else would run it until the lease ran out.

@@ -9,10 +9,10 @@ public sealed partial class FlowEngine
 {
     /// <summary>The run of a flow this process has just taken into <see cref="held"/>; lets go of it at the end.</summary>
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A store or engine error ends this flow's run and is reported through Faulted; the worker keeps running the other flows.")]
-    private async Task<Exception?> RunHeldAsync(ClaimedFlow claimed, HeldFlow mine, bool tick, CancellationToken stop)
+    private async Task<Exception?> RunHeldAsync(ClaimedFlow? claimed, FirstRound? first, HeldFlow mine, bool tick, CancellationToken stop)
     {
         Exception? fault = null;
-        var flowId = claimed.Flow.Id;
+        var flowId = first?.Run.Flow.Id ?? claimed!.Flow.Id;
         var lost = mine.Lost;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, lost.Token);
         var running = new Dictionary<int, RunningStep>();
@@ -26,19 +26,29 @@ public sealed partial class FlowEngine
         CancellationTokenSource? deadlineTimer = null;
         try
         {
-            run = new FlowRun(claimed, FlowPlan.For(claimed.Flow.SpecJson), Catalog, Router);
-            mine.Run = run;
             var now = Now;
-            run.Begin(now);
-            if ((limits = LedgerFor(run.Plan)) is not null)
+            if (first is not null)
             {
-                run.RetrySlotWaits();
+                // Stored with its first round taken (no limits, no input yet): its started steps are launched below.
+                run = first.Run;
+                mine.Run = run;
+            }
+            else
+            {
+                run = new FlowRun(claimed!, FlowPlan.For(claimed!.Flow.SpecJson), Catalog, Router);
+                mine.Run = run;
+                run.Begin(now);
+                if ((limits = LedgerFor(run.Plan)) is not null)
+                {
+                    run.RetrySlotWaits();
+                }
+
+                run.RecoverLost(Options.MaxRecoveries, now);
+                await ApplyCommandsAsync(run, claimed.Commands, linked.Token).ConfigureAwait(false);
+                run.ApplyEvents(now);
+                run.ApplyTimers(now);
             }
 
-            run.RecoverLost(Options.MaxRecoveries, now);
-            await ApplyCommandsAsync(run, claimed.Commands, linked.Token).ConfigureAwait(false);
-            run.ApplyEvents(now);
-            run.ApplyTimers(now);
             var firstRound = true;
             var fresh = false;
             while (true)
@@ -50,8 +60,14 @@ public sealed partial class FlowEngine
                 }
 
                 fresh = false;
-                run.ApplyDeadline(now);
-                var starts = !tick || firstRound ? run.TakeReady(now) : [];
+                var taken = first;
+                first = null;
+                if (taken is null)
+                {
+                    run.ApplyDeadline(now);
+                }
+
+                var starts = taken?.Starts ?? (!tick || firstRound ? run.TakeReady(now) : []);
                 firstRound = false;
 
                 // Slots and tokens are taken in the commit that starts the steps (or beside it, by a store that cannot);
@@ -60,8 +76,8 @@ public sealed partial class FlowEngine
                 var takesInCommit = asks is not null && Store.TakesLimitsInCommit;
                 var gate = asks is not null && !takesInCommit ? TakeAsync(flowId, asks, now, linked.Token) : null;
 
-                var release = !run.IsActive || (running.Count == 0 && starts.Count == 0);
-                var transition = run.Flush(Owner, now, release);
+                var release = taken is null && (!run.IsActive || (running.Count == 0 && starts.Count == 0));
+                var transition = taken?.Transition ?? run.Flush(Owner, now, release);
                 if (limits is not null)
                 {
                     transition = limits.Attach(transition);
@@ -72,8 +88,13 @@ public sealed partial class FlowEngine
                 }
 
                 var cancels = run.TakeCancelRequests();
-                var committed = await Store.CommitAsync(transition, CancellationToken.None).ConfigureAwait(false);
-                OnCommitted(transition);
+                CommitResult committed = default; // the first round was committed by the create
+                if (taken is null)
+                {
+                    committed = await Store.CommitAsync(transition, CancellationToken.None).ConfigureAwait(false);
+                    OnCommitted(transition);
+                }
+
                 var outcomes = gate is not null ? await gate.ConfigureAwait(false)
                     : takesInCommit ? Taken(flowId, asks!, committed.LimitsTaken ?? throw new InvalidOperationException("The store took no limits with the commit."), now)
                     : null;

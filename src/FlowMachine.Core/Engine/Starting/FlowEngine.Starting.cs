@@ -33,10 +33,12 @@ public sealed partial class FlowEngine
         flow.Flow.Tags = TagsOf(request.Tags, spec);
         flow.Flow.Priority = PriorityOf(request.Priority, spec);
         var worker = ReserveLocalSlot(flow);
+        FirstRound? first = null;
         CreateFlowResult created;
         try
         {
-            created = await Store.CreateFlowAsync(flow, cancellationToken).ConfigureAwait(false);
+            first = worker is null ? null : TakeFirstRound(flow);
+            created = await Store.CreateFlowAsync(first?.Stored ?? flow, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -57,11 +59,59 @@ public sealed partial class FlowEngine
             return new StartFlowResult(created.Flow, true);
         }
 
-        // Stored leased to this process's worker: it runs at once, as if just claimed, without a claim round.
-        worker.HandOver(new ClaimedFlow(created.Flow.Clone(), [.. flow.Steps.Select(s => s.Clone())], [], [], flow.History.Count == 0 ? 0 : flow.History.Max(h => h.Seq)));
-        var shown = created.Flow.Clone();
+        // Stored leased to this process's worker: it runs at once, as if just claimed, without a claim round; with its
+        // first round taken, the steps that round started are launched at once.
+        if (first is null)
+        {
+            worker.HandOver(ClaimedAtStart(flow));
+        }
+        else
+        {
+            OnCommitted(first.Transition);
+            worker.HandOver(first);
+        }
+
+        var shown = flow.Flow.Clone();
         (shown.LeaseOwner, shown.LeaseExpiresAt) = (null, null); // as the caller saw a start before: the lease is the worker's business
         return new StartFlowResult(shown, true);
+    }
+
+    /// <summary>A new flow as a claim of it would hand it out.</summary>
+    private static ClaimedFlow ClaimedAtStart(NewFlow flow) =>
+        new(flow.Flow.Clone(), [.. flow.Steps.Select(s => s.Clone())], [], [], flow.History.Count == 0 ? 0 : flow.History.Max(h => h.Seq));
+
+    /// <summary>
+    /// The first round of a flow about to be stored leased to this process's worker, as its run would take it: the
+    /// flow begun and its ready steps started (null: none starts, or the round needs more than the flow's own rows, as
+    /// limits taken by the commit that starts the steps do; the flow is then stored as built and its run takes the round).
+    /// </summary>
+    private FirstRound? TakeFirstRound(NewFlow flow)
+    {
+        var plan = FlowPlan.For(flow.Flow.SpecJson);
+        if (LedgerFor(plan) is not null)
+        {
+            return null;
+        }
+
+        var run = new FlowRun(ClaimedAtStart(flow), plan, Catalog, Router);
+        var now = Now;
+        run.Begin(now);
+        run.ApplyDeadline(now);
+        var starts = run.TakeReady(now);
+        if (starts.Count == 0 || !run.IsActive)
+        {
+            return null;
+        }
+
+        var t = run.Flush(Owner, now, release: false);
+        if (t.DataChanged || t.Attributes.Count > 0 || t.ConsumedCommands.Count > 0 || t.ConsumedEvents.Count > 0 || t.NewFlows.Count > 0 || t.Commands.Count > 0
+            || t.KeyedWaits.Count > 0 || t.EndedKeyedWaits.Count > 0 || t.ReleasedSlots.Count > 0 || t.LimitTakes.Count > 0)
+        {
+            return null;
+        }
+
+        // The store may keep what it is given; the run edits its flow row and its steps further.
+        return new FirstRound(run, starts, t, new NewFlow(t.Flow.Clone(), [.. run.Steps.Select(s => s.Clone())], [.. flow.History, .. t.History]));
     }
 
     /// <summary>

@@ -43,6 +43,25 @@ public sealed partial class InMemoryFlowStore
     }
 
     /// <inheritdoc/>
+    public ValueTask<QueuedCommand> EnqueueCommandAsync(string flowId, string kind, string? stepKey, JsonNode? payload, string? actor, DateTimeOffset now, CommandClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(claim);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (gate)
+        {
+            if (!flows.TryGetValue(flowId, out var entry))
+            {
+                return ValueTask.FromResult(new QueuedCommand(false, null));
+            }
+
+            entry.Commands.Add(new FlowCommand(++nextCommandId, flowId, kind, stepKey, payload?.DeepClone(), actor, now));
+            MakeDueAndReindex(entry, now);
+            return ValueTask.FromResult(new QueuedCommand(true, Claimable(entry.Flow, null, claim.Routes, now) ? Lease(entry, claim.Owner, now + claim.Lease) : null));
+        }
+    }
+
+    /// <inheritdoc/>
     public ValueTask<bool> AddEventAsync(string flowId, string name, JsonNode? value, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -124,15 +143,22 @@ public sealed partial class InMemoryFlowStore
                 return ValueTask.FromResult<ClaimedFlow?>(null);
             }
 
-            var flow = entry.Flow;
-            var due = flow.NextRunAt is { } at && at <= now;
-            var free = flow.LeaseOwner is null
-                || string.Equals(flow.LeaseOwner, owner, StringComparison.Ordinal)
-                || flow.LeaseExpiresAt is null
-                || flow.LeaseExpiresAt <= now;
-            var held = flow.Suspended || flow.RoutinePaused || !Accepts(routes, flow.Route);
-            return ValueTask.FromResult(due && free && !held ? Lease(entry, owner, now + lease) : null);
+            return ValueTask.FromResult(Claimable(entry.Flow, owner, routes, now) ? Lease(entry, owner, now + lease) : null);
         }
+    }
+
+    /// <summary>
+    /// Whether a claim takes the flow: due, runnable, its route accepted, and unleased, its lease run out, or leased to
+    /// <paramref name="sameOwner"/> (null: to nobody, as a claim round sees it).
+    /// </summary>
+    private static bool Claimable(FlowRecord flow, string? sameOwner, RouteSet? routes, DateTimeOffset now)
+    {
+        var due = flow.NextRunAt is { } at && at <= now;
+        var free = flow.LeaseOwner is null
+            || (sameOwner is not null && string.Equals(flow.LeaseOwner, sameOwner, StringComparison.Ordinal))
+            || flow.LeaseExpiresAt is null
+            || flow.LeaseExpiresAt <= now;
+        return due && free && !flow.Suspended && !flow.RoutinePaused && Accepts(routes, flow.Route);
     }
 
     /// <inheritdoc/>

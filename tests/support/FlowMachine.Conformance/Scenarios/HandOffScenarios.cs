@@ -101,6 +101,61 @@ public abstract class HandOffScenarios : ScenarioBase
     }
 
     [Fact]
+    public async Task A_push_beside_an_idle_worker_claims_the_flow_for_it_in_the_command_s_write()
+    {
+        await using var rig = await RigAsync();
+        var (store, watch, engine) = (rig.Store, rig.Watch, rig.Engine);
+
+        var id = await StartAsync(engine, "tasks: [{ key: gate, task_type: wait }, { key: after, task_type: noop }]");
+        await WaitForAsync(store, id, f => f.State == FlowState.Waiting && f.LeaseOwner is null);
+        Assert.Equal(CommandStatus.Accepted, (await engine.PushAsync(id, JsonValue.Create("go"))).Status);
+        var done = await WaitForAsync(store, id, f => f.State.IsTerminal());
+        await rig.StopAsync();
+
+        Assert.Equal(FlowState.Completed, done.State);
+        Assert.Equal(0, watch.ClaimsOf(id)); // neither the start nor the push needed a claim
+        Assert.Equal("go", (await store.GetStepsAsync(id, CancellationToken.None))[0].Result!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Pushes_raced_from_two_processes_with_their_claim_rounds_run_every_step_exactly_once()
+    {
+        await using var rig = await RigAsync();
+        var (store, engine) = (rig.Store, rig.Engine);
+        await using var elsewhere = new FlowEngine(store, new TaskRegistry().AddBuiltIns().RegisterAssembly(typeof(GateTask).Assembly), new FlowEngineOptions { WorkerId = "elsewhere", LeaseDuration = TimeSpan.FromSeconds(10) });
+        using var stop = new CancellationTokenSource();
+        var worker = new FlowWorker(elsewhere, new FlowWorkerOptions { Concurrency = 4, PollInterval = TimeSpan.FromMilliseconds(200) }).RunAsync(stop.Token);
+
+        // Gates, each followed by a counted step. Every gate is pushed six times at once, from both processes: the
+        // first push completes it, the others find it no longer waiting (refused, or ignored by the run).
+        const int gates = 6;
+        var spec = "tasks: [" + string.Join(", ", Enumerable.Range(0, gates).Select(i => $"{{ key: g{i}, task_type: wait }}, {{ key: c{i}, task_type: t.count }}")) + "]";
+        var id = await StartAsync(engine, spec);
+        for (var i = 0; i < gates; i++)
+        {
+            var gate = "g" + i;
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while ((await store.GetStepsAsync(id, CancellationToken.None)).Single(s => s.Key == gate).State != StepState.Waiting && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5);
+            }
+
+            await Task.WhenAll(Enumerable.Range(0, 6).Select(n => Task.Run(async () =>
+                await (n % 2 == 0 ? engine : elsewhere).PushAsync(id, JsonValue.Create(n), gate))));
+        }
+
+        var done = await WaitForAsync(store, id, f => f.State.IsTerminal());
+        await stop.CancelAsync();
+        await worker;
+        await rig.StopAsync();
+
+        Assert.Equal(FlowState.Completed, done.State);
+        var steps = await store.GetStepsAsync(id, CancellationToken.None);
+        Assert.All(steps, s => Assert.Equal((s.Key, StepState.Completed, 1), (s.Key, s.State, s.Attempts)));
+        Assert.All(Enumerable.Range(0, gates), i => Assert.Equal(1, Executions.Of(id, "c" + i)));
+    }
+
+    [Fact]
     public async Task A_flow_whose_first_step_runs_in_another_pool_goes_through_a_claim_round()
     {
         await using var rig = await RigAsync(null, "default");
@@ -182,6 +237,61 @@ public abstract class HandOffScenarios : ScenarioBase
         await rig.StopAsync();
         Assert.True(watch.ClaimsOf(ids[1]) >= 1);
         Assert.True(watch.ClaimsOf(ids[3]) >= 1);
+    }
+
+    [Fact]
+    public async Task A_hand_off_stores_the_flow_running_with_its_first_step_started_and_a_crash_runs_that_step_again_with_the_next_attempt()
+    {
+        var inner = CreateStore();
+        await inner.InitializeAsync(CancellationToken.None);
+        var (store, watch) = ClaimWatch.Wrap(inner);
+        var registry = new TaskRegistry().AddBuiltIns().RegisterAssembly(typeof(GateTask).Assembly);
+        var dying = new FlowEngine(store, registry, new FlowEngineOptions { WorkerId = "dying", LeaseDuration = TimeSpan.FromSeconds(1) });
+        using var stopDying = new CancellationTokenSource();
+        var idle = watch.IdleAsync();
+        var dyingWorker = new FlowWorker(dying, LongPoll).RunAsync(stopDying.Token);
+        await idle;
+
+        // The create is the commit that starts the first step: the step is in flight before any commit of the flow.
+        var id = await StartAsync(dying, "tasks: [{ key: a, task_type: t.gate }, { key: b, task_type: noop }]");
+        await GateTask.EnteredAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
+        watch.Die(); // with step a in flight: its result never reaches the store
+        Assert.Equal(0, watch.CommitsOf(id));
+        Assert.Equal(0, watch.ClaimsOf(id));
+        var stored = (await inner.GetFlowAsync(id, CancellationToken.None))!;
+        Assert.Equal((FlowState.Running, "dying"), (stored.State, stored.LeaseOwner));
+        var a = (await inner.GetStepsAsync(id, CancellationToken.None))[0];
+        Assert.Equal((StepState.Running, 1), (a.State, a.Attempts));
+        Assert.Contains(await inner.GetHistoryAsync(id, 0, 10, CancellationToken.None), h => h.Kind == HistoryKinds.StepStarted && h.StepKey == "a");
+        GateTask.Open(id);
+
+        // When the dead process's lease runs out, another worker claims the flow and runs step a again, attempt 2.
+        await using var other = new FlowEngine(inner, registry, new FlowEngineOptions { WorkerId = "other" });
+        using var stop = new CancellationTokenSource();
+        var worker = new FlowWorker(other, new FlowWorkerOptions { PollInterval = TimeSpan.FromMilliseconds(50) }).RunAsync(stop.Token);
+        var done = await WaitForAsync(inner, id, f => f.State.IsTerminal());
+        await stop.CancelAsync();
+        await worker;
+        await stopDying.CancelAsync();
+        await EndDeadAsync(dyingWorker, dying);
+
+        Assert.Equal(FlowState.Completed, done.State);
+        var steps = await inner.GetStepsAsync(id, CancellationToken.None);
+        Assert.Equal((2, 1), (steps[0].Attempts, steps[1].Attempts));
+        Assert.Equal(2, Executions.Of(id, "a"));
+    }
+
+    /// <summary>Lets a dead process's worker and engine end; whatever they still send fails.</summary>
+    private static async Task EndDeadAsync(Task worker, FlowEngine engine)
+    {
+        try
+        {
+            await worker;
+            await engine.DisposeAsync();
+        }
+        catch (IOException)
+        {
+        }
     }
 
     [Fact]

@@ -21,7 +21,9 @@ public class ClaimWatch : DispatchProxy
 {
     private readonly ConcurrentDictionary<string, int> claimed = new(StringComparer.Ordinal);
     private readonly List<IReadOnlyList<string>> handedOut = [];
+    private readonly ConcurrentDictionary<string, int> commits = new(StringComparer.Ordinal);
     private object inner = null!;
+    private volatile bool dead;
     private TaskCompletionSource nextDueRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The store (which must give notifications) and its watch; disposing of it disposes of the store, if that can be disposed of.</summary>
@@ -49,6 +51,12 @@ public class ClaimWatch : DispatchProxy
         }
     }
 
+    /// <summary>How many commits were sent for the flow (counted as they are called).</summary>
+    public int CommitsOf(string flowId) => commits.TryGetValue(flowId, out var n) ? n : 0;
+
+    /// <summary>The process using this store dies: from now on every call fails, and nothing reaches the store.</summary>
+    public void Die() => dead = true;
+
     /// <summary>Completes at the next read of the next due time after this call, and a little after it (the worker then goes idle).</summary>
     public async Task IdleAsync()
     {
@@ -59,6 +67,16 @@ public class ClaimWatch : DispatchProxy
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         var method = targetMethod!;
+        if (dead)
+        {
+            throw new IOException($"The process died: {method.Name} reaches no store.");
+        }
+
+        if (method.Name == nameof(IFlowStore.CommitAsync))
+        {
+            commits.AddOrUpdate(((FlowTransition)args![0]!).Flow.Id, 1, (_, n) => n + 1);
+        }
+
         object? result;
         try
         {
