@@ -86,26 +86,8 @@ internal sealed class SqliteStatement : IDisposable
     /// <summary>Runs a query and returns the first column of its first row as an integer (null when no row or NULL).</summary>
     public long? ScalarInt()
     {
-        try
-        {
-            var rc = raw.sqlite3_step(stmt);
-            if (rc == raw.SQLITE_ROW)
-            {
-                return raw.sqlite3_column_type(stmt, 0) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(stmt, 0);
-            }
-
-            if (rc != raw.SQLITE_DONE)
-            {
-                SqliteException.ThrowExceptionForRC(rc, db);
-            }
-
-            return null;
-        }
-        finally
-        {
-            raw.sqlite3_reset(stmt);
-            Unbound();
-        }
+        Span<long?> first = stackalloc long?[1];
+        return Row(first) ? first[0] : null;
     }
 
     /// <summary>
@@ -151,7 +133,7 @@ internal sealed class SqliteStatement : IDisposable
         finally
         {
             raw.sqlite3_reset(stmt);
-            raw.sqlite3_clear_bindings(stmt);
+            Unbound();
         }
     }
 

@@ -25,39 +25,31 @@ public sealed partial class InMemoryFlowStore
     }
 
     /// <inheritdoc/>
-    public ValueTask<bool> EnqueueCommandAsync(string flowId, string kind, string? stepKey, JsonNode? payload, string? actor, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(kind);
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (gate)
-        {
-            if (!flows.TryGetValue(flowId, out var entry))
-            {
-                return ValueTask.FromResult(false);
-            }
-
-            entry.Commands.Add(new FlowCommand(++nextCommandId, flowId, kind, stepKey, payload?.DeepClone(), actor, now));
-            MakeDueAndReindex(entry, now);
-            return ValueTask.FromResult(true);
-        }
-    }
+    public ValueTask<bool> EnqueueCommandAsync(string flowId, string kind, string? stepKey, JsonNode? payload, string? actor, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Enqueue(flowId, kind, stepKey, payload, actor, now, null, cancellationToken).Found);
 
     /// <inheritdoc/>
     public ValueTask<QueuedCommand> EnqueueCommandAsync(string flowId, string kind, string? stepKey, JsonNode? payload, string? actor, DateTimeOffset now, CommandClaim claim, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(kind);
         ArgumentNullException.ThrowIfNull(claim);
+        return ValueTask.FromResult(Enqueue(flowId, kind, stepKey, payload, actor, now, claim, cancellationToken));
+    }
+
+    /// <summary>Queues the command and, with <paramref name="claim"/>, claims the flow in the same step, as a claim round would.</summary>
+    private QueuedCommand Enqueue(string flowId, string kind, string? stepKey, JsonNode? payload, string? actor, DateTimeOffset now, CommandClaim? claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
         cancellationToken.ThrowIfCancellationRequested();
         lock (gate)
         {
             if (!flows.TryGetValue(flowId, out var entry))
             {
-                return ValueTask.FromResult(new QueuedCommand(false, null));
+                return new QueuedCommand(false, null);
             }
 
             entry.Commands.Add(new FlowCommand(++nextCommandId, flowId, kind, stepKey, payload?.DeepClone(), actor, now));
             MakeDueAndReindex(entry, now);
-            return ValueTask.FromResult(new QueuedCommand(true, Claimable(entry.Flow, null, claim.Routes, now) ? Lease(entry, claim.Owner, now + claim.Lease) : null));
+            return new QueuedCommand(true, claim is not null && Claimable(entry.Flow, null, claim.Routes, now) ? Lease(entry, claim.Owner, now + claim.Lease) : null);
         }
     }
 
