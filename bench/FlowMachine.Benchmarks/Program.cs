@@ -162,14 +162,19 @@ if (args.Length > 0 && args[0] == "scale-queues")
 if (args.Length > 0 && args[0] == "latency")
 {
     // Start->COMPLETED and push->next step latencies on one store, and where a lone flow's milliseconds go
-    // (phase by phase, on SQLite and PostgreSQL): latency STORE FLOWS [--json PATH]
+    // (phase by phase, on SQLite and PostgreSQL), with the benchmark process's garbage collections meanwhile:
+    // latency STORE FLOWS [--json PATH]
     var phases = args[1] is "sqlite" or "postgres" ? new PhaseClock() : null;
     await using var h = await Harness.CreateAsync(args[1], concurrency: 64, phases);
     await h.RunBatchAsync(Linear(3), 50);
     var flows = int.Parse(args[2], CultureInfo.InvariantCulture);
+    var l1Gc = new GcWindow();
     var l1 = await h.RunSequentialAsync(Linear(3), flows);
+    var l1Collected = l1Gc.Report("L1");
     var l1Phases = phases?.Report("L1 (a 3-step flow, start -> done)");
+    var pushGc = new GcWindow();
     var push = await h.RunPushAsync(flows);
+    var pushCollected = pushGc.Report("push");
     var pushPhases = phases?.Report("push -> next step started");
     Console.WriteLine($"L1 p50 {Percentile(l1, 50):0.###} ms, p99 {Percentile(l1, 99):0.###} ms, max {l1.Max():0.###} ms; push p50 {Percentile(push, 50):0.###} ms, p99 {Percentile(push, 99):0.###} ms, max {push.Max():0.###} ms");
     var latencyJson = new JsonObject
@@ -178,8 +183,8 @@ if (args.Length > 0 && args[0] == "latency")
         ["at"] = DateTimeOffset.UtcNow,
         ["store"] = args[1],
         ["flows"] = flows,
-        ["l1"] = new JsonObject { ["p50_ms"] = Math.Round(Percentile(l1, 50), 3), ["p99_ms"] = Math.Round(Percentile(l1, 99), 3), ["max_ms"] = Math.Round(l1.Max(), 3), ["phases"] = l1Phases },
-        ["push"] = new JsonObject { ["p50_ms"] = Math.Round(Percentile(push, 50), 3), ["p99_ms"] = Math.Round(Percentile(push, 99), 3), ["max_ms"] = Math.Round(push.Max(), 3), ["phases"] = pushPhases },
+        ["l1"] = new JsonObject { ["p50_ms"] = Math.Round(Percentile(l1, 50), 3), ["p99_ms"] = Math.Round(Percentile(l1, 99), 3), ["max_ms"] = Math.Round(l1.Max(), 3), ["phases"] = l1Phases, ["gc"] = l1Collected },
+        ["push"] = new JsonObject { ["p50_ms"] = Math.Round(Percentile(push, 50), 3), ["p99_ms"] = Math.Round(Percentile(push, 99), 3), ["max_ms"] = Math.Round(push.Max(), 3), ["phases"] = pushPhases, ["gc"] = pushCollected },
     };
     var latencyPath = Arg("--json") ?? Path.Combine("bench", "results", $"latency-{args[1]}.json");
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(latencyPath))!);
