@@ -12,6 +12,8 @@ internal sealed class ThreadCpu
     private readonly Dictionary<string, double> ticks;
     private readonly long switches;
     private readonly long allocated;
+    private readonly TimeSpan paused = GC.GetTotalPauseDuration();
+    private readonly int collections = GC.CollectionCount(0);
 
     private ThreadCpu(Dictionary<string, double> ticks, long switches, long allocated) => (this.ticks, this.switches, this.allocated) = (ticks, switches, allocated);
 
@@ -65,7 +67,7 @@ internal sealed class ThreadCpu
             .Where(p => p.Us >= 0.05)
             .OrderByDescending(p => p.Us)
             .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Us:0.0}"));
-        return string.Create(CultureInfo.InvariantCulture, $"  threads (µs of CPU per step): {string.Join(", ", parts)}; {(switches - before.switches) / (double)steps:0.00} context switches and {(allocated - before.allocated) / (double)steps:0} bytes allocated per step");
+        return string.Create(CultureInfo.InvariantCulture, $"  threads (µs of CPU per step): {string.Join(", ", parts)}; {(switches - before.switches) / (double)steps:0.00} context switches and {(allocated - before.allocated) / (double)steps:0} bytes allocated per step; {collections - before.collections} collections, {(paused - before.paused).TotalMicroseconds / steps:0.0} µs of GC pause per step");
     }
 
     private static string Kind(string comm) =>

@@ -282,10 +282,7 @@ public sealed partial class SqliteFlowStore
             var commandsLeft = UpdateFlow(db, t.Flow, t.LeaseOwner, t.DataChanged, t.StateChanged, t.Release)
                 ?? throw new LeaseLostException(flowId, t.LeaseOwner);
 
-            foreach (var step in t.Steps)
-            {
-                UpsertStep(db, flowId, step);
-            }
+            SqliteStepRows.Upsert(db, flowId, t.Steps);
 
             UpsertAttributes(db, flowId, t.Attributes);
 
