@@ -192,10 +192,17 @@ static void startFirst(int f, long at) {
     run(hasCmd);
 }
 
-/* "engine": the claim's read of a leased flow, on the second connection (as the store's readers do). */
+/* "engine": the claim's read of a leased flow, on the second connection (as the store's readers do): the flow,
+   its last seq with whether it has commands and events (reading those only when it has), and its steps. */
 static void readClaimed(int f) {
-    sqlite3_stmt *reads[] = {readFlow, readSeq, readSteps, readCmds, readEvents};
-    for (int i = 0; i < 5; i++) {
+    text(readSeq, 1, ids[f]);
+    int rc = sqlite3_step(readSeq);
+    int hasCommands = rc == SQLITE_ROW && sqlite3_column_int(readSeq, 1), hasEvents = rc == SQLITE_ROW && sqlite3_column_int(readSeq, 2);
+    run(readSeq);
+    sqlite3_stmt *reads[] = {readFlow, readSteps, readCmds, readEvents};
+    int wanted[] = {1, 1, hasCommands, hasEvents};
+    for (int i = 0; i < 4; i++) {
+        if (!wanted[i]) continue;
         text(reads[i], 1, ids[f]);
         run(reads[i]);
     }
@@ -301,7 +308,8 @@ int main(int argc, char **argv) {
         sqlite3 *w = db;
         db = rdb; /* prep() prepares on db */
         readFlow = prep("SELECT * FROM flows WHERE id = ?1");
-        readSeq = prep("SELECT COALESCE(MAX(seq), 0) FROM history WHERE flow_id = ?1");
+        readSeq = prep("SELECT COALESCE((SELECT MAX(seq) FROM history WHERE flow_id = ?1), 0),"
+                       " EXISTS (SELECT 1 FROM commands WHERE flow_id = ?1), EXISTS (SELECT 1 FROM events WHERE flow_id = ?1)");
         snprintf(sql, sizeof sql, "SELECT %s FROM steps WHERE flow_id = ?1 ORDER BY idx, key", cols);
         readSteps = prep(sql);
         readCmds = prep("SELECT id, flow_id, kind, step_key, payload, actor, at FROM commands WHERE flow_id = ?1 ORDER BY id");
