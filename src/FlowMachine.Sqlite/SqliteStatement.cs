@@ -13,7 +13,7 @@ namespace FlowMachine.Sqlite;
 /// </summary>
 internal sealed class SqliteStatement : IDisposable
 {
-    // Text up to this many chars is bound as UTF-8 from a buffer on the stack (3 bytes a char at most).
+    // Text up to this many chars is bound as UTF-8 from a buffer on the stack (3 bytes a char at most, 768 in all).
     private const int MaxUtf8Chars = 256;
 
     private readonly sqlite3 db;
@@ -54,7 +54,7 @@ internal sealed class SqliteStatement : IDisposable
         bound = true;
         if (value.Length is > 0 and <= MaxUtf8Chars)
         {
-            Span<byte> utf8 = stackalloc byte[MaxUtf8Chars * 3];
+            Span<byte> utf8 = stackalloc byte[value.Length * 3]; // as long as the text needs: the stack is cleared first
             if (System.Text.Unicode.Utf8.FromUtf16(value, utf8, out _, out var written, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done)
             {
                 Check(raw.sqlite3_bind_text(stmt, index, utf8[..written]));
