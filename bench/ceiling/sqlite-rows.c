@@ -23,7 +23,8 @@
  * a first commit that starts the flow's first step (the flow row, the step, one history row), then a commit
  * a step as "full" does, the last one letting go of the lease (and checking for events as well); the lease
  * is taken by a claim request, and the claimed flow is read on a second connection in a read transaction
- * as the store's claim does (the flow row, the last history seq, the steps, commands and events). Its
+ * as the store's claim does (the flow row, the last history seq with whether commands and events exist, the steps,
+ * and the commands and events only when there are some). Its
  * steps/s counts the 10 steps of a flow, as W10 does, over 11 commits, a claim and a create a flow.
  * Its rows are the engine's as stored (checked against a W10 store in session 13): the steps' keys (noop, noop#2, ...),
  * the history rows with their step keys and details (flow.created and flow.completed carry one), the JSON of `earlier`.
