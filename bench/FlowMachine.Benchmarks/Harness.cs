@@ -235,7 +235,8 @@ internal sealed class Harness : IAsyncDisposable
             await database.DisposeAsync();
         }
 
-        if (Folder is not null)
+        // FLOWMACHINE_BENCH_KEEP=1 keeps the store's files, to look at the rows a run wrote.
+        if (Folder is not null && Environment.GetEnvironmentVariable("FLOWMACHINE_BENCH_KEEP") != "1")
         {
             try
             {

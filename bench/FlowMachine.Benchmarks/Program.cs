@@ -219,9 +219,11 @@ if (args.Length > 0 && args[0] == "batch")
 
     for (var round = 0; round < rounds; round++)
     {
+        var threads = ThreadCpu.Now();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
         var took = await h.RunBatchAsync(Linear(steps), count);
+        var threadsAfter = ThreadCpu.Now();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - jitted;
         // The commits of a flow: one that starts its first step, one a step after (finishing it, starting the next or completing the flow).
@@ -229,6 +231,7 @@ if (args.Length > 0 && args[0] == "batch")
         var after = (count * (steps + 1) - meanwhile) * steps / (double)(steps + 1) / (took - createsTook).TotalSeconds;
         Console.WriteLine($"{count} flows x {steps} steps in {took.TotalMilliseconds:0} ms: {count * steps / took.TotalSeconds:N0} steps/s, {cpu.TotalMicroseconds / (count * steps):0.0} µs of CPU per step; " +
             $"the creates returned after {createsTook.TotalMilliseconds:0} ms ({meanwhile * 100.0 / (count * (steps + 1)):0} % of the step commits written by then), {after:N0} steps/s after them; {jitted} methods compiled");
+        Console.WriteLine(threadsAfter.Since(threads, count * steps));
     }
 
     if (h.Store.GetType().GetProperty("WriteTransactions", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance) is { } tx)

@@ -23,8 +23,11 @@
  * a first commit that starts the flow's first step (the flow row, the step, one history row), then a commit
  * a step as "full" does, the last one letting go of the lease (and checking for events as well); the lease
  * is taken by a claim request, and the claimed flow is read on a second connection in a read transaction
- * as the store's claim does (the flow row, the last history seq, the steps, commands and events). Its
+ * as the store's claim does (the flow row, the last history seq with whether commands and events exist, the steps,
+ * and the commands and events only when there are some). Its
  * steps/s counts the 10 steps of a flow, as W10 does, over 11 commits, a claim and a create a flow.
+ * Its rows are the engine's as stored (checked against a W10 store in session 13): the steps' keys (noop, noop#2, ...),
+ * the history rows with their step keys and details (flow.created and flow.completed carry one), the JSON of `earlier`.
  * "full" writes what a step writes today (the flow row, the finished and the
  * started step, one history row holding both events -- the started one in its columns, the finished one
  * in the JSON column `earlier` -- and the check for commands); "two-history" writes a history row per
@@ -120,22 +123,29 @@ static void text(sqlite3_stmt *s, int i, const char *v) {
 }
 
 /* A history row; `earlier` (JSON, or NULL) holds the events of the same commit before this one. */
-static void historyRow(int f, long at, const char *kind, const char *key, const char *earlier) {
+static void historyDetail(int f, long at, const char *kind, const char *key, const char *detail, const char *earlier) {
     sqlite3_bind_text(insHist, 1, ids[f], 32, SQLITE_TRANSIENT);
     sqlite3_bind_int64(insHist, 2, ++seqs[f]);
     sqlite3_bind_int64(insHist, 3, at);
     text(insHist, 4, kind);
     text(insHist, 5, key);
-    sqlite3_bind_null(insHist, 6);
+    text(insHist, 6, detail);
     text(insHist, 7, earlier);
     run(insHist);
 }
 
+static void historyRow(int f, long at, const char *kind, const char *key, const char *earlier) { historyDetail(f, at, kind, key, NULL, earlier); }
+
 static void history(int f, long at, const char *kind, const char *key) { historyRow(f, at, kind, key, NULL); }
 
+/* A step's key as the engine names the steps of a linear spec of no-op tasks: noop, noop#2, ..., noop#10. */
+static void stepKey(char *key, size_t size, int k) {
+    if (k == 0) snprintf(key, size, "noop"); else snprintf(key, size, "noop#%d", k + 1);
+}
+
 static void step(sqlite3_stmt *s, int f, int k, const char *state, long started, long finished) {
-    char key[8];
-    snprintf(key, sizeof key, "s%d", k);
+    char key[24];
+    stepKey(key, sizeof key, k);
     sqlite3_bind_text(s, 1, ids[f], 32, SQLITE_TRANSIENT);
     sqlite3_bind_int(s, 2, k);
     text(s, 3, key);
@@ -160,7 +170,8 @@ static void create(int f, long at) {
     text(insSpec, 2, "{\"tasks\":[{\"key\":\"s0\",\"task_type\":\"noop\"}]}");
     run(insSpec);
     for (int k = 0; k < STEPS; k++) step(insStep, f, k, "PENDING", 0, 0);
-    history(f, at, "flow.created", NULL);
+    if (variant == 3) historyDetail(f, at, "flow.created", NULL, "{\"routine\":null,\"version\":null,\"key\":null,\"parent\":null}", NULL);
+    else history(f, at, "flow.created", NULL);
 }
 
 static void flowRow(sqlite3_stmt *s, int f, int position, long at) {
@@ -177,15 +188,22 @@ static void startFirst(int f, long at) {
     flowRow(updFlowState, f, 0, at);
     step(upsStep, f, 0, "RUNNING", at, 0);
     snprintf(earlier, sizeof earlier, "[{\"seq\":%ld,\"at\":%ld,\"kind\":\"flow.started\"}]", ++seqs[f], at);
-    historyRow(f, at, "step.started", "s0", earlier);
+    historyRow(f, at, "step.started", "noop", earlier);
     text(hasCmd, 1, ids[f]);
     run(hasCmd);
 }
 
-/* "engine": the claim's read of a leased flow, on the second connection (as the store's readers do). */
+/* "engine": the claim's read of a leased flow, on the second connection (as the store's readers do): the flow,
+   its last seq with whether it has commands and events (reading those only when it has), and its steps. */
 static void readClaimed(int f) {
-    sqlite3_stmt *reads[] = {readFlow, readSeq, readSteps, readCmds, readEvents};
-    for (int i = 0; i < 5; i++) {
+    text(readSeq, 1, ids[f]);
+    int rc = sqlite3_step(readSeq);
+    int hasCommands = rc == SQLITE_ROW && sqlite3_column_int(readSeq, 1), hasEvents = rc == SQLITE_ROW && sqlite3_column_int(readSeq, 2);
+    run(readSeq);
+    sqlite3_stmt *reads[] = {readFlow, readSteps, readCmds, readEvents};
+    int wanted[] = {1, 1, hasCommands, hasEvents};
+    for (int i = 0; i < 4; i++) {
+        if (!wanted[i]) continue;
         text(reads[i], 1, ids[f]);
         run(reads[i]);
     }
@@ -203,14 +221,17 @@ static void commitStep(int f, long at) {
             history(f, at, "step.completed", "s");
             history(f, at, "step.started", "s");
         } else {
-            char earlier[160];
-            snprintf(earlier, sizeof earlier, "[{\"seq\":%ld,\"at\":%ld,\"kind\":\"step.completed\",\"step\":\"s%d\"}]", ++seqs[f], at, k);
-            historyRow(f, at, "step.started", "s", earlier);
+            char earlier[160], done[24], next[24];
+            stepKey(done, sizeof done, k);
+            stepKey(next, sizeof next, k + 1);
+            snprintf(earlier, sizeof earlier, "[{\"seq\":%ld,\"at\":%ld,\"kind\":\"step.completed\",\"step\":\"%s\"}]", ++seqs[f], at, done);
+            historyRow(f, at, "step.started", variant == 3 ? next : "s", earlier);
         }
     } else if (variant == 3) {
-        char earlier[160];
-        snprintf(earlier, sizeof earlier, "[{\"seq\":%ld,\"at\":%ld,\"kind\":\"step.completed\",\"step\":\"s%d\"}]", ++seqs[f], at, k);
-        historyRow(f, at, "flow.completed", NULL, earlier);
+        char earlier[160], done[24];
+        stepKey(done, sizeof done, k);
+        snprintf(earlier, sizeof earlier, "[{\"seq\":%ld,\"at\":%ld,\"kind\":\"step.completed\",\"step\":\"%s\"}]", ++seqs[f], at, done);
+        historyDetail(f, at, "flow.completed", NULL, "{}", earlier);
     } else {
         history(f, at, "step.completed", "s");
     }
@@ -288,7 +309,8 @@ int main(int argc, char **argv) {
         sqlite3 *w = db;
         db = rdb; /* prep() prepares on db */
         readFlow = prep("SELECT * FROM flows WHERE id = ?1");
-        readSeq = prep("SELECT COALESCE(MAX(seq), 0) FROM history WHERE flow_id = ?1");
+        readSeq = prep("SELECT COALESCE((SELECT MAX(seq) FROM history WHERE flow_id = ?1), 0),"
+                       " EXISTS (SELECT 1 FROM commands WHERE flow_id = ?1), EXISTS (SELECT 1 FROM events WHERE flow_id = ?1)");
         snprintf(sql, sizeof sql, "SELECT %s FROM steps WHERE flow_id = ?1 ORDER BY idx, key", cols);
         readSteps = prep(sql);
         readCmds = prep("SELECT id, flow_id, kind, step_key, payload, actor, at FROM commands WHERE flow_id = ?1 ORDER BY id");

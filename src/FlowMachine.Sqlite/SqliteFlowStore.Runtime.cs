@@ -277,15 +277,12 @@ public sealed partial class SqliteFlowStore
             var flowId = t.Flow.Id;
 
             // The lease check and the row write are one statement; a failure undoes the rest (SqliteWriter).
-            // It counts the flow's commands as well: what this commit deletes and adds to them is kept count of
-            // below, so the check at the end needs no query.
+            // It counts the flow's commands waiting as well: what this commit deletes and adds to them is kept
+            // count of below, so the check at the end needs no query.
             var commandsLeft = UpdateFlow(db, t.Flow, t.LeaseOwner, t.DataChanged, t.StateChanged, t.Release)
                 ?? throw new LeaseLostException(flowId, t.LeaseOwner);
 
-            foreach (var step in t.Steps)
-            {
-                UpsertStep(db, flowId, step);
-            }
+            SqliteStepRows.Upsert(db, flowId, t.Steps);
 
             UpsertAttributes(db, flowId, t.Attributes);
 

@@ -44,10 +44,21 @@ internal static partial class SqliteQueries
     /// <summary>A claimed flow: the leased row plus steps, commands, events and the last history seq.</summary>
     public static ClaimedFlow LoadClaim(SqliteCommandCache db, FlowRecord flow)
     {
-        var seq = db.Get("SELECT COALESCE(MAX(seq), 0) FROM history WHERE flow_id = @id");
+        // The last seq, and whether the flow has commands and events at all: most have none, and need no query
+        // of their own for them (the claim reads in one read transaction, so what it finds stays as found).
+        var seq = db.Get(
+            "SELECT COALESCE((SELECT MAX(seq) FROM history WHERE flow_id = @id), 0), " +
+            "EXISTS (SELECT 1 FROM commands WHERE flow_id = @id), EXISTS (SELECT 1 FROM events WHERE flow_id = @id)");
         Add(seq, "@id", flow.Id);
-        var lastSeq = (long)seq.ExecuteScalar()!;
-        return new ClaimedFlow(flow, LoadSteps(db, flow.Id), LoadCommands(db, flow.Id), LoadEvents(db, flow.Id), lastSeq);
+        long lastSeq;
+        bool hasCommands, hasEvents;
+        using (var r = seq.ExecuteReader())
+        {
+            r.Read();
+            (lastSeq, hasCommands, hasEvents) = (r.GetInt64(0), r.GetInt64(1) != 0, r.GetInt64(2) != 0);
+        }
+
+        return new ClaimedFlow(flow, LoadSteps(db, flow.Id), hasCommands ? LoadCommands(db, flow.Id) : [], hasEvents ? LoadEvents(db, flow.Id) : [], lastSeq);
     }
 
     /// <summary>The flow's steps; <paramref name="withProgress"/> reads their progress too (the query role; claims do without).</summary>

@@ -26,20 +26,6 @@ internal static partial class SqliteQueries
         "INSERT INTO flows (" + FlowInsertColumns + ", priority, trace_parent, deadline) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, " +
         "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28) ON CONFLICT (key) DO NOTHING";
 
-    // A new flow's steps: nothing to update yet.
-    private const string InsertStepSql =
-        "INSERT INTO steps (" + StepColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
-
-    // Positional parameters (?1 ...), in StepColumns order: bound by SqliteStatement.
-    private const string UpsertStepSql =
-        "INSERT INTO steps (" + StepColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) " +
-        "ON CONFLICT (flow_id, key) DO UPDATE SET idx = excluded.idx, task_type = excluded.task_type, state = excluded.state, " +
-        "result = excluded.result, error = excluded.error, error_detail = excluded.error_detail, attempts = excluded.attempts, " +
-        "started_at = excluded.started_at, finished_at = excluded.finished_at, not_before = excluded.not_before, " +
-        "wait_reason = excluded.wait_reason, wait_event = excluded.wait_event, wait_until = excluded.wait_until, " +
-        "resume_token = excluded.resume_token, param_overrides = excluded.param_overrides, spawn = excluded.spawn, recoveries = excluded.recoveries, " +
-        "wait_key = excluded.wait_key";
-
     // Identity columns (id, key, created_at) stay as created; data only when asked. Only what a transition
     // can change: the spec, input, identity and parent links are written once, at creation. SQLite
     // rewrites the entries of every index whose columns an UPDATE names, whatever the values: the state
@@ -56,8 +42,12 @@ internal static partial class SqliteQueries
         "UPDATE flows SET position = ?3, data = CASE WHEN ?4 THEN ?5 ELSE data END, " +
         "wait_reason = ?6, result = ?7, error = ?8, generation = ?9, updated_at = ?10, next_run_at = ?11, deadline = ?13";
 
-    // The row's update also counts the flow's commands waiting, for the commit's check: no statement of its own.
-    private const string UpdateFlowWhereSql = " WHERE id = ?1 AND lease_owner = ?12 RETURNING (SELECT COUNT(*) FROM commands WHERE flow_id = ?1)";
+    // No RETURNING: SQLite gathers the rows an UPDATE returns in a temporary table of their own, whose pages
+    // it allocates and frees on every run (about 150 KB, given back to the system each time, then faulted in
+    // again): a step's commit paid more for that than for the count below.
+    private const string UpdateFlowWhereSql = " WHERE id = ?1 AND lease_owner = ?12";
+
+    private const string CountCommandsSql = "SELECT COUNT(*) FROM commands WHERE flow_id = ?1";
 
     /// <summary>Inserts a flow with its steps and history; false (and nothing written) when its key is taken.</summary>
     public static bool InsertFlow(SqliteCommandCache db, NewFlow flow)
@@ -104,10 +94,7 @@ internal static partial class SqliteQueries
             .Text(2, f.SpecJson)
             .Execute();
 
-        foreach (var step in flow.Steps)
-        {
-            WriteStep(db, InsertStepSql, f.Id, step);
-        }
+        SqliteStepRows.Insert(db, f.Id, flow.Steps);
 
         InsertLabels(db, f);
 
@@ -121,6 +108,11 @@ internal static partial class SqliteQueries
     /// <paramref name="leaseOwner"/> does not hold the flow.
     /// </summary>
     public static long? UpdateFlow(SqliteCommandCache db, FlowRecord f, string leaseOwner, bool dataChanged, bool stateChanged, bool release) =>
+        WriteFlowRow(db, f, leaseOwner, dataChanged, stateChanged, release) == 0
+            ? null
+            : db.Prepared(CountCommandsSql).Text(1, f.Id).ScalarInt() ?? 0;
+
+    private static int WriteFlowRow(SqliteCommandCache db, FlowRecord f, string leaseOwner, bool dataChanged, bool stateChanged, bool release) =>
         db.Prepared(UpdateFlowSql[(release ? 2 : 0) + (stateChanged ? 1 : 0)])
             .Text(1, f.Id)
             .Text(2, stateChanged ? f.State.ToName() : null)
@@ -135,7 +127,7 @@ internal static partial class SqliteQueries
             .Int(11, Ms(f.NextRunAt))
             .Text(12, leaseOwner)
             .Int(13, Ms(f.Deadline))
-            .Returning();
+            .Execute();
 
     /// <summary>Points the flow's next run at <paramref name="at"/> unless it is due earlier; false when the flow does not exist.</summary>
     public static bool MakeDue(SqliteCommandCache db, string flowId, DateTimeOffset at) =>
@@ -143,35 +135,6 @@ internal static partial class SqliteQueries
             .Text(1, flowId)
             .Int(2, Ms(at))
             .Execute() == 1;
-
-    public static void UpsertStep(SqliteCommandCache db, string flowId, StepRecord s) => WriteStep(db, UpsertStepSql, flowId, s);
-
-    private static void WriteStep(SqliteCommandCache db, string sql, string flowId, StepRecord s)
-    {
-        RowOwnership.CheckStep(flowId, s);
-        db.Prepared(sql)
-            .Text(1, flowId)
-            .Int(2, s.Index)
-            .Text(3, s.Key)
-            .Text(4, s.TaskType)
-            .Text(5, s.State.ToName())
-            .Text(6, Json(s.Result))
-            .Text(7, s.Error)
-            .Text(8, s.ErrorDetail)
-            .Int(9, s.Attempts)
-            .Int(10, Ms(s.StartedAt))
-            .Int(11, Ms(s.FinishedAt))
-            .Int(12, Ms(s.NotBefore))
-            .Text(13, s.WaitReason)
-            .Text(14, s.WaitEvent)
-            .Int(15, Ms(s.WaitUntil))
-            .Text(16, s.ResumeToken)
-            .Text(17, Json(s.ParamOverrides))
-            .Text(18, Json(s.Spawn))
-            .Int(19, s.Recoveries)
-            .Text(20, s.WaitKey)
-            .Execute();
-    }
 
     public static void InsertCommand(SqliteCommandCache db, string flowId, string kind, string? stepKey, JsonNode? payload, string? actor, DateTimeOffset at)
     {
@@ -224,5 +187,5 @@ internal static partial class SqliteQueries
 
     public static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
-    private static string? Json(JsonNode? node) => node?.ToJsonString();
+    internal static string? Json(JsonNode? node) => node?.ToJsonString();
 }

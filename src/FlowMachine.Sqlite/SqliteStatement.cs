@@ -13,6 +13,9 @@ namespace FlowMachine.Sqlite;
 /// </summary>
 internal sealed class SqliteStatement : IDisposable
 {
+    // Text up to this many chars is bound as UTF-8 from a buffer on the stack (3 bytes a char at most, 768 in all).
+    private const int MaxUtf8Chars = 256;
+
     private readonly sqlite3 db;
     private readonly sqlite3_stmt stmt;
     private bool bound; // values bound since the bindings were last cleared
@@ -36,14 +39,30 @@ internal sealed class SqliteStatement : IDisposable
         return this;
     }
 
+    /// <summary>
+    /// Binds text. Short text goes in as UTF-8, the database's encoding: bound as UTF-16, SQLite kept it so and
+    /// translated it (into memory of its own) whenever the statement stored or compared it, for every value
+    /// of every run. Long text, the empty string and text that is not valid UTF-16 are bound as before.
+    /// </summary>
     public SqliteStatement Text(int index, string? value)
     {
-        if (value is not null)
+        if (value is null)
         {
-            bound = true;
-            Check(raw.sqlite3_bind_text16(stmt, index, value));
+            return this;
         }
 
+        bound = true;
+        if (value.Length is > 0 and <= MaxUtf8Chars)
+        {
+            Span<byte> utf8 = stackalloc byte[value.Length * 3]; // as long as the text needs: the stack is cleared first
+            if (System.Text.Unicode.Utf8.FromUtf16(value, utf8, out _, out var written, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done)
+            {
+                Check(raw.sqlite3_bind_text(stmt, index, utf8[..written]));
+                return this;
+            }
+        }
+
+        Check(raw.sqlite3_bind_text16(stmt, index, value));
         return this;
     }
 

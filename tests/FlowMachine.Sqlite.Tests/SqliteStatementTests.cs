@@ -19,6 +19,33 @@ public sealed class SqliteStatementTests
         Assert.Equal(value, RoundTrip(value));
     }
 
+    [Theory]
+    [InlineData("flow-1")]
+    [InlineData("grüße, 日本語, emoji 🚀")]
+    [InlineData("a\uD800b")] // a lone surrogate: not valid UTF-16, bound as UTF-16 and converted by SQLite as always
+    [InlineData("b\uDC00")]
+    public void Text_is_stored_in_the_bytes_sqlite_stores_for_it_bound_as_utf16(string value)
+    {
+        using var db = Memory();
+        db.Prepared("INSERT INTO t (v, n) VALUES (?1, 1)").Text(1, value).Execute();
+        var rc = SQLitePCL.raw.sqlite3_prepare_v2(db.Connection.Handle, "INSERT INTO t (v, n) VALUES (?1, 2)", out var utf16);
+        Assert.Equal(SQLitePCL.raw.SQLITE_OK, rc);
+        using (utf16)
+        {
+            Assert.Equal(SQLitePCL.raw.SQLITE_OK, SQLitePCL.raw.sqlite3_bind_text16(utf16, 1, value));
+            Assert.Equal(SQLitePCL.raw.SQLITE_DONE, SQLitePCL.raw.sqlite3_step(utf16));
+        }
+
+        using var read = db.Connection.CreateCommand();
+        read.CommandText = "SELECT hex(v) FROM t ORDER BY n";
+        using var r = read.ExecuteReader();
+        Assert.True(r.Read());
+        var mine = r.GetString(0);
+        Assert.True(r.Read());
+        Assert.Equal(r.GetString(0), mine);
+        Assert.NotEmpty(mine);
+    }
+
     [Fact]
     public void A_null_after_a_value_is_stored_as_null()
     {
