@@ -8,12 +8,13 @@ internal static partial class PostgresMigrations
     [
         // 27: limit_lock takes its locks from one statement (the sorted ids materialized first, so that the locks are
         // taken in their order); it and limit_end are PL/pgSQL, whose statements keep their plans between calls (an SQL
-        // function's are planned again at every call). limit_take_all hands over, in one UPDATE, every slot whose hand-over would be granted
-        // at its own place in the batch and changes nothing another take of the batch sees: the first ask of its step
-        // (no refusal before it), its flow's only slot ask of that key in the batch, no other take of the key with a
-        // higher limit (the key's count stays within this limit whatever the takes before it), and no slot of the key
-        // that expires between the batch's earliest and latest time (the key's count is the same at every take's
-        // time). Every other take runs in the batch's order as before, each hand-over so taken counting as granted.
+        // function's are planned again at every call). limit_take_all first hands over, in one UPDATE, every slot whose
+        // hand-over would be granted at its own place in the batch and changes nothing another take of the batch sees:
+        // the first ask of its step (no refusal before it), its flow's only slot ask of that key in the batch, no other
+        // take of the key with a higher limit (the key's count stays within this limit whatever the takes before it),
+        // and no slot of the key that expires between the batch's earliest and latest time (the key's count is the same
+        // at every take's time). The function of migration 26, now limit_take_each, takes every other one in the
+        // batch's order as before; a step whose first ask was handed over counts it as granted.
         """
         CREATE OR REPLACE FUNCTION limit_lock(p_names text[])
         RETURNS void LANGUAGE plpgsql AS $$
@@ -32,14 +33,15 @@ internal static partial class PostgresMigrations
             RETURN woken;
         END $$;
 
-        CREATE OR REPLACE FUNCTION limit_take_all(p_of integer[], p_take integer[], p_flow text[], p_step text[], p_owner text[], p_key text[],
+        ALTER FUNCTION limit_take_all(integer[], integer[], text[], text[], text[], text[], integer[], bigint[], text[], bigint[], bigint[], text)
+            RENAME TO limit_take_each;
+
+        CREATE FUNCTION limit_take_all(p_of integer[], p_take integer[], p_flow text[], p_step text[], p_owner text[], p_key text[],
             p_limit integer[], p_per bigint[], p_from text[], p_now bigint[], p_expires bigint[], p_channel text)
         RETURNS TABLE (limit_take_of integer, limit_take integer, granted integer, token_back bigint) LANGUAGE plpgsql AS $$
-        DECLARE n integer := coalesce(array_length(p_key, 1), 0); i integer := 1; moved integer[]; got integer; back bigint; refused boolean; ok boolean;
+        DECLARE moved integer[] := '{}';
         BEGIN
-            IF array_remove(p_from, NULL) = '{}' THEN
-                moved := '{}'; -- no hand-over in the batch
-            ELSE
+            IF array_remove(p_from, NULL) <> '{}' THEN
                 WITH t AS (
                     SELECT u.*, count(*) FILTER (WHERE u.per IS NULL) OVER (PARTITION BY u.key, u.flow) AS asks_of_flow,
                         max(u.lim) FILTER (WHERE u.per IS NULL) OVER k AS top_limit,
@@ -68,50 +70,30 @@ internal static partial class PostgresMigrations
                 SELECT coalesce(array_agg(ord), '{}') INTO moved FROM handed;
             END IF;
 
-            WHILE i <= n LOOP
-                limit_take_of := p_of[i];
-                limit_take := p_take[i];
-                got := 0;
-                back := NULL;
-                refused := false;
-                WHILE i <= n AND p_of[i] = limit_take_of AND p_take[i] = limit_take LOOP
-                    IF i = ANY(moved) THEN
-                        NULL; -- handed over above: granted
-                    ELSIF refused THEN
-                        IF p_from[i] IS NOT NULL THEN
-                            PERFORM limit_release(p_flow[i], ARRAY[p_key[i]], ARRAY[p_from[i]], p_now[i], p_channel);
-                        END IF;
-                    ELSIF p_per[i] IS NOT NULL THEN
-                        back := rate_take_locked(p_key[i], p_limit[i], p_per[i], p_now[i]);
-                        refused := back IS NOT NULL;
-                    ELSE
-                        ok := false;
-                        IF p_from[i] IS NOT NULL THEN
-                            UPDATE limit_slots SET step_key = p_step[i], owner = p_owner[i], expires_at = p_expires[i]
-                            WHERE key = p_key[i] AND flow_id = p_flow[i] AND step_key = p_from[i] AND expires_at > p_now[i]
-                                AND NOT EXISTS (SELECT 1 FROM limit_waiters w WHERE w.key = p_key[i] AND w.flow_id = p_flow[i])
-                                AND (p_from[i] = p_step[i] OR NOT EXISTS (
-                                    SELECT 1 FROM limit_slots s WHERE s.key = p_key[i] AND s.flow_id = p_flow[i] AND s.step_key = p_step[i]))
-                                AND (SELECT count(*) FROM limit_slots s WHERE s.key = p_key[i] AND s.expires_at > p_now[i]) <= p_limit[i];
-                            ok := FOUND;
-                            IF NOT ok THEN
-                                PERFORM limit_release(p_flow[i], ARRAY[p_key[i]], ARRAY[p_from[i]], p_now[i], p_channel);
-                            END IF;
-                        END IF;
-                        IF NOT ok THEN
-                            ok := limit_slot_take(p_key[i], p_limit[i], p_flow[i], p_step[i], p_owner[i], p_now[i], p_expires[i]);
-                        END IF;
-                        refused := NOT ok;
-                    END IF;
-                    IF NOT refused THEN
-                        got := got + 1;
-                    END IF;
-                    i := i + 1;
-                END LOOP;
-                granted := got;
-                token_back := back;
-                RETURN NEXT;
-            END LOOP;
+            IF moved = '{}' THEN
+                RETURN QUERY SELECT * FROM limit_take_each(p_of, p_take, p_flow, p_step, p_owner, p_key, p_limit, p_per, p_from, p_now, p_expires, p_channel);
+                RETURN;
+            END IF;
+
+            -- The takes not handed over go in the batch's order as before; a step whose first ask was handed over
+            -- counts it as granted.
+            RETURN QUERY
+                WITH u AS (
+                    SELECT * FROM unnest(p_of, p_take, p_flow, p_step, p_owner, p_key, p_limit, p_per, p_from, p_now, p_expires)
+                        WITH ORDINALITY AS u (of_, take, flow, step, owner, key, lim, per, from_, now_, expires, ord)
+                ), rest AS (
+                    SELECT e.* FROM (
+                        SELECT array_agg(of_ ORDER BY ord) AS of_, array_agg(take ORDER BY ord) AS take, array_agg(flow ORDER BY ord) AS flow,
+                            array_agg(step ORDER BY ord) AS step, array_agg(owner ORDER BY ord) AS owner, array_agg(key ORDER BY ord) AS key,
+                            array_agg(lim ORDER BY ord) AS lim, array_agg(per ORDER BY ord) AS per, array_agg(from_ ORDER BY ord) AS from_,
+                            array_agg(now_ ORDER BY ord) AS now_, array_agg(expires ORDER BY ord) AS expires
+                        FROM u WHERE NOT (u.ord = ANY(moved))) a
+                    CROSS JOIN LATERAL limit_take_each(a.of_, a.take, a.flow, a.step, a.owner, a.key, a.lim, a.per, a.from_, a.now_, a.expires, p_channel) e
+                ), handed AS (
+                    SELECT u.of_, u.take FROM u WHERE u.ord = ANY(moved)
+                )
+                SELECT coalesce(r.limit_take_of, h.of_), coalesce(r.limit_take, h.take), coalesce(r.granted, 0) + (h.of_ IS NOT NULL)::integer, r.token_back
+                FROM rest r FULL JOIN handed h ON h.of_ = r.limit_take_of AND h.take = r.limit_take;
         END $$;
         """,
     ];
