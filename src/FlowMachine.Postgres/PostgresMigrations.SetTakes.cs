@@ -14,7 +14,9 @@ internal static partial class PostgresMigrations
         // take of the key with a higher limit (the key's count stays within this limit whatever the takes before it),
         // and no slot of the key that expires between the batch's earliest and latest time (the key's count is the same
         // at every take's time). The function of migration 26, now limit_take_each, takes every other one in the
-        // batch's order as before; a step whose first ask was handed over counts it as granted.
+        // batch's order as before; a step whose first ask was handed over counts it as granted. Its index scans are
+        // plain ones: a bitmap scan marks no dead index entry, and the slots of a key leave many (every hand-over a new
+        // version) that each later count would visit again until the table is vacuumed.
         """
         CREATE OR REPLACE FUNCTION limit_lock(p_names text[])
         RETURNS void LANGUAGE plpgsql AS $$
@@ -38,7 +40,8 @@ internal static partial class PostgresMigrations
 
         CREATE FUNCTION limit_take_all(p_of integer[], p_take integer[], p_flow text[], p_step text[], p_owner text[], p_key text[],
             p_limit integer[], p_per bigint[], p_from text[], p_now bigint[], p_expires bigint[], p_channel text)
-        RETURNS TABLE (limit_take_of integer, limit_take integer, granted integer, token_back bigint) LANGUAGE plpgsql AS $$
+        RETURNS TABLE (limit_take_of integer, limit_take integer, granted integer, token_back bigint) LANGUAGE plpgsql
+        SET enable_bitmapscan = off AS $$
         DECLARE moved integer[] := '{}';
         BEGIN
             IF array_remove(p_from, NULL) <> '{}' THEN
