@@ -14,9 +14,9 @@ internal static partial class PostgresMigrations
         // take of the key with a higher limit (the key's count stays within this limit whatever the takes before it),
         // and no slot of the key that expires between the batch's earliest and latest time (the key's count is the same
         // at every take's time). The function of migration 26, now limit_take_each, takes every other one in the
-        // batch's order as before; a step whose first ask was handed over counts it as granted. Its index scans are
-        // plain ones: a bitmap scan marks no dead index entry, and the slots of a key leave many (every hand-over a new
-        // version) that each later count would visit again until the table is vacuumed.
+        // batch's order as before; a step whose first ask was handed over counts it as granted. The hand-over statement
+        // is planned without bitmap scans: a bitmap scan marks no dead index entry, and the slots of a key leave many
+        // (every hand-over a new version) that each later count would visit again until the table is vacuumed.
         """
         CREATE OR REPLACE FUNCTION limit_lock(p_names text[])
         RETURNS void LANGUAGE plpgsql AS $$
@@ -40,11 +40,12 @@ internal static partial class PostgresMigrations
 
         CREATE FUNCTION limit_take_all(p_of integer[], p_take integer[], p_flow text[], p_step text[], p_owner text[], p_key text[],
             p_limit integer[], p_per bigint[], p_from text[], p_now bigint[], p_expires bigint[], p_channel text)
-        RETURNS TABLE (limit_take_of integer, limit_take integer, granted integer, token_back bigint) LANGUAGE plpgsql
-        SET enable_bitmapscan = off AS $$
-        DECLARE moved integer[] := '{}';
+        RETURNS TABLE (limit_take_of integer, limit_take integer, granted integer, token_back bigint) LANGUAGE plpgsql AS $$
+        DECLARE moved integer[] := '{}'; bitmaps text;
         BEGIN
             IF array_remove(p_from, NULL) <> '{}' THEN
+                bitmaps := current_setting('enable_bitmapscan');
+                PERFORM set_config('enable_bitmapscan', 'off', true);
                 WITH t AS (
                     SELECT u.*, count(*) FILTER (WHERE u.per IS NULL) OVER (PARTITION BY u.key, u.flow) AS asks_of_flow,
                         max(u.lim) FILTER (WHERE u.per IS NULL) OVER k AS top_limit,
@@ -71,6 +72,7 @@ internal static partial class PostgresMigrations
                     RETURNING c.ord::integer
                 )
                 SELECT coalesce(array_agg(ord), '{}') INTO moved FROM handed;
+                PERFORM set_config('enable_bitmapscan', bitmaps, true);
             END IF;
 
             IF moved = '{}' THEN
