@@ -35,6 +35,9 @@ internal sealed class Harness : IAsyncDisposable
 
     public IFlowStore Store { get; }
 
+    /// <summary>The PostgreSQL database of a <c>postgres</c> harness, else null.</summary>
+    public string? PgConnectionString => database?.ConnectionString;
+
     public FlowEngine Engine { get; }
 
     private string? Folder { get; }

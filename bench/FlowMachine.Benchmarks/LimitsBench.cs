@@ -40,20 +40,32 @@ internal static class LimitsBench
         h.Engine.Committed += _ => Interlocked.Increment(ref commits);
         var figures = new Dictionary<string, List<double>> { ["none"] = [], ["concurrency"] = [], ["rate"] = [] };
         var cpus = new Dictionary<string, List<double>> { ["none"] = [], ["concurrency"] = [], ["rate"] = [] };
+
+        // PostgreSQL's own CPU a step (every process of the server: other clients of a shared server count too).
+        var server = h.PgConnectionString is { } pg ? await PgServerCpu.FindAsync(pg) : null;
+        var serverCpus = new Dictionary<string, List<double>> { ["none"] = [], ["concurrency"] = [], ["rate"] = [] };
         for (var round = 0; round < rounds; round++)
         {
             foreach (var (name, spec) in new[] { ("none", Plain), ("concurrency", Concurrency), ("rate", Rate) })
             {
                 var before = Interlocked.Read(ref commits);
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var serverCpu = server?.Total();
                 var took = await h.RunBatchAsync(spec, flows, Input);
+                var serverPerStep = server is null ? (double?)null : (server.Total() - serverCpu!.Value).TotalMicroseconds / (flows * 10);
                 var cpuPerStep = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / (flows * 10);
                 cpus[name].Add(cpuPerStep);
+                if (serverPerStep is { } s)
+                {
+                    serverCpus[name].Add(s);
+                }
+
                 var perSecond = flows * 10 / took.TotalSeconds;
                 var perStep = (double)(Interlocked.Read(ref commits) - before) / (flows * 10);
                 figures[name].Add(perSecond);
                 Console.WriteLine($"{store} round {round + 1} {name,-12} {flows} flows x 10 steps: {perSecond.ToString("N0", CultureInfo.InvariantCulture)} steps/s, " +
-                    $"{cpuPerStep.ToString("0.0", CultureInfo.InvariantCulture)} µs of CPU per step, {perStep.ToString("0.00", CultureInfo.InvariantCulture)} commits per step");
+                    $"{cpuPerStep.ToString("0.0", CultureInfo.InvariantCulture)} µs of CPU per step" +
+                    (serverPerStep is { } sp ? $" (server {sp.ToString("0.0", CultureInfo.InvariantCulture)} µs)" : "") + $", {perStep.ToString("0.00", CultureInfo.InvariantCulture)} commits per step");
             }
         }
 
@@ -68,6 +80,12 @@ internal static class LimitsBench
             var cpuOverhead = (cpu - noneCpu) / noneCpu * 100;
             result[$"{name}_steps_per_s"] = median;
             result[$"{name}_cpu_us_per_step"] = cpu;
+            var serverCpu = serverCpus[name].Count > 0 ? Median(serverCpus[name]) : (double?)null;
+            if (serverCpu is { } sc)
+            {
+                result[$"{name}_server_cpu_us_per_step"] = sc;
+            }
+
             if (name != "none")
             {
                 result[$"{name}_overhead_pct"] = overhead;
@@ -75,6 +93,7 @@ internal static class LimitsBench
             }
 
             Console.WriteLine($"{store} W10 {name,-12} median {median.ToString("N0", CultureInfo.InvariantCulture)} steps/s, {cpu.ToString("0.0", CultureInfo.InvariantCulture)} µs of CPU per step" +
+                (serverCpu is { } m ? $" (server {m.ToString("0.0", CultureInfo.InvariantCulture)} µs)" : "") +
                 (name == "none" ? "" : $", overhead {overhead.ToString("0.0", CultureInfo.InvariantCulture)} % (CPU {cpuOverhead.ToString("0.0", CultureInfo.InvariantCulture)} %)"));
         }
 
