@@ -17,7 +17,7 @@ public sealed class PostgresSlotRowsMigrationTests(TestDatabase db) : IClassFixt
     public async Task Slots_held_before_the_upgrade_are_still_counted_and_released_after_it()
     {
         // The version before the migration that numbers slots, whichever number it has.
-        var before = PostgresSchema.Migrations.ToList().FindIndex(m => m.Contains("limit_slot_insert", StringComparison.Ordinal));
+        var before = PostgresSchema.Migrations.ToList().FindIndex(m => m.Contains("limit_slots_28", StringComparison.Ordinal));
         Assert.True(before > 0);
 
         // Key k (limit 3) is full: A holds two slots (parallel steps a1 and a2), B one until 150000; W waits for one.
