@@ -97,6 +97,15 @@ internal static class LimitsBench
                 (name == "none" ? "" : $", overhead {overhead.ToString("0.0", CultureInfo.InvariantCulture)} % (CPU {cpuOverhead.ToString("0.0", CultureInfo.InvariantCulture)} %)"));
         }
 
+        // The slot table's updates over the whole run (hand-overs and renewals), and how many of them were heap-only.
+        if (h.PgConnectionString is { } db && await PgTableUpdates.ReadAsync(db, "limit_slots") is var (updates, heapOnly))
+        {
+            result["slot_updates"] = updates;
+            result["slot_hot_updates"] = heapOnly;
+            Console.WriteLine($"{store} limit_slots: {updates.ToString("N0", CultureInfo.InvariantCulture)} row updates, " +
+                $"{heapOnly.ToString("N0", CultureInfo.InvariantCulture)} of them heap-only ({(updates == 0 ? 0 : 100.0 * heapOnly / updates).ToString("0.0", CultureInfo.InvariantCulture)} %)");
+        }
+
         return result;
     }
 

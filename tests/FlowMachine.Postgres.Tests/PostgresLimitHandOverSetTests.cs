@@ -29,7 +29,7 @@ public sealed class PostgresLimitHandOverSetTests(TestDatabase db) : IClassFixtu
 
             // Key k (limit 3) is full: A, B and D hold a slot. B also waits for one more (a parallel step) and so
             // does W, behind it. C holds m's only slot; the rate key r has spent its one token of the window.
-            await ExecAsync(connection, """
+            await PostgresSchemas.ExecuteAsync(connection, """
                 INSERT INTO flows (id, spec_hash, state, position, data, parent_child_index, generation, created_at, updated_at, next_run_at)
                 SELECT id, 'x', 'running', 0, '{}', 0, 0, 0, 0, CASE WHEN id = 'W' THEN 500000 END FROM unnest(ARRAY['A','B','C','D','E','W']) AS id;
                 INSERT INTO limit_slots (key, flow_id, step_key, owner, expires_at) VALUES
@@ -42,7 +42,7 @@ public sealed class PostgresLimitHandOverSetTests(TestDatabase db) : IClassFixtu
             // frees b1, which wakes W (B is running), and takes a slot anew. 3: C's token is refused, so C's slot of m
             // that its step would have taken over is freed instead. 4: D's hand-over, in the one statement. 5: E asks k
             // anew and finds it full: E waits.
-            var rows = await ReadAsync(connection, """
+            var rows = await PostgresSchemas.ReadRowsAsync(connection, """
                 SELECT limit_take_of, limit_take, granted, token_back FROM limit_take_all(
                     ARRAY[1, 2, 3, 3, 4, 5], ARRAY[0, 0, 0, 0, 0, 0], ARRAY['A', 'B', 'C', 'C', 'D', 'E'], ARRAY['a2', 'b2', 'c2', 'c2', 'd2', 'e1'],
                     ARRAY['o2', 'o2', 'o2', 'o2', 'o2', 'o2'], ARRAY['k', 'k', 'r', 'm', 'k', 'k'], ARRAY[3, 3, 1, 1, 3, 3],
@@ -54,30 +54,10 @@ public sealed class PostgresLimitHandOverSetTests(TestDatabase db) : IClassFixtu
 
             Assert.Equal(
                 [$"k A a2 o2 {Expires}", $"k B b2 o2 {Expires}", $"k D d2 o2 {Expires}"],
-                await ReadAsync(connection, "SELECT key, flow_id, step_key, owner, expires_at FROM limit_slots ORDER BY 1, 2, 3"));
-            Assert.Equal(["k E 100000 3"], await ReadAsync(connection, "SELECT key, flow_id, since, lim FROM limit_waiters ORDER BY 1, 2"));
-            Assert.Equal([$"W {Now}"], await ReadAsync(connection, "SELECT id, next_run_at FROM flows WHERE next_run_at IS NOT NULL"));
-            Assert.Equal(["r 99990"], await ReadAsync(connection, "SELECT key, taken_at FROM rate_tokens"));
+                await PostgresSchemas.ReadRowsAsync(connection, "SELECT key, flow_id, step_key, owner, expires_at FROM limit_slots ORDER BY 1, 2, 3"));
+            Assert.Equal(["k E 100000 3"], await PostgresSchemas.ReadRowsAsync(connection, "SELECT key, flow_id, since, lim FROM limit_waiters ORDER BY 1, 2"));
+            Assert.Equal([$"W {Now}"], await PostgresSchemas.ReadRowsAsync(connection, "SELECT id, next_run_at FROM flows WHERE next_run_at IS NOT NULL"));
+            Assert.Equal(["r 99990"], await PostgresSchemas.ReadRowsAsync(connection, "SELECT key, taken_at FROM rate_tokens"));
         }
-    }
-
-    private static async Task ExecAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await cmd.ExecuteNonQueryAsync();
-    }
-
-    /// <summary>Each row as its columns joined by spaces ("-" for NULL).</summary>
-    private static async Task<List<string>> ReadAsync(NpgsqlConnection connection, string sql)
-    {
-        var rows = new List<string>();
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(string.Join(' ', Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "-" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
-        }
-
-        return rows;
     }
 }

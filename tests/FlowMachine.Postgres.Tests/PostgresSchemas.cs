@@ -39,6 +39,20 @@ internal static class PostgresSchemas
         await cmd.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Each row of <paramref name="sql"/> as its columns joined by spaces ("-" for NULL).</summary>
+    public static async Task<List<string>> ReadRowsAsync(NpgsqlConnection connection, string sql, NpgsqlTransaction? tx = null)
+    {
+        var rows = new List<string>();
+        await using var cmd = new NpgsqlCommand(sql, connection, tx);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(string.Join(' ', Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "-" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        return rows;
+    }
+
     /// <summary>The plan of <paramref name="sql"/>, every line of every statement's.</summary>
     public static async Task<string> ExplainAsync(NpgsqlConnection connection, string sql, NpgsqlTransaction? tx = null)
     {
