@@ -92,7 +92,7 @@ internal sealed class SqliteStatement : IDisposable
     {
         try
         {
-            Drain(firstValue: false);
+            Drain();
             return raw.sqlite3_changes(db);
         }
         finally
@@ -107,23 +107,6 @@ internal sealed class SqliteStatement : IDisposable
     {
         Span<long?> first = stackalloc long?[1];
         return Row(first) ? first[0] : null;
-    }
-
-    /// <summary>
-    /// Runs a statement with a RETURNING clause to its end; returns the first column of its first row as an
-    /// integer, or null when it returned no row.
-    /// </summary>
-    public long? Returning()
-    {
-        try
-        {
-            return Drain(firstValue: true);
-        }
-        finally
-        {
-            raw.sqlite3_reset(stmt);
-            Unbound();
-        }
     }
 
     /// <summary>Runs a query and reads the first row's integer columns into <paramref name="row"/> (null for NULL); false when no row.</summary>
@@ -184,26 +167,18 @@ internal sealed class SqliteStatement : IDisposable
 
     public void Dispose() => stmt.Dispose();
 
-    /// <summary>Steps to the end; returns the first column of the first row when <paramref name="firstValue"/> (null when no row).</summary>
-    private long? Drain(bool firstValue)
+    /// <summary>Steps the statement to its end (a row it returns is passed over).</summary>
+    private void Drain()
     {
-        long? first = null;
-        var rows = 0;
         int rc;
         while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
         {
-            if (firstValue && rows++ == 0)
-            {
-                first = raw.sqlite3_column_int64(stmt, 0);
-            }
         }
 
         if (rc != raw.SQLITE_DONE)
         {
             SqliteException.ThrowExceptionForRC(rc, db);
         }
-
-        return first;
     }
 
     private void Check(int rc)

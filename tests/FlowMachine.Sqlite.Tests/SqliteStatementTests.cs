@@ -65,16 +65,6 @@ public sealed class SqliteStatementTests
         Assert.Equal(["null integer"], Rows(db.Connection));
     }
 
-    [Fact]
-    public void Returning_gives_the_first_value_or_null_when_no_row_changed()
-    {
-        using var db = Memory();
-        db.Prepared("INSERT INTO t (v, n) VALUES (?1, ?2)").Text(1, "a").Int(2, 5).Execute();
-        const string Sql = "UPDATE t SET n = n + 1 WHERE v = ?1 RETURNING n";
-        Assert.Equal(6, db.Prepared(Sql).Text(1, "a").Returning());
-        Assert.Null(db.Prepared(Sql).Text(1, "b").Returning());
-    }
-
     private static SqliteCommandCache Memory()
     {
         var connection = new SqliteConnection("Data Source=:memory:");
