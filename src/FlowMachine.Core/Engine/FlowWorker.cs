@@ -96,12 +96,12 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
                     continue;
                 }
 
-                var delay = options.PollInterval;
                 var due = await store.GetNextDueAsync(engine.Routes, stoppingToken).ConfigureAwait(false);
+                var now = time.GetUtcNow();
+                var wakeAt = now + options.PollInterval;
                 if (due is { } at)
                 {
-                    var until = at - time.GetUtcNow();
-                    delay = until < TimeSpan.Zero ? TimeSpan.FromMilliseconds(5) : until < delay ? until : delay;
+                    wakeAt = at <= now ? now + TimeSpan.FromMilliseconds(5) : at < wakeAt ? at : wakeAt;
                 }
 
                 lock (runs)
@@ -110,7 +110,7 @@ public sealed class FlowWorker(FlowEngine engine, FlowWorkerOptions? options = n
                     idleSignal = wake;
                 }
 
-                await Task.WhenAny(wake, Task.Delay(delay, time, stoppingToken)).ConfigureAwait(false);
+                await Task.WhenAny(wake, ClockDelay.Until(time, wakeAt, stoppingToken)).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

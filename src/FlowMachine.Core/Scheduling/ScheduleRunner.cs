@@ -71,15 +71,11 @@ public sealed partial class ScheduleRunner
         while (!stoppingToken.IsCancellationRequested)
         {
             var changed = Changed.NextAsync();
-            var delay = Options.PollInterval;
+            DateTimeOffset? due = null;
             try
             {
                 await FireDueAsync(stoppingToken).ConfigureAwait(false);
-                if (await Store.GetNextScheduleDueAsync(stoppingToken).ConfigureAwait(false) is { } due)
-                {
-                    var until = due - Time.GetUtcNow();
-                    delay = until < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : until < delay ? until : delay;
-                }
+                due = await Store.GetNextScheduleDueAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -92,7 +88,14 @@ public sealed partial class ScheduleRunner
 
             try
             {
-                await Task.WhenAny(changed, Task.Delay(delay, Time, stoppingToken)).ConfigureAwait(false);
+                var now = Time.GetUtcNow();
+                var wakeAt = now + Options.PollInterval;
+                if (due is { } at)
+                {
+                    wakeAt = at - now < TimeSpan.FromMilliseconds(1) ? now + TimeSpan.FromMilliseconds(1) : at < wakeAt ? at : wakeAt;
+                }
+
+                await Task.WhenAny(changed, ClockDelay.Until(Time, wakeAt, stoppingToken)).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

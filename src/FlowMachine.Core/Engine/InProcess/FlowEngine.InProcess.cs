@@ -76,10 +76,10 @@ public sealed partial class FlowEngine : IFlowRunner
                 break; // nothing will happen without outside input
             }
 
-            var delay = (due ?? Now + TimeSpan.FromMilliseconds(200)) - Now;
-            if (delay > TimeSpan.Zero)
+            var at = due ?? Now + TimeSpan.FromMilliseconds(200);
+            if (at > Now)
             {
-                await Task.WhenAny(Task.Delay(delay, Time, cancellationToken), wake).ConfigureAwait(false);
+                await Task.WhenAny(ClockDelay.Until(Time, at, cancellationToken), wake).ConfigureAwait(false);
             }
         }
 

@@ -175,7 +175,7 @@ public sealed partial class FlowEngine
                         {
                             deadlineTimer?.Dispose();
                             deadlineTimer = new CancellationTokenSource();
-                            deadline = DelayUntil(at, deadlineTimer.Token);
+                            deadline = ClockDelay.Until(Time, at, deadlineTimer.Token);
                         }
 
                         await Task.WhenAny(running.Values.Select(r => r.Task!).Append(deadline)).ConfigureAwait(false);
@@ -289,28 +289,6 @@ public sealed partial class FlowEngine
         }
 
         return fault;
-    }
-
-    private static readonly TimeSpan ClockMoveTolerance = TimeSpan.FromMilliseconds(1);
-
-    private static TimeSpan Later(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    /// <summary>
-    /// A task that completes when the clock reaches <paramref name="at"/>. A timer is armed for a span, so a clock
-    /// that moved on between reading it and arming the timer (a test's clock advanced by another thread) would
-    /// leave the timer late by that move: then it is armed again from the clock's new reading.
-    /// </summary>
-    private Task DelayUntil(DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var before = Now;
-            var delay = Task.Delay(Later(at - before, TimeSpan.Zero), Time, cancellationToken);
-            if (delay.IsCompleted || Now - before < ClockMoveTolerance)
-            {
-                return delay;
-            }
-        }
     }
 
     private static bool AnyCompleted(Dictionary<int, RunningStep> running)
