@@ -151,14 +151,10 @@ internal static class CommitBatch
             }
         }
 
+        PostgresLimitTakes.AddTakes(extras, transitions, channel); // after the slots the batch frees
         foreach (var command in extras)
         {
             batch.BatchCommands.Add(command);
-        }
-
-        if (PostgresLimitTakes.Take(transitions, channel) is { } takes)
-        {
-            batch.BatchCommands.Add(takes); // after the slots the batch frees
         }
 
         var ids = new string[transitions.Count];

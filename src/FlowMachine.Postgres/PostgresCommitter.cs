@@ -407,11 +407,7 @@ internal sealed class PostgresCommitter : IAsyncDisposable
             PostgresLimits.AddCommitParts(commands, t, channel);
         }
 
-        if (PostgresLimitTakes.Take([t], channel) is { } takes)
-        {
-            commands.Add(takes);
-        }
-
+        PostgresLimitTakes.AddTakes(commands, [t], channel);
         return commands;
     }
 }
