@@ -142,13 +142,11 @@ internal static class CommitBatch
         }
 
         var extras = new List<NpgsqlBatchCommand>();
+        PostgresLimits.AddReleases(extras, transitions, channel); // the batch's freed slots first: its rechecks and takes see them
         foreach (var t in transitions)
         {
             AddRarerParts(extras, t, channel);
-            if (PostgresLimits.Touches(t))
-            {
-                PostgresLimits.AddCommitParts(extras, t, channel);
-            }
+            PostgresLimits.AddRecheck(extras, t, channel);
         }
 
         PostgresLimitTakes.AddTakes(extras, transitions, channel); // after the slots the batch frees

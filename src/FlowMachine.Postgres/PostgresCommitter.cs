@@ -402,10 +402,8 @@ internal sealed class PostgresCommitter : IAsyncDisposable
         }
 
         CommitBatch.AddRarerParts(commands, t, channel);
-        if (PostgresLimits.Touches(t))
-        {
-            PostgresLimits.AddCommitParts(commands, t, channel);
-        }
+        PostgresLimits.AddReleases(commands, [t], channel);
+        PostgresLimits.AddRecheck(commands, t, channel);
 
         PostgresLimitTakes.AddTakes(commands, [t], channel);
         return commands;
