@@ -96,8 +96,9 @@ internal static class CommitBatch
     }
 
     /// <summary>
-    /// Every statement of the batch, in this order: the limit keys' locks, flow rows, steps, history, each
-    /// transition's rarer parts, the slots and tokens taken (one row per take), then one row per transition: its 1-based position and whether commands wait for its flow.
+    /// Every statement of the batch, in this order: the limit keys' locks, flow rows, steps, history, the slots the
+    /// batch frees, each transition's rarer parts, the slots and tokens taken (rows per take), then one row per
+    /// transition: its 1-based position and whether commands wait for its flow.
     /// Throws <see cref="ArgumentException"/> for a row that belongs to another flow.
     /// </summary>
     public static NpgsqlBatch Build(IReadOnlyList<FlowTransition> transitions, string channel)

@@ -17,18 +17,9 @@ public sealed class PostgresSetTakesTests(TestDatabase db) : IClassFixture<TestD
     [PostgresFact]
     public async Task Keys_that_cannot_bind_go_together_and_the_others_keep_the_batch_order_and_the_limits()
     {
-        var schema = db.NewSchema();
-        var store = new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = db.ConnectionString, Schema = schema });
-        await using (store)
-        {
-            await store.InitializeAsync(CancellationToken.None);
-        }
-
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db.ConnectionString) { SearchPath = schema }.ConnectionString);
+        var connection = await PostgresSchemas.OpenCurrentAsync(db);
         await using (connection)
         {
-            await connection.OpenAsync();
-
             // k (limit 3): A and D hold one each. m (limit 1): C holds it. q (limit 2): F holds one. The rate key r has
             // spent its one token of the window.
             await PostgresSchemas.ExecuteAsync(connection, """
