@@ -44,17 +44,28 @@ internal static class LimitsBench
         // PostgreSQL's own CPU a step (every process of the server: other clients of a shared server count too).
         var server = h.PgConnectionString is { } pg ? await PgServerCpu.FindAsync(pg) : null;
         var serverCpus = new Dictionary<string, List<double>> { ["none"] = [], ["concurrency"] = [], ["rate"] = [] };
+
+        // FLOWMACHINE_BENCH_STATEMENTS=1: what each statement cost a step in each variant, over all its rounds (pg_stat_statements).
+        var statements = h.PgConnectionString is { } pgs && Environment.GetEnvironmentVariable("FLOWMACHINE_BENCH_STATEMENTS") == "1"
+            ? await PgStatements.OpenAsync(pgs) : null;
+        var statementRows = new Dictionary<string, Dictionary<string, PgStatements.Row>>();
         for (var round = 0; round < rounds; round++)
         {
             foreach (var (name, spec) in new[] { ("none", Plain), ("concurrency", Concurrency), ("rate", Rate) })
             {
                 var before = Interlocked.Read(ref commits);
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var statementsBefore = statements is null ? null : await statements.SnapshotAsync();
                 var serverCpu = server?.Total();
                 var took = await h.RunBatchAsync(spec, flows, Input);
                 var serverPerStep = server is null ? (double?)null : (server.Total() - serverCpu!.Value).TotalMicroseconds / (flows * 10);
                 var cpuPerStep = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / (flows * 10);
                 cpus[name].Add(cpuPerStep);
+                if (statements is not null)
+                {
+                    Accumulate(statementRows, name, PgStatements.Between(statementsBefore!, await statements.SnapshotAsync()));
+                }
+
                 if (serverPerStep is { } s)
                 {
                     serverCpus[name].Add(s);
@@ -97,6 +108,12 @@ internal static class LimitsBench
                 (name == "none" ? "" : $", overhead {overhead.ToString("0.0", CultureInfo.InvariantCulture)} % (CPU {cpuOverhead.ToString("0.0", CultureInfo.InvariantCulture)} %)"));
         }
 
+        foreach (var (name, rows) in statementRows)
+        {
+            Console.WriteLine($"{store} statements of {name} (all rounds):");
+            PgStatements.Report([.. rows.Values.OrderByDescending(r => r.ExecMs + r.PlanMs)], (long)flows * 10 * rounds, top: 40);
+        }
+
         // The slot table's updates over the whole run (hand-overs and renewals), and how many of them were heap-only.
         if (h.PgConnectionString is { } db && await PgTableUpdates.ReadAsync(db, "limit_slots") is var (updates, heapOnly))
         {
@@ -107,6 +124,17 @@ internal static class LimitsBench
         }
 
         return result;
+    }
+
+    private static void Accumulate(Dictionary<string, Dictionary<string, PgStatements.Row>> into, string name, List<PgStatements.Row> rows)
+    {
+        var sum = into.TryGetValue(name, out var d) ? d : into[name] = new Dictionary<string, PgStatements.Row>(StringComparer.Ordinal);
+        foreach (var r in rows)
+        {
+            sum[r.Query] = sum.TryGetValue(r.Query, out var s)
+                ? s with { Calls = s.Calls + r.Calls, ExecMs = s.ExecMs + r.ExecMs, PlanMs = s.PlanMs + r.PlanMs, Rows = s.Rows + r.Rows }
+                : r;
+        }
     }
 
     private static double Median(List<double> values)

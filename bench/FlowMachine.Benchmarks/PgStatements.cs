@@ -80,7 +80,7 @@ internal sealed class PgStatements
             if (json.Count < top)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {r.Calls / (double)steps,10:0.000} {r.ExecMs * 1000 / steps,8:0.0} {r.ExecMs * 1000 / r.Calls,8:0.0} {r.PlanMs * 1000 / steps,12:0.0} {r.Rows / (double)r.Calls,9:0.00}  {Shorten(r.Query, 110)}"));
+                    $"  {r.Calls / (double)steps,10:0.000} {r.ExecMs * 1000 / steps,8:0.0} {r.ExecMs * 1000 / r.Calls,8:0.0} {r.PlanMs * 1000 / steps,12:0.0} {r.Rows / (double)r.Calls,9:0.00}  {Shorten(r.Query, 160)}"));
             }
 
             json.Add(new JsonObject

@@ -96,8 +96,9 @@ internal static class CommitBatch
     }
 
     /// <summary>
-    /// Every statement of the batch, in this order: the limit keys' locks, flow rows, steps, history, each
-    /// transition's rarer parts, the slots and tokens taken (one row per take), then one row per transition: its 1-based position and whether commands wait for its flow.
+    /// Every statement of the batch, in this order: the limit keys' locks, flow rows, steps, history, the slots the
+    /// batch frees, each transition's rarer parts, the slots and tokens taken (rows per take), then one row per
+    /// transition: its 1-based position and whether commands wait for its flow.
     /// Throws <see cref="ArgumentException"/> for a row that belongs to another flow.
     /// </summary>
     public static NpgsqlBatch Build(IReadOnlyList<FlowTransition> transitions, string channel)
@@ -142,23 +143,17 @@ internal static class CommitBatch
         }
 
         var extras = new List<NpgsqlBatchCommand>();
+        PostgresLimits.AddReleases(extras, transitions, channel); // the batch's freed slots first: its rechecks and takes see them
         foreach (var t in transitions)
         {
             AddRarerParts(extras, t, channel);
-            if (PostgresLimits.Touches(t))
-            {
-                PostgresLimits.AddCommitParts(extras, t, channel);
-            }
+            PostgresLimits.AddRecheck(extras, t, channel);
         }
 
+        PostgresLimitTakes.AddTakes(extras, transitions, channel); // after the slots the batch frees
         foreach (var command in extras)
         {
             batch.BatchCommands.Add(command);
-        }
-
-        if (PostgresLimitTakes.Take(transitions, channel) is { } takes)
-        {
-            batch.BatchCommands.Add(takes); // after the slots the batch frees
         }
 
         var ids = new string[transitions.Count];

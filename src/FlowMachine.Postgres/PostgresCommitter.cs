@@ -402,16 +402,10 @@ internal sealed class PostgresCommitter : IAsyncDisposable
         }
 
         CommitBatch.AddRarerParts(commands, t, channel);
-        if (PostgresLimits.Touches(t))
-        {
-            PostgresLimits.AddCommitParts(commands, t, channel);
-        }
+        PostgresLimits.AddReleases(commands, [t], channel);
+        PostgresLimits.AddRecheck(commands, t, channel);
 
-        if (PostgresLimitTakes.Take([t], channel) is { } takes)
-        {
-            commands.Add(takes);
-        }
-
+        PostgresLimitTakes.AddTakes(commands, [t], channel);
         return commands;
     }
 }

@@ -6,20 +6,33 @@ using static FlowMachine.Postgres.PostgresQueries;
 namespace FlowMachine.Postgres;
 
 /// <summary>
-/// The slots and tokens the steps a commit starts take in the commit's transaction (<see cref="FlowTransition.LimitTakes"/>,
-/// migration 26): the batch's per-key locks as its first statement, then one call of <c>limit_take_all</c> for every take
-/// of the batch, after the slots the batch frees; one row per take answers it.
+/// The slots and tokens the steps a commit starts take in the commit's transaction (<see cref="FlowTransition.LimitTakes"/>):
+/// the batch's per-key locks as its first statement; after the slots the batch frees, the takes that cannot bind
+/// (<see cref="PostgresSetTakes"/>) in one plain statement, and every other take through <c>limit_take_each</c>.
 /// </summary>
 internal static class PostgresLimitTakes
 {
     /// <summary>The name of the column that says which transition of the batch (1-based) a take row answers.</summary>
     public const string TakeOfColumn = "limit_take_of";
 
-    private const string LockSql = "SELECT limit_lock($1::text[])";
+    // The sorted lock ids materialized first, so that the locks are taken in their order (as limit_lock does, without its call).
+    private const string LockSql =
+        "SELECT count(pg_advisory_xact_lock(h.id)) FROM (WITH h AS MATERIALIZED (SELECT DISTINCT hashtextextended(current_schema() || n, 0) AS id " +
+        "FROM unnest($1::text[]) AS n ORDER BY 1) SELECT id FROM h) h";
 
-    private const string TakeSql =
-        "SELECT * FROM limit_take_all($1::int[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[], " +
-        "$9::text[], $10::bigint[], $11::bigint[], $12)";
+    private const string Arrays =
+        "$1::int[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[], $9::text[], $10::bigint[], $11::bigint[]";
+
+    private const string TakeSql = "SELECT * FROM limit_take_each(" + Arrays + ", $12)";
+
+    // The takes the set statement before did not take (its ordinals in flowmachine.took), if any, in the batch's order.
+    private const string RestSql =
+        "SELECT e.* FROM (SELECT array_agg(of_ ORDER BY ord) AS of_, array_agg(take ORDER BY ord) AS take, array_agg(flow ORDER BY ord) AS flow, " +
+        "array_agg(step ORDER BY ord) AS step, array_agg(owner ORDER BY ord) AS owner, array_agg(key ORDER BY ord) AS key, array_agg(lim ORDER BY ord) AS lim, " +
+        "array_agg(per ORDER BY ord) AS per, array_agg(from_ ORDER BY ord) AS from_, array_agg(now_ ORDER BY ord) AS now_, " +
+        "array_agg(expires ORDER BY ord) AS expires FROM unnest(" + Arrays + ") WITH ORDINALITY AS u (of_, take, flow, step, owner, key, lim, per, from_, now_, expires, ord) " +
+        "WHERE NOT (u.ord = ANY (coalesce(nullif(current_setting('" + PostgresSetTakes.TookSetting + "', true), ''), '{}')::bigint[])) HAVING count(*) > 0) a " +
+        "CROSS JOIN LATERAL limit_take_each(a.of_, a.take, a.flow, a.step, a.owner, a.key, a.lim, a.per, a.from_, a.now_, a.expires, $12) e";
 
     /// <summary>
     /// The advisory locks of every key the transitions take from, the lock names of <c>limit_acquire</c> and
@@ -50,10 +63,12 @@ internal static class PostgresLimitTakes
     }
 
     /// <summary>
-    /// Every take of the transitions as one statement, or null when none takes any. Takes go in the order of their
-    /// commit's time, so that a token taken for a later round does not send an earlier one back to wait.
+    /// Every take of the transitions, added to <paramref name="commands"/>: the set statement for those that cannot
+    /// bind, when there are any, then <c>limit_take_each</c> for the rest (and for any the set statement left). Takes go
+    /// in the order of their commit's time, so that a token taken for a later round does not send an earlier one back
+    /// to wait.
     /// </summary>
-    public static NpgsqlBatchCommand? Take(IReadOnlyList<FlowTransition> transitions, string channel)
+    public static void AddTakes(List<NpgsqlBatchCommand> commands, IReadOnlyList<FlowTransition> transitions, string channel)
     {
         List<int>? order = null;
         for (var i = 0; i < transitions.Count; i++)
@@ -66,15 +81,11 @@ internal static class PostgresLimitTakes
 
         if (order is null)
         {
-            return null;
+            return;
         }
 
         order.Sort((a, b) => transitions[a].Flow.UpdatedAt.CompareTo(transitions[b].Flow.UpdatedAt) is var c and not 0 ? c : a.CompareTo(b));
-        List<int> of = [], takes = [], limits = [];
-        List<string> flows = [], steps = [], owners = [], keys = [];
-        List<string?> from = [];
-        List<long?> per = [];
-        List<long> now = [], expires = [];
+        var all = new TakeArrays();
         foreach (var i in order)
         {
             var t = transitions[i];
@@ -85,44 +96,52 @@ internal static class PostgresLimitTakes
                 for (var a = 0; a < take.Asks.Count; a++)
                 {
                     var ask = take.Asks[a];
-                    of.Add(i + 1);
-                    takes.Add(k);
-                    flows.Add(t.Flow.Id);
-                    steps.Add(take.StepKey);
-                    owners.Add(t.LeaseOwner);
-                    keys.Add(ask.Key);
-                    limits.Add(ask.Limit);
-                    per.Add(ask.Per is { } p ? (long)p.TotalMilliseconds : null);
-                    from.Add(handOvers?[k][a]?.StepKey);
-                    now.Add(Ms(t.Flow.UpdatedAt));
-                    expires.Add(Ms(t.SlotsExpireAt));
+                    all.Add(i + 1, k, a, t.Flow.Id, take.StepKey, t.LeaseOwner, ask.Key, ask.Limit, ask.Per is { } p ? (long)p.TotalMilliseconds : null,
+                        handOvers?[k][a]?.StepKey, Ms(t.Flow.UpdatedAt), Ms(t.SlotsExpireAt));
                 }
             }
         }
 
-        var cmd = Command(TakeSql);
+        var set = PostgresSetTakes.TryAdd(commands, all);
+        var cmd = Command(set ? RestSql : TakeSql);
         var ps = cmd.Parameters;
-        ps.Add(CommitBatch.Array(NpgsqlDbType.Integer, of.ToArray()));
-        ps.Add(CommitBatch.Array(NpgsqlDbType.Integer, takes.ToArray()));
-        ps.Add(CommitBatch.Array(NpgsqlDbType.Text, flows.ToArray()));
-        ps.Add(CommitBatch.Array(NpgsqlDbType.Text, steps.ToArray()));
-        ps.Add(CommitBatch.Array(NpgsqlDbType.Text, owners.ToArray()));
-        ps.Add(CommitBatch.Array(NpgsqlDbType.Text, keys.ToArray()));
-        ps.Add(CommitBatch.Array(NpgsqlDbType.Integer, limits.ToArray()));
-        ps.Add(CommitBatch.Array(NpgsqlDbType.Bigint, per.ToArray()));
-        ps.Add(CommitBatch.Array(NpgsqlDbType.Text, from.ToArray()));
-        ps.Add(CommitBatch.Array(NpgsqlDbType.Bigint, now.ToArray()));
-        ps.Add(CommitBatch.Array(NpgsqlDbType.Bigint, expires.ToArray()));
+        ps.Add(CommitBatch.Array(NpgsqlDbType.Integer, all.Of.ToArray()));
+        ps.Add(CommitBatch.Array(NpgsqlDbType.Integer, all.Take.ToArray()));
+        ps.Add(CommitBatch.Array(NpgsqlDbType.Text, all.Flow.ToArray()));
+        ps.Add(CommitBatch.Array(NpgsqlDbType.Text, all.Step.ToArray()));
+        ps.Add(CommitBatch.Array(NpgsqlDbType.Text, all.Owner.ToArray()));
+        ps.Add(CommitBatch.Array(NpgsqlDbType.Text, all.Key.ToArray()));
+        ps.Add(CommitBatch.Array(NpgsqlDbType.Integer, all.Limit.ToArray()));
+        ps.Add(CommitBatch.Array(NpgsqlDbType.Bigint, all.Per.ToArray()));
+        ps.Add(CommitBatch.Array(NpgsqlDbType.Text, all.From.ToArray()));
+        ps.Add(CommitBatch.Array(NpgsqlDbType.Bigint, all.Now.ToArray()));
+        ps.Add(CommitBatch.Array(NpgsqlDbType.Bigint, all.Expires.ToArray()));
         ps.Add(P(Positional, channel));
-        return cmd;
+        commands.Add(cmd);
     }
 
     /// <summary>
     /// Reads the take rows at the reader's current result (when it holds them) into the requests they answer:
-    /// <paramref name="requestOf"/> maps the row's 1-based transition number to its request.
+    /// <paramref name="requestOf"/> maps the row's 1-based transition number to its request. A take answered in two
+    /// parts (its first ask by the set statement, the others by <c>limit_take_each</c>) adds them up.
     /// </summary>
     public static async ValueTask<bool> TryReadAsync(NpgsqlDataReader reader, Func<int, CommitRequest> requestOf, CancellationToken cancellationToken)
     {
+        if (reader.FieldCount == 3 && reader.GetName(0) == PostgresSetTakes.TookOfColumn)
+        {
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var of = reader.GetFieldValue<int[]>(0);
+                var takes = reader.GetFieldValue<int[]>(1);
+                for (var i = 0; i < of.Length; i++)
+                {
+                    Answer(requestOf(of[i]), takes[i], new LimitTaken(1, null));
+                }
+            }
+
+            return true;
+        }
+
         if (reader.FieldCount != 4 || reader.GetName(0) != TakeOfColumn)
         {
             return false;
@@ -130,11 +149,16 @@ internal static class PostgresLimitTakes
 
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var request = requestOf(reader.GetInt32(0));
-            var taken = request.Taken ??= new LimitTaken[request.Transition.LimitTakes.Count];
-            taken[reader.GetInt32(1)] = new LimitTaken(reader.GetInt32(2), reader.IsDBNull(3) ? null : Time(reader.GetInt64(3)));
+            Answer(requestOf(reader.GetInt32(0)), reader.GetInt32(1), new LimitTaken(reader.GetInt32(2), reader.IsDBNull(3) ? null : Time(reader.GetInt64(3))));
         }
 
         return true;
+    }
+
+    private static void Answer(CommitRequest request, int take, LimitTaken answer)
+    {
+        var taken = request.Taken ??= new LimitTaken[request.Transition.LimitTakes.Count];
+        var before = taken[take];
+        taken[take] = new LimitTaken(before.Granted + answer.Granted, answer.TokenBack ?? before.TokenBack);
     }
 }

@@ -5,7 +5,7 @@ using static FlowMachine.Postgres.PostgresQueries;
 
 namespace FlowMachine.Postgres;
 
-/// <summary>Flow control statements: the schema's functions decide in one statement each (see migrations 15 and 17).</summary>
+/// <summary>Flow control statements: the schema's functions decide in one statement each (see migrations 15 and 17); a commit batch frees its slots in two plain ones.</summary>
 internal static class PostgresLimits
 {
     public const string AcquireSql = "SELECT limit_acquire($1, $2, $3, $4, $5, $6, $7)";
@@ -16,8 +16,6 @@ internal static class PostgresLimits
 
     public const string ExpireSql = "SELECT limit_expire($1, $2)";
 
-    private const string EndSql = "SELECT limit_end($1, $2, $3)";
-
     public const string RenewSql = "UPDATE limit_slots SET expires_at = $3 WHERE owner = $2 AND flow_id = ANY($1)";
 
     // Due now (and the workers told) when woken before this commit or a key it waits for has a free slot.
@@ -27,31 +25,80 @@ internal static class PostgresLimits
         "(SELECT count(*) FROM limit_slots s WHERE s.key = w.key AND s.expires_at > $2) < w.lim)) RETURNING id) " +
         "SELECT pg_notify($3, '') FROM due";
 
-    /// <summary>True when the transition changes flow control: slots to release, a refusal to recheck, or a flow that ended.</summary>
-    public static bool Touches(FlowTransition t) => t.ReleasedSlots.Count > 0 || t.WaitsForSlot || t.EndsLimits;
+    // The slots a batch frees (its ended flows' all, their waiter rows too), in plain statements: the keys freed that
+    // flows wait for are left in flowmachine.freed, and the next statement wakes the oldest waiter of such a key once
+    // for every slot of it freed (limit_wake), only when there are any. Two deletes of one statement never touch the
+    // same row: an ended flow's released slots go with the rest of its slots.
+    private const string FreeSql =
+        "WITH r AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS r (flow, key, step)), " +
+        "ended AS (DELETE FROM limit_waiters x WHERE x.flow_id = ANY ($4::text[])), " +
+        "gone AS (DELETE FROM limit_slots s USING r WHERE s.key = r.key AND s.flow_id = r.flow AND s.step_key = r.step RETURNING s.key), " +
+        "gone_all AS (DELETE FROM limit_slots s WHERE s.flow_id = ANY ($4::text[]) RETURNING s.key), " +
+        "freed AS (SELECT key FROM gone UNION ALL SELECT key FROM gone_all) " +
+        "SELECT set_config('" + FreedSetting + "', coalesce(array_agg(f.key) FILTER (WHERE EXISTS (SELECT 1 FROM limit_waiters w WHERE w.key = f.key)), '{}')::text, true) " +
+        "FROM freed f";
+
+    private const string WakeSql =
+        "SELECT pg_notify($2, '') FROM (SELECT count(*) FILTER (WHERE limit_wake(k, $1)) AS n " +
+        "FROM unnest(coalesce(nullif(current_setting('" + FreedSetting + "', true), ''), '{}')::text[]) AS k) x WHERE x.n > 0";
+
+    private const string FreedSetting = "flowmachine.freed";
 
     /// <summary>
-    /// The commit's flow control part before its takes: its slots released (waking waiters) but for those handed over to
-    /// a step it starts, the recheck of a refused step, and the end of a flow's slots and waits.
+    /// The slots the transitions free, before their takes: the slots they release but for those handed over to a
+    /// step they start, and every slot and waiter row of a flow that ended; a freed slot wakes the oldest waiter of its key.
     /// </summary>
-    public static void AddCommitParts(List<NpgsqlBatchCommand> commands, FlowTransition t, string channel)
+    public static void AddReleases(List<NpgsqlBatchCommand> commands, IReadOnlyList<FlowTransition> transitions, string channel)
     {
-        var now = Ms(t.Flow.UpdatedAt);
-
-        // A slot freed here that a step started here asks for (same key) is handed over by the take instead (PostgresLimitTakes).
-        if (LimitTakes.HandOvers(t).Released is { Count: > 0 } released)
+        List<string>? flows = null, keys = null, steps = null, ended = null;
+        long? now = null;
+        foreach (var t in transitions)
         {
-            commands.Add(Release(t.Flow.Id, released, now, channel));
+            if (t.EndsLimits)
+            {
+                (ended ??= []).Add(t.Flow.Id);
+            }
+            else if (t.ReleasedSlots.Count > 0 && LimitTakes.HandOvers(t).Released is { Count: > 0 } released)
+            {
+                // A slot freed here that a step started here asks for (same key) is handed over by the take instead (PostgresLimitTakes).
+                foreach (var slot in released)
+                {
+                    (flows ??= []).Add(t.Flow.Id);
+                    (keys ??= []).Add(slot.Key);
+                    (steps ??= []).Add(slot.StepKey);
+                }
+            }
+            else
+            {
+                continue;
+            }
+
+            now = Math.Min(now ?? long.MaxValue, Ms(t.Flow.UpdatedAt));
         }
 
+        if (now is not { } at)
+        {
+            return;
+        }
+
+        var free = Command(FreeSql);
+        free.Parameters.Add(CommitBatch.Array(NpgsqlDbType.Text, (flows ?? []).ToArray()));
+        free.Parameters.Add(CommitBatch.Array(NpgsqlDbType.Text, (keys ?? []).ToArray()));
+        free.Parameters.Add(CommitBatch.Array(NpgsqlDbType.Text, (steps ?? []).ToArray()));
+        free.Parameters.Add(CommitBatch.Array(NpgsqlDbType.Text, (ended ?? []).ToArray()));
+        commands.Add(free);
+        var wake = Command(WakeSql);
+        wake.Parameters.Add(P(Positional, (long?)at));
+        wake.Parameters.Add(P(Positional, channel));
+        commands.Add(wake);
+    }
+
+    /// <summary>The recheck of a refused step: due now when woken before this commit or a key it waits for has a free slot.</summary>
+    public static void AddRecheck(List<NpgsqlBatchCommand> commands, FlowTransition t, string channel)
+    {
         if (t.WaitsForSlot)
         {
-            commands.Add(OfFlow(RecheckSql, t.Flow.Id, now, channel));
-        }
-
-        if (t.EndsLimits)
-        {
-            commands.Add(OfFlow(EndSql, t.Flow.Id, now, channel));
+            commands.Add(OfFlow(RecheckSql, t.Flow.Id, Ms(t.Flow.UpdatedAt), channel));
         }
     }
 

@@ -1,11 +1,10 @@
-using Npgsql;
-
 namespace FlowMachine.Postgres.Tests;
 
 /// <summary>
-/// One <c>limit_take_all</c> call (a commit batch's takes) that mixes the hand-overs the schema moves in one statement
-/// with hand-overs, refusals and fresh takes that go one by one: every take gets what it gets in the batch's order,
-/// a refusal ends only its own step's take, and no key ends above its limit.
+/// One call of the schema's <c>limit_take_all</c> (migration 27: a commit batch's takes as a process of that version
+/// sends them; the store now sends PostgresSetTakes and <c>limit_take_each</c> itself) that mixes the hand-overs the
+/// schema moves in one statement with hand-overs, refusals and fresh takes that go one by one: every take gets what
+/// it gets in the batch's order, a refusal ends only its own step's take, and no key ends above its limit.
 /// </summary>
 public sealed class PostgresLimitHandOverSetTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
@@ -15,18 +14,9 @@ public sealed class PostgresLimitHandOverSetTests(TestDatabase db) : IClassFixtu
     [PostgresFact]
     public async Task A_batch_mixing_hand_overs_that_pass_and_fail_keeps_the_batch_order_and_the_limits()
     {
-        var schema = db.NewSchema();
-        var store = new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = db.ConnectionString, Schema = schema });
-        await using (store)
-        {
-            await store.InitializeAsync(CancellationToken.None);
-        }
-
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db.ConnectionString) { SearchPath = schema }.ConnectionString);
+        var connection = await PostgresSchemas.OpenCurrentAsync(db);
         await using (connection)
         {
-            await connection.OpenAsync();
-
             // Key k (limit 3) is full: A, B and D hold a slot. B also waits for one more (a parallel step) and so
             // does W, behind it. C holds m's only slot; the rate key r has spent its one token of the window.
             await PostgresSchemas.ExecuteAsync(connection, """

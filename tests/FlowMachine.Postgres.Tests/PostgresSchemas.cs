@@ -24,6 +24,21 @@ internal static class PostgresSchemas
         return schema;
     }
 
+    /// <summary>A connection to a new schema the store has created at the current version (its search path).</summary>
+    public static async Task<NpgsqlConnection> OpenCurrentAsync(TestDatabase db)
+    {
+        var schema = db.NewSchema();
+        var store = new PostgresFlowStore(new PostgresStoreOptions { ConnectionString = db.ConnectionString, Schema = schema });
+        await using (store)
+        {
+            await store.InitializeAsync(CancellationToken.None);
+        }
+
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db.ConnectionString) { SearchPath = schema }.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
     /// <summary>The schema version <paramref name="schema"/> records.</summary>
     public static async Task<int> ReadVersionAsync(TestDatabase db, string schema)
     {
