@@ -10,7 +10,7 @@ namespace FlowMachine.Sqlite;
 /// setup, cursor and calls into SQLite once for all of them), a commit's steps one statement a row. A statement
 /// that may write more than one row and stop half-way (a NOT NULL column, the upsert's own update) makes SQLite
 /// copy every page it changes into a statement journal first, to undo the statement alone; a transaction's
-/// journal of more than 64 KiB goes to a temporary file, written with a system call a page. The two-row upsert a
+/// journal of more than 64 KiB goes to a temporary file, two system calls a page. The two-row upsert a
 /// step's commit used to run did that for about a page a step, more than the second statement costs. A
 /// one-row upsert needs no statement journal (the writer undoes a failed request with its whole transaction anyway).
 /// </summary>
