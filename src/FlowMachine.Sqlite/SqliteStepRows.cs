@@ -6,13 +6,10 @@ using static FlowMachine.Sqlite.SqliteQueries;
 namespace FlowMachine.Sqlite;
 
 /// <summary>
-/// Writes step rows: a new flow's steps several to a statement (VALUES with up to ten rows pays a statement's
-/// setup, cursor and calls into SQLite once for all of them), a commit's steps one statement a row. A statement
-/// that may write more than one row and stop half-way (a NOT NULL column, the upsert's own update) makes SQLite
-/// copy every page it changes into a statement journal first, to undo the statement alone; a transaction's
-/// journal of more than 64 KiB goes to a temporary file, two system calls a page. The two-row upsert a
-/// step's commit used to run did that for about a page a step, more than the second statement costs. A
-/// one-row upsert needs no statement journal (the writer undoes a failed request with its whole transaction anyway).
+/// Writes step rows several to a statement: a step's commit writes two (the step that finished and the one it
+/// starts), a new flow one per step. Each statement run costs its own setup, cursor and calls into SQLite,
+/// whatever its rows; VALUES with several rows pays that once and inserts (or upserts) them in order, as
+/// that many single-row statements would.
 /// </summary>
 internal static class SqliteStepRows
 {
@@ -29,20 +26,20 @@ internal static class SqliteStepRows
         "wait_key = excluded.wait_key";
 
     // By rows - 1. Interned: the command cache finds a statement's SQL by reference, without hashing its text.
-    private static readonly string[] InsertSql = Statements(string.Empty, MaxRows);
-    private static readonly string[] UpsertSql = Statements(UpsertTail, 1);
+    private static readonly string[] InsertSql = Statements(string.Empty);
+    private static readonly string[] UpsertSql = Statements(UpsertTail);
 
     /// <summary>Inserts a new flow's steps.</summary>
-    public static void Insert(SqliteCommandCache db, string flowId, IReadOnlyList<StepRecord> steps) => Write(db, InsertSql, MaxRows, flowId, steps);
+    public static void Insert(SqliteCommandCache db, string flowId, IReadOnlyList<StepRecord> steps) => Write(db, InsertSql, flowId, steps);
 
-    /// <summary>Inserts the steps, or updates those the flow has already: one statement a row (see above).</summary>
-    public static void Upsert(SqliteCommandCache db, string flowId, IReadOnlyList<StepRecord> steps) => Write(db, UpsertSql, 1, flowId, steps);
+    /// <summary>Inserts the steps, or updates those the flow has already.</summary>
+    public static void Upsert(SqliteCommandCache db, string flowId, IReadOnlyList<StepRecord> steps) => Write(db, UpsertSql, flowId, steps);
 
-    private static void Write(SqliteCommandCache db, string[] sql, int maxRows, string flowId, IReadOnlyList<StepRecord> steps)
+    private static void Write(SqliteCommandCache db, string[] sql, string flowId, IReadOnlyList<StepRecord> steps)
     {
-        for (var start = 0; start < steps.Count; start += maxRows)
+        for (var start = 0; start < steps.Count; start += MaxRows)
         {
-            var rows = Math.Min(maxRows, steps.Count - start);
+            var rows = Math.Min(MaxRows, steps.Count - start);
             for (var i = 0; i < rows; i++)
             {
                 RowOwnership.CheckStep(flowId, steps[start + i]);
@@ -81,11 +78,11 @@ internal static class SqliteStepRows
             .Int(at + 19, s.Recoveries)
             .Text(at + 20, s.WaitKey);
 
-    private static string[] Statements(string tail, int maxRows)
+    private static string[] Statements(string tail)
     {
-        var all = new string[maxRows];
+        var all = new string[MaxRows];
         var sql = new StringBuilder("INSERT INTO steps (" + StepColumns + ") VALUES ");
-        for (var rows = 1; rows <= maxRows; rows++)
+        for (var rows = 1; rows <= MaxRows; rows++)
         {
             sql.Append(rows > 1 ? ", (" : "(");
             for (var c = 1; c <= Columns; c++)
