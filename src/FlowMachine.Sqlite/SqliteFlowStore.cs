@@ -103,6 +103,14 @@ public sealed partial class SqliteFlowStore : IFlowStore, IStoreNotifications, I
             db.Execute($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}");
             db.Execute("PRAGMA foreign_keys = OFF");
 
+            // A statement that may write more than one row and stop half-way (a commit's two-row step upsert, a
+            // flow's insert, which its trigger may update, a claim, a new flow's steps) keeps a copy of the pages it
+            // changes, to undo the statement alone. Past 64 KiB in a transaction SQLite moves that copy to a
+            // temporary file, written with two system calls a page: about one a step under load, thousands in a
+            // transaction that creates many flows. Kept in memory, it is freed at the end of the transaction (so
+            // are the writer's sorts and temporary tables).
+            db.Execute("PRAGMA temp_store = MEMORY");
+
             // Checkpoints run in the background (SqliteCheckpointer); this only bounds the log.
             db.Execute($"PRAGMA wal_autocheckpoint = {SqliteCheckpointer.WriterThresholdPages}");
             if (options.MaxDatabaseBytes is { } maxBytes)
