@@ -65,7 +65,7 @@ public sealed partial class SqliteFlowStore : IFlowStore, IStoreNotifications, I
             }
 
             readers = new SqliteReadPool(connectionString, options.MaxReaders, options.BusyTimeout);
-            writer = new SqliteWriter(db, options.Path, options.MaxBatch, options.SynchronousFull ? OpenLogFlusher(db) : null);
+            writer = new SqliteWriter(db, options.Path, options.MaxBatch);
             checkpointer = new SqliteCheckpointer(connectionString, options.BusyTimeout);
         }
         finally
@@ -128,23 +128,6 @@ public sealed partial class SqliteFlowStore : IFlowStore, IStoreNotifications, I
             connection?.Dispose();
             throw SqliteErrors.ExplainOpen(error, path);
         }
-    }
-
-    /// <summary>
-    /// With <see cref="SqliteStoreOptions.SynchronousFull"/>: the write-ahead log's flusher, and the writer's commits no
-    /// longer wait for the disk themselves (SqliteLogFlusher); null, and every COMMIT keeps waiting, when the log
-    /// cannot be opened.
-    /// </summary>
-    private SqliteLogFlusher? OpenLogFlusher(SqliteCommandCache db)
-    {
-        var file = SQLitePCL.raw.sqlite3_db_filename(db.Connection.Handle, "main").utf8_to_string();
-        if (string.IsNullOrEmpty(file) || SqliteLogFlusher.TryOpen(file + "-wal", options.Path) is not { } flusher)
-        {
-            return null;
-        }
-
-        db.Execute("PRAGMA synchronous = NORMAL");
-        return flusher;
     }
 
     private static bool IsEmpty(SqliteCommandCache db)

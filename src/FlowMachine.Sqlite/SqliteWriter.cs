@@ -21,7 +21,6 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly int maxBatch;
     private readonly Task loop;
     private readonly List<WriteRequest> inlineBatch = new(1);
-    private readonly SqliteLogFlusher? flusher;
     private bool busy;
     private int lastBatch; // requests in the last transaction: above one, callers queue for the writer thread
     private TaskCompletionSource? idleSignal;
@@ -29,14 +28,11 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private long transactions;
     private long requests;
 
-    // flusher: flushes the log for commits made with synchronous=NORMAL, after which they are completed; null when
-    // each COMMIT waits for the disk itself (or nothing does).
-    public SqliteWriter(SqliteCommandCache db, string path, int maxBatch, SqliteLogFlusher? flusher = null)
+    public SqliteWriter(SqliteCommandCache db, string path, int maxBatch)
     {
         this.db = db;
         this.path = path;
         this.maxBatch = Math.Max(1, maxBatch);
-        this.flusher = flusher;
 
         // A dedicated thread for queued batches: it blocks in SQLite, and must not wait behind a busy thread pool.
         loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -47,9 +43,6 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     /// <summary>Requests applied so far, successful or not.</summary>
     public long Requests => Interlocked.Read(ref requests);
-
-    /// <summary>The log's flusher, when commits are completed after a flush of their own (for tests).</summary>
-    internal SqliteLogFlusher? Flusher => flusher;
 
     /// <summary>Applies the work in a transaction and returns its result once committed.</summary>
     public Task<T> WriteAsync<T>(Func<SqliteCommandCache, T> work, CancellationToken cancellationToken)
@@ -80,7 +73,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         try
         {
             inlineBatch.Add(request);
-            ApplyOrFail(inlineBatch, inline: true);
+            ApplyOrFail(inlineBatch);
         }
         finally
         {
@@ -128,8 +121,6 @@ internal sealed class SqliteWriter : IAsyncDisposable
             await idle.ConfigureAwait(false);
         }
 
-        // Every commit is flushed and completed before the connection closes.
-        flusher?.Dispose();
         db.Dispose();
     }
 
@@ -163,12 +154,11 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 }
             }
 
-            var size = batch.Count; // the batch may be left holding only the requests handed to the flusher
             try
             {
-                if (size > 0)
+                if (batch.Count > 0)
                 {
-                    ApplyOrFail(batch, inline: false);
+                    ApplyOrFail(batch);
                 }
             }
             finally
@@ -176,7 +166,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 lock (gate)
                 {
                     busy = false;
-                    lastBatch = size;
+                    lastBatch = batch.Count;
                 }
 
                 batch.Clear();
@@ -185,11 +175,11 @@ internal sealed class SqliteWriter : IAsyncDisposable
     }
 
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "No error may escape the writer half-way: every request of the batch must learn its fate.")]
-    private void ApplyOrFail(List<WriteRequest> batch, bool inline)
+    private void ApplyOrFail(List<WriteRequest> batch)
     {
         try
         {
-            ApplyBatch(batch, inline);
+            ApplyBatch(batch);
         }
         catch (Exception error)
         {
@@ -199,7 +189,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     }
 
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Whatever fails a request or the transaction becomes that request's error, explained; the writer goes on.")]
-    private void ApplyBatch(List<WriteRequest> batch, bool inline)
+    private void ApplyBatch(List<WriteRequest> batch)
     {
         FlowMachineDiagnostics.CommitBatchSize.Record(batch.Count);
         var errors = new Exception?[batch.Count];
@@ -272,42 +262,16 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
 
         Interlocked.Add(ref requests, batch.Count);
-        if (flusher is not null && inline)
-        {
-            // A commit on its caller's thread: that thread waits for the flush, as it waited for COMMIT's own.
-            try
-            {
-                flusher.Flush();
-            }
-            catch (Exception error)
-            {
-                FailPending(batch, errors, error);
-                return;
-            }
-        }
-
-        var committed = 0;
         for (var i = 0; i < batch.Count; i++)
         {
             if (errors[i] is { } error)
             {
                 batch[i].Fail(error);
             }
-            else if (flusher is null || inline)
+            else
             {
                 batch[i].Complete();
             }
-            else
-            {
-                // Completed by the flusher once the log holding this commit is on the disk; the writer goes on.
-                batch[committed++] = batch[i];
-            }
-        }
-
-        if (committed > 0)
-        {
-            batch.RemoveRange(committed, batch.Count - committed);
-            flusher!.CompleteAfterFlush(batch);
         }
     }
 

@@ -397,18 +397,16 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
-    [InlineData(null, true)]
-    [InlineData(true, true)]
-    [InlineData(false, false)]
-    public async Task Commits_wait_for_the_disk_unless_told_not_to(bool? full, bool flushed)
+    [InlineData(null, 2L)]
+    [InlineData(true, 2L)]
+    [InlineData(false, 1L)]
+    public async Task Commits_wait_for_the_disk_unless_told_not_to(bool? full, long expected)
     {
-        // Durable commits: the writer commits with synchronous=NORMAL (1) and a request completes only after the log
-        // is flushed (SqliteLogFlusher); told not to, nothing flushes the log before a commit completes.
+        // synchronous: 2 = FULL (a commit survives a power cut), 1 = NORMAL.
         var path = temp.PathOf();
         var store = new SqliteFlowStore(full is { } f ? new SqliteStoreOptions { Path = path, SynchronousFull = f } : new SqliteStoreOptions { Path = path });
         await using var storeScope = store;
         await store.InitializeAsync(CancellationToken.None);
-        var flushesBefore = store.WriterForTests.Flusher?.Flushes ?? 0;
         var synchronous = await store.WriterForTests.WriteAsync(
             db =>
             {
@@ -417,36 +415,7 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
                 return (long)command.ExecuteScalar()!;
             },
             CancellationToken.None);
-        Assert.Equal(1L, synchronous);
-        Assert.Equal(flushed, store.WriterForTests.Flusher is not null);
-        Assert.Equal(flushed ? flushesBefore + 1 : 0, store.WriterForTests.Flusher?.Flushes ?? 0);
-    }
-
-    [Fact]
-    public async Task A_commit_completes_only_after_the_log_is_flushed()
-    {
-        await using var store = await OpenAsync();
-        var flusher = store.WriterForTests.Flusher!;
-        using var flushes = new SemaphoreSlim(0); // each flush waits for one
-        flusher.HoldForTests = flushes;
-
-        // A lone write commits on its caller's thread and waits there for its flush; the writes queued meanwhile go to
-        // the writer thread, and the flusher's thread completes them after a flush of its own.
-        var lone = Task.Run(() => store.CreateFlowAsync(Flow("f0"), CancellationToken.None).AsTask());
-        await Task.Delay(100);
-        var queued = Enumerable.Range(1, 5).Select(i => store.CreateFlowAsync(Flow($"f{i}"), CancellationToken.None).AsTask()).ToList();
-        await Task.Delay(300);
-        Assert.False(lone.IsCompleted);
-        Assert.All(queued, t => Assert.False(t.IsCompleted));
-
-        flushes.Release();
-        Assert.True((await lone).Created);
-        await Task.Delay(300);
-        Assert.All(queued, t => Assert.False(t.IsCompleted)); // committed by now, not yet flushed
-
-        flushes.Release(100);
-        Assert.All(await Task.WhenAll(queued), r => Assert.True(r.Created));
-        flusher.HoldForTests = null;
+        Assert.Equal(expected, synchronous);
     }
 
     [Fact]
