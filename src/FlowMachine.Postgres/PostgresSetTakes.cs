@@ -12,8 +12,9 @@ namespace FlowMachine.Postgres;
 /// step (no refusal before it), its flow's only one of the key in the batch, and not the step taking back its
 /// own slot; no slot of the key expires between the batch's earliest and latest time; no flow of them waits
 /// for the key; and the key's held slots plus the new ones stay within the smallest limit asked. Every other
-/// take (rate tokens, keys that may bind, a hand-over whose slot is gone) goes through <c>limit_take_each</c>
-/// after it, in the batch's order, as before (<see cref="PostgresLimitTakes"/>). No PL/pgSQL call on this path.
+/// slot take (keys that may bind, a hand-over whose slot is gone) goes through <c>limit_take_each</c> after it, in
+/// the batch's order, as before (<see cref="PostgresLimitTakes"/>); rate tokens go through <see cref="PostgresSetRates"/>
+/// or that function. No PL/pgSQL call on this path.
 /// </summary>
 internal static class PostgresSetTakes
 {
