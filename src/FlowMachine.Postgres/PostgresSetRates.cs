@@ -62,6 +62,11 @@ internal static class PostgresSetRates
             }
         }
 
+        if (!afterSlots)
+        {
+            commands.Add(Command(PostgresSetTakes.IndexOnlySql)); // the slot statement before sent it
+        }
+
         var cmd = Command(afterSlots ? After : Alone);
         var ps = cmd.Parameters;
         ps.Add(CommitBatch.Array(NpgsqlDbType.Bigint, chosen.Select(j => (long)j + 1).ToArray()));

@@ -24,9 +24,12 @@ internal static class PostgresSetTakes
     /// <summary>The name of the column that lists the transitions (1-based) of the takes taken here.</summary>
     public const string TookOfColumn = "limit_took_of";
 
-    // Index lookups only (as CommitBatch's joins): a bitmap scan marks no dead index entry, and the slots of a key
-    // leave many (every hand-over a new version) that each later count would visit again until a vacuum.
-    private const string IndexOnlySql = "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true)";
+    /// <summary>
+    /// Index lookups only (as CommitBatch's joins), for the rest of the transaction: a bitmap scan marks no dead index
+    /// entry, and the slots of a key leave many (every hand-over a new version) that each later count would visit again
+    /// until a vacuum; a plan made while a table was small would scan it whole once it has grown.
+    /// </summary>
+    public const string IndexOnlySql = "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true)";
 
     private const string Sql =
         "WITH c AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], " +
