@@ -7,8 +7,9 @@ namespace FlowMachine.Postgres;
 
 /// <summary>
 /// The slots and tokens the steps a commit starts take in the commit's transaction (<see cref="FlowTransition.LimitTakes"/>):
-/// the batch's per-key locks as its first statement; after the slots the batch frees, the takes that cannot bind
-/// (<see cref="PostgresSetTakes"/>) in one plain statement, and every other take through <c>limit_take_each</c>.
+/// the batch's per-key locks as its first statement; after the slots the batch frees, the slot takes that cannot bind
+/// (<see cref="PostgresSetTakes"/>) and the tokens of buckets that cannot run dry (<see cref="PostgresSetRates"/>) in
+/// plain statements, and every other take through <c>limit_take_each</c>.
 /// </summary>
 internal static class PostgresLimitTakes
 {
@@ -63,8 +64,8 @@ internal static class PostgresLimitTakes
     }
 
     /// <summary>
-    /// Every take of the transitions, added to <paramref name="commands"/>: the set statement for those that cannot
-    /// bind, when there are any, then <c>limit_take_each</c> for the rest (and for any the set statement left). Takes go
+    /// Every take of the transitions, added to <paramref name="commands"/>: the set statements for those that cannot
+    /// bind, when there are any, then <c>limit_take_each</c> for the rest (and for any the set statements left). Takes go
     /// in the order of their commit's time, so that a token taken for a later round does not send an earlier one back
     /// to wait.
     /// </summary>
@@ -102,7 +103,8 @@ internal static class PostgresLimitTakes
             }
         }
 
-        var set = PostgresSetTakes.TryAdd(commands, all);
+        var slots = PostgresSetTakes.TryAdd(commands, all);
+        var set = PostgresSetRates.TryAdd(commands, all, afterSlots: slots) | slots;
         var cmd = Command(set ? RestSql : TakeSql);
         var ps = cmd.Parameters;
         ps.Add(CommitBatch.Array(NpgsqlDbType.Integer, all.Of.ToArray()));
@@ -123,7 +125,7 @@ internal static class PostgresLimitTakes
     /// <summary>
     /// Reads the take rows at the reader's current result (when it holds them) into the requests they answer:
     /// <paramref name="requestOf"/> maps the row's 1-based transition number to its request. A take answered in two
-    /// parts (its first ask by the set statement, the others by <c>limit_take_each</c>) adds them up.
+    /// parts (its first ask by a set statement, the others by <c>limit_take_each</c>) adds them up.
     /// </summary>
     public static async ValueTask<bool> TryReadAsync(NpgsqlDataReader reader, Func<int, CommitRequest> requestOf, CancellationToken cancellationToken)
     {

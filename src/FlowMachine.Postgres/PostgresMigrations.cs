@@ -9,7 +9,7 @@ internal static partial class PostgresMigrations
     private static string[]? all;
 
     /// <summary>Every migration, oldest first (built on first use: the parts live in several files, whose field initializers run in no set order).</summary>
-    public static IReadOnlyList<string> All => all ??= [.. Foundation, .. FlowControl, .. Events, .. Hooks, .. KeyedDelivery, .. RateTokens, .. LimitsInCommit, .. SetTakes, .. HotSlots];
+    public static IReadOnlyList<string> All => all ??= [.. Foundation, .. FlowControl, .. Events, .. Hooks, .. KeyedDelivery, .. RateTokens, .. LimitsInCommit, .. SetTakes, .. HotSlots, .. RateBuckets];
 
     /// <summary>1 to 12: flows, steps, history, users, routines, schedules, retention.</summary>
     private static readonly string[] Foundation =

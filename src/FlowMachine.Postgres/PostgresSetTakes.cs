@@ -12,8 +12,9 @@ namespace FlowMachine.Postgres;
 /// step (no refusal before it), its flow's only one of the key in the batch, and not the step taking back its
 /// own slot; no slot of the key expires between the batch's earliest and latest time; no flow of them waits
 /// for the key; and the key's held slots plus the new ones stay within the smallest limit asked. Every other
-/// take (rate tokens, keys that may bind, a hand-over whose slot is gone) goes through <c>limit_take_each</c>
-/// after it, in the batch's order, as before (<see cref="PostgresLimitTakes"/>). No PL/pgSQL call on this path.
+/// slot take (keys that may bind, a hand-over whose slot is gone) goes through <c>limit_take_each</c> after it, in
+/// the batch's order, as before (<see cref="PostgresLimitTakes"/>); rate tokens go through <see cref="PostgresSetRates"/>
+/// or that function. No PL/pgSQL call on this path.
 /// </summary>
 internal static class PostgresSetTakes
 {
@@ -23,9 +24,12 @@ internal static class PostgresSetTakes
     /// <summary>The name of the column that lists the transitions (1-based) of the takes taken here.</summary>
     public const string TookOfColumn = "limit_took_of";
 
-    // Index lookups only (as CommitBatch's joins): a bitmap scan marks no dead index entry, and the slots of a key
-    // leave many (every hand-over a new version) that each later count would visit again until a vacuum.
-    private const string IndexOnlySql = "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true)";
+    /// <summary>
+    /// Index lookups only (as CommitBatch's joins), for the rest of the transaction: a bitmap scan marks no dead index
+    /// entry, and the slots of a key leave many (every hand-over a new version) that each later count would visit again
+    /// until a vacuum; a plan made while a table was small would scan it whole once it has grown.
+    /// </summary>
+    public const string IndexOnlySql = "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true)";
 
     private const string Sql =
         "WITH c AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], " +

@@ -25,7 +25,7 @@ public sealed class PostgresLimitHandOverSetTests(TestDatabase db) : IClassFixtu
                 INSERT INTO limit_slots (key, flow_id, step_key, owner, expires_at) VALUES
                     ('k', 'A', 'a1', 'o', 150000), ('k', 'B', 'b1', 'o', 150000), ('k', 'D', 'd1', 'o', 150000), ('m', 'C', 'c1', 'o', 150000);
                 INSERT INTO limit_waiters (key, flow_id, since, lim) VALUES ('k', 'B', 1, 3), ('k', 'W', 2, 3);
-                INSERT INTO rate_tokens (key, taken_at) VALUES ('r', 99990);
+                INSERT INTO rate_buckets (key, base, ends, cum) VALUES ('r', 0, '{99990}', '{1}');
                 """);
 
             // 1: A's hand-over a1 -> a2, in the one statement. 2: B's (b1 -> b2) cannot go there (B waits on k): it
@@ -47,7 +47,7 @@ public sealed class PostgresLimitHandOverSetTests(TestDatabase db) : IClassFixtu
                 await PostgresSchemas.ReadRowsAsync(connection, "SELECT key, flow_id, step_key, owner, expires_at FROM limit_slots ORDER BY 1, 2, 3"));
             Assert.Equal(["k E 100000 3"], await PostgresSchemas.ReadRowsAsync(connection, "SELECT key, flow_id, since, lim FROM limit_waiters ORDER BY 1, 2"));
             Assert.Equal([$"W {Now}"], await PostgresSchemas.ReadRowsAsync(connection, "SELECT id, next_run_at FROM flows WHERE next_run_at IS NOT NULL"));
-            Assert.Equal(["r 99990"], await PostgresSchemas.ReadRowsAsync(connection, "SELECT key, taken_at FROM rate_tokens"));
+            Assert.Equal(["r 0 {99990} {1}"], await PostgresSchemas.ReadRowsAsync(connection, "SELECT key, base, ends::text, cum::text FROM rate_buckets"));
         }
     }
 }

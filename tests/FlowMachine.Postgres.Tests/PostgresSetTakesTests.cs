@@ -25,7 +25,7 @@ public sealed class PostgresSetTakesTests(TestDatabase db) : IClassFixture<TestD
             await PostgresSchemas.ExecuteAsync(connection, """
                 INSERT INTO limit_slots (key, flow_id, step_key, owner, expires_at) VALUES
                     ('k', 'A', 'a1', 'o', 150000), ('k', 'D', 'd1', 'o', 150000), ('m', 'C', 'c1', 'o', 150000), ('q', 'F', 'f1', 'o', 150000);
-                INSERT INTO rate_tokens (key, taken_at) VALUES ('r', 99990);
+                INSERT INTO rate_buckets (key, base, ends, cum) VALUES ('r', 0, '{99990}', '{1}');
                 """);
 
             // k: A and D hand over, E asks anew: 2 held + 1 new fit the limit, so all three go in the set statement.
@@ -80,7 +80,7 @@ public sealed class PostgresSetTakesTests(TestDatabase db) : IClassFixture<TestD
                 [$"k A 0 a2 o2 {Expires}", $"k D 0 d2 o2 {Expires}", $"k E 0 e1 o2 {Expires}", $"q F 0 f2 o2 {Expires}", $"q G 0 g1 o2 {Expires}"],
                 await PostgresSchemas.ReadRowsAsync(connection, "SELECT key, flow_id, n, step_key, owner, expires_at FROM limit_slots ORDER BY 1, 2, 3"));
             Assert.Equal([$"q H {Now} 2"], await PostgresSchemas.ReadRowsAsync(connection, "SELECT key, flow_id, since, lim FROM limit_waiters ORDER BY 1, 2"));
-            Assert.Equal(["r 99990"], await PostgresSchemas.ReadRowsAsync(connection, "SELECT key, taken_at FROM rate_tokens"));
+            Assert.Equal(["r 0 {99990} {1}"], await PostgresSchemas.ReadRowsAsync(connection, "SELECT key, base, ends::text, cum::text FROM rate_buckets"));
         }
     }
 
