@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using FlowMachine.Storage;
 using Npgsql;
@@ -44,42 +43,14 @@ public sealed class PostgresSetRatesTests(TestDatabase db) : IClassFixture<TestD
                 Taking("G", 6, ("k", 5), ("r4", 1)),
                 Taking("H", 7, ("r5", 5)),
             ];
-            var requests = transitions.Select(t => new CommitRequest(t, CancellationToken.None)).ToArray();
-            var tx = await connection.BeginTransactionAsync();
-            await using (tx)
-            {
-                var batch = new NpgsqlBatch(connection, tx);
-                await using (batch)
-                {
-                    batch.BatchCommands.Add(PostgresLimitTakes.Lock(transitions)!);
-                    var commands = new List<NpgsqlBatchCommand>();
-                    PostgresLimitTakes.AddTakes(commands, transitions, "ch");
-                    foreach (var command in commands)
-                    {
-                        batch.BatchCommands.Add(command);
-                    }
+            var (requests, took) = await TakeBatches.RunAsync(connection, transitions);
 
-                    var reader = await batch.ExecuteReaderAsync();
-                    await using (reader)
-                    {
-                        do
-                        {
-                            await PostgresLimitTakes.TryReadAsync(reader, n => requests[n - 1], CancellationToken.None);
-                        }
-                        while (await reader.NextResultAsync());
-                    }
-                }
-
-                // The ordinals the set statements took: G's slot (7, the slot statement's) and A's, B's and H's tokens.
-                Assert.Equal(["{1,3,7,9}"], await PostgresSchemas.ReadRowsAsync(connection,
-                    "SELECT array_agg(o ORDER BY o)::text FROM unnest(current_setting('flowmachine.took')::int[]) AS o", tx));
-                await tx.CommitAsync();
-            }
+            // The ordinals the set statements took: G's slot (7, the slot statement's) and A's, B's and H's tokens.
+            Assert.Equal("{1,3,7,9}", took);
 
             Assert.Equal(
                 ["A 1 -", "C 1 -", "B 1 -", "D 0 100900", "E 0 100900", "F 0 100500", "G 2 -", "H 1 -"],
-                requests.Select(r => string.Create(CultureInfo.InvariantCulture,
-                    $"{r.Transition.Flow.Id} {r.Taken![0].Granted} {r.Taken[0].TokenBack?.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) ?? "-"}")));
+                TakeBatches.Answers(requests));
             // r1: A's and B's tokens one segment at B's time, the segment out of the window dropped (base: the count
             // before the window). r2: C's token a segment of its own. r5: H's merged into the last segment.
             Assert.Equal(

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using FlowMachine.Storage;
-using Npgsql;
 
 namespace FlowMachine.Postgres.Tests;
 
@@ -41,41 +40,14 @@ public sealed class PostgresSetTakesTests(TestDatabase db) : IClassFixture<TestD
                 Taking("G", "g1", "q", 2, null),
                 Taking("H", "h1", "q", 2, null),
             ];
-            var requests = transitions.Select(t => new CommitRequest(t, CancellationToken.None)).ToArray();
-            var tx = await connection.BeginTransactionAsync();
-            await using (tx)
-            {
-                var batch = new NpgsqlBatch(connection, tx);
-                await using (batch)
-                {
-                    batch.BatchCommands.Add(PostgresLimitTakes.Lock(transitions)!);
-                    var commands = new List<NpgsqlBatchCommand>();
-                    PostgresLimitTakes.AddTakes(commands, transitions, "ch");
-                    foreach (var command in commands)
-                    {
-                        batch.BatchCommands.Add(command);
-                    }
+            var (requests, took) = await TakeBatches.RunAsync(connection, transitions);
 
-                    var reader = await batch.ExecuteReaderAsync();
-                    await using (reader)
-                    {
-                        do
-                        {
-                            await PostgresLimitTakes.TryReadAsync(reader, n => requests[n - 1], CancellationToken.None);
-                        }
-                        while (await reader.NextResultAsync());
-                    }
-                }
-
-                // The ordinals of the asks the set statement took: A's, D's and E's (k), none of q.
-                Assert.Equal(["{1,4,5}"], await PostgresSchemas.ReadRowsAsync(connection,
-                    "SELECT array_agg(o ORDER BY o)::text FROM unnest(current_setting('flowmachine.took')::int[]) AS o", tx));
-                await tx.CommitAsync();
-            }
+            // The ordinals of the asks the set statement took: A's, D's and E's (k), none of q.
+            Assert.Equal("{1,4,5}", took);
 
             Assert.Equal(
                 ["A 1 -", "C 0 100990", "D 1 -", "E 1 -", "F 1 -", "G 1 -", "H 0 -"],
-                requests.Select(r => $"{r.Transition.Flow.Id} {r.Taken![0].Granted} {r.Taken[0].TokenBack?.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}"));
+                TakeBatches.Answers(requests));
             Assert.Equal(
                 [$"k A 0 a2 o2 {Expires}", $"k D 0 d2 o2 {Expires}", $"k E 0 e1 o2 {Expires}", $"q F 0 f2 o2 {Expires}", $"q G 0 g1 o2 {Expires}"],
                 await PostgresSchemas.ReadRowsAsync(connection, "SELECT key, flow_id, n, step_key, owner, expires_at FROM limit_slots ORDER BY 1, 2, 3"));
