@@ -18,19 +18,20 @@ internal static class PostgresSetRates
 {
     private const string Took = "coalesce(array_agg(ord), '{}')";
 
-    // A key without a row takes as many as its limit; a key with one, as many as its window has room for.
+    // A key without a row takes as many as its limit; a key with one, as many as its window has room for. keep: the
+    // segments kept before the new one, all but the last when the batch's tokens join it (the same 1/64 of the window).
     private const string Sql =
         "WITH c AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::int[], $4::text[], $5::int[], $6::bigint[], $7::bigint[]) " +
         "AS c (ord, of_, take, key, lim, per, now_)), " +
         "k AS (SELECT c.key, min(c.lim) AS lim, min(c.per) AS per, min(c.now_) AS first_now, max(c.now_) AS last_now, count(*) AS n FROM c GROUP BY c.key), " +
-        "ok AS (SELECT k.*, greatest(k.per / 64, 1) AS g, b.key AS had, b.base, b.ends, b.cum, cardinality(b.ends) AS last, " +
+        "ok AS (SELECT k.*, b.key AS had, b.base, b.ends, b.cum, cardinality(b.ends) AS last, " +
+        "cardinality(b.ends) - (b.ends[cardinality(b.ends)] / greatest(k.per / 64, 1) = k.last_now / greatest(k.per / 64, 1))::int AS keep, " +
         "width_bucket(k.last_now - k.per, b.ends) AS gone FROM k LEFT JOIN rate_buckets b ON b.key = k.key " +
         "WHERE (b.key IS NULL AND k.n <= k.lim) OR (b.ends[cardinality(b.ends)] <= k.first_now " +
         "AND b.cum[cardinality(b.cum)] - coalesce(b.cum[width_bucket(k.first_now - k.per, b.ends)], b.base) + k.n <= k.lim)), " +
         "fresh AS (INSERT INTO rate_buckets (key, base, ends, cum) SELECT ok.key, 0, ARRAY[ok.last_now], ARRAY[ok.n] FROM ok WHERE ok.had IS NULL), " +
         "kept AS (UPDATE rate_buckets b SET base = coalesce(ok.cum[ok.gone], ok.base), " +
-        "ends = CASE WHEN ok.ends[ok.last] / ok.g = ok.last_now / ok.g THEN ok.ends[ok.gone + 1 : ok.last - 1] ELSE ok.ends[ok.gone + 1 : ok.last] END || ok.last_now, " +
-        "cum = CASE WHEN ok.ends[ok.last] / ok.g = ok.last_now / ok.g THEN ok.cum[ok.gone + 1 : ok.last - 1] ELSE ok.cum[ok.gone + 1 : ok.last] END || (ok.cum[ok.last] + ok.n) " +
+        "ends = ok.ends[ok.gone + 1 : ok.keep] || ok.last_now, cum = ok.cum[ok.gone + 1 : ok.keep] || (ok.cum[ok.last] + ok.n) " +
         "FROM ok WHERE ok.had IS NOT NULL AND b.key = ok.key), " +
         "took AS (SELECT c.ord, c.of_, c.take FROM c JOIN ok ON ok.key = c.key) " +
         "SELECT coalesce(array_agg(of_), '{}') AS " + PostgresSetTakes.TookOfColumn + ", coalesce(array_agg(take), '{}') AS limit_took, " +
