@@ -77,12 +77,10 @@ public sealed partial class FlowEngine : IAsyncDisposable
     /// <summary>The flow with its steps, or null.</summary>
     public async Task<FlowView?> GetAsync(string flowId, CancellationToken cancellationToken = default)
     {
-        // Both reads at once: one round trip's wait instead of two (a push checks the waiting step this way).
-        var flowRead = Store.GetFlowAsync(flowId, cancellationToken).AsTask();
-        var stepsRead = Store.GetStepsAsync(flowId, cancellationToken).AsTask();
-        await Task.WhenAll(flowRead, stepsRead).ConfigureAwait(false);
-        var flow = await flowRead.ConfigureAwait(false);
-        return flow is null ? null : new FlowView(flow, await stepsRead.ConfigureAwait(false));
+        // The flow first, its steps after: a commit ends a flow and its steps together, so steps read after the
+        // flow are never older than it. Read at once, a flow could come back finished with a step still running.
+        var flow = await Store.GetFlowAsync(flowId, cancellationToken).ConfigureAwait(false);
+        return flow is null ? null : new FlowView(flow, await Store.GetStepsAsync(flowId, cancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc/>
