@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using FlowMachine.Diagnostics;
 using Microsoft.Data.Sqlite;
@@ -12,12 +11,9 @@ namespace FlowMachine.Sqlite;
 /// being written queue up, and the writer thread takes whatever is queued (up to a batch size) and
 /// applies it in one transaction, completing the requests after COMMIT. A request that fails undoes
 /// the transaction, which runs again without it: it gets its error, the others commit. While its batches hold more than one request, callers keep queueing for it.
-/// The writer thread never runs a caller's continuation: it hands a batch's outcomes to the thread pool
-/// (<see cref="WriteCompletions"/>).
 /// </summary>
-internal sealed class SqliteWriter : IAsyncDisposable, WriteCompletions.IHandOffCount
+internal sealed class SqliteWriter : IAsyncDisposable
 {
-    private const int GatherMs = 1;
     private readonly object gate = new(); // a monitor: the writer thread waits on it
     private readonly Queue<WriteRequest> queue = new();
     private readonly SqliteCommandCache db;
@@ -28,11 +24,7 @@ internal sealed class SqliteWriter : IAsyncDisposable, WriteCompletions.IHandOff
     private bool busy;
     private int lastBatch; // requests in the last transaction: above one, callers queue for the writer thread
     private TaskCompletionSource? idleSignal;
-    private TaskCompletionSource? handedOffSignal;
-    private int handingOff; // hand-off work items queued and not yet ended
     private bool completed;
-    private bool gathering; // the writer waits for the last batch's callers to queue again (GatherMs at most)
-    private int awaitingHandOff; // 1 while it does: the hand-off's end wakes it
     private long transactions;
     private long requests;
 
@@ -70,10 +62,7 @@ internal sealed class SqliteWriter : IAsyncDisposable, WriteCompletions.IHandOff
                 // batch. Under load the writer thread keeps taking whole batches, which commit more per
                 // transaction than commits on each caller's thread would.
                 queue.Enqueue(request);
-                if (!gathering || queue.Count >= maxBatch)
-                {
-                    Monitor.Pulse(gate);
-                }
+                Monitor.Pulse(gate);
                 return request.Task;
             }
 
@@ -88,7 +77,6 @@ internal sealed class SqliteWriter : IAsyncDisposable, WriteCompletions.IHandOff
         }
         finally
         {
-            request.Finish(); // no one awaits the task yet: nothing runs here but the completion
             inlineBatch.Clear();
             lock (gate)
             {
@@ -133,43 +121,12 @@ internal sealed class SqliteWriter : IAsyncDisposable, WriteCompletions.IHandOff
             await idle.ConfigureAwait(false);
         }
 
-        // The last batches' outcomes reach their callers before the store is gone.
-        Task? handedOff = null;
-        lock (gate)
-        {
-            if (handingOff > 0)
-            {
-                handedOffSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                handedOff = handedOffSignal.Task;
-            }
-        }
-
-        if (handedOff is not null)
-        {
-            await handedOff.ConfigureAwait(false);
-        }
-
         db.Dispose();
-    }
-
-    void WriteCompletions.IHandOffCount.Queued() => Interlocked.Increment(ref handingOff);
-
-    void WriteCompletions.IHandOffCount.Ended()
-    {
-        if (Interlocked.Decrement(ref handingOff) == 0 && (Volatile.Read(ref awaitingHandOff) != 0 || Volatile.Read(ref completed)))
-        {
-            lock (gate)
-            {
-                Monitor.PulseAll(gate);
-                handedOffSignal?.TrySetResult();
-            }
-        }
     }
 
     private void Run()
     {
         var batch = new List<WriteRequest>(maxBatch);
-        var cancelled = new List<WriteRequest>();
         while (true)
         {
             lock (gate)
@@ -184,30 +141,12 @@ internal sealed class SqliteWriter : IAsyncDisposable, WriteCompletions.IHandOff
                     Monitor.Wait(gate);
                 }
 
-                if (lastBatch > 1 && queue.Count < lastBatch / 2 && Volatile.Read(ref handingOff) > 0)
-                {
-                    // The callers of the last batch are still being answered and few have queued again: wait for
-                    // the rest (briefly), so one transaction and one flush serve them all.
-                    gathering = true;
-                    Interlocked.Exchange(ref awaitingHandOff, 1);
-                    var until = Stopwatch.GetTimestamp() + (GatherMs * Stopwatch.Frequency / 1000);
-                    long left;
-                    while (Volatile.Read(ref handingOff) > 0 && queue.Count < maxBatch && !completed && (left = until - Stopwatch.GetTimestamp()) > 0)
-                    {
-                        Monitor.Wait(gate, (int)Math.Max(1, left * 1000 / Stopwatch.Frequency));
-                    }
-
-                    Volatile.Write(ref awaitingHandOff, 0);
-                    gathering = false;
-                }
-
                 busy = true;
                 while (batch.Count < maxBatch && queue.TryDequeue(out var request))
                 {
                     if (request.CancellationToken.IsCancellationRequested)
                     {
                         request.Cancel();
-                        cancelled.Add(request);
                         continue;
                     }
 
@@ -230,11 +169,7 @@ internal sealed class SqliteWriter : IAsyncDisposable, WriteCompletions.IHandOff
                     lastBatch = batch.Count;
                 }
 
-                // Every request of the batch has its outcome recorded (ApplyOrFail lets no error out half-way).
-                batch.AddRange(cancelled);
-                WriteCompletions.Start(batch.ToArray(), this);
                 batch.Clear();
-                cancelled.Clear();
             }
         }
     }

@@ -3,9 +3,8 @@ namespace FlowMachine.Sqlite;
 /// <summary>A write request that produces a <typeparamref name="T"/>.</summary>
 internal sealed class WriteRequest<T>(Func<SqliteCommandCache, T> work, CancellationToken cancellationToken) : WriteRequest
 {
-    // Continuations run where the outcome is handed over (WriteRequest.Finish): on the caller's own thread for a
-    // commit written there, else on the thread pool in a batch's hand-off, never on the writer thread.
-    private readonly TaskCompletionSource<T> completion = new();
+    // Continuations must not run on the writer thread, or one caller could stall every write.
+    private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private T? result;
 
     public Task<T> Task => completion.Task;
@@ -14,9 +13,9 @@ internal sealed class WriteRequest<T>(Func<SqliteCommandCache, T> work, Cancella
 
     public override void Execute(SqliteCommandCache db) => result = work(db);
 
-    protected override void SetResult() => completion.TrySetResult(result!);
+    public override void Complete() => completion.TrySetResult(result!);
 
-    protected override void SetException(Exception error) => completion.TrySetException(error);
+    public override void Fail(Exception error) => completion.TrySetException(error);
 
-    protected override void SetCanceled() => completion.TrySetCanceled(cancellationToken);
+    public override void Cancel() => completion.TrySetCanceled(cancellationToken);
 }
