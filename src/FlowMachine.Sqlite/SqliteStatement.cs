@@ -18,6 +18,8 @@ internal sealed class SqliteStatement : IDisposable
 
     private readonly sqlite3 db;
     private readonly sqlite3_stmt stmt;
+    private readonly IntPtr handle; // the statement's own pointer, for SqliteNative's direct calls
+    private readonly IntPtr dbHandle; // the connection's, likewise
     private bool bound; // values bound since the bindings were last cleared
 
     public SqliteStatement(sqlite3 db, string sql)
@@ -25,6 +27,8 @@ internal sealed class SqliteStatement : IDisposable
         this.db = db;
         var rc = raw.sqlite3_prepare_v2(db, sql, out stmt);
         SqliteException.ThrowExceptionForRC(rc, db);
+        handle = stmt.DangerousGetHandle();
+        dbHandle = db.DangerousGetHandle();
     }
 
     /// <summary>This statement with no values bound (all parameters NULL), as every use starts.</summary>
@@ -32,7 +36,7 @@ internal sealed class SqliteStatement : IDisposable
     {
         if (bound)
         {
-            raw.sqlite3_clear_bindings(stmt);
+            _ = SqliteNative.Available ? SqliteNative.ClearBindings(handle) : raw.sqlite3_clear_bindings(stmt);
             bound = false;
         }
 
@@ -57,7 +61,7 @@ internal sealed class SqliteStatement : IDisposable
             Span<byte> utf8 = stackalloc byte[value.Length * 3]; // as long as the text needs: the stack is cleared first
             if (System.Text.Unicode.Utf8.FromUtf16(value, utf8, out _, out var written, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done)
             {
-                Check(raw.sqlite3_bind_text(stmt, index, utf8[..written]));
+                Check(BindUtf8(index, utf8[..written]));
                 return this;
             }
         }
@@ -72,7 +76,7 @@ internal sealed class SqliteStatement : IDisposable
         if (!isNull)
         {
             bound = true;
-            Check(raw.sqlite3_bind_text(stmt, index, value));
+            Check(BindUtf8(index, value));
         }
 
         return this;
@@ -81,7 +85,7 @@ internal sealed class SqliteStatement : IDisposable
     public SqliteStatement Int(int index, long value)
     {
         bound = true;
-        Check(raw.sqlite3_bind_int64(stmt, index, value));
+        Check(SqliteNative.Available ? SqliteNative.BindInt64(handle, index, value) : raw.sqlite3_bind_int64(stmt, index, value));
         return this;
     }
 
@@ -93,11 +97,11 @@ internal sealed class SqliteStatement : IDisposable
         try
         {
             Drain();
-            return raw.sqlite3_changes(db);
+            return SqliteNative.Available ? SqliteNative.Changes(dbHandle) : raw.sqlite3_changes(db);
         }
         finally
         {
-            raw.sqlite3_reset(stmt);
+            Reset();
             Unbound();
         }
     }
@@ -114,12 +118,12 @@ internal sealed class SqliteStatement : IDisposable
     {
         try
         {
-            var rc = raw.sqlite3_step(stmt);
+            var rc = Step();
             if (rc == raw.SQLITE_ROW)
             {
                 for (var i = 0; i < row.Length; i++)
                 {
-                    row[i] = raw.sqlite3_column_type(stmt, i) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(stmt, i);
+                    row[i] = ColumnIsNull(i) ? null : ColumnInt64(i);
                 }
 
                 return true;
@@ -134,7 +138,7 @@ internal sealed class SqliteStatement : IDisposable
         }
         finally
         {
-            raw.sqlite3_reset(stmt);
+            Reset();
             Unbound();
         }
     }
@@ -146,7 +150,7 @@ internal sealed class SqliteStatement : IDisposable
         try
         {
             int rc;
-            while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+            while ((rc = Step()) == raw.SQLITE_ROW)
             {
                 list.Add(raw.sqlite3_column_text(stmt, 0).utf8_to_string());
             }
@@ -160,7 +164,7 @@ internal sealed class SqliteStatement : IDisposable
         }
         finally
         {
-            raw.sqlite3_reset(stmt);
+            Reset();
             Unbound();
         }
     }
@@ -171,7 +175,7 @@ internal sealed class SqliteStatement : IDisposable
     private void Drain()
     {
         int rc;
-        while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+        while ((rc = Step()) == raw.SQLITE_ROW)
         {
         }
 
@@ -180,6 +184,20 @@ internal sealed class SqliteStatement : IDisposable
             SqliteException.ThrowExceptionForRC(rc, db);
         }
     }
+
+    // Through SqliteNative when its exports were found (the usual case), else through the bindings.
+    private int Step() => SqliteNative.Available ? SqliteNative.Step(handle) : raw.sqlite3_step(stmt);
+
+    private void Reset() => _ = SqliteNative.Available ? SqliteNative.Reset(handle) : raw.sqlite3_reset(stmt);
+
+    private int BindUtf8(int index, ReadOnlySpan<byte> utf8) =>
+        SqliteNative.Available ? SqliteNative.BindText(handle, index, utf8) : raw.sqlite3_bind_text(stmt, index, utf8);
+
+    private bool ColumnIsNull(int index) =>
+        (SqliteNative.Available ? SqliteNative.ColumnType(handle, index) : raw.sqlite3_column_type(stmt, index)) == raw.SQLITE_NULL;
+
+    private long ColumnInt64(int index) =>
+        SqliteNative.Available ? SqliteNative.ColumnInt64(handle, index) : raw.sqlite3_column_int64(stmt, index);
 
     private void Check(int rc)
     {

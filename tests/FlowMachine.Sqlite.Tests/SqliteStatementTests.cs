@@ -65,6 +65,41 @@ public sealed class SqliteStatementTests
         Assert.Equal(["null integer"], Rows(db.Connection));
     }
 
+    [Fact]
+    public void The_statements_call_sqlite_directly_where_it_ships_with_the_store()
+    {
+        // The bundled SQLite exports its functions: the hot calls skip the bindings (else every test here
+        // would pass through the bindings' path alone).
+        Assert.True(SqliteNative.Available);
+    }
+
+    [Fact]
+    public void Empty_utf8_is_stored_as_empty_text_and_not_as_null()
+    {
+        using var db = Memory();
+        db.Prepared("INSERT INTO t (v, n) VALUES (?1, ?2)").Utf8(1, ReadOnlySpan<byte>.Empty, isNull: false).Int(2, 1).Execute();
+        db.Prepared("INSERT INTO t (v, n) VALUES (?1, ?2)").Utf8(1, "é"u8, isNull: false).Int(2, 2).Execute();
+        db.Prepared("INSERT INTO t (v, n) VALUES (?1, ?2)").Utf8(1, "x"u8, isNull: true).Int(2, 3).Execute();
+        Assert.Equal(["text integer", "text integer", "null integer"], Rows(db.Connection));
+        Assert.Equal(["", "é"], db.Prepared("SELECT v FROM t WHERE v IS NOT NULL ORDER BY n").Texts());
+    }
+
+    [Fact]
+    public void A_row_reads_integers_and_nulls_and_execute_counts_the_rows_changed()
+    {
+        using var db = Memory();
+        Assert.Equal(1, db.Prepared("INSERT INTO t (v, n) VALUES (?1, ?2)").Text(1, "a").Int(2, long.MaxValue).Execute());
+        Assert.Equal(1, db.Prepared("INSERT INTO t (v, n) VALUES (?1, ?2)").Text(1, "b").Execute());
+        Assert.Equal(2, db.Prepared("UPDATE t SET v = v || '!'").Execute());
+        Span<long?> row = stackalloc long?[3];
+        Assert.True(db.Prepared("SELECT n, NULL, -5 FROM t WHERE v = ?1").Text(1, "a!").Row(row));
+        Assert.Equal([long.MaxValue, null, -5L], row.ToArray());
+        Assert.True(db.Prepared("SELECT n, 1, 2 FROM t WHERE v = ?1").Text(1, "b!").Row(row));
+        Assert.Equal([null, 1L, 2L], row.ToArray());
+        Assert.False(db.Prepared("SELECT n FROM t WHERE v = ?1").Text(1, "none").Row(row[..1]));
+        Assert.Null(db.Prepared("SELECT n FROM t WHERE v = ?1").Text(1, "none").ScalarInt());
+    }
+
     private static SqliteCommandCache Memory()
     {
         var connection = new SqliteConnection("Data Source=:memory:");
