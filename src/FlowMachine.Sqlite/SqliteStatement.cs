@@ -36,7 +36,7 @@ internal sealed class SqliteStatement : IDisposable
     {
         if (bound)
         {
-            _ = SqliteNative.Available ? SqliteNative.ClearBindings(handle) : raw.sqlite3_clear_bindings(stmt);
+            ClearBindings();
             bound = false;
         }
 
@@ -85,7 +85,7 @@ internal sealed class SqliteStatement : IDisposable
     public SqliteStatement Int(int index, long value)
     {
         bound = true;
-        Check(SqliteNative.Available ? SqliteNative.BindInt64(handle, index, value) : raw.sqlite3_bind_int64(stmt, index, value));
+        Check(BindInt64(index, value));
         return this;
     }
 
@@ -97,7 +97,7 @@ internal sealed class SqliteStatement : IDisposable
         try
         {
             Drain();
-            return SqliteNative.Available ? SqliteNative.Changes(dbHandle) : raw.sqlite3_changes(db);
+            return Changes();
         }
         finally
         {
@@ -189,6 +189,13 @@ internal sealed class SqliteStatement : IDisposable
     private int Step() => SqliteNative.Available ? SqliteNative.Step(handle) : raw.sqlite3_step(stmt);
 
     private void Reset() => _ = SqliteNative.Available ? SqliteNative.Reset(handle) : raw.sqlite3_reset(stmt);
+
+    private void ClearBindings() => _ = SqliteNative.Available ? SqliteNative.ClearBindings(handle) : raw.sqlite3_clear_bindings(stmt);
+
+    private int Changes() => SqliteNative.Available ? SqliteNative.Changes(dbHandle) : raw.sqlite3_changes(db);
+
+    private int BindInt64(int index, long value) =>
+        SqliteNative.Available ? SqliteNative.BindInt64(handle, index, value) : raw.sqlite3_bind_int64(stmt, index, value);
 
     private int BindUtf8(int index, ReadOnlySpan<byte> utf8) =>
         SqliteNative.Available ? SqliteNative.BindText(handle, index, utf8) : raw.sqlite3_bind_text(stmt, index, utf8);
